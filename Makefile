@@ -1,0 +1,53 @@
+# Gotong — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test test-fast test-browser messages check-messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+## Set up, migrate, seed the demo organisation (first start only) and serve on http://$(HOST):$(PORT)
+run: $(VENV)/.installed
+	$(PY) -m server seed-demo --print-logins
+	@echo "Open http://$(HOST):$(PORT) in your browser."
+	$(PY) -m server serve
+
+## The whole suite: HTTP and domain tests, then browser tests in their own process
+test: $(VENV)/.installed-test node_modules/.installed
+	$(PY) -m pytest tests --ignore=tests/browser
+	$(PY) -m pytest tests/browser
+
+test-fast: $(VENV)/.installed-test
+	$(PY) -m pytest tests --ignore=tests/browser -x
+
+test-browser: $(VENV)/.installed-test
+	$(PY) -m pytest tests/browser
+
+## Re-extract translatable messages into locales/*/LC_MESSAGES/messages.po
+messages: $(VENV)/.installed
+	$(PY) -m server.web.catalogs update
+
+check-messages: $(VENV)/.installed
+	$(PY) -m server.web.catalogs check
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules data

@@ -1,0 +1,1 @@
+"""Gotong: a community program and group session manager for social-welfare work."""

@@ -1,0 +1,82 @@
+"""Builds the Litestar app: plugins, templates, middleware and each feature's routes — nothing else."""
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.registry import StoreRegistry
+from litestar.template.config import TemplateConfig
+
+from server.config import ROOT, ConfigError, Settings, settings as default_settings
+from server.people import routes as people_routes
+from server.reports import routes as report_routes
+from server.web import routes as web_routes
+from server.web.access import access_guard, undeclared_routes
+from server.web.errors import exception_handlers
+from server.web.identity import IdentityMiddleware
+from server.web.sessions import SessionConfig
+from server.web.store import DatabaseStore
+from server.web.templating import make_environment
+
+ROUTE_GROUPS = [web_routes.ROUTES, people_routes.ROUTES, report_routes.ROUTES]
+
+
+def _login_attempt(request) -> bool:
+    return request.method == "POST" and request.scope["path"] == "/login"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or default_settings
+    problems = settings.problems()
+    if problems:
+        raise ConfigError(" ".join(problems))
+
+    template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(make_environment()))
+    session_config = SessionConfig(
+        store="sessions",
+        max_age=settings.session_max_age,
+        secure=settings.production,
+        httponly=True,
+        samesite="lax",
+        key="gotong_session",
+        exclude=["^/static/", r"^/calendar\.ics", "^/feeds/", "^/healthz"],
+    )
+    rate_limit = RateLimitConfig(
+        rate_limit=("minute", settings.login_attempts_per_minute),
+        check_throttle_handler=_login_attempt,
+        store="rate_limit",
+    )
+    static = create_static_files_router(
+        path="/static", directories=[ROOT / "static"], opt={"access": "public"}, name="static", cache_control=None
+    )
+    handlers = [handler for group in ROUTE_GROUPS for handler in group] + [static]
+    app = Litestar(
+        route_handlers=handlers,
+        guards=[access_guard],
+        middleware=[session_config.middleware, IdentityMiddleware(), rate_limit.middleware],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="csrftoken",
+            header_name="x-csrftoken",
+            cookie_secure=settings.production,
+            cookie_samesite="lax",
+            exclude=["^/healthz"],
+        ),
+        template_config=template_config,
+        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
+        stores=StoreRegistry(default_factory=lambda name: DatabaseStore(name)),
+        exception_handlers=exception_handlers(),
+        request_max_body_size=1024 * 1024,
+        debug=False,
+        openapi_config=None,
+        on_startup=[],
+    )
+    missing = undeclared_routes(app)
+    if missing:
+        raise ConfigError("Routes without an access declaration: " + ", ".join(missing))
+    app.state.settings = settings
+    return app

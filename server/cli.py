@@ -1,0 +1,120 @@
+"""Command line: python -m server serve | migrate | seed-demo | create-user | check | backup."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from server.config import ROOT, load_settings
+
+os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+async def migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards(app_name="all")
+    if not result.success:
+        raise SystemExit(f"Migrations failed: {result.message}")
+
+
+async def check() -> int:
+    settings = load_settings()
+    problems = settings.problems()
+    for problem in problems:
+        print(f"config: {problem}")
+    try:
+        from server.db import engine
+
+        await engine().run_ddl("SELECT 1")
+        print(f"database: ok ({'PostgreSQL' if settings.is_postgres else 'SQLite'})")
+    except Exception as error:
+        print(f"database: unreachable ({type(error).__name__}: {error})")
+        problems.append("database")
+    return 1 if problems else 0
+
+
+async def create_user(args: argparse.Namespace) -> None:
+    from server.errors import DomainError
+    from server.people.services import create_staff
+
+    password = args.password or os.environ.get("GOTONG_NEW_USER_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        await create_staff(
+            username=args.username,
+            email=args.email,
+            password=password,
+            display_name=args.name or args.username,
+            role=args.role,
+        )
+    except DomainError as error:
+        raise SystemExit(f"Not created: {error.message}") from None
+    print(f"Created {args.role} account '{args.username}'.")
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = load_settings()
+    problems = settings.problems()
+    if problems:
+        raise SystemExit("Refusing to start: " + " ".join(problems))
+    asyncio.run(migrate())
+    print(f"Gotong is serving on http://{settings.host}:{settings.port}", flush=True)
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers,
+        log_level="warning" if args.quiet else "info",
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="gotong", description="Gotong community program manager")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="apply migrations and serve HTTP")
+    serve_cmd.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
+    serve_cmd.add_argument("--quiet", action="store_true")
+    commands.add_parser("migrate", help="apply database migrations")
+    seed = commands.add_parser("seed-demo", help="load demo data (only into an empty database)")
+    seed.add_argument("--print-logins", action="store_true")
+    user = commands.add_parser("create-user", help="create a staff account")
+    user.add_argument("username")
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", choices=["admin", "organizer", "facilitator"], required=True)
+    user.add_argument("--name")
+    user.add_argument("--password", help="prefer GOTONG_NEW_USER_PASSWORD or the prompt")
+    commands.add_parser("check", help="check configuration and database")
+    args = parser.parse_args(argv)
+
+    if args.command == "serve":
+        serve(args)
+    elif args.command == "migrate":
+        asyncio.run(migrate())
+        print("Migrations applied.")
+    elif args.command == "seed-demo":
+        from server.demo import DEMO_LOGINS, seed_demo
+
+        asyncio.run(migrate())
+        created = asyncio.run(seed_demo())
+        print("Demo data loaded." if created else "Demo data already present; nothing changed.")
+        if args.print_logins:
+            print("Demo sign-ins (username / password):")
+            for username, password, role in DEMO_LOGINS:
+                print(f"  {username:<10} {password:<14} {role}")
+    elif args.command == "create-user":
+        asyncio.run(create_user(args))
+    elif args.command == "check":
+        raise SystemExit(asyncio.run(check()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Settings read from the environment, with safe development defaults."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+SUPPORTED_LOCALES = ("id", "en")
+
+
+class ConfigError(RuntimeError):
+    """The settings would make the server unsafe or unable to start."""
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{ROOT / 'data' / 'gotong.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    secret_key: str = DEFAULT_SECRET
+    database_url: str = field(default_factory=_default_database_url)
+    default_locale: str = "id"
+    default_timezone: str = "Asia/Jakarta"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = "http://127.0.0.1:8000"
+    login_attempts_per_minute: int = 10
+    session_max_age: int = 14 * 24 * 3600
+    attendance_lock_days: int = 7
+    absence_warning_streak: int = 2
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    def problems(self) -> list[str]:
+        """What makes these settings unfit to serve with; empty when fine."""
+        found = []
+        if self.production and self.secret_key == DEFAULT_SECRET:
+            found.append("GOTONG_SECRET_KEY is the development default; set a long random value in production.")
+        if self.production and len(self.secret_key) < 32:
+            found.append("GOTONG_SECRET_KEY must be at least 32 characters in production.")
+        if self.default_locale not in SUPPORTED_LOCALES:
+            found.append(f"GOTONG_DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}.")
+        if not self.database_url.startswith(("sqlite:///", "postgres://", "postgresql://")):
+            found.append("DATABASE_URL must start with sqlite:/// or postgresql://.")
+        return found
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    host = env.get("HOST", "127.0.0.1")
+    port = int(env.get("PORT", "8000"))
+    return Settings(
+        env=env.get("GOTONG_ENV", "development"),
+        secret_key=env.get("GOTONG_SECRET_KEY", DEFAULT_SECRET),
+        database_url=env.get("DATABASE_URL") or _default_database_url(),
+        default_locale=env.get("GOTONG_DEFAULT_LOCALE", "id"),
+        default_timezone=env.get("GOTONG_DEFAULT_TIMEZONE", "Asia/Jakarta"),
+        host=host,
+        port=port,
+        base_url=env.get("GOTONG_BASE_URL", f"http://{host}:{port}").rstrip("/"),
+        login_attempts_per_minute=int(env.get("GOTONG_LOGIN_ATTEMPTS_PER_MINUTE", "10")),
+    )
+
+
+settings = load_settings()

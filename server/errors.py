@@ -1,0 +1,27 @@
+"""Domain errors: a rule said no. Each carries a stable code, an untranslated message and the field it concerns."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    def __init__(self, code: str, message: str, field: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message  # an msgid marked with N_; translated when shown
+        self.field = field
+        self.params = params
+
+    def translated(self) -> str:
+        from server.web.i18n import gettext
+
+        return gettext(self.message, **self.params)
+
+
+class NotFound(DomainError):
+    def __init__(self, what: str = "object") -> None:
+        super().__init__("not_found", "Not found.")
+        self.what = what
+
+
+class Forbidden(DomainError):
+    def __init__(self) -> None:
+        super().__init__("forbidden", "You may not do this.")

@@ -1,0 +1,1 @@
+"""Staff, participants, consent and the audit log."""

@@ -1,0 +1,1 @@
+"""Programs, goals, milestones, partners, teams and phases."""

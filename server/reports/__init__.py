@@ -1,0 +1,1 @@
+"""Evaluation reports, the dashboard, data checks and exports."""

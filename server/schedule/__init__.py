@@ -1,0 +1,1 @@
+"""Series, recurrence, program sessions and conflicts."""

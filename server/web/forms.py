@@ -1,0 +1,308 @@
+"""The one form-validation style: a Form declares fields, parses submitted text and collects translated field errors."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, Callable, ClassVar, Mapping
+from zoneinfo import ZoneInfo, available_timezones
+
+from server.web.i18n import gettext as _
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class Invalid(ValueError):
+    """A field's value was rejected; the message is already translated."""
+
+
+@dataclass
+class Field:
+    required: bool = False
+    max_length: int = 200
+    label: str = ""
+    many: bool = False
+
+    def parse(self, raw: str) -> Any:
+        return raw
+
+    def empty(self) -> Any:
+        return "" if not self.many else []
+
+    def clean(self, raw: str | None) -> Any:
+        raw = (raw or "").strip()
+        if len(raw) > self.max_length:
+            raise Invalid(_("At most %(n)s characters.", n=self.max_length))
+        if not raw:
+            if self.required:
+                raise Invalid(_("This field is required."))
+            return self.empty()
+        return self.parse(raw)
+
+
+@dataclass
+class Text(Field):
+    pattern: re.Pattern | None = None
+    pattern_message: str = ""
+
+    def parse(self, raw: str) -> str:
+        if self.pattern is not None and not self.pattern.match(raw):
+            raise Invalid(_(self.pattern_message) if self.pattern_message else _("This value is not valid."))
+        return raw
+
+
+@dataclass
+class LongText(Field):
+    max_length: int = 10_000
+
+
+@dataclass
+class Email(Field):
+    max_length: int = 200
+
+    def parse(self, raw: str) -> str:
+        if not EMAIL_RE.match(raw):
+            raise Invalid(_("Enter a valid e-mail address, like nama@contoh.id."))
+        return raw.lower()
+
+
+@dataclass
+class Phone(Field):
+    max_length: int = 30
+
+    def parse(self, raw: str) -> str:
+        if not PHONE_RE.match(raw):
+            raise Invalid(_("Enter a valid phone number, like 0812 3456 7890."))
+        return raw
+
+
+@dataclass
+class Slug(Field):
+    max_length: int = 80
+
+    def parse(self, raw: str) -> str:
+        raw = raw.lower()
+        if not SLUG_RE.match(raw):
+            raise Invalid(_("Use lowercase letters, digits and hyphens only."))
+        return raw
+
+
+@dataclass
+class Integer(Field):
+    max_length: int = 12
+    min_value: int | None = None
+    max_value: int | None = None
+
+    def empty(self) -> Any:
+        return None
+
+    def parse(self, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise Invalid(_("Enter a whole number.")) from None
+        if self.min_value is not None and value < self.min_value:
+            raise Invalid(_("Must be at least %(n)s.", n=self.min_value))
+        if self.max_value is not None and value > self.max_value:
+            raise Invalid(_("Must be at most %(n)s.", n=self.max_value))
+        return value
+
+
+@dataclass
+class Decimal(Field):
+    max_length: int = 20
+    min_value: float | None = None
+
+    def empty(self) -> Any:
+        return None
+
+    def parse(self, raw: str) -> float:
+        try:
+            value = float(raw.replace(",", "."))
+        except ValueError:
+            raise Invalid(_("Enter a number.")) from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise Invalid(_("Enter a number."))
+        if self.min_value is not None and value < self.min_value:
+            raise Invalid(_("Must be at least %(n)s.", n=self.min_value))
+        return value
+
+
+@dataclass
+class Date(Field):
+    max_length: int = 10
+
+    def empty(self) -> Any:
+        return None
+
+    def parse(self, raw: str) -> date:
+        try:
+            value = date.fromisoformat(raw)
+        except ValueError:
+            raise Invalid(_("Enter a date as YYYY-MM-DD.")) from None
+        if not 1900 <= value.year <= 2200:
+            raise Invalid(_("Enter a date as YYYY-MM-DD."))
+        return value
+
+
+@dataclass
+class Time(Field):
+    max_length: int = 8
+
+    def empty(self) -> Any:
+        return None
+
+    def parse(self, raw: str) -> time:
+        try:
+            return time.fromisoformat(raw)
+        except ValueError:
+            raise Invalid(_("Enter a time as HH:MM.")) from None
+
+
+@dataclass
+class DateTimeLocal(Field):
+    max_length: int = 19
+
+    def empty(self) -> Any:
+        return None
+
+    def parse(self, raw: str) -> datetime:
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            raise Invalid(_("Enter a date and time.")) from None
+        if value.tzinfo is not None or not 1900 <= value.year <= 2200:
+            raise Invalid(_("Enter a date and time."))
+        return value
+
+
+@dataclass
+class Choice(Field):
+    choices: tuple[str, ...] = ()
+    max_length: int = 60
+
+    def parse(self, raw: str) -> str:
+        if raw not in self.choices:
+            raise Invalid(_("Choose one of the options."))
+        return raw
+
+
+@dataclass
+class Checkbox(Field):
+    max_length: int = 10
+
+    def empty(self) -> Any:
+        return False
+
+    def parse(self, raw: str) -> bool:
+        return raw in ("on", "1", "true", "yes")
+
+
+@dataclass
+class TimeZone(Field):
+    max_length: int = 64
+
+    def parse(self, raw: str) -> str:
+        if raw not in _timezones():
+            raise Invalid(_("Choose a timezone from the list, like Asia/Jakarta."))
+        ZoneInfo(raw)
+        return raw
+
+
+@dataclass
+class IdList(Field):
+    """Several ids submitted under one name (checkbox lists, multi-selects)."""
+
+    many: bool = True
+    max_length: int = 20
+
+    def parse(self, raw: str) -> int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise Invalid(_("Choose one of the options.")) from None
+
+
+_TIMEZONES: set[str] | None = None
+
+
+def _timezones() -> set[str]:
+    global _TIMEZONES
+    if _TIMEZONES is None:
+        _TIMEZONES = available_timezones()
+    return _TIMEZONES
+
+
+def common_timezones() -> list[str]:
+    wanted = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Asia/Singapore", "Asia/Manila",
+              "Australia/Darwin", "Europe/Amsterdam", "Europe/Berlin", "Europe/London", "America/New_York", "UTC"]
+    return [zone for zone in wanted if zone in _timezones()]
+
+
+class Form:
+    """Subclasses declare `fields`; `clean()` may add cross-field checks with `add_error`."""
+
+    fields: ClassVar[dict[str, Field]] = {}
+
+    def __init__(self, data: Mapping[str, Any] | None = None, initial: Mapping[str, Any] | None = None) -> None:
+        self.data = data
+        self.initial = dict(initial or {})
+        self.errors: dict[str, str] = {}
+        self.cleaned: dict[str, Any] = {}
+        self._validated = False
+
+    def raw(self, name: str) -> Any:
+        """What to put back in the input: the submitted text, or the initial value."""
+        if self.data is not None:
+            if self.fields.get(name) and self.fields[name].many:
+                return _getall(self.data, name)
+            return self.data.get(name, "")
+        value = self.initial.get(name, "")
+        return "" if value is None else value
+
+    def is_valid(self) -> bool:
+        if self.data is None:
+            return False
+        if not self._validated:
+            self._validated = True
+            for name, field in self.fields.items():
+                try:
+                    if field.many:
+                        values = _getall(self.data, name)
+                        if len(values) > 500:
+                            raise Invalid(_("Too many values."))
+                        self.cleaned[name] = [field.clean(v) for v in values if str(v).strip()]
+                        if field.required and not self.cleaned[name]:
+                            raise Invalid(_("This field is required."))
+                    else:
+                        value = self.data.get(name)
+                        self.cleaned[name] = field.clean(value if isinstance(value, str) or value is None else str(value))
+                except Invalid as error:
+                    self.errors[name] = str(error)
+            if not self.errors:
+                self.clean()
+        return not self.errors
+
+    def clean(self) -> None:
+        """Cross-field rules; override and call add_error."""
+
+    def add_error(self, name: str, message: str) -> None:
+        self.errors[name] = message
+
+    def __getitem__(self, name: str) -> Any:
+        return self.cleaned[name]
+
+
+def _getall(data: Mapping[str, Any], name: str) -> list[Any]:
+    getter: Callable[[str], list[Any]] | None = getattr(data, "getall", None)
+    if getter is not None:
+        try:
+            return list(getter(name))
+        except KeyError:
+            return []
+    value = data.get(name)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]

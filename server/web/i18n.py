@@ -1,0 +1,133 @@
+"""Languages: the active locale per request, gettext for code and templates, and Babel formatting."""
+from __future__ import annotations
+
+import io
+from contextvars import ContextVar
+from datetime import date, datetime, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel import Locale, dates, numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from server.config import ROOT, SUPPORTED_LOCALES
+
+LOCALES_DIR = ROOT / "locales"
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+_active: ContextVar[str] = ContextVar("gotong_locale", default="id")
+
+
+@lru_cache(maxsize=None)
+def translations(locale: str) -> NullTranslations:
+    """Catalogs are read from the .po files at start-up, so there is no compile step to forget."""
+    po_path = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def set_locale(locale: str) -> None:
+    _active.set(locale if locale in SUPPORTED_LOCALES else "id")
+
+
+def get_locale() -> str:
+    return _active.get()
+
+
+def gettext(message: str, **params: object) -> str:
+    text = translations(get_locale()).gettext(message)
+    return text % params if params else text
+
+
+def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
+    text = translations(get_locale()).ngettext(singular, plural, n)
+    params.setdefault("num", n)
+    return text % params
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated later, when it is shown."""
+    return message
+
+
+def negotiate(accept_language: str | None, default: str) -> str:
+    """The best supported locale for an Accept-Language header."""
+    if not accept_language:
+        return default
+    wanted = []
+    for part in accept_language.split(","):
+        piece = part.strip().split(";")
+        tag = piece[0].strip().lower()
+        quality = 1.0
+        for param in piece[1:]:
+            if param.strip().startswith("q="):
+                try:
+                    quality = float(param.strip()[2:])
+                except ValueError:
+                    quality = 0.0
+        if tag:
+            wanted.append((quality, tag))
+    for _quality, tag in sorted(wanted, key=lambda item: -item[0]):
+        primary = tag.split("-")[0]
+        if primary in SUPPORTED_LOCALES:
+            return primary
+    return default
+
+
+def _babel_locale() -> Locale:
+    return Locale.parse(get_locale())
+
+
+def format_date(value: date | datetime | None, format: str = "medium", tz: tzinfo | str | None = None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and tz is not None:
+        value = value.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
+    if isinstance(value, datetime):
+        value = value.date()
+    return dates.format_date(value, format=format, locale=_babel_locale())
+
+
+def format_time(value: datetime | None, tz: tzinfo | str | None = None, format: str = "short") -> str:
+    if value is None:
+        return ""
+    if tz is not None:
+        value = value.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
+    return dates.format_time(value, format=format, locale=_babel_locale())
+
+
+def format_datetime(value: datetime | None, tz: tzinfo | str | None = None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    if tz is not None:
+        value = value.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
+    return dates.format_datetime(value, format=format, locale=_babel_locale())
+
+
+def format_weekday(value: date | datetime, tz: tzinfo | str | None = None) -> str:
+    if isinstance(value, datetime) and tz is not None:
+        value = value.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
+    return dates.format_date(value, format="EEEE", locale=_babel_locale())
+
+
+def format_number(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return numbers.format_decimal(value, format=pattern, locale=_babel_locale())
+
+
+def format_percent(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return numbers.format_percent(value, locale=_babel_locale())

@@ -1,0 +1,44 @@
+"""Translated names for the stored codes (roles, kinds, phases, statuses) shown in pages and exports."""
+from __future__ import annotations
+
+from server.web.i18n import N_, gettext
+
+
+class _Labels:
+    def __init__(self) -> None:
+        self._groups: dict[str, dict[str, str]] = {}
+
+    def register(self, group: str, pairs: dict[str, str]) -> None:
+        self._groups.setdefault(group, {}).update(pairs)
+
+    def label(self, group: str, value: str | None) -> str:
+        message = self._groups.get(group, {}).get(value or "")
+        return gettext(message) if message else (value or "")
+
+    def choices(self, group: str) -> list[tuple[str, str]]:
+        return [(value, gettext(message)) for value, message in self._groups.get(group, {}).items()]
+
+
+LABELS = _Labels()
+LABELS.register("role", {"admin": N_("Administrator"), "organizer": N_("Organizer"), "facilitator": N_("Facilitator")})
+LABELS.register(
+    "kind",
+    {
+        "support_group": N_("Support group"),
+        "skill_workshop": N_("Skill workshop"),
+        "community_project": N_("Community development project"),
+    },
+)
+LABELS.register(
+    "phase",
+    {
+        "assessment": N_("Assessment"),
+        "planning": N_("Planning"),
+        "implementation": N_("Implementation"),
+        "evaluation": N_("Evaluation"),
+        "closed": N_("Closed"),
+    },
+)
+LABELS.register("visibility", {"public": N_("Public"), "unlisted": N_("Unlisted (link only)"), "private": N_("Private (staff only)")})
+LABELS.register("enrolment_mode", {"open": N_("Open registration"), "approval": N_("By approval"), "closed": N_("Closed")})
+LABELS.register("session_status", {"scheduled": N_("Scheduled"), "cancelled": N_("Cancelled"), "held": N_("Held")})

@@ -1,0 +1,61 @@
+"""The Jinja2 environment: templates folder, gettext, and Babel-backed filters."""
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+
+from server.config import ROOT, SUPPORTED_LOCALES
+from server.web import i18n
+from server.web.labels import LABELS
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(ROOT / "templates")),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.translations(i18n.get_locale()).gettext(message),
+        ngettext=lambda singular, plural, n: i18n.translations(i18n.get_locale()).ngettext(singular, plural, n),
+        newstyle=True,
+    )
+    env.filters.update(
+        date=i18n.format_date,
+        time=i18n.format_time,
+        datetime=i18n.format_datetime,
+        weekday=i18n.format_weekday,
+        number=i18n.format_number,
+        percent=i18n.format_percent,
+        label=lambda value, group: LABELS.label(group, value),
+    )
+    env.globals.update(
+        current_locale=i18n.get_locale,
+        supported_locales=SUPPORTED_LOCALES,
+        language_names=i18n.LANGUAGE_NAMES,
+        choices=LABELS.choices,
+    )
+    env.globals.update(viewer=viewer, flashes=flashes)
+    # Macros are a global module rather than per-template imports, so that a block rendered
+    # alone for htmx sees them too.
+    env.globals["ui"] = env.get_template("_macros/forms.html").module
+    return env
+
+
+@pass_context
+def viewer(context: Any) -> Any:
+    """The signed-in staff member, or None (also on pages served outside the session middleware)."""
+    return context["request"].scope.get("user")
+
+
+@pass_context
+def flashes(context: Any) -> list[dict[str, str]]:
+    scope = context["request"].scope
+    session = scope.get("session")
+    if not isinstance(session, dict):
+        return []
+    return session.pop("_messages", [])

@@ -1,0 +1,129 @@
+"""Browser tests: a real server process with demo data, driven by Playwright through Debian's Chromium."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url(workdir: Path) -> str:
+    test_url = os.environ.get("TEST_DATABASE_URL", "")
+    if not test_url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{workdir / 'browser.sqlite3'}"
+    import asyncpg
+
+    parsed = urlparse(test_url)
+    name = parsed.path.lstrip("/") + "_browser"
+
+    async def recreate() -> None:
+        connection = await asyncpg.connect(urlunparse(parsed._replace(path="/postgres")))
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(recreate())
+    return urlunparse(parsed._replace(path="/" + name))
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    workdir = Path(tempfile.mkdtemp(prefix="gotong-browser-"))
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(workdir),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "GOTONG_DEFAULT_LOCALE": "en",
+        "PYTHONUNBUFFERED": "1",
+    }
+    subprocess.run([sys.executable, "-m", "server", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    log = open(workdir / "server.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "server", "serve", "--quiet"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.terminate()
+        raise RuntimeError("server did not start: " + (workdir / "server.log").read_text())
+    yield base_url
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}; install Debian's chromium package to run browser tests."
+        if os.environ.get("GOTONG_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="en-GB", viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A cheap phone: 360 px wide, touch, Indonesian."""
+    context = browser.new_context(
+        base_url=live_server, locale="id-ID", viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+

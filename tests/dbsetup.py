@@ -1,0 +1,88 @@
+"""Test databases: one migrated template per run, copied fresh for every test (SQLite file copy or PostgreSQL TEMPLATE)."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+USING_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql://"))
+_WORKDIR = Path(tempfile.mkdtemp(prefix="gotong-test-"))
+
+
+def configure_environment() -> str:
+    """Points the app at the per-test database before any table module is imported."""
+    if USING_POSTGRES:
+        url = TEST_DATABASE_URL
+    else:
+        url = f"sqlite:///{_WORKDIR / 'test.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
+    os.environ["PICCOLO_CONF"] = "piccolo_conf"
+    os.environ.setdefault("GOTONG_DEFAULT_LOCALE", "en")
+    return url
+
+
+def _pg_parts(url: str) -> tuple[str, str]:
+    parsed = urlparse(url)
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    return admin, parsed.path.lstrip("/")
+
+
+async def _pg_admin(sql: list[str]) -> None:
+    import asyncpg
+
+    admin_url, _name = _pg_parts(TEST_DATABASE_URL)
+    connection = await asyncpg.connect(admin_url)
+    try:
+        for statement in sql:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _template_name() -> str:
+    return _pg_parts(TEST_DATABASE_URL)[1] + "_template"
+
+
+async def _migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards(app_name="all")
+    assert result.success, result.message
+
+
+def build_template() -> None:
+    import contextlib
+    import io
+
+    if USING_POSTGRES:
+        name = _pg_parts(TEST_DATABASE_URL)[1]
+        asyncio.run(_pg_admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"']))
+    else:
+        (_WORKDIR / "test.sqlite3").unlink(missing_ok=True)
+    with contextlib.redirect_stdout(io.StringIO()):
+        asyncio.run(_migrate())
+    if USING_POSTGRES:
+        name = _pg_parts(TEST_DATABASE_URL)[1]
+        template = _template_name()
+        asyncio.run(
+            _pg_admin(
+                [
+                    f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
+                    f'CREATE DATABASE "{template}" TEMPLATE "{name}"',
+                ]
+            )
+        )
+    else:
+        shutil.copyfile(_WORKDIR / "test.sqlite3", _WORKDIR / "template.sqlite3")
+
+
+async def reset_database() -> None:
+    if USING_POSTGRES:
+        name = _pg_parts(TEST_DATABASE_URL)[1]
+        await _pg_admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}" TEMPLATE "{_template_name()}"'])
+    else:
+        shutil.copyfile(_WORKDIR / "template.sqlite3", _WORKDIR / "test.sqlite3")

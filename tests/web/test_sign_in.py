@@ -1,0 +1,109 @@
+"""Signing in and out, sessions, rate limiting and CSRF."""
+from conftest import csrf_token, post_form, sign_in
+
+
+async def test_dashboard_requires_sign_in_and_redirects_to_login(client, db):
+    response = await client.get("/dashboard", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/dashboard"
+
+
+async def test_staff_signs_in_and_sees_dashboard(client, facilitator):
+    response = await post_form(client, "/login", {"username": "facil1", "password": "correct-horse", "next": "/dashboard"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/dashboard"
+    page = await client.get("/dashboard")
+    assert page.status_code == 200
+    assert "Fajar Facilitator" in page.text
+
+
+async def test_session_cookie_is_httponly_and_lax(client, facilitator):
+    response = await post_form(client, "/login", {"username": "facil1", "password": "correct-horse"})
+    cookie = [v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith("gotong_session=")][-1]
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie or "SameSite=Lax" in cookie
+
+
+async def test_wrong_password_shows_field_error_and_400(client, facilitator):
+    response = await post_form(client, "/login", {"username": "facil1", "password": "wrong-password"})
+    assert response.status_code == 400
+    assert "The username or password is not correct." in response.text
+    assert (await client.get("/dashboard", follow_redirects=False)).status_code == 303
+
+
+async def test_missing_fields_get_field_errors(client, db):
+    response = await post_form(client, "/login", {"username": "", "password": ""})
+    assert response.status_code == 400
+    assert response.text.count("This field is required.") == 2
+
+
+async def test_sign_in_rotates_session_id(client, facilitator):
+    await client.get("/login")
+    await post_form(client, "/login", {"username": "facil1", "password": "wrong"})
+    before = client.cookies.get("gotong_session")
+    await sign_in(client, "facil1")
+    after = client.cookies.get("gotong_session")
+    assert after and after != before
+
+
+async def test_open_redirect_after_sign_in_is_refused(client, facilitator):
+    response = await post_form(client, "/login", {"username": "facil1", "password": "correct-horse", "next": "//evil.example/x"})
+    assert response.headers["location"] == "/dashboard"
+
+
+async def test_sign_out_ends_the_session(client, facilitator):
+    await sign_in(client, "facil1")
+    old_cookie = client.cookies.get("gotong_session")
+    response = await post_form(client, "/logout")
+    assert response.status_code == 303
+    assert (await client.get("/dashboard", follow_redirects=False)).status_code == 303
+    # Replaying the old cookie does not bring the session back.
+    client.cookies.set("gotong_session", old_cookie)
+    assert (await client.get("/dashboard", follow_redirects=False)).status_code == 303
+
+
+async def test_post_without_csrf_token_is_refused(client, facilitator):
+    await client.get("/login")
+    response = await client.post("/login", data={"username": "facil1", "password": "correct-horse"})
+    assert response.status_code == 403
+    assert "Not allowed" in response.text
+
+
+async def test_htmx_post_with_csrf_header_succeeds(client, facilitator):
+    response = await post_form(client, "/login", {"username": "facil1", "password": "correct-horse", "next": "/dashboard"}, htmx=True)
+    assert response.status_code == 200
+    assert response.headers["hx-redirect"] == "/dashboard"
+
+
+async def test_htmx_failed_sign_in_returns_only_the_form_block(client, facilitator):
+    response = await post_form(client, "/login", {"username": "facil1", "password": "nope"}, htmx=True)
+    assert response.status_code == 400
+    assert "<html" not in response.text
+    assert 'id="login-form"' in response.text
+    assert "The username or password is not correct." in response.text
+
+
+async def test_burst_of_wrong_passwords_is_refused_with_clear_message(client, facilitator, settings):
+    statuses = []
+    for _attempt in range(settings.login_attempts_per_minute + 2):
+        response = await post_form(client, "/login", {"username": "facil1", "password": "guess"})
+        statuses.append(response.status_code)
+    assert statuses[0] == 400
+    assert statuses[-1] == 429
+    assert "Too many attempts" in response.text
+
+
+async def test_sessions_survive_an_app_restart(client, facilitator, settings):
+    from litestar.testing import AsyncTestClient
+
+    from server.app import create_app
+
+    await sign_in(client, "facil1")
+    cookie = client.cookies.get("gotong_session")
+    async with AsyncTestClient(app=create_app(settings), base_url="http://testserver.local") as second:
+        second.cookies.set("gotong_session", cookie)
+        assert (await second.get("/dashboard")).status_code == 200
+
+
+async def test_csrf_token_helper_reads_a_token(client, db):
+    assert len(await csrf_token(client)) > 20
