@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -51,7 +52,9 @@ def _database_url(workdir: Path) -> str:
         finally:
             await connection.close()
 
-    asyncio.run(recreate())
+    # Playwright's sync API may already run an event loop in this thread; use another thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, recreate()).result()
     return urlunparse(parsed._replace(path="/" + name))
 
 
@@ -105,7 +108,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(live_server, browser):
     context = browser.new_context(base_url=live_server, locale="en-GB", viewport={"width": 1024, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -117,7 +120,7 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def phone(browser, live_server):
+def phone(live_server, browser):
     """A cheap phone: 360 px wide, touch, Indonesian."""
     context = browser.new_context(
         base_url=live_server, locale="id-ID", viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True
