@@ -13,7 +13,9 @@ from litestar.template.config import TemplateConfig
 
 from server.config import ROOT, ConfigError, Settings, settings as default_settings
 from server.people import routes as people_routes
+from server.programs import routes as program_routes
 from server.reports import routes as report_routes
+from server.schedule import routes as schedule_routes
 from server.web import routes as web_routes
 from server.web.access import access_guard, undeclared_routes
 from server.web.errors import exception_handlers
@@ -22,7 +24,13 @@ from server.web.sessions import SessionConfig
 from server.web.store import DatabaseStore
 from server.web.templating import make_environment
 
-ROUTE_GROUPS = [web_routes.ROUTES, people_routes.ROUTES, report_routes.ROUTES]
+ROUTE_GROUPS = [
+    web_routes.ROUTES,
+    people_routes.ROUTES,
+    program_routes.ROUTES,
+    schedule_routes.ROUTES,
+    report_routes.ROUTES,
+]
 
 
 def _login_attempt(request) -> bool:

@@ -24,3 +24,11 @@ def engine():
 def transaction():
     """One transaction around a service's writes: all saved or nothing."""
     return engine().transaction()
+
+
+def contains_text(column, text: str):
+    """Case-insensitive 'contains' on both engines (SQLite's LIKE already ignores ASCII case; it has no ILIKE)."""
+    pattern = f"%{text.lower()}%"
+    if engine().engine_type == "sqlite":
+        return column.like(pattern)
+    return column.ilike(pattern)

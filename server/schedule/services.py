@@ -5,6 +5,8 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
+from piccolo.query.functions.aggregate import Count
+
 from server.db import transaction
 from server.schedule import recurrence
 from server.schedule.tables import Series
@@ -103,3 +105,62 @@ async def create_series(
 
 def new_uid() -> str:
     return f"{uuid.uuid4()}@gotong"
+
+
+async def upcoming_counts(program_ids: list[int], now: datetime | None = None) -> dict[int, int]:
+    """Scheduled future sessions per program, counted in SQL."""
+    if not program_ids:
+        return {}
+    rows = (
+        await ProgramSession.select(ProgramSession.program, Count(ProgramSession.id, alias="n"))
+        .where(
+            ProgramSession.program.is_in(program_ids)
+            & (ProgramSession.status == "scheduled")
+            & (ProgramSession.starts_at >= (now or _now()))
+        )
+        .group_by(ProgramSession.program)
+        .run()
+    )
+    return {row["program"]: row["n"] for row in rows}
+
+
+async def next_public_session_by_program(program_ids: list[int], now: datetime | None = None) -> dict[int, dict[str, Any]]:
+    """The next scheduled session of each program, in one query."""
+    if not program_ids:
+        return {}
+    rows = (
+        await ProgramSession.select(
+            ProgramSession.program, ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at,
+            ProgramSession.topic, ProgramSession.location, ProgramSession.program.timezone.as_alias("timezone"),
+        )
+        .where(
+            ProgramSession.program.is_in(program_ids)
+            & (ProgramSession.status == "scheduled")
+            & (ProgramSession.starts_at >= (now or _now()))
+        )
+        .order_by(ProgramSession.starts_at)
+        .run()
+    )
+    first: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        first.setdefault(row["program"], row)
+    return first
+
+
+async def upcoming_sessions_for_program(program_id: int, limit: int = 10, now: datetime | None = None, include_cancelled: bool = True) -> list[dict[str, Any]]:
+    """A program's coming sessions for its public page (cancelled ones stay visible, marked)."""
+    statuses = ["scheduled", "cancelled"] if include_cancelled else ["scheduled"]
+    return (
+        await ProgramSession.select(
+            ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.status,
+            ProgramSession.topic, ProgramSession.location, ProgramSession.online_link, ProgramSession.cancel_reason,
+        )
+        .where(
+            (ProgramSession.program == program_id)
+            & ProgramSession.status.is_in(statuses)
+            & (ProgramSession.ends_at >= (now or _now()))
+        )
+        .order_by(ProgramSession.starts_at)
+        .limit(limit)
+        .run()
+    )

@@ -79,6 +79,16 @@ class Phone(Field):
 
 
 @dataclass
+class Url(Field):
+    max_length: int = 500
+
+    def parse(self, raw: str) -> str:
+        if not re.match(r"^https?://[^\s/$.?#][^\s]*$", raw):
+            raise Invalid(_("Enter a full web address starting with https://."))
+        return raw
+
+
+@dataclass
 class Slug(Field):
     max_length: int = 80
 

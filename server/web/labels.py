@@ -42,3 +42,9 @@ LABELS.register(
 LABELS.register("visibility", {"public": N_("Public"), "unlisted": N_("Unlisted (link only)"), "private": N_("Private (staff only)")})
 LABELS.register("enrolment_mode", {"open": N_("Open registration"), "approval": N_("By approval"), "closed": N_("Closed")})
 LABELS.register("session_status", {"scheduled": N_("Scheduled"), "cancelled": N_("Cancelled"), "held": N_("Held")})
+LABELS.register("team_role", {"lead": N_("Lead facilitator"), "co_facilitator": N_("Co-facilitator"), "organizer": N_("Organizer")})
+LABELS.register(
+    "milestone_status",
+    {"planned": N_("Planned"), "in_progress": N_("In progress"), "done": N_("Done"), "blocked": N_("Blocked")},
+)
+LABELS.register("delivery", {"online": N_("Online"), "in_person": N_("In person")})

@@ -39,7 +39,7 @@ def make_environment() -> Environment:
         language_names=i18n.LANGUAGE_NAMES,
         choices=LABELS.choices,
     )
-    env.globals.update(viewer=viewer, flashes=flashes)
+    env.globals.update(viewer=viewer, flashes=flashes, phase_index=_phase_index)
     # Macros are a global module rather than per-template imports, so that a block rendered
     # alone for htmx sees them too.
     env.globals["ui"] = env.get_template("_macros/forms.html").module
@@ -59,3 +59,9 @@ def flashes(context: Any) -> list[dict[str, str]]:
     if not isinstance(session, dict):
         return []
     return session.pop("_messages", [])
+
+
+def _phase_index(phase: str) -> int:
+    from server.programs.services import PHASES
+
+    return PHASES.index(phase) if phase in PHASES else 0

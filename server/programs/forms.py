@@ -1,0 +1,118 @@
+"""Input parsing for programs, goals, phases, team members, partners and milestones."""
+from server.programs.services import ENROLMENT_MODES, KINDS, MILESTONE_STATUSES, PHASES, TEAM_ROLES, VISIBILITIES
+from server.web.forms import (
+    Checkbox,
+    Choice,
+    Date,
+    Decimal,
+    Email,
+    Form,
+    Integer,
+    LongText,
+    Phone,
+    Slug,
+    Text,
+    TimeZone,
+    Url,
+)
+from server.web.i18n import gettext as _
+
+
+class ProgramForm(Form):
+    fields = {
+        "title": Text(required=True, max_length=200),
+        "slug": Slug(required=True),
+        "kind": Choice(required=True, choices=KINDS),
+        "discreet": Checkbox(),
+        "public_title": Text(max_length=200),
+        "summary": LongText(max_length=1000),
+        "description": LongText(max_length=10_000),
+        "visibility": Choice(required=True, choices=VISIBILITIES),
+        "timezone": TimeZone(required=True),
+        "default_location": Text(max_length=300),
+        "default_online_link": Url(),
+        "capacity": Integer(min_value=0, max_value=10_000),
+        "enrolment_mode": Choice(required=True, choices=ENROLMENT_MODES),
+        "starts_on": Date(),
+        "ends_on": Date(),
+        "requires_licence": Checkbox(),
+        "completion_threshold": Integer(min_value=0, max_value=100),
+        "area": Text(max_length=200),
+    }
+
+    def clean(self) -> None:
+        if self["completion_threshold"] is None:
+            self.cleaned["completion_threshold"] = 75
+        starts, ends = self["starts_on"], self["ends_on"]
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date is before the start date."))
+
+
+class AssessmentForm(Form):
+    fields = {"assessment_notes": LongText(max_length=20_000)}
+
+
+class PhaseForm(Form):
+    fields = {"to_phase": Choice(required=True, choices=PHASES), "reason": LongText(max_length=2000)}
+
+
+class GoalForm(Form):
+    fields = {
+        "statement": Text(required=True, max_length=500),
+        "indicator": Text(max_length=300),
+        "unit": Text(max_length=60),
+        "baseline": Decimal(required=True),
+        "target": Decimal(required=True),
+        "current_value": Decimal(),
+        "due_on": Date(),
+    }
+
+
+class GoalValueForm(Form):
+    fields = {"value": Decimal(required=True), "note": Text(max_length=500)}
+
+
+class TeamMemberForm(Form):
+    fields = {"staff_id": Integer(required=True, min_value=1), "role": Choice(required=True, choices=TEAM_ROLES)}
+
+
+class PartnerForm(Form):
+    fields = {
+        "name": Text(required=True, max_length=200),
+        "contact_name": Text(max_length=120),
+        "phone": Phone(),
+        "email": Email(),
+        "website": Url(max_length=300),
+        "role": Text(max_length=200),
+    }
+
+
+class MilestoneForm(Form):
+    fields = {
+        "title": Text(required=True, max_length=200),
+        "due_on": Date(),
+        "owner": Text(max_length=120),
+        "status": Choice(required=True, choices=MILESTONE_STATUSES),
+        "note": LongText(max_length=2000),
+    }
+
+
+class MilestoneStatusForm(Form):
+    fields = {"status": Choice(required=True, choices=MILESTONE_STATUSES)}
+
+
+class CatalogueFilter(Form):
+    fields = {
+        "kind": Choice(choices=KINDS),
+        "mode": Choice(choices=("online", "in_person")),
+        "upcoming": Checkbox(),
+    }
+
+
+class StaffProgramFilter(Form):
+    fields = {
+        "kind": Choice(choices=KINDS),
+        "phase": Choice(choices=PHASES),
+        "q": Text(max_length=100),
+        "archived": Checkbox(),
+    }
