@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from server.people.services import create_staff
 from server.people.tables import Staff
-from server.programs.tables import Program, TeamMember
+from server.programs.tables import Goal, GoalUpdate, Milestone, Partner, PhaseChange, Program, ProgramPartner, TeamMember
 from server.schedule import recurrence
 from server.schedule.services import create_series
 
@@ -111,6 +111,8 @@ async def seed_demo(today: date | None = None) -> bool:
         TeamMember(program=stress.id, staff=staff_ids["maria"], role="lead"),
     ).run()
 
+    await _seed_planning(today, staff_ids, support, workshop, water)
+
     tuesday = _next_weekday(today - timedelta(days=42), 1)
     await create_series(
         program_id=support.id,
@@ -142,3 +144,47 @@ async def seed_demo(today: date | None = None) -> bool:
         location=water.default_location,
     )
     return True
+
+
+async def _seed_planning(today: date, staff_ids: dict[str, int], support: Program, workshop: Program, water: Program) -> None:
+    """Assessment notes, goals with history, partners and milestones, so each tab shows real content."""
+    await Program.update({Program.assessment_notes: "Asesmen Agustus: 14 dari 20 orang tua di RW 05 masih memakai hukuman fisik; mereka meminta cara lain yang praktis."}).where(Program.id == workshop.id).run()
+    await Program.update({Program.assessment_notes: "Survei 120 KK: 62% membeli air jeriken; sumur dangkal tercemar bakteri E. coli (uji Puskesmas)."}).where(Program.id == water.id).run()
+    await Program.update({Program.assessment_notes: "Rujukan dari Puskesmas: 11 orang meminta dukungan sebaya setelah diagnosis."}).where(Program.id == support.id).run()
+    for program, steps in ((support, ["planning", "implementation"]), (workshop, ["planning", "implementation"]), (water, ["planning"])):
+        previous = "assessment"
+        for step in steps:
+            await PhaseChange.insert(PhaseChange(program=program.id, from_phase=previous, to_phase=step, changed_by=staff_ids["siti"])).run()
+            previous = step
+
+    parenting = Goal(program=workshop.id, statement="Orang tua memakai disiplin positif di rumah", indicator="Peserta yang melaporkan tanpa hukuman fisik minggu lalu", unit="%", baseline=30.0, target=80.0, current_value=55.0, due_on=today + timedelta(days=60))
+    attendance = Goal(program=workshop.id, statement="Peserta menyelesaikan pelatihan", indicator="Peserta dengan kehadiran minimal 75%", unit="orang", baseline=0.0, target=16.0, due_on=today + timedelta(days=45), position=1)
+    wellbeing = Goal(program=support.id, statement="Anggota merasa didukung", indicator="Skor rata-rata dukungan sosial (1–5)", unit="skor", baseline=2.4, target=4.0, current_value=3.1, due_on=today + timedelta(days=90))
+    access = Goal(program=water.id, statement="Rumah tangga punya akses air bersih", indicator="KK tersambung ke jaringan air bersih", unit="KK", baseline=0.0, target=120.0, due_on=today + timedelta(days=300))
+    for goal in (parenting, attendance, wellbeing, access):
+        await goal.save().run()
+    await GoalUpdate.insert(
+        GoalUpdate(goal=parenting.id, value=42.0, note="Setelah sesi 2", recorded_by=staff_ids["budi"]),
+        GoalUpdate(goal=parenting.id, value=55.0, note="Setelah sesi 3", recorded_by=staff_ids["budi"]),
+        GoalUpdate(goal=wellbeing.id, value=3.1, note="Survei bulan kedua", recorded_by=staff_ids["maria"]),
+    ).run()
+
+    puskesmas = Partner(name="Puskesmas Kecamatan Coblong", contact_name="dr. Ratna Wulandari", phone="022 250 1234", email="puskesmas.coblong@example.id")
+    pdam = Partner(name="PDAM Tirtawening", contact_name="Ir. Hendra Gunawan", phone="022 420 0000", website="https://pdam.example.id")
+    karang_taruna = Partner(name="Karang Taruna Cibaduyut", contact_name="Rizky Ramadhan", phone="0812 2233 4455")
+    for partner in (puskesmas, pdam, karang_taruna):
+        await partner.save().run()
+    await ProgramPartner.insert(
+        ProgramPartner(program=support.id, partner=puskesmas.id, role="Rujukan dan ruang pertemuan"),
+        ProgramPartner(program=water.id, partner=pdam.id, role="Desain jaringan dan sambungan"),
+        ProgramPartner(program=water.id, partner=karang_taruna.id, role="Relawan survei dan kerja bakti"),
+        ProgramPartner(program=water.id, partner=puskesmas.id, role="Uji kualitas air"),
+    ).run()
+
+    await Milestone.insert(
+        Milestone(program=water.id, title="Survei sumber air dan pemetaan rumah tangga", due_on=today - timedelta(days=20), owner="Karang Taruna", status="done"),
+        Milestone(program=water.id, title="Musyawarah warga: pilih lokasi tandon", due_on=today + timedelta(days=14), owner="Agus Pratama", status="in_progress"),
+        Milestone(program=water.id, title="Perjanjian kerja sama dengan PDAM", due_on=today + timedelta(days=45), owner="Siti Rahmawati", status="planned"),
+        Milestone(program=water.id, title="Pembangunan tandon dan jaringan pipa", due_on=today + timedelta(days=150), owner="PDAM Tirtawening", status="planned"),
+        Milestone(program=water.id, title="Izin lahan dari kelurahan", due_on=today + timedelta(days=7), owner="Siti Rahmawati", status="blocked", note="Menunggu tanda tangan lurah"),
+    ).run()

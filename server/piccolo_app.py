@@ -8,6 +8,8 @@ FEATURE_TABLE_MODULES = [
     "server.people.tables",
     "server.programs.tables",
     "server.schedule.tables",
+    "server.enrolment.tables",
+    "server.attendance.tables",
 ]
 
 APP_CONFIG = AppConfig(

@@ -32,3 +32,44 @@ class AuditEvent(Table):
     subject_id = Integer(null=True, index=True)
     summary = Text(default="")
     details = JSON(default={})
+
+
+class Participant(Table):
+    """A person taking part. The display name (often a pseudonym) is all that co-participants ever see."""
+
+    display_name = Varchar(length=120)
+    legal_name = Varchar(length=200, default="")
+    phone = Varchar(length=40, default="")
+    # Digits only, for spotting duplicates whatever the spacing or +62/0 prefix.
+    phone_digits = Varchar(length=20, default="", index=True)
+    email = Varchar(length=200, default="", index=True)
+    preferred_locale = Varchar(length=10, default="id")
+    notes = Text(default="")
+    # Set when an admin erased the person's identity; attendance stays as anonymous counts.
+    anonymised_at = Timestamptz(null=True, default=None)
+    created_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Consent(Table):
+    """One consent given for one purpose under one version of the consent text; withdrawing keeps the record."""
+
+    participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
+    purpose = Varchar(length=30)  # participation | data_collection | contact
+    text_version = Varchar(length=20)
+    given_at = Timestamptz(default=TimestamptzNow())
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)  # None: the person themself
+    source = Varchar(length=30, default="staff")  # staff | self_registration | personal_page
+    withdrawn_at = Timestamptz(null=True, default=None)
+
+
+class AccessToken(Table):
+    """Secret, revocable links: a participant's personal page and calendar feeds of participants and staff."""
+
+    token = Varchar(length=64, unique=True, index=True)
+    kind = Varchar(length=30)  # participant_page | participant_feed | staff_feed
+    participant = ForeignKey(references=Participant, null=True, index=True, on_delete=OnDelete.cascade)
+    staff = ForeignKey(references=Staff, null=True, index=True, on_delete=OnDelete.cascade)
+    created_at = Timestamptz(default=TimestamptzNow())
+    revoked_at = Timestamptz(null=True, default=None)

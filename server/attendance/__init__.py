@@ -1,0 +1,1 @@
+"""Attendance sheets, rates, early warning, registers and certificates."""

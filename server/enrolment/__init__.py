@@ -1,0 +1,1 @@
+"""Enrolment, waitlists, self-registration, RSVPs and the participant's personal page."""

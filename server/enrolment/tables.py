@@ -1,0 +1,62 @@
+"""Tables for enrolments and their history, RSVPs and individual goals."""
+from piccolo.columns import ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from server.people.tables import Participant, Staff
+from server.programs.tables import Program
+from server.schedule.tables import ProgramSession
+
+
+class Enrolment(Table):
+    """A participant in a program. The enrolled and ended instants decide which sessions count for attendance."""
+
+    participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
+    program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
+    # requested | waitlisted | offered | enrolled | withdrawn | completed | declined
+    status = Varchar(length=20, index=True)
+    requested_at = Timestamptz(default=TimestamptzNow())
+    enrolled_at = Timestamptz(null=True, default=None)
+    ended_at = Timestamptz(null=True, default=None)
+    offer_expires_at = Timestamptz(null=True, default=None)
+    reason = Text(default="")
+    source = Varchar(length=20, default="staff")  # staff | self_registration
+    updated_at = Timestamptz(default=TimestamptzNow())
+    # Unique (participant, program): a unique index made in the migration.
+
+
+class EnrolmentChange(Table):
+    """Every status change of an enrolment, including automatic waitlist promotions."""
+
+    enrolment = ForeignKey(references=Enrolment, index=True, on_delete=OnDelete.cascade)
+    program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
+    from_status = Varchar(length=20, default="")
+    to_status = Varchar(length=20)
+    note = Text(default="")
+    automatic = Varchar(length=20, default="")  # "" | promotion | offer_expired
+    changed_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)
+    changed_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class Rsvp(Table):
+    session = ForeignKey(references=ProgramSession, index=True, on_delete=OnDelete.cascade)
+    participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
+    response = Varchar(length=20)  # going | not_going
+    answered_at = Timestamptz(default=TimestamptzNow())
+    # Unique (session, participant): a unique index made in the migration.
+
+
+class IndividualGoal(Table):
+    """A participant's own goal within a program (individualisation); confidential to the team."""
+
+    enrolment = ForeignKey(references=Enrolment, index=True, on_delete=OnDelete.cascade)
+    statement = Text()
+    created_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ProgressNote(Table):
+    goal = ForeignKey(references=IndividualGoal, index=True, on_delete=OnDelete.cascade)
+    note = Text()
+    written_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)
+    written_at = Timestamptz(default=TimestamptzNow())
