@@ -12,6 +12,9 @@ from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 
 from server.config import ROOT, ConfigError, Settings, settings as default_settings
+from server.attendance import routes as attendance_routes
+from server.enrolment import routes as enrolment_routes
+from server.people import participant_routes
 from server.people import routes as people_routes
 from server.programs import routes as program_routes
 from server.reports import routes as report_routes
@@ -29,6 +32,9 @@ ROUTE_GROUPS = [
     people_routes.ROUTES,
     program_routes.ROUTES,
     schedule_routes.ROUTES,
+    participant_routes.ROUTES,
+    enrolment_routes.ROUTES,
+    attendance_routes.ROUTES,
     report_routes.ROUTES,
 ]
 

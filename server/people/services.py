@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from datetime import datetime
+import secrets
+from datetime import datetime, timezone
+from difflib import SequenceMatcher
 from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
-from server.db import transaction
+from server.db import contains_text, transaction
 from server.errors import DomainError, NotFound
-from server.people.tables import AuditEvent, Staff
+from server.people.tables import AccessToken, AuditEvent, Consent, Participant, Staff
 from server.web.access import ROLES, CurrentStaff
 from server.web.i18n import N_
 
@@ -201,3 +203,280 @@ async def record_audit(
             summary=summary[:2000],
         )
     ).run()
+
+
+# --- participants ----------------------------------------------------------------------------------
+
+PARTICIPANT_FIELDS = ("display_name", "legal_name", "phone", "email", "preferred_locale", "notes")
+
+
+def phone_digits(phone: str) -> str:
+    """Comparable digits of an Indonesian number: +62 812…, 0812… and 62812… are the same phone."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("62"):
+        digits = "0" + digits[2:]
+    return digits[:20]
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+async def possible_duplicates(display_name: str, phone: str = "", email: str = "", legal_name: str = "", exclude_id: int | None = None) -> list[dict[str, Any]]:
+    """Existing people with the same phone or e-mail, or a very similar name."""
+    digits = phone_digits(phone) if phone else ""
+    clauses = []
+    if digits:
+        clauses.append(Participant.phone_digits == digits)
+    if email:
+        clauses.append(Participant.email == email.lower())
+    names = [n.strip().lower() for n in (display_name, legal_name) if n and n.strip()]
+    for name in names:
+        clauses.append(contains_text(Participant.display_name, name.split()[0][:20]))
+        clauses.append(contains_text(Participant.legal_name, name.split()[0][:20]))
+    if not clauses:
+        return []
+    condition = clauses[0]
+    for clause in clauses[1:]:
+        condition = condition | clause
+    query = Participant.select(
+        Participant.id, Participant.display_name, Participant.legal_name, Participant.phone_digits, Participant.email
+    ).where(condition & Participant.anonymised_at.is_null())
+    if exclude_id is not None:
+        query = query.where(Participant.id != exclude_id)
+    found = []
+    for row in await query.limit(200).run():
+        same_contact = (digits and row["phone_digits"] == digits) or (email and row["email"] == email.lower())
+        candidates = [n for n in (row["display_name"].lower(), row["legal_name"].lower()) if n]
+        similar = any(SequenceMatcher(None, a, b).ratio() >= 0.85 for a in names for b in candidates)
+        if same_contact or similar:
+            found.append({"id": row["id"], "display_name": row["display_name"], "reason": "contact" if same_contact else "name"})
+    return found[:10]
+
+
+async def create_participant(actor: CurrentStaff | None, values: dict[str, Any]) -> int:
+    """A new participant with their personal-page and calendar tokens; the caller records consents."""
+    values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
+    values["email"] = values["email"].lower()
+    values["preferred_locale"] = values["preferred_locale"] or "id"
+    async with transaction():
+        participant = Participant(**values, phone_digits=phone_digits(values["phone"]), created_by=actor.id if actor else None)
+        await participant.save().run()
+        await AccessToken.insert(
+            AccessToken(token=new_token(), kind="participant_page", participant=participant.id),
+            AccessToken(token=new_token(), kind="participant_feed", participant=participant.id),
+        ).run()
+        await record_audit(actor, "create", "participant", participant.id, "participant created")
+    return participant.id
+
+
+async def update_participant(actor: CurrentStaff, participant_id: int, values: dict[str, Any]) -> None:
+    participant = await _participant_row(participant_id)
+    if participant["anonymised_at"] is not None:
+        raise DomainError("anonymised", N_("This person's data has been erased."))
+    values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
+    values["email"] = values["email"].lower()
+    updates = {getattr(Participant, key): value for key, value in values.items()}
+    updates[Participant.phone_digits] = phone_digits(values["phone"])
+    updates[Participant.updated_at] = datetime.now(timezone.utc)
+    async with transaction():
+        await Participant.update(updates).where(Participant.id == participant_id).run()
+        changed = sorted(key for key in PARTICIPANT_FIELDS if (participant.get(key) or "") != values[key])
+        await record_audit(actor, "update", "participant", participant_id, "changed: " + ", ".join(changed))
+
+
+async def _participant_row(participant_id: int) -> dict[str, Any]:
+    row = await Participant.select().where(Participant.id == participant_id).first().run()
+    if row is None:
+        raise NotFound("participant")
+    return row
+
+
+async def can_see_confidential(staff: CurrentStaff, participant_id: int) -> bool:
+    """Contact details and notes: admins, whoever registered the person, and the teams of their programs."""
+    if staff.is_admin:
+        return True
+    from server.enrolment.tables import Enrolment
+    from server.programs.tables import TeamMember
+
+    program_ids = [row["program"] for row in await Enrolment.select(Enrolment.program).where(Enrolment.participant == participant_id).run()]
+    if program_ids and await TeamMember.exists().where(TeamMember.program.is_in(program_ids) & (TeamMember.staff == staff.id)).run():
+        return True
+    return await Participant.exists().where((Participant.id == participant_id) & (Participant.created_by == staff.id)).run()
+
+
+async def can_see_participant(staff: CurrentStaff, participant_id: int) -> bool:
+    """Anyone on staff who may see the person at all (their display name): organizers, or a team of theirs."""
+    if staff.is_organizer:
+        return True
+    return await can_see_confidential(staff, participant_id)
+
+
+async def participant_for_staff(staff: CurrentStaff, participant_id: int) -> dict[str, Any]:
+    """The participant as this staff member may see them; viewing confidential details is audited."""
+    if not await can_see_participant(staff, participant_id):
+        raise NotFound("participant")  # not Forbidden: do not confirm that the person exists
+    row = await _participant_row(participant_id)
+    confidential = await can_see_confidential(staff, participant_id)
+    if confidential:
+        await record_audit(staff, "view", "participant", participant_id, "viewed confidential details")
+    else:
+        for key in ("legal_name", "phone", "phone_digits", "email", "notes"):
+            row[key] = ""
+    row["confidential"] = confidential
+    return row
+
+
+async def list_participants(staff: CurrentStaff, search: str = "", program_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Display names of the people a staff member may see; contact details never appear in lists."""
+    from server.enrolment.tables import Enrolment
+    from server.programs.services import managed_program_ids
+
+    query = Participant.select(Participant.id, Participant.display_name, Participant.anonymised_at, Participant.created_at)
+    ids = await managed_program_ids(staff)
+    if ids is not None:
+        enrolled = Enrolment.select(Enrolment.participant).where(Enrolment.program.is_in(ids or [-1]))
+        query = query.where(Participant.id.is_in(enrolled) | (Participant.created_by == staff.id))
+    if program_id is not None:
+        query = query.where(Participant.id.is_in(Enrolment.select(Enrolment.participant).where(Enrolment.program == program_id)))
+    if search:
+        query = query.where(contains_text(Participant.display_name, search.replace("%", "")))
+    return await query.order_by(Participant.display_name).limit(limit).run()
+
+
+# --- consent ---------------------------------------------------------------------------------------
+
+async def record_consent(participant_id: int, purpose: str, *, actor: CurrentStaff | None, source: str = "staff") -> None:
+    """Consent under the current text version; a consent already in force is not duplicated."""
+    from server.people import consent
+
+    if purpose not in consent.PURPOSES:
+        raise DomainError("bad_purpose", N_("Choose one of the options."), field="purpose")
+    active = await Consent.exists().where(
+        (Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null()
+    ).run()
+    if active:
+        return
+    await Consent.insert(
+        Consent(participant=participant_id, purpose=purpose, text_version=consent.VERSION, recorded_by=actor.id if actor else None, source=source)
+    ).run()
+    await record_audit(actor, "consent", "participant", participant_id, f"consent given: {purpose}")
+
+
+async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentStaff | None) -> None:
+    now = datetime.now(timezone.utc)
+    await Consent.update({Consent.withdrawn_at: now}).where(
+        (Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null()
+    ).run()
+    await record_audit(actor, "consent", "participant", participant_id, f"consent withdrawn: {purpose}")
+
+
+async def active_consents(participant_ids: list[int]) -> dict[int, set[str]]:
+    """The purposes each person currently consents to, in one query."""
+    if not participant_ids:
+        return {}
+    rows = await Consent.select(Consent.participant, Consent.purpose).where(
+        Consent.participant.is_in(participant_ids) & Consent.withdrawn_at.is_null()
+    ).run()
+    found: dict[int, set[str]] = {pid: set() for pid in participant_ids}
+    for row in rows:
+        found[row["participant"]].add(row["purpose"])
+    return found
+
+
+async def consent_history(participant_id: int) -> list[dict[str, Any]]:
+    return (
+        await Consent.select(
+            Consent.id, Consent.purpose, Consent.text_version, Consent.given_at, Consent.withdrawn_at, Consent.source,
+            Consent.recorded_by.display_name.as_alias("recorded_by_name"),
+        )
+        .where(Consent.participant == participant_id)
+        .order_by(Consent.given_at, ascending=False)
+        .run()
+    )
+
+
+# --- secret links ----------------------------------------------------------------------------------
+
+async def token_owner(token: str, kind: str) -> dict[str, Any] | None:
+    """The live token row for a secret link, or None; unknown and revoked look the same."""
+    if not token or len(token) > 64:
+        return None
+    row = await AccessToken.select().where((AccessToken.token == token) & (AccessToken.kind == kind) & AccessToken.revoked_at.is_null()).first().run()
+    if row is None or not hmac.compare_digest(row["token"], token):
+        return None
+    return row
+
+
+async def current_token(kind: str, *, participant_id: int | None = None, staff_id: int | None = None) -> str | None:
+    query = AccessToken.select(AccessToken.token).where((AccessToken.kind == kind) & AccessToken.revoked_at.is_null())
+    query = query.where(AccessToken.participant == participant_id) if participant_id else query.where(AccessToken.staff == staff_id)
+    row = await query.order_by(AccessToken.created_at, ascending=False).first().run()
+    return row["token"] if row else None
+
+
+async def reissue_token(actor: CurrentStaff | None, kind: str, *, participant_id: int | None = None, staff_id: int | None = None) -> str:
+    """Revoke the current link of this kind and issue a new one (for a lost phone or a shared link)."""
+    now = datetime.now(timezone.utc)
+    token = new_token()
+    async with transaction():
+        query = AccessToken.update({AccessToken.revoked_at: now}).where((AccessToken.kind == kind) & AccessToken.revoked_at.is_null())
+        query = query.where(AccessToken.participant == participant_id) if participant_id else query.where(AccessToken.staff == staff_id)
+        await query.run()
+        await AccessToken.insert(AccessToken(token=token, kind=kind, participant=participant_id, staff=staff_id)).run()
+        await record_audit(actor, "token", "participant" if participant_id else "staff", participant_id or staff_id, f"reissued {kind}")
+    return token
+
+
+# --- erasure ---------------------------------------------------------------------------------------
+
+async def anonymise_participant(actor: CurrentStaff, participant_id: int) -> None:
+    """Erase identity, contact and personal notes; enrolments and attendance stay as anonymous counts."""
+    if not actor.is_admin:
+        raise DomainError("admin_only", N_("Only administrators can erase a person's data."))
+    row = await _participant_row(participant_id)
+    if row["anonymised_at"] is not None:
+        return
+    from server.enrolment.tables import IndividualGoal, Rsvp
+    from server.enrolment.tables import Enrolment as EnrolmentTable
+
+    now = datetime.now(timezone.utc)
+    async with transaction():
+        await Participant.update(
+            {
+                Participant.display_name: f"#{participant_id}",
+                Participant.legal_name: "",
+                Participant.phone: "",
+                Participant.phone_digits: "",
+                Participant.email: "",
+                Participant.notes: "",
+                Participant.anonymised_at: now,
+                Participant.updated_at: now,
+            }
+        ).where(Participant.id == participant_id).run()
+        await AccessToken.update({AccessToken.revoked_at: now}).where((AccessToken.participant == participant_id) & AccessToken.revoked_at.is_null()).run()
+        await Rsvp.delete().where(Rsvp.participant == participant_id).run()
+        enrolment_ids = EnrolmentTable.select(EnrolmentTable.id).where(EnrolmentTable.participant == participant_id)
+        await IndividualGoal.delete().where(IndividualGoal.enrolment.is_in(enrolment_ids)).run()
+        from server.attendance.tables import Attendance
+
+        await Attendance.update({Attendance.note: ""}).where(Attendance.participant == participant_id).run()
+        await record_audit(actor, "erase", "participant", participant_id, "identity and contact erased on request")
+
+
+# --- audit log -------------------------------------------------------------------------------------
+
+async def audit_log(*, action: str = "", subject_type: str = "", actor_id: int | None = None, subject_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    query = AuditEvent.select(
+        AuditEvent.id, AuditEvent.at, AuditEvent.actor_label, AuditEvent.action, AuditEvent.subject_type,
+        AuditEvent.subject_id, AuditEvent.summary,
+    )
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if subject_type:
+        query = query.where(AuditEvent.subject_type == subject_type)
+    if actor_id:
+        query = query.where(AuditEvent.actor == actor_id)
+    if subject_id:
+        query = query.where(AuditEvent.subject_id == subject_id)
+    return await query.order_by(AuditEvent.at, ascending=False).order_by(AuditEvent.id, ascending=False).limit(limit).run()

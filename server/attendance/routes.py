@@ -1,0 +1,4 @@
+"""Routes of the attendance feature."""
+from __future__ import annotations
+
+ROUTES: list = []

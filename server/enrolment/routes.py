@@ -1,0 +1,4 @@
+"""Routes of the enrolment feature."""
+from __future__ import annotations
+
+ROUTES: list = []
