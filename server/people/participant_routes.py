@@ -1,4 +1,138 @@
-"""Staff pages for participants: registry, consent, duplicates, audit log and erasure."""
+"""Staff pages for participants: registry, consent, duplicates, secret links, erasure and the audit log."""
 from __future__ import annotations
 
-ROUTES: list = []
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+
+from server.config import settings
+from server.errors import DomainError
+from server.people import consent
+from server.people import services as people
+from server.people.participant_forms import AuditFilter, ConsentForm, EraseForm, ParticipantForm
+from server.web.access import ADMIN, STAFF
+from server.web.i18n import gettext as _
+from server.web.rendering import redirect, render
+
+
+def _consent_choices() -> list[dict[str, str]]:
+    return [{"purpose": p, "title": consent.title(p), "text": consent.text(p)} for p in consent.PURPOSES]
+
+
+class ParticipantController(Controller):
+    path = "/participants"
+    opt = STAFF
+
+    @get("/", name="participant_list")
+    async def participant_list(self, request: Request) -> Any:
+        search = (request.query_params.get("q") or "")[:100]
+        found = await people.list_participants(request.user, search=search)
+        consents = await people.active_consents([p["id"] for p in found])
+        return render(request, "people/participant_list.html", {"participants": found, "consents": consents, "q": search}, block="results")
+
+    @get("/new", name="participant_new")
+    async def participant_new(self, request: Request) -> Any:
+        form = ParticipantForm(initial={"preferred_locale": "id"})
+        return render(request, "people/participant_new.html", {"form": form, "consents": _consent_choices(), "duplicates": []})
+
+    @post("/new", name="participant_create")
+    async def participant_create(self, request: Request) -> Any:
+        form = ParticipantForm(await request.form())
+        duplicates: list[dict[str, Any]] = []
+        if form.is_valid():
+            duplicates = await people.possible_duplicates(form["display_name"], form["phone"], form["email"], form["legal_name"])
+            if duplicates and not form["confirm_not_duplicate"]:
+                form.add_error("display_name", _("This person may already be registered. Open the existing record, or confirm that this is someone else."))
+            else:
+                participant_id = await people.create_participant(request.user, dict(form.cleaned))
+                for purpose in consent.PURPOSES:
+                    if form[f"consent_{purpose}"]:
+                        await people.record_consent(participant_id, purpose, actor=request.user)
+                return redirect(request, f"/participants/{participant_id}", _("Participant registered."))
+        context = {"form": form, "consents": _consent_choices(), "duplicates": duplicates}
+        return render(request, "people/participant_new.html", context, block="participant_form", status_code=400)
+
+    async def _detail_context(self, request: Request, participant_id: int, **extra: Any) -> dict[str, Any]:
+        participant = await people.participant_for_staff(request.user, participant_id)
+        page_token = await people.current_token("participant_page", participant_id=participant_id) if participant["confidential"] else None
+        return {
+            "participant": participant,
+            "history": await people.consent_history(participant_id),
+            "active": (await people.active_consents([participant_id]))[participant_id],
+            "consents": _consent_choices(),
+            "enrolments": await people.participant_enrolments(request.user, participant_id),
+            "personal_link": f"{settings.base_url}/my/{page_token}" if page_token else None,
+            "erase_form": extra.pop("erase_form", None) or EraseForm(),
+            **extra,
+        }
+
+    @get("/{participant_id:int}", name="participant_detail")
+    async def participant_detail(self, request: Request, participant_id: FromPath[int]) -> Any:
+        return render(request, "people/participant_detail.html", await self._detail_context(request, participant_id))
+
+    @get("/{participant_id:int}/edit", name="participant_edit")
+    async def participant_edit(self, request: Request, participant_id: FromPath[int]) -> Any:
+        participant = await people.participant_for_staff(request.user, participant_id)
+        if not participant["confidential"] or participant["anonymised_at"]:
+            return render(request, "errors/error.html", {"status_code": 403, "title": _("Not allowed"), "text": _("You do not have permission to do this.")}, status_code=403)
+        return render(request, "people/participant_edit.html", {"participant": participant, "form": ParticipantForm(initial=participant)})
+
+    @post("/{participant_id:int}/edit", name="participant_update")
+    async def participant_update(self, request: Request, participant_id: FromPath[int]) -> Any:
+        participant = await people.participant_for_staff(request.user, participant_id)
+        if not participant["confidential"]:
+            return render(request, "errors/error.html", {"status_code": 403, "title": _("Not allowed"), "text": _("You do not have permission to do this.")}, status_code=403)
+        form = ParticipantForm(await request.form())
+        if form.is_valid():
+            try:
+                await people.update_participant(request.user, participant_id, dict(form.cleaned))
+                return redirect(request, f"/participants/{participant_id}", _("Changes saved."))
+            except DomainError as error:
+                form.add_error("display_name", error.translated())
+        return render(request, "people/participant_edit.html", {"participant": participant, "form": form}, block="participant_form", status_code=400)
+
+    @post("/{participant_id:int}/consent", name="participant_consent")
+    async def change_consent(self, request: Request, participant_id: FromPath[int]) -> Any:
+        participant = await people.participant_for_staff(request.user, participant_id)
+        form = ConsentForm(await request.form())
+        if not participant["confidential"] or participant["anonymised_at"] or not form.is_valid():
+            return render(request, "people/participant_detail.html", await self._detail_context(request, participant_id), status_code=400)
+        if form["action"] == "give":
+            await people.record_consent(participant_id, form["purpose"], actor=request.user)
+            message = _("Consent recorded.")
+        else:
+            await people.withdraw_consent(participant_id, form["purpose"], actor=request.user)
+            message = _("Consent withdrawn.")
+        return redirect(request, f"/participants/{participant_id}", message)
+
+    @post("/{participant_id:int}/link", name="participant_link")
+    async def reissue_link(self, request: Request, participant_id: FromPath[int]) -> Any:
+        participant = await people.participant_for_staff(request.user, participant_id)
+        if not participant["confidential"] or participant["anonymised_at"]:
+            return render(request, "people/participant_detail.html", await self._detail_context(request, participant_id), status_code=400)
+        await people.reissue_token(request.user, "participant_page", participant_id=participant_id)
+        return redirect(request, f"/participants/{participant_id}", _("A new personal link was made; the old one no longer works."))
+
+    @post("/{participant_id:int}/erase", name="participant_erase", opt=ADMIN)
+    async def erase(self, request: Request, participant_id: FromPath[int]) -> Any:
+        participant = await people.participant_for_staff(request.user, participant_id)
+        form = EraseForm(await request.form())
+        if form.is_valid() and form["confirm_name"] == participant["display_name"]:
+            await people.anonymise_participant(request.user, participant_id)
+            return redirect(request, f"/participants/{participant_id}", _("The person's identity and contact details were erased."))
+        if form.is_valid():
+            form.add_error("confirm_name", _("Type the display name exactly as shown to confirm."))
+        context = await self._detail_context(request, participant_id, erase_form=form)
+        return render(request, "people/participant_detail.html", context, block="erase_form", status_code=400)
+
+
+@get("/admin/audit", opt=ADMIN, name="audit_log")
+async def audit_log(request: Request) -> Any:
+    filters = AuditFilter(request.query_params)
+    values = filters.cleaned if filters.is_valid() else {"action": "", "subject_type": "", "subject_id": None}
+    events = await people.audit_log(action=values["action"], subject_type=values["subject_type"], subject_id=values["subject_id"])
+    return render(request, "people/audit_log.html", {"events": events, "filters": filters})
+
+
+ROUTES = [ParticipantController, audit_log]

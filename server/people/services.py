@@ -480,3 +480,22 @@ async def audit_log(*, action: str = "", subject_type: str = "", actor_id: int |
     if subject_id:
         query = query.where(AuditEvent.subject_id == subject_id)
     return await query.order_by(AuditEvent.at, ascending=False).order_by(AuditEvent.id, ascending=False).limit(limit).run()
+
+
+async def participant_enrolments(staff: CurrentStaff, participant_id: int) -> list[dict[str, Any]]:
+    """A person's enrolments, with real titles only for programs this staff member manages."""
+    from server.enrolment.tables import Enrolment
+    from server.programs.privacy import displayed_title
+    from server.programs.services import managed_program_ids
+
+    rows = await Enrolment.select(
+        Enrolment.id, Enrolment.status, Enrolment.requested_at, Enrolment.enrolled_at, Enrolment.ended_at,
+        Enrolment.program.id.as_alias("program_id"), Enrolment.program.slug.as_alias("slug"),
+        Enrolment.program.title.as_alias("title"), Enrolment.program.public_title.as_alias("public_title"),
+        Enrolment.program.discreet.as_alias("discreet"),
+    ).where(Enrolment.participant == participant_id).order_by(Enrolment.requested_at, ascending=False).run()
+    managed = await managed_program_ids(staff)
+    for row in rows:
+        row["manages"] = managed is None or row["program_id"] in managed
+        row["title"] = displayed_title(row, real=row["manages"])
+    return rows

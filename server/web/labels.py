@@ -48,3 +48,20 @@ LABELS.register(
     {"planned": N_("Planned"), "in_progress": N_("In progress"), "done": N_("Done"), "blocked": N_("Blocked")},
 )
 LABELS.register("delivery", {"online": N_("Online"), "in_person": N_("In person")})
+LABELS.register("consent_purpose", {"participation": N_("Taking part"), "data_collection": N_("Recording my information"), "contact": N_("Being contacted")})
+LABELS.register(
+    "audit_action",
+    {
+        "view": N_("Viewed"), "create": N_("Created"), "update": N_("Changed"), "consent": N_("Consent"),
+        "erase": N_("Erased"), "token": N_("Link reissued"), "archive": N_("Archived"), "unarchive": N_("Restored"),
+        "correct": N_("Correction"),
+    },
+)
+LABELS.register("audit_subject", {"participant": N_("Participant"), "staff": N_("Staff account"), "program": N_("Program"), "program_team": N_("Program team"), "attendance": N_("Attendance")})
+LABELS.register(
+    "enrolment_status",
+    {
+        "requested": N_("Requested"), "waitlisted": N_("Waitlisted"), "offered": N_("Place offered"), "enrolled": N_("Enrolled"),
+        "withdrawn": N_("Withdrawn"), "completed": N_("Completed"), "declined": N_("Declined"),
+    },
+)

@@ -5,7 +5,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
-from server.config import ROOT, SUPPORTED_LOCALES
+from server.config import ROOT, SUPPORTED_LOCALES, settings
 from server.web import i18n
 from server.web.labels import LABELS
 
@@ -38,6 +38,7 @@ def make_environment() -> Environment:
         supported_locales=SUPPORTED_LOCALES,
         language_names=i18n.LANGUAGE_NAMES,
         choices=LABELS.choices,
+        default_timezone=settings.default_timezone,
     )
     env.globals.update(viewer=viewer, flashes=flashes, phase_index=_phase_index)
     # Macros are a global module rather than per-template imports, so that a block rendered

@@ -1,0 +1,35 @@
+"""Input parsing for participants, consent and the audit log filter."""
+from server.config import SUPPORTED_LOCALES
+from server.people.consent import PURPOSES
+from server.web.forms import Checkbox, Choice, Email, Form, Integer, LongText, Phone, Text
+
+
+class ParticipantForm(Form):
+    fields = {
+        "display_name": Text(required=True, max_length=120),
+        "legal_name": Text(max_length=200),
+        "phone": Phone(),
+        "email": Email(),
+        "preferred_locale": Choice(required=True, choices=SUPPORTED_LOCALES),
+        "notes": LongText(max_length=5000),
+        "consent_participation": Checkbox(),
+        "consent_data_collection": Checkbox(),
+        "consent_contact": Checkbox(),
+        "confirm_not_duplicate": Checkbox(),
+    }
+
+
+class ConsentForm(Form):
+    fields = {"purpose": Choice(required=True, choices=PURPOSES), "action": Choice(required=True, choices=("give", "withdraw"))}
+
+
+class EraseForm(Form):
+    fields = {"confirm_name": Text(required=True, max_length=120)}
+
+
+class AuditFilter(Form):
+    fields = {
+        "action": Text(max_length=40),
+        "subject_type": Text(max_length=40),
+        "subject_id": Integer(min_value=1),
+    }
