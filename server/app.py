@@ -13,6 +13,7 @@ from litestar.template.config import TemplateConfig
 
 from server.config import ROOT, ConfigError, Settings, settings as default_settings
 from server.attendance import routes as attendance_routes
+from server.calendars import routes as calendar_routes
 from server.enrolment import routes as enrolment_routes
 from server.people import participant_routes
 from server.people import routes as people_routes
@@ -35,6 +36,7 @@ ROUTE_GROUPS = [
     participant_routes.ROUTES,
     enrolment_routes.ROUTES,
     attendance_routes.ROUTES,
+    calendar_routes.ROUTES,
     report_routes.ROUTES,
 ]
 
@@ -79,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.production,
             cookie_samesite="lax",
             exclude=["^/healthz"],
+            exclude_from_csrf_key="exclude_from_csrf",
         ),
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],

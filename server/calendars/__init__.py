@@ -1,0 +1,1 @@
+"""Calendar feeds: building icalendar objects from sessions; routes only serve them."""

@@ -1,0 +1,103 @@
+"""Calendar feed routes: conditional GET/HEAD with ETag and Last-Modified, the right content type, and subscribe pages."""
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from litestar import HttpMethod, Request, Response, get, post, route
+from litestar.params import FromPath
+
+from server.calendars import services as feeds
+from server.config import settings
+from server.people import services as people
+from server.web.access import PUBLIC, STAFF, TOKEN
+from server.web.i18n import get_locale
+from server.web.i18n import gettext as _
+from server.web.rendering import redirect, render
+
+CALENDAR_TYPE = "text/calendar"
+FEED_METHODS = [HttpMethod.GET, HttpMethod.HEAD]
+# Feeds carry no session and never set cookies: calendar apps poll them for years.
+FEED_OPT = {"skip_session": True, "exclude_from_csrf": True}
+
+
+def _not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
+    """RFC 9110: If-None-Match wins over If-Modified-Since; unparseable validators are ignored."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        candidates = {part.strip().removeprefix("W/").strip('"') for part in if_none_match.split(",")}
+        return etag in candidates or "*" in candidates
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+        if since is None or since.tzinfo is None:
+            return False
+        return last_modified <= since
+    return False
+
+
+async def serve(request: Request, feed: feeds.Feed, filename: str) -> Response:
+    etag, last_modified = await feeds.feed_version(feed)
+    headers = {
+        "ETag": f'"{etag}"',
+        "Last-Modified": format_datetime(last_modified, usegmt=True),
+        "Cache-Control": ("public" if feed.shared_cache else "private") + ", max-age=900",
+        "Content-Disposition": f'inline; filename="{filename}"',
+        "Referrer-Policy": "no-referrer",
+    }
+    if _not_modified(request, etag, last_modified):
+        return Response(content=b"", status_code=304, headers=headers, media_type=CALENDAR_TYPE)
+    body = await feeds.feed_bytes(feed, etag, settings.base_url, get_locale())
+    return Response(content=body, headers=headers, media_type=CALENDAR_TYPE)
+
+
+@route("/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="public_calendar")
+async def public_calendar(request: Request) -> Response:
+    return await serve(request, await feeds.public_feed(settings.base_url), "gotong.ics")
+
+
+@route("/programs/{slug:str}/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="program_calendar")
+async def program_calendar(request: Request, slug: FromPath[str]) -> Response:
+    return await serve(request, await feeds.program_feed(slug, settings.base_url), f"{slug}.ics")
+
+
+@route("/feeds/{token:str}", http_method=FEED_METHODS, opt={**TOKEN, **FEED_OPT}, name="token_calendar")
+async def token_calendar(request: Request, token: FromPath[str]) -> Response:
+    if not token.endswith(".ics"):
+        from server.errors import NotFound
+
+        raise NotFound("feed")
+    return await serve(request, await feeds.token_feed(token.removesuffix(".ics"), settings.base_url), "gotong.ics")
+
+
+@route("/sessions/{filename:str}", http_method=FEED_METHODS, opt={**PUBLIC, "exclude_from_csrf": True}, name="session_calendar")
+async def session_calendar(request: Request, filename: FromPath[str]) -> Response:
+    number = filename.removesuffix(".ics")
+    if not filename.endswith(".ics") or not number.isdigit() or len(number) > 12:
+        from server.errors import NotFound
+
+        raise NotFound("session")
+    session_id = int(number)
+    feed = await feeds.session_feed(session_id, request.scope.get("user"), settings.base_url)
+    response = await serve(request, feed, f"session-{session_id}.ics")
+    response.headers["Content-Disposition"] = f'attachment; filename="session-{session_id}.ics"'
+    return response
+
+
+@get("/account/calendar", opt=STAFF, name="staff_calendar")
+async def staff_calendar(request: Request) -> Any:
+    token = await feeds.staff_feed_token(request.user.id)
+    return render(request, "calendars/staff_calendar.html", {"feed_url": f"{settings.base_url}/feeds/{token}.ics"})
+
+
+@post("/account/calendar/reissue", opt=STAFF, name="staff_calendar_reissue")
+async def staff_calendar_reissue(request: Request) -> Any:
+    await people.reissue_token(request.user, "staff_feed", staff_id=request.user.id)
+    return redirect(request, "/account/calendar", _("A new calendar link was made; the old one no longer works."))
+
+
+ROUTES = [public_calendar, program_calendar, token_calendar, session_calendar, staff_calendar, staff_calendar_reissue]

@@ -1,0 +1,208 @@
+"""Calendar feeds checked on the raw bytes and with two real parsers: icalendar and Mozilla's ical.js."""
+import json
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from factories import make_program, make_session, make_staff
+from querycount import count_queries
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def icaljs(body: bytes) -> dict:
+    result = subprocess.run(["node", str(ROOT / "tests/calendars/icaljs_parse.mjs")], input=body, capture_output=True, cwd=ROOT, timeout=30)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def both_parsers_agree(body: bytes) -> list[dict]:
+    """Both parsers accept the feed, see the same events, and put each at the same instant."""
+    calendar = icalendar.Calendar.from_ical(body)
+    ours = {str(e["UID"]): e.DTSTART.astimezone(timezone.utc) for e in calendar.walk("VEVENT")}
+    theirs = icaljs(body)["events"]
+    assert len(theirs) == len(ours)
+    for event in theirs:
+        assert datetime.fromisoformat(event["start"].replace("Z", "+00:00")) == ours[event["uid"]], event
+    tzids = {str(e.DTSTART.tzinfo) for e in calendar.walk("VEVENT")}
+    assert tzids <= {str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")}, "a TZID without its VTIMEZONE"
+    return theirs
+
+
+async def test_public_feed_is_valid_and_shows_public_titles_only(client, db):
+    open_program = await make_program(slug="batik", title="Kelas Batik")
+    secret = await make_program(slug="kamis", title="Kelompok ODHIV", public_title="Kelompok Kamis", discreet=True, default_online_link="https://meet.example.org/secret-room")
+    private = await make_program(slug="internal", title="Rapat Staf", visibility="private")
+    await make_session(open_program, topic="Mencanting")
+    await make_session(secret, online_link="https://meet.example.org/secret-room")
+    await make_session(private)
+    response = await client.get("/calendar.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert "set-cookie" not in response.headers
+    body = response.content
+    assert body.startswith(b"BEGIN:VCALENDAR\r\n") and b"\r\n" in body and b"\n" not in body.replace(b"\r\n", b"")
+    for needle in (b"VERSION:2.0", b"PRODID:", b"X-WR-CALNAME:", b"NAME:", b"REFRESH-INTERVAL;VALUE=DURATION:PT1H", b"X-PUBLISHED-TTL:PT1H"):
+        assert needle in body
+    assert b"ODHIV" not in body and b"Rapat Staf" not in body and b"secret-room" not in body
+    events = both_parsers_agree(body)
+    assert sorted(e["summary"] for e in events) == ["Kelas Batik \u2014 Mencanting", "Kelompok Kamis"]
+
+
+async def test_weekly_sessions_keep_local_time_across_dst_in_both_parsers(client, db):
+    from server.schedule import recurrence
+    from server.schedule.services import create_series
+
+    program = await make_program(slug="berlin", title="Elterncafe", timezone="Europe/Berlin")
+    start = datetime.now(timezone.utc).date() + timedelta(days=1)
+    await create_series(
+        program_id=program.id,
+        rrule=recurrence.build_rrule(frequency="weekly", first_day=start, count=40),
+        local_start=datetime.combine(start, datetime.min.time()).replace(hour=19),
+        duration_minutes=60,
+        timezone_name="Europe/Berlin",
+    )
+    body = (await client.get("/programs/berlin/calendar.ics")).content
+    events = both_parsers_agree(body)
+    offsets = set()
+    calendar = icalendar.Calendar.from_ical(body)
+    for event in calendar.walk("VEVENT"):
+        local = event.DTSTART
+        assert (local.hour, local.minute) == (19, 0)
+        offsets.add(local.utcoffset())
+    assert len(offsets) == 2, "40 weeks in Berlin cross a DST change"
+    assert len(events) == 40
+
+
+async def test_cancelled_session_stays_in_feed_as_cancelled_with_reason(client, db):
+    program = await make_program(slug="tari")
+    await make_session(program, status="cancelled", cancel_reason="Banjir di lokasi", sequence=1)
+    body = (await client.get("/programs/tari/calendar.ics")).content
+    event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+    assert event["STATUS"] == "CANCELLED" and "Banjir di lokasi" in str(event["DESCRIPTION"]) and event["SEQUENCE"] == 1
+    assert icaljs(body)["events"][0]["status"] == "CANCELLED"
+
+
+async def test_edit_keeps_uid_and_changes_etag(client, db):
+    from server.schedule.tables import ProgramSession
+
+    program = await make_program(slug="jahit")
+    session = await make_session(program, location="Balai RW")
+    first = await client.get("/programs/jahit/calendar.ics")
+    uid = str(icalendar.Calendar.from_ical(first.content).walk("VEVENT")[0]["UID"])
+    await ProgramSession.update({ProgramSession.location: "Aula Masjid", ProgramSession.sequence: 1, ProgramSession.updated_at: datetime.now(timezone.utc) + timedelta(seconds=2)}).where(ProgramSession.id == session.id).run()
+    second = await client.get("/programs/jahit/calendar.ics", headers={"If-None-Match": first.headers["etag"]})
+    assert second.status_code == 200 and second.headers["etag"] != first.headers["etag"]
+    event = icalendar.Calendar.from_ical(second.content).walk("VEVENT")[0]
+    assert str(event["UID"]) == uid and event["SEQUENCE"] == 1 and str(event["LOCATION"]) == "Aula Masjid"
+
+
+async def test_conditional_requests_and_head(client, db):
+    program = await make_program(slug="kopi")
+    await make_session(program)
+    first = await client.get("/calendar.ics")
+    assert first.headers["etag"] and first.headers["last-modified"]
+    assert "public" in first.headers["cache-control"]
+    assert (await client.get("/calendar.ics", headers={"If-None-Match": first.headers["etag"]})).status_code == 304
+    assert (await client.get("/calendar.ics", headers={"If-None-Match": f'W/{first.headers["etag"]}, "other"'})).status_code == 304
+    assert (await client.get("/calendar.ics", headers={"If-Modified-Since": first.headers["last-modified"]})).status_code == 304
+    for garbage in ({"If-None-Match": "\x01nonsense"}, {"If-Modified-Since": "yesterday-ish"}, {"If-Modified-Since": "Mon, 99 Foo 2026 99:99:99 GMT"}):
+        assert (await client.get("/calendar.ics", headers=garbage)).status_code == 200
+    head = await client.head("/calendar.ics")
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) == len(first.content)
+
+
+async def test_private_and_unknown_programs_have_no_feed(client, db):
+    await make_program(slug="rahasia", visibility="private", title="Rahasia")
+    for url in ("/programs/rahasia/calendar.ics", "/programs/tidak-ada/calendar.ics", "/feeds/not-a-token.ics", "/feeds/x", "/sessions/abc.ics", "/sessions/99999.ics"):
+        response = await client.get(url)
+        assert response.status_code == 404, url
+        assert b"Rahasia" not in response.content
+
+
+async def _participant_with_feed(programs_):
+    from server.enrolment.tables import Enrolment
+    from server.people import services as people
+
+    pid = await people.create_participant(None, {"display_name": "Ayu"})
+    for program in programs_:
+        await Enrolment.insert(Enrolment(participant=pid, program=program.id, status="enrolled")).run()
+    return pid, await people.current_token("participant_feed", participant_id=pid)
+
+
+async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, db):
+    from server.people import services as people
+
+    secret = await make_program(slug="selasa", title="Kelompok Korban KDRT", public_title="Kelompok Selasa", discreet=True, visibility="private")
+    await make_session(secret, topic="Berbagi cerita", online_link="https://meet.example.org/selasa")
+    other = await make_program(slug="lain", title="Program Lain")
+    await make_session(other)
+    pid, token = await _participant_with_feed([secret])
+    await people.create_participant(None, {"display_name": "Peserta Lain Bernama Joko"})
+    response = await client.get(f"/feeds/{token}.ics")
+    assert response.status_code == 200 and "private" in response.headers["cache-control"]
+    body = response.content
+    assert b"KDRT" not in body and b"Joko" not in body and b"Program Lain" not in body
+    assert b"Kelompok Selasa" in body and b"meet.example.org/selasa" in body and b"CONFERENCE" in body
+    both_parsers_agree(body)
+    await people.reissue_token(None, "participant_feed", participant_id=pid)
+    assert (await client.get(f"/feeds/{token}.ics")).status_code == 404
+
+
+async def test_staff_feed_shows_real_titles_of_own_programs(client, db):
+    from server.calendars.services import staff_feed_token
+    from server.programs.tables import TeamMember
+
+    staff = await make_staff()
+    mine = await make_program(slug="milik", title="Kelompok ODHIV", public_title="Kelompok Rabu", discreet=True)
+    await make_session(mine)
+    await make_session(await make_program(slug="bukan", title="Bukan Milik"))
+    await TeamMember.insert(TeamMember(program=mine.id, staff=staff.id, role="lead")).run()
+    token = await staff_feed_token(staff.id)
+    body = (await client.get(f"/feeds/{token}.ics")).content
+    assert b"Kelompok ODHIV" in body and b"Bukan Milik" not in body
+
+
+async def test_single_session_download_follows_the_same_privacy(client, organizer):
+    from conftest import sign_in
+
+    public = await make_session(await make_program(slug="umum", title="Kelas Umum"))
+    private = await make_session(await make_program(slug="staf", title="Rapat Privat", visibility="private"))
+    response = await client.get(f"/sessions/{public.id}.ics")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    assert (await client.get(f"/sessions/{private.id}.ics")).status_code == 404
+    await sign_in(client, organizer.username)
+    response = await client.get(f"/sessions/{private.id}.ics")
+    assert response.status_code == 200 and b"Rapat Privat" in response.content
+
+
+async def test_feed_window_keeps_old_programs_small(client, db):
+    program = await make_program(slug="lama")
+    for days in (-400, -200, -30, 30, 200, 500):
+        await make_session(program, starts_in=timedelta(days=days))
+    events = icaljs((await client.get("/programs/lama/calendar.ics")).content)["events"]
+    assert len(events) == 3  # -30, +30, +200: the last 90 days and the next 12 months
+
+
+async def test_feeds_run_a_constant_number_of_queries(client, db):
+    program = await make_program(slug="banyak")
+    pid, token = await _participant_with_feed([program])
+    counts = {}
+    for size in (5, 120):
+        for number in range(size - sum(1 for _ in counts) * 5 if counts else size):
+            await make_session(program, starts_in=timedelta(days=1 + number, hours=1))
+        with count_queries() as counter:
+            assert (await client.get(f"/feeds/{token}.ics")).status_code == 200
+        counts[size] = counter["n"]
+    assert counts[5] == counts[120], counts
+
+
+async def test_staff_calendar_page_offers_subscribe_links(organizer_client):
+    page = await organizer_client.get("/account/calendar")
+    assert page.status_code == 200
+    assert "webcal://" in page.text and "calendar.google.com" in page.text and "outlook.live.com" in page.text
+    url = page.text.split("/feeds/", 1)[1].split(".ics", 1)[0]
+    assert len(f"https://gotong.example.org/feeds/{url}.ics") < 256
