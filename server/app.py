@@ -45,6 +45,18 @@ def _login_attempt(request) -> bool:
     return request.method == "POST" and request.scope["path"] == "/login"
 
 
+async def _open_pool() -> None:
+    from server.db import engine
+
+    await engine().start_connection_pool(min_size=2, max_size=20)
+
+
+async def _close_pool() -> None:
+    from server.db import engine
+
+    await engine().close_connection_pool()
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or default_settings
     problems = settings.problems()
@@ -90,7 +102,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=1024 * 1024,
         debug=False,
         openapi_config=None,
-        on_startup=[],
+        on_startup=[_open_pool] if settings.is_postgres and settings.db_pool else [],
+        on_shutdown=[_close_pool] if settings.is_postgres and settings.db_pool else [],
     )
     missing = undeclared_routes(app)
     if missing:

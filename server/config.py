@@ -32,6 +32,9 @@ class Settings:
     session_max_age: int = 14 * 24 * 3600
     attendance_lock_days: int = 7
     absence_warning_streak: int = 2
+    # How long a worker reuses a feed's computed version before asking the database again.
+    feed_cache_seconds: float = 10.0
+    db_pool: bool = True  # PostgreSQL connection pool per worker
 
     @property
     def production(self) -> bool:
@@ -73,6 +76,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         port=port,
         base_url=env.get("GOTONG_BASE_URL", f"http://{host}:{port}").rstrip("/"),
         login_attempts_per_minute=int(env.get("GOTONG_LOGIN_ATTEMPTS_PER_MINUTE", "10")),
+        feed_cache_seconds=float(env.get("GOTONG_FEED_CACHE_SECONDS", "10")),
+        db_pool=env.get("GOTONG_DB_POOL", "1") != "0",
     )
 
 

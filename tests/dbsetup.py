@@ -22,6 +22,10 @@ def configure_environment() -> str:
     os.environ["DATABASE_URL"] = url
     os.environ["PICCOLO_CONF"] = "piccolo_conf"
     os.environ.setdefault("GOTONG_DEFAULT_LOCALE", "en")
+    # Tests look at a feed right after changing it; the short in-process feed cache would hide that.
+    os.environ["GOTONG_FEED_CACHE_SECONDS"] = "0"
+    # Each test drops and recreates its PostgreSQL database, which a pool would outlive.
+    os.environ["GOTONG_DB_POOL"] = "0"
     return url
 
 

@@ -40,8 +40,9 @@ def _not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
     return False
 
 
-async def serve(request: Request, feed: feeds.Feed, filename: str) -> Response:
-    etag, last_modified = await feeds.feed_version(feed)
+async def serve(request: Request, cache_key: str, make_feed: Any, filename: str) -> Response:
+    resolved = await feeds.resolve(cache_key, make_feed, settings.feed_cache_seconds)
+    feed, etag, last_modified = resolved.feed, resolved.etag, resolved.last_modified
     headers = {
         "ETag": f'"{etag}"',
         "Last-Modified": format_datetime(last_modified, usegmt=True),
@@ -57,12 +58,12 @@ async def serve(request: Request, feed: feeds.Feed, filename: str) -> Response:
 
 @route("/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="public_calendar")
 async def public_calendar(request: Request) -> Response:
-    return await serve(request, await feeds.public_feed(settings.base_url), "gotong.ics")
+    return await serve(request, "public", lambda: feeds.public_feed(settings.base_url), "gotong.ics")
 
 
 @route("/programs/{slug:str}/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="program_calendar")
 async def program_calendar(request: Request, slug: FromPath[str]) -> Response:
-    return await serve(request, await feeds.program_feed(slug, settings.base_url), f"{slug}.ics")
+    return await serve(request, f"program:{slug}", lambda: feeds.program_feed(slug, settings.base_url), f"{slug}.ics")
 
 
 @route("/feeds/{token:str}", http_method=FEED_METHODS, opt={**TOKEN, **FEED_OPT}, name="token_calendar")
@@ -71,7 +72,8 @@ async def token_calendar(request: Request, token: FromPath[str]) -> Response:
         from server.errors import NotFound
 
         raise NotFound("feed")
-    return await serve(request, await feeds.token_feed(token.removesuffix(".ics"), settings.base_url), "gotong.ics")
+    secret = token.removesuffix(".ics")
+    return await serve(request, f"token:{secret}", lambda: feeds.token_feed(secret, settings.base_url), "gotong.ics")
 
 
 @route("/sessions/{filename:str}", http_method=FEED_METHODS, opt={**PUBLIC, "exclude_from_csrf": True}, name="session_calendar")
@@ -82,8 +84,13 @@ async def session_calendar(request: Request, filename: FromPath[str]) -> Respons
 
         raise NotFound("session")
     session_id = int(number)
-    feed = await feeds.session_feed(session_id, request.scope.get("user"), settings.base_url)
-    response = await serve(request, feed, f"session-{session_id}.ics")
+    viewer = request.scope.get("user")
+    response = await serve(
+        request,
+        f"session:{session_id}:{viewer.id if viewer else 0}",
+        lambda: feeds.session_feed(session_id, viewer, settings.base_url),
+        f"session-{session_id}.ics",
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="session-{session_id}.ics"'
     return response
 
@@ -97,6 +104,7 @@ async def staff_calendar(request: Request) -> Any:
 @post("/account/calendar/reissue", opt=STAFF, name="staff_calendar_reissue")
 async def staff_calendar_reissue(request: Request) -> Any:
     await people.reissue_token(request.user, "staff_feed", staff_id=request.user.id)
+    feeds.RECENT.clear()
     return redirect(request, "/account/calendar", _("A new calendar link was made; the old one no longer works."))
 
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from piccolo.query.functions.aggregate import Count, Max
 
@@ -218,6 +219,53 @@ class _BuiltFeeds:
 
 
 BUILT = _BuiltFeeds()
+
+
+@dataclass(frozen=True)
+class Resolved:
+    feed: Feed
+    etag: str
+    last_modified: datetime
+    expires: float
+
+
+class _RecentVersions:
+    """A few seconds' memory of each feed's version, so a burst of polls costs no database work.
+    Calendar apps poll every few minutes at most, so a change shows on their next refresh all the same."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.items: OrderedDict[str, Resolved] = OrderedDict()
+
+    def get(self, key: str) -> Resolved | None:
+        hit = self.items.get(key)
+        if hit is None or hit.expires <= time.monotonic():
+            return None
+        return hit
+
+    def put(self, key: str, resolved: Resolved) -> None:
+        self.items[key] = resolved
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        self.items.clear()
+
+
+RECENT = _RecentVersions()
+
+
+async def resolve(key: str, make_feed: Callable[[], Awaitable[Feed]], ttl: float) -> Resolved:
+    hit = RECENT.get(key) if ttl > 0 else None
+    if hit is not None:
+        return hit
+    feed = await make_feed()
+    etag, last_modified = await feed_version(feed)
+    resolved = Resolved(feed=feed, etag=etag, last_modified=last_modified, expires=time.monotonic() + ttl)
+    if ttl > 0:
+        RECENT.put(key, resolved)
+    return resolved
 
 
 async def feed_bytes(feed: Feed, etag: str, base_url: str, locale: str, now: datetime | None = None) -> bytes:
