@@ -39,6 +39,7 @@ def make_environment() -> Environment:
         language_names=i18n.LANGUAGE_NAMES,
         choices=LABELS.choices,
         default_timezone=settings.default_timezone,
+        base_url=settings.base_url,
     )
     env.globals.update(viewer=viewer, flashes=flashes, phase_index=_phase_index)
     # Macros are a global module rather than per-template imports, so that a block rendered

@@ -206,3 +206,10 @@ async def test_staff_calendar_page_offers_subscribe_links(organizer_client):
     assert "webcal://" in page.text and "calendar.google.com" in page.text and "outlook.live.com" in page.text
     url = page.text.split("/feeds/", 1)[1].split(".ics", 1)[0]
     assert len(f"https://gotong.example.org/feeds/{url}.ics") < 256
+
+
+async def test_public_pages_offer_subscribe_buttons(client, db):
+    await make_program(slug="renang", title="Kelas Renang")
+    program_page = await client.get("/programs/renang")
+    assert "webcal://" in program_page.text and "/programs/renang/calendar.ics" in program_page.text
+    assert "/calendar.ics" in (await client.get("/programs")).text
