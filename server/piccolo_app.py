@@ -10,6 +10,8 @@ FEATURE_TABLE_MODULES = [
     "server.schedule.tables",
     "server.enrolment.tables",
     "server.attendance.tables",
+    "server.surveys.tables",
+    "server.reports.tables",
 ]
 
 APP_CONFIG = AppConfig(

@@ -1,0 +1,1 @@
+"""Questionnaires: building, answering, results and pre/post comparison."""
