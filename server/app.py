@@ -24,6 +24,7 @@ from server.web import routes as web_routes
 from server.web.access import access_guard, undeclared_routes
 from server.web.errors import exception_handlers
 from server.web.identity import IdentityMiddleware
+from server.web.security import security_headers_hook
 from server.web.sessions import SessionConfig
 from server.web.store import DatabaseStore
 from server.web.templating import make_environment
@@ -85,7 +86,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=handlers,
         guards=[access_guard],
-        middleware=[session_config.middleware, IdentityMiddleware(), rate_limit.middleware],
+        middleware=[
+            session_config.middleware,
+            IdentityMiddleware(),
+            rate_limit.middleware,
+        ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="csrftoken",
@@ -102,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=1024 * 1024,
         debug=False,
         openapi_config=None,
+        before_send=[security_headers_hook(settings.production)],
         on_startup=[_open_pool] if settings.is_postgres and settings.db_pool else [],
         on_shutdown=[_close_pool] if settings.is_postgres and settings.db_pool else [],
     )

@@ -112,11 +112,10 @@ def page(live_server, browser):
     context = browser.new_context(base_url=live_server, locale="en-GB", viewport={"width": 1024, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = _watch(page)
     yield page
     context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, f"JavaScript errors or CSP violations on the page: {errors}"
 
 
 @pytest.fixture
@@ -127,6 +126,21 @@ def phone(live_server, browser):
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    errors = _watch(page)
     yield page
     context.close()
+    assert not errors, f"JavaScript errors or CSP violations on the page: {errors}"
+
+
+def _watch(page) -> list[str]:
+    """Collects uncaught errors and Content-Security-Policy violations, which fail the test."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def on_console(message) -> None:
+        if message.type == "error" and ("Content Security Policy" in message.text or "Content-Security-Policy" in message.text):
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    return errors
 
