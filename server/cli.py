@@ -93,6 +93,10 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--name")
     user.add_argument("--password", help="prefer GOTONG_NEW_USER_PASSWORD or the prompt")
     commands.add_parser("check", help="check configuration and database")
+    backup_cmd = commands.add_parser("backup", help="write a consistent backup of the database")
+    backup_cmd.add_argument("target", nargs="?", help="file to write (default: data/backups/gotong-<time>.sqlite3 or .dump)")
+    restore_cmd = commands.add_parser("restore", help="replace the database's contents with a backup (stop the server first)")
+    restore_cmd.add_argument("source")
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -114,6 +118,23 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(create_user(args))
     elif args.command == "check":
         raise SystemExit(asyncio.run(check()))
+    elif args.command == "backup":
+        from datetime import datetime
+        from pathlib import Path
+
+        from server.backup import backup
+
+        settings = load_settings()
+        suffix = "dump" if settings.is_postgres else "sqlite3"
+        target = Path(args.target) if args.target else ROOT / "data" / "backups" / f"gotong-{datetime.now():%Y%m%d-%H%M%S}.{suffix}"
+        print(f"Backup written to {backup(settings, target)}")
+    elif args.command == "restore":
+        from pathlib import Path
+
+        from server.backup import restore
+
+        restore(load_settings(), Path(args.source))
+        print("Database restored.")
 
 
 if __name__ == "__main__":
