@@ -213,3 +213,13 @@ async def test_public_pages_offer_subscribe_buttons(client, db):
     program_page = await client.get("/programs/renang")
     assert "webcal://" in program_page.text and "/programs/renang/calendar.ics" in program_page.text
     assert "/calendar.ics" in (await client.get("/programs")).text
+
+
+async def test_demo_public_calendar_passes_both_parsers(client, db):
+    from server.demo import seed_demo
+
+    assert await seed_demo()
+    body = (await client.get("/calendar.ics")).content
+    events = both_parsers_agree(body)
+    assert len(events) > 10
+    assert b"ODHIV" not in body  # the demo support group is discreet
