@@ -1,0 +1,128 @@
+"""Every registered route, requested as each kind of user: the declared access holds, and confidential data
+never reaches a response for someone who may not see it."""
+import pytest
+
+from conftest import csrf_token
+from world import OTHER_PARTICIPANT, OWN_PARTICIPANT, PASSWORD, SECRET_NOTE, SECRET_PHONE, SECRET_TITLE, build_world, resolve_path
+
+ACTORS = ("anonymous", "w-other", "w-own", "w-organizer", "w-admin", "w-gone")
+RANK = {"anonymous": 0, "w-gone": 0, "w-other": 1, "w-own": 1, "w-organizer": 2, "w-admin": 3}
+NEEDED = {"staff": 1, "organizer": 2, "admin": 3}
+# Path parameters that point into program A: someone outside its team must be refused.
+SCOPED = ("{slug", "{session_id", "{participant_id", "{survey_id", "{enrolment_id", "{question_id")
+LAST = ("/logout",)
+# Contact details and notes: only the person's program teams and admins (an organizer outside the team is refused).
+CONFIDENTIAL = ("/participants/{participant_id:int}/edit",)
+
+
+def all_routes(app):
+    from server.web.access import access_level
+
+    found = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if handler.handler_name == "options_handler":
+                continue
+            for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
+                found.append((method, route.path, access_level(handler)))
+    return sorted(found, key=lambda item: item[1] in LAST)
+
+
+def expected(actor: str, path: str, level: str) -> str:
+    if level in ("public", "token"):
+        return "open"
+    if actor in ("anonymous", "w-gone"):
+        return "login"
+    if RANK[actor] < NEEDED[level]:
+        return "deny"
+    if actor == "w-other" and any(marker in path for marker in SCOPED):
+        return "deny"
+    if actor == "w-organizer" and path in CONFIDENTIAL:
+        return "deny"
+    return "allow"
+
+
+def forbidden_text(actor: str, path: str) -> list[str]:
+    """What this actor must never see in any response."""
+    if path.startswith(("/my/", "/feeds/", "/s/")):
+        # Secret links speak to their owner, participant A, whoever holds them: their own contact details
+        # are theirs to see; the discreet title and other people are not.
+        return [SECRET_TITLE, OTHER_PARTICIPANT, SECRET_NOTE]
+    never = []
+    if actor not in ("w-own", "w-organizer", "w-admin"):
+        never.append(SECRET_TITLE)
+    if actor not in ("w-own", "w-admin"):
+        never += [SECRET_PHONE, SECRET_NOTE]
+    if actor in ("anonymous", "w-gone", "w-other"):
+        never.append(OWN_PARTICIPANT if not path.startswith("/my/") else OTHER_PARTICIPANT)
+    if path.startswith(("/my/", "/s/", "/feeds/", "/programs", "/calendar")) or path == "/":
+        never.append(OTHER_PARTICIPANT)
+    return never
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+async def test_every_route_answers_as_declared(client, actor, db):
+    from server.app import create_app  # noqa: F401  (the client's app)
+    from server.people import services as people
+
+    world = await build_world()
+    app = client.app
+
+    async def sign_in_again():
+        if actor in ("anonymous", "w-gone"):
+            return
+        token = await csrf_token(client)
+        response = await client.post("/login", data={"username": actor, "password": PASSWORD}, headers={"x-csrftoken": token}, follow_redirects=False)
+        assert response.status_code == 303, (actor, response.status_code)
+
+    if actor == "w-gone":
+        token = await csrf_token(client)
+        await client.post("/login", data={"username": actor, "password": PASSWORD}, headers={"x-csrftoken": token})
+        admin = world.staff["w-admin"]
+        await people.update_staff(world.staff["w-gone"].id, actor=admin, role="facilitator", active=False, display_name="gone")
+
+    failures = []
+    for method, pattern, level in all_routes(app):
+        path = await resolve_path(world, pattern)
+        if method == "GET":
+            response = await client.get(path, follow_redirects=False)
+        else:
+            token = await csrf_token(client)
+            response = await client.request(method, path, data={}, headers={"x-csrftoken": token}, follow_redirects=False)
+        status = response.status_code
+        want = expected(actor, pattern, level)
+        login = status in (303, 302) and response.headers.get("location", "").startswith("/login") or status == 401
+        ok = status < 500 and {
+            "open": status not in (401, 403) or pattern.startswith("/logout"),
+            "login": login,
+            "deny": status in (403, 404),
+            "allow": status not in (401, 403) and not login,
+        }[want]
+        if not ok:
+            failures.append(f"{actor} {method} {pattern} -> {status}, expected {want}")
+        body = response.text
+        for secret in forbidden_text(actor, path):
+            if secret in body:
+                failures.append(f"{actor} {method} {pattern} leaks {secret!r}")
+        if pattern in LAST or (pattern == "/login" and method == "POST"):
+            await sign_in_again()
+    assert not failures, "\n".join(failures)
+
+
+async def test_secret_links_with_unknown_tokens_are_plain_404(client, db):
+    await build_world()
+    from server.app import create_app  # noqa: F401
+
+    for method, pattern, level in all_routes(client.app):
+        if level != "token":
+            continue
+        path = pattern
+        for name in ("{token:str}", "{invite_token:str}"):
+            path = path.replace(name, "x" * 43)
+        for name, value in (("{program_id:int}", "1"), ("{session_id:int}", "1"), ("{purpose:str}", "contact")):
+            path = path.replace(name, value)
+        if method == "GET":
+            response = await client.get(path, follow_redirects=False)
+        else:
+            response = await client.request(method, path, data={}, headers={"x-csrftoken": await csrf_token(client)}, follow_redirects=False)
+        assert response.status_code == 404, (method, path, response.status_code)
