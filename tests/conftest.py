@@ -38,6 +38,14 @@ async def db(_template_database):
 
 
 @pytest.fixture
+def db_sync(_template_database):
+    """A fresh database for a test that drives the app through the synchronous client."""
+    import asyncio
+
+    asyncio.run(reset_database())
+
+
+@pytest.fixture
 def settings():
     from server.config import load_settings
 
