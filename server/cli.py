@@ -17,6 +17,9 @@ if str(ROOT) not in sys.path:
 async def migrate() -> None:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
+    from server.db import prepare_database
+
+    await prepare_database()
     result = await run_forwards(app_name="all")
     if not result.success:
         raise SystemExit(f"Migrations failed: {result.message}")

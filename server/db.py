@@ -32,3 +32,9 @@ def contains_text(column, text: str):
     if engine().engine_type == "sqlite":
         return column.like(pattern)
     return column.ilike(pattern)
+
+
+async def prepare_database() -> None:
+    """SQLite in WAL mode: readers do not block the writer, and a crash loses no committed transaction."""
+    if engine().engine_type == "sqlite":
+        await engine().run_ddl("PRAGMA journal_mode=WAL")

@@ -89,4 +89,6 @@ async def reset_database() -> None:
         name = _pg_parts(TEST_DATABASE_URL)[1]
         await _pg_admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}" TEMPLATE "{_template_name()}"'])
     else:
+        for suffix in ("-wal", "-shm"):
+            (_WORKDIR / f"test.sqlite3{suffix}").unlink(missing_ok=True)
         shutil.copyfile(_WORKDIR / "template.sqlite3", _WORKDIR / "test.sqlite3")
