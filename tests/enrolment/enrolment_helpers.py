@@ -1,0 +1,60 @@
+"""Helpers for enrolment tests: people with consent, programs with a capacity, a team, a fixed clock."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from factories import make_program
+from server.people import services as people
+
+NOON = datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc)  # 12:00 in Jakarta
+
+
+def at(hours: float = 0) -> datetime:
+    """A fixed clock: NOON plus some hours."""
+    return NOON + timedelta(hours=hours)
+
+
+async def make_person(display_name: str = "Wati", *, consents=("participation", "data_collection"), actor=None, **values) -> int:
+    base = {"display_name": display_name, "phone": "", "email": "", "preferred_locale": "id"}
+    base.update(values)
+    participant_id = await people.create_participant(actor, base)
+    for purpose in consents:
+        await people.record_consent(participant_id, purpose, actor=actor)
+    return participant_id
+
+
+async def make_group(capacity: int | None = 2, offer_hours: int | None = None, **overrides):
+    details = {"offer_hours": offer_hours} if offer_hours else {}
+    return await make_program(capacity=capacity, details=details, **overrides)
+
+
+async def join_team(program, staff, role: str = "lead") -> None:
+    from server.programs.tables import TeamMember
+
+    await TeamMember.insert(TeamMember(program=program.id, staff=staff.id, role=role)).run()
+
+
+async def status_of(enrolment_id: int) -> str:
+    from server.enrolment.tables import Enrolment
+
+    row = await Enrolment.select(Enrolment.status).where(Enrolment.id == enrolment_id).first().run()
+    return row["status"]
+
+
+async def statuses(program) -> dict[str, list[int]]:
+    """Participant ids by status, each list in queue order."""
+    from server.enrolment.tables import Enrolment
+
+    rows = await Enrolment.select(Enrolment.participant, Enrolment.status).where(Enrolment.program == program.id).order_by(
+        Enrolment.requested_at
+    ).order_by(Enrolment.id).run()
+    found: dict[str, list[int]] = {}
+    for row in rows:
+        found.setdefault(row["status"], []).append(row["participant"])
+    return found
+
+
+async def personal_token(participant_id: int) -> str:
+    token = await people.current_token("participant_page", participant_id=participant_id)
+    assert token
+    return token
