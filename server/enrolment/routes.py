@@ -43,6 +43,11 @@ class PrivatePageHeaders(ASGIMiddleware):
         await next_app(scope, receive, send_private)
 
 
+async def _feed_url(participant_id: int) -> str | None:
+    token = await people.current_token("participant_feed", participant_id=participant_id)
+    return f"{settings.base_url}/feeds/{token}.ics" if token else None
+
+
 def _consent_texts() -> list[dict[str, str]]:
     return [{"purpose": p, "title": consent.title(p), "text": consent.text(p)} for p in consent.PURPOSES]
 
@@ -345,6 +350,7 @@ class PersonalPageController(Controller):
             "sessions": await enrolment.personal_sessions(pid),
             "consent_states": (await enrolment.consent_states([pid]))[pid],
             "consents": _consent_texts(),
+            "feed_url": await _feed_url(pid),
             "error": extra.pop("error", ""),
             "rsvp_error": extra.pop("rsvp_error", ""),
             "rsvp_session": extra.pop("rsvp_session", None),

@@ -223,3 +223,14 @@ async def test_demo_public_calendar_passes_both_parsers(client, db):
     events = both_parsers_agree(body)
     assert len(events) > 10
     assert b"ODHIV" not in body  # the demo support group is discreet
+
+
+async def test_personal_page_offers_the_personal_feed(client, db):
+    from server.people import services as people
+
+    program = await make_program(slug="kelas")
+    pid, feed_token = await _participant_with_feed([program])
+    page_token = await people.current_token("participant_page", participant_id=pid)
+    page = await client.get(f"/my/{page_token}")
+    assert page.status_code == 200
+    assert f"/feeds/{feed_token}.ics" in page.text and "webcal://" in page.text
