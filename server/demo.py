@@ -53,7 +53,7 @@ async def seed_demo(today: date | None = None) -> bool:
         phase="implementation",
         timezone="Asia/Jakarta",
         default_location="Ruang Teratai, Puskesmas Kecamatan Coblong, Bandung",
-        capacity=12,
+        capacity=8,
         enrolment_mode="approval",
         starts_on=today - timedelta(days=42),
     )
@@ -143,6 +143,7 @@ async def seed_demo(today: date | None = None) -> bool:
         topic="Musyawarah warga / Community meeting",
         location=water.default_location,
     )
+    await _seed_people(staff_ids, support, workshop)
     return True
 
 
@@ -188,3 +189,83 @@ async def _seed_planning(today: date, staff_ids: dict[str, int], support: Progra
         Milestone(program=water.id, title="Pembangunan tandon dan jaringan pipa", due_on=today + timedelta(days=150), owner="PDAM Tirtawening", status="planned"),
         Milestone(program=water.id, title="Izin lahan dari kelurahan", due_on=today + timedelta(days=7), owner="Siti Rahmawati", status="blocked", note="Menunggu tanda tangan lurah"),
     ).run()
+
+
+SUPPORT_MEMBERS = ["Melati", "Anggrek", "Kenanga", "Teratai", "Kamboja", "Cempaka", "Dahlia", "Flamboyan"]
+SUPPORT_WAITLIST = ["Mawar", "Seruni"]
+WORKSHOP_MEMBERS = [
+    "Ibu Sri Wahyuni", "Pak Joko Susilo", "Ibu Rina Marlina", "Ibu Yuli Astuti", "Pak Dedi Kurniawan", "Ibu Nur Hasanah",
+    "Ibu Ani Suryani", "Pak Hendra Wijaya", "Ibu Lilis Suryati", "Ibu Tuti Alawiyah", "Ibu Eka Putri", "Pak Ahmad Fauzi",
+    "Ibu Wulan Sari", "Sarah Johnson",
+]
+# Who has stopped coming lately (the early warning should show them).
+DRIFTING = {"Kamboja", "Pak Dedi Kurniawan"}
+
+
+async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Program) -> None:
+    """Participants with consent, enrolments, a waitlist, attendance for past sessions, RSVPs and personal goals."""
+    from datetime import datetime, timezone
+
+    from server.attendance.tables import Attendance
+    from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
+    from server.people import services as people
+    from server.schedule.tables import ProgramSession
+
+    now = datetime.now(timezone.utc)
+    for program, members, waitlist, facilitator in (
+        (support, SUPPORT_MEMBERS, SUPPORT_WAITLIST, staff_ids["maria"]),
+        (workshop, WORKSHOP_MEMBERS, [], staff_ids["budi"]),
+    ):
+        sessions = await ProgramSession.select().where(ProgramSession.program == program.id).order_by(ProgramSession.starts_at).run()
+        past = [s for s in sessions if s["ends_at"] < now]
+        upcoming = [s for s in sessions if s["starts_at"] > now][:3]
+        first_start = sessions[0]["starts_at"]
+        for index, name in enumerate(members + waitlist):
+            number = 3400_0000 + program.id * 1000 + index
+            pid = await people.create_participant(
+                None,
+                {
+                    "display_name": name,
+                    "phone": f"0812 {number // 10000:04d} {number % 10000:04d}",
+                    "preferred_locale": "en" if name == "Sarah Johnson" else "id",
+                    "notes": "Dirujuk oleh Puskesmas." if program is support and index % 3 == 0 else "",
+                },
+            )
+            for purpose in ("participation", "data_collection") + (("contact",) if index % 4 else ()):
+                await people.record_consent(pid, purpose, actor=None, source="staff")
+            waiting = name in waitlist
+            enrolment = Enrolment(
+                participant=pid, program=program.id, status="waitlisted" if waiting else "enrolled",
+                requested_at=first_start - timedelta(days=7 - index * 0.1),
+                enrolled_at=None if waiting else first_start - timedelta(days=7),
+            )
+            await enrolment.save().run()
+            await EnrolmentChange.insert(
+                EnrolmentChange(enrolment=enrolment.id, program=program.id, to_status=enrolment.status, changed_by=facilitator)
+            ).run()
+            if waiting:
+                continue
+            marks = []
+            for position, session in enumerate(past):
+                recent = position >= len(past) - 2
+                if name in DRIFTING and recent:
+                    status = "absent"
+                elif (index + position) % 9 == 4:
+                    status = "excused"
+                elif (index + position) % 7 == 3:
+                    status = "late"
+                elif (index * 3 + position) % 11 == 5:
+                    status = "absent"
+                else:
+                    status = "present"
+                marks.append(Attendance(session=session["id"], participant=pid, status=status, recorded_by=facilitator, recorded_at=session["ends_at"]))
+            if marks:
+                await Attendance.insert(*marks).run()
+            for position, session in enumerate(upcoming):
+                await Rsvp.insert(Rsvp(session=session["id"], participant=pid, response="not_going" if (index + position) % 5 == 0 else "going")).run()
+            if index < 3:
+                goal = IndividualGoal(enrolment=enrolment.id, statement="Berani berbicara di kelompok" if program is support else "Mencoba time-out tanpa membentak", created_by=facilitator)
+                await goal.save().run()
+                await ProgressNote.insert(ProgressNote(goal=goal.id, note="Mulai berbagi cerita singkat.", written_by=facilitator)).run()
+        for session in past:
+            await ProgramSession.update({ProgramSession.status: "held"}).where(ProgramSession.id == session["id"]).run()
