@@ -20,6 +20,7 @@ from server.people import routes as people_routes
 from server.programs import routes as program_routes
 from server.reports import routes as report_routes
 from server.schedule import routes as schedule_routes
+from server.surveys import routes as survey_routes
 from server.web import routes as web_routes
 from server.web.access import access_guard, undeclared_routes
 from server.web.errors import exception_handlers
@@ -39,6 +40,7 @@ ROUTE_GROUPS = [
     attendance_routes.ROUTES,
     calendar_routes.ROUTES,
     report_routes.ROUTES,
+    survey_routes.ROUTES,
 ]
 
 

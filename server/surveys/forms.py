@@ -1,0 +1,240 @@
+"""Input parsing for surveys: the survey and question forms, results filters, and the answering form built from a survey's questions."""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from server.surveys.services import KINDS, LANGUAGE_CHOICES, MAX_TEXT, PURPOSES, option_value
+from server.surveys.templates_data import TEMPLATES
+from server.web.forms import Checkbox, Choice, Date, Decimal, Form, Integer, Invalid, LongText, Text, _getall
+from server.web.i18n import N_
+from server.web.i18n import gettext as _
+
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class SurveyForm(Form):
+    fields = {
+        "title": Text(required=True, max_length=200),
+        "purpose": Choice(required=True, choices=PURPOSES),
+        "program": Integer(min_value=1),
+        "intro": LongText(max_length=5000),
+        "consent_text": LongText(required=True, max_length=5000),
+        "opens_on": Date(),
+        "closes_on": Date(),
+        "languages": Choice(required=True, choices=LANGUAGE_CHOICES),
+        "anonymous": Checkbox(),
+    }
+
+    def clean(self) -> None:
+        opens, closes = self["opens_on"], self["closes_on"]
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("The survey must close after it opens."))
+
+
+class TemplateForm(Form):
+    fields = {
+        "template": Choice(required=True, choices=tuple(TEMPLATES)),
+        "program": Integer(min_value=1),
+        "languages": Choice(required=True, choices=LANGUAGE_CHOICES),
+    }
+
+
+class PublishForm(Form):
+    fields = {"published": Checkbox()}
+
+
+class MoveForm(Form):
+    fields = {"direction": Choice(required=True, choices=("up", "down"))}
+
+
+def parse_options(text: str) -> list[dict[str, str]]:
+    """One option per line, "value | label" or just "label" (a value is made from the label).
+    Existing options are shown as "value | label", so rewording a label keeps its stored value."""
+    lines = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        value, _sep, label = line.partition("|") if "|" in line else ("", "", line)
+        value, label = value.strip(), label.strip()
+        if not label:
+            raise Invalid(_("Each option needs a label after the |."))
+        if len(label) > 200:
+            raise Invalid(_("An option may have at most %(n)s characters.", n=200))
+        lines.append((option_value(value, set()) if value else "", label))
+    taken = {value for value, _label in lines if value}
+    options = []
+    for value, label in lines:
+        if not value:
+            value = option_value(label, taken)
+            taken.add(value)
+        options.append({"value": value, "label": label})
+    return options
+
+
+def options_text(options: list[dict[str, str]]) -> str:
+    return "\n".join(f"{option['value']} | {option['label']}" for option in options)
+
+
+class QuestionForm(Form):
+    fields = {
+        "kind": Choice(required=True, choices=KINDS),
+        "text": Text(required=True, max_length=1000),
+        "help": Text(max_length=1000),
+        "required": Checkbox(),
+        "options": LongText(max_length=5000),
+        "min_value": Decimal(),
+        "max_value": Decimal(),
+        "code": Text(max_length=60, pattern=CODE_RE, pattern_message=N_("Use lowercase letters, digits and underscores, starting with a letter.")),
+        # "question id:option value" of an earlier single-choice question, chosen from one list.
+        "show_if": Text(max_length=260),
+    }
+
+    @classmethod
+    def for_question(cls, question: dict[str, Any]) -> "QuestionForm":
+        initial = {key: question[key] for key in ("kind", "text", "help", "required", "min_value", "max_value", "code")}
+        initial["options"] = options_text(question["options"])
+        initial["show_if"] = f"{question['show_if_question']}:{question['show_if_value']}" if question["show_if_question"] else ""
+        return cls(initial=initial)
+
+    def clean(self) -> None:
+        try:
+            self.cleaned["options"] = parse_options(self["options"] or "")
+        except Invalid as error:
+            self.add_error("options", str(error))
+        trigger, _sep, value = (self["show_if"] or "").partition(":")
+        if self["show_if"] and not (trigger.isdigit() and value):
+            self.add_error("show_if", _("Choose one of the options."))
+            return
+        self.cleaned["show_if_question"] = int(trigger) if trigger else None
+        self.cleaned["show_if_value"] = value
+
+
+class ConsentForm(Form):
+    fields = {"agree": Checkbox(), "decision": Choice(choices=("agree", "decline"))}
+
+
+class EntryForm(Form):
+    """The extra fields of facilitator data entry: who answered (named surveys), the program, and paper consent."""
+
+    fields = {
+        "participant": Integer(min_value=1),
+        "program": Integer(min_value=1),
+        "paper_consent": Checkbox(),
+        "then": Choice(choices=("done", "another")),
+    }
+
+    def clean(self) -> None:
+        if not self["paper_consent"]:
+            self.add_error("paper_consent", _("Confirm that the person agreed to the consent text on the paper form."))
+
+
+class ResultsFilter(Form):
+    fields = {
+        "date_from": Date(),
+        "date_to": Date(),
+        "program": Integer(min_value=1),
+        "by": Integer(min_value=1),
+    }
+
+    def clean(self) -> None:
+        if self["date_from"] and self["date_to"] and self["date_to"] < self["date_from"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+
+
+class CompareFilter(Form):
+    fields = {"program": Integer(min_value=1), "pre": Integer(min_value=1), "post": Integer(min_value=1)}
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class AnswerForm(Form):
+    """The answering form of one survey. Questions are checked in order, so that a question hidden by its
+    condition is skipped entirely: its answer is neither required nor stored, whatever the browser sent."""
+
+    def __init__(self, questions: list[dict[str, Any]], data: Mapping[str, Any] | None = None) -> None:
+        super().__init__(data)
+        self.questions = questions
+        self.answers: list[tuple[int, str, float | None]] = []
+
+    def selected(self, name: str) -> list[str]:
+        return [str(value) for value in _getall(self.data, name)] if self.data is not None else []
+
+    def is_valid(self) -> bool:
+        if self.data is None:
+            return False
+        if self._validated:
+            return not self.errors
+        self._validated = True
+        singles: dict[int, str] = {}
+        for question in self.questions:
+            condition = question.get("condition")
+            if condition and singles.get(condition["question"]) != condition["value"]:
+                continue
+            name = f"q{question['id']}"
+            try:
+                found = self._parse(question, name)
+            except Invalid as error:
+                self.errors[name] = str(error)
+                continue
+            if not found and question["required"]:
+                self.errors[name] = _("Please answer this question.")
+                continue
+            if question["kind"] == "single" and found:
+                singles[question["id"]] = found[0][1]
+            self.answers.extend(found)
+        return not self.errors
+
+    def _text(self, name: str) -> str:
+        value = self.data.get(name) if self.data is not None else None
+        # Control characters (a NUL byte above all, which PostgreSQL refuses in text) never belong in an answer.
+        return CONTROL_RE.sub("", value).strip() if isinstance(value, str) else ""
+
+    def _parse(self, question: dict[str, Any], name: str) -> list[tuple[int, str, float | None]]:
+        qid, kind = question["id"], question["kind"]
+        allowed = [value for value, _label in question["choices"]]
+        if kind == "multiple":
+            chosen = [value for value in self.selected(name) if value]
+            if len(chosen) > len(allowed) or any(value not in allowed for value in chosen):
+                raise Invalid(_("Choose one of the options."))
+            return [(qid, value, None) for value in allowed if value in chosen]
+        if kind == "ranking":
+            raw = {value: self._text(f"{name}-{value}") for value in allowed}
+            if not any(raw.values()):
+                return []
+            ranks = {}
+            for value, text in raw.items():
+                if not text.isdigit() or not 1 <= int(text) <= len(allowed):
+                    raise Invalid(_("Give each option a different number from 1 to %(n)s.", n=len(allowed)))
+                ranks[value] = int(text)
+            if len(set(ranks.values())) != len(allowed):
+                raise Invalid(_("Give each option a different number from 1 to %(n)s.", n=len(allowed)))
+            return [(qid, value, float(rank)) for value, rank in sorted(ranks.items(), key=lambda item: item[1])]
+        text = self._text(name)
+        if kind in ("short_text", "long_text"):
+            if len(text) > MAX_TEXT:
+                raise Invalid(_("At most %(n)s characters.", n=MAX_TEXT))
+            return [(qid, text, None)] if text else []
+        if len(text) > 60:
+            raise Invalid(_("Choose one of the options.") if kind != "number" else _("Enter a number."))
+        if not text:
+            return []
+        if kind == "single":
+            if text not in allowed:
+                raise Invalid(_("Choose one of the options."))
+            return [(qid, text, None)]
+        if kind in ("likert", "rating"):
+            if text not in allowed:
+                raise Invalid(_("Choose one of the options."))
+            return [(qid, "", float(text))]
+        value = Decimal().parse(text)  # number
+        low, high = question["min_value"], question["max_value"]
+        if low is not None and value < low:
+            raise Invalid(_("Must be at least %(n)s.", n=_number(low)))
+        if high is not None and value > high:
+            raise Invalid(_("Must be at most %(n)s.", n=_number(high)))
+        return [(qid, "", value)]
