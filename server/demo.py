@@ -144,6 +144,9 @@ async def seed_demo(today: date | None = None) -> bool:
         location=water.default_location,
     )
     await _seed_people(staff_ids, support, workshop)
+    from server.surveys.demo import seed_demo_surveys
+
+    await seed_demo_surveys(staff_ids, {"air-bersih-cibaduyut": water, "pengasuhan-positif": workshop}, today)
     return True
 
 

@@ -14,6 +14,7 @@ from litestar.params import FromPath
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.config import settings
+from server.surveys.services import open_surveys_for_participant
 from server.enrolment import forms
 from server.enrolment import services as enrolment
 from server.errors import DomainError, NotFound
@@ -351,6 +352,7 @@ class PersonalPageController(Controller):
             "consent_states": (await enrolment.consent_states([pid]))[pid],
             "consents": _consent_texts(),
             "feed_url": await _feed_url(pid),
+            "surveys": await open_surveys_for_participant(pid),
             "error": extra.pop("error", ""),
             "rsvp_error": extra.pop("rsvp_error", ""),
             "rsvp_session": extra.pop("rsvp_session", None),

@@ -32,7 +32,8 @@ class Field:
         return "" if not self.many else []
 
     def clean(self, raw: str | None) -> Any:
-        raw = (raw or "").strip()
+        # NUL cannot be stored in PostgreSQL text and is never meant; other control characters stay visible.
+        raw = (raw or "").replace("\x00", "").strip()
         if len(raw) > self.max_length:
             raise Invalid(_("At most %(n)s characters.", n=self.max_length))
         if not raw:
