@@ -45,7 +45,13 @@ def update() -> None:
         if locale == "en":
             # Source strings are English; the English catalog mirrors them so both stay complete.
             for message in catalog:
-                if message.id and not message.string:
+                if not message.id:
+                    continue
+                if isinstance(message.id, (tuple, list)):
+                    if not isinstance(message.string, (tuple, list)) or not all(message.string):
+                        message.string = tuple(message.id)
+                        message.flags.discard("fuzzy")
+                elif not message.string:
                     message.string = message.id
                     message.flags.discard("fuzzy")
         path = _po_path(locale)
