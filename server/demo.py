@@ -1,7 +1,7 @@
 """Demo data that looks like a small Indonesian NGO: staff of each role and one program of each kind."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from server.people.services import create_staff
 from server.people.tables import Staff

@@ -15,7 +15,7 @@ from server.errors import NotFound
 from server.people.tables import AccessToken
 from server.programs import services as programs
 from server.programs.privacy import displayed_title
-from server.programs.tables import Program, TeamMember
+from server.programs.tables import TeamMember
 from server.schedule.tables import ProgramSession
 from server.web.i18n import gettext as _
 

@@ -6,12 +6,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import ScopeType
 from litestar.exceptions import NotFoundException
-from litestar.middleware import ASGIMiddleware
 from litestar.params import FromPath
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.config import settings
 from server.surveys.services import open_surveys_for_participant
@@ -21,27 +17,11 @@ from server.errors import DomainError, NotFound
 from server.people import consent
 from server.people import services as people
 from server.programs import services as programs
+from server.web.security import SecretLinkHeaders
 from server.web.access import PUBLIC, STAFF, TOKEN
 from server.web.i18n import get_locale, set_locale
 from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render
-
-
-class PrivatePageHeaders(ASGIMiddleware):
-    """Pages that carry a personal link: no Referer leaks it to linked sites, no cache keeps a copy.
-    Route-level, so error answers of these routes (a 404 for a dead link) get the headers too."""
-
-    scopes = (ScopeType.HTTP,)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        async def send_private(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                headers["Referrer-Policy"] = "no-referrer"
-                headers["Cache-Control"] = "private, no-store"
-            await send(message)
-
-        await next_app(scope, receive, send_private)
 
 
 async def _feed_url(participant_id: int) -> str | None:
@@ -235,7 +215,7 @@ class RegistrationController(Controller):
 
     path = "/programs/{slug:str}/register"
     opt = PUBLIC
-    middleware = [PrivatePageHeaders()]
+    middleware = [SecretLinkHeaders()]
 
     def _closed(self, request: Request, program: dict[str, Any]) -> Any:
         return render(request, "enrolment/register_closed.html", {"program": program}, status_code=409)
@@ -327,7 +307,7 @@ class PersonalPageController(Controller):
 
     path = "/my/{token:str}"
     opt = TOKEN
-    middleware = [PrivatePageHeaders()]
+    middleware = [SecretLinkHeaders()]
 
     async def _owner(self, token: str) -> dict[str, Any]:
         found = await people.token_owner(token, "participant_page")

@@ -1,6 +1,6 @@
 """Tables for staff accounts, their profiles and the audit log."""
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns import OnDelete
 from piccolo.table import Table

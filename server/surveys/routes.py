@@ -4,13 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import ScopeType
 from litestar.exceptions import NotFoundException
-from litestar.middleware import ASGIMiddleware
 from litestar.params import FromPath
 from litestar.response import Redirect
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.config import settings
 from server.errors import DomainError, Forbidden
@@ -21,6 +17,7 @@ from server.surveys import results
 from server.surveys import services as surveys
 from server.surveys.tables import Survey
 from server.surveys.templates_data import TEMPLATES
+from server.web.security import SecretLinkHeaders
 from server.web.access import STAFF, TOKEN
 from server.web.i18n import get_locale, gettext as _, set_locale
 from server.web.rendering import redirect, render, wants_fragment
@@ -428,29 +425,13 @@ class SurveyController(Controller):
 
 # --- answering ---------------------------------------------------------------------------------------
 
-class PrivateAnswerHeaders(ASGIMiddleware):
-    """Answering pages carry a secret link: no Referer passes it on, no cache keeps a copy of the answers."""
-
-    scopes = (ScopeType.HTTP,)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        async def send_private(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                headers["Referrer-Policy"] = "no-referrer"
-                headers["Cache-Control"] = "private, no-store"
-            await send(message)
-
-        await next_app(scope, receive, send_private)
-
-
 class AnswerController(Controller):
     """The public answering link /s/{token} and personal links /s/{token}/i/{invite}: consent first, then one
     light page with every question. Unknown, unpublished and foreign links are the same plain 404."""
 
     path = "/s/{token:str}"
     opt = TOKEN
-    middleware = [PrivateAnswerHeaders()]
+    middleware = [SecretLinkHeaders()]
 
     async def _survey(self, request: Request, token: str, invite_token: str | None = None) -> tuple[dict[str, Any], dict[str, Any] | None]:
         survey = await surveys.survey_by_token(token)

@@ -12,11 +12,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from server.config import ROOT, SUPPORTED_LOCALES
+from server.config import ROOT, SUPPORTED_LOCALES, settings
 
 LOCALES_DIR = ROOT / "locales"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
-_active: ContextVar[str] = ContextVar("gotong_locale", default="id")
+_active: ContextVar[str] = ContextVar("gotong_locale", default=settings.default_locale)
 
 
 @lru_cache(maxsize=None)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import Message, Scope
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 # No inline scripts or styles anywhere: htmx is configured by a meta tag (no eval, no injected styles).
 # Pico's icons are data: URIs in CSS, hence img-src data:.
@@ -29,3 +31,20 @@ def security_headers_hook(production: bool):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
     return add_headers
+
+
+class SecretLinkHeaders(ASGIMiddleware):
+    """Pages reached through a secret link (/my/…, /s/…): no Referer passes the link on, no cache keeps a copy.
+    Used as route middleware, so error answers of those routes (a 404 for a dead link) get the headers too."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        async def send_private(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["Cache-Control"] = "private, no-store"
+            await send(message)
+
+        await next_app(scope, receive, send_private)

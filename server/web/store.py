@@ -1,12 +1,16 @@
 """A Litestar store kept in the database, so sessions and sign-in limits survive restarts and are shared by workers."""
 from __future__ import annotations
 
-import random
+import time
 from datetime import datetime, timedelta, timezone
 
 from litestar.stores.base import NamespacedStore
 
 from server.web.tables import StoredValue
+
+
+SWEEP_EVERY = 600.0  # seconds
+_last_sweep = time.monotonic()
 
 
 def _now() -> datetime:
@@ -47,7 +51,9 @@ class DatabaseStore(NamespacedStore):
                 values=[StoredValue.value, StoredValue.expires_at],
             ).run()
         # Sweep expired rows now and then instead of running a separate cleaner process.
-        if random.random() < 0.01:
+        global _last_sweep
+        if time.monotonic() - _last_sweep > SWEEP_EVERY:
+            _last_sweep = time.monotonic()
             await StoredValue.delete().where(StoredValue.expires_at < _now()).run()
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:

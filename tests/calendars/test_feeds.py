@@ -5,7 +5,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import icalendar
-import pytest
 
 from factories import make_program, make_session, make_staff
 from querycount import count_queries

@@ -1,6 +1,6 @@
 """Participant pages through the client: registering, duplicates, confidentiality, consent, erasure, audit."""
 from conftest import post_form, sign_in
-from factories import make_program, make_staff
+from factories import make_staff
 from server.people import services as people
 
 

@@ -56,7 +56,7 @@ async def test_duplicate_and_reserved_slugs_are_refused(organizer):
 
 
 async def test_facilitator_cannot_manage_another_teams_program(facilitator):
-    other = await make_program(slug="bukan-milik")
+    await make_program(slug="bukan-milik")
     with pytest.raises(Forbidden):
         await programs.program_for_staff(facilitator, "bukan-milik")
     with pytest.raises(NotFound):
