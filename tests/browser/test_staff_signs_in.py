@@ -17,12 +17,13 @@ def test_facilitator_signs_in_switches_language_and_signs_out(page):
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.get_by_role("heading", name="Dasbor")).to_be_visible()
 
-    page.get_by_role("button", name="Keluar").click()
+    # Put budi's saved preference back to English while still signed in, so other tests see English.
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/$"))
     page.goto("/dashboard")
     expect(page).to_have_url(re.compile(r"/login\?next=/dashboard"))
-    # Put the preference back so other tests see English.
-    page.get_by_role("button", name="English").click()
 
 
 def test_wrong_password_shows_error_next_to_field_without_reload(page):
