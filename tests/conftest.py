@@ -26,6 +26,15 @@ def pytest_collection_modifyitems(config, items):
     pass
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the configured language, whatever an earlier test's request switched to."""
+    from server.config import load_settings
+    from server.web.i18n import set_locale
+
+    set_locale(load_settings().default_locale)
+
+
 @pytest.fixture(scope="session")
 def _template_database():
     build_template()
