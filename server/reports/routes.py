@@ -1,19 +1,155 @@
-"""The staff dashboard."""
+"""The staff dashboard; program evaluation reports, the organisation dashboard, data checks and exports."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlencode
 
-from litestar import Request, get
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect
 
+from server.errors import DomainError, NotFound
+from server.programs import services as programs
+from server.programs.privacy import displayed_title
+from server.programs.tables import Program
+from server.reports import checks as report_checks
+from server.reports import exports as report_exports
+from server.reports import services as reports
+from server.reports.forms import EvaluationForm, ExportForm, PeriodForm
 from server.schedule import services as schedule
-from server.web.access import STAFF
-from server.web.rendering import render
+from server.web.access import ORGANIZER, STAFF
+from server.web.i18n import gettext as _
+from server.web.rendering import redirect, render
 
 
 @get("/dashboard", opt=STAFF, name="dashboard")
 async def dashboard(request: Request) -> Any:
+    # ?range=month widens the agenda from a week to a month; anything else is the week.
+    agenda_range = "month" if request.query_params.get("range") == "month" else "week"
+    agenda = await schedule.staff_agenda(request.user, days=schedule.AGENDA_DAYS[agenda_range])
     upcoming = await schedule.upcoming_public_sessions(limit=5)
-    return render(request, "reports/dashboard.html", {"upcoming": upcoming})
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"agenda": agenda, "agenda_range": agenda_range, "agenda_days": schedule.AGENDA_DAYS[agenda_range], "upcoming": upcoming},
+    )
 
 
-ROUTES = [dashboard]
+# --- evaluation reports, the organisation dashboard, data checks and exports -------------------------
+
+def _report_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ProgramReportController(Controller):
+    """A program's evaluation report and its print view; program_for_staff keeps facilitators to their own programs."""
+
+    path = "/manage/programs/{slug:str}/report"
+    opt = STAFF
+
+    async def _context(self, request: Request, program: dict[str, Any], form: EvaluationForm | None = None) -> dict[str, Any]:
+        report = await reports.program_report(program, _report_now())
+        return {
+            "program": program,
+            "tab": "report",
+            "report": report,
+            "milestone_counts": reports.milestone_counts(report["milestones"]),
+            "form": form or EvaluationForm(),
+            "editable": program["phase"] != "closed" and not program["archived"],
+            # Printed paper leaves the office: a discreet program prints under its neutral title (as the register does).
+            "printed_title": displayed_title(program, real=False),
+            "report_url": f"/manage/programs/{program['slug']}/report",
+        }
+
+    @get("/", name="program_report")
+    async def report(self, request: Request, slug: FromPath[str]) -> Any:
+        program = await programs.program_for_staff(request.user, slug)
+        context = await self._context(request, program)
+        template = "reports/program_report_print.html" if request.query_params.get("print") == "1" else "reports/program_report.html"
+        return render(request, template, context)
+
+    @get("/print", name="program_report_print")
+    async def print_view(self, request: Request, slug: FromPath[str]) -> Any:
+        program = await programs.program_for_staff(request.user, slug)
+        return render(request, "reports/program_report_print.html", await self._context(request, program))
+
+    @post("/evaluation", name="program_evaluation_save")
+    async def save_evaluation(self, request: Request, slug: FromPath[str]) -> Any:
+        program = await programs.program_for_staff(request.user, slug)
+        form = EvaluationForm(await request.form())
+        status_code = 400
+        if form.is_valid():
+            try:
+                await reports.save_evaluation(request.user, program, form["text"], _report_now())
+                return redirect(request, f"/manage/programs/{slug}/report#evaluation", _("Evaluation saved."))
+            except DomainError as exc:
+                form.add_error(exc.field or "text", exc.translated())
+                status_code = 400 if exc.field else 409
+        context = await self._context(request, program, form)
+        return render(request, "reports/program_report.html", context, block="evaluation_form", status_code=status_code)
+
+
+class ReportsController(Controller):
+    """The organisation dashboard (organizers and admins), data checks and exports (every staff member, each
+    seeing the programs they work on)."""
+
+    path = "/reports"
+    opt = STAFF
+
+    @get("/", name="organisation_dashboard", opt=ORGANIZER)
+    async def organisation(self, request: Request) -> Any:
+        now = _report_now()
+        form = PeriodForm(request.query_params)
+        context: dict[str, Any] = {"form": form, "dashboard": None}
+        if not form.is_valid():
+            return render(request, "reports/organisation.html", context, status_code=400)
+        context["dashboard"] = await reports.organisation_dashboard(request.user, form.period(now), now)
+        return render(request, "reports/organisation.html", context)
+
+    @get("/checks", name="data_checks")
+    async def checks(self, request: Request) -> Any:
+        found = await report_checks.data_checks(request.user, _report_now())
+        return render(request, "reports/checks.html", {"found": found})
+
+    async def _export_context(self, request: Request, form: ExportForm) -> dict[str, Any]:
+        ids = await programs.managed_program_ids(request.user)
+        query = Program.select(Program.id, Program.title).order_by(Program.title).order_by(Program.id)
+        if ids is not None:
+            query = query.where(Program.id.is_in(ids or [-1]))
+        # Only programs this person manages are offered, so the real title is theirs to see.
+        return {"form": form, "program_choices": [(row["id"], row["title"]) for row in await query.run()]}
+
+    @get("/exports", name="exports")
+    async def exports_page(self, request: Request) -> Any:
+        form = ExportForm(request.query_params if request.query_params.get("kind") else None)
+        if form.data is None:
+            return render(request, "reports/exports.html", await self._export_context(request, form))
+        if form.is_valid():
+            query = urlencode({key: request.query_params.get(key) for key in ("from", "to", "program") if request.query_params.get(key)})
+            return Redirect(path=f"/reports/exports/{form['kind']}.csv" + (f"?{query}" if query else ""), status_code=303)
+        return render(request, "reports/exports.html", await self._export_context(request, form), status_code=400)
+
+    @get("/exports/{filename:str}", name="export_csv")
+    async def export_csv(self, request: Request, filename: FromPath[str]) -> Any:
+        kind = filename.removesuffix(".csv")
+        if not filename.endswith(".csv") or kind not in report_exports.KINDS:
+            raise NotFound("export")
+        form = ExportForm({**dict(request.query_params), "kind": kind})
+        if form.is_valid():
+            try:
+                header, rows = await report_exports.export_table(request.user, kind, form.period(_report_now()), form["program"])
+            except DomainError as exc:
+                form.add_error(exc.field or "program", exc.translated())
+            else:
+                period = form.period(_report_now())
+                name = f"gotong-{kind}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+                return Response(
+                    content=report_exports.to_csv(header, rows).encode("utf-8"),
+                    media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'},
+                )
+        return render(request, "reports/exports.html", await self._export_context(request, form), status_code=400)
+
+
+ROUTES = [dashboard, ProgramReportController, ReportsController]

@@ -1,0 +1,244 @@
+"""Data-quality checks: problems in the records that decisions rest on, each with the page that fixes it.
+
+Each check is one SQL condition, counted for every check in a single query and listed (the first rows) in one query
+per check, so the page runs a fixed number of queries whatever the size of the data. A facilitator sees the problems
+of the programs they work on and of the people in them; organizers and admins see everything.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from server.attendance.services import _raw as raw
+from server.people.tables import Consent, Participant
+from server.programs import services as programs
+from server.programs.tables import Goal
+from server.reports.services import T_ATTENDANCE, T_ENROLMENT, T_PROGRAM, T_SESSION, instant, local_today
+from server.web.access import CurrentStaff
+from server.web.i18n import N_
+from server.web.labels import LABELS
+
+T_PARTICIPANT = Participant._meta.tablename
+T_CONSENT = Consent._meta.tablename
+T_GOAL = Goal._meta.tablename
+
+KINDS = (
+    "no_attendance", "no_consent", "duplicates", "contact_without_consent", "ended_in_implementation", "goals_without_value",
+)
+LABELS.register(
+    "data_check",
+    {
+        "no_attendance": N_("Past sessions with no attendance recorded"),
+        "no_consent": N_("Enrolled without consent to take part"),
+        "duplicates": N_("Possible duplicate participants"),
+        "contact_without_consent": N_("Contact details kept without consent to be contacted"),
+        "ended_in_implementation": N_("Programs past their end date still in implementation"),
+        "goals_without_value": N_("Goals with no current value"),
+    },
+)
+LABELS.register("duplicate_reason", {"phone": N_("Same phone number"), "email": N_("Same e-mail address"), "name": N_("Same name")})
+LIST_LIMIT = 100
+# Program phases in which a goal is expected to have been measured.
+MEASURED_PHASES = ("implementation", "evaluation")
+
+
+class _Scope:
+    """SQL conditions limiting the checks to what a staff member may see (everything when program_ids is None)."""
+
+    def __init__(self, staff: CurrentStaff, program_ids: list[int] | None) -> None:
+        self.all = program_ids is None
+        self.params: dict[str, Any] = {"ids": program_ids or [], "staff": staff.id, "archived": False}
+
+    def program(self, column: str) -> str:
+        return "1 = 1" if self.all else f"{column} IN (:ids)"
+
+    def person(self, alias: str) -> str:
+        # The people in their programs, and the people they registered themselves (as for seeing a person at all).
+        if self.all:
+            return "1 = 1"
+        return f"({alias}.id IN (SELECT e2.participant FROM \"{T_ENROLMENT}\" e2 WHERE e2.program IN (:ids)) OR {alias}.created_by = :staff)"
+
+
+def _from_where(kind: str, scope: _Scope) -> str:
+    """FROM … WHERE … of one check (duplicates excepted: they are groups)."""
+    if kind == "no_attendance":
+        return f"""
+        FROM "{T_SESSION}" s JOIN "{T_PROGRAM}" p ON p.id = s.program
+        WHERE s.status IN ('held', 'scheduled') AND s.ends_at < :now AND p.archived = :archived AND p.phase <> 'closed'
+          AND NOT EXISTS (SELECT 1 FROM "{T_ATTENDANCE}" a WHERE a."session" = s.id) AND {scope.program("s.program")}
+        """
+    if kind == "no_consent":
+        return f"""
+        FROM "{T_ENROLMENT}" e JOIN "{T_PARTICIPANT}" pa ON pa.id = e.participant JOIN "{T_PROGRAM}" p ON p.id = e.program
+        WHERE e.status = 'enrolled' AND p.archived = :archived AND p.phase <> 'closed'
+          AND NOT EXISTS (SELECT 1 FROM "{T_CONSENT}" c WHERE c.participant = e.participant AND c.purpose = 'participation'
+                          AND c.withdrawn_at IS NULL)
+          AND {scope.program("e.program")}
+        """
+    if kind == "contact_without_consent":
+        return f"""
+        FROM "{T_PARTICIPANT}" pa
+        WHERE pa.anonymised_at IS NULL AND (pa.phone <> '' OR pa.email <> '')
+          AND NOT EXISTS (SELECT 1 FROM "{T_CONSENT}" c WHERE c.participant = pa.id AND c.purpose = 'contact' AND c.withdrawn_at IS NULL)
+          AND {scope.person("pa")}
+        """
+    if kind == "ended_in_implementation":
+        return f"""
+        FROM "{T_PROGRAM}" p
+        WHERE p.phase = 'implementation' AND p.archived = :archived AND p.ends_on IS NOT NULL AND p.ends_on < :today
+          AND {scope.program("p.id")}
+        """
+    if kind == "goals_without_value":
+        phases = ", ".join(f"'{phase}'" for phase in MEASURED_PHASES)
+        return f"""
+        FROM "{T_GOAL}" g JOIN "{T_PROGRAM}" p ON p.id = g.program
+        WHERE g.current_value IS NULL AND p.archived = :archived AND p.phase IN ({phases}) AND {scope.program("g.program")}
+        """
+    raise ValueError(kind)
+
+
+# Duplicates: the same phone digits, e-mail address or (case and spaces aside) display name among people not erased.
+_DUPLICATE_KEYS = {"phone": "{a}.phone_digits", "email": "LOWER({a}.email)", "name": "LOWER(TRIM({a}.display_name))"}
+
+
+def _duplicate_groups(reason: str, scope: _Scope) -> str:
+    """The keys shared by more than one person (GROUP BY … HAVING COUNT(*) > 1)."""
+    key = _DUPLICATE_KEYS[reason].format(a="x")
+    return f"""
+    SELECT {key} AS dup_key FROM "{T_PARTICIPANT}" x
+    WHERE x.anonymised_at IS NULL AND {key} <> '' AND {scope.person("x")}
+    GROUP BY {key} HAVING COUNT(*) > 1
+    """
+
+
+def _duplicate_rows(scope: _Scope) -> str:
+    parts = []
+    for reason, template in _DUPLICATE_KEYS.items():
+        key = template.format(a="pa")
+        parts.append(
+            f"""
+            SELECT '{reason}' AS reason, {key} AS dup_key, pa.id AS id, pa.display_name AS display_name
+            FROM "{T_PARTICIPANT}" pa
+            WHERE pa.anonymised_at IS NULL AND {scope.person("pa")} AND {key} IN ({_duplicate_groups(reason, scope)})
+            """
+        )
+    return "SELECT * FROM (" + " UNION ALL ".join(parts) + ") d ORDER BY d.reason, d.dup_key, d.id LIMIT :limit"
+
+
+async def check_counts(staff: CurrentStaff, now: datetime, program_ids: list[int] | None) -> dict[str, int]:
+    """Open problems per check, their total, and (for the dashboard's alerts) running programs in implementation
+    without goals. One query."""
+    scope = _Scope(staff, program_ids)
+    columns = [f"(SELECT COUNT(*) {_from_where(kind, scope)}) AS {kind}" for kind in KINDS if kind != "duplicates"]
+    columns.append(
+        "(" + " + ".join(f"(SELECT COUNT(*) FROM ({_duplicate_groups(reason, scope)}) g_{reason})" for reason in _DUPLICATE_KEYS) + ") AS duplicates"
+    )
+    columns.append(
+        f"""(SELECT COUNT(*) FROM "{T_PROGRAM}" p WHERE p.phase = 'implementation' AND p.archived = :archived
+             AND NOT EXISTS (SELECT 1 FROM "{T_GOAL}" g WHERE g.program = p.id) AND {scope.program("p.id")}) AS programs_without_goals"""
+    )
+    rows = await raw("SELECT " + ",\n".join(columns), now=now, today=local_today(now), **scope.params)
+    row = rows[0]
+    counts = {kind: int(row[kind] or 0) for kind in KINDS}
+    counts["total"] = sum(counts.values())
+    counts["programs_without_goals"] = int(row["programs_without_goals"] or 0)
+    return counts
+
+
+async def sessions_without_attendance(staff: CurrentStaff, program_ids: list[int] | None, now: datetime, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
+    """Past sessions, held or scheduled and not cancelled, with no attendance rows; latest first. One query."""
+    return await _sessions_without_attendance(_Scope(staff, program_ids), now, limit)
+
+
+async def _sessions_without_attendance(scope: _Scope, now: datetime, limit: int) -> list[dict[str, Any]]:
+    rows = await raw(
+        f"""
+        SELECT s.id AS id, s.starts_at AS starts_at, s.topic AS topic, s.status AS status,
+               p.slug AS slug, p.title AS title, p.timezone AS timezone
+        {_from_where("no_attendance", scope)}
+        ORDER BY s.starts_at DESC, s.id DESC LIMIT :limit
+        """,
+        now=now, limit=limit, **scope.params,
+    )
+    for row in rows:
+        row["starts_at"] = instant(row["starts_at"])
+        row["url"] = f"/manage/programs/{row['slug']}/sessions/{row['id']}/attendance"
+    return rows
+
+
+async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMIT) -> dict[str, Any]:
+    """Every check with its count and its first `limit` problems, each with a link to the page that fixes it.
+    Eight queries at most, whatever the size of the data."""
+    program_ids = await programs.managed_program_ids(staff)
+    scope = _Scope(staff, program_ids)
+    counts = await check_counts(staff, now, program_ids)
+    params = {"now": now, "today": local_today(now), "limit": limit, **scope.params}
+    found: dict[str, list[dict[str, Any]]] = {}
+
+    found["no_attendance"] = await _sessions_without_attendance(scope, now, limit)
+
+    rows = await raw(
+        f"""
+        SELECT e.id AS enrolment_id, pa.id AS participant_id, pa.display_name AS display_name, p.slug AS slug, p.title AS title
+        {_from_where("no_consent", scope)}
+        ORDER BY p.title, pa.display_name, e.id LIMIT :limit
+        """,
+        **params,
+    )
+    for row in rows:
+        row["url"] = f"/participants/{row['participant_id']}#consent-heading"
+    found["no_consent"] = rows
+
+    groups: list[dict[str, Any]] = []
+    for row in await raw(_duplicate_rows(scope), **params):
+        # The shared phone or e-mail is confidential: it only decides the grouping and never leaves this function.
+        key = (row["reason"], row.pop("dup_key"))
+        if not groups or groups[-1]["key"] != key:
+            groups.append({"key": key, "reason": row["reason"], "people": []})
+        row["url"] = f"/participants/{row['id']}"
+        groups[-1]["people"].append(row)
+    for group in groups:
+        del group["key"]
+    found["duplicates"] = groups
+
+    rows = await raw(
+        f"""
+        SELECT pa.id AS participant_id, pa.display_name AS display_name
+        {_from_where("contact_without_consent", scope)}
+        ORDER BY pa.display_name, pa.id LIMIT :limit
+        """,
+        **params,
+    )
+    for row in rows:
+        row["url"] = f"/participants/{row['participant_id']}#consent-heading"
+    found["contact_without_consent"] = rows
+
+    rows = await raw(
+        f"""
+        SELECT p.id AS program_id, p.slug AS slug, p.title AS title, p.ends_on AS ends_on
+        {_from_where("ended_in_implementation", scope)}
+        ORDER BY p.ends_on, p.title LIMIT :limit
+        """,
+        **params,
+    )
+    for row in rows:
+        row["url"] = f"/manage/programs/{row['slug']}#phase-panel"
+    found["ended_in_implementation"] = rows
+
+    rows = await raw(
+        f"""
+        SELECT g.id AS goal_id, g.statement AS statement, p.slug AS slug, p.title AS title
+        {_from_where("goals_without_value", scope)}
+        ORDER BY p.title, g.position, g.id LIMIT :limit
+        """,
+        **params,
+    )
+    for row in rows:
+        row["url"] = f"/manage/programs/{row['slug']}#goal-{row['goal_id']}"
+    found["goals_without_value"] = rows
+
+    checks = [{"kind": kind, "count": counts[kind], "rows": found[kind]} for kind in KINDS]
+    for check in checks:
+        check["more"] = max(0, check["count"] - len(check["rows"]))
+    return {"checks": checks, "total": counts["total"], "limit": limit}
+
