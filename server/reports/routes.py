@@ -29,10 +29,22 @@ async def dashboard(request: Request) -> Any:
     agenda_range = "month" if request.query_params.get("range") == "month" else "week"
     agenda = await schedule.staff_agenda(request.user, days=schedule.AGENDA_DAYS[agenda_range])
     upcoming = await schedule.upcoming_public_sessions(limit=5)
+    now = _report_now()
+    from datetime import timedelta
+
+    from server.attendance.services import early_warnings
+    from server.enrolment.services import recent_promotions
+
     return render(
         request,
         "reports/dashboard.html",
-        {"agenda": agenda, "agenda_range": agenda_range, "agenda_days": schedule.AGENDA_DAYS[agenda_range], "upcoming": upcoming},
+        {
+            "agenda": agenda, "agenda_range": agenda_range, "agenda_days": schedule.AGENDA_DAYS[agenda_range], "upcoming": upcoming,
+            "summary": await reports.dashboard_summary(request.user, now),
+            "warnings": await early_warnings(request.user, now),
+            "promotions": await recent_promotions(request.user, now - timedelta(days=14)),
+            "licence_warnings": await programs.licence_warnings(request.user, now.date()),
+        },
     )
 
 
