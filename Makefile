@@ -48,6 +48,7 @@ check-messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py
+	$(PY) bench/reports.py
 
 clean:
 	rm -rf $(VENV) node_modules data

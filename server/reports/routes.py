@@ -35,13 +35,14 @@ async def dashboard(request: Request) -> Any:
     from server.attendance.services import early_warnings
     from server.enrolment.services import recent_promotions
 
+    warnings = await early_warnings(request.user, now)
     return render(
         request,
         "reports/dashboard.html",
         {
             "agenda": agenda, "agenda_range": agenda_range, "agenda_days": schedule.AGENDA_DAYS[agenda_range], "upcoming": upcoming,
-            "summary": await reports.dashboard_summary(request.user, now),
-            "warnings": await early_warnings(request.user, now),
+            "summary": await reports.dashboard_summary(request.user, now, warnings),
+            "warnings": warnings,
             "promotions": await recent_promotions(request.user, now - timedelta(days=14)),
             "licence_warnings": await programs.licence_warnings(request.user, now.date()),
         },
@@ -134,9 +135,11 @@ class ReportsController(Controller):
 
     @get("/exports", name="exports")
     async def exports_page(self, request: Request) -> Any:
-        form = ExportForm(request.query_params if request.query_params.get("kind") else None)
-        if form.data is None:
+        if not request.query_params.get("kind"):
+            # A link may preselect a program (the report page's "download this program's data").
+            form = ExportForm(initial={"program": request.query_params.get("program", "")[:12]})
             return render(request, "reports/exports.html", await self._export_context(request, form))
+        form = ExportForm(request.query_params)
         if form.is_valid():
             query = urlencode({key: request.query_params.get(key) for key in ("from", "to", "program") if request.query_params.get(key)})
             return Redirect(path=f"/reports/exports/{form['kind']}.csv" + (f"?{query}" if query else ""), status_code=303)

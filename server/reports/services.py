@@ -317,7 +317,8 @@ MAX_EVALUATION = 20_000
 async def save_evaluation(actor: CurrentStaff, program: dict[str, Any], text: str, now: datetime | None = None) -> int:
     """A new version of the facilitator's evaluation; earlier versions are kept and listed."""
     programs.ensure_open(program)
-    text = text.strip()
+    # PostgreSQL text cannot hold NUL characters; nobody types them on purpose.
+    text = text.replace("\x00", "").strip()
     if not text:
         raise DomainError("evaluation_required", N_("Write the evaluation before saving it."), field="text")
     if len(text) > MAX_EVALUATION:
@@ -553,7 +554,7 @@ async def organisation_dashboard(staff: CurrentStaff, period: Period, now: datet
     }
 
 
-async def dashboard_summary(staff: CurrentStaff, now: datetime) -> dict[str, int]:
+async def dashboard_summary(staff: CurrentStaff, now: datetime, warnings: list[dict[str, Any]] | None = None) -> dict[str, int]:
     """Alert counts and the number of open data checks on the signed-in staff member's programs (every program
     for organizers and admins), for the staff /dashboard page. At most six queries."""
     from server.reports import checks
@@ -562,7 +563,7 @@ async def dashboard_summary(staff: CurrentStaff, now: datetime) -> dict[str, int
     counts = await checks.check_counts(staff, now, program_ids)
     summary = {
         "attendance_not_taken": counts["no_attendance"],
-        "early_warnings": len(await attendance.early_warnings(staff, now)),
+        "early_warnings": len(warnings if warnings is not None else await attendance.early_warnings(staff, now)),
         "licences": len(await licence_alerts(staff, program_ids, local_today(now))),
         "programs_without_goals": counts["programs_without_goals"],
         "data_checks": counts["total"],

@@ -186,3 +186,12 @@ async def test_the_exports_page_sends_the_chosen_file(organizer_client):
     assert response.headers["location"] == "/reports/exports/attendance.csv?from=2026-01-01&to=2026-03-31"
     bad = await organizer_client.get("/reports/exports?kind=attendance&from=31-12-2026")
     assert bad.status_code == 400 and "Enter a date as YYYY-MM-DD." in bad.text
+
+
+async def test_the_report_links_to_its_programs_exports(client, world):
+    await sign_in(client, world["own"].username)
+    report = await client.get("/manage/programs/rahasia/report")
+    assert f'href="/reports/exports?program={world["discreet"].id}"' in report.text
+    page = await client.get(f"/reports/exports?program={world['discreet'].id}")
+    assert f'<option value="{world["discreet"].id}" selected>{SECRET_TITLE}</option>' in page.text
+    assert "Kelas Komputer" not in page.text

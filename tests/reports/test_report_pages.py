@@ -129,3 +129,27 @@ async def test_an_unknown_program_report_is_404(organizer_client):
 async def test_the_report_asks_for_sign_in(client, workshop):
     response = await client.get("/manage/programs/menjahit/report", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+async def test_a_nul_character_in_the_evaluation_is_dropped_not_a_server_error(team_client, workshop):
+    from server.reports.tables import Evaluation
+
+    response = await post_form(team_client, "/manage/programs/menjahit/report/evaluation", {"text": "Baik\x00 sekali"})
+    assert response.status_code == 303
+    assert (await Evaluation.select(Evaluation.text).first().run())["text"] == "Baik sekali"
+
+
+async def test_a_community_projects_report_shows_its_milestones(organizer_client, db):
+    from server.programs.tables import Milestone
+
+    await workshop_fixture(now=datetime.now(timezone.utc), slug="sumur", title="Sumur Bersama", kind="community_project")
+    from server.programs.tables import Program
+
+    program_id = (await Program.select(Program.id).where(Program.slug == "sumur").first().run())["id"]
+    await Milestone.insert(
+        Milestone(program=program_id, title="Survei lokasi", status="done"), Milestone(program=program_id, title="Gali sumur", status="in_progress"),
+    ).run()
+    for url in ("/manage/programs/sumur/report", "/manage/programs/sumur/report/print"):
+        text = _text((await organizer_client.get(url)).text)
+        assert "Milestones" in text and "Survei lokasi" in text and "Gali sumur" in text
+        assert "In progress: 1 · Done: 1" in text
