@@ -144,6 +144,7 @@ async def seed_demo(today: date | None = None) -> bool:
         location=water.default_location,
     )
     await _seed_people(staff_ids, support, workshop)
+    await _seed_finished_workshop(today, staff_ids)
     from server.surveys.demo import seed_demo_surveys
 
     await seed_demo_surveys(staff_ids, {"air-bersih-cibaduyut": water, "pengasuhan-positif": workshop}, today)
@@ -272,3 +273,73 @@ async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Pr
                 await ProgressNote.insert(ProgressNote(goal=goal.id, note="Mulai berbagi cerita singkat.", written_by=facilitator)).run()
         for session in past:
             await ProgramSession.update({ProgramSession.status: "held"}).where(ProgramSession.id == session["id"]).run()
+
+
+SEWING_MEMBERS = ["Ibu Aminah", "Ibu Ratna Dewi", "Ibu Sulastri", "Ibu Kartini", "Ibu Nining", "Ibu Wati", "Ibu Ijah", "Ibu Yanti"]
+
+
+async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> None:
+    """A workshop that has finished and is in evaluation, with a full report: goals met or not, attendance,
+    completions, one withdrawal and the facilitator's written evaluation."""
+    from server.attendance.tables import Attendance
+    from server.enrolment.tables import Enrolment
+    from server.people import services as people
+    from server.reports.tables import Evaluation
+    from server.schedule.tables import ProgramSession
+
+    start = _next_weekday(today - timedelta(days=70), 2)
+    sewing = Program(
+        slug="menjahit-usaha-rumahan", kind="skill_workshop", title="Menjahit untuk Usaha Rumahan",
+        summary="Enam sesi menjahit dasar dan menghitung harga jual. / Six sessions of basic sewing and pricing.",
+        visibility="public", phase="evaluation", timezone="Asia/Jakarta", default_location="Rumah Produksi RW 03, Cibaduyut",
+        capacity=10, enrolment_mode="closed", starts_on=start, ends_on=start + timedelta(days=35), completion_threshold=75,
+        assessment_notes="Ibu-ibu RW 03 ingin penghasilan tambahan dari rumah; 9 dari 12 belum bisa memakai mesin jahit.",
+    )
+    await sewing.save().run()
+    await TeamMember.insert(
+        TeamMember(program=sewing.id, staff=staff_ids["budi"], role="lead"),
+        TeamMember(program=sewing.id, staff=staff_ids["siti"], role="organizer"),
+    ).run()
+    await Goal.insert(
+        Goal(program=sewing.id, statement="Peserta bisa menjahit produk sendiri", indicator="Peserta yang menyelesaikan tas kain", unit="orang", baseline=0.0, target=7.0, current_value=6.0, due_on=start + timedelta(days=35)),
+        Goal(program=sewing.id, statement="Peserta mulai menjual hasil jahitan", indicator="Peserta dengan penjualan pertama", unit="orang", baseline=0.0, target=4.0, current_value=2.0, due_on=start + timedelta(days=60), position=1),
+    ).run()
+    await create_series(
+        program_id=sewing.id,
+        rrule=recurrence.build_rrule(frequency="weekly", first_day=start, weekdays=["WE"], count=6),
+        local_start=recurrence.local_datetime(start, time(13, 0)),
+        duration_minutes=150,
+        timezone_name="Asia/Jakarta",
+        location=sewing.default_location,
+    )
+    sessions = await ProgramSession.select().where(ProgramSession.program == sewing.id).order_by(ProgramSession.starts_at).run()
+    await ProgramSession.update({ProgramSession.status: "held"}).where(ProgramSession.program == sewing.id).run()
+    enrolled_at = sessions[0]["starts_at"] - timedelta(days=5)
+    for index, name in enumerate(SEWING_MEMBERS):
+        pid = await people.create_participant(None, {"display_name": name, "preferred_locale": "id"})
+        for purpose in ("participation", "data_collection", "contact"):
+            await people.record_consent(pid, purpose, actor=None)
+        withdrew = index == 7
+        ended = sessions[2]["ends_at"] + timedelta(days=1) if withdrew else sessions[-1]["ends_at"] + timedelta(days=1)
+        status = "withdrawn" if withdrew else ("completed" if index < 6 else "enrolled")
+        await Enrolment.insert(
+            Enrolment(participant=pid, program=sewing.id, status=status, enrolled_at=enrolled_at, ended_at=ended if status != "enrolled" else None,
+                      reason="Pindah ke luar kota" if withdrew else "")
+        ).run()
+        marks = []
+        for position, session in enumerate(sessions):
+            if withdrew and position > 2:
+                break
+            present = (index + position) % 6 != 5 and not (index == 6 and position % 2)
+            marks.append(Attendance(session=session["id"], participant=pid, status="present" if present else "absent", recorded_by=staff_ids["budi"], recorded_at=session["ends_at"]))
+        await Attendance.insert(*marks).run()
+    await Evaluation.insert(
+        Evaluation(
+            program=sewing.id, written_by=staff_ids["budi"],
+            text=(
+                "Enam dari delapan peserta menyelesaikan pelatihan dan membuat tas kain sendiri; dua sudah menjual hasilnya di pasar "
+                "RW. Kehadiran tinggi (rata-rata di atas 80 persen). Satu peserta pindah kota. Untuk angkatan berikut: tambahkan sesi "
+                "tentang pemasaran daring dan pinjaman mesin jahit bergilir."
+            ),
+        )
+    ).run()
