@@ -9,7 +9,9 @@ from litestar.params import FromPath
 from server.errors import DomainError
 from server.people import services
 from server.people.forms import EditStaffForm, NewStaffForm
-from server.web.access import ADMIN, ROLES
+from server.web.access import ADMIN, ROLES, STAFF
+from server.web.forms import Form, Text
+from server.web.identity import sign_in
 from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render
 
@@ -71,9 +73,43 @@ class StaffAdminController(Controller):
         return render(request, "people/staff_edit.html", {"member": member, "form": form, "roles": ROLES}, block="staff_form", status_code=400)
 
 
+class PasswordForm(Form):
+    fields = {
+        "current_password": Text(required=True, max_length=128),
+        "new_password": Text(required=True, max_length=128),
+        "repeat_password": Text(required=True, max_length=128),
+    }
+
+    def clean(self) -> None:
+        if self["new_password"] != self["repeat_password"]:
+            self.add_error("repeat_password", _("The two new passwords differ."))
+
+
+@get("/account/password", opt=STAFF, name="password")
+async def password_page(request: Request) -> Any:
+    return render(request, "people/password.html", {"form": PasswordForm()})
+
+
+@post("/account/password", opt=STAFF, name="password_change")
+async def password_change(request: Request) -> Any:
+    form = PasswordForm(await request.form())
+    if form.is_valid():
+        if await services.authenticate(request.user.username, form["current_password"]) is None:
+            form.add_error("current_password", _("The current password is not correct."))
+        else:
+            try:
+                version = await services.change_password(request.user.id, form["new_password"])
+                # This device stays signed in under a fresh session; every other session has ended.
+                sign_in(request, request.user, version)
+                return redirect(request, "/dashboard", _("Password changed. Your other devices were signed out."))
+            except DomainError as error:
+                form.add_error("new_password", error.translated())
+    return render(request, "people/password.html", {"form": form}, block="password_form", status_code=400)
+
+
 @get("/admin", opt=ADMIN, name="admin")
 async def admin_home(request: Request) -> Any:
     return redirect(request, "/admin/staff")
 
 
-ROUTES = [StaffAdminController, admin_home]
+ROUTES = [StaffAdminController, admin_home, password_page, password_change]

@@ -105,3 +105,21 @@ async def test_password_change_ends_other_sessions(app, facilitator):
         await sign_in(phone, facilitator.username)
         await change_password(facilitator.id, "a-brand-new-password")
         assert (await phone.get("/dashboard", follow_redirects=False)).status_code == 303
+
+
+async def test_staff_changes_password_and_other_devices_are_signed_out(app, facilitator):
+    from litestar.testing import AsyncTestClient
+
+    async with AsyncTestClient(app=app) as laptop, AsyncTestClient(app=app) as phone:
+        await sign_in(laptop, facilitator.username)
+        await sign_in(phone, facilitator.username)
+        response = await post_form(laptop, "/account/password", {"current_password": "wrong", "new_password": "new-secret-1", "repeat_password": "new-secret-1"})
+        assert response.status_code == 400 and "The current password is not correct." in response.text
+        response = await post_form(laptop, "/account/password", {"current_password": "correct-horse", "new_password": "new-secret-1", "repeat_password": "other"})
+        assert response.status_code == 400 and "The two new passwords differ." in response.text
+        response = await post_form(laptop, "/account/password", {"current_password": "correct-horse", "new_password": "new-secret-1", "repeat_password": "new-secret-1"})
+        assert response.status_code == 303
+        assert (await laptop.get("/dashboard")).status_code == 200
+        assert (await phone.get("/dashboard", follow_redirects=False)).status_code == 303
+        await post_form(laptop, "/logout")
+        assert (await post_form(laptop, "/login", {"username": facilitator.username, "password": "new-secret-1"})).status_code == 303
