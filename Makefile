@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test test-fast test-browser messages check-messages bench clean
+.PHONY: run test test-fast test-browser messages check-messages bench soak clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ check-messages: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py
 	$(PY) bench/reports.py
+
+## 60 s of mixed traffic at 64 connections against two workers (set DATABASE_URL for PostgreSQL)
+soak: $(VENV)/.installed-test
+	$(PY) bench/soak.py
 
 clean:
 	rm -rf $(VENV) node_modules data
