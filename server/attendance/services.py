@@ -92,7 +92,7 @@ _MEMBER_SQL = ", ".join(f"'{status}'" for status in MEMBER_STATUSES)
 
 
 async def _raw(sql: str, **params: Any) -> list[dict[str, Any]]:
-    """Table.raw with named parameters (`:name`); a list becomes one placeholder per item."""
+    """Table.raw with named parameters (`:name`); a list becomes one bound parameter per item."""
     args: list[Any] = []
 
     def place(match: re.Match) -> str:

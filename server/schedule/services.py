@@ -627,9 +627,9 @@ async def _find_conflicts(bookings: list[_Booking]) -> list[Conflict]:
     if locations:
         # Piccolo's is_in on a function renders a Python list, hence the raw condition (values stay parameters).
         # LOWER() folds ASCII only on SQLite, which is what Python's lower() gives for ASCII text too.
-        placeholders = ", ".join(["{}"] * len(locations))
+        markers = ", ".join(["{}"] * len(locations))
         same_place = await _other_sessions(
-            window, WhereRaw(f'LOWER(TRIM("{ProgramSession._meta.tablename}"."location")) IN ({placeholders})', *locations)
+            window, WhereRaw(f'LOWER(TRIM("{ProgramSession._meta.tablename}"."location")) IN ({markers})', *locations)
         )
         candidates += [("location", None, row) for row in same_place if row["id"] not in own]
     conflicts: dict[tuple[int, int, str, str], Conflict] = {}
