@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes for the HTTP/domain suite (pytest-xdist); browser tests run in one process.
+TEST_JOBS ?= 2
 export HOST PORT
 
 .PHONY: run test test-fast test-browser messages check-messages bench soak clean
@@ -30,7 +32,7 @@ run: $(VENV)/.installed
 
 ## The whole suite: HTTP and domain tests, then browser tests in their own process
 test: $(VENV)/.installed-test node_modules/.installed
-	$(PY) -m pytest tests --ignore=tests/browser
+	$(PY) -m pytest tests --ignore=tests/browser -n $(TEST_JOBS)
 	$(PY) -m pytest tests/browser
 
 test-fast: $(VENV)/.installed-test

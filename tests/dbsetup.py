@@ -9,6 +9,12 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER and TEST_DATABASE_URL.startswith(("postgres://", "postgresql://")):
+    # Each xdist worker gets its own PostgreSQL databases; live servers derive their names from this URL too.
+    _parsed = urlparse(TEST_DATABASE_URL)
+    TEST_DATABASE_URL = urlunparse(_parsed._replace(path=f"{_parsed.path}_{_WORKER}"))
+    os.environ["TEST_DATABASE_URL"] = TEST_DATABASE_URL
 USING_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql://"))
 _WORKDIR = Path(tempfile.mkdtemp(prefix="gotong-test-"))
 
