@@ -8,6 +8,7 @@ import os
 import sys
 
 from server.config import ROOT, load_settings
+from server.web.logs import install_redaction
 
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 if str(ROOT) not in sys.path:
@@ -81,6 +82,7 @@ def serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    install_redaction()
     parser = argparse.ArgumentParser(prog="gotong", description="Gotong community program manager")
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="apply migrations and serve HTTP")
