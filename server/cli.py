@@ -82,6 +82,8 @@ def serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Whatever this process (or a worker it starts) creates — database, WAL, backups — is the owner's alone.
+    os.umask(0o077)
     install_redaction()
     parser = argparse.ArgumentParser(prog="gotong", description="Gotong community program manager")
     commands = parser.add_subparsers(dest="command", required=True)
