@@ -76,8 +76,9 @@ def serve(args: argparse.Namespace) -> None:
         port=settings.port,
         workers=args.workers,
         log_level="warning" if args.quiet else "info",
-        proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # X-Forwarded-For is believed only from GOTONG_TRUSTED_PROXIES, by the app (server/web/proxies.py);
+        # uvicorn's own handling would believe any local process.
+        proxy_headers=False,
     )
 
 
