@@ -31,6 +31,8 @@ async def check() -> int:
     problems = settings.problems()
     for problem in problems:
         print(f"config: {problem}")
+    for warning in legacy_warnings():
+        print(f"config: {warning}")
     try:
         from server.db import engine
 
@@ -60,6 +62,16 @@ async def create_user(args: argparse.Namespace) -> None:
     print(f"Created {args.role} account '{args.username}'.")
 
 
+LEGACY_PROXY_WARNING = (
+    "warning: FORWARDED_ALLOW_IPS is no longer read; name your reverse proxies in GOTONG_TRUSTED_PROXIES "
+    "(until then X-Forwarded-For is ignored)."
+)
+
+
+def legacy_warnings() -> list[str]:
+    return [LEGACY_PROXY_WARNING] if os.environ.get("FORWARDED_ALLOW_IPS") and not os.environ.get("GOTONG_TRUSTED_PROXIES") else []
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -67,6 +79,8 @@ def serve(args: argparse.Namespace) -> None:
     problems = settings.problems()
     if problems:
         raise SystemExit("Refusing to start: " + " ".join(problems))
+    for warning in legacy_warnings():
+        print(warning, file=sys.stderr, flush=True)
     asyncio.run(migrate())
     print(f"Gotong is serving on http://{settings.host}:{settings.port}", flush=True)
     uvicorn.run(
