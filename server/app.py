@@ -25,6 +25,8 @@ from server.web import routes as web_routes
 from server.web.access import access_guard, undeclared_routes
 from server.web.errors import exception_handlers
 from server.web.identity import IdentityMiddleware
+from server.web.logs import install_redaction
+from server.web.proxies import TrustedProxyMiddleware
 from server.web.security import security_headers_hook
 from server.web.sessions import SessionConfig
 from server.web.store import DatabaseStore
@@ -62,6 +64,8 @@ async def _close_pool() -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or default_settings
+    # Before anything can log: no secret link token ever reaches a log line (uvicorn's access log included).
+    install_redaction()
     problems = settings.problems()
     if problems:
         raise ConfigError(" ".join(problems))
@@ -89,6 +93,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=handlers,
         guards=[access_guard],
         middleware=[
+            # First: every later step (the per-address sign-in limit above all) sees the real client address.
+            TrustedProxyMiddleware(settings.trusted_proxies),
             session_config.middleware,
             IdentityMiddleware(),
             rate_limit.middleware,

@@ -7,22 +7,27 @@ import subprocess
 from pathlib import Path
 
 from server.config import Settings
+from server.db import SecureDeleteConnection, private_directory, private_file
 
 
 def backup(settings: Settings, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """A backup holds every person's data: it is written 0600 into a 0700 directory (created so if missing)."""
+    private_directory(target.parent)
+    private_file(target)
     if settings.is_postgres:
         _require("pg_dump")
         subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", settings.database_url], check=True)
+        private_file(target)
         return target
-    source = sqlite3.connect(settings.sqlite_path)
-    destination = sqlite3.connect(target)
+    source = sqlite3.connect(settings.sqlite_path, factory=SecureDeleteConnection)
+    destination = sqlite3.connect(target, factory=SecureDeleteConnection)
     try:
         # The backup API copies a consistent snapshot page by page, even while other connections write.
         source.backup(destination)
     finally:
         destination.close()
         source.close()
+    private_file(target)
     return target
 
 
@@ -38,7 +43,7 @@ def restore(settings: Settings, source: Path) -> None:
         )
         return
     backup_db = sqlite3.connect(source)
-    live = sqlite3.connect(settings.sqlite_path)
+    live = sqlite3.connect(settings.sqlite_path, factory=SecureDeleteConnection)
     try:
         backup_db.backup(live)
     finally:

@@ -8,6 +8,7 @@ import os
 import sys
 
 from server.config import ROOT, load_settings
+from server.web.logs import install_redaction
 
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 if str(ROOT) not in sys.path:
@@ -30,6 +31,8 @@ async def check() -> int:
     problems = settings.problems()
     for problem in problems:
         print(f"config: {problem}")
+    for warning in legacy_warnings():
+        print(f"config: {warning}")
     try:
         from server.db import engine
 
@@ -59,6 +62,16 @@ async def create_user(args: argparse.Namespace) -> None:
     print(f"Created {args.role} account '{args.username}'.")
 
 
+LEGACY_PROXY_WARNING = (
+    "warning: FORWARDED_ALLOW_IPS is no longer read; name your reverse proxies in GOTONG_TRUSTED_PROXIES "
+    "(until then X-Forwarded-For is ignored)."
+)
+
+
+def legacy_warnings() -> list[str]:
+    return [LEGACY_PROXY_WARNING] if os.environ.get("FORWARDED_ALLOW_IPS") and not os.environ.get("GOTONG_TRUSTED_PROXIES") else []
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -66,6 +79,8 @@ def serve(args: argparse.Namespace) -> None:
     problems = settings.problems()
     if problems:
         raise SystemExit("Refusing to start: " + " ".join(problems))
+    for warning in legacy_warnings():
+        print(warning, file=sys.stderr, flush=True)
     asyncio.run(migrate())
     print(f"Gotong is serving on http://{settings.host}:{settings.port}", flush=True)
     uvicorn.run(
@@ -75,12 +90,16 @@ def serve(args: argparse.Namespace) -> None:
         port=settings.port,
         workers=args.workers,
         log_level="warning" if args.quiet else "info",
-        proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # X-Forwarded-For is believed only from GOTONG_TRUSTED_PROXIES, by the app (server/web/proxies.py);
+        # uvicorn's own handling would believe any local process.
+        proxy_headers=False,
     )
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Whatever this process (or a worker it starts) creates — database, WAL, backups — is the owner's alone.
+    os.umask(0o077)
+    install_redaction()
     parser = argparse.ArgumentParser(prog="gotong", description="Gotong community program manager")
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="apply migrations and serve HTTP")

@@ -1,6 +1,7 @@
 """Settings read from the environment, with safe development defaults."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,11 @@ class Settings:
     port: int = 8000
     base_url: str = "http://127.0.0.1:8000"
     login_attempts_per_minute: int = 10
+    # Failed sign-ins one account may have within the window, from whatever addresses, before it must wait.
+    login_failures_per_account: int = 10
+    login_failure_window_minutes: int = 15
+    # Reverse proxies (IPs or CIDRs) whose X-Forwarded-For / X-Forwarded-Proto are believed; empty: nobody's.
+    trusted_proxies: tuple[str, ...] = ()
     session_max_age: int = 14 * 24 * 3600
     attendance_lock_days: int = 7
     absence_warning_streak: int = 2
@@ -59,6 +65,13 @@ class Settings:
             found.append(f"GOTONG_DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}.")
         if not self.database_url.startswith(("sqlite:///", "postgres://", "postgresql://")):
             found.append("DATABASE_URL must start with sqlite:/// or postgresql://.")
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                found.append(f"GOTONG_TRUSTED_PROXIES: {entry!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24).")
+        if self.login_failures_per_account < 1 or self.login_failure_window_minutes < 1:
+            found.append("GOTONG_LOGIN_FAILURES_PER_ACCOUNT and GOTONG_LOGIN_FAILURE_WINDOW_MINUTES must be at least 1.")
         return found
 
 
@@ -76,6 +89,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         port=port,
         base_url=env.get("GOTONG_BASE_URL", f"http://{host}:{port}").rstrip("/"),
         login_attempts_per_minute=int(env.get("GOTONG_LOGIN_ATTEMPTS_PER_MINUTE", "10")),
+        login_failures_per_account=int(env.get("GOTONG_LOGIN_FAILURES_PER_ACCOUNT", "10")),
+        login_failure_window_minutes=int(env.get("GOTONG_LOGIN_FAILURE_WINDOW_MINUTES", "15")),
+        trusted_proxies=tuple(entry.strip() for entry in env.get("GOTONG_TRUSTED_PROXIES", "").split(",") if entry.strip()),
         feed_cache_seconds=float(env.get("GOTONG_FEED_CACHE_SECONDS", "10")),
         db_pool=env.get("GOTONG_DB_POOL", "1") != "0",
     )

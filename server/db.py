@@ -1,20 +1,75 @@
 """Database engine construction and the helpers that must behave the same on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import os
+import sqlite3
+from pathlib import Path
+
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
-from server.config import Settings
+from server.config import ROOT, Settings
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIRECTORY = 0o700
+# The directories Gotong owns (the default database's and backups'); a directory named in DATABASE_URL that already
+# exists is the operator's and keeps its mode (it may be /tmp).
+OWN_DIRECTORIES = (ROOT / "data", ROOT / "data" / "backups")
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+class SecureDeleteConnection(sqlite3.Connection):
+    """Every SQLite connection overwrites deleted content with zeros (PRAGMA secure_delete): an erased person's
+    data does not linger in free pages of the file, its WAL or a backup."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.execute("PRAGMA secure_delete = ON")
+
+
+def private_directory(directory: Path) -> None:
+    """Creates a directory readable only by its owner (0700); tightens it if it is one of Gotong's own."""
+    if not directory.exists():
+        directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+        directory.chmod(PRIVATE_DIRECTORY)
+    elif directory.resolve() in {own.resolve() for own in OWN_DIRECTORIES}:
+        directory.chmod(PRIVATE_DIRECTORY)
+
+
+def private_file(path: Path) -> None:
+    """Creates the file empty with mode 0600 if it is missing, and makes it 0600 if it exists."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass
+    _tighten(path)
+
+
+def secure_database_files(path: Path) -> None:
+    """The SQLite database and its WAL, shared-memory and journal files readable only by the owner, in a private
+    directory. SQLite creates its -wal and -shm files with the database file's mode, so a 0600 database keeps
+    them 0600; existing files from before are tightened here at every start."""
+    private_directory(path.parent)
+    private_file(path)
+    for suffix in SQLITE_COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            _tighten(companion)
+
+
+def _tighten(path: Path) -> None:
+    if path.stat().st_mode & 0o777 != PRIVATE_FILE:
+        path.chmod(PRIVATE_FILE)
 
 
 def make_engine(settings: Settings):
     if settings.is_postgres:
         return PostgresEngine(config={"dsn": settings.database_url}, log_queries=False)
     path = settings.sqlite_path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    secure_database_files(path)
     # A busy timeout lets a second writer wait instead of failing at once.
-    return SQLiteEngine(path=str(path), timeout=15)
+    return SQLiteEngine(path=str(path), timeout=15, factory=SecureDeleteConnection)
 
 
 def engine():

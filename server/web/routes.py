@@ -11,6 +11,7 @@ from server.config import SUPPORTED_LOCALES
 from server.db import engine
 from server.people import services as people
 from server.schedule import services as schedule
+from server.web import login_limit
 from server.web.access import PUBLIC, STAFF
 from server.web.forms import Checkbox, Form, Text
 from server.web.i18n import gettext as _
@@ -48,11 +49,24 @@ async def login_submit(request: Request) -> Any:
     form = LoginForm(data)
     next_url = safe_next(data.get("next"))
     if form.is_valid():
+        settings = request.app.state.settings
+        failures = request.app.stores.get(login_limit.STORE_NAME)
+        if await login_limit.is_locked(failures, form["username"], settings.login_failures_per_account):
+            form.add_error(
+                "password",
+                _(
+                    "Too many failed sign-ins for this account. Please wait %(minutes)s minutes and try again.",
+                    minutes=settings.login_failure_window_minutes,
+                ),
+            )
+            return render(request, "auth/login.html", {"form": form, "next": next_url}, block="login_form", status_code=429)
         found = await people.authenticate(form["username"], form["password"])
         if found is not None:
             staff, version = found
+            await login_limit.clear(failures, form["username"])
             sign_in(request, staff, version)
             return redirect(request, next_url, _("Welcome, %(name)s.", name=staff.display_name))
+        await login_limit.record_failure(failures, form["username"], settings.login_failure_window_minutes)
         form.add_error("password", _("The username or password is not correct."))
     return render(request, "auth/login.html", {"form": form, "next": next_url}, block="login_form", status_code=400)
 

@@ -14,6 +14,11 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+PRIVATE_NO_STORE = "private, no-store"
+# Static assets are the same for everyone and keep their caching when a signed-in staff member loads them.
+STATIC_PREFIX = "/static/"
+
+
 def security_headers_hook(production: bool):
     """A before_send hook, so that every response gets the headers, 404s of unknown paths included."""
 
@@ -29,6 +34,10 @@ def security_headers_hook(production: bool):
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if production:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if scope.get("user") is not None and not scope.get("path", "").startswith(STATIC_PREFIX):
+            # Whatever a signed-in staff member receives — pages, fragments, exports, prints, certificates, errors —
+            # is kept by no cache: not the browser's disk cache of a shared computer, not a proxy.
+            headers["Cache-Control"] = PRIVATE_NO_STORE
 
     return add_headers
 
@@ -44,7 +53,7 @@ class SecretLinkHeaders(ASGIMiddleware):
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
                 headers["Referrer-Policy"] = "no-referrer"
-                headers["Cache-Control"] = "private, no-store"
+                headers["Cache-Control"] = PRIVATE_NO_STORE
             await send(message)
 
         await next_app(scope, receive, send_private)

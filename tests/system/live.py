@@ -54,11 +54,16 @@ def run_cli(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-def start_server(env: dict[str, str], workers: int = 1) -> subprocess.Popen:
+def start_server(env: dict[str, str], workers: int = 1, log: Path | None = None) -> subprocess.Popen:
+    """A `python -m server serve` process; with `log`, not quiet and its whole output (access log included) goes there."""
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it open)
+    quiet = [] if log else ["--quiet"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--quiet", "--workers", str(workers)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "server", "serve", *quiet, "--workers", str(workers)],
+        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
+    if log:
+        output.close()
     base = f"http://127.0.0.1:{env['PORT']}"
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:

@@ -107,3 +107,81 @@ async def test_sessions_survive_an_app_restart(client, facilitator, settings):
 
 async def test_csrf_token_helper_reads_a_token(client, db):
     assert len(await csrf_token(client)) > 20
+
+
+# --- the limit per account ---------------------------------------------------------------------------
+
+def _client_with(settings, **changes):
+    from dataclasses import replace
+
+    from litestar.testing import AsyncTestClient
+
+    from server.app import create_app
+
+    # The per-address limit out of the way: only the per-account limit is under test.
+    return AsyncTestClient(app=create_app(replace(settings, login_attempts_per_minute=1000, **changes)), base_url="http://testserver.local")
+
+
+async def test_failed_sign_ins_per_account_are_limited_even_with_the_right_password(facilitator, settings):
+    async with _client_with(settings, login_failures_per_account=3) as client:
+        for _attempt in range(3):
+            response = await post_form(client, "/login", {"username": "facil1", "password": "guess"})
+            assert response.status_code == 400
+            assert "The username or password is not correct." in response.text
+        response = await post_form(client, "/login", {"username": "FACIL1", "password": "correct-horse"})
+        assert response.status_code == 429
+        assert "Too many failed sign-ins for this account. Please wait 15 minutes and try again." in response.text
+        assert (await client.get("/dashboard", follow_redirects=False)).status_code == 303
+
+
+async def test_the_account_limit_message_is_translated(facilitator, settings):
+    async with _client_with(settings, login_failures_per_account=1) as client:
+        client.cookies.set("gotong_lang", "id")
+        await post_form(client, "/login", {"username": "facil1", "password": "guess"})
+        response = await post_form(client, "/login", {"username": "facil1", "password": "guess"})
+        assert response.status_code == 429
+        assert "Terlalu banyak percobaan masuk yang gagal untuk akun ini." in response.text
+
+
+async def test_one_accounts_failures_do_not_lock_another_account(facilitator, organizer, settings):
+    async with _client_with(settings, login_failures_per_account=2) as client:
+        for _attempt in range(3):
+            await post_form(client, "/login", {"username": "facil1", "password": "guess"})
+        response = await post_form(client, "/login", {"username": "organizer1", "password": "correct-horse"})
+        assert response.status_code == 303
+
+
+async def test_unknown_usernames_are_limited_like_real_ones(db, settings):
+    async with _client_with(settings, login_failures_per_account=2) as client:
+        statuses = [(await post_form(client, "/login", {"username": "nobody", "password": "guess"})).status_code for _ in range(3)]
+        assert statuses == [400, 400, 429]
+
+
+async def test_sign_in_works_again_once_the_window_has_passed(facilitator, settings):
+    from datetime import datetime, timedelta, timezone
+
+    from server.web.tables import StoredValue
+
+    async with _client_with(settings, login_failures_per_account=2) as client:
+        for _attempt in range(2):
+            await post_form(client, "/login", {"username": "facil1", "password": "guess"})
+        assert (await post_form(client, "/login", {"username": "facil1", "password": "correct-horse"})).status_code == 429
+        # The stored count records no username, only a hash of it.
+        rows = await StoredValue.select(StoredValue.key, StoredValue.value).where(StoredValue.key.like("%login_failures%")).run()
+        assert rows and all("facil1" not in row["key"] and b"facil1" not in bytes(row["value"]) for row in rows)
+        # Fifteen minutes later:
+        past = datetime.now(timezone.utc) - timedelta(seconds=1)
+        await StoredValue.update({StoredValue.expires_at: past}).where(StoredValue.key.like("%login_failures%")).run()
+        response = await post_form(client, "/login", {"username": "facil1", "password": "correct-horse", "next": "/dashboard"})
+        assert response.status_code == 303 and response.headers["location"] == "/dashboard"
+
+
+async def test_a_successful_sign_in_clears_the_accounts_failures(facilitator, settings):
+    async with _client_with(settings, login_failures_per_account=3) as client:
+        for _attempt in range(2):
+            await post_form(client, "/login", {"username": "facil1", "password": "guess"})
+        await sign_in(client, "facil1")
+        await post_form(client, "/logout")
+        for _attempt in range(2):
+            assert (await post_form(client, "/login", {"username": "facil1", "password": "guess"})).status_code == 400
+        assert (await post_form(client, "/login", {"username": "facil1", "password": "correct-horse"})).status_code == 303
