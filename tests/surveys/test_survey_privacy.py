@@ -180,3 +180,30 @@ async def test_anonymous_csv_carries_no_sequential_response_number(organizer_cli
     assert names == sorted(names)
     codebook = await organizer_client.get(f"/surveys/{survey['id']}/codebook.csv")
     assert "not of submission" in codebook.text
+
+
+def test_min_group_size_comes_from_the_environment_and_must_be_positive():
+    from server.config import load_settings
+
+    assert load_settings({}).min_group_size == 5
+    assert load_settings({"GOTONG_MIN_GROUP_SIZE": "3"}).min_group_size == 3
+    assert any("GOTONG_MIN_GROUP_SIZE" in problem for problem in load_settings({"GOTONG_MIN_GROUP_SIZE": "0"}).problems())
+
+
+async def test_migration_gives_old_responses_a_public_id_and_anonymous_ones_a_random_key(organizer):
+    import importlib
+
+    migration = importlib.import_module("migrations.gotong_2026_11_30t00_01_41_000000")
+    anonymous = await make_survey(organizer, questions=[{"code": "a", "kind": "likert"}], anonymous=True)
+    named = await make_survey(organizer, questions=[{"code": "a", "kind": "likert"}], anonymous=False)
+    old_key = surveys.new_submission_key(anonymous["id"], "invite:7")  # what older versions stored
+    await surveys.submit_response(anonymous, [], submission_key=old_key)
+    await surveys.submit_response(named, [], submission_key="named-key")
+    await Response.update({Response.public_id: ""}, force=True).run()
+    manager = await migration.forwards()
+    for raw in manager.raw:
+        await raw()
+    rows = {row["survey"]: row for row in await Response.select().run()}
+    assert all(len(row["public_id"]) == 16 for row in rows.values())
+    assert rows[anonymous["id"]]["submission_key"] != old_key and not surveys.check_submission_key(rows[anonymous["id"]]["submission_key"], anonymous["id"], "invite:7")
+    assert rows[named["id"]]["submission_key"] == "named-key"
