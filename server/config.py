@@ -41,6 +41,9 @@ class Settings:
     # How long a worker reuses a feed's computed version before asking the database again.
     feed_cache_seconds: float = 10.0
     db_pool: bool = True  # PostgreSQL connection pool per worker
+    # Survey results (and exports) of a group of fewer responses than this are never shown: a small group's
+    # answers identify the people in it. The consent text respondents read quotes this number.
+    min_group_size: int = 5
 
     @property
     def production(self) -> bool:
@@ -63,6 +66,8 @@ class Settings:
             found.append("GOTONG_SECRET_KEY must be at least 32 characters in production.")
         if self.default_locale not in SUPPORTED_LOCALES:
             found.append(f"GOTONG_DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}.")
+        if self.min_group_size < 1:
+            found.append("GOTONG_MIN_GROUP_SIZE must be at least 1.")
         if not self.database_url.startswith(("sqlite:///", "postgres://", "postgresql://")):
             found.append("DATABASE_URL must start with sqlite:/// or postgresql://.")
         for entry in self.trusted_proxies:
@@ -94,6 +99,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         trusted_proxies=tuple(entry.strip() for entry in env.get("GOTONG_TRUSTED_PROXIES", "").split(",") if entry.strip()),
         feed_cache_seconds=float(env.get("GOTONG_FEED_CACHE_SECONDS", "10")),
         db_pool=env.get("GOTONG_DB_POOL", "1") != "0",
+        min_group_size=int(env.get("GOTONG_MIN_GROUP_SIZE", "5")),
     )
 
 

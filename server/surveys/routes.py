@@ -43,6 +43,11 @@ def conditions(questions: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
     return {"when": when, "reveal": reveal}
 
 
+def _min_group(request: Request) -> int:
+    """The small-group limit of this app's settings: results, exports and the consent page all use this one."""
+    return request.app.state.settings.min_group_size
+
+
 def _changed(response: Any) -> Any:
     """Tell the builder page that the questions changed, so its live preview reloads itself."""
     response.headers["HX-Trigger"] = "survey-changed"
@@ -129,7 +134,7 @@ class SurveyController(Controller):
             if pre and post:
                 pre_questions = await surveys.list_questions(pre["id"])
                 post_questions = await surveys.list_questions(post["id"])
-                context["comparison"] = await results.prepost_comparison(pre, post, pre_questions, post_questions)
+                context["comparison"] = await results.prepost_comparison(pre, post, pre_questions, post_questions, _min_group(request))
         return render(request, "surveys/compare.html", context)
 
     async def _comparable_programs(self, request: Request) -> list[dict[str, Any]]:
@@ -385,7 +390,7 @@ class SurveyController(Controller):
             date_from=values["date_from"], date_to=values["date_to"],
             program_id=values["program"] if survey["program"] is None else None, cross_by=values["by"],
         )
-        found = await results.survey_results(survey, questions, chosen)
+        found = await results.survey_results(survey, questions, chosen, _min_group(request))
         context = {
             "survey": survey,
             "tab": "results",
@@ -393,7 +398,7 @@ class SurveyController(Controller):
             "filters": filters,
             "chosen": chosen,
             "results": found,
-            "small_group": results.SMALL_GROUP,
+            "small_group": found["minimum"],
             "by_choices": [(q["id"], f"{q['number']}. {q['text'][:80]}") for q in questions if q["kind"] == "single"],
             "program_choices": await results.response_programs(survey_id) if survey["program"] is None else [],
             "timezone": settings.default_timezone,
@@ -404,7 +409,10 @@ class SurveyController(Controller):
     async def responses_csv(self, request: Request, survey_id: FromPath[int]) -> Response:
         survey = await surveys.survey_for_staff(request.user, survey_id)
         questions = await surveys.list_questions(survey_id)
-        content = await results.responses_csv(survey, questions, settings.default_timezone)
+        try:
+            content = await results.responses_csv(survey, questions, settings.default_timezone, _min_group(request))
+        except DomainError as error:
+            return Response(content=error.translated(), media_type="text/plain; charset=utf-8", status_code=409, headers={"Cache-Control": "private, no-store"})
         await record_audit(request.user, "view", "survey", survey_id, "responses exported")
         return Response(
             content=content,
@@ -419,7 +427,7 @@ class SurveyController(Controller):
         return Response(
             content=results.codebook_csv(survey, questions),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="survey-{survey_id}-codebook.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="survey-{survey_id}-codebook.csv"', "Cache-Control": "private, no-store"},
         )
 
 
@@ -459,8 +467,6 @@ class AnswerController(Controller):
     def _base(self, token: str, invite: dict[str, Any] | None) -> str:
         return f"/s/{token}" + (f"/i/{invite['token']}" if invite else "")
 
-    def _key_context(self, invite: dict[str, Any] | None) -> str:
-        return f"invite:{invite['id']}" if invite else "public"
 
     def _message(self, request: Request, survey: dict[str, Any], kind: str, status_code: int = 200) -> Any:
         return render(request, "surveys/answer_message.html", {"survey": survey, "kind": kind}, status_code=status_code)
@@ -475,7 +481,11 @@ class AnswerController(Controller):
         return None
 
     def _consent_page(self, request: Request, survey: dict[str, Any], base: str, form: forms.ConsentForm, error: str = "", status_code: int = 200) -> Any:
-        return render(request, "surveys/answer.html", {"survey": survey, "base": base, "step": "consent", "consent_form": form, "error": error}, status_code=status_code)
+        context = {
+            "survey": survey, "base": base, "step": "consent", "consent_form": form, "error": error,
+            "privacy_statement": surveys.privacy_statement(survey, _min_group(request)),
+        }
+        return render(request, "surveys/answer.html", context, status_code=status_code)
 
     async def _questions_page(self, request: Request, survey: dict[str, Any], base: str, key: str, form: forms.AnswerForm | None = None, status_code: int = 200) -> Any:
         questions = form.questions if form else await surveys.list_questions(survey["id"])
@@ -510,8 +520,8 @@ class AnswerController(Controller):
                 return self._message(request, survey, "declined")
             if not consent.cleaned.get("agree"):
                 return self._consent_page(request, survey, base, consent, _("Tick the box to agree, or choose “I do not agree”."), status_code=400)
-            return await self._questions_page(request, survey, base, surveys.new_submission_key(survey["id"], self._key_context(invite)))
-        if not surveys.check_submission_key(key, survey["id"], self._key_context(invite)):
+            return await self._questions_page(request, survey, base, surveys.new_submission_key(survey["id"], surveys.submission_context(survey, invite)))
+        if not surveys.check_submission_key(key, survey["id"], surveys.submission_context(survey, invite)):
             return self._consent_page(request, survey, base, forms.ConsentForm(), _("Please read the information and agree before answering."), status_code=400)
         questions = await surveys.list_questions(survey["id"])
         form = forms.AnswerForm(questions, data)

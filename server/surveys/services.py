@@ -68,18 +68,39 @@ LABELS.register("survey_languages", {"id,en": N_("Indonesian and English"), "id"
 LABELS.register("survey_status", {"draft": N_("Draft"), "scheduled": N_("Not open yet"), "open": N_("Open"), "closed": N_("Closed")})
 LABELS.register("audit_subject", {"survey": N_("Survey")})
 
+# The text staff may edit. What happens to the answers is stated by privacy_statement() below, made from the code's
+# own rules and the configured group size, so that no edited or outdated text can promise something else.
 DEFAULT_CONSENT = {
     True: N_(
         "Taking part is voluntary. You may skip questions that are not required and stop at any time. "
-        "Your answers are anonymous: your name, phone number and address are not recorded, and results are only "
-        "shown for groups of at least 5 people."
+        "Your answers are anonymous."
     ),
     False: N_(
         "Taking part is voluntary. You may skip questions that are not required and stop at any time. "
         "Your answers are linked to your personal link so that your answers before and after the program can be "
-        "compared; only the program team sees them, and reports show group results only."
+        "compared."
     ),
 }
+
+PRIVACY_STATEMENT = {
+    True: N_(
+        "Your answers are anonymous: your name, your personal link, your internet address and your browser are not "
+        "stored with them, and the time of answering is kept only to the hour. The survey team sees the results, "
+        "written answers included, only once at least %(n)s people have answered, and the answers of a smaller "
+        "group (for example the people of one neighbourhood) are never shown separately."
+    ),
+    False: N_(
+        "Your answers are stored with your name so that your answers before and after the program can be "
+        "compared; only staff who run this program and the organisation's coordinators see them. Results, written "
+        "answers included, are shown only once at least %(n)s people have answered, and the answers of a smaller "
+        "group (for example the people of one neighbourhood) are never shown separately."
+    ),
+}
+
+
+def privacy_statement(survey: dict[str, Any], min_group: int) -> str:
+    """What happens to the answers, shown under the consent text: it quotes the same number the results use."""
+    return gettext(PRIVACY_STATEMENT[bool(survey["anonymous"])], n=min_group)
 
 
 def _now() -> datetime:
@@ -248,6 +269,14 @@ async def update_survey(actor: CurrentStaff, survey: dict[str, Any], values: dic
         raise DomainError(
             "anonymity_locked",
             N_("Responses have already been collected, so whether this survey is anonymous can no longer change. Make a new survey instead."),
+            field="anonymous",
+        )
+    if anonymous and not survey["anonymous"] and await SurveyInvite.exists().where(SurveyInvite.survey == survey["id"]).run():
+        # Personal links were handed out as named: their holders may answer believing the survey names them, and
+        # an answer through such a link must never be mistaken for an anonymous one.
+        raise DomainError(
+            "anonymity_invites",
+            N_("Personal links have already been made for this survey, so it cannot become anonymous. Make a new anonymous survey instead."),
             field="anonymous",
         )
     await Survey.update(
@@ -601,6 +630,15 @@ def _signature(survey_id: int, context: str, nonce: str) -> str:
     return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
+def submission_context(survey: dict[str, Any], invite: dict[str, Any] | None) -> str:
+    """What an answering form's key is bound to: its personal link, or for an anonymous survey (and the public
+    link) nothing but the survey. The key is stored with the response, so for an anonymous survey it must be made
+    of random data only: a key signed with an invite id would map the answer back to a person."""
+    if survey["anonymous"] or invite is None:
+        return "public"
+    return f"invite:{invite['id']}"
+
+
 def new_submission_key(survey_id: int, context: str) -> str:
     """Made only after consent and carried by the answering form: it proves consent was given for this survey
     (and this link), and being unique per form, it turns a double submission into one response."""
@@ -654,6 +692,7 @@ async def submit_response(
                 submission_key=submission_key,
                 entered_by=entered_by,
                 language=language,
+                public_id=secrets.token_hex(8),
             )
             await response.save().run()
             if answers:

@@ -64,6 +64,9 @@ class Response(Table):
     submission_key = Varchar(length=64, unique=True)
     entered_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)  # paper forms typed in
     language = Varchar(length=10, default="")
+    # A random name for the response in exports: the serial id would reveal the order of submission, which can
+    # be matched with who answered when.
+    public_id = Varchar(length=32, default="")
 
 
 class Answer(Table):

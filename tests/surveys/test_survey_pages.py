@@ -380,13 +380,18 @@ async def test_results_page_shows_accessible_charts_tables_and_priorities(organi
     assert 'style="' not in page.text and "<script>" not in page.text
 
 
-async def test_results_crosstab_says_fewer_than_five_for_small_anonymous_groups(organizer_client, organizer):
+async def test_results_crosstab_hides_small_groups_and_one_more_against_subtraction(organizer_client, organizer):
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=True)
-    await _fill(survey, 12)  # rw02 gets 4 responses, rw01 gets 8
+    for rw, clean, times in (("rw01", 4, 8), ("rw02", 1, 4), ("rw03", 2, 6)):
+        for _ in range(times):
+            await respond(survey, {"rw": rw, "clean": clean})
     rw = (await question_ids(survey))["rw"]
     fragment = await organizer_client.get(f"/surveys/{survey['id']}/results?by={rw}", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.text and 'id="survey-results"' in fragment.text
     assert "fewer than 5 responses" in fragment.text and "n = 8" in fragment.text and "n = 4" not in fragment.text
+    # Without hiding rw03 too, the overall mean of 2.22 minus rw01 and rw03 would give rw02's 1.00 back.
+    assert "hidden, so that a smaller group cannot be worked out" in fragment.text and "n = 6" not in fragment.text
+    assert "4.00" in fragment.text and "1.00" not in fragment.text and "2.00" not in fragment.text
 
 
 async def test_results_page_runs_the_same_number_of_queries_for_5_and_60_responses(organizer_client, organizer):
@@ -410,6 +415,7 @@ async def test_csv_export_of_anonymous_survey_has_no_names(organizer_client, org
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=True)
     person = await make_person("Siti Nurhaliza")
     await surveys.submit_response(survey, [], submission_key="k-1", participant_id=person)
+    await _fill(survey, 4)
     response = await organizer_client.get(f"/surveys/{survey['id']}/responses.csv")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert "Siti" not in response.text and "participant" not in response.text.splitlines()[0]
@@ -421,7 +427,7 @@ async def test_prepost_page_shows_chart_and_table_for_the_program(organizer_clie
     program = await make_program(slug="parenting", title="Pelatihan Pengasuhan")
     pre = await make_survey(organizer, purpose="pre", anonymous=False, program=program.id, questions=[{"code": "calm", "kind": "likert", "text": "Saya tenang"}])
     post = await make_survey(organizer, purpose="post", anonymous=False, program=program.id, questions=[{"code": "calm", "kind": "likert", "text": "Saya tenang"}])
-    for before, after in ((2, 4), (3, 3), (4, 5)):
+    for before, after in ((2, 4), (3, 3), (4, 5), (2, 4), (3, 3), (4, 5)):
         person = await make_person()
         await respond(pre, {"calm": before}, participant_id=person)
         await respond(post, {"calm": after}, participant_id=person)
@@ -430,7 +436,7 @@ async def test_prepost_page_shows_chart_and_table_for_the_program(organizer_clie
     page = await organizer_client.get(f"/surveys/compare?program={program.id}")
     assert page.status_code == 200
     assert 'role="img"' in page.text and "Saya tenang" in page.text
-    assert "3 answered both" in page.text and "+1.00" in page.text and "67%" in page.text
+    assert "6 answered both" in page.text and "+1.00" in page.text and "67%" in page.text
 
 
 async def test_publish_and_unpublish_controls_the_link(organizer_client, organizer):
@@ -475,5 +481,5 @@ async def test_filtered_results_of_a_small_anonymous_group_show_a_notice(organiz
     await _fill(survey, 3)
     today = date.today().isoformat()
     page = await organizer_client.get(f"/surveys/{survey['id']}/results?date_from={today}")
-    assert page.status_code == 200 and "Fewer than 5 responses match these filters." in page.text
+    assert page.status_code == 200 and "Too few responses to show results (fewer than 5)." in page.text
     assert "<svg" not in page.text and "Catatan" not in page.text
