@@ -76,13 +76,23 @@ async def test_weekly_sessions_keep_local_time_across_dst_in_both_parsers(client
     assert len(events) == 40
 
 
-async def test_cancelled_session_stays_in_feed_as_cancelled_with_reason(client, db):
+async def test_cancelled_session_stays_in_public_feeds_as_cancelled_without_its_reason(client, db):
+    program = await make_program(slug="tari")
+    session = await make_session(program, status="cancelled", cancel_reason="Banjir di lokasi", sequence=1)
+    for url in ("/programs/tari/calendar.ics", "/calendar.ics", f"/sessions/{session.id}.ics"):
+        body = (await client.get(url)).content
+        event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+        assert event["STATUS"] == "CANCELLED" and "Cancel" in str(event["SUMMARY"]) + str(event["DESCRIPTION"]) and event["SEQUENCE"] == 1
+        assert b"Banjir" not in body, url
+    assert icaljs(body)["events"][0]["status"] == "CANCELLED"
+
+
+async def test_cancellation_reason_reaches_the_enrolled_participants_feed(client, db):
     program = await make_program(slug="tari")
     await make_session(program, status="cancelled", cancel_reason="Banjir di lokasi", sequence=1)
-    body = (await client.get("/programs/tari/calendar.ics")).content
-    event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
-    assert event["STATUS"] == "CANCELLED" and "Banjir di lokasi" in str(event["DESCRIPTION"]) and event["SEQUENCE"] == 1
-    assert icaljs(body)["events"][0]["status"] == "CANCELLED"
+    _pid, token = await _participant_with_feed([program])
+    body = (await client.get(f"/feeds/{token}.ics")).content
+    assert "Banjir di lokasi" in str(icalendar.Calendar.from_ical(body).walk("VEVENT")[0]["DESCRIPTION"])
 
 
 async def test_edit_keeps_uid_and_changes_etag(client, db):
@@ -143,7 +153,7 @@ async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, d
     await people.create_participant(None, {"display_name": "Peserta Lain Bernama Joko"})
     response = await client.get(f"/feeds/{token}.ics")
     assert response.status_code == 200 and "private" in response.headers["cache-control"]
-    body = response.content
+    body = response.content.replace(b"\r\n ", b"")  # unfolded
     assert b"KDRT" not in body and b"Joko" not in body and b"Program Lain" not in body
     assert b"Kelompok Selasa" in body and b"meet.example.org/selasa" in body and b"CONFERENCE" in body
     both_parsers_agree(body)
@@ -151,8 +161,10 @@ async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, d
     assert (await client.get(f"/feeds/{token}.ics")).status_code == 404
 
 
-async def test_staff_feed_shows_real_titles_of_own_programs(client, db):
+async def test_staff_feed_shows_real_titles_of_own_programs_only_after_opting_in(client, db):
+    from server.calendars import services as feeds
     from server.calendars.services import staff_feed_token
+    from server.people import services as people
     from server.programs.tables import TeamMember
 
     staff = await make_staff()
@@ -161,6 +173,10 @@ async def test_staff_feed_shows_real_titles_of_own_programs(client, db):
     await make_session(await make_program(slug="bukan", title="Bukan Milik"))
     await TeamMember.insert(TeamMember(program=mine.id, staff=staff.id, role="lead")).run()
     token = await staff_feed_token(staff.id)
+    body = (await client.get(f"/feeds/{token}.ics")).content
+    assert b"Kelompok Rabu" in body and b"Kelompok ODHIV" not in body and b"Bukan Milik" not in body
+    await people.set_feed_real_details(staff.id, True)
+    feeds.RECENT.clear()
     body = (await client.get(f"/feeds/{token}.ics")).content
     assert b"Kelompok ODHIV" in body and b"Bukan Milik" not in body
 
