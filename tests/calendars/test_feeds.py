@@ -249,3 +249,47 @@ async def test_personal_page_offers_the_personal_feed(client, db):
     page = await client.get(f"/my/{page_token}")
     assert page.status_code == 200
     assert f"/feeds/{feed_token}.ics" in page.text and "webcal://" in page.text
+
+
+async def test_public_feed_takes_lang_and_its_etag_and_vary_follow_the_language(client, db):
+    program = await make_program(slug="bahasa")
+    await make_session(program, status="cancelled")
+    english = await client.get("/calendar.ics?lang=en")
+    indonesian = await client.get("/calendar.ics?lang=id")
+    assert b"Cancelled" in english.content and b"Dibatalkan" in indonesian.content
+    assert english.headers["etag"] != indonesian.headers["etag"]
+    assert "vary" not in english.headers  # the URL alone decides
+    negotiated = await client.get("/programs/bahasa/calendar.ics", headers={"accept-language": "en"})
+    assert "Accept-Language" in negotiated.headers["vary"] and b"Cancelled" in negotiated.content
+    session_id = (await client.get("/programs/bahasa/calendar.ics")).text.count("BEGIN:VEVENT")
+    assert session_id == 1
+
+
+async def test_token_feeds_use_the_owners_saved_language_not_the_calendar_apps(client, db):
+    from server.calendars.services import staff_feed_token
+    from server.people.tables import Participant, Staff
+    from server.programs.tables import TeamMember
+
+    program = await make_program(slug="bahasa")
+    await make_session(program, status="cancelled")
+    pid, token = await _participant_with_feed([program])
+    await Participant.update({Participant.preferred_locale: "en"}).where(Participant.id == pid).run()
+    body = (await client.get(f"/feeds/{token}.ics", headers={"accept-language": "id"})).content
+    assert b"Cancelled" in body and b"Dibatalkan" not in body
+    staff = await make_staff()
+    await TeamMember.insert(TeamMember(program=program.id, staff=staff.id, role="lead")).run()
+    await Staff.update({Staff.locale: "id"}).where(Staff.id == staff.id).run()
+    body = (await client.get(f"/feeds/{await staff_feed_token(staff.id)}.ics", headers={"accept-language": "en"})).content
+    assert b"Dibatalkan" in body and b"Cancelled" not in body
+
+
+async def test_staff_chooses_real_titles_in_their_feed_on_my_calendar(organizer_client, organizer):
+    from conftest import post_form
+    from server.people import services as people
+
+    page = await organizer_client.get("/account/calendar")
+    assert "real_details" in page.text and "calendar provider" in page.text
+    response = await post_form(organizer_client, "/account/calendar/details", {"real_details": "on"})
+    assert response.status_code == 303 and await people.feed_real_details(organizer.id)
+    response = await post_form(organizer_client, "/account/calendar/details", {})
+    assert response.status_code == 303 and not await people.feed_real_details(organizer.id)
