@@ -101,7 +101,7 @@ async def create_program(actor: CurrentStaff, values: dict[str, Any]) -> int:
         # Whoever creates a program is on its team, so a facilitator can manage what they start.
         role = "organizer" if actor.is_organizer else "lead"
         await TeamMember.insert(TeamMember(program=program.id, staff=actor.id, role=role)).run()
-        await record_audit(actor, "create", "program", program.id, values["title"])
+        await record_audit(actor, "create", "program", program.id, privacy.title(values, privacy.ADMIN, privacy.LOG))
     return program.id
 
 
@@ -120,7 +120,7 @@ async def archive_program(actor: CurrentStaff, program: dict[str, Any], archived
     if not actor.is_organizer:
         raise Forbidden()
     await Program.update({Program.archived: archived, Program.updated_at: _now()}).where(Program.id == program["id"]).run()
-    await record_audit(actor, "archive" if archived else "unarchive", "program", program["id"], program["title"])
+    await record_audit(actor, "archive" if archived else "unarchive", "program", program["id"], privacy.title(program, privacy.ADMIN, privacy.LOG))
 
 
 @dataclass(frozen=True)

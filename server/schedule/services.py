@@ -749,7 +749,7 @@ async def next_public_session_by_program(program_ids: list[int], now: datetime |
     rows = (
         await ProgramSession.select(
             ProgramSession.program, ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at,
-            ProgramSession.topic, ProgramSession.location, ProgramSession.program.timezone.as_alias("timezone"),
+            ProgramSession.topic, ProgramSession.program.timezone.as_alias("timezone"),
         )
         .where(
             ProgramSession.program.is_in(program_ids)
