@@ -48,6 +48,7 @@ async def seed_demo(today: date | None = None) -> bool:
         title="Kelompok Dukungan Sebaya ODHIV",
         public_title="Kelompok Selasa Sore",
         discreet=True,
+        place_members_only=True,
         summary="Kelompok dukungan sebaya yang rahasia dan aman. / A confidential, safe peer support group.",
         visibility="public",
         phase="implementation",

@@ -10,13 +10,13 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from server import privacy
 from server.attendance import forms
 from server.attendance import services as attendance
 from server.config import settings
 from server.errors import DomainError, NotFound
 from server.people import consent
 from server.programs import services as programs
-from server.programs.privacy import displayed_title
 from server.web.access import STAFF
 from server.web.i18n import gettext as _
 from server.web.i18n import ngettext
@@ -183,7 +183,7 @@ class AttendanceController(Controller):
     async def register(self, request: Request, slug: FromPath[str]) -> Any:
         program = await programs.program_for_staff(request.user, slug)
         form = forms.RangeForm(request.query_params)
-        context = {"program": program, "form": form, "grid": None, "printed_title": displayed_title(program, real=False)}
+        context = {"program": program, "form": form, "grid": None, "printed_title": privacy.title(program, privacy.TEAM, privacy.PRINT)}
         if not form.is_valid():
             return render(request, "attendance/register.html", context, status_code=400)
         context["grid"] = await attendance.register(program, form["from"], form["to"])

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from piccolo.engine import engine_finder
 
+from server import privacy
 from server.attendance.tables import Attendance
 from server.config import settings
 from server.errors import DomainError, NotFound
@@ -36,7 +37,6 @@ from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, 
 from server.people import services as people
 from server.people.tables import Consent, Participant
 from server.programs import services as programs
-from server.programs.privacy import displayed_title
 from server.programs.tables import Program, TeamMember
 from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
@@ -749,7 +749,7 @@ async def certificate(staff: CurrentStaff, program: dict[str, Any], participant_
     return {
         "name": name,
         # Certificates leave the organisation: a discreet program's neutral title, never the real one.
-        "title": displayed_title(program, real=False),
+        "title": privacy.title(program, privacy.TEAM, privacy.PRINT),
         "first_at": _as_datetime(dates["first_at"]), "last_at": _as_datetime(dates["last_at"]),
         "lead": lead["name"] if lead else "", "rate": rate, "issued_on": now.astimezone(ZoneInfo(program["timezone"])).date(),
     }

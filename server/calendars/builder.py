@@ -1,6 +1,7 @@
 """One pure builder from sessions to an iCalendar document; a policy decides what each kind of viewer may see."""
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -9,31 +10,14 @@ from typing import Any, Iterable
 from icalendar import Calendar, Event
 from icalendar.prop.conference import Conference
 
-from server.programs.privacy import displayed_title
+from server import privacy
 from server.web.i18n import gettext as _
 
 PRODID = "-//Gotong//Community programs//EN"
 REFRESH = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class FeedPolicy:
-    """What a feed's reader may see: real titles and staff links only for staff."""
-
-    real_titles: bool
-    staff_links: bool
-
-    @classmethod
-    def public(cls) -> "FeedPolicy":
-        return cls(real_titles=False, staff_links=False)
-
-    @classmethod
-    def participant(cls) -> "FeedPolicy":
-        return cls(real_titles=False, staff_links=False)
-
-    @classmethod
-    def staff(cls) -> "FeedPolicy":
-        return cls(real_titles=True, staff_links=True)
+# Control characters (CR and LF above all) in stored text could end a property early and inject lines; whatever
+# the forms let through, the builder never passes them on. Line and paragraph separators count as breaks too.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -45,32 +29,49 @@ class FeedInfo:
     last_date: date
 
 
-def session_event(row: dict[str, Any], policy: FeedPolicy, base_url: str) -> Event:
-    """One session as a VEVENT. The UID never changes; SEQUENCE is the session's revision counter."""
-    program = {"title": row["program_title"], "public_title": row["program_public_title"], "discreet": row["program_discreet"]}
-    title = displayed_title(program, real=policy.real_titles)
+def clean_text(value: Any) -> str:
+    """Stored text as one safe line: every control character becomes a space."""
+    return _CONTROL.sub(" ", str(value or "")).strip()
+
+
+def clean_url(value: Any) -> str | None:
+    """A stored URL, or None when it holds a control character or a space: a broken link is dropped, not repaired."""
+    text = str(value or "").strip()
+    if not text or _CONTROL.search(text) or " " in text:
+        return None
+    return text
+
+
+def session_event(row: dict[str, Any], viewer: privacy.Viewer, base_url: str) -> Event:
+    """One session as a VEVENT, as the privacy policy lets this viewer see it through a feed.
+    The UID never changes; SEQUENCE is the session's revision counter."""
+    program = {
+        "title": row["program_title"], "public_title": row["program_public_title"], "discreet": row["program_discreet"],
+        "place_members_only": row.get("program_place_members_only", False),
+    }
+    title = clean_text(privacy.title(program, viewer, privacy.FEED))
+    row = privacy.session_view(row, program, viewer, privacy.FEED)
     cancelled = row["status"] == "cancelled"
-    summary = title + (f" — {row['topic']}" if row["topic"] else "")
+    topic = clean_text(row["topic"])
+    reason = clean_text(row.get("cancel_reason"))
+    summary = title + (f" — {topic}" if topic else "")
     lines = []
-    if row["topic"]:
-        lines.append(row["topic"])
+    if topic:
+        lines.append(topic)
     if cancelled:
-        lines.append(_("Cancelled") + (f": {row['cancel_reason']}" if row["cancel_reason"] else ""))
-    link = row["online_link"] if row["online_link"] and not cancelled else ""
-    # Discreet groups keep their online room off public feeds: the link alone can reveal the group.
-    if link and row["program_discreet"] and not (policy.real_titles or row.get("viewer_enrolled")):
-        link = ""
+        lines.append(_("Cancelled") + (f": {reason}" if reason else ""))
+    link = clean_url(row["online_link"]) if not cancelled else None
     if link:
         lines.append(_("Join online: %(link)s", link=link))
-    if policy.staff_links:
-        url = f"{base_url}/manage/programs/{row['program_slug']}/schedule"
+    if viewer.is_staff:
+        url = clean_url(f"{base_url}/manage/programs/{row['program_slug']}/schedule")
     elif row["program_visibility"] in ("public", "unlisted"):
-        url = f"{base_url}/programs/{row['program_slug']}"
+        url = clean_url(f"{base_url}/programs/{row['program_slug']}")
     else:
         url = None
     tz = row["timezone"]
     event = Event.new(
-        uid=row["uid"],
+        uid=clean_text(row["uid"]),
         summary=(_("Cancelled") + ": " + summary) if cancelled else summary,
         start=row["starts_at"].astimezone(_zone(tz)),
         end=row["ends_at"].astimezone(_zone(tz)),
@@ -78,7 +79,7 @@ def session_event(row: dict[str, Any], policy: FeedPolicy, base_url: str) -> Eve
         last_modified=row["updated_at"],
         sequence=row["sequence"],
         status="CANCELLED" if cancelled else "CONFIRMED",
-        location=row["location"] or None,
+        location=clean_text(row["location"]) or None,
         description="\n".join(lines) or None,
         url=url,
         conferences=[Conference(uri=link, feature="VIDEO", label=_("Join online"))] if link else None,
@@ -86,15 +87,17 @@ def session_event(row: dict[str, Any], policy: FeedPolicy, base_url: str) -> Eve
     return event
 
 
-def build_calendar(info: FeedInfo, rows: Iterable[dict[str, Any]], policy: FeedPolicy, base_url: str) -> bytes:
+def build_calendar(info: FeedInfo, entries: Iterable[tuple[dict[str, Any], privacy.Viewer]], base_url: str) -> bytes:
+    """The feed's bytes from (session row, who reads it) pairs: one feed may mix programs the reader is
+    enrolled in with others."""
     calendar = Calendar.new(
         uid=uuid.uuid5(uuid.NAMESPACE_URL, info.url),
         prodid=PRODID,
-        name=info.name,
-        description=info.description,
-        url=info.url,
+        name=clean_text(info.name),
+        description=clean_text(info.description),
+        url=clean_url(info.url),
         refresh_interval=REFRESH,
-        subcomponents=[session_event(row, policy, base_url) for row in rows],
+        subcomponents=[session_event(row, viewer, base_url) for row, viewer in entries],
     )
     # RFC 7986 wants the value type spelled out; Outlook reads only X-PUBLISHED-TTL.
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"

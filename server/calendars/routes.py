@@ -9,7 +9,8 @@ from litestar import HttpMethod, Request, Response, get, post, route
 from litestar.params import FromPath
 
 from server.calendars import services as feeds
-from server.config import settings
+from server.calendars.forms import FeedDetailsForm
+from server.config import SUPPORTED_LOCALES, settings
 from server.people import services as people
 from server.web.access import PUBLIC, STAFF, TOKEN
 from server.web.i18n import get_locale
@@ -40,7 +41,16 @@ def _not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
     return False
 
 
-async def serve(request: Request, cache_key: str, make_feed: Any, filename: str) -> Response:
+def _language(request: Request) -> tuple[str, str | None]:
+    """A public feed's language: `?lang=` when given (a subscription URL fixes it), else the request's, which
+    depends on the cookie and Accept-Language — then caches must know (the Vary header returned here)."""
+    wanted = request.query_params.get("lang")
+    if wanted in SUPPORTED_LOCALES:
+        return wanted, None
+    return get_locale(), "Accept-Language, Cookie"
+
+
+async def serve(request: Request, cache_key: str, make_feed: Any, filename: str, vary: str | None = None) -> Response:
     resolved = await feeds.resolve(cache_key, make_feed, settings.feed_cache_seconds)
     feed, etag, last_modified = resolved.feed, resolved.etag, resolved.last_modified
     headers = {
@@ -50,20 +60,24 @@ async def serve(request: Request, cache_key: str, make_feed: Any, filename: str)
         "Content-Disposition": f'inline; filename="{filename}"',
         "Referrer-Policy": "no-referrer",
     }
+    if vary:
+        headers["Vary"] = vary
     if _not_modified(request, etag, last_modified):
         return Response(content=b"", status_code=304, headers=headers, media_type=CALENDAR_TYPE)
-    body = await feeds.feed_bytes(feed, etag, settings.base_url, get_locale())
+    body = await feeds.feed_bytes(feed, etag, settings.base_url)
     return Response(content=body, headers=headers, media_type=CALENDAR_TYPE)
 
 
 @route("/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="public_calendar")
 async def public_calendar(request: Request) -> Response:
-    return await serve(request, "public", lambda: feeds.public_feed(settings.base_url), "gotong.ics")
+    locale, vary = _language(request)
+    return await serve(request, f"public:{locale}", lambda: feeds.public_feed(settings.base_url, locale), "gotong.ics", vary)
 
 
 @route("/programs/{slug:str}/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="program_calendar")
 async def program_calendar(request: Request, slug: FromPath[str]) -> Response:
-    return await serve(request, f"program:{slug}", lambda: feeds.program_feed(slug, settings.base_url), f"{slug}.ics")
+    locale, vary = _language(request)
+    return await serve(request, f"program:{slug}:{locale}", lambda: feeds.program_feed(slug, settings.base_url, locale), f"{slug}.ics", vary)
 
 
 @route("/feeds/{token:str}", http_method=FEED_METHODS, opt={**TOKEN, **FEED_OPT}, name="token_calendar")
@@ -85,11 +99,13 @@ async def session_calendar(request: Request, filename: FromPath[str]) -> Respons
         raise NotFound("session")
     session_id = int(number)
     viewer = request.scope.get("user")
+    locale, _vary = _language(request)
     response = await serve(
         request,
-        f"session:{session_id}:{viewer.id if viewer else 0}",
-        lambda: feeds.session_feed(session_id, viewer, settings.base_url),
+        f"session:{session_id}:{viewer.id if viewer else 0}:{locale}",
+        lambda: feeds.session_feed(session_id, viewer, settings.base_url, locale),
         f"session-{session_id}.ics",
+        "Accept-Language, Cookie",  # who is signed in decides too
     )
     response.headers["Content-Disposition"] = f'attachment; filename="session-{session_id}.ics"'
     return response
@@ -98,7 +114,21 @@ async def session_calendar(request: Request, filename: FromPath[str]) -> Respons
 @get("/account/calendar", opt=STAFF, name="staff_calendar")
 async def staff_calendar(request: Request) -> Any:
     token = await feeds.staff_feed_token(request.user.id)
-    return render(request, "calendars/staff_calendar.html", {"feed_url": f"{settings.base_url}/feeds/{token}.ics"})
+    form = FeedDetailsForm(initial={"real_details": await people.feed_real_details(request.user.id)})
+    return render(request, "calendars/staff_calendar.html", {"feed_url": f"{settings.base_url}/feeds/{token}.ics", "form": form})
+
+
+@post("/account/calendar/details", opt=STAFF, name="staff_calendar_details")
+async def staff_calendar_details(request: Request) -> Any:
+    form = FeedDetailsForm(await request.form())
+    if not form.is_valid():
+        token = await feeds.staff_feed_token(request.user.id)
+        return render(request, "calendars/staff_calendar.html", {"feed_url": f"{settings.base_url}/feeds/{token}.ics", "form": form}, status_code=400)
+    await people.set_feed_real_details(request.user.id, form["real_details"])
+    feeds.RECENT.clear()
+    if form["real_details"]:
+        return redirect(request, "/account/calendar", _("Your calendar feed now shows real titles of discreet programs."))
+    return redirect(request, "/account/calendar", _("Your calendar feed shows only neutral titles of discreet programs."))
 
 
 @post("/account/calendar/reissue", opt=STAFF, name="staff_calendar_reissue")
@@ -108,4 +138,4 @@ async def staff_calendar_reissue(request: Request) -> Any:
     return redirect(request, "/account/calendar", _("A new calendar link was made; the old one no longer works."))
 
 
-ROUTES = [public_calendar, program_calendar, token_calendar, session_calendar, staff_calendar, staff_calendar_reissue]
+ROUTES = [public_calendar, program_calendar, token_calendar, session_calendar, staff_calendar, staff_calendar_details, staff_calendar_reissue]

@@ -10,14 +10,16 @@ from typing import Any, Awaitable, Callable
 
 from piccolo.query.functions.aggregate import Count, Max
 
-from server.calendars.builder import FeedInfo, FeedPolicy, build_calendar, window
+from server import privacy
+from server.calendars.builder import FeedInfo, build_calendar, window
+from server.config import SUPPORTED_LOCALES, settings
 from server.errors import NotFound
-from server.people.tables import AccessToken
+from server.people.tables import AccessToken, Participant, Staff
 from server.programs import services as programs
-from server.programs.privacy import displayed_title
 from server.programs.tables import TeamMember
 from server.schedule.tables import ProgramSession
 from server.web.i18n import gettext as _
+from server.web.i18n import use_locale
 
 _SESSION_COLUMNS = (
     ProgramSession.id,
@@ -35,54 +37,67 @@ _SESSION_COLUMNS = (
     ProgramSession.program.title.as_alias("program_title"),
     ProgramSession.program.public_title.as_alias("program_public_title"),
     ProgramSession.program.discreet.as_alias("program_discreet"),
+    ProgramSession.program.place_members_only.as_alias("program_place_members_only"),
     ProgramSession.program.visibility.as_alias("program_visibility"),
     ProgramSession.program.timezone.as_alias("timezone"),
+    ProgramSession.program.id.as_alias("program_id"),
 )
 
 
 @dataclass(frozen=True)
 class Feed:
-    """A resolved feed: whose sessions (all public ones, or these programs, or one session) and for whom."""
+    """A resolved feed: whose sessions (all public ones, or these programs, or one session), for whom (the privacy
+    policy's viewer; `member_program_ids` are the programs the reader is enrolled in), and in which language."""
 
     key: str
     name: str
     description: str
     url: str
-    policy: FeedPolicy
+    viewer: privacy.Viewer
+    locale: str
     public_programs: bool = False
     program_ids: tuple[int, ...] = ()
+    member_program_ids: frozenset[int] = frozenset()
     session_id: int | None = None
     shared_cache: bool = False  # a proxy may cache it (public feeds only)
-    enrolled_viewer: bool = False
+
+    def viewer_of(self, row: dict[str, Any]) -> privacy.Viewer:
+        if row["program_id"] in self.member_program_ids:
+            return privacy.participant_viewer(enrolled=True)
+        return self.viewer
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-async def public_feed(base_url: str) -> Feed:
-    return Feed(
-        key="public",
-        name=_("Gotong — public sessions"),
-        description=_("Upcoming public sessions of our programs."),
-        url=f"{base_url}/programs",
-        policy=FeedPolicy.public(),
-        public_programs=True,
-        shared_cache=True,
-    )
+async def public_feed(base_url: str, locale: str) -> Feed:
+    with use_locale(locale):
+        return Feed(
+            key=f"public:{locale}",
+            name=_("Gotong — public sessions"),
+            description=_("Upcoming public sessions of our programs."),
+            url=f"{base_url}/programs",
+            viewer=privacy.ANYONE,
+            locale=locale,
+            public_programs=True,
+            shared_cache=True,
+        )
 
 
-async def program_feed(slug: str, base_url: str) -> Feed:
+async def program_feed(slug: str, base_url: str, locale: str) -> Feed:
     program = await programs.public_program(slug)  # private and unknown are the same 404
-    return Feed(
-        key=f"program:{program['id']}",
-        name=program["title"],
-        description=_("Sessions of %(title)s.", title=program["title"]),
-        url=f"{base_url}/programs/{slug}",
-        policy=FeedPolicy.public(),
-        program_ids=(program["id"],),
-        shared_cache=True,
-    )
+    with use_locale(locale):
+        return Feed(
+            key=f"program:{program['id']}:{locale}",
+            name=program["title"],
+            description=_("Sessions of %(title)s.", title=program["title"]),
+            url=f"{base_url}/programs/{slug}",
+            viewer=privacy.ANYONE,
+            locale=locale,
+            program_ids=(program["id"],),
+            shared_cache=True,
+        )
 
 
 async def token_feed(token: str, base_url: str) -> Feed:
@@ -100,30 +115,48 @@ async def token_feed(token: str, base_url: str) -> Feed:
     if row["kind"] == "participant_feed":
         from server.enrolment.tables import Enrolment
 
-        enrolled = await Enrolment.select(Enrolment.program).where(
+        enrolments = await Enrolment.select(Enrolment.program, Enrolment.status).where(
             (Enrolment.participant == row["participant"]) & Enrolment.status.is_in(["enrolled", "completed", "offered"])
         ).run()
-        return Feed(
-            key=f"participant:{row['participant']}",
-            name=_("My sessions"),
-            description=_("Sessions of the programs I take part in."),
-            url=f"{base_url}/",
-            policy=FeedPolicy.participant(),
-            program_ids=tuple(sorted(r["program"] for r in enrolled)),
-            enrolled_viewer=True,
-        )
+        owner = await Participant.select(Participant.preferred_locale).where(Participant.id == row["participant"]).first().run()
+        locale = _saved_locale(owner and owner["preferred_locale"])
+        with use_locale(locale):
+            return Feed(
+                key=f"participant:{row['participant']}:{locale}",
+                name=_("My sessions"),
+                description=_("Sessions of the programs I take part in."),
+                url=f"{base_url}/",
+                # Offered a place or finished: they read the program as any participant elsewhere would.
+                viewer=privacy.participant_viewer(enrolled=False),
+                locale=locale,
+                program_ids=tuple(sorted(r["program"] for r in enrolments)),
+                member_program_ids=frozenset(r["program"] for r in enrolments if r["status"] == "enrolled"),
+            )
+    staff = await Staff.select(Staff.role, Staff.locale, Staff.feed_real_details).where(Staff.id == row["staff"]).first().run()
+    if staff is None:
+        raise NotFound("feed")
     team = await TeamMember.select(TeamMember.program).where(TeamMember.staff == row["staff"]).run()
-    return Feed(
-        key=f"staff:{row['staff']}",
-        name=_("My programs (Gotong)"),
-        description=_("Sessions of the programs I work on."),
-        url=f"{base_url}/dashboard",
-        policy=FeedPolicy.staff(),
-        program_ids=tuple(sorted({r["program"] for r in team})),
-    )
+    # The feed holds only the programs they work on; real titles of discreet ones only if they chose so.
+    viewer = privacy.Viewer(privacy.ADMIN if staff["role"] == "admin" else privacy.TEAM, real_details=bool(staff["feed_real_details"]))
+    locale = _saved_locale(staff["locale"])
+    with use_locale(locale):
+        return Feed(
+            key=f"staff:{row['staff']}:{'real' if viewer.real_details else 'neutral'}:{locale}",
+            name=_("My programs (Gotong)"),
+            description=_("Sessions of the programs I work on."),
+            url=f"{base_url}/dashboard",
+            viewer=viewer,
+            locale=locale,
+            program_ids=tuple(sorted({r["program"] for r in team})),
+        )
 
 
-async def session_feed(session_id: int, staff: Any, base_url: str) -> Feed:
+def _saved_locale(locale: str | None) -> str:
+    """A feed is read by a calendar app, whose Accept-Language says nothing about the person: their saved choice."""
+    return locale if locale in SUPPORTED_LOCALES else settings.default_locale
+
+
+async def session_feed(session_id: int, staff: Any, base_url: str, locale: str) -> Feed:
     """One session to add to a calendar: staff who manage it see the real title, others only public sessions."""
     row = (
         await ProgramSession.select(
@@ -133,6 +166,7 @@ async def session_feed(session_id: int, staff: Any, base_url: str) -> Feed:
             ProgramSession.program.title.as_alias("title"),
             ProgramSession.program.public_title.as_alias("public_title"),
             ProgramSession.program.discreet.as_alias("discreet"),
+            ProgramSession.program.place_members_only.as_alias("place_members_only"),
         )
         .where(ProgramSession.id == session_id)
         .first()
@@ -143,13 +177,20 @@ async def session_feed(session_id: int, staff: Any, base_url: str) -> Feed:
     staff_view = staff is not None and await programs.can_manage(staff, row["program_id"])
     if not staff_view and (row["visibility"] not in ("public", "unlisted") or row["archived"]):
         raise NotFound("session")
-    title = displayed_title(row, real=staff_view)
+    # Whoever else downloads it (other staff included) gets what the public may see. The file goes into a
+    # calendar service like a feed does, so the team's own choice about real titles there applies.
+    viewer = privacy.ANYONE
+    if staff_view:
+        real = await Staff.select(Staff.feed_real_details).where(Staff.id == staff.id).first().run()
+        viewer = privacy.staff_viewer(staff, on_team=True, real_details=bool(real and real["feed_real_details"]))
+    title = privacy.title(row, viewer, privacy.FEED)
     return Feed(
-        key=f"session:{session_id}:{'staff' if staff_view else 'public'}",
+        key=f"session:{session_id}:{viewer.role}:{viewer.real_details}:{locale}",
         name=title,
         description=title,
         url=base_url,
-        policy=FeedPolicy.staff() if staff_view else FeedPolicy.public(),
+        viewer=viewer,
+        locale=locale,
         session_id=session_id,
         shared_cache=not staff_view,
     )
@@ -181,7 +222,10 @@ async def feed_version(feed: Feed, now: datetime | None = None) -> tuple[str, da
     changed = [_as_utc(value) for value in (row["sessions_changed"], row["programs_changed"]) if value is not None]
     last_modified = max(changed) if changed else datetime(2000, 1, 1, tzinfo=timezone.utc)
     # The day is part of the version: the window moves daily, so old sessions leave the feed.
-    fingerprint = f"{feed.key}|{feed.program_ids}|{row['n']}|{last_modified.isoformat()}|{now.date().isoformat()}|{feed.name}"
+    fingerprint = (
+        f"{feed.key}|{feed.locale}|{feed.viewer}|{feed.program_ids}|{sorted(feed.member_program_ids)}|{row['n']}|"
+        f"{last_modified.isoformat()}|{now.date().isoformat()}|{feed.name}"
+    )
     return hashlib.sha256(fingerprint.encode()).hexdigest()[:32], last_modified.replace(microsecond=0)
 
 
@@ -192,10 +236,7 @@ def _as_utc(value: Any) -> datetime:
 
 
 async def feed_rows(feed: Feed, now: datetime | None = None) -> list[dict[str, Any]]:
-    rows = await ProgramSession.select(*_SESSION_COLUMNS).where(_where(feed, now or _now())).order_by(ProgramSession.starts_at).run()
-    for row in rows:
-        row["viewer_enrolled"] = feed.enrolled_viewer
-    return rows
+    return await ProgramSession.select(*_SESSION_COLUMNS).where(_where(feed, now or _now())).order_by(ProgramSession.starts_at).run()
 
 
 class _BuiltFeeds:
@@ -268,14 +309,16 @@ async def resolve(key: str, make_feed: Callable[[], Awaitable[Feed]], ttl: float
     return resolved
 
 
-async def feed_bytes(feed: Feed, etag: str, base_url: str, locale: str, now: datetime | None = None) -> bytes:
-    key = (f"{feed.key}|{locale}", etag)
+async def feed_bytes(feed: Feed, etag: str, base_url: str, now: datetime | None = None) -> bytes:
+    key = (f"{feed.key}|{feed.locale}", etag)
     body = BUILT.get(key)
     if body is None:
         now = now or _now()
         start, end = window(now)
         info = FeedInfo(name=feed.name, description=feed.description, url=feed.url, first_date=start.date(), last_date=end.date())
-        body = build_calendar(info, await feed_rows(feed, now), feed.policy, base_url)
+        rows = await feed_rows(feed, now)
+        with use_locale(feed.locale):
+            body = build_calendar(info, [(row, feed.viewer_of(row)) for row in rows], base_url)
         BUILT.put(key, body)
     return body
 

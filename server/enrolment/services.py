@@ -11,13 +11,13 @@ from typing import Any, AsyncIterator
 
 from piccolo.engine.sqlite import TransactionType
 
+from server import privacy
 from server.db import engine
 from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
 from server.errors import DomainError, NotFound
 from server.people import services as people
 from server.people.consent import PURPOSES
 from server.people.tables import AccessToken, Consent, Participant
-from server.programs.privacy import displayed_title
 from server.programs.services import ensure_open, managed_program_ids
 from server.programs.tables import Program, TeamMember
 from server.schedule.tables import ProgramSession
@@ -447,10 +447,9 @@ async def revoke_personal_link(actor: CurrentStaff, participant_id: int) -> None
 
 
 async def sees_confidential(staff: CurrentStaff, program_id: int) -> bool:
-    """Personal links on a program's list: admins and the program's own team (as for contact details)."""
-    if staff.is_admin:
-        return True
-    return await TeamMember.exists().where((TeamMember.program == program_id) & (TeamMember.staff == staff.id)).run()
+    """Personal links on a program's list: whoever may see contact details of the program's people (its team, admins)."""
+    on_team = not staff.is_admin and await TeamMember.exists().where((TeamMember.program == program_id) & (TeamMember.staff == staff.id)).run()
+    return privacy.may_see(privacy.staff_viewer(staff, on_team=on_team), privacy.PAGE, privacy.CONTACT)
 
 
 async def program_participants(program_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -539,7 +538,7 @@ async def personal_programs(participant_id: int) -> list[dict[str, Any]]:
         Enrolment.participant == participant_id
     ).order_by(Enrolment.requested_at, ascending=False).run()
     for row in rows:
-        row["title"] = displayed_title(row, real=False)
+        row["title"] = privacy.title(row, privacy.SELF, privacy.PAGE)
         del row["public_title"]
         row["position"] = await waitlist_position(row) if row["status"] == "waitlisted" else None
     return rows
@@ -553,7 +552,7 @@ async def personal_sessions(participant_id: int, now: datetime | None = None, da
     )
     rows = await ProgramSession.select(
         ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.status, ProgramSession.topic,
-        ProgramSession.location, ProgramSession.online_link,
+        ProgramSession.location, ProgramSession.online_link, ProgramSession.cancel_reason,
         ProgramSession.program.id.as_alias("program_id"), ProgramSession.program.title.as_alias("title"),
         ProgramSession.program.public_title.as_alias("public_title"), ProgramSession.program.discreet.as_alias("discreet"),
         ProgramSession.program.timezone.as_alias("timezone"),
@@ -573,12 +572,15 @@ async def personal_sessions(participant_id: int, now: datetime | None = None, da
                 (Rsvp.participant == participant_id) & Rsvp.session.is_in([r["id"] for r in rows])
             ).run()
         }
-    for row in rows:
-        row["title"] = displayed_title(row, real=False)
+    # Only programs the person is enrolled in are listed: they see the place, the room and why a session was cancelled.
+    viewer = privacy.participant_viewer(enrolled=True)
+    for index, row in enumerate(rows):
+        row["title"] = privacy.title(row, viewer, privacy.PAGE)
         del row["public_title"]
         default_location, default_link = row.pop("default_location"), row.pop("default_online_link")
         row["location"] = row["location"] or default_location
         row["online_link"] = row["online_link"] or default_link
+        row = rows[index] = privacy.session_view(row, row, viewer, privacy.PAGE)
         row["rsvp"] = answers.get(row["id"], "")
     return rows
 
@@ -688,7 +690,7 @@ async def personal_data(participant_id: int) -> dict[str, Any]:
         return value.isoformat() if value is not None else None
 
     def program_title(row: dict[str, Any]) -> str:
-        return displayed_title(row, real=False)
+        return privacy.title(row, privacy.SELF, privacy.EXPORT)
 
     return {
         "profile": {

@@ -10,6 +10,7 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
+from server import privacy
 from server.db import contains_text, transaction
 from server.errors import DomainError, NotFound
 from server.people.tables import AccessToken, AuditEvent, Consent, Participant, Staff
@@ -292,10 +293,13 @@ async def _participant_row(participant_id: int) -> dict[str, Any]:
     return row
 
 
-async def can_see_confidential(staff: CurrentStaff, participant_id: int) -> bool:
-    """Contact details and notes: admins, whoever registered the person, and the teams of their programs."""
-    if staff.is_admin:
-        return True
+async def person_viewer(staff: CurrentStaff, participant_id: int) -> privacy.Viewer:
+    """The staff member as a viewer of this person: on the team when they work on one of the person's programs
+    or registered them."""
+    return privacy.staff_viewer(staff, on_team=not staff.is_admin and await _on_persons_team(staff, participant_id))
+
+
+async def _on_persons_team(staff: CurrentStaff, participant_id: int) -> bool:
     from server.enrolment.tables import Enrolment
     from server.programs.tables import TeamMember
 
@@ -303,6 +307,13 @@ async def can_see_confidential(staff: CurrentStaff, participant_id: int) -> bool
     if program_ids and await TeamMember.exists().where(TeamMember.program.is_in(program_ids) & (TeamMember.staff == staff.id)).run():
         return True
     return await Participant.exists().where((Participant.id == participant_id) & (Participant.created_by == staff.id)).run()
+
+
+async def can_see_confidential(staff: CurrentStaff, participant_id: int) -> bool:
+    """Contact details and notes (the privacy policy's page cells): admins, whoever registered the person, and
+    the teams of their programs."""
+    viewer = await person_viewer(staff, participant_id)
+    return privacy.may_see(viewer, privacy.PAGE, privacy.CONTACT)
 
 
 async def can_see_participant(staff: CurrentStaff, participant_id: int) -> bool:
@@ -317,12 +328,11 @@ async def participant_for_staff(staff: CurrentStaff, participant_id: int) -> dic
     if not await can_see_participant(staff, participant_id):
         raise NotFound("participant")  # not Forbidden: do not confirm that the person exists
     row = await _participant_row(participant_id)
-    confidential = await can_see_confidential(staff, participant_id)
+    viewer = await person_viewer(staff, participant_id)
+    confidential = privacy.may_see(viewer, privacy.PAGE, privacy.CONTACT)
     if confidential:
         await record_audit(staff, "view", "participant", participant_id, "viewed confidential details")
-    else:
-        for key in ("legal_name", "phone", "phone_digits", "email", "notes"):
-            row[key] = ""
+    row = privacy.person_view(row, viewer, privacy.PAGE)
     row["confidential"] = confidential
     return row
 
@@ -397,6 +407,17 @@ async def consent_history(participant_id: int) -> list[dict[str, Any]]:
 
 
 # --- secret links ----------------------------------------------------------------------------------
+
+async def set_feed_real_details(staff_id: int, real: bool) -> None:
+    """The staff member's own choice: real titles and notes of discreet programs in their calendar feed, which
+    their calendar provider then holds."""
+    await Staff.update({Staff.feed_real_details: bool(real)}).where(Staff.id == staff_id).run()
+
+
+async def feed_real_details(staff_id: int) -> bool:
+    row = await Staff.select(Staff.feed_real_details).where(Staff.id == staff_id).first().run()
+    return bool(row and row["feed_real_details"])
+
 
 async def token_owner(token: str, kind: str) -> dict[str, Any] | None:
     """The live token row for a secret link, or None; unknown and revoked look the same."""
@@ -485,7 +506,6 @@ async def audit_log(*, action: str = "", subject_type: str = "", actor_id: int |
 async def participant_enrolments(staff: CurrentStaff, participant_id: int) -> list[dict[str, Any]]:
     """A person's enrolments, with real titles only for programs this staff member manages."""
     from server.enrolment.tables import Enrolment
-    from server.programs.privacy import displayed_title
     from server.programs.services import managed_program_ids
 
     rows = await Enrolment.select(
@@ -497,5 +517,5 @@ async def participant_enrolments(staff: CurrentStaff, participant_id: int) -> li
     managed = await managed_program_ids(staff)
     for row in rows:
         row["manages"] = managed is None or row["program_id"] in managed
-        row["title"] = displayed_title(row, real=row["manages"])
+        row["title"] = privacy.title(row, privacy.staff_viewer(staff, on_team=row["manages"]), privacy.PAGE)
     return rows

@@ -1,6 +1,6 @@
 """Tables for staff accounts, their profiles and the audit log."""
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns import OnDelete
 from piccolo.table import Table
@@ -18,6 +18,8 @@ class Staff(Table):
     licence_expires_on = Date(null=True, default=None)
     # Raised on password change or deactivation so that every other session of this person ends.
     session_version = Integer(default=1)
+    # The staff member chose to see real titles and notes of discreet programs in their calendar feed.
+    feed_real_details = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -31,6 +31,7 @@ class ProgramForm(Form):
         "timezone": TimeZone(required=True),
         "default_location": Text(max_length=300),
         "default_online_link": Url(),
+        "place_members_only": Checkbox(),
         "capacity": Integer(min_value=0, max_value=10_000),
         "enrolment_mode": Choice(required=True, choices=ENROLMENT_MODES),
         "starts_on": Date(),

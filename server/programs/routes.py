@@ -28,7 +28,7 @@ async def catalogue(request: Request) -> Any:
 @get("/programs/{slug:str}", opt=PUBLIC, name="public_program")
 async def public_program(request: Request, slug: FromPath[str]) -> Any:
     program = await programs.public_program(slug)
-    sessions = await schedule.upcoming_sessions_for_program(program["id"], limit=12)
+    sessions = await schedule.public_program_sessions(program, limit=12)
     return render(request, "programs/public_program.html", {"program": program, "sessions": sessions})
 
 
@@ -60,7 +60,8 @@ class ProgramStaffController(Controller):
     async def program_new(self, request: Request) -> Any:
         from server.config import settings
 
-        initial = {"kind": "support_group", "visibility": "private", "enrolment_mode": "approval", "timezone": settings.default_timezone, "completion_threshold": 75}
+        initial = {"kind": "support_group", "visibility": "private", "enrolment_mode": "approval", "timezone": settings.default_timezone, "completion_threshold": 75,
+                   "place_members_only": True}  # support groups keep their room to their members by default
         return render(request, "programs/form.html", _program_form_context(forms.ProgramForm(initial=initial), program=None))
 
     @post("/new", name="program_create", opt=ORGANIZER)

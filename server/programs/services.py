@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
+from server import privacy
 from server.db import contains_text, transaction
 from server.errors import DomainError, Forbidden, NotFound
 from server.people.services import record_audit
@@ -35,7 +36,7 @@ RESERVED_SLUGS = ("new", "calendar.ics")
 EDITABLE_FIELDS = (
     "slug", "kind", "title", "public_title", "discreet", "summary", "description", "visibility", "timezone",
     "default_location", "default_online_link", "capacity", "enrolment_mode", "starts_on", "ends_on",
-    "requires_licence", "completion_threshold", "area",
+    "requires_licence", "completion_threshold", "area", "place_members_only",
 )
 
 
@@ -89,6 +90,8 @@ def _check_program_values(values: dict[str, Any]) -> None:
 
 async def create_program(actor: CurrentStaff, values: dict[str, Any]) -> int:
     values = {key: values[key] for key in EDITABLE_FIELDS if key in values}
+    # A support group keeps its room to its members unless whoever creates it says otherwise.
+    values.setdefault("place_members_only", values.get("kind") == "support_group")
     _check_program_values(values)
     if values["slug"] in RESERVED_SLUGS or await Program.exists().where(Program.slug == values["slug"]).run():
         raise DomainError("slug_taken", N_("Another program already uses this web address."), field="slug")
@@ -98,7 +101,7 @@ async def create_program(actor: CurrentStaff, values: dict[str, Any]) -> int:
         # Whoever creates a program is on its team, so a facilitator can manage what they start.
         role = "organizer" if actor.is_organizer else "lead"
         await TeamMember.insert(TeamMember(program=program.id, staff=actor.id, role=role)).run()
-        await record_audit(actor, "create", "program", program.id, values["title"])
+        await record_audit(actor, "create", "program", program.id, privacy.title(values, privacy.ADMIN, privacy.LOG))
     return program.id
 
 
@@ -117,7 +120,7 @@ async def archive_program(actor: CurrentStaff, program: dict[str, Any], archived
     if not actor.is_organizer:
         raise Forbidden()
     await Program.update({Program.archived: archived, Program.updated_at: _now()}).where(Program.id == program["id"]).run()
-    await record_audit(actor, "archive" if archived else "unarchive", "program", program["id"], program["title"])
+    await record_audit(actor, "archive" if archived else "unarchive", "program", program["id"], privacy.title(program, privacy.ADMIN, privacy.LOG))
 
 
 @dataclass(frozen=True)
@@ -452,12 +455,12 @@ async def delete_milestone(program: dict[str, Any], milestone_id: int) -> None:
 
 async def public_catalogue(kind: str = "", mode: str = "", upcoming_only: bool = False) -> list[dict[str, Any]]:
     """Public programs with their displayed (never the real discreet) title and next session, in two queries."""
-    from server.programs.privacy import public_view
     from server.schedule.services import next_public_session_by_program
 
     query = Program.select(
         Program.id, Program.slug, Program.kind, Program.title, Program.public_title, Program.discreet, Program.summary,
         Program.default_location, Program.default_online_link, Program.enrolment_mode, Program.phase,
+        Program.place_members_only, Program.area,
     ).where((Program.visibility == "public") & (Program.archived == False))  # noqa: E712
     if kind in KINDS:
         query = query.where(Program.kind == kind)
@@ -465,7 +468,7 @@ async def public_catalogue(kind: str = "", mode: str = "", upcoming_only: bool =
         query = query.where(Program.default_online_link != "")
     elif mode == "in_person":
         query = query.where(Program.default_location != "")
-    programs = [public_view(row) for row in await query.order_by(Program.id).run()]
+    programs = [privacy.program_view(row, privacy.ANYONE, privacy.PAGE) for row in await query.order_by(Program.id).run()]
     next_sessions = await next_public_session_by_program([p["id"] for p in programs])
     for program in programs:
         program["next_session"] = next_sessions.get(program["id"])
@@ -476,9 +479,7 @@ async def public_catalogue(kind: str = "", mode: str = "", upcoming_only: bool =
 
 async def public_program(slug: str) -> dict[str, Any]:
     """A public or unlisted program as the public may see it; private and unknown slugs are the same 404."""
-    from server.programs.privacy import public_view
-
     row = await Program.select().where((Program.slug == slug) & (Program.archived == False)).first().run()  # noqa: E712
     if row is None or row["visibility"] not in ("public", "unlisted"):
         raise NotFound("program")
-    return public_view(row)
+    return privacy.program_view(row, privacy.ANYONE, privacy.PAGE)

@@ -30,6 +30,8 @@ class Program(Table):
     requires_licence = Boolean(default=False)
     completion_threshold = Integer(default=75)  # percent of sessions attended, for workshops
     area = Varchar(length=200, default="")  # neighbourhood served, for community projects
+    # The public sees only the area; the exact place and online link reach enrolled participants and staff.
+    place_members_only = Boolean(default=False)
     assessment_notes = Text(default="")
     archived = Boolean(default=False, index=True)
     # Room for kind-specific settings that do not deserve a column of their own.

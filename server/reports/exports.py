@@ -3,7 +3,7 @@
 Privacy is decided here once for every export: a facilitator gets the rows of their own programs only; display
 names, never legal names or notes; contact details only for programs the viewer is on the team of (admins: all),
 and exporting them is written to the audit log; a discreet program's real title only for staff who manage it
-(server/programs/privacy.py decides the title). Headers and codes are in the active language; the file starts with
+(server/privacy.py decides the title). Headers and codes are in the active language; the file starts with
 a byte-order mark so that Excel reads UTF-8, and no text cell can start a formula.
 """
 from __future__ import annotations
@@ -14,11 +14,11 @@ from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from server import privacy
 from server.errors import DomainError
 from server.people.services import record_audit
 from server.people.tables import Consent
 from server.programs import services as programs
-from server.programs.privacy import displayed_title
 from server.programs.tables import TeamMember
 from server.reports.services import (
     HELD_SQL, T_ANSWER, T_ATTENDANCE, T_ENROLMENT, T_PARTICIPANT, T_PROGRAM, T_QUESTION, T_RESPONSE, T_SESSION, T_SURVEY,
@@ -98,10 +98,11 @@ class _Access:
 
     def title(self, row: dict[str, Any]) -> str:
         manages = self.managed is None or row["program_id"] in self.managed
-        return displayed_title(row, real=manages)
+        return privacy.title(row, privacy.staff_viewer(self.staff, on_team=manages), privacy.EXPORT)
 
     def sees_contact(self, program_id: int) -> bool:
-        return self.staff.is_admin or program_id in self.team
+        viewer = privacy.staff_viewer(self.staff, on_team=program_id in self.team)
+        return privacy.may_see(viewer, privacy.EXPORT, privacy.CONTACT)
 
 
 async def _access(staff: CurrentStaff, program_id: int | None) -> _Access:

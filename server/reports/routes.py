@@ -9,9 +9,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from server import privacy
 from server.errors import DomainError, NotFound
 from server.programs import services as programs
-from server.programs.privacy import displayed_title
 from server.programs.tables import Program
 from server.reports import checks as report_checks
 from server.reports import exports as report_exports
@@ -71,7 +71,7 @@ class ProgramReportController(Controller):
             "form": form or EvaluationForm(),
             "editable": program["phase"] != "closed" and not program["archived"],
             # Printed paper leaves the office: a discreet program prints under its neutral title (as the register does).
-            "printed_title": displayed_title(program, real=False),
+            "printed_title": privacy.title(program, privacy.TEAM, privacy.PRINT),
             "report_url": f"/manage/programs/{program['slug']}/report",
         }
 

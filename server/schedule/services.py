@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from piccolo.query.functions.aggregate import Count
 from piccolo.columns.combination import WhereRaw
 
+from server import privacy
 from server.db import transaction
 from server.errors import DomainError, NotFound
 from server.programs import services as programs
-from server.programs.privacy import displayed_title
 from server.programs.tables import TeamMember
 from server.schedule import recurrence
 from server.schedule.tables import ProgramSession, Series, SessionFacilitator
@@ -207,10 +207,11 @@ async def staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None 
         .run()
     )
     await _attach_facilitators(rows)
+    viewer = privacy.Viewer(privacy.TEAM)  # only the viewer's own programs, or every one for organizers
     for row in rows:
-        row["program_title"] = displayed_title(
+        row["program_title"] = privacy.title(
             {"title": row.pop("program_real_title"), "public_title": row.pop("program_public_title"), "discreet": row.pop("program_discreet")},
-            real=True,
+            viewer, privacy.PAGE,
         )
         row["mine"] = staff.id in row["facilitator_ids"]
     return rows
@@ -667,13 +668,14 @@ async def visible_conflicts(viewer: CurrentStaff, conflicts: list[Conflict]) -> 
     return [
         replace(
             conflict,
-            other_program_title=displayed_title(
+            other_program_title=privacy.title(
                 {
                     "title": conflict.other_program_title,
                     "public_title": conflict.other_program_public_title,
                     "discreet": conflict.other_program_discreet,
                 },
-                real=managed is None or conflict.other_program_id in managed,
+                privacy.staff_viewer(viewer, on_team=managed is None or conflict.other_program_id in managed),
+                privacy.PAGE,
             ),
         )
         for conflict in conflicts
@@ -696,6 +698,7 @@ async def upcoming_public_sessions(limit: int = 10, now: datetime | None = None)
             ProgramSession.program.title.as_alias("program_title"),
             ProgramSession.program.public_title.as_alias("program_public_title"),
             ProgramSession.program.discreet.as_alias("program_discreet"),
+            ProgramSession.program.place_members_only.as_alias("program_place_members_only"),
             ProgramSession.program.timezone.as_alias("timezone"),
             ProgramSession.program.kind.as_alias("program_kind"),
         )
@@ -713,11 +716,12 @@ async def upcoming_public_sessions(limit: int = 10, now: datetime | None = None)
 
 
 def _public_row(row: dict[str, Any]) -> dict[str, Any]:
-    title = displayed_title(
-        {"title": row.pop("program_title"), "public_title": row.pop("program_public_title"), "discreet": row.pop("program_discreet")},
-        real=False,
-    )
-    row["program_title"] = title
+    program = {
+        "title": row.pop("program_title"), "public_title": row.pop("program_public_title"),
+        "discreet": row.pop("program_discreet"), "place_members_only": row.pop("program_place_members_only"),
+    }
+    row = privacy.session_view(row, program, privacy.ANYONE, privacy.PAGE)
+    row["program_title"] = privacy.public_title(program)
     return row
 
 
@@ -745,7 +749,7 @@ async def next_public_session_by_program(program_ids: list[int], now: datetime |
     rows = (
         await ProgramSession.select(
             ProgramSession.program, ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at,
-            ProgramSession.topic, ProgramSession.location, ProgramSession.program.timezone.as_alias("timezone"),
+            ProgramSession.topic, ProgramSession.program.timezone.as_alias("timezone"),
         )
         .where(
             ProgramSession.program.is_in(program_ids)
@@ -761,8 +765,14 @@ async def next_public_session_by_program(program_ids: list[int], now: datetime |
     return first
 
 
+async def public_program_sessions(program: dict[str, Any], limit: int = 10, now: datetime | None = None) -> list[dict[str, Any]]:
+    """A program's coming sessions as the public may see them (its page): cancelled ones marked, without the reason."""
+    rows = await upcoming_sessions_for_program(program["id"], limit=limit, now=now)
+    return [privacy.session_view(row, program, privacy.ANYONE, privacy.PAGE) for row in rows]
+
+
 async def upcoming_sessions_for_program(program_id: int, limit: int = 10, now: datetime | None = None, include_cancelled: bool = True) -> list[dict[str, Any]]:
-    """A program's coming sessions for its public page (cancelled ones stay visible, marked)."""
+    """A program's coming sessions with every detail (cancelled ones included); pass them through the privacy policy."""
     statuses = ["scheduled", "cancelled"] if include_cancelled else ["scheduled"]
     return (
         await ProgramSession.select(

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
+from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
@@ -39,6 +41,16 @@ def set_locale(locale: str) -> None:
 
 def get_locale() -> str:
     return _active.get()
+
+
+@contextmanager
+def use_locale(locale: str) -> Iterator[None]:
+    """Translate in `locale` for the block (a feed in its owner's language), then back to the request's."""
+    token = _active.set(locale if locale in SUPPORTED_LOCALES else settings.default_locale)
+    try:
+        yield
+    finally:
+        _active.reset(token)
 
 
 def gettext(message: str, **params: object) -> str:

@@ -64,7 +64,7 @@ def test_organizer_creates_weekly_support_group(page):
     evening = page.get_by_role("listitem").filter(has=page.locator("time", has_text=when))
     mark_page(page)
     evening.get_by_text("Cancel this session").click()
-    evening.get_by_label("Reason (participants will see it)").fill("Ruangan dipakai untuk posyandu")
+    evening.get_by_label("Reason (only enrolled participants").fill("Ruangan dipakai untuk posyandu")
     evening.get_by_role("button", name="Cancel session").click()
 
     expect(evening.get_by_text("Cancelled", exact=True)).to_be_visible()

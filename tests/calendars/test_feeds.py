@@ -76,13 +76,23 @@ async def test_weekly_sessions_keep_local_time_across_dst_in_both_parsers(client
     assert len(events) == 40
 
 
-async def test_cancelled_session_stays_in_feed_as_cancelled_with_reason(client, db):
+async def test_cancelled_session_stays_in_public_feeds_as_cancelled_without_its_reason(client, db):
+    program = await make_program(slug="tari")
+    session = await make_session(program, status="cancelled", cancel_reason="Banjir di lokasi", sequence=1)
+    for url in ("/programs/tari/calendar.ics", "/calendar.ics", f"/sessions/{session.id}.ics"):
+        body = (await client.get(url)).content
+        event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+        assert event["STATUS"] == "CANCELLED" and "Cancel" in str(event["SUMMARY"]) + str(event["DESCRIPTION"]) and event["SEQUENCE"] == 1
+        assert b"Banjir" not in body, url
+    assert icaljs(body)["events"][0]["status"] == "CANCELLED"
+
+
+async def test_cancellation_reason_reaches_the_enrolled_participants_feed(client, db):
     program = await make_program(slug="tari")
     await make_session(program, status="cancelled", cancel_reason="Banjir di lokasi", sequence=1)
-    body = (await client.get("/programs/tari/calendar.ics")).content
-    event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
-    assert event["STATUS"] == "CANCELLED" and "Banjir di lokasi" in str(event["DESCRIPTION"]) and event["SEQUENCE"] == 1
-    assert icaljs(body)["events"][0]["status"] == "CANCELLED"
+    _pid, token = await _participant_with_feed([program])
+    body = (await client.get(f"/feeds/{token}.ics")).content
+    assert "Banjir di lokasi" in str(icalendar.Calendar.from_ical(body).walk("VEVENT")[0]["DESCRIPTION"])
 
 
 async def test_edit_keeps_uid_and_changes_etag(client, db):
@@ -143,7 +153,7 @@ async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, d
     await people.create_participant(None, {"display_name": "Peserta Lain Bernama Joko"})
     response = await client.get(f"/feeds/{token}.ics")
     assert response.status_code == 200 and "private" in response.headers["cache-control"]
-    body = response.content
+    body = response.content.replace(b"\r\n ", b"")  # unfolded
     assert b"KDRT" not in body and b"Joko" not in body and b"Program Lain" not in body
     assert b"Kelompok Selasa" in body and b"meet.example.org/selasa" in body and b"CONFERENCE" in body
     both_parsers_agree(body)
@@ -151,8 +161,10 @@ async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, d
     assert (await client.get(f"/feeds/{token}.ics")).status_code == 404
 
 
-async def test_staff_feed_shows_real_titles_of_own_programs(client, db):
+async def test_staff_feed_shows_real_titles_of_own_programs_only_after_opting_in(client, db):
+    from server.calendars import services as feeds
     from server.calendars.services import staff_feed_token
+    from server.people import services as people
     from server.programs.tables import TeamMember
 
     staff = await make_staff()
@@ -161,6 +173,10 @@ async def test_staff_feed_shows_real_titles_of_own_programs(client, db):
     await make_session(await make_program(slug="bukan", title="Bukan Milik"))
     await TeamMember.insert(TeamMember(program=mine.id, staff=staff.id, role="lead")).run()
     token = await staff_feed_token(staff.id)
+    body = (await client.get(f"/feeds/{token}.ics")).content
+    assert b"Kelompok Rabu" in body and b"Kelompok ODHIV" not in body and b"Bukan Milik" not in body
+    await people.set_feed_real_details(staff.id, True)
+    feeds.RECENT.clear()
     body = (await client.get(f"/feeds/{token}.ics")).content
     assert b"Kelompok ODHIV" in body and b"Bukan Milik" not in body
 
@@ -233,3 +249,47 @@ async def test_personal_page_offers_the_personal_feed(client, db):
     page = await client.get(f"/my/{page_token}")
     assert page.status_code == 200
     assert f"/feeds/{feed_token}.ics" in page.text and "webcal://" in page.text
+
+
+async def test_public_feed_takes_lang_and_its_etag_and_vary_follow_the_language(client, db):
+    program = await make_program(slug="bahasa")
+    await make_session(program, status="cancelled")
+    english = await client.get("/calendar.ics?lang=en")
+    indonesian = await client.get("/calendar.ics?lang=id")
+    assert b"Cancelled" in english.content and b"Dibatalkan" in indonesian.content
+    assert english.headers["etag"] != indonesian.headers["etag"]
+    assert "vary" not in english.headers  # the URL alone decides
+    negotiated = await client.get("/programs/bahasa/calendar.ics", headers={"accept-language": "en"})
+    assert "Accept-Language" in negotiated.headers["vary"] and b"Cancelled" in negotiated.content
+    session_id = (await client.get("/programs/bahasa/calendar.ics")).text.count("BEGIN:VEVENT")
+    assert session_id == 1
+
+
+async def test_token_feeds_use_the_owners_saved_language_not_the_calendar_apps(client, db):
+    from server.calendars.services import staff_feed_token
+    from server.people.tables import Participant, Staff
+    from server.programs.tables import TeamMember
+
+    program = await make_program(slug="bahasa")
+    await make_session(program, status="cancelled")
+    pid, token = await _participant_with_feed([program])
+    await Participant.update({Participant.preferred_locale: "en"}).where(Participant.id == pid).run()
+    body = (await client.get(f"/feeds/{token}.ics", headers={"accept-language": "id"})).content
+    assert b"Cancelled" in body and b"Dibatalkan" not in body
+    staff = await make_staff()
+    await TeamMember.insert(TeamMember(program=program.id, staff=staff.id, role="lead")).run()
+    await Staff.update({Staff.locale: "id"}).where(Staff.id == staff.id).run()
+    body = (await client.get(f"/feeds/{await staff_feed_token(staff.id)}.ics", headers={"accept-language": "en"})).content
+    assert b"Dibatalkan" in body and b"Cancelled" not in body
+
+
+async def test_staff_chooses_real_titles_in_their_feed_on_my_calendar(organizer_client, organizer):
+    from conftest import post_form
+    from server.people import services as people
+
+    page = await organizer_client.get("/account/calendar")
+    assert "real_details" in page.text and "calendar provider" in page.text
+    response = await post_form(organizer_client, "/account/calendar/details", {"real_details": "on"})
+    assert response.status_code == 303 and await people.feed_real_details(organizer.id)
+    response = await post_form(organizer_client, "/account/calendar/details", {})
+    assert response.status_code == 303 and not await people.feed_real_details(organizer.id)

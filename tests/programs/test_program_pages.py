@@ -213,3 +213,29 @@ async def test_list_pages_run_a_constant_number_of_queries(organizer_client):
             home = counter["n"]
         counts[size] = (staff_list, catalogue, home)
     assert counts[5] == counts[60], counts
+
+
+async def test_place_only_for_members_shows_the_public_only_the_area(client, db):
+    from factories import make_program, make_session
+
+    program = await make_program(slug="kelompok-rabu", kind="support_group", default_location="Gedung Serbaguna Lt 2",
+                                 area="Jakarta Timur", place_members_only=True, default_online_link="https://meet.example.org/rabu")
+    await make_session(program, location="Ruang 7", online_link="https://meet.example.org/rabu-7")
+    for url in ("/programs/kelompok-rabu", "/programs", "/", "/calendar.ics", "/programs/kelompok-rabu/calendar.ics"):
+        body = (await client.get(url)).text
+        assert "Serbaguna" not in body and "Ruang 7" not in body and "meet.example.org/rabu" not in body, url
+    page = (await client.get("/programs/kelompok-rabu")).text
+    assert "Jakarta Timur" in page
+
+
+async def test_new_support_group_keeps_its_place_to_members_by_default(organizer_client, organizer):
+    from server.programs import services as programs
+
+    page = await organizer_client.get("/manage/programs/new")
+    assert 'name="place_members_only" value="on" checked' in page.text
+    values = dict(slug="dukungan", kind="support_group", title="Dukungan", visibility="public", timezone="Asia/Jakarta",
+                  enrolment_mode="open", completion_threshold=75)
+    program_id = await programs.create_program(organizer, values)
+    from server.programs.tables import Program
+
+    assert (await Program.select(Program.place_members_only).where(Program.id == program_id).first().run())["place_members_only"]

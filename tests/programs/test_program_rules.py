@@ -6,7 +6,7 @@ import pytest
 from factories import make_program, make_session, make_staff
 from server.errors import DomainError, Forbidden, NotFound
 from server.programs import services as programs
-from server.programs.privacy import displayed_title, public_view
+from server import privacy
 
 
 async def _program_dict(program):
@@ -17,9 +17,9 @@ async def _program_dict(program):
 
 def test_discreet_program_shows_neutral_title_outside_staff_pages():
     row = {"title": "HIV peer support", "public_title": "Tuesday group", "discreet": True, "description": "for people living with HIV"}
-    assert displayed_title(row, real=False) == "Tuesday group"
-    assert displayed_title(row, real=True) == "HIV peer support"
-    view = public_view(row)
+    assert privacy.title(row, privacy.PUBLIC, privacy.PAGE) == "Tuesday group"
+    assert privacy.title(row, privacy.TEAM, privacy.PAGE) == "HIV peer support"
+    view = privacy.program_view(row, privacy.ANYONE, privacy.PAGE)
     assert view["title"] == "Tuesday group"
     assert "HIV" not in str(view)
 
