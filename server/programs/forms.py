@@ -7,6 +7,7 @@ from server.web.forms import (
     Decimal,
     Email,
     Form,
+    Id,
     Integer,
     LongText,
     Phone,
@@ -73,7 +74,7 @@ class GoalValueForm(Form):
 
 
 class TeamMemberForm(Form):
-    fields = {"staff_id": Integer(required=True, min_value=1), "role": Choice(required=True, choices=TEAM_ROLES)}
+    fields = {"staff_id": Id(required=True), "role": Choice(required=True, choices=TEAM_ROLES)}
 
 
 class PartnerForm(Form):
