@@ -22,7 +22,7 @@ from server.web.i18n import gettext as _
 class ProgramForm(Form):
     fields = {
         "title": Text(required=True, max_length=200),
-        "slug": Slug(required=True),
+        "slug": Slug(),
         "kind": Choice(required=True, choices=KINDS),
         "discreet": Checkbox(),
         "public_title": Text(max_length=200),
