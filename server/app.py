@@ -24,6 +24,7 @@ from server.surveys import routes as survey_routes
 from server.web import routes as web_routes
 from server.web.access import access_guard, undeclared_routes
 from server.web.errors import exception_handlers
+from server.web.forms import path_ids_guard
 from server.web.identity import IdentityMiddleware
 from server.web.logs import install_redaction
 from server.web.proxies import TrustedProxyMiddleware
@@ -91,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     handlers = [handler for group in ROUTE_GROUPS for handler in group] + [static]
     app = Litestar(
         route_handlers=handlers,
-        guards=[access_guard],
+        guards=[access_guard, path_ids_guard],
         middleware=[
             # First: every later step (the per-address sign-in limit above all) sees the real client address.
             TrustedProxyMiddleware(settings.trusted_proxies),

@@ -25,3 +25,13 @@ class NotFound(DomainError):
 class Forbidden(DomainError):
     def __init__(self) -> None:
         super().__init__("forbidden", "You may not do this.")
+
+
+class Moved(DomainError):
+    """What was asked for now lives under another name: `old` in the request path is to become `new`.
+    Only staff pages raise it; public pages answer a plain 404 for an old name."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__("moved", "Moved.")
+        self.old = old
+        self.new = new

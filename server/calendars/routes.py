@@ -13,6 +13,7 @@ from server.calendars.forms import FeedDetailsForm
 from server.config import SUPPORTED_LOCALES, settings
 from server.people import services as people
 from server.web.access import PUBLIC, STAFF, TOKEN
+from server.web.forms import parse_id
 from server.web.i18n import get_locale
 from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render
@@ -93,7 +94,7 @@ async def token_calendar(request: Request, token: FromPath[str]) -> Response:
 @route("/sessions/{filename:str}", http_method=FEED_METHODS, opt={**PUBLIC, "exclude_from_csrf": True}, name="session_calendar")
 async def session_calendar(request: Request, filename: FromPath[str]) -> Response:
     number = filename.removesuffix(".ics")
-    if not filename.endswith(".ics") or not number.isdigit() or len(number) > 12:
+    if not filename.endswith(".ics") or parse_id(number) is None:
         from server.errors import NotFound
 
         raise NotFound("session")

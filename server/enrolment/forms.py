@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from server.config import SUPPORTED_LOCALES
-from server.web.forms import Checkbox, Choice, Email, Form, Integer, Phone, Text
+from server.web.forms import Checkbox, Choice, Email, Form, Id, Phone, Text
 from server.web.i18n import gettext as _
 
 _CONSENTS = {
@@ -20,7 +20,7 @@ def consented(form: Form) -> list[str]:
 class EnrolExistingForm(Form):
     """Staff enrol someone already registered; consent they give now may be recorded at the same time."""
 
-    fields = {"participant_id": Integer(required=True, min_value=1), **_CONSENTS}
+    fields = {"participant_id": Id(required=True), **_CONSENTS}
 
 
 class NewParticipantForm(Form):

@@ -1,7 +1,7 @@
 """Input parsing for participants, consent and the audit log filter."""
 from server.config import SUPPORTED_LOCALES
 from server.people.consent import PURPOSES
-from server.web.forms import Checkbox, Choice, Email, Form, Integer, LongText, Phone, Text
+from server.web.forms import Checkbox, Choice, Email, Form, Id, LongText, Phone, Text
 
 
 class ParticipantForm(Form):
@@ -31,5 +31,5 @@ class AuditFilter(Form):
     fields = {
         "action": Text(max_length=40),
         "subject_type": Text(max_length=40),
-        "subject_id": Integer(min_value=1),
+        "subject_id": Id(),
     }

@@ -7,6 +7,7 @@ from server.web.forms import (
     Decimal,
     Email,
     Form,
+    Id,
     Integer,
     LongText,
     Phone,
@@ -21,7 +22,7 @@ from server.web.i18n import gettext as _
 class ProgramForm(Form):
     fields = {
         "title": Text(required=True, max_length=200),
-        "slug": Slug(required=True),
+        "slug": Slug(),
         "kind": Choice(required=True, choices=KINDS),
         "discreet": Checkbox(),
         "public_title": Text(max_length=200),
@@ -74,7 +75,7 @@ class GoalValueForm(Form):
 
 
 class TeamMemberForm(Form):
-    fields = {"staff_id": Integer(required=True, min_value=1), "role": Choice(required=True, choices=TEAM_ROLES)}
+    fields = {"staff_id": Id(required=True), "role": Choice(required=True, choices=TEAM_ROLES)}
 
 
 class PartnerForm(Form):

@@ -69,8 +69,8 @@ class ProgramStaffController(Controller):
         form = forms.ProgramForm(await request.form())
         if form.is_valid():
             try:
-                await programs.create_program(request.user, dict(form.cleaned))
-                return redirect(request, f"/manage/programs/{form['slug']}", _("Program created."))
+                program_id = await programs.create_program(request.user, dict(form.cleaned))
+                return redirect(request, f"/manage/programs/{await programs.program_slug(program_id)}", _("Program created."))
             except DomainError as error:
                 form.add_error(error.field or "title", error.translated())
         return render(request, "programs/form.html", _program_form_context(form, program=None), block="program_form", status_code=400)
@@ -169,8 +169,8 @@ class ProgramStaffController(Controller):
         form = forms.ProgramForm(await request.form())
         if form.is_valid():
             try:
-                await programs.update_program(request.user, program, dict(form.cleaned))
-                return redirect(request, f"/manage/programs/{form['slug']}", _("Program saved."))
+                new_slug = await programs.update_program(request.user, program, dict(form.cleaned))
+                return redirect(request, f"/manage/programs/{new_slug}", _("Program saved."))
             except DomainError as error:
                 form.add_error(error.field or "title", error.translated())
         return render(request, "programs/form.html", _program_form_context(form, program=program, tab="edit"), block="program_form", status_code=400)

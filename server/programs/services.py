@@ -1,13 +1,15 @@
 """Rules for programs: creating and editing, who may manage them, phases, goals, team, partners and milestones."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
 from server import privacy
 from server.db import contains_text, transaction
-from server.errors import DomainError, Forbidden, NotFound
+from server.errors import DomainError, Forbidden, Moved, NotFound
 from server.people.services import record_audit
 from server.people.tables import Staff
 from server.programs.tables import (
@@ -18,6 +20,7 @@ from server.programs.tables import (
     PhaseChange,
     Program,
     ProgramPartner,
+    ProgramSlugAlias,
     TeamMember,
 )
 from server.web.access import CurrentStaff
@@ -61,10 +64,19 @@ async def can_manage(staff: CurrentStaff, program_id: int) -> bool:
 
 
 async def program_for_staff(staff: CurrentStaff, slug: str) -> dict[str, Any]:
-    """A program a staff member may manage; an unknown slug is NotFound, someone else's program Forbidden."""
+    """A program a staff member may manage; an unknown slug is NotFound, someone else's program Forbidden.
+    An old address of a program the staff member manages raises Moved, which staff pages answer with a
+    redirect to the current address (public pages never look old addresses up)."""
     program = await Program.select().where(Program.slug == slug).first().run()
     if program is None:
-        raise NotFound("program")
+        alias = await ProgramSlugAlias.select(
+            ProgramSlugAlias.program.as_alias("id"), ProgramSlugAlias.program.slug.as_alias("slug")
+        ).where(ProgramSlugAlias.slug == slug).first().run()
+        if alias is None:
+            raise NotFound("program")
+        if not await can_manage(staff, alias["id"]):
+            raise Forbidden()
+        raise Moved(slug, alias["slug"])
     if not await can_manage(staff, program["id"]):
         raise Forbidden()
     return program
@@ -74,6 +86,89 @@ def ensure_open(program: dict[str, Any]) -> None:
     """A closed or archived program is a record: read-only."""
     if program["phase"] == "closed" or program["archived"]:
         raise DomainError("program_closed", N_("This program is closed and can no longer be changed."))
+
+
+# --- web addresses -------------------------------------------------------------------------------
+
+# Words too common to out anyone: an address may share them with a discreet program's real title
+# ("kelompok-kamis-malam" for "Kelompok Dukungan Penyintas Kekerasan"). Kept small on purpose: every word
+# added here is one the check lets through. Words shorter than MIN_SIGNIFICANT letters never count.
+ADDRESS_STOP_WORDS = frozenset({
+    # Indonesian
+    "dan", "atau", "untuk", "dengan", "yang", "dari", "bagi", "para", "pada", "kami", "kita", "kelompok", "kelas",
+    "program", "sesi", "pertemuan",
+    # English
+    "the", "and", "for", "with", "from", "group", "class", "programme", "session", "meeting",
+})
+MIN_SIGNIFICANT = 3
+# A significant word at least this long is also refused inside a run-together address ("penyintaskamis").
+MIN_EMBEDDED = 5
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def _fold(text: str) -> str:
+    """Lowercase ASCII without diacritics, so "Perempuan" and "pérempuan" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def significant_words(text: str) -> set[str]:
+    return {word for word in _WORD_RE.findall(_fold(text)) if len(word) >= MIN_SIGNIFICANT and word not in ADDRESS_STOP_WORDS}
+
+
+def address_leak(slug: str, real_title: str) -> str | None:
+    """The first word of a discreet program's real title that its address would reveal, or None."""
+    slug_words = set(_WORD_RE.findall(_fold(slug)))
+    joined = "".join(_WORD_RE.findall(_fold(slug)))
+    for word in sorted(significant_words(real_title)):
+        if word in slug_words or (len(word) >= MIN_EMBEDDED and word in joined):
+            return word
+    return None
+
+
+def slugify(text: str) -> str:
+    """A web address made from a title: ASCII words joined by hyphens, at most 80 characters."""
+    words = _WORD_RE.findall(_fold(text))
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > 70:
+            break
+        slug = candidate
+    return slug or "program"
+
+
+async def _address_taken(slug: str, program_id: int | None = None) -> bool:
+    """Used by another program, now or before (an old address keeps redirecting its staff)."""
+    if slug in RESERVED_SLUGS:
+        return True
+    current = Program.exists().where(Program.slug == slug)
+    old = ProgramSlugAlias.exists().where(ProgramSlugAlias.slug == slug)
+    if program_id is not None:
+        current = current.where(Program.id != program_id)
+        old = old.where(ProgramSlugAlias.program != program_id)
+    return await current.run() or await old.run()
+
+
+async def _choose_address(values: dict[str, Any], program_id: int | None = None) -> None:
+    """Fill in a missing address from the title the public sees — the neutral one for a discreet program — and
+    refuse an address that would reveal a discreet program's real title."""
+    if not values.get("slug"):
+        base = slugify(values.get("public_title") if values.get("discreet") else values.get("title") or "")
+        slug, number = base, 2
+        while await _address_taken(slug, program_id):
+            slug, number = f"{base}-{number}", number + 1
+        values["slug"] = slug
+    if values.get("discreet"):
+        word = address_leak(values["slug"], values.get("title") or "")
+        if word:
+            raise DomainError(
+                "slug_reveals_title",
+                N_("This web address contains “%(word)s” from the real title, and everyone sees the address. Make it from the neutral public title."),
+                field="slug", word=word,
+            )
+    if await _address_taken(values["slug"], program_id):
+        raise DomainError("slug_taken", N_("Another program already uses this web address."), field="slug")
 
 
 # --- programs --------------------------------------------------------------------------------------
@@ -93,8 +188,7 @@ async def create_program(actor: CurrentStaff, values: dict[str, Any]) -> int:
     # A support group keeps its room to its members unless whoever creates it says otherwise.
     values.setdefault("place_members_only", values.get("kind") == "support_group")
     _check_program_values(values)
-    if values["slug"] in RESERVED_SLUGS or await Program.exists().where(Program.slug == values["slug"]).run():
-        raise DomainError("slug_taken", N_("Another program already uses this web address."), field="slug")
+    await _choose_address(values)
     async with transaction():
         program = Program(**values, phase="assessment")
         await program.save().run()
@@ -105,15 +199,28 @@ async def create_program(actor: CurrentStaff, values: dict[str, Any]) -> int:
     return program.id
 
 
-async def update_program(actor: CurrentStaff, program: dict[str, Any], values: dict[str, Any]) -> None:
+async def program_slug(program_id: int) -> str:
+    row = await Program.select(Program.slug).where(Program.id == program_id).first().run()
+    if row is None:
+        raise NotFound("program")
+    return row["slug"]
+
+
+async def update_program(actor: CurrentStaff, program: dict[str, Any], values: dict[str, Any]) -> str:
+    """Saves the program's fields and answers its (perhaps new) web address."""
     ensure_open(program)
     values = {key: values[key] for key in EDITABLE_FIELDS if key in values}
     _check_program_values(values)
-    if values["slug"] in RESERVED_SLUGS or values["slug"] != program["slug"] and await Program.exists().where(Program.slug == values["slug"]).run():
-        raise DomainError("slug_taken", N_("Another program already uses this web address."), field="slug")
+    await _choose_address(values, program["id"])
     updates = {getattr(Program, key): value for key, value in values.items()}
     updates[Program.updated_at] = _now()
-    await Program.update(updates).where(Program.id == program["id"]).run()
+    async with transaction():
+        await Program.update(updates).where(Program.id == program["id"]).run()
+        if values["slug"] != program["slug"]:
+            # Staff bookmarks keep working; going back to an old address makes it current again.
+            await ProgramSlugAlias.delete().where(ProgramSlugAlias.slug == values["slug"]).run()
+            await ProgramSlugAlias.insert(ProgramSlugAlias(program=program["id"], slug=program["slug"])).run()
+    return values["slug"]
 
 
 async def archive_program(actor: CurrentStaff, program: dict[str, Any], archived: bool = True) -> None:

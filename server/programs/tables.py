@@ -40,6 +40,16 @@ class Program(Table):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+class ProgramSlugAlias(Table):
+    """A web address a program used before. Only staff pages follow it (to the current address); public pages
+    answer a plain 404, because a public redirect would tie an old address — perhaps one that spelled a
+    discreet group's real name — to the program."""
+
+    program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
+    slug = Varchar(length=80, unique=True, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 class PhaseChange(Table):
     """Each move of a program through the intervention cycle, with the reason for moving back."""
 

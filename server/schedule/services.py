@@ -1,6 +1,7 @@
 """Rules for program sessions: listing, recurrence, occurrence edits and conflicts."""
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -237,12 +238,19 @@ def _minutes(start: time, end: time) -> int:
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
+# Whitespace or a control character has no place in a link (a CR/LF would break every calendar feed).
+_LINK_FORBIDDEN_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+_MAX_ID = 2**31 - 1
+
+
 async def _check_details(program_id: int, details: Details) -> Details:
     link = details.online_link.strip()
     # Only web links: the link becomes an href on staff and participant pages.
-    if link and not link.lower().startswith(("https://", "http://")):
+    if link and (not link.lower().startswith(("https://", "http://")) or _LINK_FORBIDDEN_RE.search(link)):
         raise DomainError("bad_link", N_("Enter a web address starting with https://."), field="online_link")
     staff_ids = tuple(dict.fromkeys(details.facilitator_ids))
+    if any(not isinstance(i, int) or not 1 <= i <= _MAX_ID for i in staff_ids):
+        raise DomainError("not_on_team", N_("Choose facilitators from the program's team."), field="facilitators")
     if staff_ids:
         rows = await TeamMember.select(TeamMember.staff).where(
             (TeamMember.program == program_id) & TeamMember.staff.is_in(list(staff_ids))

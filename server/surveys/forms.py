@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from server.surveys.services import KINDS, LANGUAGE_CHOICES, MAX_TEXT, PURPOSES, option_value
 from server.surveys.templates_data import TEMPLATES
-from server.web.forms import Checkbox, Choice, Date, Decimal, Form, Integer, Invalid, LongText, Text, _getall
+from server.web.forms import Checkbox, Choice, Date, Decimal, Form, Id, Invalid, LongText, Text, _getall, parse_id
 from server.web.i18n import N_
 from server.web.i18n import gettext as _
 
@@ -18,7 +18,7 @@ class SurveyForm(Form):
     fields = {
         "title": Text(required=True, max_length=200),
         "purpose": Choice(required=True, choices=PURPOSES),
-        "program": Integer(min_value=1),
+        "program": Id(),
         "intro": LongText(max_length=5000),
         "consent_text": LongText(required=True, max_length=5000),
         "opens_on": Date(),
@@ -36,7 +36,7 @@ class SurveyForm(Form):
 class TemplateForm(Form):
     fields = {
         "template": Choice(required=True, choices=tuple(TEMPLATES)),
-        "program": Integer(min_value=1),
+        "program": Id(),
         "languages": Choice(required=True, choices=LANGUAGE_CHOICES),
     }
 
@@ -81,7 +81,7 @@ def options_text(options: list[dict[str, str]]) -> str:
 class QuestionForm(Form):
     fields = {
         "kind": Choice(required=True, choices=KINDS),
-        "text": Text(required=True, max_length=1000),
+        "text": LongText(required=True, max_length=1000),
         "help": Text(max_length=1000),
         "required": Checkbox(),
         "options": LongText(max_length=5000),
@@ -105,10 +105,10 @@ class QuestionForm(Form):
         except Invalid as error:
             self.add_error("options", str(error))
         trigger, _sep, value = (self["show_if"] or "").partition(":")
-        if self["show_if"] and not (trigger.isdigit() and value):
+        if self["show_if"] and not (parse_id(trigger) and value):
             self.add_error("show_if", _("Choose one of the options."))
             return
-        self.cleaned["show_if_question"] = int(trigger) if trigger else None
+        self.cleaned["show_if_question"] = parse_id(trigger) if trigger else None
         self.cleaned["show_if_value"] = value
 
 
@@ -120,8 +120,8 @@ class EntryForm(Form):
     """The extra fields of facilitator data entry: who answered (named surveys), the program, and paper consent."""
 
     fields = {
-        "participant": Integer(min_value=1),
-        "program": Integer(min_value=1),
+        "participant": Id(),
+        "program": Id(),
         "paper_consent": Checkbox(),
         "then": Choice(choices=("done", "another")),
     }
@@ -135,8 +135,8 @@ class ResultsFilter(Form):
     fields = {
         "date_from": Date(),
         "date_to": Date(),
-        "program": Integer(min_value=1),
-        "by": Integer(min_value=1),
+        "program": Id(),
+        "by": Id(),
     }
 
     def clean(self) -> None:
@@ -145,7 +145,7 @@ class ResultsFilter(Form):
 
 
 class CompareFilter(Form):
-    fields = {"program": Integer(min_value=1), "pre": Integer(min_value=1), "post": Integer(min_value=1)}
+    fields = {"program": Id(), "pre": Id(), "post": Id()}
 
 
 def _number(value: float) -> str:
@@ -208,7 +208,7 @@ class AnswerForm(Form):
                 return []
             ranks = {}
             for value, text in raw.items():
-                if not text.isdigit() or not 1 <= int(text) <= len(allowed):
+                if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= len(allowed):
                     raise Invalid(_("Give each option a different number from 1 to %(n)s.", n=len(allowed)))
                 ranks[value] = int(text)
             if len(set(ranks.values())) != len(allowed):

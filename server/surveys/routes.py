@@ -19,6 +19,7 @@ from server.surveys.tables import Survey
 from server.surveys.templates_data import TEMPLATES
 from server.web.security import SecretLinkHeaders
 from server.web.access import STAFF, TOKEN
+from server.web.forms import parse_id
 from server.web.i18n import get_locale, gettext as _, set_locale
 from server.web.rendering import redirect, render, wants_fragment
 
@@ -75,8 +76,8 @@ class SurveyController(Controller):
     async def survey_new(self, request: Request) -> Any:
         program = request.query_params.get("program")
         initial = {"purpose": "needs_assessment", "languages": "id,en", "anonymous": True, "consent_text": _(surveys.DEFAULT_CONSENT[True])}
-        if program and program.isdigit():
-            initial["program"] = int(program)
+        if parse_id(program):
+            initial["program"] = parse_id(program)
         return render(request, "surveys/form.html", await self._form_context(request, forms.SurveyForm(initial=initial), None))
 
     @post("/new", name="survey_create")

@@ -77,13 +77,26 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 
 def domain_error_handler(request: Request, exc: Any) -> Response:
     """A rule's refusal that no route turned into a field error: not found, forbidden, or a plain 400."""
-    from server.errors import Forbidden, NotFound
+    from server.errors import Forbidden, Moved, NotFound
 
+    if isinstance(exc, Moved):
+        return _moved(request, exc)
     if isinstance(exc, NotFound):
         return error_page(request, 404)
     if isinstance(exc, Forbidden):
         return error_page(request, 403)
     return error_page(request, 400)
+
+
+def _moved(request: Request, exc: Any) -> Response:
+    """The same page under its new name: the path segment that was the old name becomes the new one. A POST is
+    repeated there (307) with its body; a page is simply found again (302, not cached: names can change again)."""
+    segments = request.url.path.split("/")
+    if exc.old not in segments:
+        return error_page(request, 404)
+    segments[segments.index(exc.old)] = quote(exc.new, safe="")
+    target = "/".join(segments) + ("?" + request.url.query if request.url.query else "")
+    return Redirect(path=target, status_code=302 if request.method in ("GET", "HEAD") else 307)
 
 
 def exception_handlers() -> dict[Any, Any]:

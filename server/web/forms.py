@@ -7,11 +7,23 @@ from datetime import date, datetime, time
 from typing import Any, Callable, ClassVar, Mapping
 from zoneinfo import ZoneInfo, available_timezones
 
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+
 from server.web.i18n import gettext as _
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DIGITS_RE = re.compile(r"^[+-]?[0-9]+$")
+# Ids are 32-bit integer keys on PostgreSQL (and SQLite keeps them in that range too): anything outside is no id.
+MAX_ID = 2**31 - 1
+# C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. None belongs on one line: a
+# CR/LF in a title or a link breaks calendar feeds and headers, and NUL cannot be stored in PostgreSQL text.
+SINGLE_LINE_FORBIDDEN_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Multi-line text keeps newlines and tabs, but no other control character.
+MULTI_LINE_FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class Invalid(ValueError):
@@ -24,6 +36,7 @@ class Field:
     max_length: int = 200
     label: str = ""
     many: bool = False
+    multiline: bool = False
 
     def parse(self, raw: str) -> Any:
         return raw
@@ -32,8 +45,12 @@ class Field:
         return "" if not self.many else []
 
     def clean(self, raw: str | None) -> Any:
-        # NUL cannot be stored in PostgreSQL text and is never meant; other control characters stay visible.
-        raw = (raw or "").replace("\x00", "").strip()
+        raw = (raw or "").strip()
+        forbidden = MULTI_LINE_FORBIDDEN_RE if self.multiline else SINGLE_LINE_FORBIDDEN_RE
+        if forbidden.search(raw):
+            if self.multiline:
+                raise Invalid(_("Remove the invisible control characters from this text."))
+            raise Invalid(_("Use a single line without tabs or invisible control characters."))
         if len(raw) > self.max_length:
             raise Invalid(_("At most %(n)s characters.", n=self.max_length))
         if not raw:
@@ -41,6 +58,9 @@ class Field:
                 raise Invalid(_("This field is required."))
             return self.empty()
         return self.parse(raw)
+
+    def clean_many(self, values: list[Any]) -> list[Any]:
+        return [self.clean(v) for v in values if str(v).strip()]
 
 
 @dataclass
@@ -57,6 +77,7 @@ class Text(Field):
 @dataclass
 class LongText(Field):
     max_length: int = 10_000
+    multiline: bool = True
 
 
 @dataclass
@@ -102,6 +123,8 @@ class Slug(Field):
 
 @dataclass
 class Integer(Field):
+    """A whole number in ASCII digits; without explicit bounds it still fits a 32-bit database column."""
+
     max_length: int = 12
     min_value: int | None = None
     max_value: int | None = None
@@ -110,14 +133,59 @@ class Integer(Field):
         return None
 
     def parse(self, raw: str) -> int:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise Invalid(_("Enter a whole number.")) from None
-        if self.min_value is not None and value < self.min_value:
-            raise Invalid(_("Must be at least %(n)s.", n=self.min_value))
-        if self.max_value is not None and value > self.max_value:
-            raise Invalid(_("Must be at most %(n)s.", n=self.max_value))
+        # int() alone would also take "1_000", " 7" and other scripts' digits.
+        if not DIGITS_RE.match(raw):
+            raise Invalid(_("Enter a whole number."))
+        value = int(raw)
+        low = -MAX_ID - 1 if self.min_value is None else self.min_value
+        high = MAX_ID if self.max_value is None else self.max_value
+        if value < low:
+            raise Invalid(_("Must be at least %(n)s.", n=low))
+        if value > high:
+            raise Invalid(_("Must be at most %(n)s.", n=high))
+        return value
+
+
+def parse_id(raw: Any) -> int | None:
+    """An id from a form, query string or path: ASCII digits in 1..2**31-1, else None (callers answer 400 or 404)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if 1 <= raw <= MAX_ID else None
+    text = str(raw or "")
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def path_ids_guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+    """Every `{name:int}` path segment is an id: outside 1..2**31-1 it names nothing, so a plain 404 (never a
+    database overflow turned into a 500)."""
+    for value in connection.path_params.values():
+        if isinstance(value, int) and not isinstance(value, bool) and parse_id(value) is None:
+            raise NotFoundException()
+
+
+@dataclass
+class Id(Field):
+    """One id (a select of people or programs): 1..2**31-1, anything else is "choose one of the options"."""
+
+    max_length: int = 40
+
+    def empty(self) -> Any:
+        return None
+
+    def clean(self, raw: str | None) -> Any:
+        # Whatever is wrong with a submitted id, the person can only have picked from a list.
+        if raw and SINGLE_LINE_FORBIDDEN_RE.search(raw):
+            raise Invalid(_("Choose one of the options."))
+        return super().clean(raw)
+
+    def parse(self, raw: str) -> int:
+        value = parse_id(raw)
+        if value is None:
+            raise Invalid(_("Choose one of the options."))
         return value
 
 
@@ -223,17 +291,14 @@ class TimeZone(Field):
 
 
 @dataclass
-class IdList(Field):
-    """Several ids submitted under one name (checkbox lists, multi-selects)."""
+class IdList(Id):
+    """Several ids submitted under one name (checkbox lists, multi-selects); each must be a valid id."""
 
     many: bool = True
-    max_length: int = 20
 
-    def parse(self, raw: str) -> int:
-        try:
-            return int(raw)
-        except ValueError:
-            raise Invalid(_("Choose one of the options.")) from None
+    def clean_many(self, values: list[Any]) -> list[Any]:
+        # The same box ticked twice is one choice, not a duplicate row.
+        return list(dict.fromkeys(super().clean_many(values)))
 
 
 _TIMEZONES: set[str] | None = None
@@ -284,7 +349,7 @@ class Form:
                         values = _getall(self.data, name)
                         if len(values) > 500:
                             raise Invalid(_("Too many values."))
-                        self.cleaned[name] = [field.clean(v) for v in values if str(v).strip()]
+                        self.cleaned[name] = field.clean_many(values)
                         if field.required and not self.cleaned[name]:
                             raise Invalid(_("This field is required."))
                     else:

@@ -131,12 +131,13 @@ async def test_the_report_asks_for_sign_in(client, workshop):
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
 
 
-async def test_a_nul_character_in_the_evaluation_is_dropped_not_a_server_error(team_client, workshop):
+async def test_a_nul_character_in_the_evaluation_is_a_field_error_not_a_server_error(team_client, workshop):
     from server.reports.tables import Evaluation
 
     response = await post_form(team_client, "/manage/programs/menjahit/report/evaluation", {"text": "Baik\x00 sekali"})
-    assert response.status_code == 303
-    assert (await Evaluation.select(Evaluation.text).first().run())["text"] == "Baik sekali"
+    assert response.status_code == 400
+    assert "Remove the invisible control characters from this text." in response.text
+    assert await Evaluation.count().run() == 0
 
 
 async def test_a_community_projects_report_shows_its_milestones(organizer_client, db):
