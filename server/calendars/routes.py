@@ -13,8 +13,7 @@ from server.config import settings
 from server.people import services as people
 from server.web.access import PUBLIC, STAFF, TOKEN
 from server.web.i18n import get_locale
-from server.web.i18n import gettext as _
-from server.web.rendering import redirect, render
+from server.web.rendering import render
 
 CALENDAR_TYPE = "text/calendar"
 FEED_METHODS = [HttpMethod.GET, HttpMethod.HEAD]
@@ -72,8 +71,9 @@ async def token_calendar(request: Request, token: FromPath[str]) -> Response:
         from server.errors import NotFound
 
         raise NotFound("feed")
-    secret = token.removesuffix(".ics")
-    return await serve(request, f"token:{secret}", lambda: feeds.token_feed(secret, settings.base_url), "gotong.ics")
+    owner = await feeds.feed_owner(token.removesuffix(".ics"))
+    key = f"{owner['kind']}:{owner['participant'] or owner['staff']}"
+    return await serve(request, key, lambda: feeds.owner_feed(owner, settings.base_url), "gotong.ics")
 
 
 @route("/sessions/{filename:str}", http_method=FEED_METHODS, opt={**PUBLIC, "exclude_from_csrf": True}, name="session_calendar")
@@ -97,15 +97,20 @@ async def session_calendar(request: Request, filename: FromPath[str]) -> Respons
 
 @get("/account/calendar", opt=STAFF, name="staff_calendar")
 async def staff_calendar(request: Request) -> Any:
-    token = await feeds.staff_feed_token(request.user.id)
-    return render(request, "calendars/staff_calendar.html", {"feed_url": f"{settings.base_url}/feeds/{token}.ics"})
+    has_feed = await people.has_staff_feed(request.user.id)
+    return render(request, "calendars/staff_calendar.html", {"has_feed": has_feed, "feed_url": None})
 
 
 @post("/account/calendar/reissue", opt=STAFF, name="staff_calendar_reissue")
 async def staff_calendar_reissue(request: Request) -> Any:
-    await people.reissue_token(request.user, "staff_feed", staff_id=request.user.id)
+    # Only a hash is stored, so the new link is shown in this answer and never again (no redirect: a flash
+    # message would put it in the session store).
+    token = await people.reissue_staff_feed(request.user, request.user.id)
     feeds.RECENT.clear()
-    return redirect(request, "/account/calendar", _("A new calendar link was made; the old one no longer works."))
+    context = {"has_feed": True, "feed_url": f"{settings.base_url}/feeds/{token}.ics"}
+    response = render(request, "calendars/staff_calendar.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 ROUTES = [public_calendar, program_calendar, token_calendar, session_calendar, staff_calendar, staff_calendar_reissue]

@@ -13,6 +13,7 @@ from piccolo.query.functions.aggregate import Count, Max
 from server.calendars.builder import FeedInfo, FeedPolicy, build_calendar, window
 from server.errors import NotFound
 from server.people.tables import AccessToken
+from server.people.tokens import plausible, same_hash, token_hash
 from server.programs import services as programs
 from server.programs.privacy import displayed_title
 from server.programs.tables import TeamMember
@@ -85,18 +86,34 @@ async def program_feed(slug: str, base_url: str) -> Feed:
     )
 
 
-async def token_feed(token: str, base_url: str) -> Feed:
-    """A participant's or staff member's private feed; unknown, revoked and malformed tokens are all NotFound."""
-    if not token or len(token) > 64:
+async def feed_owner(token: str) -> dict[str, Any]:
+    """Whose private feed a token opens: checked on every request (a cached feed must not outlive its link);
+    unknown, revoked and malformed tokens, and feeds of inactive staff accounts, are all NotFound."""
+    if not plausible(token):
         raise NotFound("feed")
     row = (
-        await AccessToken.select(AccessToken.kind, AccessToken.participant, AccessToken.staff)
-        .where((AccessToken.token == token) & AccessToken.revoked_at.is_null() & AccessToken.kind.is_in(["participant_feed", "staff_feed"]))
+        await AccessToken.select(
+            AccessToken.token, AccessToken.kind, AccessToken.participant, AccessToken.staff,
+            AccessToken.staff.user.active.as_alias("staff_active"),
+        )
+        .where((AccessToken.token == token_hash(token)) & AccessToken.revoked_at.is_null() & AccessToken.kind.is_in(["participant_feed", "staff_feed"]))
         .first()
         .run()
     )
-    if row is None:
+    if row is None or not same_hash(row["token"], token):
         raise NotFound("feed")
+    # Deactivation revokes the feed, and this check holds even for a feed revoked by nobody.
+    if row["kind"] == "staff_feed" and not row["staff_active"]:
+        raise NotFound("feed")
+    return row
+
+
+async def token_feed(token: str, base_url: str) -> Feed:
+    """A participant's or staff member's private feed."""
+    return await owner_feed(await feed_owner(token), base_url)
+
+
+async def owner_feed(row: dict[str, Any], base_url: str) -> Feed:
     if row["kind"] == "participant_feed":
         from server.enrolment.tables import Enrolment
 
@@ -278,13 +295,3 @@ async def feed_bytes(feed: Feed, etag: str, base_url: str, locale: str, now: dat
         body = build_calendar(info, await feed_rows(feed, now), feed.policy, base_url)
         BUILT.put(key, body)
     return body
-
-
-async def staff_feed_token(staff_id: int) -> str:
-    """The staff member's feed token, made on first use."""
-    from server.people import services as people
-
-    token = await people.current_token("staff_feed", staff_id=staff_id)
-    if token is None:
-        token = await people.reissue_token(None, "staff_feed", staff_id=staff_id)
-    return token

@@ -16,7 +16,7 @@ from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, 
 from server.errors import DomainError, NotFound
 from server.people import services as people
 from server.people.consent import PURPOSES
-from server.people.tables import AccessToken, Consent, Participant
+from server.people.tables import Consent, Participant
 from server.programs.privacy import displayed_title
 from server.programs.services import ensure_open, managed_program_ids
 from server.programs.tables import Program, TeamMember
@@ -275,6 +275,7 @@ class Registration:
     enrolment_id: int
     status: str
     duplicate: bool  # an earlier registration with the same phone or e-mail: nothing new was saved
+    personal_token: str | None = None  # the new personal link, to show once; never for a duplicate
 
 
 async def self_register(
@@ -299,7 +300,8 @@ async def self_register(
             if purpose in PURPOSES:
                 await people.record_consent(participant_id, purpose, actor=None, source="self_registration")
         row = await _enrol_locked(None, program, participant_id, source="self_registration", now=now)
-        return Registration(participant_id, row["id"], row["status"], False)
+        token = await people.reissue_personal_links(None, participant_id)
+        return Registration(participant_id, row["id"], row["status"], False, token)
 
 
 async def _earlier_registration(program_id: int, phone: str, email: str) -> dict[str, Any] | None:
@@ -426,24 +428,6 @@ async def consent_states(participant_ids: list[int]) -> dict[int, dict[str, str]
         elif current[row["purpose"]] == "none":
             current[row["purpose"]] = "withdrawn"
     return states
-
-
-async def personal_links(participant_ids: list[int]) -> dict[int, str]:
-    """Each person's live personal-page token, in one query."""
-    if not participant_ids:
-        return {}
-    rows = await AccessToken.select(AccessToken.participant, AccessToken.token).where(
-        AccessToken.participant.is_in(participant_ids) & (AccessToken.kind == "participant_page") & AccessToken.revoked_at.is_null()
-    ).order_by(AccessToken.created_at).order_by(AccessToken.id).run()
-    return {row["participant"]: row["token"] for row in rows}  # the newest wins
-
-
-async def revoke_personal_link(actor: CurrentStaff, participant_id: int) -> None:
-    """The personal page stops answering until a new link is issued."""
-    await AccessToken.update({AccessToken.revoked_at: _now()}).where(
-        (AccessToken.participant == participant_id) & (AccessToken.kind == "participant_page") & AccessToken.revoked_at.is_null()
-    ).run()
-    await people.record_audit(actor, "token", "participant", participant_id, "revoked participant_page")
 
 
 async def sees_confidential(staff: CurrentStaff, program_id: int) -> bool:

@@ -55,14 +55,15 @@ class ParticipantController(Controller):
 
     async def _detail_context(self, request: Request, participant_id: int, **extra: Any) -> dict[str, Any]:
         participant = await people.participant_for_staff(request.user, participant_id)
-        page_token = await people.current_token("participant_page", participant_id=participant_id) if participant["confidential"] else None
+        has_link = participant["confidential"] and participant_id in await people.live_personal_links([participant_id])
         return {
             "participant": participant,
             "history": await people.consent_history(participant_id),
             "active": (await people.active_consents([participant_id]))[participant_id],
             "consents": _consent_choices(),
             "enrolments": await people.participant_enrolments(request.user, participant_id),
-            "personal_link": f"{settings.base_url}/my/{page_token}" if page_token else None,
+            "has_link": has_link,
+            "personal_link": extra.pop("personal_link", None),
             "erase_form": extra.pop("erase_form", None) or EraseForm(),
             **extra,
         }
@@ -111,8 +112,13 @@ class ParticipantController(Controller):
         participant = await people.participant_for_staff(request.user, participant_id)
         if not participant["confidential"] or participant["anonymised_at"]:
             return render(request, "people/participant_detail.html", await self._detail_context(request, participant_id), status_code=400)
-        await people.reissue_token(request.user, "participant_page", participant_id=participant_id)
-        return redirect(request, f"/participants/{participant_id}", _("A new personal link was made; the old one no longer works."))
+        # Only a hash is stored: the new link is shown in this answer, once (a redirect's flash message would
+        # keep it in the session store).
+        token = await people.reissue_personal_links(request.user, participant_id)
+        context = await self._detail_context(request, participant_id, personal_link=f"{settings.base_url}/my/{token}")
+        response = render(request, "people/participant_detail.html", context)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @post("/{participant_id:int}/erase", name="participant_erase", opt=ADMIN)
     async def erase(self, request: Request, participant_id: FromPath[int]) -> Any:

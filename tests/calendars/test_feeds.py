@@ -6,8 +6,10 @@ from pathlib import Path
 
 import icalendar
 
+from conftest import post_form
 from factories import make_program, make_session, make_staff
 from querycount import count_queries
+from server.people.tokens import feed_token
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -129,7 +131,8 @@ async def _participant_with_feed(programs_):
     pid = await people.create_participant(None, {"display_name": "Ayu"})
     for program in programs_:
         await Enrolment.insert(Enrolment(participant=pid, program=program.id, status="enrolled")).run()
-    return pid, await people.current_token("participant_feed", participant_id=pid)
+    page = await people.reissue_personal_links(None, pid)
+    return pid, feed_token(page), page
 
 
 async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, db):
@@ -139,7 +142,7 @@ async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, d
     await make_session(secret, topic="Berbagi cerita", online_link="https://meet.example.org/selasa")
     other = await make_program(slug="lain", title="Program Lain")
     await make_session(other)
-    pid, token = await _participant_with_feed([secret])
+    pid, token, _page = await _participant_with_feed([secret])
     await people.create_participant(None, {"display_name": "Peserta Lain Bernama Joko"})
     response = await client.get(f"/feeds/{token}.ics")
     assert response.status_code == 200 and "private" in response.headers["cache-control"]
@@ -147,12 +150,12 @@ async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, d
     assert b"KDRT" not in body and b"Joko" not in body and b"Program Lain" not in body
     assert b"Kelompok Selasa" in body and b"meet.example.org/selasa" in body and b"CONFERENCE" in body
     both_parsers_agree(body)
-    await people.reissue_token(None, "participant_feed", participant_id=pid)
+    await people.reissue_personal_links(None, pid)
     assert (await client.get(f"/feeds/{token}.ics")).status_code == 404
 
 
 async def test_staff_feed_shows_real_titles_of_own_programs(client, db):
-    from server.calendars.services import staff_feed_token
+    from server.people import services as people
     from server.programs.tables import TeamMember
 
     staff = await make_staff()
@@ -160,7 +163,7 @@ async def test_staff_feed_shows_real_titles_of_own_programs(client, db):
     await make_session(mine)
     await make_session(await make_program(slug="bukan", title="Bukan Milik"))
     await TeamMember.insert(TeamMember(program=mine.id, staff=staff.id, role="lead")).run()
-    token = await staff_feed_token(staff.id)
+    token = await people.reissue_staff_feed(None, staff.id)
     body = (await client.get(f"/feeds/{token}.ics")).content
     assert b"Kelompok ODHIV" in body and b"Bukan Milik" not in body
 
@@ -188,7 +191,7 @@ async def test_feed_window_keeps_old_programs_small(client, db):
 
 async def test_feeds_run_a_constant_number_of_queries(client, db):
     program = await make_program(slug="banyak")
-    pid, token = await _participant_with_feed([program])
+    pid, token, _page = await _participant_with_feed([program])
     counts = {}
     for size in (5, 120):
         for number in range(size - sum(1 for _ in counts) * 5 if counts else size):
@@ -201,7 +204,9 @@ async def test_feeds_run_a_constant_number_of_queries(client, db):
 
 async def test_staff_calendar_page_offers_subscribe_links(organizer_client):
     page = await organizer_client.get("/account/calendar")
-    assert page.status_code == 200
+    assert page.status_code == 200 and "/feeds/" not in page.text and "Make my calendar link" in page.text
+    page = await post_form(organizer_client, "/account/calendar/reissue")
+    assert page.status_code == 200 and "it is shown only this once" in page.text
     assert "webcal://" in page.text and "calendar.google.com" in page.text and "outlook.live.com" in page.text
     url = page.text.split("/feeds/", 1)[1].split(".ics", 1)[0]
     assert len(f"https://gotong.example.org/feeds/{url}.ics") < 256
@@ -228,8 +233,7 @@ async def test_personal_page_offers_the_personal_feed(client, db):
     from server.people import services as people
 
     program = await make_program(slug="kelas")
-    pid, feed_token = await _participant_with_feed([program])
-    page_token = await people.current_token("participant_page", participant_id=pid)
+    pid, feed, page_token = await _participant_with_feed([program])
     page = await client.get(f"/my/{page_token}")
     assert page.status_code == 200
-    assert f"/feeds/{feed_token}.ics" in page.text and "webcal://" in page.text
+    assert f"/feeds/{feed}.ics" in page.text and "webcal://" in page.text

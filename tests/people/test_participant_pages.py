@@ -1,4 +1,6 @@
 """Participant pages through the client: registering, duplicates, confidentiality, consent, erasure, audit."""
+import re
+
 from conftest import post_form, sign_in
 from factories import make_staff
 from server.people import services as people
@@ -16,7 +18,7 @@ async def test_register_participant_with_consents(organizer_client):
     page = await organizer_client.get(response.headers["location"])
     assert page.status_code == 200
     assert "Bunga" in page.text and "0813 2222 3333" in page.text
-    assert "/my/" in page.text  # the personal link to send
+    assert "/my/" not in page.text and "has no working personal link" in page.text  # made when sent, shown once
 
 
 async def test_bad_participant_input_saves_nothing(organizer_client):
@@ -102,6 +104,11 @@ async def test_reissuing_the_personal_link_changes_it(organizer_client):
     response = await post_form(organizer_client, "/participants/new", _form())
     url = response.headers["location"]
     pid = int(url.rsplit("/", 1)[1])
-    old = await people.current_token("participant_page", participant_id=pid)
-    assert (await post_form(organizer_client, f"{url}/link")).status_code == 303
-    assert await people.current_token("participant_page", participant_id=pid) != old
+    old = await people.reissue_personal_links(None, pid)
+    made = await post_form(organizer_client, f"{url}/link")
+    assert made.status_code == 200 and made.headers["cache-control"] == "no-store"
+    assert "it is shown only this once" in made.text
+    new = re.search(r"/my/([\w-]{43})", made.text).group(1)
+    assert new != old and (await people.token_owner(new, "participant_page"))["participant"] == pid
+    assert await people.token_owner(old, "participant_page") is None
+    assert new not in (await organizer_client.get(url)).text  # shown once only: just its hash is kept

@@ -65,9 +65,9 @@ async def test_team_of_an_enrolled_program_sees_contact_details_and_the_view_is_
 
 async def test_reissued_link_revokes_the_old_one(organizer):
     pid = await _participant(organizer)
-    old = await people.current_token("participant_page", participant_id=pid)
+    old = await people.reissue_personal_links(organizer, pid)
     assert (await people.token_owner(old, "participant_page"))["participant"] == pid
-    new = await people.reissue_token(organizer, "participant_page", participant_id=pid)
+    new = await people.reissue_personal_links(organizer, pid)
     assert new != old
     assert await people.token_owner(old, "participant_page") is None
     assert await people.token_owner(new, "participant_feed") is None  # a page link is not a feed link
@@ -93,7 +93,7 @@ async def test_anonymisation_keeps_attendance_counts(db):
     assert row["display_name"] == f"#{pid}" and row["phone"] == row["email"] == row["notes"] == "" and row["anonymised_at"]
     assert await Attendance.count().where(Attendance.session == session.id).run() == 1
     assert (await Attendance.select(Attendance.note).first().run())["note"] == ""
-    assert await people.current_token("participant_page", participant_id=pid) is None
+    assert await people.live_personal_links([pid]) == set()
 
 
 async def test_only_admins_can_erase(organizer):
