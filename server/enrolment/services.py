@@ -626,6 +626,26 @@ async def withdraw_own_consent(participant_id: int, purpose: str, *, now: dateti
     return left
 
 
+async def erase_participant(actor: CurrentStaff, participant_id: int, *, now: datetime | None = None) -> int:
+    """Erasure also ends the person's places: every open enrolment is withdrawn (reason "erased", recorded as an
+    enrolment change), so nobody keeps a place or collects absences under a number, and the waitlist moves up as
+    for any withdrawal. Attendance stays as anonymous counts. Returns how many enrolments were ended."""
+    if not actor.is_admin:
+        raise DomainError("admin_only", N_("Only administrators can erase a person's data."))
+    now = now or _now()
+    rows = await Enrolment.select(Enrolment.id, Enrolment.program, Enrolment.program.phase.as_alias("phase"), Enrolment.program.archived.as_alias("archived")).where(
+        (Enrolment.participant == participant_id) & Enrolment.status.is_in(list(ACTIVE))
+    ).order_by(Enrolment.program).run()
+    ended = 0
+    for row in rows:
+        if row["phase"] == "closed" or row["archived"]:
+            continue  # a closed program is a record and stays as it was
+        await withdraw(actor, row["program"], row["id"], "erased", now=now)
+        ended += 1
+    await people.anonymise_participant(actor, participant_id)
+    return ended
+
+
 async def set_own_language(participant_id: int, locale: str) -> None:
     from server.config import SUPPORTED_LOCALES
 

@@ -7,6 +7,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 
 from server.config import settings
+from server.enrolment import services as enrolment
 from server.errors import DomainError
 from server.people import consent
 from server.people import services as people
@@ -125,7 +126,7 @@ class ParticipantController(Controller):
         participant = await people.participant_for_staff(request.user, participant_id)
         form = EraseForm(await request.form())
         if form.is_valid() and form["confirm_name"] == participant["display_name"]:
-            await people.anonymise_participant(request.user, participant_id)
+            await enrolment.erase_participant(request.user, participant_id)
             return redirect(request, f"/participants/{participant_id}", _("The person's identity and contact details were erased."))
         if form.is_valid():
             form.add_error("confirm_name", _("Type the display name exactly as shown to confirm."))
