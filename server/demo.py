@@ -226,17 +226,17 @@ async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Pr
         first_start = sessions[0]["starts_at"]
         for index, name in enumerate(members + waitlist):
             number = 3400_0000 + program.id * 1000 + index
+            contact = bool(index % 4)  # one in four declined to be contacted, so no phone number is kept
             pid = await people.create_participant(
                 None,
                 {
                     "display_name": name,
-                    "phone": f"0812 {number // 10000:04d} {number % 10000:04d}",
+                    "phone": f"0812 {number // 10000:04d} {number % 10000:04d}" if contact else "",
                     "preferred_locale": "en" if name == "Sarah Johnson" else "id",
                     "notes": "Dirujuk oleh Puskesmas." if program is support and index % 3 == 0 else "",
                 },
+                ("participation", "data_collection") + (("contact",) if contact else ()),
             )
-            for purpose in ("participation", "data_collection") + (("contact",) if index % 4 else ()):
-                await people.record_consent(pid, purpose, actor=None, source="staff")
             waiting = name in waitlist
             enrolment = Enrolment(
                 participant=pid, program=program.id, status="waitlisted" if waiting else "enrolled",

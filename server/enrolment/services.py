@@ -262,10 +262,7 @@ async def register_participant(
     async with program_lock(program_id):
         program = await _program(program_id)
         ensure_open(program)
-        participant_id = await people.create_participant(actor, values)
-        for purpose in purposes:
-            if purpose in PURPOSES:
-                await people.record_consent(participant_id, purpose, actor=actor, source=source)
+        participant_id = await people.create_participant(actor, values, [p for p in purposes if p in PURPOSES], source=source)
         return await _enrol_locked(actor, program, participant_id, source=source, now=now)
 
 
@@ -295,10 +292,9 @@ async def self_register(
         earlier = await _earlier_registration(program_id, values.get("phone") or "", values.get("email") or "")
         if earlier is not None:
             return Registration(earlier["participant"], earlier["id"], earlier["status"], True)
-        participant_id = await people.create_participant(None, values)
-        for purpose in purposes:
-            if purpose in PURPOSES:
-                await people.record_consent(participant_id, purpose, actor=None, source="self_registration")
+        participant_id = await people.create_participant(
+            None, values, [p for p in purposes if p in PURPOSES], source="self_registration"
+        )
         row = await _enrol_locked(None, program, participant_id, source="self_registration", now=now)
         token = await people.reissue_personal_links(None, participant_id)
         return Registration(participant_id, row["id"], row["status"], False, token)

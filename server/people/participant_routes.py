@@ -46,11 +46,12 @@ class ParticipantController(Controller):
             if duplicates and not form["confirm_not_duplicate"]:
                 form.add_error("display_name", _("This person may already be registered. Open the existing record, or confirm that this is someone else."))
             else:
-                participant_id = await people.create_participant(request.user, dict(form.cleaned))
-                for purpose in consent.PURPOSES:
-                    if form[f"consent_{purpose}"]:
-                        await people.record_consent(participant_id, purpose, actor=request.user)
-                return redirect(request, f"/participants/{participant_id}", _("Participant registered."))
+                consents = [purpose for purpose in consent.PURPOSES if form[f"consent_{purpose}"]]
+                try:
+                    participant_id = await people.create_participant(request.user, dict(form.cleaned), consents)
+                    return redirect(request, f"/participants/{participant_id}", _("Participant registered."))
+                except DomainError as refusal:
+                    form.add_error(refusal.field if refusal.field in form.fields else "display_name", refusal.translated())
         context = {"form": form, "consents": _consent_choices(), "duplicates": duplicates}
         return render(request, "people/participant_new.html", context, block="participant_form", status_code=400)
 
@@ -91,7 +92,7 @@ class ParticipantController(Controller):
                 await people.update_participant(request.user, participant_id, dict(form.cleaned))
                 return redirect(request, f"/participants/{participant_id}", _("Changes saved."))
             except DomainError as error:
-                form.add_error("display_name", error.translated())
+                form.add_error(error.field if error.field in form.fields else "display_name", error.translated())
         return render(request, "people/participant_edit.html", {"participant": participant, "form": form}, block="participant_form", status_code=400)
 
     @post("/{participant_id:int}/consent", name="participant_consent")
@@ -100,12 +101,16 @@ class ParticipantController(Controller):
         form = ConsentForm(await request.form())
         if not participant["confidential"] or participant["anonymised_at"] or not form.is_valid():
             return render(request, "people/participant_detail.html", await self._detail_context(request, participant_id), status_code=400)
+        if form["action"] == "withdraw" and form["purpose"] == "contact" and not form["confirm"]:
+            return render(request, "people/consent_withdraw_confirm.html", {"participant": participant})
         if form["action"] == "give":
             await people.record_consent(participant_id, form["purpose"], actor=request.user)
             message = _("Consent recorded.")
         else:
             await people.withdraw_consent(participant_id, form["purpose"], actor=request.user)
             message = _("Consent withdrawn.")
+            if form["purpose"] == "contact":
+                message += " " + _("The phone number and e-mail address were removed.")
         return redirect(request, f"/participants/{participant_id}", message)
 
     @post("/{participant_id:int}/link", name="participant_link")

@@ -5,7 +5,7 @@ import asyncio
 import hmac
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, Iterable
 
 from piccolo.apps.user.tables import BaseUser
 
@@ -253,16 +253,36 @@ async def possible_duplicates(display_name: str, phone: str = "", email: str = "
     return found[:10]
 
 
-async def create_participant(actor: CurrentStaff | None, values: dict[str, Any]) -> int:
-    """A new participant, without a personal link yet (staff make one when they send it: it is shown only once);
-    the caller records consents."""
+def _check_contact_consent(values: dict[str, Any], consents_to_contact: bool) -> None:
+    """Phone and e-mail are kept only with consent to be contacted. Refused rather than silently dropped, so a
+    facilitator who typed a number sees why it is not kept and can record the consent or clear the fields."""
+    if consents_to_contact:
+        return
+    for field in ("phone", "email"):
+        if (values.get(field) or "").strip():
+            raise DomainError(
+                "contact_without_consent",
+                N_("A phone number or e-mail address is kept only with consent to be contacted: record that consent, or leave this empty."),
+                field=field,
+            )
+
+
+async def create_participant(
+    actor: CurrentStaff | None, values: dict[str, Any], consents: Iterable[str] = (), *, source: str = "staff"
+) -> int:
+    """A new participant with the consents they gave, all saved or none; without a personal link yet (it is
+    made when it is sent, and shown only once)."""
+    consents = list(consents)
     values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
     values["email"] = values["email"].lower()
     values["preferred_locale"] = values["preferred_locale"] or "id"
+    _check_contact_consent(values, "contact" in consents)
     async with transaction():
         participant = Participant(**values, phone_digits=phone_digits(values["phone"]), created_by=actor.id if actor else None)
         await participant.save().run()
         await record_audit(actor, "create", "participant", participant.id, "participant created")
+        for purpose in consents:
+            await record_consent(participant.id, purpose, actor=actor, source=source)
     return participant.id
 
 
@@ -272,6 +292,7 @@ async def update_participant(actor: CurrentStaff, participant_id: int, values: d
         raise DomainError("anonymised", N_("This person's data has been erased."))
     values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
     values["email"] = values["email"].lower()
+    _check_contact_consent(values, "contact" in (await active_consents([participant_id]))[participant_id])
     updates = {getattr(Participant, key): value for key, value in values.items()}
     updates[Participant.phone_digits] = phone_digits(values["phone"])
     updates[Participant.updated_at] = datetime.now(timezone.utc)
@@ -360,11 +381,18 @@ async def record_consent(participant_id: int, purpose: str, *, actor: CurrentSta
 
 
 async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentStaff | None) -> None:
+    """Withdrawing consent to be contacted also removes the phone number and e-mail address (the pages ask for
+    confirmation first): without that consent they must not be kept."""
     now = datetime.now(timezone.utc)
-    await Consent.update({Consent.withdrawn_at: now}).where(
-        (Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null()
-    ).run()
-    await record_audit(actor, "consent", "participant", participant_id, f"consent withdrawn: {purpose}")
+    async with transaction():
+        await Consent.update({Consent.withdrawn_at: now}).where(
+            (Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null()
+        ).run()
+        if purpose == "contact":
+            await Participant.update(
+                {Participant.phone: "", Participant.phone_digits: "", Participant.email: "", Participant.updated_at: now}
+            ).where(Participant.id == participant_id).run()
+        await record_audit(actor, "consent", "participant", participant_id, f"consent withdrawn: {purpose}")
 
 
 async def active_consents(participant_ids: list[int]) -> dict[int, set[str]]:

@@ -17,10 +17,10 @@ def at(hours: float = 0) -> datetime:
 async def make_person(display_name: str = "Wati", *, consents=("participation", "data_collection"), actor=None, **values) -> int:
     base = {"display_name": display_name, "phone": "", "email": "", "preferred_locale": "id"}
     base.update(values)
-    participant_id = await people.create_participant(actor, base)
-    for purpose in consents:
-        await people.record_consent(participant_id, purpose, actor=actor)
-    return participant_id
+    consents = list(consents)
+    if (base.get("phone") or base.get("email")) and "contact" not in consents:
+        consents.append("contact")  # contact details are kept only with consent to be contacted
+    return await people.create_participant(actor, base, consents)
 
 
 async def make_group(capacity: int | None = 2, offer_hours: int | None = None, **overrides):

@@ -17,7 +17,7 @@ def _url(program, tail: str = "") -> str:
 
 def _new_person(**overrides):
     data = {"display_name": "Sri Lestari", "legal_name": "", "phone": "0813 5555 6666", "email": "", "preferred_locale": "id",
-            "consent_participation": "on", "consent_data_collection": "on"}
+            "consent_participation": "on", "consent_data_collection": "on", "consent_contact": "on"}
     data.update(overrides)
     return data
 

@@ -188,7 +188,7 @@ async def test_data_download_holds_the_persons_own_records_only(client, organize
     assert response.headers["cache-control"] == "private, no-store"
     data = json.loads(response.text)
     assert data["profile"]["display_name"] == "Putri" and data["profile"]["phone"] == "0811 0000 1111"
-    assert [c["purpose"] for c in data["consents"]] == ["participation", "data_collection"]
+    assert [c["purpose"] for c in data["consents"]] == ["participation", "data_collection", "contact"]
     assert [(e["program"], e["status"]) for e in data["enrolments"]] == [("Kelas Sablon", "enrolled")]
     assert [(a["status"], a["note"]) for a in data["attendance"]] == [("late", "datang 10 menit telat")]
     assert [r["response"] for r in data["rsvps"]] == ["going"]

@@ -15,7 +15,7 @@ LINK_RE = re.compile(r"/my/([A-Za-z0-9_\-]{20,})")
 
 def _form(**overrides):
     data = {"display_name": "Mawar", "phone": "0812 3333 4444", "email": "", "preferred_locale": "id",
-            "consent_participation": "on", "consent_data_collection": "on"}
+            "consent_participation": "on", "consent_data_collection": "on", "consent_contact": "on"}
     data.update(overrides)
     return data
 
@@ -88,7 +88,7 @@ async def test_registration_errors_answer_400_and_save_nothing(client, db):
 
 async def test_registration_without_any_contact_is_allowed(client, db):
     await make_group(slug="kelas")
-    response = await post_form(client, "/programs/kelas/register", _form(phone="", email=""))
+    response = await post_form(client, "/programs/kelas/register", _form(phone="", email="", consent_contact=""))
     assert response.status_code == 200 and LINK_RE.search(response.text)
 
 
@@ -112,8 +112,8 @@ async def test_duplicate_submission_creates_one_participant(client, app):
 
 async def test_same_browser_registering_someone_else_gets_their_own_registration(client, db):
     await make_group(slug="kelas", capacity=5)
-    first = await post_form(client, "/programs/kelas/register", _form(phone="", email=""))
-    second = await post_form(client, "/programs/kelas/register", _form(display_name="Melati", phone="", email=""))
+    first = await post_form(client, "/programs/kelas/register", _form(phone="", email="", consent_contact=""))
+    second = await post_form(client, "/programs/kelas/register", _form(display_name="Melati", phone="", email="", consent_contact=""))
     assert LINK_RE.search(first.text).group(1) != LINK_RE.search(second.text).group(1)
     assert await Participant.count().run() == 2
 

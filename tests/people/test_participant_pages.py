@@ -41,7 +41,7 @@ async def test_duplicate_is_flagged_and_needs_confirmation(organizer_client):
 
 
 async def test_facilitator_cannot_see_people_outside_their_programs(client, organizer, facilitator):
-    pid = await people.create_participant(organizer, {"display_name": "Rahasia", "phone": "0811 0000 1111"})
+    pid = await people.create_participant(organizer, {"display_name": "Rahasia", "phone": "0811 0000 1111"}, ["contact"])
     await sign_in(client, facilitator.username)
     response = await client.get(f"/participants/{pid}")
     assert response.status_code == 404 and "0811 0000 1111" not in response.text
@@ -51,7 +51,7 @@ async def test_facilitator_cannot_see_people_outside_their_programs(client, orga
 
 async def test_organizer_outside_the_team_sees_the_name_but_not_contact(client, organizer):
     admin = await make_staff(role="admin")
-    pid = await people.create_participant(admin, {"display_name": "Tono", "phone": "0811 2222 9999", "notes": "riwayat kekerasan"})
+    pid = await people.create_participant(admin, {"display_name": "Tono", "phone": "0811 2222 9999", "notes": "riwayat kekerasan"}, ["contact"])
     await sign_in(client, organizer.username)
     page = await client.get(f"/participants/{pid}")
     assert page.status_code == 200 and "Tono" in page.text
@@ -64,7 +64,7 @@ async def test_consent_withdrawal_is_shown_on_the_persons_page(organizer_client)
     response = await post_form(organizer_client, "/participants/new", _form())
     url = response.headers["location"]
     pid = int(url.rsplit("/", 1)[1])
-    await post_form(organizer_client, f"{url}/consent", {"purpose": "contact", "action": "withdraw"})
+    await post_form(organizer_client, f"{url}/consent", {"purpose": "contact", "action": "withdraw", "confirm": "yes"})
     page = await organizer_client.get(url)
     assert "No contact consent: do not contact this person." in page.text
     assert (await people.active_consents([pid]))[pid] == {"participation"}
@@ -72,7 +72,7 @@ async def test_consent_withdrawal_is_shown_on_the_persons_page(organizer_client)
 
 async def test_admin_erases_after_typing_the_name(client, db):
     admin = await make_staff(role="admin", username="root2")
-    pid = await people.create_participant(admin, {"display_name": "Lina", "phone": "0812 4444 5555"})
+    pid = await people.create_participant(admin, {"display_name": "Lina", "phone": "0812 4444 5555"}, ["contact"])
     await sign_in(client, "root2")
     response = await post_form(client, f"/participants/{pid}/erase", {"confirm_name": "lina"}, htmx=True)
     assert response.status_code == 400 and "Type the display name exactly" in response.text

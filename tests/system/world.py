@@ -50,11 +50,10 @@ async def build_world() -> World:
     link = ProgramPartner(program=program.id, partner=partner.id, role="venue")
     await link.save().run()
 
-    own = await people.create_participant(None, {"display_name": OWN_PARTICIPANT, "phone": SECRET_PHONE, "notes": SECRET_NOTE})
-    theirs = await people.create_participant(None, {"display_name": OTHER_PARTICIPANT, "phone": "0813 1111 2222"})
+    own = await people.create_participant(None, {"display_name": OWN_PARTICIPANT, "phone": SECRET_PHONE, "notes": SECRET_NOTE}, ["contact"])
+    theirs = await people.create_participant(None, {"display_name": OTHER_PARTICIPANT, "phone": "0813 1111 2222"}, ["contact"])
     for pid in (own, theirs):
         await people.record_consent(pid, "participation", actor=None)
-        await people.record_consent(pid, "contact", actor=None)
     enrolled_at = datetime.now(timezone.utc) - timedelta(days=10)
     enrolment = Enrolment(participant=own, program=program.id, status="enrolled", enrolled_at=enrolled_at)
     await enrolment.save().run()
