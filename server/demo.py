@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from server.people import services as people
 from server.people.services import create_staff
-from server.people.tables import Staff
+from server.people.tables import Participant, Staff
 from server.programs.tables import Goal, GoalUpdate, Milestone, Partner, PhaseChange, Program, ProgramPartner, TeamMember
 from server.schedule import recurrence
 from server.schedule.services import create_series
@@ -28,6 +29,15 @@ _STAFF = {
 
 def _next_weekday(start: date, weekday: int) -> date:
     return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+async def demo_personal_links(names: tuple[str, ...] = ("Sarah Johnson", "Melati")) -> list[tuple[str, str]]:
+    """Fresh personal links for a few demo participants: only hashes are stored, so printing a link means
+    issuing a new one (the previous link of that person stops working)."""
+    rows = await Participant.select(Participant.id, Participant.display_name).where(
+        Participant.display_name.is_in(list(names)) & Participant.anonymised_at.is_null()
+    ).order_by(Participant.id).run()
+    return [(row["display_name"], await people.reissue_personal_links(None, row["id"])) for row in rows]
 
 
 async def seed_demo(today: date | None = None) -> bool:
