@@ -230,8 +230,6 @@ async def test_demo_public_calendar_passes_both_parsers(client, db):
 
 
 async def test_personal_page_offers_the_personal_feed(client, db):
-    from server.people import services as people
-
     program = await make_program(slug="kelas")
     pid, feed, page_token = await _participant_with_feed([program])
     page = await client.get(f"/my/{page_token}")

@@ -59,7 +59,7 @@ async def test_withdrawing_contact_consent_asks_first_then_removes_phone_and_ema
 
 
 async def test_withdrawing_contact_consent_on_the_personal_page_removes_phone_and_email(client, db):
-    pid = await people.create_participant(None, {"display_name": "Ayu", "phone": "0812 9999 0000", "email": "ayu@example.id"}, ["participation", "contact"])
+    pid = await people.create_participant(None, {"display_name": "Ayu", "phone": "0812 9999 0000", "email": "ayu@example.id", "preferred_locale": "en"}, ["participation", "contact"])
     token = await people.reissue_personal_links(None, pid)
     page = await client.get(f"/my/{token}")
     assert "your phone number and e-mail address are removed" in page.text
