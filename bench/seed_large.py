@@ -22,6 +22,7 @@ async def seed(seed_value: int = 7) -> dict[str, str]:
     """Returns the personal feed token of a participant with about 250 events in the feed window."""
     from server.enrolment.tables import Enrolment
     from server.people.tables import AccessToken, Participant
+    from server.people.tokens import token_hash
     from server.programs.tables import Program
     from server.schedule.tables import ProgramSession
 
@@ -70,7 +71,7 @@ async def seed(seed_value: int = 7) -> dict[str, str]:
             enrolments.append(Enrolment(participant=star, program=program_id, status="enrolled"))
     await _insert(Enrolment, enrolments)
     token = secrets.token_urlsafe(32)
-    await AccessToken.insert(AccessToken(token=token, kind="participant_feed", participant=star)).run()
+    await AccessToken.insert(AccessToken(token=token_hash(token), kind="participant_feed", participant=star)).run()
     return {"feed_token": token}
 
 

@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(migrate())
         print("Migrations applied.")
     elif args.command == "seed-demo":
-        from server.demo import DEMO_LOGINS, seed_demo
+        from server.demo import DEMO_LOGINS, demo_personal_links, seed_demo
 
         asyncio.run(migrate())
         created = asyncio.run(seed_demo())
@@ -136,6 +136,9 @@ def main(argv: list[str] | None = None) -> None:
             print("Demo sign-ins (username / password):")
             for username, password, role in DEMO_LOGINS:
                 print(f"  {username:<10} {password:<14} {role}")
+            print("Demo personal pages (new links; earlier ones stop working):")
+            for name, token in asyncio.run(demo_personal_links()):
+                print(f"  {name:<14} {load_settings().base_url}/my/{token}")
     elif args.command == "create-user":
         asyncio.run(create_user(args))
     elif args.command == "check":

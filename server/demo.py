@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from server.people import services as people
 from server.people.services import create_staff
-from server.people.tables import Staff
+from server.people.tables import Participant, Staff
 from server.programs.tables import Goal, GoalUpdate, Milestone, Partner, PhaseChange, Program, ProgramPartner, TeamMember
 from server.schedule import recurrence
 from server.schedule.services import create_series
@@ -28,6 +29,15 @@ _STAFF = {
 
 def _next_weekday(start: date, weekday: int) -> date:
     return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+async def demo_personal_links(names: tuple[str, ...] = ("Sarah Johnson", "Melati")) -> list[tuple[str, str]]:
+    """Fresh personal links for a few demo participants: only hashes are stored, so printing a link means
+    issuing a new one (the previous link of that person stops working)."""
+    rows = await Participant.select(Participant.id, Participant.display_name).where(
+        Participant.display_name.is_in(list(names)) & Participant.anonymised_at.is_null()
+    ).order_by(Participant.id).run()
+    return [(row["display_name"], await people.reissue_personal_links(None, row["id"])) for row in rows]
 
 
 async def seed_demo(today: date | None = None) -> bool:
@@ -227,17 +237,17 @@ async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Pr
         first_start = sessions[0]["starts_at"]
         for index, name in enumerate(members + waitlist):
             number = 3400_0000 + program.id * 1000 + index
+            contact = bool(index % 4)  # one in four declined to be contacted, so no phone number is kept
             pid = await people.create_participant(
                 None,
                 {
                     "display_name": name,
-                    "phone": f"0812 {number // 10000:04d} {number % 10000:04d}",
+                    "phone": f"0812 {number // 10000:04d} {number % 10000:04d}" if contact else "",
                     "preferred_locale": "en" if name == "Sarah Johnson" else "id",
                     "notes": "Dirujuk oleh Puskesmas." if program is support and index % 3 == 0 else "",
                 },
+                ("participation", "data_collection") + (("contact",) if contact else ()),
             )
-            for purpose in ("participation", "data_collection") + (("contact",) if index % 4 else ()):
-                await people.record_consent(pid, purpose, actor=None, source="staff")
             waiting = name in waitlist
             enrolment = Enrolment(
                 participant=pid, program=program.id, status="waitlisted" if waiting else "enrolled",

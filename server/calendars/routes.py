@@ -87,8 +87,9 @@ async def token_calendar(request: Request, token: FromPath[str]) -> Response:
         from server.errors import NotFound
 
         raise NotFound("feed")
-    secret = token.removesuffix(".ics")
-    return await serve(request, f"token:{secret}", lambda: feeds.token_feed(secret, settings.base_url), "gotong.ics")
+    owner = await feeds.feed_owner(token.removesuffix(".ics"))
+    key = f"{owner['kind']}:{owner['participant'] or owner['staff']}"
+    return await serve(request, key, lambda: feeds.owner_feed(owner, settings.base_url), "gotong.ics")
 
 
 @route("/sessions/{filename:str}", http_method=FEED_METHODS, opt={**PUBLIC, "exclude_from_csrf": True}, name="session_calendar")
@@ -114,17 +115,18 @@ async def session_calendar(request: Request, filename: FromPath[str]) -> Respons
 
 @get("/account/calendar", opt=STAFF, name="staff_calendar")
 async def staff_calendar(request: Request) -> Any:
-    token = await feeds.staff_feed_token(request.user.id)
+    has_feed = await people.has_staff_feed(request.user.id)
     form = FeedDetailsForm(initial={"real_details": await people.feed_real_details(request.user.id)})
-    return render(request, "calendars/staff_calendar.html", {"feed_url": f"{settings.base_url}/feeds/{token}.ics", "form": form})
+    return render(request, "calendars/staff_calendar.html", {"has_feed": has_feed, "feed_url": None, "form": form})
 
 
 @post("/account/calendar/details", opt=STAFF, name="staff_calendar_details")
 async def staff_calendar_details(request: Request) -> Any:
     form = FeedDetailsForm(await request.form())
     if not form.is_valid():
-        token = await feeds.staff_feed_token(request.user.id)
-        return render(request, "calendars/staff_calendar.html", {"feed_url": f"{settings.base_url}/feeds/{token}.ics", "form": form}, status_code=400)
+        has_feed = await people.has_staff_feed(request.user.id)
+        context = {"has_feed": has_feed, "feed_url": None, "form": form}
+        return render(request, "calendars/staff_calendar.html", context, status_code=400)
     await people.set_feed_real_details(request.user.id, form["real_details"])
     feeds.RECENT.clear()
     if form["real_details"]:
@@ -134,9 +136,15 @@ async def staff_calendar_details(request: Request) -> Any:
 
 @post("/account/calendar/reissue", opt=STAFF, name="staff_calendar_reissue")
 async def staff_calendar_reissue(request: Request) -> Any:
-    await people.reissue_token(request.user, "staff_feed", staff_id=request.user.id)
+    # Only a hash is stored, so the new link is shown in this answer and never again (no redirect: a flash
+    # message would put it in the session store).
+    token = await people.reissue_staff_feed(request.user, request.user.id)
     feeds.RECENT.clear()
-    return redirect(request, "/account/calendar", _("A new calendar link was made; the old one no longer works."))
+    form = FeedDetailsForm(initial={"real_details": await people.feed_real_details(request.user.id)})
+    context = {"has_feed": True, "feed_url": f"{settings.base_url}/feeds/{token}.ics", "form": form}
+    response = render(request, "calendars/staff_calendar.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 ROUTES = [public_calendar, program_calendar, token_calendar, session_calendar, staff_calendar, staff_calendar_details, staff_calendar_reissue]

@@ -15,6 +15,7 @@ from server.calendars.builder import FeedInfo, build_calendar, window
 from server.config import SUPPORTED_LOCALES, settings
 from server.errors import NotFound
 from server.people.tables import AccessToken, Participant, Staff
+from server.people.tokens import plausible, same_hash, token_hash
 from server.programs import services as programs
 from server.programs.tables import TeamMember
 from server.schedule.tables import ProgramSession
@@ -100,18 +101,34 @@ async def program_feed(slug: str, base_url: str, locale: str) -> Feed:
         )
 
 
-async def token_feed(token: str, base_url: str) -> Feed:
-    """A participant's or staff member's private feed; unknown, revoked and malformed tokens are all NotFound."""
-    if not token or len(token) > 64:
+async def feed_owner(token: str) -> dict[str, Any]:
+    """Whose private feed a token opens: checked on every request (a cached feed must not outlive its link);
+    unknown, revoked and malformed tokens, and feeds of inactive staff accounts, are all NotFound."""
+    if not plausible(token):
         raise NotFound("feed")
     row = (
-        await AccessToken.select(AccessToken.kind, AccessToken.participant, AccessToken.staff)
-        .where((AccessToken.token == token) & AccessToken.revoked_at.is_null() & AccessToken.kind.is_in(["participant_feed", "staff_feed"]))
+        await AccessToken.select(
+            AccessToken.token, AccessToken.kind, AccessToken.participant, AccessToken.staff,
+            AccessToken.staff.user.active.as_alias("staff_active"),
+        )
+        .where((AccessToken.token == token_hash(token)) & AccessToken.revoked_at.is_null() & AccessToken.kind.is_in(["participant_feed", "staff_feed"]))
         .first()
         .run()
     )
-    if row is None:
+    if row is None or not same_hash(row["token"], token):
         raise NotFound("feed")
+    # Deactivation revokes the feed, and this check holds even for a feed revoked by nobody.
+    if row["kind"] == "staff_feed" and not row["staff_active"]:
+        raise NotFound("feed")
+    return row
+
+
+async def token_feed(token: str, base_url: str) -> Feed:
+    """A participant's or staff member's private feed."""
+    return await owner_feed(await feed_owner(token), base_url)
+
+
+async def owner_feed(row: dict[str, Any], base_url: str) -> Feed:
     if row["kind"] == "participant_feed":
         from server.enrolment.tables import Enrolment
 
@@ -321,13 +338,3 @@ async def feed_bytes(feed: Feed, etag: str, base_url: str, now: datetime | None 
             body = build_calendar(info, [(row, feed.viewer_of(row)) for row in rows], base_url)
         BUILT.put(key, body)
     return body
-
-
-async def staff_feed_token(staff_id: int) -> str:
-    """The staff member's feed token, made on first use."""
-    from server.people import services as people
-
-    token = await people.current_token("staff_feed", staff_id=staff_id)
-    if token is None:
-        token = await people.reissue_token(None, "staff_feed", staff_id=staff_id)
-    return token

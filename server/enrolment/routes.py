@@ -16,6 +16,7 @@ from server.enrolment import services as enrolment
 from server.errors import DomainError, NotFound
 from server.people import consent
 from server.people import services as people
+from server.people.tokens import feed_token
 from server.programs import services as programs
 from server.web.security import SecretLinkHeaders
 from server.web.access import PUBLIC, STAFF, TOKEN
@@ -24,9 +25,9 @@ from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render
 
 
-async def _feed_url(participant_id: int) -> str | None:
-    token = await people.current_token("participant_feed", participant_id=participant_id)
-    return f"{settings.base_url}/feeds/{token}.ics" if token else None
+def _feed_url(page_token: str) -> str:
+    """The personal feed link is derived from the page link, so the personal page can always show it."""
+    return f"{settings.base_url}/feeds/{feed_token(page_token)}.ics"
 
 
 def _consent_texts() -> list[dict[str, str]]:
@@ -50,7 +51,7 @@ class ProgramParticipantsController(Controller):
         groups = await enrolment.program_participants(program["id"])
         confidential = await enrolment.sees_confidential(request.user, program["id"])
         ids = [row["participant"] for rows in groups.values() for row in rows]
-        links = await enrolment.personal_links(ids) if confidential else {}
+        links = await people.live_personal_links(ids) if confidential else set()
         search = extra.pop("q", None)
         if search is None:
             search = (request.query_params.get("q") or "")[:100]
@@ -60,7 +61,8 @@ class ProgramParticipantsController(Controller):
             "groups": groups,
             "order": enrolment.LIST_ORDER,
             "confidential": confidential,
-            "links": {pid: _personal_url(token) for pid, token in links.items()},
+            "links": links,
+            "new_link": extra.pop("new_link", None),
             "places_left": await enrolment.places_left(program),
             "offer_hours": enrolment.offer_hours(program),
             "q": search,
@@ -181,12 +183,15 @@ class ProgramParticipantsController(Controller):
             context = await self._context(request, program, row_errors={enrolment_id: _("You do not have permission to do this.")})
             return render(request, "enrolment/participants.html", context, status_code=403 if form.is_valid() else 400)
         if form["action"] == "reissue":
-            await people.reissue_token(request.user, "participant_page", participant_id=row["participant"])
-            message = _("A new personal link was made; the old one no longer works.")
-        else:
-            await enrolment.revoke_personal_link(request.user, row["participant"])
-            message = _("The personal link no longer works.")
-        return redirect(request, self._here(slug), message)
+            # Only a hash is stored: the new link is shown in this answer, once, and not through a redirect
+            # (a flash message would keep it in the session store).
+            token = await people.reissue_personal_links(request.user, row["participant"])
+            new_link = {"enrolment": enrolment_id, "url": _personal_url(token)}
+            response = render(request, "enrolment/participants.html", await self._context(request, program, new_link=new_link))
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        await people.revoke_personal_links(request.user, row["participant"])
+        return redirect(request, self._here(slug), _("The personal link and its calendar feed no longer work."))
 
 
 def _status_message(status: str) -> str:
@@ -242,7 +247,10 @@ class RegistrationController(Controller):
         values = {key: form[key] for key in ("display_name", "phone", "email", "preferred_locale")}
         remembered = _remembered(request, program["id"], values)
         if remembered is not None:
-            return await self._confirmation(request, program, remembered)
+            # The same browser sent the same details a moment ago (a back button, a lost page): the link shown
+            # then cannot be shown again (only its hash is kept), so this browser gets a new one instead.
+            token = await people.reissue_personal_links(None, remembered)
+            return await self._confirmation(request, program, remembered, token)
         try:
             registration = await enrolment.self_register(program["id"], values, forms.consented(form))
         except DomainError as refusal:
@@ -255,11 +263,10 @@ class RegistrationController(Controller):
             # a phone number must not open another person's page.
             return render(request, "enrolment/register_done.html", {"program": program, "already": True})
         _remember(request, program["id"], registration.participant_id, values)
-        return await self._confirmation(request, program, registration.participant_id)
+        return await self._confirmation(request, program, registration.participant_id, registration.personal_token)
 
-    async def _confirmation(self, request: Request, program: dict[str, Any], participant_id: int) -> Any:
+    async def _confirmation(self, request: Request, program: dict[str, Any], participant_id: int, token: str | None) -> Any:
         row = await enrolment.personal_enrolment(participant_id, program["id"])
-        token = await people.current_token("participant_page", participant_id=participant_id)
         context = {
             "program": program,
             "already": False,
@@ -331,8 +338,8 @@ class PersonalPageController(Controller):
             "sessions": await enrolment.personal_sessions(pid),
             "consent_states": (await enrolment.consent_states([pid]))[pid],
             "consents": _consent_texts(),
-            "feed_url": await _feed_url(pid),
-            "surveys": await open_surveys_for_participant(pid),
+            "feed_url": _feed_url(token),
+            "surveys": await open_surveys_for_participant(pid, token),
             "error": extra.pop("error", ""),
             "rsvp_error": extra.pop("rsvp_error", ""),
             "rsvp_session": extra.pop("rsvp_session", None),

@@ -17,7 +17,7 @@ from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, 
 from server.errors import DomainError, NotFound
 from server.people import services as people
 from server.people.consent import PURPOSES
-from server.people.tables import AccessToken, Consent, Participant
+from server.people.tables import Consent, Participant
 from server.programs.services import ensure_open, managed_program_ids
 from server.programs.tables import Program, TeamMember
 from server.schedule.tables import ProgramSession
@@ -262,10 +262,7 @@ async def register_participant(
     async with program_lock(program_id):
         program = await _program(program_id)
         ensure_open(program)
-        participant_id = await people.create_participant(actor, values)
-        for purpose in purposes:
-            if purpose in PURPOSES:
-                await people.record_consent(participant_id, purpose, actor=actor, source=source)
+        participant_id = await people.create_participant(actor, values, [p for p in purposes if p in PURPOSES], source=source)
         return await _enrol_locked(actor, program, participant_id, source=source, now=now)
 
 
@@ -275,6 +272,7 @@ class Registration:
     enrolment_id: int
     status: str
     duplicate: bool  # an earlier registration with the same phone or e-mail: nothing new was saved
+    personal_token: str | None = None  # the new personal link, to show once; never for a duplicate
 
 
 async def self_register(
@@ -294,12 +292,12 @@ async def self_register(
         earlier = await _earlier_registration(program_id, values.get("phone") or "", values.get("email") or "")
         if earlier is not None:
             return Registration(earlier["participant"], earlier["id"], earlier["status"], True)
-        participant_id = await people.create_participant(None, values)
-        for purpose in purposes:
-            if purpose in PURPOSES:
-                await people.record_consent(participant_id, purpose, actor=None, source="self_registration")
+        participant_id = await people.create_participant(
+            None, values, [p for p in purposes if p in PURPOSES], source="self_registration"
+        )
         row = await _enrol_locked(None, program, participant_id, source="self_registration", now=now)
-        return Registration(participant_id, row["id"], row["status"], False)
+        token = await people.reissue_personal_links(None, participant_id)
+        return Registration(participant_id, row["id"], row["status"], False, token)
 
 
 async def _earlier_registration(program_id: int, phone: str, email: str) -> dict[str, Any] | None:
@@ -426,24 +424,6 @@ async def consent_states(participant_ids: list[int]) -> dict[int, dict[str, str]
         elif current[row["purpose"]] == "none":
             current[row["purpose"]] = "withdrawn"
     return states
-
-
-async def personal_links(participant_ids: list[int]) -> dict[int, str]:
-    """Each person's live personal-page token, in one query."""
-    if not participant_ids:
-        return {}
-    rows = await AccessToken.select(AccessToken.participant, AccessToken.token).where(
-        AccessToken.participant.is_in(participant_ids) & (AccessToken.kind == "participant_page") & AccessToken.revoked_at.is_null()
-    ).order_by(AccessToken.created_at).order_by(AccessToken.id).run()
-    return {row["participant"]: row["token"] for row in rows}  # the newest wins
-
-
-async def revoke_personal_link(actor: CurrentStaff, participant_id: int) -> None:
-    """The personal page stops answering until a new link is issued."""
-    await AccessToken.update({AccessToken.revoked_at: _now()}).where(
-        (AccessToken.participant == participant_id) & (AccessToken.kind == "participant_page") & AccessToken.revoked_at.is_null()
-    ).run()
-    await people.record_audit(actor, "token", "participant", participant_id, "revoked participant_page")
 
 
 async def sees_confidential(staff: CurrentStaff, program_id: int) -> bool:
@@ -642,6 +622,26 @@ async def withdraw_own_consent(participant_id: int, purpose: str, *, now: dateti
         await withdraw(None, row["program"], row["id"], "participation consent withdrawn", now=now)
         left += 1
     return left
+
+
+async def erase_participant(actor: CurrentStaff, participant_id: int, *, now: datetime | None = None) -> int:
+    """Erasure also ends the person's places: every open enrolment is withdrawn (reason "erased", recorded as an
+    enrolment change), so nobody keeps a place or collects absences under a number, and the waitlist moves up as
+    for any withdrawal. Attendance stays as anonymous counts. Returns how many enrolments were ended."""
+    if not actor.is_admin:
+        raise DomainError("admin_only", N_("Only administrators can erase a person's data."))
+    now = now or _now()
+    rows = await Enrolment.select(Enrolment.id, Enrolment.program, Enrolment.program.phase.as_alias("phase"), Enrolment.program.archived.as_alias("archived")).where(
+        (Enrolment.participant == participant_id) & Enrolment.status.is_in(list(ACTIVE))
+    ).order_by(Enrolment.program).run()
+    ended = 0
+    for row in rows:
+        if row["phase"] == "closed" or row["archived"]:
+            continue  # a closed program is a record and stays as it was
+        await withdraw(actor, row["program"], row["id"], "erased", now=now)
+        ended += 1
+    await people.anonymise_participant(actor, participant_id)
+    return ended
 
 
 async def set_own_language(participant_id: int, locale: str) -> None:

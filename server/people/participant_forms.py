@@ -20,7 +20,12 @@ class ParticipantForm(Form):
 
 
 class ConsentForm(Form):
-    fields = {"purpose": Choice(required=True, choices=PURPOSES), "action": Choice(required=True, choices=("give", "withdraw"))}
+    fields = {
+        "purpose": Choice(required=True, choices=PURPOSES),
+        "action": Choice(required=True, choices=("give", "withdraw")),
+        # Withdrawing consent to be contacted erases the phone and e-mail: asked on a confirmation page first.
+        "confirm": Choice(choices=("yes",)),
+    }
 
 
 class EraseForm(Form):

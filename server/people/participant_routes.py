@@ -7,6 +7,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 
 from server.config import settings
+from server.enrolment import services as enrolment
 from server.errors import DomainError
 from server.people import consent
 from server.people import services as people
@@ -45,24 +46,26 @@ class ParticipantController(Controller):
             if duplicates and not form["confirm_not_duplicate"]:
                 form.add_error("display_name", _("This person may already be registered. Open the existing record, or confirm that this is someone else."))
             else:
-                participant_id = await people.create_participant(request.user, dict(form.cleaned))
-                for purpose in consent.PURPOSES:
-                    if form[f"consent_{purpose}"]:
-                        await people.record_consent(participant_id, purpose, actor=request.user)
-                return redirect(request, f"/participants/{participant_id}", _("Participant registered."))
+                consents = [purpose for purpose in consent.PURPOSES if form[f"consent_{purpose}"]]
+                try:
+                    participant_id = await people.create_participant(request.user, dict(form.cleaned), consents)
+                    return redirect(request, f"/participants/{participant_id}", _("Participant registered."))
+                except DomainError as refusal:
+                    form.add_error(refusal.field if refusal.field in form.fields else "display_name", refusal.translated())
         context = {"form": form, "consents": _consent_choices(), "duplicates": duplicates}
         return render(request, "people/participant_new.html", context, block="participant_form", status_code=400)
 
     async def _detail_context(self, request: Request, participant_id: int, **extra: Any) -> dict[str, Any]:
         participant = await people.participant_for_staff(request.user, participant_id)
-        page_token = await people.current_token("participant_page", participant_id=participant_id) if participant["confidential"] else None
+        has_link = participant["confidential"] and participant_id in await people.live_personal_links([participant_id])
         return {
             "participant": participant,
             "history": await people.consent_history(participant_id),
             "active": (await people.active_consents([participant_id]))[participant_id],
             "consents": _consent_choices(),
             "enrolments": await people.participant_enrolments(request.user, participant_id),
-            "personal_link": f"{settings.base_url}/my/{page_token}" if page_token else None,
+            "has_link": has_link,
+            "personal_link": extra.pop("personal_link", None),
             "erase_form": extra.pop("erase_form", None) or EraseForm(),
             **extra,
         }
@@ -89,7 +92,7 @@ class ParticipantController(Controller):
                 await people.update_participant(request.user, participant_id, dict(form.cleaned))
                 return redirect(request, f"/participants/{participant_id}", _("Changes saved."))
             except DomainError as error:
-                form.add_error("display_name", error.translated())
+                form.add_error(error.field if error.field in form.fields else "display_name", error.translated())
         return render(request, "people/participant_edit.html", {"participant": participant, "form": form}, block="participant_form", status_code=400)
 
     @post("/{participant_id:int}/consent", name="participant_consent")
@@ -98,12 +101,16 @@ class ParticipantController(Controller):
         form = ConsentForm(await request.form())
         if not participant["confidential"] or participant["anonymised_at"] or not form.is_valid():
             return render(request, "people/participant_detail.html", await self._detail_context(request, participant_id), status_code=400)
+        if form["action"] == "withdraw" and form["purpose"] == "contact" and not form["confirm"]:
+            return render(request, "people/consent_withdraw_confirm.html", {"participant": participant})
         if form["action"] == "give":
             await people.record_consent(participant_id, form["purpose"], actor=request.user)
             message = _("Consent recorded.")
         else:
             await people.withdraw_consent(participant_id, form["purpose"], actor=request.user)
             message = _("Consent withdrawn.")
+            if form["purpose"] == "contact":
+                message += " " + _("The phone number and e-mail address were removed.")
         return redirect(request, f"/participants/{participant_id}", message)
 
     @post("/{participant_id:int}/link", name="participant_link")
@@ -111,15 +118,20 @@ class ParticipantController(Controller):
         participant = await people.participant_for_staff(request.user, participant_id)
         if not participant["confidential"] or participant["anonymised_at"]:
             return render(request, "people/participant_detail.html", await self._detail_context(request, participant_id), status_code=400)
-        await people.reissue_token(request.user, "participant_page", participant_id=participant_id)
-        return redirect(request, f"/participants/{participant_id}", _("A new personal link was made; the old one no longer works."))
+        # Only a hash is stored: the new link is shown in this answer, once (a redirect's flash message would
+        # keep it in the session store).
+        token = await people.reissue_personal_links(request.user, participant_id)
+        context = await self._detail_context(request, participant_id, personal_link=f"{settings.base_url}/my/{token}")
+        response = render(request, "people/participant_detail.html", context)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @post("/{participant_id:int}/erase", name="participant_erase", opt=ADMIN)
     async def erase(self, request: Request, participant_id: FromPath[int]) -> Any:
         participant = await people.participant_for_staff(request.user, participant_id)
         form = EraseForm(await request.form())
         if form.is_valid() and form["confirm_name"] == participant["display_name"]:
-            await people.anonymise_participant(request.user, participant_id)
+            await enrolment.erase_participant(request.user, participant_id)
             return redirect(request, f"/participants/{participant_id}", _("The person's identity and contact details were erased."))
         if form.is_valid():
             form.add_error("confirm_name", _("Type the display name exactly as shown to confirm."))

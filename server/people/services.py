@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import secrets
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, Iterable
 
 from piccolo.apps.user.tables import BaseUser
 
@@ -14,6 +13,7 @@ from server import privacy
 from server.db import contains_text, transaction
 from server.errors import DomainError, NotFound
 from server.people.tables import AccessToken, AuditEvent, Consent, Participant, Staff
+from server.people.tokens import feed_token, new_token, plausible, same_hash, token_hash
 from server.web.access import ROLES, CurrentStaff
 from server.web.i18n import N_
 
@@ -170,6 +170,7 @@ async def update_staff(
         }
         if current["active"] and not active:
             values[Staff.session_version] = Staff.session_version + 1
+            await revoke_staff_feed(staff_id)
         await Staff.update(values).where(Staff.id == staff_id).run()
         await BaseUser.update({BaseUser.active: active}).where(BaseUser.id == current["user_id"]).run()
         await record_audit(actor, "update", "staff", staff_id, f"role={role} active={active}")
@@ -180,13 +181,15 @@ async def set_locale_preference(staff_id: int, locale: str) -> None:
 
 
 async def change_password(staff_id: int, new_password: str) -> int:
-    """Set a new password and end every other session; returns the new session version."""
+    """Set a new password, end every other session and stop the calendar feed link (it may be what leaked);
+    returns the new session version."""
     if not 8 <= len(new_password) <= 128:
         raise DomainError("weak_password", N_("The password must be 8 to 128 characters."), field="password")
     row = await get_staff(staff_id)
     async with transaction():
         await BaseUser.update_password(row["user_id"], new_password)
         await Staff.update({Staff.session_version: Staff.session_version + 1}).where(Staff.id == staff_id).run()
+        await revoke_staff_feed(staff_id)
     version = await Staff.select(Staff.session_version).where(Staff.id == staff_id).first().run()
     return version["session_version"]
 
@@ -217,10 +220,6 @@ def phone_digits(phone: str) -> str:
     if digits.startswith("62"):
         digits = "0" + digits[2:]
     return digits[:20]
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 async def possible_duplicates(display_name: str, phone: str = "", email: str = "", legal_name: str = "", exclude_id: int | None = None) -> list[dict[str, Any]]:
@@ -255,19 +254,36 @@ async def possible_duplicates(display_name: str, phone: str = "", email: str = "
     return found[:10]
 
 
-async def create_participant(actor: CurrentStaff | None, values: dict[str, Any]) -> int:
-    """A new participant with their personal-page and calendar tokens; the caller records consents."""
+def _check_contact_consent(values: dict[str, Any], consents_to_contact: bool) -> None:
+    """Phone and e-mail are kept only with consent to be contacted. Refused rather than silently dropped, so a
+    facilitator who typed a number sees why it is not kept and can record the consent or clear the fields."""
+    if consents_to_contact:
+        return
+    for field in ("phone", "email"):
+        if (values.get(field) or "").strip():
+            raise DomainError(
+                "contact_without_consent",
+                N_("A phone number or e-mail address is kept only with consent to be contacted: record that consent, or leave this empty."),
+                field=field,
+            )
+
+
+async def create_participant(
+    actor: CurrentStaff | None, values: dict[str, Any], consents: Iterable[str] = (), *, source: str = "staff"
+) -> int:
+    """A new participant with the consents they gave, all saved or none; without a personal link yet (it is
+    made when it is sent, and shown only once)."""
+    consents = list(consents)
     values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
     values["email"] = values["email"].lower()
     values["preferred_locale"] = values["preferred_locale"] or "id"
+    _check_contact_consent(values, "contact" in consents)
     async with transaction():
         participant = Participant(**values, phone_digits=phone_digits(values["phone"]), created_by=actor.id if actor else None)
         await participant.save().run()
-        await AccessToken.insert(
-            AccessToken(token=new_token(), kind="participant_page", participant=participant.id),
-            AccessToken(token=new_token(), kind="participant_feed", participant=participant.id),
-        ).run()
         await record_audit(actor, "create", "participant", participant.id, "participant created")
+        for purpose in consents:
+            await record_consent(participant.id, purpose, actor=actor, source=source)
     return participant.id
 
 
@@ -277,6 +293,7 @@ async def update_participant(actor: CurrentStaff, participant_id: int, values: d
         raise DomainError("anonymised", N_("This person's data has been erased."))
     values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
     values["email"] = values["email"].lower()
+    _check_contact_consent(values, "contact" in (await active_consents([participant_id]))[participant_id])
     updates = {getattr(Participant, key): value for key, value in values.items()}
     updates[Participant.phone_digits] = phone_digits(values["phone"])
     updates[Participant.updated_at] = datetime.now(timezone.utc)
@@ -374,11 +391,18 @@ async def record_consent(participant_id: int, purpose: str, *, actor: CurrentSta
 
 
 async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentStaff | None) -> None:
+    """Withdrawing consent to be contacted also removes the phone number and e-mail address (the pages ask for
+    confirmation first): without that consent they must not be kept."""
     now = datetime.now(timezone.utc)
-    await Consent.update({Consent.withdrawn_at: now}).where(
-        (Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null()
-    ).run()
-    await record_audit(actor, "consent", "participant", participant_id, f"consent withdrawn: {purpose}")
+    async with transaction():
+        await Consent.update({Consent.withdrawn_at: now}).where(
+            (Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null()
+        ).run()
+        if purpose == "contact":
+            await Participant.update(
+                {Participant.phone: "", Participant.phone_digits: "", Participant.email: "", Participant.updated_at: now}
+            ).where(Participant.id == participant_id).run()
+        await record_audit(actor, "consent", "participant", participant_id, f"consent withdrawn: {purpose}")
 
 
 async def active_consents(participant_ids: list[int]) -> dict[int, set[str]]:
@@ -407,6 +431,12 @@ async def consent_history(participant_id: int) -> list[dict[str, Any]]:
 
 
 # --- secret links ----------------------------------------------------------------------------------
+# Only SHA-256 digests of tokens are stored (server/people/tokens.py), so a plain link exists only in the
+# person's hands and, once, on the page that made it. A participant's page and feed are one set: the feed token
+# is derived from the page token, and both are reissued and revoked together.
+
+PERSONAL_KINDS = ("participant_page", "participant_feed")
+
 
 async def set_feed_real_details(staff_id: int, real: bool) -> None:
     """The staff member's own choice: real titles and notes of discreet programs in their calendar feed, which
@@ -420,33 +450,72 @@ async def feed_real_details(staff_id: int) -> bool:
 
 
 async def token_owner(token: str, kind: str) -> dict[str, Any] | None:
-    """The live token row for a secret link, or None; unknown and revoked look the same."""
-    if not token or len(token) > 64:
+    """The live token row for a secret link, or None; unknown, revoked and malformed look the same."""
+    if not plausible(token):
         return None
-    row = await AccessToken.select().where((AccessToken.token == token) & (AccessToken.kind == kind) & AccessToken.revoked_at.is_null()).first().run()
-    if row is None or not hmac.compare_digest(row["token"], token):
+    digest = token_hash(token)
+    row = await AccessToken.select().where((AccessToken.token == digest) & (AccessToken.kind == kind) & AccessToken.revoked_at.is_null()).first().run()
+    if row is None or not same_hash(row["token"], token):
         return None
     return row
 
 
-async def current_token(kind: str, *, participant_id: int | None = None, staff_id: int | None = None) -> str | None:
-    query = AccessToken.select(AccessToken.token).where((AccessToken.kind == kind) & AccessToken.revoked_at.is_null())
+async def live_personal_links(participant_ids: list[int]) -> set[int]:
+    """The people among these who have a working personal link, in one query."""
+    if not participant_ids:
+        return set()
+    rows = await AccessToken.select(AccessToken.participant).where(
+        AccessToken.participant.is_in(participant_ids) & (AccessToken.kind == "participant_page") & AccessToken.revoked_at.is_null()
+    ).run()
+    return {row["participant"] for row in rows}
+
+
+async def has_staff_feed(staff_id: int) -> bool:
+    return await AccessToken.exists().where(
+        (AccessToken.staff == staff_id) & (AccessToken.kind == "staff_feed") & AccessToken.revoked_at.is_null()
+    ).run()
+
+
+async def _revoke(now: datetime, kinds: tuple[str, ...], *, participant_id: int | None = None, staff_id: int | None = None) -> None:
+    query = AccessToken.update({AccessToken.revoked_at: now}).where(AccessToken.kind.is_in(list(kinds)) & AccessToken.revoked_at.is_null())
     query = query.where(AccessToken.participant == participant_id) if participant_id else query.where(AccessToken.staff == staff_id)
-    row = await query.order_by(AccessToken.created_at, ascending=False).first().run()
-    return row["token"] if row else None
+    await query.run()
 
 
-async def reissue_token(actor: CurrentStaff | None, kind: str, *, participant_id: int | None = None, staff_id: int | None = None) -> str:
-    """Revoke the current link of this kind and issue a new one (for a lost phone or a shared link)."""
+async def reissue_personal_links(actor: CurrentStaff | None, participant_id: int) -> str:
+    """Revoke the person's page and feed links and issue a new set; returns the new page token, which is never
+    stored and so can be shown only now (the feed token is derived from it)."""
+    now = datetime.now(timezone.utc)
+    page = new_token()
+    async with transaction():
+        await _revoke(now, PERSONAL_KINDS, participant_id=participant_id)
+        await AccessToken.insert(
+            AccessToken(token=token_hash(page), kind="participant_page", participant=participant_id, created_at=now),
+            AccessToken(token=token_hash(feed_token(page)), kind="participant_feed", participant=participant_id, created_at=now),
+        ).run()
+        await record_audit(actor, "token", "participant", participant_id, "reissued personal links")
+    return page
+
+
+async def revoke_personal_links(actor: CurrentStaff | None, participant_id: int) -> None:
+    """The personal page, its calendar feed and its survey links stop answering until a new set is issued."""
+    await _revoke(datetime.now(timezone.utc), PERSONAL_KINDS, participant_id=participant_id)
+    await record_audit(actor, "token", "participant", participant_id, "revoked personal links")
+
+
+async def reissue_staff_feed(actor: CurrentStaff | None, staff_id: int) -> str:
+    """A new calendar feed token for a staff member; the old one stops working. Shown only once."""
     now = datetime.now(timezone.utc)
     token = new_token()
     async with transaction():
-        query = AccessToken.update({AccessToken.revoked_at: now}).where((AccessToken.kind == kind) & AccessToken.revoked_at.is_null())
-        query = query.where(AccessToken.participant == participant_id) if participant_id else query.where(AccessToken.staff == staff_id)
-        await query.run()
-        await AccessToken.insert(AccessToken(token=token, kind=kind, participant=participant_id, staff=staff_id)).run()
-        await record_audit(actor, "token", "participant" if participant_id else "staff", participant_id or staff_id, f"reissued {kind}")
+        await _revoke(now, ("staff_feed",), staff_id=staff_id)
+        await AccessToken.insert(AccessToken(token=token_hash(token), kind="staff_feed", staff=staff_id, created_at=now)).run()
+        await record_audit(actor, "token", "staff", staff_id, "reissued staff_feed")
     return token
+
+
+async def revoke_staff_feed(staff_id: int) -> None:
+    await _revoke(datetime.now(timezone.utc), ("staff_feed",), staff_id=staff_id)
 
 
 # --- erasure ---------------------------------------------------------------------------------------

@@ -15,7 +15,10 @@ from piccolo.query.functions.aggregate import Count, Max, Min
 from server.config import settings
 from server.db import transaction
 from server.errors import DomainError, Forbidden, NotFound
-from server.people.services import new_token, record_audit
+from server.people.services import record_audit
+from server.people.tables import AccessToken
+from server.people.tokens import invite_token as derive_invite_token
+from server.people.tokens import new_token, plausible, same_hash, token_hash
 from server.programs.services import can_manage, managed_program_ids
 from server.programs.tables import Program
 from server.surveys.tables import Answer, Question, Response, Survey, SurveyInvite
@@ -601,7 +604,10 @@ async def create_from_template(actor: CurrentStaff, key: str, *, program_id: int
 # --- answering -----------------------------------------------------------------------------------
 
 async def survey_by_token(token: str) -> dict[str, Any] | None:
-    """A published survey for its public link; unknown and unpublished look the same."""
+    """A published survey for its public link; unknown and unpublished look the same.
+
+    The public answering link is the one token kept in plain text: it is published on purpose (posters, QR
+    codes, group chats), opens no personal data, and staff must be able to show it again at any time."""
     if not token or len(token) > 64:
         return None
     row = await Survey.select().where(Survey.token == token).first().output(load_json=True).run()
@@ -611,17 +617,29 @@ async def survey_by_token(token: str) -> dict[str, Any] | None:
 
 
 async def invite_by_token(survey: dict[str, Any], invite_token: str) -> dict[str, Any] | None:
-    if not invite_token or len(invite_token) > 64:
+    """A personal invitation by its link (looked up by hash). It lives only as long as the person's personal
+    link it was derived from: reissuing or revoking that link ends it too."""
+    if not plausible(invite_token):
         return None
     row = (
         await SurveyInvite.select()
-        .where((SurveyInvite.token == invite_token) & (SurveyInvite.survey == survey["id"]))
+        .where((SurveyInvite.token == token_hash(invite_token)) & (SurveyInvite.survey == survey["id"]))
         .first()
         .run()
     )
-    if row is None or not hmac.compare_digest(row["token"], invite_token):
+    if row is None or not same_hash(row["token"], invite_token):
         return None
-    return row
+    page = (
+        await AccessToken.select(AccessToken.created_at)
+        .where((AccessToken.participant == row["participant"]) & (AccessToken.kind == "participant_page") & AccessToken.revoked_at.is_null())
+        .order_by(AccessToken.created_at, ascending=False)
+        .first()
+        .run()
+    )
+    # The invite's hash is (re)written from the person's current page link; one older than that link is dead.
+    if page is None or row["created_at"] < page["created_at"]:
+        return None
+    return dict(row, token=invite_token)  # the holder's own link, for building the form's addresses
 
 
 def _signature(survey_id: int, context: str, nonce: str) -> str:
@@ -709,30 +727,32 @@ async def submit_response(
     return True
 
 
-async def invite_link(survey_id: int, participant_id: int) -> str:
-    """A personal answering link for one participant, created on first use. For an anonymous survey this is the
-    public link: a personal link would tie the answers to the person."""
+async def invite_link(survey_id: int, participant_id: int, page_token: str) -> str:
+    """A personal answering link, derivable only by the holder of the person's page link (only its hash is
+    stored). For an anonymous survey this is the public link: a personal link would tie the answers to the person."""
     survey = await get_survey(survey_id)
     if survey["anonymous"]:
         return public_url(survey)
-    links = await _invite_tokens(survey_id, [participant_id])
-    return f"{public_url(survey)}/i/{links[participant_id]}"
+    return f"{public_url(survey)}/i/{await _personal_invite(survey_id, participant_id, page_token)}"
 
 
-async def _invite_tokens(survey_id: int, participant_ids: list[int]) -> dict[int, str]:
-    rows = await SurveyInvite.select(SurveyInvite.participant, SurveyInvite.token).where(
-        (SurveyInvite.survey == survey_id) & SurveyInvite.participant.is_in(participant_ids or [-1])
-    ).run()
-    found = {row["participant"]: row["token"] for row in rows}
-    missing = [pid for pid in participant_ids if pid not in found]
-    if missing:
-        new = {pid: new_token() for pid in missing}
-        await SurveyInvite.insert(*(SurveyInvite(survey=survey_id, participant=pid, token=token) for pid, token in new.items())).run()
-        found.update(new)
-    return found
+async def _personal_invite(survey_id: int, participant_id: int, page_token: str) -> str:
+    """The invite token derived from the page link, its hash stored on first use and rewritten after the page
+    link was reissued (which ended the earlier invite link)."""
+    row = await SurveyInvite.select(SurveyInvite.id, SurveyInvite.token).where(
+        (SurveyInvite.survey == survey_id) & (SurveyInvite.participant == participant_id)
+    ).first().run()
+    if row is None:
+        invite = SurveyInvite(survey=survey_id, participant=participant_id, token=token_hash(new_token()))
+        await invite.save().run()
+        row = {"id": invite.id, "token": invite.token}
+    token = derive_invite_token(page_token, row["id"])
+    if not same_hash(row["token"], token):
+        await SurveyInvite.update({SurveyInvite.token: token_hash(token), SurveyInvite.created_at: _now()}).where(SurveyInvite.id == row["id"]).run()
+    return token
 
 
-async def open_surveys_for_participant(participant_id: int, now: datetime | None = None) -> list[dict[str, Any]]:
+async def open_surveys_for_participant(participant_id: int, page_token: str, now: datetime | None = None) -> list[dict[str, Any]]:
     """Open, published surveys of the programs a person is enrolled in, with their link, minus the ones they answered."""
     from server.enrolment.tables import Enrolment
 
@@ -759,7 +779,7 @@ async def open_surveys_for_participant(participant_id: int, now: datetime | None
         if survey["anonymous"]:
             url = public_url(survey)
         else:
-            url = f"{public_url(survey)}/i/{(await _invite_tokens(survey['id'], [participant_id]))[participant_id]}"
+            url = f"{public_url(survey)}/i/{await _personal_invite(survey['id'], participant_id, page_token)}"
         found.append({"id": survey["id"], "title": survey["title"], "purpose": survey["purpose"], "closes_at": survey["closes_at"], "url": url})
     return found
 

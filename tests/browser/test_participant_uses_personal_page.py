@@ -20,6 +20,9 @@ def _personal_link_from_the_participants_tab(page) -> str:
     expect(page.get_by_role("heading", name="Participants", level=2)).to_be_visible()
     person = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=PERSON, exact=True))
     person.get_by_text("Personal link").click()
+    # Only a hash of the link is stored: the facilitator makes a new one, shown once, and sends it.
+    person.get_by_role("button", name="Make a link").click()
+    person = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=PERSON, exact=True))
     field = person.get_by_role("textbox", name="Send this link to the person; anyone who has it can open their page.")
     expect(field).to_be_visible()
     link = field.input_value()

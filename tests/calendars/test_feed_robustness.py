@@ -42,6 +42,7 @@ async def test_stored_control_characters_never_break_any_feed(client, db):
     from server.calendars import services as feeds
     from server.enrolment.tables import Enrolment
     from server.people import services as people
+    from server.people.tokens import feed_token
     from server.programs.tables import TeamMember
 
     open_program, open_sessions = await _hostile_program(discreet=False)
@@ -52,8 +53,8 @@ async def test_stored_control_characters_never_break_any_feed(client, db):
     staff = await make_staff()
     for program in (open_program, secret):
         await TeamMember.insert(TeamMember(program=program.id, staff=staff.id, role="lead")).run()
-    participant_feed = await people.current_token("participant_feed", participant_id=pid)
-    staff_feed = await feeds.staff_feed_token(staff.id)
+    participant_feed = feed_token(await people.reissue_personal_links(None, pid))
+    staff_feed = await people.reissue_staff_feed(None, staff.id)
 
     urls = {
         "/calendar.ics": 4, "/calendar.ics?lang=en": 4, f"/programs/{open_program.slug}/calendar.ics": 2,

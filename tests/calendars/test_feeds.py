@@ -6,8 +6,10 @@ from pathlib import Path
 
 import icalendar
 
+from conftest import post_form
 from factories import make_program, make_session, make_staff
 from querycount import count_queries
+from server.people.tokens import feed_token
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,7 +92,7 @@ async def test_cancelled_session_stays_in_public_feeds_as_cancelled_without_its_
 async def test_cancellation_reason_reaches_the_enrolled_participants_feed(client, db):
     program = await make_program(slug="tari")
     await make_session(program, status="cancelled", cancel_reason="Banjir di lokasi", sequence=1)
-    _pid, token = await _participant_with_feed([program])
+    _pid, token, _page = await _participant_with_feed([program])
     body = (await client.get(f"/feeds/{token}.ics")).content
     assert "Banjir di lokasi" in str(icalendar.Calendar.from_ical(body).walk("VEVENT")[0]["DESCRIPTION"])
 
@@ -139,7 +141,8 @@ async def _participant_with_feed(programs_):
     pid = await people.create_participant(None, {"display_name": "Ayu"})
     for program in programs_:
         await Enrolment.insert(Enrolment(participant=pid, program=program.id, status="enrolled")).run()
-    return pid, await people.current_token("participant_feed", participant_id=pid)
+    page = await people.reissue_personal_links(None, pid)
+    return pid, feed_token(page), page
 
 
 async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, db):
@@ -149,7 +152,7 @@ async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, d
     await make_session(secret, topic="Berbagi cerita", online_link="https://meet.example.org/selasa")
     other = await make_program(slug="lain", title="Program Lain")
     await make_session(other)
-    pid, token = await _participant_with_feed([secret])
+    pid, token, _page = await _participant_with_feed([secret])
     await people.create_participant(None, {"display_name": "Peserta Lain Bernama Joko"})
     response = await client.get(f"/feeds/{token}.ics")
     assert response.status_code == 200 and "private" in response.headers["cache-control"]
@@ -157,13 +160,12 @@ async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, d
     assert b"KDRT" not in body and b"Joko" not in body and b"Program Lain" not in body
     assert b"Kelompok Selasa" in body and b"meet.example.org/selasa" in body and b"CONFERENCE" in body
     both_parsers_agree(body)
-    await people.reissue_token(None, "participant_feed", participant_id=pid)
+    await people.reissue_personal_links(None, pid)
     assert (await client.get(f"/feeds/{token}.ics")).status_code == 404
 
 
 async def test_staff_feed_shows_real_titles_of_own_programs_only_after_opting_in(client, db):
     from server.calendars import services as feeds
-    from server.calendars.services import staff_feed_token
     from server.people import services as people
     from server.programs.tables import TeamMember
 
@@ -172,7 +174,7 @@ async def test_staff_feed_shows_real_titles_of_own_programs_only_after_opting_in
     await make_session(mine)
     await make_session(await make_program(slug="bukan", title="Bukan Milik"))
     await TeamMember.insert(TeamMember(program=mine.id, staff=staff.id, role="lead")).run()
-    token = await staff_feed_token(staff.id)
+    token = await people.reissue_staff_feed(None, staff.id)
     body = (await client.get(f"/feeds/{token}.ics")).content
     assert b"Kelompok Rabu" in body and b"Kelompok ODHIV" not in body and b"Bukan Milik" not in body
     await people.set_feed_real_details(staff.id, True)
@@ -204,7 +206,7 @@ async def test_feed_window_keeps_old_programs_small(client, db):
 
 async def test_feeds_run_a_constant_number_of_queries(client, db):
     program = await make_program(slug="banyak")
-    pid, token = await _participant_with_feed([program])
+    pid, token, _page = await _participant_with_feed([program])
     counts = {}
     for size in (5, 120):
         for number in range(size - sum(1 for _ in counts) * 5 if counts else size):
@@ -217,7 +219,9 @@ async def test_feeds_run_a_constant_number_of_queries(client, db):
 
 async def test_staff_calendar_page_offers_subscribe_links(organizer_client):
     page = await organizer_client.get("/account/calendar")
-    assert page.status_code == 200
+    assert page.status_code == 200 and "/feeds/" not in page.text and "Make my calendar link" in page.text
+    page = await post_form(organizer_client, "/account/calendar/reissue")
+    assert page.status_code == 200 and "it is shown only this once" in page.text
     assert "webcal://" in page.text and "calendar.google.com" in page.text and "outlook.live.com" in page.text
     url = page.text.split("/feeds/", 1)[1].split(".ics", 1)[0]
     assert len(f"https://gotong.example.org/feeds/{url}.ics") < 256
@@ -241,14 +245,11 @@ async def test_demo_public_calendar_passes_both_parsers(client, db):
 
 
 async def test_personal_page_offers_the_personal_feed(client, db):
-    from server.people import services as people
-
     program = await make_program(slug="kelas")
-    pid, feed_token = await _participant_with_feed([program])
-    page_token = await people.current_token("participant_page", participant_id=pid)
+    pid, feed, page_token = await _participant_with_feed([program])
     page = await client.get(f"/my/{page_token}")
     assert page.status_code == 200
-    assert f"/feeds/{feed_token}.ics" in page.text and "webcal://" in page.text
+    assert f"/feeds/{feed}.ics" in page.text and "webcal://" in page.text
 
 
 async def test_public_feed_takes_lang_and_its_etag_and_vary_follow_the_language(client, db):
@@ -266,20 +267,20 @@ async def test_public_feed_takes_lang_and_its_etag_and_vary_follow_the_language(
 
 
 async def test_token_feeds_use_the_owners_saved_language_not_the_calendar_apps(client, db):
-    from server.calendars.services import staff_feed_token
+    from server.people import services as people
     from server.people.tables import Participant, Staff
     from server.programs.tables import TeamMember
 
     program = await make_program(slug="bahasa")
     await make_session(program, status="cancelled")
-    pid, token = await _participant_with_feed([program])
+    pid, token, _page = await _participant_with_feed([program])
     await Participant.update({Participant.preferred_locale: "en"}).where(Participant.id == pid).run()
     body = (await client.get(f"/feeds/{token}.ics", headers={"accept-language": "id"})).content
     assert b"Cancelled" in body and b"Dibatalkan" not in body
     staff = await make_staff()
     await TeamMember.insert(TeamMember(program=program.id, staff=staff.id, role="lead")).run()
     await Staff.update({Staff.locale: "id"}).where(Staff.id == staff.id).run()
-    body = (await client.get(f"/feeds/{await staff_feed_token(staff.id)}.ics", headers={"accept-language": "en"})).content
+    body = (await client.get(f"/feeds/{await people.reissue_staff_feed(None, staff.id)}.ics", headers={"accept-language": "en"})).content
     assert b"Dibatalkan" in body and b"Cancelled" not in body
 
 

@@ -17,10 +17,10 @@ def at(hours: float = 0) -> datetime:
 async def make_person(display_name: str = "Wati", *, consents=("participation", "data_collection"), actor=None, **values) -> int:
     base = {"display_name": display_name, "phone": "", "email": "", "preferred_locale": "id"}
     base.update(values)
-    participant_id = await people.create_participant(actor, base)
-    for purpose in consents:
-        await people.record_consent(participant_id, purpose, actor=actor)
-    return participant_id
+    consents = list(consents)
+    if (base.get("phone") or base.get("email")) and "contact" not in consents:
+        consents.append("contact")  # contact details are kept only with consent to be contacted
+    return await people.create_participant(actor, base, consents)
 
 
 async def make_group(capacity: int | None = 2, offer_hours: int | None = None, **overrides):
@@ -55,6 +55,5 @@ async def statuses(program) -> dict[str, list[int]]:
 
 
 async def personal_token(participant_id: int) -> str:
-    token = await people.current_token("participant_page", participant_id=participant_id)
-    assert token
-    return token
+    """A fresh personal link for the person (only its hash is stored, so a test gets one by issuing it)."""
+    return await people.reissue_personal_links(None, participant_id)

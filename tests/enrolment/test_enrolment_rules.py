@@ -128,7 +128,7 @@ async def test_only_an_enrolled_person_can_complete(organizer):
 
 async def test_self_registration_for_an_approval_program_is_a_request(organizer):
     program = await make_group(capacity=1, enrolment_mode="approval")
-    registration = await enrolment.self_register(program.id, {"display_name": "Ani", "phone": "0812 1111 2222"}, ["participation", "data_collection"], now=at())
+    registration = await enrolment.self_register(program.id, {"display_name": "Ani", "phone": "0812 1111 2222"}, ["participation", "data_collection", "contact"], now=at())
     assert registration.status == "requested" and not registration.duplicate
     participant = await Participant.select().where(Participant.id == registration.participant_id).first().run()
     assert participant["created_by"] is None
@@ -225,10 +225,10 @@ async def test_self_registration_refused_when_enrolment_is_closed(db):
 
 async def test_self_registration_with_a_contact_already_on_the_list_saves_nothing(db):
     program = await make_group(capacity=5)
-    first = await enrolment.self_register(program.id, {"display_name": "Ani", "phone": "0812 1111 2222"}, ["participation", "data_collection"], now=at(0))
-    again = await enrolment.self_register(program.id, {"display_name": "Ani A.", "phone": "+62 812-1111-2222"}, ["participation", "data_collection"], now=at(1))
-    by_mail = await enrolment.self_register(program.id, {"display_name": "Ani", "email": "ANI@example.id"}, ["participation", "data_collection"], now=at(2))
-    also_mail = await enrolment.self_register(program.id, {"display_name": "Ani", "email": "ani@example.id"}, ["participation", "data_collection"], now=at(3))
+    first = await enrolment.self_register(program.id, {"display_name": "Ani", "phone": "0812 1111 2222"}, ["participation", "data_collection", "contact"], now=at(0))
+    again = await enrolment.self_register(program.id, {"display_name": "Ani A.", "phone": "+62 812-1111-2222"}, ["participation", "data_collection", "contact"], now=at(1))
+    by_mail = await enrolment.self_register(program.id, {"display_name": "Ani", "email": "ANI@example.id"}, ["participation", "data_collection", "contact"], now=at(2))
+    also_mail = await enrolment.self_register(program.id, {"display_name": "Ani", "email": "ani@example.id"}, ["participation", "data_collection", "contact"], now=at(3))
     assert again.duplicate and again.participant_id == first.participant_id
     assert not by_mail.duplicate and also_mail.duplicate and also_mail.participant_id == by_mail.participant_id
     assert await Participant.count().run() == 2 and await Enrolment.count().run() == 2

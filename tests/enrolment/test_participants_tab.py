@@ -1,4 +1,6 @@
 """The staff participants tab through the HTTP client: lists, consent flags, enrolling, actions, links, permissions."""
+import re
+
 from conftest import post_form, sign_in
 from enrolment_helpers import join_team, make_group, make_person, personal_token, statuses
 from factories import make_staff
@@ -15,7 +17,7 @@ def _url(program, tail: str = "") -> str:
 
 def _new_person(**overrides):
     data = {"display_name": "Sri Lestari", "legal_name": "", "phone": "0813 5555 6666", "email": "", "preferred_locale": "id",
-            "consent_participation": "on", "consent_data_collection": "on"}
+            "consent_participation": "on", "consent_data_collection": "on", "consent_contact": "on"}
     data.update(overrides)
     return data
 
@@ -56,16 +58,21 @@ async def test_team_facilitator_sees_personal_links_but_an_organizer_outside_the
     program = await make_group()
     await join_team(program, facilitator)
     pid = await make_person("Fitri")
-    await enrolment.enrol(organizer, program.id, pid)
-    token = await personal_token(pid)
+    row = await enrolment.enrol(organizer, program.id, pid)
     await sign_in(client, facilitator.username)
-    assert f"/my/{token}" in (await client.get(_url(program))).text
+    made = await post_form(client, _url(program, f"/{row['id']}/link"), {"action": "reissue"})
+    token = re.search(r"/my/([\w-]{43})", made.text).group(1)
+    assert (await people.token_owner(token, "participant_page"))["participant"] == pid
+    assert "it is shown only this once" in made.text and "no-store" in made.headers["cache-control"]
+    # Only a hash is kept: the link is not shown again, but the page says the person has one.
+    later = (await client.get(_url(program))).text
+    assert token not in later and "has a working personal link" in later
     await client.post("/logout", headers={"x-csrftoken": ""})
     other = await make_staff(role="organizer")
     client.cookies.clear()
     await sign_in(client, other.username)
     page = await client.get(_url(program))
-    assert page.status_code == 200 and "Fitri" in page.text and token not in page.text
+    assert page.status_code == 200 and "Fitri" in page.text and "Personal link" not in page.text
 
 
 async def test_enrol_an_existing_person_found_by_name(organizer_client, organizer):
@@ -198,12 +205,13 @@ async def test_reissue_and_revoke_the_personal_link(client, organizer, facilitat
     row = await enrolment.enrol(organizer, program.id, pid)
     old = await personal_token(pid)
     await sign_in(client, facilitator.username)
-    assert (await post_form(client, _url(program, f"/{row['id']}/link"), {"action": "reissue"})).status_code == 303
-    new = await personal_token(pid)
+    made = await post_form(client, _url(program, f"/{row['id']}/link"), {"action": "reissue"})
+    assert made.status_code == 200
+    new = re.search(r"/my/([\w-]{43})", made.text).group(1)
     assert new != old and (await client.get(f"/my/{old}")).status_code == 404
     assert (await client.get(f"/my/{new}")).status_code == 200
     assert (await post_form(client, _url(program, f"/{row['id']}/link"), {"action": "revoke"})).status_code == 303
-    assert await people.current_token("participant_page", participant_id=pid) is None
+    assert await people.live_personal_links([pid]) == set()
     assert (await client.get(f"/my/{new}")).status_code == 404
     assert "has no working personal link" in (await client.get(_url(program))).text
     assert (await post_form(client, _url(program, f"/{row['id']}/link"), {"action": "explode"})).status_code == 400

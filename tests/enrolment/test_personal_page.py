@@ -10,6 +10,7 @@ from factories import make_session
 from server.enrolment import services as enrolment
 from server.enrolment.tables import IndividualGoal, ProgressNote, Rsvp
 from server.people import services as people
+from server.people.tokens import feed_token
 
 
 async def _enrolled_person(organizer, program, name="Putri", **values):
@@ -23,8 +24,7 @@ async def _enrolled_person(organizer, program, name="Putri", **values):
 async def test_unknown_and_revoked_links_are_a_plain_404(client, organizer):
     program = await make_group()
     pid, token = await _enrolled_person(organizer, program)
-    await people.reissue_token(organizer, "participant_page", participant_id=pid)
-    feed = await people.current_token("participant_feed", participant_id=pid)
+    feed = feed_token(await people.reissue_personal_links(organizer, pid))
     unknown_url = "/my/" + "x" * 43
     unknown = (await client.get(unknown_url)).text.replace(unknown_url, "")
     for url in (f"/my/{token}", f"/my/{feed}", "/my/" + "y" * 200):
@@ -188,7 +188,7 @@ async def test_data_download_holds_the_persons_own_records_only(client, organize
     assert response.headers["cache-control"] == "private, no-store"
     data = json.loads(response.text)
     assert data["profile"]["display_name"] == "Putri" and data["profile"]["phone"] == "0811 0000 1111"
-    assert [c["purpose"] for c in data["consents"]] == ["participation", "data_collection"]
+    assert [c["purpose"] for c in data["consents"]] == ["participation", "data_collection", "contact"]
     assert [(e["program"], e["status"]) for e in data["enrolments"]] == [("Kelas Sablon", "enrolled")]
     assert [(a["status"], a["note"]) for a in data["attendance"]] == [("late", "datang 10 menit telat")]
     assert [r["response"] for r in data["rsvps"]] == ["going"]

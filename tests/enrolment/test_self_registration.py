@@ -15,7 +15,7 @@ LINK_RE = re.compile(r"/my/([A-Za-z0-9_\-]{20,})")
 
 def _form(**overrides):
     data = {"display_name": "Mawar", "phone": "0812 3333 4444", "email": "", "preferred_locale": "id",
-            "consent_participation": "on", "consent_data_collection": "on"}
+            "consent_participation": "on", "consent_data_collection": "on", "consent_contact": "on"}
     data.update(overrides)
     return data
 
@@ -45,7 +45,7 @@ async def test_self_registration_enrols_and_shows_the_personal_link(client, db):
     person = await Participant.select().first().run()
     assert person["created_by"] is None and person["preferred_locale"] == "id"
     token = LINK_RE.search(response.text).group(1)
-    assert token == await people.current_token("participant_page", participant_id=person["id"])
+    assert (await people.token_owner(token, "participant_page"))["participant"] == person["id"]
     assert {c["source"] for c in await Consent.select().run()} == {"self_registration"}
     assert (await people.active_consents([person["id"]]))[person["id"]] == {"participation", "data_collection", "contact"}
     row = await Enrolment.select().first().run()
@@ -88,7 +88,7 @@ async def test_registration_errors_answer_400_and_save_nothing(client, db):
 
 async def test_registration_without_any_contact_is_allowed(client, db):
     await make_group(slug="kelas")
-    response = await post_form(client, "/programs/kelas/register", _form(phone="", email=""))
+    response = await post_form(client, "/programs/kelas/register", _form(phone="", email="", consent_contact=""))
     assert response.status_code == 200 and LINK_RE.search(response.text)
 
 
@@ -97,7 +97,10 @@ async def test_duplicate_submission_creates_one_participant(client, app):
     first = await post_form(client, "/programs/kelas/register", _form())
     again = await post_form(client, "/programs/kelas/register", _form())
     assert again.status_code == 200
-    assert LINK_RE.search(first.text).group(1) == LINK_RE.search(again.text).group(1)
+    # Only the hash of the link is kept, so the same browser gets a new link and the first one stops working.
+    old, new = LINK_RE.search(first.text).group(1), LINK_RE.search(again.text).group(1)
+    assert old != new and (await client.get(f"/my/{new}")).status_code == 200
+    assert (await client.get(f"/my/{old}")).status_code == 404
     assert await Participant.count().run() == 1 and await Enrolment.count().run() == 1
     # The same phone from another browser saves nothing and does not hand out the person's link.
     async with AsyncTestClient(app=app, base_url="http://testserver.local") as stranger:
@@ -109,8 +112,8 @@ async def test_duplicate_submission_creates_one_participant(client, app):
 
 async def test_same_browser_registering_someone_else_gets_their_own_registration(client, db):
     await make_group(slug="kelas", capacity=5)
-    first = await post_form(client, "/programs/kelas/register", _form(phone="", email=""))
-    second = await post_form(client, "/programs/kelas/register", _form(display_name="Melati", phone="", email=""))
+    first = await post_form(client, "/programs/kelas/register", _form(phone="", email="", consent_contact=""))
+    second = await post_form(client, "/programs/kelas/register", _form(display_name="Melati", phone="", email="", consent_contact=""))
     assert LINK_RE.search(first.text).group(1) != LINK_RE.search(second.text).group(1)
     assert await Participant.count().run() == 2
 

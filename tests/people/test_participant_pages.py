@@ -1,4 +1,6 @@
 """Participant pages through the client: registering, duplicates, confidentiality, consent, erasure, audit."""
+import re
+
 from conftest import post_form, sign_in
 from factories import make_staff
 from server.people import services as people
@@ -16,7 +18,7 @@ async def test_register_participant_with_consents(organizer_client):
     page = await organizer_client.get(response.headers["location"])
     assert page.status_code == 200
     assert "Bunga" in page.text and "0813 2222 3333" in page.text
-    assert "/my/" in page.text  # the personal link to send
+    assert "/my/" not in page.text and "has no working personal link" in page.text  # made when sent, shown once
 
 
 async def test_bad_participant_input_saves_nothing(organizer_client):
@@ -39,7 +41,7 @@ async def test_duplicate_is_flagged_and_needs_confirmation(organizer_client):
 
 
 async def test_facilitator_cannot_see_people_outside_their_programs(client, organizer, facilitator):
-    pid = await people.create_participant(organizer, {"display_name": "Rahasia", "phone": "0811 0000 1111"})
+    pid = await people.create_participant(organizer, {"display_name": "Rahasia", "phone": "0811 0000 1111"}, ["contact"])
     await sign_in(client, facilitator.username)
     response = await client.get(f"/participants/{pid}")
     assert response.status_code == 404 and "0811 0000 1111" not in response.text
@@ -49,7 +51,7 @@ async def test_facilitator_cannot_see_people_outside_their_programs(client, orga
 
 async def test_organizer_outside_the_team_sees_the_name_but_not_contact(client, organizer):
     admin = await make_staff(role="admin")
-    pid = await people.create_participant(admin, {"display_name": "Tono", "phone": "0811 2222 9999", "notes": "riwayat kekerasan"})
+    pid = await people.create_participant(admin, {"display_name": "Tono", "phone": "0811 2222 9999", "notes": "riwayat kekerasan"}, ["contact"])
     await sign_in(client, organizer.username)
     page = await client.get(f"/participants/{pid}")
     assert page.status_code == 200 and "Tono" in page.text
@@ -62,7 +64,7 @@ async def test_consent_withdrawal_is_shown_on_the_persons_page(organizer_client)
     response = await post_form(organizer_client, "/participants/new", _form())
     url = response.headers["location"]
     pid = int(url.rsplit("/", 1)[1])
-    await post_form(organizer_client, f"{url}/consent", {"purpose": "contact", "action": "withdraw"})
+    await post_form(organizer_client, f"{url}/consent", {"purpose": "contact", "action": "withdraw", "confirm": "yes"})
     page = await organizer_client.get(url)
     assert "No contact consent: do not contact this person." in page.text
     assert (await people.active_consents([pid]))[pid] == {"participation"}
@@ -70,7 +72,7 @@ async def test_consent_withdrawal_is_shown_on_the_persons_page(organizer_client)
 
 async def test_admin_erases_after_typing_the_name(client, db):
     admin = await make_staff(role="admin", username="root2")
-    pid = await people.create_participant(admin, {"display_name": "Lina", "phone": "0812 4444 5555"})
+    pid = await people.create_participant(admin, {"display_name": "Lina", "phone": "0812 4444 5555"}, ["contact"])
     await sign_in(client, "root2")
     response = await post_form(client, f"/participants/{pid}/erase", {"confirm_name": "lina"}, htmx=True)
     assert response.status_code == 400 and "Type the display name exactly" in response.text
@@ -102,6 +104,11 @@ async def test_reissuing_the_personal_link_changes_it(organizer_client):
     response = await post_form(organizer_client, "/participants/new", _form())
     url = response.headers["location"]
     pid = int(url.rsplit("/", 1)[1])
-    old = await people.current_token("participant_page", participant_id=pid)
-    assert (await post_form(organizer_client, f"{url}/link")).status_code == 303
-    assert await people.current_token("participant_page", participant_id=pid) != old
+    old = await people.reissue_personal_links(None, pid)
+    made = await post_form(organizer_client, f"{url}/link")
+    assert made.status_code == 200 and "no-store" in made.headers["cache-control"]
+    assert "it is shown only this once" in made.text
+    new = re.search(r"/my/([\w-]{43})", made.text).group(1)
+    assert new != old and (await people.token_owner(new, "participant_page"))["participant"] == pid
+    assert await people.token_owner(old, "participant_page") is None
+    assert new not in (await organizer_client.get(url)).text  # shown once only: just its hash is kept

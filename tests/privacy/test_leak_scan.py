@@ -19,6 +19,7 @@ LANGUAGES = [
 async def _seed():
     from server.enrolment.tables import Enrolment
     from server.people import services as people
+    from server.people.tokens import feed_token
     from server.programs.tables import TeamMember
     from surveys.survey_helpers import make_survey
 
@@ -39,10 +40,10 @@ async def _seed():
     staff = await make_staff()
     await TeamMember.insert(TeamMember(program=secret.id, staff=staff.id, role="lead")).run()
     survey = await make_survey(staff, program=secret.id, anonymous=False)
-    tokens = {
-        name: (await people.current_token("participant_page", participant_id=pid), await people.current_token("participant_feed", participant_id=pid))
-        for name, pid in (("member", member), ("outsider", outsider))
-    }
+    tokens = {}
+    for name, pid in (("member", member), ("outsider", outsider)):
+        page = await people.reissue_personal_links(None, pid)
+        tokens[name] = (page, feed_token(page))
     return secret, (held, cancelled), tokens, survey, staff
 
 
@@ -80,7 +81,9 @@ async def test_no_marker_leaks_beyond_what_the_policy_allows(client, db):
     # The scan can see: the enrolled participant does get the place, the room and the reason.
     assert {"ZQXROOM", "ZQXLINK", "ZQXREASON"} <= seen_members_only
 
-    staff_feed = await feeds.staff_feed_token(staff.id)
+    from server.people import services as people
+
+    staff_feed = await people.reissue_staff_feed(None, staff.id)
     for headers in LANGUAGES:
         body = (await client.get(f"/feeds/{staff_feed}.ics", headers=headers)).text
         assert "Kelompok Kamis" in body and not any(marker in body for marker in REAL)

@@ -11,6 +11,8 @@ from litestar.testing import AsyncTestClient
 
 from conftest import post_form, sign_in
 from factories import make_program
+from server.people import services as people
+from server.people.tokens import new_token, token_hash
 from server.surveys import services as surveys
 from server.surveys.tables import Response, Survey, SurveyInvite
 from survey_helpers import NEEDS_QUESTIONS, make_person, make_survey, question_ids, respond
@@ -137,7 +139,7 @@ def _survey_form(**overrides):
 
 async def test_named_survey_with_personal_links_cannot_become_anonymous(organizer_client, organizer):
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=False, title="Survei Kelompok", purpose="pre")
-    await surveys.invite_link(survey["id"], await make_person("Sari"))
+    await surveys.invite_link(survey["id"], await make_person("Sari"), new_token())
     response = await post_form(organizer_client, f"/surveys/{survey['id']}/edit", _survey_form(anonymous="on", title="Judul Baru"))
     assert response.status_code == 400
     assert "Personal links have already been made for this survey, so it cannot become anonymous." in response.text
@@ -152,9 +154,11 @@ async def test_anonymous_answer_through_an_old_personal_link_keeps_no_key_derive
     survey = await make_survey(organizer, questions=[{"code": "calm", "kind": "likert", "text": "Tenang", "required": True}], anonymous=True)
     person = await make_person("Wati")
     # A personal link left from before the survey became anonymous (allowed by older versions).
-    await SurveyInvite.insert(SurveyInvite(survey=survey["id"], participant=person, token="old-personal-link-token-0123456789abcdef")).run()
+    await people.reissue_personal_links(None, person)
+    old_link = new_token()
+    await SurveyInvite.insert(SurveyInvite(survey=survey["id"], participant=person, token=token_hash(old_link))).run()
     invite = await SurveyInvite.select().first().run()
-    url = f"/s/{survey['token']}/i/{invite['token']}"
+    url = f"/s/{survey['token']}/i/{old_link}"
     page = await post_form(client, url, {"agree": "on", "decision": "agree"})
     key = KEY_RE.search(page.text).group(1)
     q = f"q{(await question_ids(survey))['calm']}"

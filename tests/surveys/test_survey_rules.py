@@ -5,6 +5,7 @@ import pytest
 
 from factories import make_program
 from server.errors import DomainError, Forbidden
+from server.people import services as people
 from server.surveys import services as surveys
 from server.surveys.tables import Answer, Response, Survey, SurveyInvite
 from survey_helpers import NEIGHBOURHOODS, make_person, make_survey, question_ids, respond
@@ -209,13 +210,14 @@ async def test_anonymous_response_keeps_no_participant_invite_or_exact_time(orga
 
 async def test_invite_link_is_personal_for_named_and_public_for_anonymous(organizer):
     person = await make_person("Sari")
+    page = await people.reissue_personal_links(None, person)
     named = await make_survey(organizer, anonymous=False, questions=[{"code": "a", "kind": "likert"}])
-    link = await surveys.invite_link(named["id"], person)
+    link = await surveys.invite_link(named["id"], person, page)
     assert link.startswith(surveys.public_url(named) + "/i/")
-    assert await surveys.invite_link(named["id"], person) == link  # made once, then reused
+    assert await surveys.invite_link(named["id"], person, page) == link  # made once, then reused
     assert await SurveyInvite.count().run() == 1
     anonymous = await make_survey(organizer, anonymous=True, questions=[{"code": "a", "kind": "likert"}])
-    assert await surveys.invite_link(anonymous["id"], person) == surveys.public_url(anonymous)
+    assert await surveys.invite_link(anonymous["id"], person, page) == surveys.public_url(anonymous)
     assert await SurveyInvite.count().run() == 1
 
 
@@ -232,11 +234,12 @@ async def test_open_surveys_for_participant_lists_open_unanswered_surveys_of_the
     await make_survey(organizer, title="Draf", program=program.id, published=False)
     await make_survey(organizer, title="Tutup", program=program.id, opens_on=today - timedelta(days=9), closes_on=today - timedelta(days=2))
     await make_survey(organizer, title="Program lain", program=other.id)
-    found = await surveys.open_surveys_for_participant(person)
+    page = await people.reissue_personal_links(None, person)
+    found = await surveys.open_surveys_for_participant(person, page)
     assert [s["title"] for s in found] == ["Sebelum", "Umpan balik"]
     assert "/i/" in found[0]["url"] and "/i/" not in found[1]["url"]
     await respond(pre, {"a": 3}, participant_id=person)
-    assert [s["title"] for s in await surveys.open_surveys_for_participant(person)] == ["Umpan balik"]
+    assert [s["title"] for s in await surveys.open_surveys_for_participant(person, page)] == ["Umpan balik"]
 
 
 async def test_publishing_needs_a_question(organizer):

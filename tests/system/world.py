@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from factories import PASSWORD, make_program, make_session, make_staff
+from server.people.tokens import feed_token
 
 SECRET_TITLE = "Kelompok ODHIV Rahasia"
 PUBLIC_TITLE = "Kelompok Jumat Sore"
@@ -49,11 +50,10 @@ async def build_world() -> World:
     link = ProgramPartner(program=program.id, partner=partner.id, role="venue")
     await link.save().run()
 
-    own = await people.create_participant(None, {"display_name": OWN_PARTICIPANT, "phone": SECRET_PHONE, "notes": SECRET_NOTE})
-    theirs = await people.create_participant(None, {"display_name": OTHER_PARTICIPANT, "phone": "0813 1111 2222"})
+    own = await people.create_participant(None, {"display_name": OWN_PARTICIPANT, "phone": SECRET_PHONE, "notes": SECRET_NOTE}, ["contact"])
+    theirs = await people.create_participant(None, {"display_name": OTHER_PARTICIPANT, "phone": "0813 1111 2222"}, ["contact"])
     for pid in (own, theirs):
         await people.record_consent(pid, "participation", actor=None)
-        await people.record_consent(pid, "contact", actor=None)
     enrolled_at = datetime.now(timezone.utc) - timedelta(days=10)
     enrolment = Enrolment(participant=own, program=program.id, status="enrolled", enrolled_at=enrolled_at)
     await enrolment.save().run()
@@ -66,6 +66,7 @@ async def build_world() -> World:
     await question.save().run()
 
     world.ids = {
+        "page_token": await people.reissue_personal_links(None, own),
         "program": program.id, "slug": "prog-a", "session": past.id, "goal": goal.id, "milestone": milestone.id,
         "link": link.id, "member": member.id, "participant": own, "other_participant": theirs,
         "enrolment": enrolment.id, "individual_goal": individual_goal.id, "survey": survey.id,
@@ -77,16 +78,11 @@ async def build_world() -> World:
 async def resolve_path(world: World, path: str) -> str:
     """Fills a route's path parameters with the world's objects of program A."""
     from server.people import services as people
-    from server.surveys.tables import SurveyInvite
+    from server.surveys.services import invite_link
 
     ids = world.ids
-    page_token = await people.current_token("participant_page", participant_id=ids["participant"]) or "revoked"
-    invite = await SurveyInvite.select(SurveyInvite.token).where(SurveyInvite.participant == ids["participant"]).first().run()
-    if invite is None:
-        invite_token = people.new_token()
-        await SurveyInvite.insert(SurveyInvite(survey=ids["survey"], participant=ids["participant"], token=invite_token)).run()
-    else:
-        invite_token = invite["token"]
+    page_token = ids["page_token"] if await people.token_owner(ids["page_token"], "participant_page") else "revoked"
+    invite_token = (await invite_link(ids["survey"], ids["participant"], ids["page_token"])).rsplit("/i/", 1)[-1]
     values = {
         "slug": ids["slug"], "session_id": ids["session"], "milestone_id": ids["milestone"], "link_id": ids["link"],
         "member_id": ids["member"], "participant_id": ids["participant"], "enrolment_id": ids["enrolment"],
@@ -97,7 +93,7 @@ async def resolve_path(world: World, path: str) -> str:
     }
     if path.startswith("/feeds/"):
         # The participant's own feed: it must show the neutral title of the discreet program.
-        values["token"] = f"{await people.current_token('participant_feed', participant_id=ids['participant'])}.ics"
+        values["token"] = f"{feed_token(ids['page_token'])}.ics"
     elif path.startswith("/s/"):
         values["token"] = ids["survey_token"]
     else:
