@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 
-from server.config import ROOT, ConfigError, Settings, settings as default_settings
 from server.attendance import routes as attendance_routes
 from server.calendars import routes as calendar_routes
+from server.config import ROOT, ConfigError, Settings
+from server.config import settings as default_settings
 from server.enrolment import routes as enrolment_routes
 from server.people import participant_routes
 from server.people import routes as people_routes

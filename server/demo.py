@@ -3,10 +3,20 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from server import clock
 from server.people import services as people
 from server.people.services import create_staff
 from server.people.tables import Participant, Staff
-from server.programs.tables import Goal, GoalUpdate, Milestone, Partner, PhaseChange, Program, ProgramPartner, TeamMember
+from server.programs.tables import (
+    Goal,
+    GoalUpdate,
+    Milestone,
+    Partner,
+    PhaseChange,
+    Program,
+    ProgramPartner,
+    TeamMember,
+)
 from server.schedule import recurrence
 from server.schedule.services import create_series
 
@@ -219,14 +229,13 @@ DRIFTING = {"Kamboja", "Pak Dedi Kurniawan"}
 
 async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Program) -> None:
     """Participants with consent, enrolments, a waitlist, attendance for past sessions, RSVPs and personal goals."""
-    from datetime import datetime, timezone
 
     from server.attendance.tables import Attendance
     from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
     from server.people import services as people
     from server.schedule.tables import ProgramSession
 
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     for program, members, waitlist, facilitator in (
         (support, SUPPORT_MEMBERS, SUPPORT_WAITLIST, staff_ids["maria"]),
         (workshop, WORKSHOP_MEMBERS, [], staff_ids["budi"]),

@@ -4,6 +4,7 @@ from piccolo.conf.apps import AppConfig, table_finder
 from server.config import ROOT
 
 FEATURE_TABLE_MODULES = [
+    "server.audit",
     "server.web.tables",
     "server.people.tables",
     "server.programs.tables",

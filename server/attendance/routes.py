@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from server import privacy
+from server import clock, privacy
 from server.attendance import forms
 from server.attendance import services as attendance
 from server.config import settings
@@ -31,9 +30,6 @@ def _status_for(error: DomainError) -> int:
     return 400 if error.field else 409
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 class AttendanceController(Controller):
     """Staff pages of one program's attendance; program_for_staff keeps facilitators to their own programs."""
@@ -49,7 +45,7 @@ class AttendanceController(Controller):
             "program": program,
             "tab": "attendance",
             "session": session,
-            "sheet": await attendance.sheet(request.user, program, session, _now()),
+            "sheet": await attendance.sheet(request.user, program, session, clock.now()),
             "sheet_url": base,
             "sheet_error": "",
             "row_errors": {},
@@ -166,7 +162,7 @@ class AttendanceController(Controller):
     @get("/attendance", name="program_attendance")
     async def program_attendance(self, request: Request, slug: FromPath[str]) -> Any:
         program = await programs.program_for_staff(request.user, slug)
-        now = _now()
+        now = clock.now()
         participants = await attendance.participant_summaries(program, now)
         context = {
             "program": program,

@@ -29,11 +29,11 @@ from zoneinfo import ZoneInfo
 
 from piccolo.engine import engine_finder
 
-from server import privacy
+from server import audit, clock, privacy
 from server.attendance.tables import Attendance
 from server.config import settings
-from server.errors import DomainError, NotFound
 from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
+from server.errors import DomainError, NotFound
 from server.people import services as people
 from server.people.tables import Consent, Participant
 from server.programs import services as programs
@@ -55,9 +55,6 @@ LABELS.register("attendance_status", {"present": N_("Present"), "late": N_("Late
 LABELS.register("attendance_mark", {"present": N_("P"), "late": N_("L"), "excused": N_("E"), "absent": N_("A")})
 LABELS.register("attendance_rsvp", {"going": N_("Said they will come"), "not_going": N_("Said they cannot come")})
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -184,7 +181,7 @@ def _rate(row: dict[str, Any]) -> Rate:
 async def participant_rates(program_id: int, now: datetime | None = None, participant_id: int | None = None) -> dict[int, Rate]:
     """Each member's attendance in a program, in one query."""
     sql = _marks_sql("s.program = :program") + "SELECT * FROM rates"
-    params: dict[str, Any] = {"program": program_id, "now": now or _now()}
+    params: dict[str, Any] = {"program": program_id, "now": now or clock.now()}
     if participant_id is not None:
         sql += " WHERE participant_id = :participant"
         params["participant"] = participant_id
@@ -218,7 +215,7 @@ async def early_warnings(staff: CurrentStaff, now: datetime | None = None) -> li
     WHERE r.streak >= :streak AND e.status = 'enrolled' AND e.ended_at IS NULL AND pa.anonymised_at IS NULL
     ORDER BY r.streak DESC, pa.display_name, pr.slug
     """
-    rows = await _raw(sql, now=now or _now(), staff=staff.id, archived=False, streak=settings.absence_warning_streak)
+    rows = await _raw(sql, now=now or clock.now(), staff=staff.id, archived=False, streak=settings.absence_warning_streak)
     found = []
     for row in rows:
         rate = _rate(row)
@@ -344,7 +341,7 @@ async def record_attendance(
     now: datetime | None = None,
 ) -> None:
     """Set a member's status and/or note on a session's sheet. A correction on a locked sheet is audited."""
-    now = now or _now()
+    now = now or clock.now()
     if status is not None and status not in STATUSES:
         raise DomainError("bad_status", N_("Choose one of the options."), field="status")
     correcting = _check_writable(actor, program, session, now)
@@ -371,12 +368,12 @@ async def record_attendance(
             changes = f"{before} -> {status or before}"
             if note is not None and (old is None or old["note"] != note):
                 changes += ", note changed"
-            await people.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, participant {participant_id}: {changes}")
+            await audit.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, participant {participant_id}: {changes}")
 
 
 async def mark_rest_absent(actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None) -> int:
     """Everyone enrolled who is not marked yet becomes absent; marks saved meanwhile by others are kept."""
-    now = now or _now()
+    now = now or clock.now()
     correcting = _check_writable(actor, program, session, now)
     async with _write_transaction():
         marked = Attendance.select(Attendance.participant).where(
@@ -393,7 +390,7 @@ async def mark_rest_absent(actor: CurrentStaff, program: dict[str, Any], session
         await _mark_held(session, now)
         if correcting:
             ids = ", ".join(str(row["participant"]) for row in rows)
-            await people.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, marked absent: {ids}")
+            await audit.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, marked absent: {ids}")
     return len(rows)
 
 
@@ -407,7 +404,7 @@ async def add_walk_in(
     now: datetime | None = None,
 ) -> int:
     """Someone new who turned up: registered with their consent, enrolled from this session on, marked present."""
-    now = now or _now()
+    now = now or clock.now()
     correcting = _check_writable(actor, program, session, now)
     if program["enrolment_mode"] != "open":
         raise DomainError("walk_in_not_open", N_("This program does not take people on the spot. Enrol them through the participants page first."))
@@ -431,13 +428,13 @@ async def add_walk_in(
         await _upsert(session["id"], participant_id, "present", actor, now)
         await _mark_held(session, now)
         if correcting:
-            await people.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, walk-in {participant_id} present")
+            await audit.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, walk-in {participant_id} present")
     return participant_id
 
 
 async def add_guest(actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], label: str, now: datetime | None = None) -> None:
     """A guest at an open group: counted as present, not registered."""
-    now = now or _now()
+    now = now or clock.now()
     correcting = _check_writable(actor, program, session, now)
     if program["enrolment_mode"] != "open":
         raise DomainError("guests_not_open", N_("Only open groups take guests."), field="guest_label")
@@ -450,11 +447,11 @@ async def add_guest(actor: CurrentStaff, program: dict[str, Any], session: dict[
         ).run()
         await _mark_held(session, now)
         if correcting:
-            await people.record_audit(actor, "correct", "attendance", session["id"], "locked sheet, guest added")
+            await audit.record_audit(actor, "correct", "attendance", session["id"], "locked sheet, guest added")
 
 
 async def remove_guest(actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], attendance_id: int, now: datetime | None = None) -> None:
-    now = now or _now()
+    now = now or clock.now()
     correcting = _check_writable(actor, program, session, now)
     where = (Attendance.id == attendance_id) & (Attendance.session == session["id"]) & Attendance.participant.is_null()
     if not await Attendance.exists().where(where).run():
@@ -462,14 +459,14 @@ async def remove_guest(actor: CurrentStaff, program: dict[str, Any], session: di
     async with _write_transaction():
         await Attendance.delete().where(where).run()
         if correcting:
-            await people.record_audit(actor, "correct", "attendance", session["id"], "locked sheet, guest removed")
+            await audit.record_audit(actor, "correct", "attendance", session["id"], "locked sheet, guest removed")
 
 
 # --- the sheet -----------------------------------------------------------------------------------
 
 async def sheet(staff: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     """Everything a facilitator's phone shows for one session, in four queries."""
-    now = now or _now()
+    now = now or clock.now()
     members = await members_at(program["id"], session)
     marks = await Attendance.select(
         Attendance.id, Attendance.participant, Attendance.guest_label, Attendance.status, Attendance.note,
@@ -537,7 +534,7 @@ def end_of_local_day(now: datetime, program: dict[str, Any]) -> datetime:
 async def session_summaries(program: dict[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:
     """Past and today's sessions, latest first, with recorded counts, unmarked members and the session's rate.
     Two queries whatever the number of sessions."""
-    now = now or _now()
+    now = now or clock.now()
     until = end_of_local_day(now, program)
     sessions = await _raw(
         f"""
@@ -589,7 +586,7 @@ async def session_summaries(program: dict[str, Any], now: datetime | None = None
 
 async def participant_summaries(program: dict[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:
     """Everyone who is or was enrolled, with their rate and current run of absences. Two queries."""
-    now = now or _now()
+    now = now or clock.now()
     enrolments = await Enrolment.select(
         Enrolment.id, Enrolment.status, Enrolment.enrolled_at, Enrolment.ended_at,
         Enrolment.participant.as_alias("participant_id"), Enrolment.participant.display_name.as_alias("display_name"),
@@ -681,7 +678,7 @@ async def enrolment_of(program: dict[str, Any], participant_id: int) -> dict[str
 
 async def view_individual_goals(actor: CurrentStaff, enrolment: dict[str, Any]) -> list[dict[str, Any]]:
     """Individual goals are confidential to the program's team: looking at them is audited."""
-    await people.record_audit(actor, "view", "participant", enrolment["participant_id"], "viewed individual goals")
+    await audit.record_audit(actor, "view", "participant", enrolment["participant_id"], "viewed individual goals")
     return await individual_goals(enrolment)
 
 
@@ -701,7 +698,7 @@ async def individual_goals(enrolment: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def add_individual_goal(actor: CurrentStaff, program: dict[str, Any], enrolment: dict[str, Any], statement: str, now: datetime | None = None) -> int:
     programs.ensure_open(program)
-    goal = IndividualGoal(enrolment=enrolment["id"], statement=statement.strip(), created_by=actor.id, created_at=now or _now())
+    goal = IndividualGoal(enrolment=enrolment["id"], statement=statement.strip(), created_by=actor.id, created_at=now or clock.now())
     await goal.save().run()
     return goal.id
 
@@ -710,14 +707,14 @@ async def add_progress_note(actor: CurrentStaff, program: dict[str, Any], enrolm
     programs.ensure_open(program)
     if not await IndividualGoal.exists().where((IndividualGoal.id == goal_id) & (IndividualGoal.enrolment == enrolment["id"])).run():
         raise NotFound("goal")
-    await ProgressNote.insert(ProgressNote(goal=goal_id, note=note.strip(), written_by=actor.id, written_at=now or _now())).run()
+    await ProgressNote.insert(ProgressNote(goal=goal_id, note=note.strip(), written_by=actor.id, written_at=now or clock.now())).run()
 
 
 # --- certificates --------------------------------------------------------------------------------
 
 async def certificate(staff: CurrentStaff, program: dict[str, Any], participant_id: int, now: datetime | None = None) -> dict[str, Any]:
     """What a certificate of completion of a skill workshop shows, once the person's rate reaches the threshold."""
-    now = now or _now()
+    now = now or clock.now()
     if program["kind"] != "skill_workshop":
         raise DomainError("not_a_workshop", N_("Certificates of completion are only given for skill workshops."))
     enrolment = await enrolment_of(program, participant_id)
@@ -734,7 +731,7 @@ async def certificate(staff: CurrentStaff, program: dict[str, Any], participant_
     name = enrolment["display_name"]
     if enrolment["legal_name"] and await people.can_see_confidential(staff, participant_id):
         name = enrolment["legal_name"]
-        await people.record_audit(staff, "view", "participant", participant_id, "legal name printed on a certificate")
+        await audit.record_audit(staff, "view", "participant", participant_id, "legal name printed on a certificate")
     dates = (await _raw(
         f"""
         SELECT MIN(s.starts_at) AS first_at, MAX(s.starts_at) AS last_at FROM "{T_SESSION}" s

@@ -10,7 +10,7 @@ from typing import Any, Awaitable, Callable
 
 from piccolo.query.functions.aggregate import Count, Max
 
-from server import privacy
+from server import clock, privacy
 from server.calendars.builder import FeedInfo, build_calendar, window
 from server.config import SUPPORTED_LOCALES, settings
 from server.errors import NotFound
@@ -67,9 +67,6 @@ class Feed:
             return privacy.participant_viewer(enrolled=True)
         return self.viewer
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def public_feed(base_url: str, locale: str) -> Feed:
@@ -225,7 +222,7 @@ def _where(feed: Feed, now: datetime):
 
 async def feed_version(feed: Feed, now: datetime | None = None) -> tuple[str, datetime]:
     """An ETag and Last-Modified from one aggregate query: what changes whenever any event in the feed changes."""
-    now = now or _now()
+    now = now or clock.now()
     row = (
         await ProgramSession.select(
             Count(ProgramSession.id, alias="n"),
@@ -253,7 +250,7 @@ def _as_utc(value: Any) -> datetime:
 
 
 async def feed_rows(feed: Feed, now: datetime | None = None) -> list[dict[str, Any]]:
-    return await ProgramSession.select(*_SESSION_COLUMNS).where(_where(feed, now or _now())).order_by(ProgramSession.starts_at).run()
+    return await ProgramSession.select(*_SESSION_COLUMNS).where(_where(feed, now or clock.now())).order_by(ProgramSession.starts_at).run()
 
 
 class _BuiltFeeds:
@@ -330,7 +327,7 @@ async def feed_bytes(feed: Feed, etag: str, base_url: str, now: datetime | None 
     key = (f"{feed.key}|{feed.locale}", etag)
     body = BUILT.get(key)
     if body is None:
-        now = now or _now()
+        now = now or clock.now()
         start, end = window(now)
         info = FeedInfo(name=feed.name, description=feed.description, url=feed.url, first_date=start.date(), last_date=end.date())
         rows = await feed_rows(feed, now)

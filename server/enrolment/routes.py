@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
+from server import audit, clock
 from server.config import settings
-from server.surveys.services import open_surveys_for_participant
 from server.enrolment import forms
 from server.enrolment import services as enrolment
 from server.errors import DomainError, NotFound
@@ -18,11 +18,12 @@ from server.people import consent
 from server.people import services as people
 from server.people.tokens import feed_token
 from server.programs import services as programs
-from server.web.security import SecretLinkHeaders
+from server.surveys.services import open_surveys_for_participant
 from server.web.access import PUBLIC, STAFF, TOKEN
 from server.web.i18n import get_locale, set_locale
 from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render
+from server.web.security import SecretLinkHeaders
 
 
 def _feed_url(page_token: str) -> str:
@@ -293,7 +294,7 @@ def _remembered(request: Request, program_id: int, values: dict[str, Any]) -> in
         when = datetime.fromisoformat(entry["at"])
     except (KeyError, TypeError, ValueError):
         return None
-    if datetime.now(timezone.utc) - when > RESUBMIT_WINDOW:
+    if clock.now() - when > RESUBMIT_WINDOW:
         return None
     return entry.get("participant")
 
@@ -303,7 +304,7 @@ def _remember(request: Request, program_id: int, participant_id: int, values: di
     if not isinstance(session, dict):
         return
     entries = dict(session.get(SESSION_KEY) or {})
-    entries[str(program_id)] = {"participant": participant_id, "details": _fingerprint(values), "at": datetime.now(timezone.utc).isoformat()}
+    entries[str(program_id)] = {"participant": participant_id, "details": _fingerprint(values), "at": clock.now().isoformat()}
     session[SESSION_KEY] = entries
 
 
@@ -431,7 +432,7 @@ class PersonalPageController(Controller):
     async def data_json(self, request: Request, token: FromPath[str]) -> Response:
         profile = await self._owner(token)
         data = await enrolment.personal_data(profile["id"])
-        await people.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
+        await audit.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
         return Response(
             content=json.dumps(data, ensure_ascii=False, indent=2),
             media_type=MediaType.JSON,
@@ -442,7 +443,7 @@ class PersonalPageController(Controller):
     async def data_csv(self, request: Request, token: FromPath[str]) -> Response:
         profile = await self._owner(token)
         data = await enrolment.personal_data(profile["id"])
-        await people.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
+        await audit.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
         return Response(
             content=enrolment.personal_data_csv(data),
             media_type="text/csv; charset=utf-8",

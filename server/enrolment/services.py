@@ -6,12 +6,12 @@ import io
 import json
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, AsyncIterator
 
 from piccolo.engine.sqlite import TransactionType
 
-from server import privacy
+from server import clock, privacy
 from server.db import engine
 from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
 from server.errors import DomainError, NotFound
@@ -45,9 +45,6 @@ LIST_ORDER = ("enrolled", "requested", "offered", "waitlisted", "withdrawn", "de
 RSVP_RESPONSES = ("going", "not_going")
 PERSONAL_DAYS = 60
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _details(program: dict[str, Any]) -> dict[str, Any]:
@@ -223,7 +220,7 @@ async def _enrol_locked(
 
 async def expire_offers(now: datetime | None = None) -> int:
     """Offers not confirmed in time lapse (declined) and their places pass to the next people waiting."""
-    now = now or _now()
+    now = now or clock.now()
     due = await Enrolment.select(Enrolment.program).where(
         (Enrolment.status == "offered") & (Enrolment.offer_expires_at <= now)
     ).run()
@@ -246,7 +243,7 @@ async def enrol(
     actor: CurrentStaff | None, program_id: int, participant_id: int, *, source: str = "staff", now: datetime | None = None
 ) -> dict[str, Any]:
     """Enrolled if there is room, otherwise waitlisted; a self-registration for an approval program is a request."""
-    now = now or _now()
+    now = now or clock.now()
     await expire_offers(now)
     async with program_lock(program_id):
         return await _enrol_locked(actor, await _program(program_id), participant_id, source=source, now=now)
@@ -257,7 +254,7 @@ async def register_participant(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """A new person, their consents and their enrolment, all saved or none."""
-    now = now or _now()
+    now = now or clock.now()
     await expire_offers(now)
     async with program_lock(program_id):
         program = await _program(program_id)
@@ -280,7 +277,7 @@ async def self_register(
 ) -> Registration:
     """Registration from the public page. A second submission with a phone or e-mail already on this program's
     list saves nothing and answers with the earlier registration."""
-    now = now or _now()
+    now = now or clock.now()
     await expire_offers(now)
     async with program_lock(program_id):
         program = await _program(program_id)
@@ -318,7 +315,7 @@ async def _earlier_registration(program_id: int, phone: str, email: str) -> dict
 
 async def approve(actor: CurrentStaff, program_id: int, enrolment_id: int, *, now: datetime | None = None) -> dict[str, Any]:
     """A request becomes an enrolment, or a place on the waitlist when the program is full."""
-    now = now or _now()
+    now = now or clock.now()
     await expire_offers(now)
     async with program_lock(program_id):
         program = await _program(program_id)
@@ -338,7 +335,7 @@ async def withdraw(
     actor: CurrentStaff | None, program_id: int, enrolment_id: int, reason: str, *, now: datetime | None = None
 ) -> dict[str, Any]:
     """The person leaves the program; a place they held goes to the first person waiting."""
-    now = now or _now()
+    now = now or clock.now()
     await expire_offers(now)
     async with program_lock(program_id):
         program = await _program(program_id)
@@ -355,7 +352,7 @@ async def withdraw(
 
 async def complete(actor: CurrentStaff, program_id: int, enrolment_id: int, *, now: datetime | None = None) -> dict[str, Any]:
     """The person finished the program; their place is free again."""
-    now = now or _now()
+    now = now or clock.now()
     await expire_offers(now)
     async with program_lock(program_id):
         program = await _program(program_id)
@@ -372,7 +369,7 @@ async def confirm_offer(
     actor: CurrentStaff | None, program_id: int, enrolment_id: int, *, now: datetime | None = None
 ) -> dict[str, Any]:
     """The person (or staff for them) takes the offered place before the offer runs out."""
-    now = now or _now()
+    now = now or clock.now()
     await expire_offers(now)
     async with program_lock(program_id):
         program = await _program(program_id)
@@ -526,7 +523,7 @@ async def personal_programs(participant_id: int) -> list[dict[str, Any]]:
 
 async def personal_sessions(participant_id: int, now: datetime | None = None, days: int = PERSONAL_DAYS) -> list[dict[str, Any]]:
     """Coming sessions of the programs the person is enrolled in, with their own answer, in two queries."""
-    now = now or _now()
+    now = now or clock.now()
     enrolled = Enrolment.select(Enrolment.program).where(
         (Enrolment.participant == participant_id) & (Enrolment.status == "enrolled")
     )
@@ -567,7 +564,7 @@ async def personal_sessions(participant_id: int, now: datetime | None = None, da
 
 async def answer_rsvp(participant_id: int, session_id: int, response: str, *, now: datetime | None = None) -> None:
     """Going or not, for a coming session of a program the person is enrolled in; a new answer replaces the old."""
-    now = now or _now()
+    now = now or clock.now()
     if response not in RSVP_RESPONSES:
         raise DomainError("bad_response", N_("Choose one of the options."), field="response")
     session = await ProgramSession.select(ProgramSession.id, ProgramSession.program, ProgramSession.status, ProgramSession.ends_at).where(
@@ -608,7 +605,7 @@ async def withdraw_own_consent(participant_id: int, purpose: str, *, now: dateti
     """Withdrawing consent to take part also takes the person off every open program's list; returns how many."""
     if purpose not in PURPOSES:
         raise NotFound("consent")
-    now = now or _now()
+    now = now or clock.now()
     await people.withdraw_consent(participant_id, purpose, actor=None)
     if purpose != "participation":
         return 0
@@ -630,7 +627,7 @@ async def erase_participant(actor: CurrentStaff, participant_id: int, *, now: da
     for any withdrawal. Attendance stays as anonymous counts. Returns how many enrolments were ended."""
     if not actor.is_admin:
         raise DomainError("admin_only", N_("Only administrators can erase a person's data."))
-    now = now or _now()
+    now = now or clock.now()
     rows = await Enrolment.select(Enrolment.id, Enrolment.program, Enrolment.program.phase.as_alias("phase"), Enrolment.program.archived.as_alias("archived")).where(
         (Enrolment.participant == participant_id) & Enrolment.status.is_in(list(ACTIVE))
     ).order_by(Enrolment.program).run()
@@ -649,7 +646,7 @@ async def set_own_language(participant_id: int, locale: str) -> None:
 
     if locale not in SUPPORTED_LOCALES:
         raise DomainError("bad_locale", N_("Choose one of the options."), field="locale")
-    await Participant.update({Participant.preferred_locale: locale, Participant.updated_at: _now()}).where(Participant.id == participant_id).run()
+    await Participant.update({Participant.preferred_locale: locale, Participant.updated_at: clock.now()}).where(Participant.id == participant_id).run()
 
 
 async def personal_data(participant_id: int) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 
+from server import audit
 from server.config import settings
 from server.enrolment import services as enrolment
 from server.errors import DomainError
@@ -143,7 +144,7 @@ class ParticipantController(Controller):
 async def audit_log(request: Request) -> Any:
     filters = AuditFilter(request.query_params)
     values = filters.cleaned if filters.is_valid() else {"action": "", "subject_type": "", "subject_id": None}
-    events = await people.audit_log(action=values["action"], subject_type=values["subject_type"], subject_id=values["subject_id"])
+    events = await audit.audit_log(action=values["action"], subject_type=values["subject_type"], subject_id=values["subject_id"])
     return render(request, "people/audit_log.html", {"events": events, "filters": filters})
 
 

@@ -11,8 +11,8 @@ from server.people import services
 from server.people.forms import EditStaffForm, NewStaffForm
 from server.web.access import ADMIN, ROLES, STAFF
 from server.web.forms import Form, Text
-from server.web.identity import sign_in
 from server.web.i18n import gettext as _
+from server.web.identity import sign_in
 from server.web.rendering import redirect, render
 
 

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from datetime import datetime, timezone
+from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any, Iterable
 
 from piccolo.apps.user.tables import BaseUser
 
-from server import privacy
+from server import clock, privacy
+from server.audit import record_audit
 from server.db import contains_text, transaction
 from server.errors import DomainError, NotFound
-from server.people.tables import AccessToken, AuditEvent, Consent, Participant, Staff
+from server.people.tables import AccessToken, Consent, Participant, Staff
 from server.people.tokens import feed_token, new_token, plausible, same_hash, token_hash
 from server.web.access import ROLES, CurrentStaff
 from server.web.i18n import N_
@@ -194,20 +195,6 @@ async def change_password(staff_id: int, new_password: str) -> int:
     return version["session_version"]
 
 
-async def record_audit(
-    actor: CurrentStaff | None, action: str, subject_type: str, subject_id: int | None, summary: str = ""
-) -> None:
-    await AuditEvent.insert(
-        AuditEvent(
-            actor=actor.id if actor else None,
-            actor_label=actor.display_name if actor else "",
-            action=action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            summary=summary[:2000],
-        )
-    ).run()
-
 
 # --- participants ----------------------------------------------------------------------------------
 
@@ -296,7 +283,7 @@ async def update_participant(actor: CurrentStaff, participant_id: int, values: d
     _check_contact_consent(values, "contact" in (await active_consents([participant_id]))[participant_id])
     updates = {getattr(Participant, key): value for key, value in values.items()}
     updates[Participant.phone_digits] = phone_digits(values["phone"])
-    updates[Participant.updated_at] = datetime.now(timezone.utc)
+    updates[Participant.updated_at] = clock.now()
     async with transaction():
         await Participant.update(updates).where(Participant.id == participant_id).run()
         changed = sorted(key for key in PARTICIPANT_FIELDS if (participant.get(key) or "") != values[key])
@@ -393,7 +380,7 @@ async def record_consent(participant_id: int, purpose: str, *, actor: CurrentSta
 async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentStaff | None) -> None:
     """Withdrawing consent to be contacted also removes the phone number and e-mail address (the pages ask for
     confirmation first): without that consent they must not be kept."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     async with transaction():
         await Consent.update({Consent.withdrawn_at: now}).where(
             (Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null()
@@ -485,7 +472,7 @@ async def _revoke(now: datetime, kinds: tuple[str, ...], *, participant_id: int 
 async def reissue_personal_links(actor: CurrentStaff | None, participant_id: int) -> str:
     """Revoke the person's page and feed links and issue a new set; returns the new page token, which is never
     stored and so can be shown only now (the feed token is derived from it)."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     page = new_token()
     async with transaction():
         await _revoke(now, PERSONAL_KINDS, participant_id=participant_id)
@@ -499,13 +486,13 @@ async def reissue_personal_links(actor: CurrentStaff | None, participant_id: int
 
 async def revoke_personal_links(actor: CurrentStaff | None, participant_id: int) -> None:
     """The personal page, its calendar feed and its survey links stop answering until a new set is issued."""
-    await _revoke(datetime.now(timezone.utc), PERSONAL_KINDS, participant_id=participant_id)
+    await _revoke(clock.now(), PERSONAL_KINDS, participant_id=participant_id)
     await record_audit(actor, "token", "participant", participant_id, "revoked personal links")
 
 
 async def reissue_staff_feed(actor: CurrentStaff | None, staff_id: int) -> str:
     """A new calendar feed token for a staff member; the old one stops working. Shown only once."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     token = new_token()
     async with transaction():
         await _revoke(now, ("staff_feed",), staff_id=staff_id)
@@ -515,7 +502,7 @@ async def reissue_staff_feed(actor: CurrentStaff | None, staff_id: int) -> str:
 
 
 async def revoke_staff_feed(staff_id: int) -> None:
-    await _revoke(datetime.now(timezone.utc), ("staff_feed",), staff_id=staff_id)
+    await _revoke(clock.now(), ("staff_feed",), staff_id=staff_id)
 
 
 # --- erasure ---------------------------------------------------------------------------------------
@@ -527,10 +514,10 @@ async def anonymise_participant(actor: CurrentStaff, participant_id: int) -> Non
     row = await _participant_row(participant_id)
     if row["anonymised_at"] is not None:
         return
-    from server.enrolment.tables import IndividualGoal, Rsvp
     from server.enrolment.tables import Enrolment as EnrolmentTable
+    from server.enrolment.tables import IndividualGoal, Rsvp
 
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     async with transaction():
         await Participant.update(
             {
@@ -555,21 +542,6 @@ async def anonymise_participant(actor: CurrentStaff, participant_id: int) -> Non
 
 
 # --- audit log -------------------------------------------------------------------------------------
-
-async def audit_log(*, action: str = "", subject_type: str = "", actor_id: int | None = None, subject_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    query = AuditEvent.select(
-        AuditEvent.id, AuditEvent.at, AuditEvent.actor_label, AuditEvent.action, AuditEvent.subject_type,
-        AuditEvent.subject_id, AuditEvent.summary,
-    )
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if subject_type:
-        query = query.where(AuditEvent.subject_type == subject_type)
-    if actor_id:
-        query = query.where(AuditEvent.actor == actor_id)
-    if subject_id:
-        query = query.where(AuditEvent.subject_id == subject_id)
-    return await query.order_by(AuditEvent.at, ascending=False).order_by(AuditEvent.id, ascending=False).limit(limit).run()
 
 
 async def participant_enrolments(staff: CurrentStaff, participant_id: int) -> list[dict[str, Any]]:

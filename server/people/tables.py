@@ -1,8 +1,7 @@
 """Tables for staff accounts, their profiles and the audit log."""
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.columns import OnDelete
 from piccolo.table import Table
 
 
@@ -22,18 +21,6 @@ class Staff(Table):
     feed_real_details = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
 
-
-class AuditEvent(Table):
-    """Who looked at or changed confidential data, and when."""
-
-    at = Timestamptz(default=TimestamptzNow(), index=True)
-    actor = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)
-    actor_label = Varchar(length=120, default="")
-    action = Varchar(length=40, index=True)  # view | create | update | delete | erase | login ...
-    subject_type = Varchar(length=40, index=True)
-    subject_id = Integer(null=True, index=True)
-    summary = Text(default="")
-    details = JSON(default={})
 
 
 class Participant(Table):

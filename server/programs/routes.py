@@ -1,12 +1,12 @@
 """Program pages: the public catalogue and program page, and the staff pages for programs, goals, team and milestones."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 
+from server import clock
 from server.errors import DomainError
 from server.programs import forms
 from server.programs import services as programs
@@ -186,7 +186,7 @@ class ProgramStaffController(Controller):
 
     async def _team_context(self, program: dict[str, Any], **forms_: Any) -> dict[str, Any]:
         team = await programs.list_team(program["id"])
-        today = date.today()
+        today = clock.organisation_today()
         for member in team:
             member["licence_problem"] = programs.licence_problem(member, today) if program["requires_licence"] and member["role"] != "organizer" else None
         return {
@@ -249,7 +249,7 @@ class ProgramStaffController(Controller):
             "tab": "milestones",
             "milestones": await programs.list_milestones(program["id"]),
             "form": form or forms.MilestoneForm(initial={"status": "planned"}),
-            "today": date.today(),
+            "today": clock.organisation_today(),
         }
 
     @get("/{slug:str}/milestones", name="program_milestones")

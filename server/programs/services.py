@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
-from server import privacy
+from server import clock, privacy
+from server.audit import record_audit
 from server.db import contains_text, transaction
 from server.errors import DomainError, Forbidden, Moved, NotFound
-from server.people.services import record_audit
 from server.people.tables import Staff
 from server.programs.tables import (
     Goal,
@@ -42,9 +42,6 @@ EDITABLE_FIELDS = (
     "requires_licence", "completion_threshold", "area", "place_members_only",
 )
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # --- who may do what -----------------------------------------------------------------------------
@@ -213,7 +210,7 @@ async def update_program(actor: CurrentStaff, program: dict[str, Any], values: d
     _check_program_values(values)
     await _choose_address(values, program["id"])
     updates = {getattr(Program, key): value for key, value in values.items()}
-    updates[Program.updated_at] = _now()
+    updates[Program.updated_at] = clock.now()
     async with transaction():
         await Program.update(updates).where(Program.id == program["id"]).run()
         if values["slug"] != program["slug"]:
@@ -226,7 +223,7 @@ async def update_program(actor: CurrentStaff, program: dict[str, Any], values: d
 async def archive_program(actor: CurrentStaff, program: dict[str, Any], archived: bool = True) -> None:
     if not actor.is_organizer:
         raise Forbidden()
-    await Program.update({Program.archived: archived, Program.updated_at: _now()}).where(Program.id == program["id"]).run()
+    await Program.update({Program.archived: archived, Program.updated_at: clock.now()}).where(Program.id == program["id"]).run()
     await record_audit(actor, "archive" if archived else "unarchive", "program", program["id"], privacy.title(program, privacy.ADMIN, privacy.LOG))
 
 
@@ -317,7 +314,7 @@ async def change_phase(actor: CurrentStaff, program: dict[str, Any], to_phase: s
         if not reason.strip():
             raise DomainError("reason_required", N_("Give a reason for moving back."), field="reason")
     async with transaction():
-        await Program.update({Program.phase: to_phase, Program.updated_at: _now()}).where(Program.id == program["id"]).run()
+        await Program.update({Program.phase: to_phase, Program.updated_at: clock.now()}).where(Program.id == program["id"]).run()
         await PhaseChange.insert(
             PhaseChange(program=program["id"], from_phase=program["phase"], to_phase=to_phase, reason=reason.strip(), changed_by=actor.id)
         ).run()
@@ -337,7 +334,7 @@ async def phase_history(program_id: int) -> list[dict[str, Any]]:
 
 async def save_assessment_notes(program: dict[str, Any], notes: str) -> None:
     ensure_open(program)
-    await Program.update({Program.assessment_notes: notes, Program.updated_at: _now()}).where(Program.id == program["id"]).run()
+    await Program.update({Program.assessment_notes: notes, Program.updated_at: clock.now()}).where(Program.id == program["id"]).run()
 
 
 # --- goals -----------------------------------------------------------------------------------------

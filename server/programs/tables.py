@@ -1,7 +1,6 @@
 """Tables for programs and what hangs off them: goals, milestones, partners and team members."""
-from piccolo.columns import JSON, Boolean, Date, Float, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Date, Float, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.columns import OnDelete
 from piccolo.table import Table
 
 from server.people.tables import Staff

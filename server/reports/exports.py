@@ -10,22 +10,34 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server import privacy
+from server import clock, privacy
+from server.audit import record_audit
 from server.errors import DomainError
-from server.people.services import record_audit
 from server.people.tables import Consent
 from server.programs import services as programs
 from server.programs.tables import TeamMember
 from server.reports.services import (
-    HELD_SQL, T_ANSWER, T_ATTENDANCE, T_ENROLMENT, T_PARTICIPANT, T_PROGRAM, T_QUESTION, T_RESPONSE, T_SESSION, T_SURVEY,
-    Period, instant, raw,
+    HELD_SQL,
+    T_ANSWER,
+    T_ATTENDANCE,
+    T_ENROLMENT,
+    T_PARTICIPANT,
+    T_PROGRAM,
+    T_QUESTION,
+    T_RESPONSE,
+    T_SESSION,
+    T_SURVEY,
+    Period,
+    instant,
+    raw,
 )
 from server.web.access import CurrentStaff
-from server.web.i18n import N_, gettext as _
+from server.web.i18n import N_
+from server.web.i18n import gettext as _
 from server.web.labels import LABELS
 
 KINDS = ("programs", "sessions", "enrolments", "attendance", "surveys")
@@ -159,7 +171,7 @@ async def _programs(access: _Access, period: Period) -> tuple[list[str], list[li
           AND {access.where("p.id")}
         ORDER BY p.title, p.id
         """,
-        now=datetime.now(timezone.utc), start=period.start, end=period.end, first_day=period.first, last_day=period.last,
+        now=clock.now(), start=period.start, end=period.end, first_day=period.first, last_day=period.last,
         **access.params,
     )
     header = [

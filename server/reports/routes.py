@@ -1,7 +1,7 @@
 """The staff dashboard; program evaluation reports, the organisation dashboard, data checks and exports."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from server import privacy
+from server import clock, privacy
 from server.errors import DomainError, NotFound
 from server.programs import services as programs
 from server.programs.tables import Program
@@ -44,7 +44,7 @@ async def dashboard(request: Request) -> Any:
             "summary": await reports.dashboard_summary(request.user, now, warnings),
             "warnings": warnings,
             "promotions": await recent_promotions(request.user, now - timedelta(days=14)),
-            "licence_warnings": await programs.licence_warnings(request.user, now.date()),
+            "licence_warnings": await programs.licence_warnings(request.user, clock.organisation_today(now)),
         },
     )
 
@@ -52,7 +52,7 @@ async def dashboard(request: Request) -> Any:
 # --- evaluation reports, the organisation dashboard, data checks and exports -------------------------
 
 def _report_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 class ProgramReportController(Controller):

@@ -14,7 +14,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from server import clock
 from server.attendance import services as attendance
+
 # The attendance rules' SQL helpers: one definition of counted sessions and marks for rates everywhere.
 from server.attendance.services import _marks_sql as marks_sql
 from server.attendance.services import _raw as raw
@@ -55,9 +57,6 @@ LICENCE_NOTICE_DAYS = 30
 ALERT_LIST_LIMIT = 10
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 def zone() -> ZoneInfo:
     return ZoneInfo(settings.default_timezone)
@@ -69,7 +68,7 @@ def day_start(day: date) -> datetime:
 
 
 def local_today(now: datetime) -> date:
-    return now.astimezone(zone()).date()
+    return clock.organisation_today(now)
 
 
 def instant(value: Any) -> datetime | None:
@@ -323,14 +322,14 @@ async def save_evaluation(actor: CurrentStaff, program: dict[str, Any], text: st
         raise DomainError("evaluation_required", N_("Write the evaluation before saving it."), field="text")
     if len(text) > MAX_EVALUATION:
         raise DomainError("evaluation_too_long", N_("At most %(n)s characters."), field="text", n=MAX_EVALUATION)
-    row = Evaluation(program=program["id"], text=text, written_by=actor.id, written_at=now or _now())
+    row = Evaluation(program=program["id"], text=text, written_by=actor.id, written_at=now or clock.now())
     await row.save().run()
     return row.id
 
 
 async def program_report(program: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     """Everything the evaluation report shows, in a fixed number of queries (at most fourteen)."""
-    now = now or _now()
+    now = now or clock.now()
     goals = await programs.list_goals(program["id"])
     summaries = await attendance.session_summaries(program, now)
     surveys_found = await outcome_surveys(program["id"])
@@ -530,7 +529,7 @@ async def organisation_dashboard(staff: CurrentStaff, period: Period, now: datet
     sessions, waitlists and alerts, in a fixed number of queries."""
     from server.reports import checks
 
-    now = now or _now()
+    now = now or clock.now()
     today = local_today(now)
     warnings = await attendance.early_warnings(staff, now)
     counts = await checks.check_counts(staff, now, None)

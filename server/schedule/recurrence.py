@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
-from dateutil.rrule import rrule as RRule, rrulestr
+from dateutil.rrule import rrule as RRule
+from dateutil.rrule import rrulestr
 
 from server.errors import DomainError
 from server.web.i18n import N_, get_locale, gettext, ngettext

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
-from piccolo.query.functions.aggregate import Count
 from piccolo.columns.combination import WhereRaw
+from piccolo.query.functions.aggregate import Count
 
-from server import privacy
+from server import clock, privacy
 from server.db import transaction
 from server.errors import DomainError, NotFound
 from server.programs import services as programs
@@ -24,9 +24,6 @@ from server.web.i18n import N_
 STATUSES = ("scheduled", "cancelled", "held")
 AGENDA_DAYS = {"week": 7, "month": 31}
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def new_uid() -> str:
@@ -150,7 +147,7 @@ def _month_groups(rows: list[dict[str, Any]], zone: ZoneInfo) -> list[dict[str, 
 async def program_schedule(program: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     """A program's sessions for its staff schedule: upcoming (soonest first) and past (latest first), by month.
     Cancelled sessions stay in the list, marked; the page runs the same queries whatever their number."""
-    now = now or _now()
+    now = now or clock.now()
     rows = await _session_rows(
         ProgramSession.program == program["id"], SessionFacilitator.session.program == program["id"]
     )
@@ -182,7 +179,7 @@ async def get_series(series_id: int) -> dict[str, Any] | None:
 async def staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None = None) -> list[dict[str, Any]]:
     """The sessions of a staff member's programs (every program for organizers) in the next `days` days,
     with real titles: the agenda is a staff page. Sessions under way are included; cancelled ones are marked."""
-    now = now or _now()
+    now = now or clock.now()
     program_ids = await programs.managed_program_ids(staff)
     if program_ids is not None and not program_ids:
         return []
@@ -392,7 +389,7 @@ async def edit_occurrence(
         ProgramSession.location: details.location,
         ProgramSession.online_link: details.online_link,
         ProgramSession.detached: row["series"] is not None,
-        ProgramSession.updated_at: _now(),
+        ProgramSession.updated_at: clock.now(),
     }
     if _changes_calendar(row, starts_at, ends_at, details):
         changes[ProgramSession.sequence] = ProgramSession.sequence + 1
@@ -425,7 +422,7 @@ async def cancel_occurrence(program: dict[str, Any], session_id: int, reason: st
             ProgramSession.status: "cancelled",
             ProgramSession.cancel_reason: reason,
             ProgramSession.sequence: ProgramSession.sequence + 1,
-            ProgramSession.updated_at: _now(),
+            ProgramSession.updated_at: clock.now(),
         }
     ).where((ProgramSession.id == session_id) & (ProgramSession.status == "scheduled")).run()
 
@@ -441,7 +438,7 @@ async def restore_occurrence(program: dict[str, Any], session_id: int) -> list[C
             ProgramSession.status: "scheduled",
             ProgramSession.cancel_reason: "",
             ProgramSession.sequence: ProgramSession.sequence + 1,
-            ProgramSession.updated_at: _now(),
+            ProgramSession.updated_at: clock.now(),
         }
     ).where((ProgramSession.id == session_id) & (ProgramSession.status == "cancelled")).run()
     return await conflicts_for(ProgramSession.id == session_id)
@@ -485,7 +482,7 @@ async def _apply_to_members(
 ) -> None:
     """Gives `targets` the new time of day and details, each on its own local day (so DST is respected);
     every member's original start follows the rule's new time, so it still names its slot in the rule."""
-    now = _now()
+    now = clock.now()
     for member in members:
         original = member["original_start"] or member["starts_at"]
         new_original = recurrence.to_utc(recurrence.local_datetime(recurrence.to_local(original, zone).date(), start), zone)
@@ -518,7 +515,7 @@ async def edit_following(
 ) -> list[Conflict]:
     """This session and the rest of its series: the series ends before it and a new series holds the rest
     with the new values. Sessions keep their uid; ones edited by hand keep their own values."""
-    now = now or _now()
+    now = now or clock.now()
     row, series, zone, details = await _series_edit_context(program, session_id, day, start, end, details)
     if row["starts_at"] < now:
         raise DomainError("past_following", N_("Past sessions can only be changed one at a time."), field="scope")
@@ -563,7 +560,7 @@ async def edit_series(
     day: date | None = None, now: datetime | None = None,
 ) -> list[Conflict]:
     """The whole series from now on: every future session not edited by hand (and the one being edited)."""
-    now = now or _now()
+    now = now or clock.now()
     row, series, zone, details = await _series_edit_context(program, session_id, day, start, end, details)
     members = [m for m in await _series_members(series["id"]) if m["starts_at"] >= now]
     targets = {m["id"] for m in members if m["id"] == session_id or not m["detached"]}
@@ -711,7 +708,7 @@ async def upcoming_public_sessions(limit: int = 10, now: datetime | None = None)
             ProgramSession.program.kind.as_alias("program_kind"),
         )
         .where(
-            (ProgramSession.starts_at >= (now or _now()))
+            (ProgramSession.starts_at >= (now or clock.now()))
             & (ProgramSession.status == "scheduled")
             & (ProgramSession.program.visibility == "public")
             & (ProgramSession.program.archived == False)  # noqa: E712
@@ -742,7 +739,7 @@ async def upcoming_counts(program_ids: list[int], now: datetime | None = None) -
         .where(
             ProgramSession.program.is_in(program_ids)
             & (ProgramSession.status == "scheduled")
-            & (ProgramSession.starts_at >= (now or _now()))
+            & (ProgramSession.starts_at >= (now or clock.now()))
         )
         .group_by(ProgramSession.program)
         .run()
@@ -762,7 +759,7 @@ async def next_public_session_by_program(program_ids: list[int], now: datetime |
         .where(
             ProgramSession.program.is_in(program_ids)
             & (ProgramSession.status == "scheduled")
-            & (ProgramSession.starts_at >= (now or _now()))
+            & (ProgramSession.starts_at >= (now or clock.now()))
         )
         .order_by(ProgramSession.starts_at)
         .run()
@@ -790,7 +787,7 @@ async def upcoming_sessions_for_program(program_id: int, limit: int = 10, now: d
         .where(
             (ProgramSession.program == program_id)
             & ProgramSession.status.is_in(statuses)
-            & (ProgramSession.ends_at >= (now or _now()))
+            & (ProgramSession.ends_at >= (now or clock.now()))
         )
         .order_by(ProgramSession.starts_at)
         .limit(limit)

@@ -1,7 +1,6 @@
 """Tables for recurring series and the concrete program sessions they produce."""
-from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamp, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Text, Timestamp, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.columns import OnDelete
 from piccolo.table import Table
 
 from server.people.tables import Staff

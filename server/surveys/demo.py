@@ -6,6 +6,7 @@ import random
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from server import clock
 from server.people import services as people
 from server.programs.tables import Program
 from server.surveys import services as surveys
@@ -93,7 +94,7 @@ async def _seed_needs_assessment(staff_ids: dict[str, int], water_id: int, today
     survey = await surveys.get_survey(survey_id)
     questions = {q["code"]: q for q in await surveys.list_questions(survey_id)}
     typist = staff_ids.get("agus")
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     number = 0
     for neighbourhood, (count, hardship) in NEIGHBOURHOODS.items():
         for _ in range(count):
@@ -167,7 +168,7 @@ async def _seed_prepost(staff_ids: dict[str, int], workshop_id: int, today: date
     pre_questions = {q["code"]: q for q in await surveys.list_questions(pre_id)}
     post_questions = {q["code"]: q for q in await surveys.list_questions(post_id)}
     scales = [code for code, q in pre_questions.items() if q["kind"] in ("likert", "rating") and code in post_questions]
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     hopes = ["Lebih sabar menghadapi anak.", "Belajar cara menegur tanpa memukul.", "Bertemu orang tua lain.", ""]
     useful = ["Latihan memberi pujian.", "Cara menenangkan diri sebelum menegur anak.", "Berbagi cerita dengan orang tua lain.", ""]
     for index, participant_id in enumerate(await _parents(workshop_id, today)):

@@ -8,20 +8,20 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from server.audit import record_audit
 from server.config import settings
 from server.errors import DomainError, Forbidden
-from server.people.services import record_audit
 from server.programs.services import can_manage, managed_program_ids
-from server.surveys import forms
-from server.surveys import results
+from server.surveys import forms, results
 from server.surveys import services as surveys
 from server.surveys.tables import Survey
 from server.surveys.templates_data import TEMPLATES
-from server.web.security import SecretLinkHeaders
 from server.web.access import STAFF, TOKEN
 from server.web.forms import parse_id
-from server.web.i18n import get_locale, gettext as _, set_locale
+from server.web.i18n import get_locale, set_locale
+from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render, wants_fragment
+from server.web.security import SecretLinkHeaders
 
 # Static CSS holds one rule per conditional question slot (charts.css); beyond this many, questions stay visible with their hint.
 CONDITION_SLOTS = 40

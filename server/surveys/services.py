@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from piccolo.query.functions.aggregate import Count, Max, Min
 
+from server import clock
+from server.audit import record_audit
 from server.config import settings
 from server.db import transaction
 from server.errors import DomainError, Forbidden, NotFound
-from server.people.services import record_audit
 from server.people.tables import AccessToken
 from server.people.tokens import invite_token as derive_invite_token
 from server.people.tokens import new_token, plausible, same_hash, token_hash
@@ -106,9 +107,6 @@ def privacy_statement(survey: dict[str, Any], min_group: int) -> str:
     return gettext(PRIVACY_STATEMENT[bool(survey["anonymous"])], n=min_group)
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 # --- dates ---------------------------------------------------------------------------------------
 # Surveys open and close on whole days in the organisation's timezone: open from the start of the opening day,
@@ -142,7 +140,7 @@ def _date_values(values: dict[str, Any]) -> dict[Any, Any]:
 
 def availability(survey: dict[str, Any], now: datetime | None = None) -> str:
     """open, not_yet or closed, from the survey's dates alone (publishing is checked separately)."""
-    now = now or _now()
+    now = now or clock.now()
     if survey["opens_at"] is not None and now < survey["opens_at"]:
         return "not_yet"
     if survey["closes_at"] is not None and now >= survey["closes_at"]:
@@ -195,7 +193,7 @@ async def list_surveys(staff: CurrentStaff) -> list[dict[str, Any]]:
         query = query.where(Survey.program.is_in(ids or [-1]) | (Survey.created_by == staff.id))
     rows = await query.run()
     counts = await response_counts([row["id"] for row in rows])
-    now = _now()
+    now = clock.now()
     for row in rows:
         row["responses"] = counts.get(row["id"], 0)
         row["status"] = status(row, now)
@@ -291,7 +289,7 @@ async def update_survey(actor: CurrentStaff, survey: dict[str, Any], values: dic
             Survey.consent_text: values.get("consent_text") or "",
             Survey.languages: values["languages"],
             Survey.anonymous: anonymous,
-            Survey.updated_at: _now(),
+            Survey.updated_at: clock.now(),
             **dates,
         }
     ).where(Survey.id == survey["id"]).run()
@@ -300,7 +298,7 @@ async def update_survey(actor: CurrentStaff, survey: dict[str, Any], values: dic
 async def set_published(actor: CurrentStaff, survey: dict[str, Any], published: bool) -> None:
     if published and not await Question.exists().where(Question.survey == survey["id"]).run():
         raise DomainError("no_questions", N_("Add at least one question before publishing."))
-    await Survey.update({Survey.published: published, Survey.updated_at: _now()}).where(Survey.id == survey["id"]).run()
+    await Survey.update({Survey.published: published, Survey.updated_at: clock.now()}).where(Survey.id == survey["id"]).run()
     await record_audit(actor, "update", "survey", survey["id"], "published" if published else "unpublished")
 
 
@@ -692,7 +690,7 @@ async def submit_response(
     now: datetime | None = None,
 ) -> bool:
     """Stores one response with its answers; returns False when this form was already stored (a double submission)."""
-    now = now or _now()
+    now = now or clock.now()
     if survey["anonymous"]:
         # Nothing that points to a person: no participant, no invite use, and the time only to the hour,
         # so that the moment of answering cannot be matched with who was in the room.
@@ -748,7 +746,7 @@ async def _personal_invite(survey_id: int, participant_id: int, page_token: str)
         row = {"id": invite.id, "token": invite.token}
     token = derive_invite_token(page_token, row["id"])
     if not same_hash(row["token"], token):
-        await SurveyInvite.update({SurveyInvite.token: token_hash(token), SurveyInvite.created_at: _now()}).where(SurveyInvite.id == row["id"]).run()
+        await SurveyInvite.update({SurveyInvite.token: token_hash(token), SurveyInvite.created_at: clock.now()}).where(SurveyInvite.id == row["id"]).run()
     return token
 
 
@@ -756,7 +754,7 @@ async def open_surveys_for_participant(participant_id: int, page_token: str, now
     """Open, published surveys of the programs a person is enrolled in, with their link, minus the ones they answered."""
     from server.enrolment.tables import Enrolment
 
-    now = now or _now()
+    now = now or clock.now()
     programs = Enrolment.select(Enrolment.program).where(
         (Enrolment.participant == participant_id) & Enrolment.status.is_in(["enrolled", "completed"])
     )

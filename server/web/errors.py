@@ -33,8 +33,8 @@ def _titles() -> dict[int, tuple[str, str]]:
 def error_page(request: Request, status_code: int) -> Response:
     if "user" not in request.scope:
         # No route matched, so the identity middleware never chose a language for this request.
-        from server.web.identity import choose_locale
         from server.web.i18n import set_locale
+        from server.web.identity import choose_locale
 
         set_locale(choose_locale(request, None))
     titles = _titles()

@@ -5,8 +5,8 @@ import secrets
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.middleware import ASGIMiddleware
 from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from server.config import SUPPORTED_LOCALES, settings

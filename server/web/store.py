@@ -2,26 +2,23 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from litestar.stores.base import NamespacedStore
 
+from server import clock
 from server.web.tables import StoredValue
-
 
 SWEEP_EVERY = 600.0  # seconds
 _last_sweep = time.monotonic()
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _expiry(expires_in: int | timedelta | None) -> datetime | None:
     if expires_in is None:
         return None
     seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
-    return _now() + timedelta(seconds=seconds)
+    return clock.now() + timedelta(seconds=seconds)
 
 
 class DatabaseStore(NamespacedStore):
@@ -54,7 +51,7 @@ class DatabaseStore(NamespacedStore):
         global _last_sweep
         if time.monotonic() - _last_sweep > SWEEP_EVERY:
             _last_sweep = time.monotonic()
-            await StoredValue.delete().where(StoredValue.expires_at < _now()).run()
+            await StoredValue.delete().where(StoredValue.expires_at < clock.now()).run()
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         row = (
@@ -65,7 +62,7 @@ class DatabaseStore(NamespacedStore):
         )
         if row is None:
             return None
-        if row["expires_at"] is not None and row["expires_at"] <= _now():
+        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
             await self.delete(key)
             return None
         if renew_for and row["expires_at"] is not None:
@@ -93,4 +90,4 @@ class DatabaseStore(NamespacedStore):
         )
         if row is None or row["expires_at"] is None:
             return None
-        return max(0, int((row["expires_at"] - _now()).total_seconds()))
+        return max(0, int((row["expires_at"] - clock.now()).total_seconds()))

@@ -6,10 +6,9 @@ import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
+from attendance_helpers import enrol, mark, session_at, stored_status
 from conftest import post_form, sign_in
 from factories import make_program, make_staff
-from attendance_helpers import enrol, mark, session_at, stored_status
 from querycount import count_queries
 
 HOUR = timedelta(hours=1)
@@ -127,7 +126,7 @@ async def test_locked_sheet_gets_a_clear_message_for_facilitators(facilitator_cl
 
 
 async def test_organizer_corrects_a_locked_sheet_and_it_is_audited(organizer_client, workshop):
-    from server.people.tables import AuditEvent
+    from server.audit import AuditEvent
 
     session = await session_at(workshop, now() - 30 * 24 * HOUR)
     person = await enrol(workshop, "Sari", now() - 60 * 24 * HOUR)
@@ -324,7 +323,7 @@ async def test_certificate_page_and_threshold(facilitator_client, workshop):
 
 
 async def test_individual_goals_with_progress_notes(facilitator_client, workshop):
-    from server.people.tables import AuditEvent
+    from server.audit import AuditEvent
 
     person = await enrol(workshop, "Sari", now() - WEEK)
     url = f"/manage/programs/batik/participants/{person}/goals"

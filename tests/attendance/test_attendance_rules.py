@@ -3,9 +3,9 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-
-from factories import make_program, make_staff
 from attendance_helpers import NOW, enrol, mark, program_row, session_at, stored_status, weekly_sessions
+from factories import make_program, make_staff
+
 from server.attendance import services as attendance
 from server.errors import DomainError
 
@@ -147,8 +147,8 @@ async def test_a_note_alone_keeps_the_status_someone_else_saved(workshop, facili
 
 
 async def test_locked_sheet_refuses_facilitator_but_audits_organizer_correction(workshop, facilitator, organizer):
+    from server.audit import AuditEvent
     from server.config import settings
-    from server.people.tables import AuditEvent
 
     program = await program_row(workshop)
     session = await session_at(workshop, NOW - timedelta(days=settings.attendance_lock_days + 1))

@@ -2,7 +2,7 @@
 import re
 from datetime import timedelta
 
-from browser_helpers import mark_page, page_width, page_was_not_reloaded, program_today, sign_in_with_language, unique
+from browser_helpers import mark_page, page_was_not_reloaded, page_width, program_today, sign_in_with_language, unique
 from playwright.sync_api import expect
 
 WORKSHOP = "pengasuhan-positif"

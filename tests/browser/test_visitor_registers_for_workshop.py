@@ -2,7 +2,7 @@
 import random
 import re
 
-from browser_helpers import mark_page, page_width, page_was_not_reloaded, unique
+from browser_helpers import mark_page, page_was_not_reloaded, page_width, unique
 from playwright.sync_api import expect
 
 WORKSHOP_TITLE = "Pelatihan Pengasuhan Positif"

@@ -3,7 +3,6 @@ every kind of feed answers 200 and parses, and no stored text adds a line of its
 import os
 
 import icalendar
-
 from factories import make_program, make_session, make_staff
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import icalendar
-
 from conftest import post_form
 from factories import make_program, make_session, make_staff
 from querycount import count_queries
+
 from server.people.tokens import feed_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -286,6 +286,7 @@ async def test_token_feeds_use_the_owners_saved_language_not_the_calendar_apps(c
 
 async def test_staff_chooses_real_titles_in_their_feed_on_my_calendar(organizer_client, organizer):
     from conftest import post_form
+
     from server.people import services as people
 
     page = await organizer_client.get("/account/calendar")

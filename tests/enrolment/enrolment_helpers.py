@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from factories import make_program
+
 from server.people import services as people
 
 NOON = datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc)  # 12:00 in Jakarta

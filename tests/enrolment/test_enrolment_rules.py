@@ -3,9 +3,9 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-
 from enrolment_helpers import at, join_team, make_group, make_person, status_of, statuses
 from factories import make_program, make_session, make_staff
+
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.errors import DomainError

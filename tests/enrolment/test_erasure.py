@@ -4,6 +4,7 @@ from datetime import timedelta
 from conftest import post_form
 from enrolment_helpers import make_group, make_person, statuses
 from factories import make_session
+
 from server.attendance.tables import Attendance
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment, EnrolmentChange

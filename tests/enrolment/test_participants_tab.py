@@ -5,6 +5,7 @@ from conftest import post_form, sign_in
 from enrolment_helpers import join_team, make_group, make_person, personal_token, statuses
 from factories import make_staff
 from querycount import count_queries
+
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
 from server.people import services as people

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from conftest import post_form
 from enrolment_helpers import make_group, make_person, personal_token, statuses
 from factories import make_session
+
 from server.enrolment import services as enrolment
 from server.enrolment.tables import IndividualGoal, ProgressNote, Rsvp
 from server.people import services as people

@@ -1,10 +1,10 @@
 """Self-registration from the public program page, through the HTTP client."""
 import re
 
-from litestar.testing import AsyncTestClient
-
 from conftest import post_form
 from enrolment_helpers import make_group, make_person
+from litestar.testing import AsyncTestClient
+
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
 from server.people import services as people

@@ -1,6 +1,7 @@
 """Phone and e-mail are kept only with consent to be contacted; withdrawing that consent removes them."""
 from conftest import post_form
 from factories import make_program
+
 from server.people import services as people
 from server.people.tables import Consent, Participant
 

@@ -3,6 +3,7 @@ import re
 
 from conftest import post_form, sign_in
 from factories import make_staff
+
 from server.people import services as people
 
 

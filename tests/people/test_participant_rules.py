@@ -1,7 +1,7 @@
 """Participant rules without HTTP: duplicates, consent, confidentiality, secret links, erasure."""
 import pytest
-
 from factories import make_program, make_staff
+
 from server.errors import NotFound
 from server.people import services as people
 
@@ -50,8 +50,8 @@ async def test_contact_details_are_hidden_from_staff_outside_the_persons_program
 
 
 async def test_team_of_an_enrolled_program_sees_contact_details_and_the_view_is_audited(organizer, facilitator):
+    from server.audit import AuditEvent
     from server.enrolment.tables import Enrolment
-    from server.people.tables import AuditEvent
     from server.programs.tables import TeamMember
 
     program = await make_program()
@@ -79,6 +79,7 @@ async def test_anonymisation_keeps_attendance_counts(db):
     from datetime import timedelta
 
     from factories import make_session
+
     from server.attendance.tables import Attendance
     from server.enrolment.tables import Enrolment
     from server.people.tables import Participant

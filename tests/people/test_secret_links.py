@@ -3,10 +3,10 @@ import importlib
 import re
 from datetime import datetime, timedelta, timezone
 
-from piccolo.apps.user.tables import BaseUser
-
 from conftest import post_form, sign_in
 from factories import make_program, make_staff
+from piccolo.apps.user.tables import BaseUser
+
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
 from server.people import services as people

@@ -17,11 +17,12 @@ LANGUAGES = [
 
 
 async def _seed():
+    from surveys.survey_helpers import make_survey
+
     from server.enrolment.tables import Enrolment
     from server.people import services as people
     from server.people.tokens import feed_token
     from server.programs.tables import TeamMember
-    from surveys.survey_helpers import make_survey
 
     secret = await make_program(
         slug="kelompok-kamis", kind="support_group", title="Kelompok ZQXREALTITLE", public_title="Kelompok Kamis",
@@ -48,7 +49,6 @@ async def _seed():
 
 
 async def test_no_marker_leaks_beyond_what_the_policy_allows(client, db):
-    from server.calendars import services as feeds
 
     secret, sessions, tokens, survey, staff = await _seed()
     member_page, member_feed = tokens["member"]

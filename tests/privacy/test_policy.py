@@ -106,6 +106,7 @@ def test_staff_viewer_follows_role_and_team(role, on_team, viewer):
 
 async def test_can_see_confidential_is_the_policys_contact_cell(db):
     from factories import make_program, make_staff
+
     from server.enrolment.tables import Enrolment
     from server.people import services as people
     from server.programs.tables import TeamMember

@@ -1,11 +1,11 @@
 """Web addresses of programs: a discreet program's address never spells its real title, and an old address
 redirects staff only — to the public it is a plain 404."""
 import pytest
-
 from conftest import post_form
 from factories import make_program
-from server.programs import services as programs
 from test_program_pages import _form
+
+from server.programs import services as programs
 
 REAL = "Kelompok Dukungan Penyintas Kekerasan"
 NEUTRAL = "Kelompok Kamis Malam"

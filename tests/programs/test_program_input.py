@@ -1,6 +1,5 @@
 """Hostile text on the program form: a line break in a title would break every calendar feed, so it is refused."""
 import pytest
-
 from conftest import post_form
 from test_program_pages import _form
 
@@ -25,6 +24,7 @@ async def test_program_description_keeps_its_line_breaks(organizer_client):
 
 async def test_team_member_with_an_impossible_staff_id_is_a_field_error(organizer_client):
     from factories import make_program
+
     from server.programs.tables import TeamMember
 
     await make_program(slug="kelas")

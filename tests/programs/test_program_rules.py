@@ -2,11 +2,11 @@
 from datetime import date, timedelta
 
 import pytest
-
 from factories import make_program, make_session, make_staff
+
+from server import privacy
 from server.errors import DomainError, Forbidden, NotFound
 from server.programs import services as programs
-from server import privacy
 
 
 async def _program_dict(program):

@@ -94,6 +94,7 @@ async def workshop_fixture(now: datetime = NOW, **program_values) -> Workshop:
 async def bulk_program(slug: str, sessions: int, people: int, now: datetime, **values) -> Any:
     """A program with `sessions` held sessions in the past and `people` members who all came, in few statements."""
     from factories import make_session
+
     from server.attendance.tables import Attendance
     from server.enrolment.tables import Enrolment
     from server.people.tables import Consent, Participant

@@ -3,10 +3,10 @@ programs' problems; the page runs a constant number of queries."""
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
 from conftest import sign_in
 from factories import make_program, make_staff
 from report_helpers import bulk_program, enrol, page_queries, query_difference, session_at
+
 from server.people.tables import Participant
 from server.reports import checks
 

@@ -3,10 +3,10 @@ dashboard_summary for the staff /dashboard page."""
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
 from conftest import sign_in
 from factories import make_program, make_staff
 from report_helpers import NOW, WEEK, enrol, mark, session_at
+
 from server.reports import services as reports
 
 

@@ -5,10 +5,10 @@ import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import sign_in
 from factories import make_program, make_staff
 from report_helpers import enrol, mark, session_at
+
 from server.reports import exports
 
 SECRET_TITLE = "Kelompok Dukungan ODHIV"
@@ -23,9 +23,10 @@ def rows_of(response) -> list[list[str]]:
 @pytest.fixture
 async def world(db):
     """A discreet program with its own team member, and an ordinary program with another team."""
+    from survey_helpers import make_survey, respond
+
     from server.people import services as people
     from server.programs.tables import TeamMember
-    from survey_helpers import make_survey, respond
 
     now = datetime.now(timezone.utc)
     discreet = await make_program(slug="rahasia", title=SECRET_TITLE, public_title=PUBLIC_TITLE, discreet=True, kind="support_group")
@@ -109,7 +110,7 @@ async def test_contact_details_only_for_the_team_and_admins(client, world, admin
 
 
 async def test_exporting_contact_details_is_audited(client, world):
-    from server.people.tables import AuditEvent
+    from server.audit import AuditEvent
 
     await sign_in(client, world["own"].username)
     await export(client, "enrolments")

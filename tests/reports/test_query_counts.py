@@ -2,7 +2,6 @@
 from datetime import datetime, timezone
 
 import pytest
-
 from querycount import count_queries
 from report_helpers import bulk_program, page_queries, query_difference
 

@@ -3,8 +3,8 @@ cancelled sessions, withdrawals, late joiners, unmarked members, a guest and an 
 from datetime import timedelta
 
 import pytest
-
 from report_helpers import NOW, WEEK, workshop_fixture
+
 from server.errors import DomainError
 from server.reports import services as reports
 
@@ -45,8 +45,8 @@ async def test_rate_distribution_buckets_people_by_their_own_rate(workshop):
 
 
 async def test_a_rate_on_a_bucket_edge_goes_to_the_higher_bucket(db):
-    from report_helpers import enrol, mark, session_at
     from factories import make_program
+    from report_helpers import enrol, mark, session_at
 
     program = await make_program(slug="tepi")
     sessions = [await session_at(program, NOW - (4 - n) * WEEK) for n in range(4)]
@@ -78,8 +78,9 @@ async def test_goals_against_targets(workshop):
 
 async def test_report_has_no_milestones_for_a_workshop_but_has_them_for_a_community_project(db):
     from factories import make_program
-    from server.programs.tables import Milestone
     from report_helpers import program_row
+
+    from server.programs.tables import Milestone
 
     project = await make_program(slug="sumur", kind="community_project")
     await Milestone.insert(Milestone(program=project.id, title="Survei lokasi", status="done"), Milestone(program=project.id, title="Gali sumur")).run()

@@ -2,7 +2,6 @@
 from datetime import datetime, timezone
 
 import pytest
-
 from conftest import post_form, sign_in
 from report_helpers import workshop_fixture
 

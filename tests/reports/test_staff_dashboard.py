@@ -8,12 +8,13 @@ from factories import make_program, make_staff
 async def test_dashboard_shows_early_warning_promotion_and_licence(client, db):
     from datetime import datetime, timezone
 
+    from factories import make_session
+
     from server.attendance.tables import Attendance
     from server.enrolment.tables import Enrolment, EnrolmentChange
     from server.people import services as people
     from server.programs.tables import TeamMember
     from server.schedule.tables import ProgramSession
-    from factories import make_session
 
     facilitator = await make_staff(username="dash1", display_name="Dina")
     program = await make_program(slug="kelas-dash", title="Kelas Dasbor", requires_licence=True)

@@ -2,9 +2,9 @@
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import post_form
 from schedule_helpers import program_row, sessions_of
+
 from server.schedule.tables import ProgramSession
 
 NEXT_YEAR = date.today().year + 1
@@ -43,8 +43,9 @@ async def test_facilitator_ids_out_of_range_are_a_field_error_on_the_series_form
 
 @pytest.mark.parametrize("bad", ["\x00", "99999999999999999999"])
 async def test_facilitator_ids_out_of_range_are_a_field_error_on_the_edit_form(organizer_client, workshop, bad):
-    from factories import make_session
     from types import SimpleNamespace
+
+    from factories import make_session
 
     session = await make_session(SimpleNamespace(id=workshop["id"]), starts_in=timedelta(days=30), topic="Lama")
     data = {**SESSION, "scope": "one", "topic": "Baru", "facilitators": bad}

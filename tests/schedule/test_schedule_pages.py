@@ -3,10 +3,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
-
 from conftest import post_form, sign_in
-from schedule_querycount import count_queries
 from schedule_helpers import join_team, program_row, sessions_of
+from schedule_querycount import count_queries
+
 from server.schedule import services as schedule
 from server.schedule.services import Details, Repeat
 from server.schedule.tables import ProgramSession, Series

@@ -3,8 +3,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from schedule_helpers import berlin, join_team, program_row, sessions_of  # noqa: F401  (berlin is a fixture)
+
 from server.errors import DomainError
 from server.schedule import recurrence
 from server.schedule import services as schedule

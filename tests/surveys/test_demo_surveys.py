@@ -1,5 +1,6 @@
 """The demo surveys: a needs assessment that looks real and a before/after pair with people who answered both."""
 from factories import make_program, make_staff
+
 from server.surveys import results
 from server.surveys import services as surveys
 from server.surveys.demo import seed_demo_surveys

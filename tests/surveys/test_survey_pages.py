@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from conftest import post_form, sign_in
 from factories import make_program, make_staff
 from querycount import count_queries
+from survey_helpers import NEEDS_QUESTIONS, make_person, make_survey, question_ids, respond
+
 from server.people import services as people
 from server.surveys import services as surveys
 from server.surveys.tables import Answer, Question, Response, Survey, SurveyInvite
-from survey_helpers import NEEDS_QUESTIONS, make_person, make_survey, question_ids, respond
 
 KEY_RE = re.compile(r'name="submission_key" value="([^"]+)"')
 

@@ -7,15 +7,15 @@ import io
 import re
 
 import pytest
-from litestar.testing import AsyncTestClient
-
 from conftest import post_form, sign_in
 from factories import make_program
+from litestar.testing import AsyncTestClient
+from survey_helpers import NEEDS_QUESTIONS, make_person, make_survey, question_ids, respond
+
 from server.people import services as people
 from server.people.tokens import new_token, token_hash
 from server.surveys import services as surveys
 from server.surveys.tables import Response, Survey, SurveyInvite
-from survey_helpers import NEEDS_QUESTIONS, make_person, make_survey, question_ids, respond
 
 KEY_RE = re.compile(r'name="submission_key" value="([^"]+)"')
 SECRET_TEXTS = ("Suami saya memukul saya", "Saya takut pulang")

@@ -4,13 +4,13 @@ import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from factories import make_program
+from survey_helpers import NEEDS_QUESTIONS, make_person, make_survey, respond
+
 from server.errors import DomainError
 from server.surveys import results
-from server.surveys.tables import Response
 from server.surveys import services as surveys
-from survey_helpers import NEEDS_QUESTIONS, make_person, make_survey, respond
+from server.surveys.tables import Response
 
 FOUR_ANSWERS = [
     {"rw": "rw01", "clean": 5, "helps": ["elderly"], "score": 8, "people": 4, "needs": {"water": 1, "health": 2, "school": 3}, "note": "Sumur kering"},

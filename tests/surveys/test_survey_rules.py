@@ -2,13 +2,13 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from factories import make_program
+from survey_helpers import NEIGHBOURHOODS, make_person, make_survey, question_ids, respond
+
 from server.errors import DomainError, Forbidden
 from server.people import services as people
 from server.surveys import services as surveys
 from server.surveys.tables import Answer, Response, Survey, SurveyInvite
-from survey_helpers import NEIGHBOURHOODS, make_person, make_survey, question_ids, respond
 
 YES_NO = [{"value": "yes", "label": "Ya"}, {"value": "no", "label": "Tidak"}]
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-
 from live import ROOT, free_port, fresh_database_url, run_cli, server_env, start_server
 
 

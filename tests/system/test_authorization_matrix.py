@@ -1,9 +1,17 @@
 """Every registered route, requested as each kind of user: the declared access holds, and confidential data
 never reaches a response for someone who may not see it."""
 import pytest
-
 from conftest import csrf_token
-from world import OTHER_PARTICIPANT, OWN_PARTICIPANT, PASSWORD, SECRET_NOTE, SECRET_PHONE, SECRET_TITLE, build_world, resolve_path
+from world import (
+    OTHER_PARTICIPANT,
+    OWN_PARTICIPANT,
+    PASSWORD,
+    SECRET_NOTE,
+    SECRET_PHONE,
+    SECRET_TITLE,
+    build_world,
+    resolve_path,
+)
 
 ACTORS = ("anonymous", "w-other", "w-own", "w-organizer", "w-admin", "w-gone")
 RANK = {"anonymous": 0, "w-gone": 0, "w-other": 1, "w-own": 1, "w-organizer": 2, "w-admin": 3}

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import httpx
-
 from live import ROOT, free_port, fresh_database_url, run_cli, server_env, start_server
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')

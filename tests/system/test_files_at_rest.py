@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from dbsetup import USING_POSTGRES
 from live import ROOT
 

@@ -51,7 +51,6 @@ def _values(other_ids: list[str]):
 
 def _snapshot():
     """Rows of program B, which a facilitator of program A may not change."""
-    import asyncio
 
     async def read():
         from server.enrolment.tables import Enrolment
@@ -73,10 +72,10 @@ def _snapshot():
 
 def test_fuzzed_forms_never_fail_or_touch_another_program(db_sync):
     from litestar.testing import TestClient
+    from world import PASSWORD, build_world, resolve_path
 
     from server.app import create_app
     from server.config import load_settings
-    from world import PASSWORD, build_world, resolve_path
 
     with TestClient(app=create_app(load_settings()), base_url="http://testserver.local") as client:
         world = client.blocking_portal.call(build_world)

@@ -4,7 +4,6 @@ import tempfile
 from pathlib import Path
 
 import httpx
-
 from live import free_port, fresh_database_url, run_cli, server_env, start_server
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')

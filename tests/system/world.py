@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from factories import PASSWORD, make_program, make_session, make_staff
+
 from server.people.tokens import feed_token
 
 SECRET_TITLE = "Kelompok ODHIV Rahasia"

@@ -1,8 +1,8 @@
 """Public pages, error pages, health check and language choice."""
 from datetime import timedelta
 
-from factories import make_program, make_session
 from conftest import post_form
+from factories import make_program, make_session
 
 
 async def test_home_lists_next_public_sessions_with_public_titles_only(client, db):
@@ -83,6 +83,7 @@ async def test_language_switch_ignores_unknown_language_and_foreign_next(client,
 
 async def test_staff_language_preference_is_saved(client, facilitator):
     from conftest import sign_in
+
     from server.people.tables import Staff
 
     await sign_in(client, "facil1")

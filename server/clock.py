@@ -1,0 +1,42 @@
+"""The one clock: the current instant (which tests may freeze) and a place's local date."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from server.config import settings
+
+# A module-level value rather than a context variable: the test client runs the app in tasks and threads of its
+# own, and a frozen time must hold in all of them.
+_frozen_at: datetime | None = None
+
+
+def now() -> datetime:
+    """The current instant, in UTC."""
+    return _frozen_at if _frozen_at is not None else datetime.now(timezone.utc)
+
+
+def today(timezone_name: str, at: datetime | None = None) -> date:
+    """The date it is in a place at an instant. "Today" for a licence, a lock or a due goal is the date where the
+    program or organisation is, never the server's or UTC's date."""
+    return (at or now()).astimezone(ZoneInfo(timezone_name)).date()
+
+
+@contextmanager
+def frozen(at: datetime) -> Iterator[datetime]:
+    """Every `now()` answers `at` inside the block (tests of time-dependent pages)."""
+    global _frozen_at
+    if at.tzinfo is None:
+        raise ValueError("a frozen time needs a timezone")
+    previous, _frozen_at = _frozen_at, at.astimezone(timezone.utc)
+    try:
+        yield _frozen_at
+    finally:
+        _frozen_at = previous
+
+
+def organisation_today(at: datetime | None = None) -> date:
+    """The organisation's date (GOTONG_DEFAULT_TIMEZONE): licences, locks and report periods all use this one."""
+    return today(settings.default_timezone, at)
