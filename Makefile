@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_JOBS ?= 2
 export HOST PORT
 
-.PHONY: run test test-fast test-browser messages check-messages bench soak clean
+.PHONY: run test lint test-fast test-browser messages check-messages bench soak clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,15 @@ run: $(VENV)/.installed
 	@echo "Open http://$(HOST):$(PORT) in your browser."
 	$(PY) -m server serve
 
-## The whole suite: HTTP and domain tests, then browser tests in their own process
-test: $(VENV)/.installed-test node_modules/.installed
+## Lint (ruff), types (mypy) and the layer contracts (import-linter)
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+## The whole suite: lint, HTTP and domain tests, then browser tests in their own process
+test: $(VENV)/.installed-test node_modules/.installed lint
 	$(PY) -m pytest tests --ignore=tests/browser -n $(TEST_JOBS)
 	$(PY) -m pytest tests/browser
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
@@ -19,6 +19,7 @@ class Actor(Protocol):
 class AuditEvent(Table):
     """Who looked at or changed confidential data, and when."""
 
+    id: Serial
     at = Timestamptz(default=TimestamptzNow(), index=True)
     actor = ForeignKey(
         references=LazyTableReference(table_class_name="Staff", module_path="server.people.tables"),

@@ -10,8 +10,14 @@ class DomainError(Exception):
         self.field = field
         self.params = params
 
+    @property
+    def status(self) -> int:
+        """The HTTP status a page answers with: 400 when the input was wrong (the error names a field), 409 when
+        a rule refuses an otherwise valid request (full, closed, already answered)."""
+        return 400 if self.field else 409
+
     def translated(self) -> str:
-        from server.web.i18n import gettext
+        from server.i18n import gettext
 
         return gettext(self.message, **self.params)
 

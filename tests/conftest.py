@@ -30,7 +30,7 @@ def pytest_collection_modifyitems(config, items):
 def _default_language():
     """Every test starts in the configured language, whatever an earlier test's request switched to."""
     from server.config import load_settings
-    from server.web.i18n import set_locale
+    from server.i18n import set_locale
 
     set_locale(load_settings().default_locale)
 

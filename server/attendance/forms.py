@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from server.attendance.services import STATUSES
+from server.i18n import gettext as _
 from server.web.forms import Checkbox, Choice, Date, Form, LongText, Text
-from server.web.i18n import gettext as _
 
 # The longest period one register or export may cover, so that a typo in a year does not build a huge grid.
 MAX_RANGE_DAYS = 731

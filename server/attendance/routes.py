@@ -14,11 +14,11 @@ from server.attendance import forms
 from server.attendance import services as attendance
 from server.config import settings
 from server.errors import DomainError, NotFound
+from server.i18n import gettext as _
+from server.i18n import ngettext
 from server.people import consent
 from server.programs import services as programs
 from server.web.access import STAFF
-from server.web.i18n import gettext as _
-from server.web.i18n import ngettext
 from server.web.rendering import redirect, render, wants_fragment
 
 # A sheet's summary refreshes itself when a row was saved (see the sheet_summary block).

@@ -34,13 +34,13 @@ from server.attendance.tables import Attendance
 from server.config import settings
 from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
 from server.errors import DomainError, NotFound
+from server.i18n import N_, format_percent
 from server.people import services as people
 from server.people.tables import Consent, Participant
 from server.programs import services as programs
 from server.programs.tables import Program, TeamMember
 from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
-from server.web.i18n import N_, format_percent
 from server.web.labels import LABELS
 
 STATUSES = ("present", "late", "excused", "absent")

@@ -11,7 +11,7 @@ from icalendar import Calendar, Event
 from icalendar.prop.conference import Conference
 
 from server import privacy
-from server.web.i18n import gettext as _
+from server.i18n import gettext as _
 
 PRODID = "-//Gotong//Community programs//EN"
 REFRESH = timedelta(hours=1)

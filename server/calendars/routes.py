@@ -11,11 +11,11 @@ from litestar.params import FromPath
 from server.calendars import services as feeds
 from server.calendars.forms import FeedDetailsForm
 from server.config import SUPPORTED_LOCALES, settings
+from server.i18n import get_locale
+from server.i18n import gettext as _
 from server.people import services as people
 from server.web.access import PUBLIC, STAFF, TOKEN
 from server.web.forms import parse_id
-from server.web.i18n import get_locale
-from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render
 
 CALENDAR_TYPE = "text/calendar"

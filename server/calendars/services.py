@@ -14,13 +14,13 @@ from server import clock, privacy
 from server.calendars.builder import FeedInfo, build_calendar, window
 from server.config import SUPPORTED_LOCALES, settings
 from server.errors import NotFound
+from server.i18n import gettext as _
+from server.i18n import use_locale
 from server.people.tables import AccessToken, Participant, Staff
 from server.people.tokens import plausible, same_hash, token_hash
 from server.programs import services as programs
 from server.programs.tables import TeamMember
 from server.schedule.tables import ProgramSession
-from server.web.i18n import gettext as _
-from server.web.i18n import use_locale
 
 _SESSION_COLUMNS = (
     ProgramSession.id,

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from server.config import SUPPORTED_LOCALES
+from server.i18n import gettext as _
 from server.web.forms import Checkbox, Choice, Email, Form, Id, Phone, Text
-from server.web.i18n import gettext as _
 
 _CONSENTS = {
     "consent_participation": Checkbox(),

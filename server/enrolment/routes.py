@@ -14,14 +14,14 @@ from server.config import settings
 from server.enrolment import forms
 from server.enrolment import services as enrolment
 from server.errors import DomainError, NotFound
+from server.i18n import get_locale, set_locale
+from server.i18n import gettext as _
 from server.people import consent
 from server.people import services as people
 from server.people.tokens import feed_token
 from server.programs import services as programs
 from server.surveys.services import open_surveys_for_participant
 from server.web.access import PUBLIC, STAFF, TOKEN
-from server.web.i18n import get_locale, set_locale
-from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render
 from server.web.security import SecretLinkHeaders
 

@@ -15,6 +15,7 @@ from server import clock, privacy
 from server.db import engine
 from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
 from server.errors import DomainError, NotFound
+from server.i18n import N_
 from server.people import services as people
 from server.people.consent import PURPOSES
 from server.people.tables import Consent, Participant
@@ -22,7 +23,6 @@ from server.programs.services import ensure_open, managed_program_ids
 from server.programs.tables import Program, TeamMember
 from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
-from server.web.i18n import N_
 from server.web.labels import LABELS
 
 LABELS.register(

@@ -1,5 +1,5 @@
 """Tables for enrolments and their history, RSVPs and individual goals."""
-from piccolo.columns import ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -11,6 +11,7 @@ from server.schedule.tables import ProgramSession
 class Enrolment(Table):
     """A participant in a program. The enrolled and ended instants decide which sessions count for attendance."""
 
+    id: Serial
     participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     # requested | waitlisted | offered | enrolled | withdrawn | completed | declined
@@ -28,6 +29,7 @@ class Enrolment(Table):
 class EnrolmentChange(Table):
     """Every status change of an enrolment, including automatic waitlist promotions."""
 
+    id: Serial
     enrolment = ForeignKey(references=Enrolment, index=True, on_delete=OnDelete.cascade)
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     from_status = Varchar(length=20, default="")
@@ -39,6 +41,8 @@ class EnrolmentChange(Table):
 
 
 class Rsvp(Table):
+
+    id: Serial
     session = ForeignKey(references=ProgramSession, index=True, on_delete=OnDelete.cascade)
     participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
     response = Varchar(length=20)  # going | not_going
@@ -49,6 +53,7 @@ class Rsvp(Table):
 class IndividualGoal(Table):
     """A participant's own goal within a program (individualisation); confidential to the team."""
 
+    id: Serial
     enrolment = ForeignKey(references=Enrolment, index=True, on_delete=OnDelete.cascade)
     statement = Text()
     created_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)
@@ -56,6 +61,8 @@ class IndividualGoal(Table):
 
 
 class ProgressNote(Table):
+
+    id: Serial
     goal = ForeignKey(references=IndividualGoal, index=True, on_delete=OnDelete.cascade)
     note = Text()
     written_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)

@@ -1,7 +1,7 @@
 """The consent texts people agree to, by purpose, with the version recorded alongside every consent."""
 from __future__ import annotations
 
-from server.web.i18n import N_, gettext
+from server.i18n import N_, gettext
 
 PURPOSES = ("participation", "data_collection", "contact")
 # Raise the version whenever a text's meaning changes; consents record the version they were given under.

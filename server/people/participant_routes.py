@@ -10,11 +10,11 @@ from server import audit
 from server.config import settings
 from server.enrolment import services as enrolment
 from server.errors import DomainError
+from server.i18n import gettext as _
 from server.people import consent
 from server.people import services as people
 from server.people.participant_forms import AuditFilter, ConsentForm, EraseForm, ParticipantForm
 from server.web.access import ADMIN, STAFF
-from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render
 
 

@@ -7,11 +7,11 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 
 from server.errors import DomainError
+from server.i18n import gettext as _
 from server.people import services
 from server.people.forms import EditStaffForm, NewStaffForm
 from server.web.access import ADMIN, ROLES, STAFF
 from server.web.forms import Form, Text
-from server.web.i18n import gettext as _
 from server.web.identity import sign_in
 from server.web.rendering import redirect, render
 

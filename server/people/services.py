@@ -13,10 +13,10 @@ from server import clock, privacy
 from server.audit import record_audit
 from server.db import contains_text, transaction
 from server.errors import DomainError, NotFound
+from server.i18n import N_
 from server.people.tables import AccessToken, Consent, Participant, Staff
 from server.people.tokens import feed_token, new_token, plausible, same_hash, token_hash
 from server.web.access import ROLES, CurrentStaff
-from server.web.i18n import N_
 
 _STAFF_COLUMNS = (
     Staff.id,

@@ -1,6 +1,6 @@
 """Tables for staff accounts, their profiles and the audit log."""
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -8,6 +8,7 @@ from piccolo.table import Table
 class Staff(Table):
     """A staff member's role and profile; credentials live in Piccolo's BaseUser."""
 
+    id: Serial
     user = ForeignKey(references=BaseUser, unique=True, index=True, on_delete=OnDelete.cascade)
     role = Varchar(length=20, default="facilitator")  # admin | organizer | facilitator
     display_name = Varchar(length=120)
@@ -26,6 +27,7 @@ class Staff(Table):
 class Participant(Table):
     """A person taking part. The display name (often a pseudonym) is all that co-participants ever see."""
 
+    id: Serial
     display_name = Varchar(length=120)
     legal_name = Varchar(length=200, default="")
     phone = Varchar(length=40, default="")
@@ -44,6 +46,7 @@ class Participant(Table):
 class Consent(Table):
     """One consent given for one purpose under one version of the consent text; withdrawing keeps the record."""
 
+    id: Serial
     participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
     purpose = Varchar(length=30)  # participation | data_collection | contact
     text_version = Varchar(length=20)
@@ -56,6 +59,7 @@ class Consent(Table):
 class AccessToken(Table):
     """Secret, revocable links: a participant's personal page and calendar feeds of participants and staff."""
 
+    id: Serial
     token = Varchar(length=64, unique=True, index=True)
     kind = Varchar(length=30)  # participant_page | participant_feed | staff_feed
     participant = ForeignKey(references=Participant, null=True, index=True, on_delete=OnDelete.cascade)

@@ -8,12 +8,12 @@ from litestar.params import FromPath
 
 from server import clock
 from server.errors import DomainError
+from server.i18n import gettext as _
 from server.programs import forms
 from server.programs import services as programs
 from server.schedule import services as schedule
 from server.web.access import ORGANIZER, PUBLIC, STAFF
 from server.web.forms import common_timezones
-from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render
 
 

@@ -11,6 +11,7 @@ from server import clock, privacy
 from server.audit import record_audit
 from server.db import contains_text, transaction
 from server.errors import DomainError, Forbidden, Moved, NotFound
+from server.i18n import N_
 from server.people.tables import Staff
 from server.programs.tables import (
     Goal,
@@ -24,7 +25,6 @@ from server.programs.tables import (
     TeamMember,
 )
 from server.web.access import CurrentStaff
-from server.web.i18n import N_
 
 KINDS = ("support_group", "skill_workshop", "community_project")
 VISIBILITIES = ("public", "unlisted", "private")

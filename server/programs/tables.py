@@ -1,5 +1,17 @@
 """Tables for programs and what hangs off them: goals, milestones, partners and team members."""
-from piccolo.columns import JSON, Boolean, Date, Float, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -9,6 +21,7 @@ from server.people.tables import Staff
 class Program(Table):
     """A support group, skill workshop or community development project."""
 
+    id: Serial
     slug = Varchar(length=80, unique=True, index=True)
     kind = Varchar(length=30)  # support_group | skill_workshop | community_project
     title = Varchar(length=200)
@@ -44,6 +57,7 @@ class ProgramSlugAlias(Table):
     answer a plain 404, because a public redirect would tie an old address — perhaps one that spelled a
     discreet group's real name — to the program."""
 
+    id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     slug = Varchar(length=80, unique=True, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -52,6 +66,7 @@ class ProgramSlugAlias(Table):
 class PhaseChange(Table):
     """Each move of a program through the intervention cycle, with the reason for moving back."""
 
+    id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     from_phase = Varchar(length=20)
     to_phase = Varchar(length=20)
@@ -61,12 +76,16 @@ class PhaseChange(Table):
 
 
 class TeamMember(Table):
+
+    id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     staff = ForeignKey(references=Staff, index=True, on_delete=OnDelete.cascade)
     role = Varchar(length=20, default="co_facilitator")  # lead | co_facilitator | organizer
 
 
 class Goal(Table):
+
+    id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     statement = Text()
     indicator = Varchar(length=300, default="")
@@ -80,6 +99,8 @@ class Goal(Table):
 
 
 class GoalUpdate(Table):
+
+    id: Serial
     goal = ForeignKey(references=Goal, index=True, on_delete=OnDelete.cascade)
     value = Float()
     note = Text(default="")
@@ -88,6 +109,8 @@ class GoalUpdate(Table):
 
 
 class Milestone(Table):
+
+    id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     title = Varchar(length=200)
     due_on = Date(null=True, default=None)
@@ -97,6 +120,8 @@ class Milestone(Table):
 
 
 class Partner(Table):
+
+    id: Serial
     name = Varchar(length=200)
     contact_name = Varchar(length=120, default="")
     phone = Varchar(length=40, default="")
@@ -105,6 +130,8 @@ class Partner(Table):
 
 
 class ProgramPartner(Table):
+
+    id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     partner = ForeignKey(references=Partner, index=True, on_delete=OnDelete.cascade)
     role = Varchar(length=200, default="")

@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from server.attendance.services import _raw as raw
+from server.i18n import N_
 from server.people.tables import Consent, Participant
 from server.programs import services as programs
 from server.programs.tables import Goal
 from server.reports.services import T_ATTENDANCE, T_ENROLMENT, T_PROGRAM, T_SESSION, instant, local_today
 from server.web.access import CurrentStaff
-from server.web.i18n import N_
 from server.web.labels import LABELS
 
 T_PARTICIPANT = Participant._meta.tablename

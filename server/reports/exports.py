@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from server import clock, privacy
 from server.audit import record_audit
 from server.errors import DomainError
+from server.i18n import N_
+from server.i18n import gettext as _
 from server.people.tables import Consent
 from server.programs import services as programs
 from server.programs.tables import TeamMember
@@ -36,8 +38,6 @@ from server.reports.services import (
     raw,
 )
 from server.web.access import CurrentStaff
-from server.web.i18n import N_
-from server.web.i18n import gettext as _
 from server.web.labels import LABELS
 
 KINDS = ("programs", "sessions", "enrolments", "attendance", "surveys")

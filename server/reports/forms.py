@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from server.i18n import gettext as _
 from server.reports.exports import KINDS
 from server.reports.services import MAX_EVALUATION, Period, local_today
 from server.web.forms import Choice, Date, Form, Integer, LongText
-from server.web.i18n import gettext as _
 
 
 class PeriodForm(Form):

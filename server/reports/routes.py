@@ -11,6 +11,7 @@ from litestar.response import Redirect
 
 from server import clock, privacy
 from server.errors import DomainError, NotFound
+from server.i18n import gettext as _
 from server.programs import services as programs
 from server.programs.tables import Program
 from server.reports import checks as report_checks
@@ -19,7 +20,6 @@ from server.reports import services as reports
 from server.reports.forms import EvaluationForm, ExportForm, PeriodForm
 from server.schedule import services as schedule
 from server.web.access import ORGANIZER, STAFF
-from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render
 
 

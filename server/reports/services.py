@@ -22,6 +22,7 @@ from server.attendance.services import _marks_sql as marks_sql
 from server.attendance.services import _raw as raw
 from server.config import settings
 from server.errors import DomainError
+from server.i18n import N_
 from server.people.tables import Participant
 from server.programs import services as programs
 from server.programs.tables import Goal, Program, TeamMember
@@ -29,7 +30,6 @@ from server.reports.tables import Evaluation
 from server.schedule.tables import ProgramSession
 from server.surveys.tables import Answer, Question, Response, Survey
 from server.web.access import CurrentStaff
-from server.web.i18n import N_
 from server.web.labels import LABELS
 
 T_PROGRAM = Program._meta.tablename

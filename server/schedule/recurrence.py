@@ -10,7 +10,7 @@ from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
 
 from server.errors import DomainError
-from server.web.i18n import N_, get_locale, gettext, ngettext
+from server.i18n import N_, get_locale, gettext, ngettext
 
 MAX_OCCURRENCES = 500
 MAX_INTERVAL = 52

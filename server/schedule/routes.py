@@ -10,12 +10,13 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 
 from server.errors import DomainError, NotFound
+from server.i18n import N_, format_date, format_time, get_locale
+from server.i18n import gettext as _
 from server.programs import services as programs
+from server.programs.dependencies import MANAGED_PROGRAM
 from server.schedule import recurrence, services
 from server.schedule.forms import CancelForm, EditSessionForm, ReturnForm, SeriesForm, SessionForm
 from server.web.access import STAFF
-from server.web.i18n import N_, format_date, format_time, get_locale
-from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render, wants_fragment
 
 SCHEDULE_PAGE = "schedule/schedule.html"
@@ -90,10 +91,11 @@ def _schedule_url(program: dict[str, Any]) -> str:
 
 
 class ScheduleController(Controller):
-    """Every page here loads the program through program_for_staff: someone else's program is a 403."""
+    """Every page here gets its program from MANAGED_PROGRAM: someone else's program is a 403."""
 
     path = "/manage/programs/{slug:str}"
     opt = STAFF
+    dependencies = MANAGED_PROGRAM
 
     async def _schedule_context(self, program: dict[str, Any], **overrides: Any) -> dict[str, Any]:
         defaults = {"location": program["default_location"], "online_link": program["default_online_link"]}
@@ -144,13 +146,11 @@ class ScheduleController(Controller):
         return context
 
     @get("/schedule", name="program_schedule")
-    async def schedule(self, request: Request, slug: FromPath[str]) -> Any:
-        program = await programs.program_for_staff(request.user, slug)
+    async def schedule(self, request: Request, program: dict[str, Any]) -> Any:
         return render(request, SCHEDULE_PAGE, await self._schedule_context(program))
 
     @post("/sessions", name="session_add")
-    async def add_session(self, request: Request, slug: FromPath[str]) -> Any:
-        program = await programs.program_for_staff(request.user, slug)
+    async def add_session(self, request: Request, program: dict[str, Any]) -> Any:
         form = SessionForm(await request.form())
         if form.is_valid():
             try:
@@ -158,7 +158,7 @@ class ScheduleController(Controller):
                     program, day=form["date"], start=form["start_time"], end=form["end_time"], details=form.details()
                 )
             except DomainError as error:
-                form.add_error(error.field or "__all__", error.translated())
+                form.refuse(error)
             else:
                 response = redirect(request, _schedule_url(program), _("Session added."))
                 await _warnings(request, conflicts, program["timezone"])
@@ -167,8 +167,7 @@ class ScheduleController(Controller):
         return render(request, SCHEDULE_PAGE, context, block="session_form", status_code=400)
 
     @post("/series", name="series_add")
-    async def add_series(self, request: Request, slug: FromPath[str]) -> Any:
-        program = await programs.program_for_staff(request.user, slug)
+    async def add_series(self, request: Request, program: dict[str, Any]) -> Any:
         form = SeriesForm(await request.form())
         if form.is_valid():
             try:
@@ -176,7 +175,7 @@ class ScheduleController(Controller):
                     program, repeat=form.repeat(), start=form["start_time"], end=form["end_time"], details=form.details()
                 )
             except DomainError as error:
-                form.add_error(error.field or "__all__", error.translated())
+                form.refuse(error)
             else:
                 response = redirect(request, _schedule_url(program), _("Series added."))
                 await _warnings(request, conflicts, program["timezone"])
@@ -185,21 +184,19 @@ class ScheduleController(Controller):
         return render(request, SCHEDULE_PAGE, context, block="series_form", status_code=400)
 
     @get("/sessions/{session_id:int}", name="session_detail")
-    async def session_detail(self, request: Request, slug: FromPath[str], session_id: FromPath[int]) -> Any:
-        program = await programs.program_for_staff(request.user, slug)
+    async def session_detail(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
         session = await services.get_session(program, session_id)
         return render(request, SESSION_PAGE, await self._session_context(program, session))
 
     @post("/sessions/{session_id:int}", name="session_edit")
-    async def edit_session(self, request: Request, slug: FromPath[str], session_id: FromPath[int]) -> Any:
-        program = await programs.program_for_staff(request.user, slug)
+    async def edit_session(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
         session = await services.get_session(program, session_id)
         form = EditSessionForm(await request.form())
         if form.is_valid():
             try:
                 conflicts = await self._apply_edit(program, session_id, form)
             except DomainError as error:
-                form.add_error(error.field or "__all__", error.translated())
+                form.refuse(error)
             else:
                 response = redirect(request, _session_url(program, session_id), _("Changes saved."))
                 await _warnings(request, conflicts, program["timezone"])
@@ -217,8 +214,7 @@ class ScheduleController(Controller):
         return await services.edit_occurrence(program, session_id, day=form["date"], **times)
 
     @post("/sessions/{session_id:int}/cancel", name="session_cancel")
-    async def cancel_session(self, request: Request, slug: FromPath[str], session_id: FromPath[int]) -> Any:
-        program = await programs.program_for_staff(request.user, slug)
+    async def cancel_session(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
         data = await request.form()
         return_to = _return_to(data)
         form = CancelForm(data)
@@ -235,8 +231,7 @@ class ScheduleController(Controller):
         return await self._status_page(request, program, session_id, return_to, errors=errors, status_code=400)
 
     @post("/sessions/{session_id:int}/restore", name="session_restore")
-    async def restore_session(self, request: Request, slug: FromPath[str], session_id: FromPath[int]) -> Any:
-        program = await programs.program_for_staff(request.user, slug)
+    async def restore_session(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
         return_to = _return_to(await request.form())
         try:
             conflicts = await services.restore_occurrence(program, session_id)

@@ -14,12 +14,12 @@ from piccolo.query.functions.aggregate import Count
 from server import clock, privacy
 from server.db import transaction
 from server.errors import DomainError, NotFound
+from server.i18n import N_
 from server.programs import services as programs
 from server.programs.tables import TeamMember
 from server.schedule import recurrence
 from server.schedule.tables import ProgramSession, Series, SessionFacilitator
 from server.web.access import CurrentStaff
-from server.web.i18n import N_
 
 STATUSES = ("scheduled", "cancelled", "held")
 AGENDA_DAYS = {"week": 7, "month": 31}

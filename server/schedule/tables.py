@@ -1,5 +1,5 @@
 """Tables for recurring series and the concrete program sessions they produce."""
-from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Text, Timestamp, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Serial, Text, Timestamp, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -10,6 +10,7 @@ from server.programs.tables import Program
 class Series(Table):
     """A recurring schedule: an RFC 5545 RRULE anchored at a local wall-clock start in the program's timezone."""
 
+    id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     rrule = Text()
     # Wall-clock time in `timezone`, so a weekly 19:00 stays 19:00 across DST changes.
@@ -25,6 +26,7 @@ class Series(Table):
 class ProgramSession(Table):
     """One dated meeting of a program ("session" alone would collide with the HTTP session)."""
 
+    id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     series = ForeignKey(references=Series, null=True, index=True, on_delete=OnDelete.set_null)
     # Stable calendar identity: never changes when the session is edited or moved.
@@ -45,5 +47,7 @@ class ProgramSession(Table):
 
 
 class SessionFacilitator(Table):
+
+    id: Serial
     session = ForeignKey(references=ProgramSession, index=True, on_delete=OnDelete.cascade)
     staff = ForeignKey(references=Staff, index=True, on_delete=OnDelete.cascade)

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from server.i18n import N_
+from server.i18n import gettext as _
 from server.surveys.services import KINDS, LANGUAGE_CHOICES, MAX_TEXT, PURPOSES, option_value
 from server.surveys.templates_data import TEMPLATES
 from server.web.forms import Checkbox, Choice, Date, Decimal, Form, Id, Invalid, LongText, Text, _getall, parse_id
-from server.web.i18n import N_
-from server.web.i18n import gettext as _
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -30,10 +30,10 @@ from piccolo.query.functions.aggregate import Avg, Count
 
 from server.config import settings
 from server.errors import DomainError
+from server.i18n import N_, format_date, format_datetime
+from server.i18n import gettext as _
 from server.surveys.services import CHOICE_KINDS, NUMERIC_KINDS, TEXT_KINDS, day_start
 from server.surveys.tables import Answer, Response
-from server.web.i18n import N_, format_date, format_datetime
-from server.web.i18n import gettext as _
 
 # Kept for callers outside this feature; read min_group_size() instead, which follows the setting.
 SMALL_GROUP = settings.min_group_size

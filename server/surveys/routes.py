@@ -11,6 +11,8 @@ from litestar.response import Redirect
 from server.audit import record_audit
 from server.config import settings
 from server.errors import DomainError, Forbidden
+from server.i18n import get_locale, set_locale
+from server.i18n import gettext as _
 from server.programs.services import can_manage, managed_program_ids
 from server.surveys import forms, results
 from server.surveys import services as surveys
@@ -18,8 +20,6 @@ from server.surveys.tables import Survey
 from server.surveys.templates_data import TEMPLATES
 from server.web.access import STAFF, TOKEN
 from server.web.forms import parse_id
-from server.web.i18n import get_locale, set_locale
-from server.web.i18n import gettext as _
 from server.web.rendering import redirect, render, wants_fragment
 from server.web.security import SecretLinkHeaders
 

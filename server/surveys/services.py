@@ -17,6 +17,7 @@ from server.audit import record_audit
 from server.config import settings
 from server.db import transaction
 from server.errors import DomainError, Forbidden, NotFound
+from server.i18n import N_, gettext, translations
 from server.people.tables import AccessToken
 from server.people.tokens import invite_token as derive_invite_token
 from server.people.tokens import new_token, plausible, same_hash, token_hash
@@ -24,7 +25,6 @@ from server.programs.services import can_manage, managed_program_ids
 from server.programs.tables import Program
 from server.surveys.tables import Answer, Question, Response, Survey, SurveyInvite
 from server.web.access import CurrentStaff
-from server.web.i18n import N_, gettext, translations
 from server.web.labels import LABELS
 
 PURPOSES = ("needs_assessment", "pre", "post", "session_feedback")

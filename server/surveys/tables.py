@@ -1,5 +1,5 @@
 """Tables for surveys, their questions, invitations, responses and answers."""
-from piccolo.columns import JSON, Boolean, Float, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Float, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -8,6 +8,8 @@ from server.programs.tables import Program
 
 
 class Survey(Table):
+
+    id: Serial
     title = Varchar(length=200)
     purpose = Varchar(length=30)  # needs_assessment | pre | post | session_feedback
     program = ForeignKey(references=Program, null=True, index=True, on_delete=OnDelete.set_null)
@@ -27,6 +29,8 @@ class Survey(Table):
 
 
 class Question(Table):
+
+    id: Serial
     survey = ForeignKey(references=Survey, index=True, on_delete=OnDelete.cascade)
     position = Integer(default=0)
     # single | multiple | likert | rating | number | short_text | long_text | ranking
@@ -47,6 +51,7 @@ class Question(Table):
 class SurveyInvite(Table):
     """A personal answering link, so that one person's pre and post answers pair up without their name."""
 
+    id: Serial
     survey = ForeignKey(references=Survey, index=True, on_delete=OnDelete.cascade)
     participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
     token = Varchar(length=64, unique=True, index=True)
@@ -55,6 +60,8 @@ class SurveyInvite(Table):
 
 
 class Response(Table):
+
+    id: Serial
     survey = ForeignKey(references=Survey, index=True, on_delete=OnDelete.cascade)
     # Null for anonymous surveys: nothing that identifies the person is kept with the answers.
     participant = ForeignKey(references=Participant, null=True, index=True, on_delete=OnDelete.set_null)
@@ -72,6 +79,7 @@ class Response(Table):
 class Answer(Table):
     """One value: a chosen option, a number, a text, or one option's place in a ranking (value_number)."""
 
+    id: Serial
     response = ForeignKey(references=Response, index=True, on_delete=OnDelete.cascade)
     question = ForeignKey(references=Question, index=True, on_delete=OnDelete.cascade)
     value_text = Text(default="")

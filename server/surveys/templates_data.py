@@ -5,7 +5,7 @@ Option values and question codes never change: results, cross-tabs and pre/post 
 """
 from __future__ import annotations
 
-from server.web.i18n import N_
+from server.i18n import N_
 
 YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
 NEIGHBOURHOODS = tuple((f"rw{n:02d}", f"RW {n:02d}") for n in range(1, 7))

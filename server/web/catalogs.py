@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from server.config import ROOT, SUPPORTED_LOCALES
-from server.web.i18n import LOCALES_DIR
+from server.i18n import LOCALES_DIR
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHOD_MAP = [("server/**.py", "python"), ("templates/**.html", "jinja2")]

@@ -11,7 +11,7 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from server.web.i18n import gettext as _
+from server.i18n import gettext as _
 
 log = logging.getLogger("gotong")
 
@@ -33,7 +33,7 @@ def _titles() -> dict[int, tuple[str, str]]:
 def error_page(request: Request, status_code: int) -> Response:
     if "user" not in request.scope:
         # No route matched, so the identity middleware never chose a language for this request.
-        from server.web.i18n import set_locale
+        from server.i18n import set_locale
         from server.web.identity import choose_locale
 
         set_locale(choose_locale(request, None))

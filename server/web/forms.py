@@ -11,7 +11,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 
-from server.web.i18n import gettext as _
+from server.errors import DomainError
+from server.i18n import gettext as _
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
@@ -328,6 +329,8 @@ class Form:
         self.errors: dict[str, str] = {}
         self.cleaned: dict[str, Any] = {}
         self._validated = False
+        # What an invalid form answers with; `refuse` raises it to 409 for a rule conflict.
+        self.status_code = 400
 
     def raw(self, name: str) -> Any:
         """What to put back in the input: the submitted text, or the initial value."""
@@ -363,6 +366,12 @@ class Form:
 
     def clean(self) -> None:
         """Cross-field rules; override and call add_error."""
+
+    def refuse(self, error: DomainError, field: str | None = None) -> None:
+        """A rule said no: its message goes next to its field (or `field`, or the form's top) and the form
+        remembers the status to answer with (`status_code`: 400 for bad input, 409 for a rule conflict)."""
+        self.add_error(error.field or field or "__all__", error.translated())
+        self.status_code = 400 if (error.field or field) else error.status
 
     def add_error(self, name: str, message: str) -> None:
         self.errors[name] = message

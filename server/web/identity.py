@@ -10,9 +10,9 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from server.config import SUPPORTED_LOCALES, settings
+from server.i18n import negotiate, set_locale
 from server.people import services as people
 from server.web.access import CurrentStaff
-from server.web.i18n import negotiate, set_locale
 
 LOCALE_COOKIE = "gotong_lang"
 SESSION_STAFF_KEY = "staff_id"

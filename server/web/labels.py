@@ -1,7 +1,7 @@
 """Translated names for the stored codes (roles, kinds, phases, statuses) shown in pages and exports."""
 from __future__ import annotations
 
-from server.web.i18n import N_, gettext
+from server.i18n import N_, gettext
 
 
 class _Labels:

@@ -9,12 +9,12 @@ from litestar.response import Redirect
 
 from server.config import SUPPORTED_LOCALES
 from server.db import engine
+from server.i18n import gettext as _
 from server.people import services as people
 from server.schedule import services as schedule
 from server.web import login_limit
 from server.web.access import PUBLIC, STAFF
 from server.web.forms import Checkbox, Form, Text
-from server.web.i18n import gettext as _
 from server.web.identity import LOCALE_COOKIE, sign_in, sign_out
 from server.web.rendering import redirect, render
 

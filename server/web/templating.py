@@ -5,8 +5,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
+from server import i18n
 from server.config import ROOT, SUPPORTED_LOCALES, settings
-from server.web import i18n
 from server.web.labels import LABELS
 
 

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from server.errors import DomainError
+from server.i18n import set_locale
 from server.schedule import recurrence
 from server.schedule.recurrence import build_rrule, expand, local_datetime
-from server.web.i18n import set_locale
 
 
 def _local_times(occurrences, tz):
