@@ -42,6 +42,15 @@ async def test_self_registration_refuses_a_phone_without_contact_consent(client,
     assert await Participant.count().run() == 0
 
 
+async def test_the_registration_form_says_which_consent_keeps_a_phone_or_email(client, db):
+    await make_program(slug="kelas", enrolment_mode="open", capacity=5)
+    page = await client.get("/programs/kelas/register")
+    assert "give at least one and tick “Being contacted” below" in page.text
+    client.cookies.set("gotong_lang", "id")
+    page = await client.get("/programs/kelas/register")
+    assert "isi minimal salah satunya dan centang “Dihubungi” di bawah" in page.text
+
+
 async def test_a_visitor_refused_for_a_phone_without_contact_consent_reads_it_all_in_indonesian(client, db):
     await make_program(slug="kelas", enrolment_mode="open", capacity=5)
     client.cookies.set("gotong_lang", "id")
