@@ -76,10 +76,12 @@ def test_survey_is_built_answered_on_a_phone_and_charted(page, phone):
     # Four more people filled in the survey on paper at a meeting; the organizer types their forms in.
     paper_forms = [("Tetangga", "6"), ("Puskesmas", "9"), ("Puskesmas", "7"), ("Media sosial", "10")]
     page.get_by_role("navigation", name="Survey pages").get_by_role("link", name="Type in paper forms").click()
+    choice = page.get_by_role("group", name=re.compile(re.escape(CHOICE_QUESTION)))
+    rating = page.get_by_role("group", name=re.compile(re.escape(RATING_QUESTION)))
     for number, (heard_from, score) in enumerate(paper_forms, start=1):
         expect(page.get_by_role("heading", name="Type in paper forms")).to_be_visible()
-        page.get_by_role("group", name=re.compile(re.escape(CHOICE_QUESTION))).get_by_role("radio", name=heard_from).check()
-        page.get_by_role("group", name=re.compile(re.escape(RATING_QUESTION))).get_by_role("radio", name=score, exact=True).check()
+        choice.get_by_role("radio", name=heard_from).check()
+        rating.get_by_role("radio", name=score, exact=True).check()
         page.get_by_role("checkbox", name="The person agreed to the consent text on the paper form").check()
         last = number == len(paper_forms)
         with page.expect_navigation():  # each form is saved by a full page load that starts the next one

@@ -65,7 +65,7 @@ async def test_the_page_speaks_the_persons_language(client, organizer):
 async def test_the_calendar_box_speaks_the_persons_language_too(client, organizer):
     # The box comes from the shared macros in templates/_macros/, which the catalogs once left out.
     program = await make_group()
-    pid, token = await _enrolled_person(organizer, program, preferred_locale="id")
+    _pid, token = await _enrolled_person(organizer, program, preferred_locale="id")
     page = (await client.get(f"/my/{token}")).text
     assert "Tambahkan ke kalender Anda" in page and "Atau salin tautan ini ke aplikasi kalender Anda" in page
     assert "Add to your calendar" not in page and "Or copy this link" not in page

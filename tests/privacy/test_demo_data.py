@@ -16,12 +16,15 @@ async def test_demo_discreet_programs_have_addresses_that_do_not_spell_their_rea
     assert await seed_demo()
     discreet = await Program.select(Program.slug, Program.title).where(Program.discreet == True).run()  # noqa: E712
     assert discreet, "the demo shows a discreet group"
-    assert {row["slug"]: address_leak(row["slug"], row["title"]) for row in discreet} == {row["slug"]: None for row in discreet}
+    leaks = {row["slug"]: address_leak(row["slug"], row["title"]) for row in discreet}
+    assert leaks == dict.fromkeys(leaks)
 
 
 async def test_demo_participants_with_phone_or_email_consent_to_be_contacted(db):
     assert await seed_demo()
-    people = await Participant.select(Participant.id, Participant.display_name, Participant.phone, Participant.email).run()
+    people = await Participant.select(
+        Participant.id, Participant.display_name, Participant.phone, Participant.email
+    ).run()
     consents = await active_consents([row["id"] for row in people])
     with_contact = [row for row in people if row["phone"] or row["email"]]
     assert with_contact, "the demo shows contact details somewhere"
