@@ -1,6 +1,7 @@
 """Keeps the translation catalogs in step with the code: python -m server.web.catalogs [update|check]."""
 from __future__ import annotations
 
+import os
 import sys
 from io import BytesIO
 
@@ -14,12 +15,21 @@ from server.i18n import LOCALES_DIR
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHOD_MAP = [("server/**.py", "python"), ("templates/**.html", "jinja2")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+SKIPPED_DIRECTORIES = {"__pycache__", "node_modules"}
+
+
+def _directory_filter(path: str) -> bool:
+    # Babel's default filter also skips folders whose name starts with "_", which left templates/_macros/ (the
+    # shared form and calendar macros, on nearly every page) out of both catalogs.
+    name = os.path.basename(path)
+    return not name.startswith(".") and name not in SKIPPED_DIRECTORIES
 
 
 def extract() -> Catalog:
     template = Catalog(project="Gotong", version="1", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(ROOT), method_map=METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True
+        str(ROOT), method_map=METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True,
+        directory_filter=_directory_filter,
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template

@@ -1,4 +1,5 @@
-"""An organizer sets up a discreet weekly support group, cancels one evening, and the public sees only the neutral title."""
+"""An organizer sets up a discreet weekly support group, cancels one evening, and the public sees only the neutral
+title: not the real one, not the room, not why the evening was cancelled."""
 import re
 from datetime import timedelta
 
@@ -9,22 +10,36 @@ SEVEN_PM = re.compile(r"19[.:]00|7:00\s?PM", re.IGNORECASE)
 
 
 def test_organizer_creates_weekly_support_group(page):
-    suffix = unique()
-    real_title = f"Kelompok Dukungan Penyintas KDRT {suffix}"
-    neutral_title = f"Kelompok Selasa Malam {suffix}"
-    slug = f"selasa-malam-{suffix}"
+    # Each title gets its own suffix: a word the two shared would be a word of the real title in the address.
+    real_title = f"Kelompok Dukungan Penyintas KDRT {unique()}"
+    neutral_suffix = unique()
+    neutral_title = f"Kelompok Selasa Malam {neutral_suffix}"
+    slug = f"kelompok-selasa-malam-{neutral_suffix}"  # made from the neutral title
+    room = "Ruang Melati, Puskesmas Coblong"
 
     sign_in_with_language(page, "siti", "English")
     page.goto("/manage/programs/new")
     expect(page.get_by_role("heading", name="New program")).to_be_visible()
     page.get_by_role("combobox", name="Kind", exact=True).select_option(label="Support group")
     page.get_by_role("textbox", name="Title", exact=True).fill(real_title)
-    page.get_by_role("textbox", name="Web address", exact=True).fill(slug)
+    address = page.get_by_role("textbox", name="Web address", exact=True)
+    address.fill(f"dukungan-penyintas-{neutral_suffix}")
     page.get_by_role("textbox", name="Summary", exact=True).fill("A confidential peer group that meets on Tuesday evenings.")
     page.get_by_role("combobox", name="Visibility", exact=True).select_option(label="Public")
     page.get_by_label("Discreet: show only a neutral title outside staff pages").check()
     page.get_by_label("Neutral public title").fill(neutral_title)
     page.get_by_role("combobox", name="Timezone", exact=True).select_option("Asia/Jakarta")
+    page.get_by_role("textbox", name="Usual location", exact=True).fill(room)
+    # Support groups show their place only to enrolled participants unless the organizer says otherwise.
+    expect(page.get_by_label("Show the place only to enrolled participants")).to_be_checked()
+    page.get_by_role("button", name="Create program").click()
+
+    # Everyone sees a program's web address, so one that spells the real title is refused, on the field.
+    expect(address).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("This web address contains “dukungan” from the real title")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/manage/programs/new$"))
+    # Left empty, the address is made from the neutral title.
+    address.fill("")
     page.get_by_role("button", name="Create program").click()
 
     expect(page).to_have_url(re.compile(rf"/manage/programs/{slug}$"))
@@ -57,6 +72,7 @@ def test_organizer_creates_weekly_support_group(page):
     for index in range(6):
         expect(rows.nth(index)).to_contain_text("Tuesday")
         expect(rows.nth(index)).to_contain_text(SEVEN_PM)
+        expect(rows.nth(index)).to_contain_text(room)  # the program's usual place, seen by staff
 
     # Cancel the second evening, in place.
     second = rows.nth(1)
@@ -71,8 +87,9 @@ def test_organizer_creates_weekly_support_group(page):
     expect(evening).to_contain_text("Reason: Ruangan dipakai untuk posyandu")
     expect(evening.get_by_role("button", name="Restore this session")).to_be_visible()
     assert page_was_not_reloaded(page), "cancelling a session reloaded the whole page instead of swapping the row"
-    # The other evenings are untouched.
-    expect(page.get_by_role("listitem").filter(has_text="Berbagi cerita").filter(has_text="Cancelled")).to_have_count(1)
+    # The other evenings are untouched (every row's cancel form says "the session is cancelled": match the mark).
+    cancelled = page.get_by_text("Cancelled", exact=True)
+    expect(page.get_by_role("listitem").filter(has_text="Berbagi cerita").filter(has=cancelled)).to_have_count(1)
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/$"))
@@ -81,6 +98,8 @@ def test_organizer_creates_weekly_support_group(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(neutral_title)
     expect(page.locator("main")).to_contain_text("Cancelled")
     expect(page.locator("body")).not_to_contain_text(real_title)
+    expect(page.locator("body")).not_to_contain_text("Melati")  # the room is for enrolled participants
+    expect(page.locator("body")).not_to_contain_text("posyandu")  # and so is the reason for cancelling
     expect(page).to_have_title(re.compile(re.escape(neutral_title)))
 
     page.goto("/programs")

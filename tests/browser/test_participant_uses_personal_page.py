@@ -19,7 +19,8 @@ def _personal_link_from_the_participants_tab(page) -> str:
     page.get_by_role("navigation", name="Program sections").get_by_role("link", name="Participants").click()
     expect(page.get_by_role("heading", name="Participants", level=2)).to_be_visible()
     person = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=PERSON, exact=True))
-    person.get_by_text("Personal link").click()
+    # The summary, not the line inside that says whether the person has a working personal link.
+    person.get_by_text(re.compile(r"^Personal link\b")).click()
     # Only a hash of the link is stored: the facilitator makes a new one, shown once, and sends it.
     person.get_by_role("button", name="Make a link").click()
     person = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=PERSON, exact=True))
@@ -27,6 +28,14 @@ def _personal_link_from_the_participants_tab(page) -> str:
     expect(field).to_be_visible()
     link = field.input_value()
     assert re.search(r"/my/[\w-]+$", link), link
+    # Shown only this once: back on the tab, the page says a link works but cannot show it again.
+    page.get_by_role("navigation", name="Program sections").get_by_role("link", name="Participants").click()
+    expect(page).to_have_url(re.compile(r"/participants$"))
+    person = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=PERSON, exact=True))
+    person.get_by_text(re.compile(r"^Personal link\b")).click()
+    expect(person.get_by_text("The person has a working personal link.")).to_be_visible()
+    expect(person.get_by_role("textbox")).to_have_count(0)
+    assert link.rsplit("/", 1)[1] not in page.content()
     return link
 
 

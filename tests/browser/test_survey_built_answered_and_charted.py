@@ -1,4 +1,5 @@
-"""An organizer builds and publishes a short survey, someone answers it on a phone, and the results show it as a chart."""
+"""An organizer builds and publishes a short survey, someone answers it on a phone, four more on paper, and the results
+show them as charts — only once five people have answered, because results of fewer could identify them."""
 import re
 
 from browser_helpers import page_width, sign_in_with_language, unique
@@ -65,17 +66,39 @@ def test_survey_is_built_answered_on_a_phone_and_charted(page, phone):
     phone.get_by_role("button", name="Kirim jawaban saya").tap()
     expect(phone.get_by_role("heading", name="Terima kasih!")).to_be_visible()
 
-    # Back at the office: the results.
+    # Back at the office: one response is too few to show anything about it.
     page.goto(survey_url + "/results")
     expect(page.get_by_role("heading", name=f"Results: {title}")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"^\s*1 response(\s|$)"))).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Too few responses to show results (fewer than 5).")
+    expect(page.get_by_role("img", name=re.compile(r"^Chart of the answers"))).to_have_count(0)
+    expect(page.get_by_text(re.compile(r"^\s*1 response(\s|$)"))).to_have_count(0)
+
+    # Four more people filled in the survey on paper at a meeting; the organizer types their forms in.
+    paper_forms = [("Tetangga", "6"), ("Puskesmas", "9"), ("Puskesmas", "7"), ("Media sosial", "10")]
+    page.get_by_role("navigation", name="Survey pages").get_by_role("link", name="Type in paper forms").click()
+    choice = page.get_by_role("group", name=re.compile(re.escape(CHOICE_QUESTION)))
+    rating = page.get_by_role("group", name=re.compile(re.escape(RATING_QUESTION)))
+    for number, (heard_from, score) in enumerate(paper_forms, start=1):
+        expect(page.get_by_role("heading", name="Type in paper forms")).to_be_visible()
+        choice.get_by_role("radio", name=heard_from).check()
+        rating.get_by_role("radio", name=score, exact=True).check()
+        page.get_by_role("checkbox", name="The person agreed to the consent text on the paper form").check()
+        last = number == len(paper_forms)
+        with page.expect_navigation():  # each form is saved by a full page load that starts the next one
+            page.get_by_role("button", name="Save" if last else "Save and enter another", exact=True).click()
+    expect(page.get_by_text("Response saved.", exact=True)).to_be_visible()
+
+    # Five people: now the results show, with every answer counted.
+    page.goto(survey_url + "/results")
+    expect(page.get_by_role("heading", name=f"Results: {title}")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^\s*5 responses(\s|$)"))).to_be_visible()
     choice_chart = page.get_by_role("img", name="Chart of the answers to question 1")
     expect(choice_chart).to_be_visible()
     expect(choice_chart).to_contain_text("Puskesmas")
-    expect(choice_chart).to_contain_text("1 (100%)")
+    expect(choice_chart).to_contain_text("3 (60%)")  # the phone's answer and two paper forms
     rating_chart = page.get_by_role("img", name="Chart of the answers to question 2")
     expect(rating_chart).to_be_visible()
-    expect(rating_chart).to_contain_text("1 (100%)")
+    expect(rating_chart).to_contain_text("1 (20%)")
     rating_result = page.get_by_role("region", name=re.compile(re.escape(RATING_QUESTION)))
-    expect(rating_result).to_contain_text("answered by 1 of 1")
-    expect(rating_result.get_by_role("definition").first).to_have_text("8.00")
+    expect(rating_result).to_contain_text("answered by 5 of 5")
+    expect(rating_result.get_by_role("definition").first).to_have_text("8.00")  # (8 + 6 + 9 + 7 + 10) / 5

@@ -1,4 +1,5 @@
-"""A visitor finds the parenting workshop on their phone, registers under a made-up name and uses their personal page."""
+"""A visitor finds the parenting workshop on their phone, registers under a made-up name (giving a phone number, which
+needs their consent to be contacted) and uses their personal page."""
 import random
 import re
 
@@ -26,6 +27,16 @@ def test_visitor_registers_for_workshop_and_answers_for_a_session(phone):
     phone.get_by_role("checkbox", name="Pencatatan data saya").check()
     width = page_width(phone)
     assert width <= 360, f"the registration form scrolls sideways on a 360 px phone ({width}px)"
+    phone.get_by_role("button", name="Daftar").click()
+
+    # A phone number is kept only with consent to be contacted: without it, the form says so on the field.
+    phone_field = phone.get_by_role("textbox", name="Telepon")
+    expect(phone_field).to_have_attribute("aria-invalid", "true")
+    expect(phone.get_by_role("alert")).to_have_text("Mohon perbaiki kolom yang ditandai.")
+    expect(phone.get_by_text("hanya disimpan dengan persetujuan untuk dihubungi")).to_be_visible()
+    expect(phone_field).to_have_value(phone_number)  # nothing typed is lost
+    expect(phone.get_by_role("checkbox", name="Keikutsertaan")).to_be_checked()
+    phone.get_by_role("checkbox", name="Dihubungi").check()
     phone.get_by_role("button", name="Daftar").click()
 
     expect(phone.get_by_role("heading", name="Terima kasih telah mendaftar")).to_be_visible()

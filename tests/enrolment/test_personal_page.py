@@ -63,6 +63,15 @@ async def test_the_page_speaks_the_persons_language(client, organizer):
     assert '<html lang="id">' in (await client.get(f"/my/{token}")).text
 
 
+async def test_the_calendar_box_speaks_the_persons_language_too(client, organizer):
+    # The box comes from the shared macros in templates/_macros/, which the catalogs once left out.
+    program = await make_group()
+    _pid, token = await _enrolled_person(organizer, program, preferred_locale="id")
+    page = (await client.get(f"/my/{token}")).text
+    assert "Tambahkan ke kalender Anda" in page and "Atau salin tautan ini ke aplikasi kalender Anda" in page
+    assert "Add to your calendar" not in page and "Or copy this link" not in page
+
+
 async def test_sessions_show_time_in_the_program_timezone_with_place_and_link(client, organizer):
     program = await make_group(timezone="Asia/Jayapura", default_online_link="https://meet.example.org/abc")
     starts = datetime.now(timezone.utc).replace(hour=1, minute=0, second=0, microsecond=0) + timedelta(days=5)

@@ -43,6 +43,27 @@ async def test_self_registration_refuses_a_phone_without_contact_consent(client,
     assert await Participant.count().run() == 0
 
 
+async def test_the_registration_form_says_which_consent_keeps_a_phone_or_email(client, db):
+    await make_program(slug="kelas", enrolment_mode="open", capacity=5)
+    page = await client.get("/programs/kelas/register")
+    assert "give at least one and tick “Being contacted” below" in page.text
+    client.cookies.set("gotong_lang", "id")
+    page = await client.get("/programs/kelas/register")
+    assert "isi minimal salah satunya dan centang “Dihubungi” di bawah" in page.text
+
+
+async def test_a_visitor_refused_for_a_phone_without_contact_consent_reads_it_all_in_indonesian(client, db):
+    await make_program(slug="kelas", enrolment_mode="open", capacity=5)
+    client.cookies.set("gotong_lang", "id")
+    form = {"display_name": "Mawar", "phone": "0812 3333 4444", "email": "", "preferred_locale": "id",
+            "consent_participation": "on", "consent_data_collection": "on"}
+    response = await post_form(client, "/programs/kelas/register", form)
+    assert response.status_code == 400
+    assert "Mohon perbaiki kolom yang ditandai." in response.text  # the summary above the form, from the shared macros
+    assert "hanya disimpan dengan persetujuan untuk dihubungi" in response.text
+    assert "Please correct" not in response.text and REFUSAL not in response.text
+
+
 async def test_withdrawing_contact_consent_asks_first_then_removes_phone_and_email(organizer_client):
     created = await post_form(organizer_client, "/participants/new", _staff_form(consent_contact="on"))
     url = created.headers["location"]
