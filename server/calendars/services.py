@@ -11,8 +11,9 @@ from typing import Any, Awaitable, Callable
 from piccolo.query.functions.aggregate import Count, Max
 
 from server import clock, privacy
-from server.calendars.builder import FeedInfo, build_calendar, window
+from server.calendars.builder import FeedInfo, Links, build_calendar, window
 from server.config import SUPPORTED_LOCALES, settings
+from server.enrolment.tables import Enrolment
 from server.errors import NotFound
 from server.i18n import gettext as _
 from server.i18n import use_locale
@@ -69,13 +70,13 @@ class Feed:
 
 
 
-async def public_feed(base_url: str, locale: str) -> Feed:
+async def public_feed(links: Links, locale: str) -> Feed:
     with use_locale(locale):
         return Feed(
             key=f"public:{locale}",
             name=_("Gotong — public sessions"),
             description=_("Upcoming public sessions of our programs."),
-            url=f"{base_url}/programs",
+            url=links.catalogue,
             viewer=privacy.ANYONE,
             locale=locale,
             public_programs=True,
@@ -83,14 +84,14 @@ async def public_feed(base_url: str, locale: str) -> Feed:
         )
 
 
-async def program_feed(slug: str, base_url: str, locale: str) -> Feed:
+async def program_feed(slug: str, links: Links, locale: str) -> Feed:
     program = await programs.public_program(slug)  # private and unknown are the same 404
     with use_locale(locale):
         return Feed(
             key=f"program:{program['id']}:{locale}",
             name=program["title"],
             description=_("Sessions of %(title)s.", title=program["title"]),
-            url=f"{base_url}/programs/{slug}",
+            url=links.public_program(slug),
             viewer=privacy.ANYONE,
             locale=locale,
             program_ids=(program["id"],),
@@ -120,15 +121,9 @@ async def feed_owner(token: str) -> dict[str, Any]:
     return row
 
 
-async def token_feed(token: str, base_url: str) -> Feed:
-    """A participant's or staff member's private feed."""
-    return await owner_feed(await feed_owner(token), base_url)
-
-
-async def owner_feed(row: dict[str, Any], base_url: str) -> Feed:
+async def owner_feed(row: dict[str, Any], links: Links) -> Feed:
+    """A participant's or staff member's private feed, from the token `feed_owner` found."""
     if row["kind"] == "participant_feed":
-        from server.enrolment.tables import Enrolment
-
         enrolments = await Enrolment.select(Enrolment.program, Enrolment.status).where(
             (Enrolment.participant == row["participant"]) & Enrolment.status.is_in(["enrolled", "completed", "offered"])
         ).run()
@@ -139,7 +134,7 @@ async def owner_feed(row: dict[str, Any], base_url: str) -> Feed:
                 key=f"participant:{row['participant']}:{locale}",
                 name=_("My sessions"),
                 description=_("Sessions of the programs I take part in."),
-                url=f"{base_url}/",
+                url=links.home,
                 # Offered a place or finished: they read the program as any participant elsewhere would.
                 viewer=privacy.participant_viewer(enrolled=False),
                 locale=locale,
@@ -158,7 +153,7 @@ async def owner_feed(row: dict[str, Any], base_url: str) -> Feed:
             key=f"staff:{row['staff']}:{'real' if viewer.real_details else 'neutral'}:{locale}",
             name=_("My programs (Gotong)"),
             description=_("Sessions of the programs I work on."),
-            url=f"{base_url}/dashboard",
+            url=links.dashboard,
             viewer=viewer,
             locale=locale,
             program_ids=tuple(sorted({r["program"] for r in team})),
@@ -170,7 +165,7 @@ def _saved_locale(locale: str | None) -> str:
     return locale if locale in SUPPORTED_LOCALES else settings.default_locale
 
 
-async def session_feed(session_id: int, staff: Any, base_url: str, locale: str) -> Feed:
+async def session_feed(session_id: int, staff: Any, links: Links, locale: str) -> Feed:
     """One session to add to a calendar: staff who manage it see the real title, others only public sessions."""
     row = (
         await ProgramSession.select(
@@ -202,7 +197,7 @@ async def session_feed(session_id: int, staff: Any, base_url: str, locale: str) 
         key=f"session:{session_id}:{viewer.role}:{viewer.real_details}:{locale}",
         name=title,
         description=title,
-        url=base_url,
+        url=links.base_url,
         viewer=viewer,
         locale=locale,
         session_id=session_id,
@@ -323,7 +318,7 @@ async def resolve(key: str, make_feed: Callable[[], Awaitable[Feed]], ttl: float
     return resolved
 
 
-async def feed_bytes(feed: Feed, etag: str, base_url: str, now: datetime | None = None) -> bytes:
+async def feed_bytes(feed: Feed, etag: str, links: Links, now: datetime | None = None) -> bytes:
     key = (f"{feed.key}|{feed.locale}", etag)
     body = BUILT.get(key)
     if body is None:
@@ -332,6 +327,6 @@ async def feed_bytes(feed: Feed, etag: str, base_url: str, now: datetime | None 
         info = FeedInfo(name=feed.name, description=feed.description, url=feed.url, first_date=start.date(), last_date=end.date())
         rows = await feed_rows(feed, now)
         with use_locale(feed.locale):
-            body = build_calendar(info, [(row, feed.viewer_of(row)) for row in rows], base_url)
+            body = build_calendar(info, [(row, feed.viewer_of(row)) for row in rows], links)
         BUILT.put(key, body)
     return body

@@ -210,11 +210,12 @@ async def test_a_closed_program_shows_its_schedule_read_only_and_refuses_changes
     assert page.status_code == 200
     assert "can no longer be changed" in page.text
     assert 'action="/manage/programs/tutup/sessions"' not in page.text
+    # A rule conflict, not bad input: 409.
     response = await post_form(organizer_client, url(program, "/sessions"), SESSION)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "This program is closed: its schedule can no longer be changed." in response.text
     response = await post_form(organizer_client, url(program, "/sessions"), SESSION, htmx=True)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "This program is closed and can no longer be changed." in response.text
     assert await ProgramSession.count().run() == 0
 
