@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+from icalendar.enums import STATUS
 from icalendar.prop.conference import Conference
 
 from server import privacy
@@ -92,7 +93,7 @@ def session_event(row: dict[str, Any], viewer: privacy.Viewer, links: Links) -> 
         stamp=row["updated_at"],
         last_modified=row["updated_at"],
         sequence=row["sequence"],
-        status="CANCELLED" if cancelled else "CONFIRMED",
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         location=clean_text(row["location"]) or None,
         description="\n".join(lines) or None,
         url=url,

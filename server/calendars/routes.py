@@ -1,4 +1,4 @@
-"""Calendar feed routes: conditional GET/HEAD with ETag and Last-Modified, the right content type, and subscribe pages."""
+"""Calendar feed routes: conditional GET/HEAD with ETag and Last-Modified, the right content type, subscribe pages."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Max
 
@@ -107,7 +108,7 @@ async def feed_owner(token: str) -> dict[str, Any]:
     row = (
         await AccessToken.select(
             AccessToken.token, AccessToken.kind, AccessToken.participant, AccessToken.staff,
-            AccessToken.staff.user.active.as_alias("staff_active"),
+            AccessToken.staff.user.active.as_alias("staff_active"),  # type: ignore[union-attr]
         )
         .where((AccessToken.token == token_hash(token)) & AccessToken.revoked_at.is_null() & AccessToken.kind.is_in(["participant_feed", "staff_feed"]))
         .first()
@@ -128,7 +129,7 @@ async def owner_feed(row: dict[str, Any], links: Links) -> Feed:
             (Enrolment.participant == row["participant"]) & Enrolment.status.is_in(["enrolled", "completed", "offered"])
         ).run()
         owner = await Participant.select(Participant.preferred_locale).where(Participant.id == row["participant"]).first().run()
-        locale = _saved_locale(owner and owner["preferred_locale"])
+        locale = _saved_locale(owner["preferred_locale"] if owner else None)
         with use_locale(locale):
             return Feed(
                 key=f"participant:{row['participant']}:{locale}",
@@ -228,8 +229,9 @@ async def feed_version(feed: Feed, now: datetime | None = None) -> tuple[str, da
         .first()
         .run()
     )
+    assert row is not None  # an aggregate always answers one row
     changed = [_as_utc(value) for value in (row["sessions_changed"], row["programs_changed"]) if value is not None]
-    last_modified = max(changed) if changed else datetime(2000, 1, 1, tzinfo=timezone.utc)
+    last_modified = max(changed) if changed else datetime(2000, 1, 1, tzinfo=UTC)
     # The day is part of the version: the window moves daily, so old sessions leave the feed.
     fingerprint = (
         f"{feed.key}|{feed.locale}|{feed.viewer}|{feed.program_ids}|{sorted(feed.member_program_ids)}|{row['n']}|"
@@ -241,7 +243,7 @@ async def feed_version(feed: Feed, now: datetime | None = None) -> tuple[str, da
 def _as_utc(value: Any) -> datetime:
     if isinstance(value, str):  # SQLite aggregates come back as text
         value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 async def feed_rows(feed: Feed, now: datetime | None = None) -> list[dict[str, Any]]:

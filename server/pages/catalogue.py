@@ -38,7 +38,9 @@ async def staff_program_list(staff: CurrentStaff, filters: programs.ProgramFilte
 async def catalogue(request: Request) -> Any:
     filters = program_forms.CatalogueFilter(request.query_params)
     values = filters.cleaned if filters.is_valid() else {"kind": "", "mode": "", "upcoming": False}
-    found = await public_catalogue(kind=values["kind"], mode=values["mode"], upcoming_only=values["upcoming"])
+    found = await public_catalogue(
+        kind=str(values["kind"]), mode=str(values["mode"]), upcoming_only=bool(values["upcoming"])
+    )
     return render(request, "programs/catalogue.html", {"programs": found, "filters": filters}, block="results")
 
 
@@ -54,7 +56,7 @@ async def program_list(request: Request) -> Any:
     filters = program_forms.StaffProgramFilter(request.query_params)
     values = filters.cleaned if filters.is_valid() else {"kind": "", "phase": "", "q": "", "archived": False}
     wanted = programs.ProgramFilter(
-        kind=values["kind"], phase=values["phase"], search=values["q"], archived=values["archived"]
+        kind=str(values["kind"]), phase=str(values["phase"]), search=str(values["q"]), archived=bool(values["archived"])
     )
     found = await staff_program_list(request.user, wanted)
     return render(request, "programs/list.html", {"programs": found, "filters": filters}, block="results")

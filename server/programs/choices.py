@@ -1,4 +1,4 @@
-"""The fixed choices of a program and its parts: kinds, visibilities, enrolment modes, phases, team roles, milestone statuses."""
+"""The fixed choices of programs: kinds, visibilities, enrolment modes, phases, team roles, milestone statuses."""
 
 KINDS = ("support_group", "skill_workshop", "community_project")
 VISIBILITIES = ("public", "unlisted", "private")

@@ -63,7 +63,7 @@ class NewProgramController(Controller):
 
 
 class ProgramController(Controller):
-    """Every page here gets its program from MANAGED_PROGRAM: facilitators reach only the programs whose team they are on."""
+    """Every page here gets its program from MANAGED_PROGRAM: facilitators reach only their own teams' programs."""
 
     path = "/manage/programs/{slug:str}"
     opt = STAFF

@@ -47,11 +47,8 @@ async def _warnings(request: Request, conflicts: list[services.Conflict], timezo
 async def _warning_texts(request: Request, conflicts: list[services.Conflict], timezone: str) -> list[str]:
     texts = []
     for conflict in await services.visible_conflicts(request.user, conflicts[:MAX_WARNINGS]):
-        when = "%s %s–%s" % (
-            format_date(conflict.other_starts_at, "medium", timezone),
-            format_time(conflict.other_starts_at, timezone),
-            format_time(conflict.other_ends_at, timezone),
-        )
+        day = format_date(conflict.other_starts_at, "medium", timezone)
+        when = f"{day} {format_time(conflict.other_starts_at, timezone)}–{format_time(conflict.other_ends_at, timezone)}"
         if conflict.kind == "facilitator":
             text = _("%(name)s is also booked for “%(program)s” on %(when)s.", name=conflict.subject, program=conflict.other_program_title, when=when)
         else:
@@ -147,7 +144,7 @@ class ScheduleController(Controller):
         form = SessionForm(await request.form())
         if form.is_valid():
             try:
-                session_id, conflicts = await services.add_session(
+                _session_id, conflicts = await services.add_session(
                     program, day=form["date"], start=form["start_time"], end=form["end_time"], details=form.details()
                 )
             except DomainError as error:

@@ -1,5 +1,5 @@
 """Schedule pages through the client: who may see them, each form's errors, htmx blocks, warnings, the agenda."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -88,7 +88,7 @@ async def test_schedule_page_runs_the_same_queries_for_5_or_200_sessions(organiz
     from server.schedule.tables import SessionFacilitator
 
     await join_team(workshop, organizer)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
 
     async def seed(n, offset):
         # Past and coming sessions, each with a facilitator, so that every part of the page has rows to show.

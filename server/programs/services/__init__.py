@@ -30,7 +30,13 @@ from server.programs.services.milestones import (
     set_milestone_status,
 )
 from server.programs.services.partners import add_partner, list_partners, remove_partner
-from server.programs.services.phases import change_phase, phase_history, phase_requirement, phase_requirements, save_assessment_notes
+from server.programs.services.phases import (
+    change_phase,
+    phase_history,
+    phase_requirement,
+    phase_requirements,
+    save_assessment_notes,
+)
 from server.programs.services.team import (
     add_team_member,
     licence_problem,

@@ -79,7 +79,7 @@ async def choose_address(values: dict[str, Any], program_id: int | None = None) 
     """Fill in a missing address from the title the public sees — the neutral one for a discreet program — and
     refuse an address that would reveal a discreet program's real title."""
     if not values.get("slug"):
-        base = slugify(values.get("public_title") if values.get("discreet") else values.get("title") or "")
+        base = slugify(str((values.get("public_title") if values.get("discreet") else values.get("title")) or ""))
         slug, number = base, 2
         while await _address_taken(slug, program_id):
             slug, number = f"{base}-{number}", number + 1

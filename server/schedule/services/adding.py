@@ -9,7 +9,15 @@ from server.db import transaction
 from server.programs.rules import ensure_open
 from server.schedule import recurrence
 from server.schedule.services.conflicts import Conflict, conflicts_for
-from server.schedule.services.details import Details, Repeat, check_details, minutes, program_zone, set_facilitators, slot
+from server.schedule.services.details import (
+    Details,
+    Repeat,
+    check_details,
+    minutes,
+    program_zone,
+    set_facilitators,
+    slot,
+)
 from server.schedule.services.sessions import new_uid
 from server.schedule.tables import ProgramSession, Series
 

@@ -15,6 +15,7 @@ from server.schedule import recurrence
 from server.schedule.services.sessions import SESSION_COLUMNS
 from server.schedule.tables import ProgramSession, SessionFacilitator
 
+
 @dataclass(frozen=True)
 class Details:
     """What a staff member sets on a session besides its time."""

@@ -12,7 +12,15 @@ from server.i18n import N_
 from server.programs.rules import ensure_open
 from server.schedule import recurrence
 from server.schedule.services.conflicts import Conflict, conflicts_for
-from server.schedule.services.details import Details, changes_calendar, check_details, get_row, minutes, set_facilitators, slot
+from server.schedule.services.details import (
+    Details,
+    changes_calendar,
+    check_details,
+    get_row,
+    minutes,
+    set_facilitators,
+    slot,
+)
 from server.schedule.services.sessions import SESSION_COLUMNS, get_series
 from server.schedule.tables import ProgramSession, Series
 
@@ -97,7 +105,7 @@ async def edit_following(
     targets = {m["id"] for m in later if m["id"] == session_id or (not m["detached"] and m["starts_at"] >= now)}
     boundary_local = recurrence.to_local(boundary, zone)
     new_start = recurrence.local_datetime(boundary_local.date(), start)
-    series_values = {
+    series_values: dict[Any, Any] = {
         Series.topic: details.topic,
         Series.location: details.location,
         Series.online_link: details.online_link,
@@ -132,7 +140,7 @@ async def edit_series(
 ) -> list[Conflict]:
     """The whole series from now on: every future session not edited by hand (and the one being edited)."""
     now = now or clock.now()
-    row, series, zone, details = await _series_edit_context(program, session_id, day, start, end, details)
+    _row, series, zone, details = await _series_edit_context(program, session_id, day, start, end, details)
     members = [m for m in await _series_members(series["id"]) if m["starts_at"] >= now]
     targets = {m["id"] for m in members if m["id"] == session_id or not m["detached"]}
     local_start = series["local_start"]

@@ -57,10 +57,10 @@ async def attach_facilitators(rows: list[dict[str, Any]], where: Any = None) -> 
     )
     by_id = {row["id"]: row for row in rows}
     for link in links:
-        row = by_id.get(link["session"])
-        if row is not None:
-            row["facilitators"].append({"staff_id": link["staff"], "name": link["name"]})
-            row["facilitator_ids"].append(link["staff"])
+        linked = by_id.get(link["session"])
+        if linked is not None:
+            linked["facilitators"].append({"staff_id": link["staff"], "name": link["name"]})
+            linked["facilitator_ids"].append(link["staff"])
 
 
 def _month_groups(rows: list[dict[str, Any]], zone: ZoneInfo) -> list[dict[str, Any]]:
