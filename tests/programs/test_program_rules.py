@@ -172,3 +172,33 @@ def _values(slug, **overrides):
     )
     values.update(overrides)
     return values
+
+
+async def test_program_open_rule_agrees_in_python_piccolo_and_raw_sql(db):
+    from server.programs import rules
+    from server.programs.tables import Program
+
+    await make_program(slug="jalan", title="Jalan")
+    await make_program(slug="selesai", title="Selesai", phase="closed")
+    await make_program(slug="arsip", title="Arsip", archived=True)
+    rows = await Program.select().run()
+    in_python = {row["slug"] for row in rows if rules.is_open(row)}
+    in_piccolo = {row["slug"] for row in await Program.select(Program.slug).where(rules.open_program_where(Program)).run()}
+    table = Program._meta.tablename
+    raw = await Program.raw(f'SELECT p.slug FROM "{table}" p WHERE {rules.open_program_sql("p")}').run()
+    assert in_python == in_piccolo == {row["slug"] for row in raw} == {"jalan"}
+    with pytest.raises(DomainError) as error:
+        rules.ensure_open(next(row for row in rows if row["slug"] == "arsip"))
+    assert error.value.code == "program_closed"
+
+
+async def test_overdue_milestones_are_flagged_by_the_organisation_date(db):
+    from server.programs.tables import Milestone
+
+    program = await _program_dict(await make_program(slug="proyek", kind="community_project"))
+    today = date(2026, 3, 10)
+    for title, due, status in [("Lewat", today - timedelta(days=1), "planned"), ("Selesai", today - timedelta(days=1), "done"),
+                               ("Hari ini", today, "planned"), ("Tanpa tanggal", None, "planned")]:
+        await Milestone.insert(Milestone(program=program["id"], title=title, due_on=due, status=status)).run()
+    flags = {m["title"]: m["overdue"] for m in await programs.list_milestones(program["id"], today)}
+    assert flags == {"Lewat": True, "Selesai": False, "Hari ini": False, "Tanpa tanggal": False}
