@@ -16,6 +16,7 @@ from server.calendars import routes as calendar_routes
 from server.config import ROOT, ConfigError, Settings
 from server.config import settings as default_settings
 from server.enrolment import routes as enrolment_routes
+from server.pages import catalogue as catalogue_pages
 from server.people import participant_routes
 from server.people import routes as people_routes
 from server.programs import routes as program_routes
@@ -37,6 +38,7 @@ from server.web.templating import make_environment
 ROUTE_GROUPS = [
     web_routes.ROUTES,
     people_routes.ROUTES,
+    catalogue_pages.ROUTES,
     program_routes.ROUTES,
     schedule_routes.ROUTES,
     participant_routes.ROUTES,

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+from icalendar.enums import STATUS
 from icalendar.prop.conference import Conference
 
 from server import privacy
@@ -18,6 +21,18 @@ REFRESH = timedelta(hours=1)
 # Control characters (CR and LF above all) in stored text could end a property early and inject lines; whatever
 # the forms let through, the builder never passes them on. Line and paragraph separators count as breaks too.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Absolute addresses of the pages a feed links to; the routes make them from route names."""
+
+    base_url: str
+    catalogue: str  # the public catalogue
+    home: str  # a participant's start page
+    dashboard: str  # a staff member's start page
+    public_program: Callable[[str], str]  # a program's public page, by its slug
+    staff_schedule: Callable[[str], str]  # a program's staff schedule, by its slug
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,7 @@ def clean_url(value: Any) -> str | None:
     return text
 
 
-def session_event(row: dict[str, Any], viewer: privacy.Viewer, base_url: str) -> Event:
+def session_event(row: dict[str, Any], viewer: privacy.Viewer, links: Links) -> Event:
     """One session as a VEVENT, as the privacy policy lets this viewer see it through a feed.
     The UID never changes; SEQUENCE is the session's revision counter."""
     program = {
@@ -64,9 +79,9 @@ def session_event(row: dict[str, Any], viewer: privacy.Viewer, base_url: str) ->
     if link:
         lines.append(_("Join online: %(link)s", link=link))
     if viewer.is_staff:
-        url = clean_url(f"{base_url}/manage/programs/{row['program_slug']}/schedule")
+        url = clean_url(links.staff_schedule(row["program_slug"]))
     elif row["program_visibility"] in ("public", "unlisted"):
-        url = clean_url(f"{base_url}/programs/{row['program_slug']}")
+        url = clean_url(links.public_program(row["program_slug"]))
     else:
         url = None
     tz = row["timezone"]
@@ -78,7 +93,7 @@ def session_event(row: dict[str, Any], viewer: privacy.Viewer, base_url: str) ->
         stamp=row["updated_at"],
         last_modified=row["updated_at"],
         sequence=row["sequence"],
-        status="CANCELLED" if cancelled else "CONFIRMED",
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         location=clean_text(row["location"]) or None,
         description="\n".join(lines) or None,
         url=url,
@@ -87,7 +102,7 @@ def session_event(row: dict[str, Any], viewer: privacy.Viewer, base_url: str) ->
     return event
 
 
-def build_calendar(info: FeedInfo, entries: Iterable[tuple[dict[str, Any], privacy.Viewer]], base_url: str) -> bytes:
+def build_calendar(info: FeedInfo, entries: Iterable[tuple[dict[str, Any], privacy.Viewer]], links: Links) -> bytes:
     """The feed's bytes from (session row, who reads it) pairs: one feed may mix programs the reader is
     enrolled in with others."""
     calendar = Calendar.new(
@@ -97,7 +112,7 @@ def build_calendar(info: FeedInfo, entries: Iterable[tuple[dict[str, Any], priva
         description=clean_text(info.description),
         url=clean_url(info.url),
         refresh_interval=REFRESH,
-        subcomponents=[session_event(row, viewer, base_url) for row, viewer in entries],
+        subcomponents=[session_event(row, viewer, links) for row, viewer in entries],
     )
     # RFC 7986 wants the value type spelled out; Outlook reads only X-PUBLISHED-TTL.
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
@@ -125,9 +140,7 @@ def _split_rdates(zone: Any) -> None:
     zone.subcomponents = observances
 
 
-def _zone(name: str):
-    from zoneinfo import ZoneInfo
-
+def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 

@@ -1,4 +1,4 @@
-"""Calendar feed routes: conditional GET/HEAD with ETag and Last-Modified, the right content type, and subscribe pages."""
+"""Calendar feed routes: conditional GET/HEAD with ETag and Last-Modified, the right content type, subscribe pages."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,8 +9,10 @@ from litestar import HttpMethod, Request, Response, get, post, route
 from litestar.params import FromPath
 
 from server.calendars import services as feeds
+from server.calendars.builder import Links
 from server.calendars.forms import FeedDetailsForm
 from server.config import SUPPORTED_LOCALES, settings
+from server.errors import NotFound
 from server.i18n import get_locale
 from server.i18n import gettext as _
 from server.people import services as people
@@ -42,6 +44,19 @@ def _not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
     return False
 
 
+def _links(request: Request) -> Links:
+    """The pages a feed links to, as absolute addresses made from route names."""
+    base, app = settings.base_url, request.app
+    return Links(
+        base_url=base,
+        catalogue=base + app.route_reverse("catalogue"),
+        home=base + app.route_reverse("home"),
+        dashboard=base + app.route_reverse("dashboard"),
+        public_program=lambda slug: base + app.route_reverse("public_program", slug=slug),
+        staff_schedule=lambda slug: base + app.route_reverse("program_schedule", slug=slug),
+    )
+
+
 def _language(request: Request) -> tuple[str, str | None]:
     """A public feed's language: `?lang=` when given (a subscription URL fixes it), else the request's, which
     depends on the cookie and Accept-Language — then caches must know (the Vary header returned here)."""
@@ -65,39 +80,35 @@ async def serve(request: Request, cache_key: str, make_feed: Any, filename: str,
         headers["Vary"] = vary
     if _not_modified(request, etag, last_modified):
         return Response(content=b"", status_code=304, headers=headers, media_type=CALENDAR_TYPE)
-    body = await feeds.feed_bytes(feed, etag, settings.base_url)
+    body = await feeds.feed_bytes(feed, etag, _links(request))
     return Response(content=body, headers=headers, media_type=CALENDAR_TYPE)
 
 
 @route("/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="public_calendar")
 async def public_calendar(request: Request) -> Response:
     locale, vary = _language(request)
-    return await serve(request, f"public:{locale}", lambda: feeds.public_feed(settings.base_url, locale), "gotong.ics", vary)
+    return await serve(request, f"public:{locale}", lambda: feeds.public_feed(_links(request), locale), "gotong.ics", vary)
 
 
 @route("/programs/{slug:str}/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="program_calendar")
 async def program_calendar(request: Request, slug: FromPath[str]) -> Response:
     locale, vary = _language(request)
-    return await serve(request, f"program:{slug}:{locale}", lambda: feeds.program_feed(slug, settings.base_url, locale), f"{slug}.ics", vary)
+    return await serve(request, f"program:{slug}:{locale}", lambda: feeds.program_feed(slug, _links(request), locale), f"{slug}.ics", vary)
 
 
 @route("/feeds/{token:str}", http_method=FEED_METHODS, opt={**TOKEN, **FEED_OPT}, name="token_calendar")
 async def token_calendar(request: Request, token: FromPath[str]) -> Response:
     if not token.endswith(".ics"):
-        from server.errors import NotFound
-
         raise NotFound("feed")
     owner = await feeds.feed_owner(token.removesuffix(".ics"))
     key = f"{owner['kind']}:{owner['participant'] or owner['staff']}"
-    return await serve(request, key, lambda: feeds.owner_feed(owner, settings.base_url), "gotong.ics")
+    return await serve(request, key, lambda: feeds.owner_feed(owner, _links(request)), "gotong.ics")
 
 
 @route("/sessions/{filename:str}", http_method=FEED_METHODS, opt={**PUBLIC, "exclude_from_csrf": True}, name="session_calendar")
 async def session_calendar(request: Request, filename: FromPath[str]) -> Response:
     number = filename.removesuffix(".ics")
     if not filename.endswith(".ics") or parse_id(number) is None:
-        from server.errors import NotFound
-
         raise NotFound("session")
     session_id = int(number)
     viewer = request.scope.get("user")
@@ -105,7 +116,7 @@ async def session_calendar(request: Request, filename: FromPath[str]) -> Respons
     response = await serve(
         request,
         f"session:{session_id}:{viewer.id if viewer else 0}:{locale}",
-        lambda: feeds.session_feed(session_id, viewer, settings.base_url, locale),
+        lambda: feeds.session_feed(session_id, viewer, _links(request), locale),
         f"session-{session_id}.ics",
         "Accept-Language, Cookie",  # who is signed in decides too
     )
@@ -129,9 +140,10 @@ async def staff_calendar_details(request: Request) -> Any:
         return render(request, "calendars/staff_calendar.html", context, status_code=400)
     await people.set_feed_real_details(request.user.id, form["real_details"])
     feeds.RECENT.clear()
+    page = request.app.route_reverse("staff_calendar")
     if form["real_details"]:
-        return redirect(request, "/account/calendar", _("Your calendar feed now shows real titles of discreet programs."))
-    return redirect(request, "/account/calendar", _("Your calendar feed shows only neutral titles of discreet programs."))
+        return redirect(request, page, _("Your calendar feed now shows real titles of discreet programs."))
+    return redirect(request, page, _("Your calendar feed shows only neutral titles of discreet programs."))
 
 
 @post("/account/calendar/reissue", opt=STAFF, name="staff_calendar_reissue")
@@ -141,7 +153,8 @@ async def staff_calendar_reissue(request: Request) -> Any:
     token = await people.reissue_staff_feed(request.user, request.user.id)
     feeds.RECENT.clear()
     form = FeedDetailsForm(initial={"real_details": await people.feed_real_details(request.user.id)})
-    context = {"has_feed": True, "feed_url": f"{settings.base_url}/feeds/{token}.ics", "form": form}
+    feed_url = settings.base_url + request.app.route_reverse("token_calendar", token=f"{token}.ics")
+    context = {"has_feed": True, "feed_url": feed_url, "form": form}
     response = render(request, "calendars/staff_calendar.html", context)
     response.headers["Cache-Control"] = "no-store"
     return response

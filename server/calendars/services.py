@@ -4,15 +4,17 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Max
 
 from server import clock, privacy
-from server.calendars.builder import FeedInfo, build_calendar, window
+from server.calendars.builder import FeedInfo, Links, build_calendar, window
 from server.config import SUPPORTED_LOCALES, settings
+from server.enrolment.tables import Enrolment
 from server.errors import NotFound
 from server.i18n import gettext as _
 from server.i18n import use_locale
@@ -69,13 +71,13 @@ class Feed:
 
 
 
-async def public_feed(base_url: str, locale: str) -> Feed:
+async def public_feed(links: Links, locale: str) -> Feed:
     with use_locale(locale):
         return Feed(
             key=f"public:{locale}",
             name=_("Gotong — public sessions"),
             description=_("Upcoming public sessions of our programs."),
-            url=f"{base_url}/programs",
+            url=links.catalogue,
             viewer=privacy.ANYONE,
             locale=locale,
             public_programs=True,
@@ -83,14 +85,14 @@ async def public_feed(base_url: str, locale: str) -> Feed:
         )
 
 
-async def program_feed(slug: str, base_url: str, locale: str) -> Feed:
+async def program_feed(slug: str, links: Links, locale: str) -> Feed:
     program = await programs.public_program(slug)  # private and unknown are the same 404
     with use_locale(locale):
         return Feed(
             key=f"program:{program['id']}:{locale}",
             name=program["title"],
             description=_("Sessions of %(title)s.", title=program["title"]),
-            url=f"{base_url}/programs/{slug}",
+            url=links.public_program(slug),
             viewer=privacy.ANYONE,
             locale=locale,
             program_ids=(program["id"],),
@@ -106,7 +108,7 @@ async def feed_owner(token: str) -> dict[str, Any]:
     row = (
         await AccessToken.select(
             AccessToken.token, AccessToken.kind, AccessToken.participant, AccessToken.staff,
-            AccessToken.staff.user.active.as_alias("staff_active"),
+            AccessToken.staff.user.active.as_alias("staff_active"),  # type: ignore[union-attr]
         )
         .where((AccessToken.token == token_hash(token)) & AccessToken.revoked_at.is_null() & AccessToken.kind.is_in(["participant_feed", "staff_feed"]))
         .first()
@@ -120,26 +122,20 @@ async def feed_owner(token: str) -> dict[str, Any]:
     return row
 
 
-async def token_feed(token: str, base_url: str) -> Feed:
-    """A participant's or staff member's private feed."""
-    return await owner_feed(await feed_owner(token), base_url)
-
-
-async def owner_feed(row: dict[str, Any], base_url: str) -> Feed:
+async def owner_feed(row: dict[str, Any], links: Links) -> Feed:
+    """A participant's or staff member's private feed, from the token `feed_owner` found."""
     if row["kind"] == "participant_feed":
-        from server.enrolment.tables import Enrolment
-
         enrolments = await Enrolment.select(Enrolment.program, Enrolment.status).where(
             (Enrolment.participant == row["participant"]) & Enrolment.status.is_in(["enrolled", "completed", "offered"])
         ).run()
         owner = await Participant.select(Participant.preferred_locale).where(Participant.id == row["participant"]).first().run()
-        locale = _saved_locale(owner and owner["preferred_locale"])
+        locale = _saved_locale(owner["preferred_locale"] if owner else None)
         with use_locale(locale):
             return Feed(
                 key=f"participant:{row['participant']}:{locale}",
                 name=_("My sessions"),
                 description=_("Sessions of the programs I take part in."),
-                url=f"{base_url}/",
+                url=links.home,
                 # Offered a place or finished: they read the program as any participant elsewhere would.
                 viewer=privacy.participant_viewer(enrolled=False),
                 locale=locale,
@@ -158,7 +154,7 @@ async def owner_feed(row: dict[str, Any], base_url: str) -> Feed:
             key=f"staff:{row['staff']}:{'real' if viewer.real_details else 'neutral'}:{locale}",
             name=_("My programs (Gotong)"),
             description=_("Sessions of the programs I work on."),
-            url=f"{base_url}/dashboard",
+            url=links.dashboard,
             viewer=viewer,
             locale=locale,
             program_ids=tuple(sorted({r["program"] for r in team})),
@@ -170,7 +166,7 @@ def _saved_locale(locale: str | None) -> str:
     return locale if locale in SUPPORTED_LOCALES else settings.default_locale
 
 
-async def session_feed(session_id: int, staff: Any, base_url: str, locale: str) -> Feed:
+async def session_feed(session_id: int, staff: Any, links: Links, locale: str) -> Feed:
     """One session to add to a calendar: staff who manage it see the real title, others only public sessions."""
     row = (
         await ProgramSession.select(
@@ -202,7 +198,7 @@ async def session_feed(session_id: int, staff: Any, base_url: str, locale: str) 
         key=f"session:{session_id}:{viewer.role}:{viewer.real_details}:{locale}",
         name=title,
         description=title,
-        url=base_url,
+        url=links.base_url,
         viewer=viewer,
         locale=locale,
         session_id=session_id,
@@ -233,8 +229,9 @@ async def feed_version(feed: Feed, now: datetime | None = None) -> tuple[str, da
         .first()
         .run()
     )
+    assert row is not None  # an aggregate always answers one row
     changed = [_as_utc(value) for value in (row["sessions_changed"], row["programs_changed"]) if value is not None]
-    last_modified = max(changed) if changed else datetime(2000, 1, 1, tzinfo=timezone.utc)
+    last_modified = max(changed) if changed else datetime(2000, 1, 1, tzinfo=UTC)
     # The day is part of the version: the window moves daily, so old sessions leave the feed.
     fingerprint = (
         f"{feed.key}|{feed.locale}|{feed.viewer}|{feed.program_ids}|{sorted(feed.member_program_ids)}|{row['n']}|"
@@ -246,7 +243,7 @@ async def feed_version(feed: Feed, now: datetime | None = None) -> tuple[str, da
 def _as_utc(value: Any) -> datetime:
     if isinstance(value, str):  # SQLite aggregates come back as text
         value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 async def feed_rows(feed: Feed, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -323,7 +320,7 @@ async def resolve(key: str, make_feed: Callable[[], Awaitable[Feed]], ttl: float
     return resolved
 
 
-async def feed_bytes(feed: Feed, etag: str, base_url: str, now: datetime | None = None) -> bytes:
+async def feed_bytes(feed: Feed, etag: str, links: Links, now: datetime | None = None) -> bytes:
     key = (f"{feed.key}|{feed.locale}", etag)
     body = BUILT.get(key)
     if body is None:
@@ -332,6 +329,6 @@ async def feed_bytes(feed: Feed, etag: str, base_url: str, now: datetime | None 
         info = FeedInfo(name=feed.name, description=feed.description, url=feed.url, first_date=start.date(), last_date=end.date())
         rows = await feed_rows(feed, now)
         with use_locale(feed.locale):
-            body = build_calendar(info, [(row, feed.viewer_of(row)) for row in rows], base_url)
+            body = build_calendar(info, [(row, feed.viewer_of(row)) for row in rows], links)
         BUILT.put(key, body)
     return body

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request
 from litestar.di import Provide
 
-from server.programs.services import program_for_staff
+from server.programs.services.access import program_for_staff
 
 
 async def provide_managed_program(request: Request, slug: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Input parsing for programs, goals, phases, team members, partners and milestones."""
 from server.i18n import gettext as _
-from server.programs.services import ENROLMENT_MODES, KINDS, MILESTONE_STATUSES, PHASES, TEAM_ROLES, VISIBILITIES
+from server.programs.choices import ENROLMENT_MODES, KINDS, MILESTONE_STATUSES, PHASES, TEAM_ROLES, VISIBILITIES
 from server.web.forms import (
     Checkbox,
     Choice,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
@@ -92,7 +92,7 @@ def expand(rrule: str, local_start: datetime, tz_name: str, duration_minutes: in
     """Every occurrence of the rule; wall-clock times stay put across DST, instants are stored in UTC."""
     zone = ZoneInfo(tz_name)
     rule = _rule(rrule, local_start)
-    occurrences = []
+    occurrences: list[Occurrence] = []
     for local in rule:
         if len(occurrences) >= MAX_OCCURRENCES:
             raise DomainError(
@@ -112,7 +112,7 @@ def split(rrule: str, local_start: datetime, boundary: datetime, new_start: date
     rule for the rest anchored at `new_start`. A counted rule keeps its total: the rest gets what remains."""
     rule = _rule(rrule, local_start)
     head = rule.replace(until=boundary - timedelta(seconds=1), count=None)
-    if rule._count is not None:  # noqa: SLF001 - dateutil exposes no public accessor
+    if rule._count is not None:
         remaining = sum(1 for local in rule if local >= boundary)
         tail = rule.replace(dtstart=new_start, count=max(remaining, 1), until=None)
     else:
@@ -138,17 +138,17 @@ def _occurrence(local: datetime, zone: ZoneInfo, duration_minutes: int) -> Occur
 def to_utc(local: datetime, zone: ZoneInfo) -> datetime:
     """A wall-clock time to a UTC instant; a time skipped by DST moves forward, an ambiguous one takes the first."""
     aware = local.replace(tzinfo=zone, fold=0)
-    roundtrip = aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None)
+    roundtrip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if roundtrip != local:
         # Non-existent local time (spring forward): use the instant an hour later in wall-clock terms.
         aware = (local + timedelta(hours=1)).replace(tzinfo=zone, fold=0)
-    return aware.astimezone(timezone.utc)
+    return aware.astimezone(UTC)
 
 
 def to_local(instant: datetime, zone: ZoneInfo) -> datetime:
     """A stored UTC instant as naive wall-clock time in `zone`."""
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
+        instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(zone).replace(tzinfo=None)
 
 

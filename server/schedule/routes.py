@@ -14,6 +14,7 @@ from server.i18n import N_, format_date, format_time, get_locale
 from server.i18n import gettext as _
 from server.programs import services as programs
 from server.programs.dependencies import MANAGED_PROGRAM
+from server.programs.rules import is_open
 from server.schedule import recurrence, services
 from server.schedule.forms import CancelForm, EditSessionForm, ReturnForm, SeriesForm, SessionForm
 from server.web.access import STAFF
@@ -37,14 +38,6 @@ SCOPE_LABELS = {
 }
 
 
-def _editable(program: dict[str, Any]) -> bool:
-    try:
-        programs.ensure_open(program)
-    except DomainError:
-        return False
-    return True
-
-
 async def _warnings(request: Request, conflicts: list[services.Conflict], timezone: str) -> None:
     """Double bookings are flashed as warnings after the save: staff may well have meant them."""
     for text in await _warning_texts(request, conflicts, timezone):
@@ -54,11 +47,8 @@ async def _warnings(request: Request, conflicts: list[services.Conflict], timezo
 async def _warning_texts(request: Request, conflicts: list[services.Conflict], timezone: str) -> list[str]:
     texts = []
     for conflict in await services.visible_conflicts(request.user, conflicts[:MAX_WARNINGS]):
-        when = "%s %s–%s" % (
-            format_date(conflict.other_starts_at, "medium", timezone),
-            format_time(conflict.other_starts_at, timezone),
-            format_time(conflict.other_ends_at, timezone),
-        )
+        day = format_date(conflict.other_starts_at, "medium", timezone)
+        when = f"{day} {format_time(conflict.other_starts_at, timezone)}–{format_time(conflict.other_ends_at, timezone)}"
         if conflict.kind == "facilitator":
             text = _("%(name)s is also booked for “%(program)s” on %(when)s.", name=conflict.subject, program=conflict.other_program_title, when=when)
         else:
@@ -82,12 +72,12 @@ async def _team_choices(program: dict[str, Any]) -> list[tuple[int, str]]:
     return [(member["staff_id"], member["name"]) for member in await programs.list_team(program["id"])]
 
 
-def _session_url(program: dict[str, Any], session_id: int) -> str:
-    return f"/manage/programs/{program['slug']}/sessions/{session_id}"
+def _session_url(request: Request, program: dict[str, Any], session_id: int) -> str:
+    return request.app.route_reverse("session_detail", slug=program["slug"], session_id=session_id)
 
 
-def _schedule_url(program: dict[str, Any]) -> str:
-    return f"/manage/programs/{program['slug']}/schedule"
+def _schedule_url(request: Request, program: dict[str, Any]) -> str:
+    return request.app.route_reverse("program_schedule", slug=program["slug"])
 
 
 class ScheduleController(Controller):
@@ -104,7 +94,7 @@ class ScheduleController(Controller):
             "tab": "schedule",
             "schedule": await services.program_schedule(program),
             "team_choices": await _team_choices(program),
-            "editable": _editable(program),
+            "editable": is_open(program),
             "session_form": SessionForm(initial=defaults),
             "series_form": SeriesForm(initial={**defaults, "frequency": "weekly", "interval": 1}),
             "cancel_errors": {},
@@ -136,7 +126,7 @@ class ScheduleController(Controller):
             "series": series,
             "series_text": recurrence.describe(series["rrule"]) if series else "",
             "team_choices": await _team_choices(program),
-            "editable": _editable(program),
+            "editable": is_open(program),
             "form": EditSessionForm(initial=initial),
             "scopes": _choices(SCOPE_LABELS),
             "cancel_errors": {},
@@ -154,17 +144,17 @@ class ScheduleController(Controller):
         form = SessionForm(await request.form())
         if form.is_valid():
             try:
-                session_id, conflicts = await services.add_session(
+                _session_id, conflicts = await services.add_session(
                     program, day=form["date"], start=form["start_time"], end=form["end_time"], details=form.details()
                 )
             except DomainError as error:
                 form.refuse(error)
             else:
-                response = redirect(request, _schedule_url(program), _("Session added."))
+                response = redirect(request, _schedule_url(request, program), _("Session added."))
                 await _warnings(request, conflicts, program["timezone"])
                 return response
         context = await self._schedule_context(program, session_form=form)
-        return render(request, SCHEDULE_PAGE, context, block="session_form", status_code=400)
+        return render(request, SCHEDULE_PAGE, context, block="session_form", status_code=form.status_code)
 
     @post("/series", name="series_add")
     async def add_series(self, request: Request, program: dict[str, Any]) -> Any:
@@ -177,11 +167,11 @@ class ScheduleController(Controller):
             except DomainError as error:
                 form.refuse(error)
             else:
-                response = redirect(request, _schedule_url(program), _("Series added."))
+                response = redirect(request, _schedule_url(request, program), _("Series added."))
                 await _warnings(request, conflicts, program["timezone"])
                 return response
         context = await self._schedule_context(program, series_form=form)
-        return render(request, SCHEDULE_PAGE, context, block="series_form", status_code=400)
+        return render(request, SCHEDULE_PAGE, context, block="series_form", status_code=form.status_code)
 
     @get("/sessions/{session_id:int}", name="session_detail")
     async def session_detail(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
@@ -198,11 +188,11 @@ class ScheduleController(Controller):
             except DomainError as error:
                 form.refuse(error)
             else:
-                response = redirect(request, _session_url(program, session_id), _("Changes saved."))
+                response = redirect(request, _session_url(request, program, session_id), _("Changes saved."))
                 await _warnings(request, conflicts, program["timezone"])
                 return response
         context = await self._session_context(program, session, form=form)
-        return render(request, SESSION_PAGE, context, block="edit_form", status_code=400)
+        return render(request, SESSION_PAGE, context, block="edit_form", status_code=form.status_code)
 
     @staticmethod
     async def _apply_edit(program: dict[str, Any], session_id: int, form: EditSessionForm) -> list[services.Conflict]:
@@ -224,11 +214,11 @@ class ScheduleController(Controller):
             except DomainError as error:
                 if isinstance(error, NotFound):
                     raise
-                form.add_error(error.field or "reason", error.translated())
+                form.refuse(error, field="reason")
             else:
                 return await self._after_status_change(request, program, session_id, return_to, _("Session cancelled."), [])
         errors = {session_id: form.errors.get("reason") or next(iter(form.errors.values()))}
-        return await self._status_page(request, program, session_id, return_to, errors=errors, status_code=400)
+        return await self._status_page(request, program, session_id, return_to, errors=errors, status_code=form.status_code)
 
     @post("/sessions/{session_id:int}/restore", name="session_restore")
     async def restore_session(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
@@ -238,7 +228,8 @@ class ScheduleController(Controller):
         except DomainError as error:
             if isinstance(error, NotFound):
                 raise
-            return await self._status_page(request, program, session_id, return_to, errors={session_id: error.translated()}, status_code=400)
+            errors = {session_id: error.translated()}
+            return await self._status_page(request, program, session_id, return_to, errors=errors, status_code=error.status)
         return await self._after_status_change(request, program, session_id, return_to, _("Session restored."), conflicts)
 
     async def _after_status_change(
@@ -250,7 +241,7 @@ class ScheduleController(Controller):
         if wants_fragment(request):
             notices = {session_id: await _warning_texts(request, conflicts, program["timezone"])}
             return await self._status_page(request, program, session_id, return_to, notices=notices, status_code=200)
-        target = _session_url(program, session_id) if return_to == "session" else _schedule_url(program)
+        target = _session_url(request, program, session_id) if return_to == "session" else _schedule_url(request, program)
         response = redirect(request, target, message)
         await _warnings(request, conflicts, program["timezone"])
         return response
@@ -266,7 +257,7 @@ class ScheduleController(Controller):
             return render(request, SESSION_PAGE, context, block="status_panel", status_code=status_code)
         if wants_fragment(request):
             # The row block needs only these; the whole schedule is not loaded to redraw one session.
-            context = {"program": program, "s": session, "editable": _editable(program), **extra}
+            context = {"program": program, "s": session, "editable": is_open(program), **extra}
         else:
             context = await self._schedule_context(program, **extra)
         return render(request, SCHEDULE_PAGE, context, block="session_row", status_code=status_code)

@@ -1,7 +1,7 @@
 """Calendar feeds checked on the raw bytes and with two real parsers: icalendar and Mozilla's ical.js."""
 import json
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -23,7 +23,7 @@ def icaljs(body: bytes) -> dict:
 def both_parsers_agree(body: bytes) -> list[dict]:
     """Both parsers accept the feed, see the same events, and put each at the same instant."""
     calendar = icalendar.Calendar.from_ical(body)
-    ours = {str(e["UID"]): e.DTSTART.astimezone(timezone.utc) for e in calendar.walk("VEVENT")}
+    ours = {str(e["UID"]): e.DTSTART.astimezone(UTC) for e in calendar.walk("VEVENT")}
     theirs = icaljs(body)["events"]
     assert len(theirs) == len(ours)
     for event in theirs:
@@ -58,7 +58,7 @@ async def test_weekly_sessions_keep_local_time_across_dst_in_both_parsers(client
     from server.schedule.services import create_series
 
     program = await make_program(slug="berlin", title="Elterncafe", timezone="Europe/Berlin")
-    start = datetime.now(timezone.utc).date() + timedelta(days=1)
+    start = datetime.now(UTC).date() + timedelta(days=1)
     await create_series(
         program_id=program.id,
         rrule=recurrence.build_rrule(frequency="weekly", first_day=start, count=40),
@@ -104,7 +104,7 @@ async def test_edit_keeps_uid_and_changes_etag(client, db):
     session = await make_session(program, location="Balai RW")
     first = await client.get("/programs/jahit/calendar.ics")
     uid = str(icalendar.Calendar.from_ical(first.content).walk("VEVENT")[0]["UID"])
-    await ProgramSession.update({ProgramSession.location: "Aula Masjid", ProgramSession.sequence: 1, ProgramSession.updated_at: datetime.now(timezone.utc) + timedelta(seconds=2)}).where(ProgramSession.id == session.id).run()
+    await ProgramSession.update({ProgramSession.location: "Aula Masjid", ProgramSession.sequence: 1, ProgramSession.updated_at: datetime.now(UTC) + timedelta(seconds=2)}).where(ProgramSession.id == session.id).run()
     second = await client.get("/programs/jahit/calendar.ics", headers={"If-None-Match": first.headers["etag"]})
     assert second.status_code == 200 and second.headers["etag"] != first.headers["etag"]
     event = icalendar.Calendar.from_ical(second.content).walk("VEVENT")[0]

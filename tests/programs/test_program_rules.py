@@ -6,6 +6,7 @@ from factories import make_program, make_session, make_staff
 
 from server import privacy
 from server.errors import DomainError, Forbidden, NotFound
+from server.pages.catalogue import public_catalogue
 from server.programs import services as programs
 
 
@@ -153,10 +154,10 @@ async def test_catalogue_lists_public_programs_with_public_titles_only(db):
     await make_program(slug="tautan", title="Lewat Tautan", visibility="unlisted")
     online = await make_program(slug="daring", title="Kelas Daring", default_online_link="https://meet.example.org/x")
     await make_session(online)
-    titles = [p["title"] for p in await programs.public_catalogue()]
+    titles = [p["title"] for p in await public_catalogue()]
     assert titles == ["Kelas Daring", "Kelas Umum", "Kelompok Kamis"]
-    assert [p["title"] for p in await programs.public_catalogue(mode="online")] == ["Kelas Daring"]
-    assert [p["title"] for p in await programs.public_catalogue(upcoming_only=True)] == ["Kelas Daring"]
+    assert [p["title"] for p in await public_catalogue(mode="online")] == ["Kelas Daring"]
+    assert [p["title"] for p in await public_catalogue(upcoming_only=True)] == ["Kelas Daring"]
     assert (await programs.public_program("tautan"))["title"] == "Lewat Tautan"
     with pytest.raises(NotFound):
         await programs.public_program("privat")
@@ -171,3 +172,33 @@ def _values(slug, **overrides):
     )
     values.update(overrides)
     return values
+
+
+async def test_program_open_rule_agrees_in_python_piccolo_and_raw_sql(db):
+    from server.programs import rules
+    from server.programs.tables import Program
+
+    await make_program(slug="jalan", title="Jalan")
+    await make_program(slug="selesai", title="Selesai", phase="closed")
+    await make_program(slug="arsip", title="Arsip", archived=True)
+    rows = await Program.select().run()
+    in_python = {row["slug"] for row in rows if rules.is_open(row)}
+    in_piccolo = {row["slug"] for row in await Program.select(Program.slug).where(rules.open_program_where(Program)).run()}
+    table = Program._meta.tablename
+    raw = await Program.raw(f'SELECT p.slug FROM "{table}" p WHERE {rules.open_program_sql("p")}').run()
+    assert in_python == in_piccolo == {row["slug"] for row in raw} == {"jalan"}
+    with pytest.raises(DomainError) as error:
+        rules.ensure_open(next(row for row in rows if row["slug"] == "arsip"))
+    assert error.value.code == "program_closed"
+
+
+async def test_overdue_milestones_are_flagged_by_the_organisation_date(db):
+    from server.programs.tables import Milestone
+
+    program = await _program_dict(await make_program(slug="proyek", kind="community_project"))
+    today = date(2026, 3, 10)
+    for title, due, status in [("Lewat", today - timedelta(days=1), "planned"), ("Selesai", today - timedelta(days=1), "done"),
+                               ("Hari ini", today, "planned"), ("Tanpa tanggal", None, "planned")]:
+        await Milestone.insert(Milestone(program=program["id"], title=title, due_on=due, status=status)).run()
+    flags = {m["title"]: m["overdue"] for m in await programs.list_milestones(program["id"], today)}
+    assert flags == {"Lewat": True, "Selesai": False, "Hari ini": False, "Tanpa tanggal": False}

@@ -1,5 +1,5 @@
 """Recurrence rules without a database: RRULEs from form choices, local wall-clock expansion, limits, splitting."""
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,7 +25,7 @@ def test_weekly_evening_session_stays_at_19_local_across_dst(tz):
     for local in _local_times(occurrences, tz):
         assert (local.hour, local.minute, local.weekday()) == (19, 0, 1)
     for occ in occurrences:
-        assert occ.starts_at.tzinfo == timezone.utc
+        assert occ.starts_at.tzinfo == UTC
         assert (occ.ends_at - occ.starts_at).total_seconds() == 90 * 60
 
 
@@ -49,7 +49,7 @@ def test_jakarta_has_no_dst_so_the_utc_hour_never_changes():
 
 def test_a_local_time_skipped_by_dst_moves_forward_an_hour():
     # 02:30 does not exist in Berlin on 29 March 2026.
-    assert recurrence.to_utc(datetime(2026, 3, 29, 2, 30), ZoneInfo("Europe/Berlin")) == datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc)
+    assert recurrence.to_utc(datetime(2026, 3, 29, 2, 30), ZoneInfo("Europe/Berlin")) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 
 
 def test_weekly_on_several_weekdays_every_two_weeks():

@@ -1,5 +1,5 @@
 """Schedule pages through the client: who may see them, each form's errors, htmx blocks, warnings, the agenda."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -88,7 +88,7 @@ async def test_schedule_page_runs_the_same_queries_for_5_or_200_sessions(organiz
     from server.schedule.tables import SessionFacilitator
 
     await join_team(workshop, organizer)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
 
     async def seed(n, offset):
         # Past and coming sessions, each with a facilitator, so that every part of the page has rows to show.
@@ -210,11 +210,12 @@ async def test_a_closed_program_shows_its_schedule_read_only_and_refuses_changes
     assert page.status_code == 200
     assert "can no longer be changed" in page.text
     assert 'action="/manage/programs/tutup/sessions"' not in page.text
+    # A rule conflict, not bad input: 409.
     response = await post_form(organizer_client, url(program, "/sessions"), SESSION)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "This program is closed: its schedule can no longer be changed." in response.text
     response = await post_form(organizer_client, url(program, "/sessions"), SESSION, htmx=True)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "This program is closed and can no longer be changed." in response.text
     assert await ProgramSession.count().run() == 0
 

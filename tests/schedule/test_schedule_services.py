@@ -1,5 +1,5 @@
 """Schedule rules without HTTP: series, occurrence edits, splits, sequence and uid, cancellations, conflicts, agenda."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,7 @@ from server.schedule import services as schedule
 from server.schedule.services import Details, Repeat
 from server.schedule.tables import ProgramSession, Series, SessionFacilitator
 
-JAN_2030 = datetime(2030, 1, 1, tzinfo=timezone.utc)
+JAN_2030 = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 def local(instant: datetime, tz: str) -> datetime:
@@ -38,7 +38,7 @@ async def test_series_keeps_19_local_across_dst_in_berlin_and_stores_utc(berlin)
     assert {local(r["starts_at"], "Europe/Berlin").time() for r in rows} == {time(19, 0)}
     assert {local(r["ends_at"], "Europe/Berlin").time() for r in rows} == {time(20, 30)}
     # 2030: summer time starts on 31 March, so the UTC hour moves from 18 to 17.
-    assert [r["starts_at"].astimezone(timezone.utc).hour for r in rows[:5]] == [18, 18, 18, 18, 17]
+    assert [r["starts_at"].astimezone(UTC).hour for r in rows[:5]] == [18, 18, 18, 18, 17]
     assert len({r["uid"] for r in rows}) == 10
     assert all(r["series"] == series_id and r["original_start"] == r["starts_at"] for r in rows)
     series = await Series.select().where(Series.id == series_id).first().run()
@@ -52,7 +52,7 @@ async def test_series_keeps_19_local_across_dst_in_new_york(db):
     await weekly_series(program, first=date(2030, 10, 22), count=4)
     rows = await sessions_of(program["id"])
     assert {local(r["starts_at"], "America/New_York").time() for r in rows} == {time(19, 0)}
-    assert [r["starts_at"].astimezone(timezone.utc).hour for r in rows] == [23, 23, 0, 0]
+    assert [r["starts_at"].astimezone(UTC).hour for r in rows] == [23, 23, 0, 0]
 
 
 async def test_monthly_series_on_the_last_friday(db):
@@ -190,7 +190,7 @@ async def test_whole_series_edit_changes_future_sessions_but_not_detached_or_pas
     series_id = await weekly_series(berlin, first=date(2030, 3, 5), count=6, location="Saal 1", topic="Alt")
     rows = await sessions_of(berlin["id"])
     await schedule.edit_occurrence(berlin, rows[4]["id"], day=date(2030, 4, 2), start=time(19, 0), end=time(20, 30), details=Details(topic="Sonder", location="Saal 1"))
-    now = datetime(2030, 3, 13, tzinfo=timezone.utc)  # the first two are past
+    now = datetime(2030, 3, 13, tzinfo=UTC)  # the first two are past
 
     await schedule.edit_series(berlin, rows[3]["id"], start=time(19, 0), end=time(20, 30), details=Details(topic="Neu", location="Saal 3"), now=now)
 
@@ -294,7 +294,7 @@ async def test_this_and_following_refuses_a_past_session(berlin):
     await weekly_series(berlin, count=3)
     rows = await sessions_of(berlin["id"])
     with pytest.raises(DomainError) as error:
-        await schedule.edit_following(berlin, rows[1]["id"], start=time(19, 0), end=time(20, 0), details=Details(), now=datetime(2031, 1, 1, tzinfo=timezone.utc))
+        await schedule.edit_following(berlin, rows[1]["id"], start=time(19, 0), end=time(20, 0), details=Details(), now=datetime(2031, 1, 1, tzinfo=UTC))
     assert error.value.field == "scope"
 
 
@@ -357,7 +357,7 @@ async def test_a_series_reports_each_double_booked_occurrence(berlin):
 
 async def test_program_schedule_groups_upcoming_and_past_by_local_month(berlin):
     await weekly_series(berlin, first=date(2030, 3, 19), count=4)
-    listed = await schedule.program_schedule(berlin, now=datetime(2030, 3, 27, tzinfo=timezone.utc))
+    listed = await schedule.program_schedule(berlin, now=datetime(2030, 3, 27, tzinfo=UTC))
     assert [(g["month"], len(g["sessions"])) for g in listed["upcoming"]] == [(date(2030, 4, 1), 2)]
     assert [(g["month"], len(g["sessions"])) for g in listed["past"]] == [(date(2030, 3, 1), 2)]
     assert listed["past"][0]["sessions"][0]["starts_at"] > listed["past"][0]["sessions"][1]["starts_at"]
@@ -373,7 +373,7 @@ async def test_agenda_shows_my_programs_for_the_week_or_month(db, staff_factory)
     archived = await make_program(title="Old", archived=True)
     await join_team(mine, me)
     await join_team(archived, me)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     soon = await make_session(mine, starts_in=timedelta(days=2))
     later = await make_session(mine, starts_in=timedelta(days=20))
     await make_session(mine, starts_in=timedelta(days=40))

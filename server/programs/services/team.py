@@ -1,0 +1,104 @@
+"""A program's team: members and their roles, and the licence rule for facilitators."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from server.audit import record_audit
+from server.errors import DomainError, Forbidden
+from server.i18n import N_
+from server.people.tables import Staff
+from server.programs.choices import TEAM_ROLES
+from server.programs.rules import ensure_open
+from server.programs.services.access import managed_program_ids
+from server.programs.tables import TeamMember
+from server.web.access import CurrentStaff
+
+
+async def list_team(program_id: int) -> list[dict[str, Any]]:
+    return (
+        await TeamMember.select(
+            TeamMember.id, TeamMember.role, TeamMember.staff.id.as_alias("staff_id"),
+            TeamMember.staff.display_name.as_alias("name"), TeamMember.staff.role.as_alias("staff_role"),
+            TeamMember.staff.licence_number.as_alias("licence_number"),
+            TeamMember.staff.licence_expires_on.as_alias("licence_expires_on"),
+        )
+        .where(TeamMember.program == program_id)
+        .order_by(TeamMember.role)
+        .run()
+    )
+
+
+async def team_with_licences(program: dict[str, Any], today: date) -> list[dict[str, Any]]:
+    """The team, each member with `licence_problem` ('missing', 'expired' or None) where the program requires
+    a licence; organizers on the team need none."""
+    team = await list_team(program["id"])
+    for member in team:
+        needs_licence = program["requires_licence"] and member["role"] != "organizer"
+        member["licence_problem"] = licence_problem(member, today) if needs_licence else None
+    return team
+
+
+async def add_team_member(actor: CurrentStaff, program: dict[str, Any], staff_id: int, role: str) -> None:
+    ensure_open(program)
+    if not actor.is_organizer:
+        raise DomainError("team_needs_organizer", N_("Only organizers can change the team."), field="staff_id")
+    if role not in TEAM_ROLES:
+        raise DomainError("bad_role", N_("Choose one of the options."), field="role")
+    if not await Staff.exists().where(Staff.id == staff_id).run():
+        raise DomainError("unknown_staff", N_("Choose one of the options."), field="staff_id")
+    if await TeamMember.exists().where((TeamMember.program == program["id"]) & (TeamMember.staff == staff_id)).run():
+        raise DomainError("already_on_team", N_("This person is already on the team."), field="staff_id")
+    await TeamMember.insert(TeamMember(program=program["id"], staff=staff_id, role=role)).run()
+    await record_audit(actor, "update", "program_team", program["id"], f"add staff {staff_id} as {role}")
+
+
+async def remove_team_member(actor: CurrentStaff, program: dict[str, Any], member_id: int) -> None:
+    ensure_open(program)
+    if not actor.is_organizer:
+        raise Forbidden()
+    await TeamMember.delete().where((TeamMember.id == member_id) & (TeamMember.program == program["id"])).run()
+    await record_audit(actor, "update", "program_team", program["id"], f"remove member {member_id}")
+
+
+def licence_problem(member: dict[str, Any], today: date) -> str | None:
+    """'missing' or 'expired' for a facilitator whose licence a program requires; None when fine."""
+    if not member.get("licence_number"):
+        return "missing"
+    expires = member.get("licence_expires_on")
+    if expires is not None and expires < today:
+        return "expired"
+    return None
+
+
+async def licence_warnings(staff: CurrentStaff, today: date) -> list[dict[str, Any]]:
+    """Facilitators on programs that require a licence, whose licence is missing or expired."""
+    query = TeamMember.select(
+        TeamMember.program.slug.as_alias("slug"), TeamMember.program.title.as_alias("title"),
+        TeamMember.staff.display_name.as_alias("name"), TeamMember.staff.licence_number.as_alias("licence_number"),
+        TeamMember.staff.licence_expires_on.as_alias("licence_expires_on"),
+    ).where(
+        (TeamMember.program.requires_licence == True)  # noqa: E712
+        & (TeamMember.program.archived == False)  # noqa: E712
+        & TeamMember.role.is_in(["lead", "co_facilitator"])
+    )
+    ids = await managed_program_ids(staff)
+    if ids is not None:
+        query = query.where(TeamMember.program.is_in(ids or [-1]))
+    warnings = []
+    for row in await query.run():
+        problem = licence_problem(row, today)
+        if problem:
+            row["problem"] = problem
+            warnings.append(row)
+    return warnings
+
+
+async def staff_choices() -> list[tuple[int, str]]:
+    rows = (
+        await Staff.select(Staff.id, Staff.display_name)
+        .where(Staff.user.active == True)  # noqa: E712
+        .order_by(Staff.display_name)
+        .run()
+    )
+    return [(row["id"], row["display_name"]) for row in rows]

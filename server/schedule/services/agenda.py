@@ -1,0 +1,53 @@
+"""A staff member's agenda: the coming sessions of the programs they work on."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from server import clock, privacy
+from server.programs.services.access import managed_program_ids
+from server.schedule.services.sessions import SESSION_COLUMNS, attach_facilitators
+from server.schedule.tables import ProgramSession
+from server.web.access import CurrentStaff
+
+AGENDA_DAYS = {"week": 7, "month": 31}
+
+
+async def staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The sessions of a staff member's programs (every program for organizers) in the next `days` days,
+    with real titles: the agenda is a staff page. Sessions under way are included; cancelled ones are marked."""
+    now = now or clock.now()
+    program_ids = await managed_program_ids(staff)
+    if program_ids is not None and not program_ids:
+        return []
+    where = (
+        (ProgramSession.ends_at >= now)
+        & (ProgramSession.starts_at < now + timedelta(days=days))
+        & (ProgramSession.program.archived == False)  # noqa: E712
+    )
+    if program_ids is not None:
+        where &= ProgramSession.program.is_in(program_ids)
+    rows = (
+        await ProgramSession.select(
+            *SESSION_COLUMNS,
+            ProgramSession.program.slug.as_alias("program_slug"),
+            ProgramSession.program.title.as_alias("program_real_title"),
+            ProgramSession.program.public_title.as_alias("program_public_title"),
+            ProgramSession.program.discreet.as_alias("program_discreet"),
+            ProgramSession.program.timezone.as_alias("timezone"),
+        )
+        .where(where)
+        .order_by(ProgramSession.starts_at)
+        .order_by(ProgramSession.id)
+        .run()
+    )
+    await attach_facilitators(rows)
+    viewer = privacy.Viewer(privacy.TEAM)  # only the viewer's own programs, or every one for organizers
+    for row in rows:
+        row["program_title"] = privacy.title(
+            {"title": row.pop("program_real_title"), "public_title": row.pop("program_public_title"), "discreet": row.pop("program_discreet")},
+            viewer, privacy.PAGE,
+        )
+        row["mine"] = staff.id in row["facilitator_ids"]
+    return rows
+

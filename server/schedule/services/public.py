@@ -1,0 +1,116 @@
+"""Sessions as other pages read them: public upcoming sessions, a program's coming sessions, counts per program."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+
+from server import clock, privacy
+from server.schedule.tables import ProgramSession
+
+
+async def upcoming_public_sessions(limit: int = 10, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Next scheduled sessions of public programs, with the public title only."""
+    rows = (
+        await ProgramSession.select(
+            ProgramSession.id,
+            ProgramSession.starts_at,
+            ProgramSession.ends_at,
+            ProgramSession.status,
+            ProgramSession.topic,
+            ProgramSession.location,
+            ProgramSession.program.slug.as_alias("program_slug"),
+            ProgramSession.program.title.as_alias("program_title"),
+            ProgramSession.program.public_title.as_alias("program_public_title"),
+            ProgramSession.program.discreet.as_alias("program_discreet"),
+            ProgramSession.program.place_members_only.as_alias("program_place_members_only"),
+            ProgramSession.program.timezone.as_alias("timezone"),
+            ProgramSession.program.kind.as_alias("program_kind"),
+        )
+        .where(
+            (ProgramSession.starts_at >= (now or clock.now()))
+            & (ProgramSession.status == "scheduled")
+            & (ProgramSession.program.visibility == "public")
+            & (ProgramSession.program.archived == False)  # noqa: E712
+        )
+        .order_by(ProgramSession.starts_at)
+        .limit(limit)
+        .run()
+    )
+    return [_public_row(row) for row in rows]
+
+
+def _public_row(row: dict[str, Any]) -> dict[str, Any]:
+    program = {
+        "title": row.pop("program_title"), "public_title": row.pop("program_public_title"),
+        "discreet": row.pop("program_discreet"), "place_members_only": row.pop("program_place_members_only"),
+    }
+    row = privacy.session_view(row, program, privacy.ANYONE, privacy.PAGE)
+    row["program_title"] = privacy.public_title(program)
+    return row
+
+
+async def upcoming_counts(program_ids: list[int], now: datetime | None = None) -> dict[int, int]:
+    """Scheduled future sessions per program, counted in SQL."""
+    if not program_ids:
+        return {}
+    rows = (
+        await ProgramSession.select(ProgramSession.program, Count(ProgramSession.id, alias="n"))
+        .where(
+            ProgramSession.program.is_in(program_ids)
+            & (ProgramSession.status == "scheduled")
+            & (ProgramSession.starts_at >= (now or clock.now()))
+        )
+        .group_by(ProgramSession.program)
+        .run()
+    )
+    return {row["program"]: row["n"] for row in rows}
+
+
+async def next_public_session_by_program(program_ids: list[int], now: datetime | None = None) -> dict[int, dict[str, Any]]:
+    """The next scheduled session of each program, in one query."""
+    if not program_ids:
+        return {}
+    rows = (
+        await ProgramSession.select(
+            ProgramSession.program, ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at,
+            ProgramSession.topic, ProgramSession.program.timezone.as_alias("timezone"),
+        )
+        .where(
+            ProgramSession.program.is_in(program_ids)
+            & (ProgramSession.status == "scheduled")
+            & (ProgramSession.starts_at >= (now or clock.now()))
+        )
+        .order_by(ProgramSession.starts_at)
+        .run()
+    )
+    first: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        first.setdefault(row["program"], row)
+    return first
+
+
+async def public_program_sessions(program: dict[str, Any], limit: int = 10, now: datetime | None = None) -> list[dict[str, Any]]:
+    """A program's coming sessions as the public may see them (its page): cancelled ones marked, without the reason."""
+    rows = await upcoming_sessions_for_program(program["id"], limit=limit, now=now)
+    return [privacy.session_view(row, program, privacy.ANYONE, privacy.PAGE) for row in rows]
+
+
+async def upcoming_sessions_for_program(program_id: int, limit: int = 10, now: datetime | None = None, include_cancelled: bool = True) -> list[dict[str, Any]]:
+    """A program's coming sessions with every detail (cancelled ones included); pass them through the privacy policy."""
+    statuses = ["scheduled", "cancelled"] if include_cancelled else ["scheduled"]
+    return (
+        await ProgramSession.select(
+            ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.status,
+            ProgramSession.topic, ProgramSession.location, ProgramSession.online_link, ProgramSession.cancel_reason,
+        )
+        .where(
+            (ProgramSession.program == program_id)
+            & ProgramSession.status.is_in(statuses)
+            & (ProgramSession.ends_at >= (now or clock.now()))
+        )
+        .order_by(ProgramSession.starts_at)
+        .limit(limit)
+        .run()
+    )
