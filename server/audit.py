@@ -12,8 +12,11 @@ from piccolo.table import Table
 class Actor(Protocol):
     """Whoever acts: a signed-in staff member (None for the person themself or the system)."""
 
-    id: int
-    display_name: str
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def display_name(self) -> str: ...
 
 
 class AuditEvent(Table):
@@ -21,7 +24,8 @@ class AuditEvent(Table):
 
     id: Serial
     at = Timestamptz(default=TimestamptzNow(), index=True)
-    actor = ForeignKey(
+    # A lazy reference: the kernel names the staff table without importing the people feature.
+    actor: ForeignKey[Any] = ForeignKey(
         references=LazyTableReference(table_class_name="Staff", module_path="server.people.tables"),
         null=True,
         on_delete=OnDelete.set_null,
