@@ -16,6 +16,7 @@ from server.calendars import routes as calendar_routes
 from server.config import ROOT, ConfigError, Settings
 from server.config import settings as default_settings
 from server.enrolment import routes as enrolment_routes
+from server.pages import personal as personal_page
 from server.people import participant_routes
 from server.people import routes as people_routes
 from server.programs import routes as program_routes
@@ -41,6 +42,7 @@ ROUTE_GROUPS = [
     schedule_routes.ROUTES,
     participant_routes.ROUTES,
     enrolment_routes.ROUTES,
+    personal_page.ROUTES,
     attendance_routes.ROUTES,
     calendar_routes.ROUTES,
     report_routes.ROUTES,

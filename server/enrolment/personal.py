@@ -30,6 +30,8 @@ async def personal_programs(participant_id: int) -> list[dict[str, Any]]:
         row["title"] = privacy.title(row, privacy.SELF, privacy.PAGE)
         del row["public_title"]
         row["position"] = await waitlist_position(row) if row["status"] == "waitlisted" else None
+        # A closed program is a record: nobody leaves it any more.
+        row["may_leave"] = row["status"] in ACTIVE and row["phase"] != "closed" and not row["archived"]
     return rows
 
 

@@ -17,6 +17,11 @@ from server.people.consent import PURPOSES
 from server.programs.services import ensure_open
 
 
+def registration_open(program: dict[str, Any]) -> bool:
+    """Whether the public may register: an open or approval program that is still running."""
+    return program["enrolment_mode"] in ("open", "approval") and program["phase"] != "closed" and not program.get("archived")
+
+
 @dataclass(frozen=True)
 class Registration:
     participant_id: int

@@ -32,6 +32,7 @@ async def program_participants(program_id: int) -> dict[str, list[dict[str, Any]
     groups: dict[str, list[dict[str, Any]]] = {status: [] for status in LIST_ORDER}
     for row in rows:
         row["consents"] = consents.get(row["participant"], {})
+        row["active"] = row["status"] in ACTIVE  # still on the list: may be withdrawn
         groups.setdefault(row["status"], []).append(row)
     for position, row in enumerate(groups["waitlisted"], start=1):
         row["position"] = position

@@ -3,7 +3,7 @@ goals and certificates, and query counts."""
 import asyncio
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from attendance_helpers import enrol, mark, session_at, stored_status
@@ -16,7 +16,7 @@ WEEK = timedelta(weeks=1)
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ async def test_locked_sheet_gets_a_clear_message_for_facilitators(facilitator_cl
     person = await enrol(workshop, "Sari", now() - 60 * 24 * HOUR)
     await mark(session, person, "absent")
     page = await facilitator_client.get(sheet_url(session))
-    assert "Ask an organizer to correct it." in page.text and f'value="present"' not in page.text
+    assert "Ask an organizer to correct it." in page.text and 'value="present"' not in page.text
     response = await post_form(facilitator_client, f"{sheet_url(session)}/{person}", {"status": "present"}, htmx=True)
     assert response.status_code == 409 and "locked" in response.text
     assert await stored_status(session, person) == "absent"

@@ -6,6 +6,7 @@ from enrolment_helpers import join_team, make_group, make_person, personal_token
 from factories import make_staff
 from querycount import count_queries
 
+from server.enrolment import registration as registrations
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
 from server.people import services as people
@@ -173,7 +174,7 @@ async def test_withdraw_needs_a_reason_and_frees_the_place(organizer_client, org
 
 async def test_approve_confirm_and_complete_from_the_tab(organizer_client, organizer):
     program = await make_group(capacity=1, enrolment_mode="approval", offer_hours=24)
-    request = await enrolment.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"])
+    request = await registrations.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"])
     response = await post_form(organizer_client, _url(program, f"/{request.enrolment_id}/approve"))
     assert response.status_code == 303
     assert await statuses(program) == {"enrolled": [request.participant_id]}

@@ -2,12 +2,13 @@
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from conftest import post_form
 from enrolment_helpers import make_group, make_person, personal_token, statuses
 from factories import make_session
 
+from server.enrolment import personal
 from server.enrolment import services as enrolment
 from server.enrolment.tables import IndividualGoal, ProgressNote, Rsvp
 from server.people import services as people
@@ -65,7 +66,7 @@ async def test_the_page_speaks_the_persons_language(client, organizer):
 
 async def test_sessions_show_time_in_the_program_timezone_with_place_and_link(client, organizer):
     program = await make_group(timezone="Asia/Jayapura", default_online_link="https://meet.example.org/abc")
-    starts = datetime.now(timezone.utc).replace(hour=1, minute=0, second=0, microsecond=0) + timedelta(days=5)
+    starts = datetime.now(UTC).replace(hour=1, minute=0, second=0, microsecond=0) + timedelta(days=5)
     await make_session(program, starts_at=starts, ends_at=starts + timedelta(minutes=90), location="Aula Gereja")
     _pid, token = await _enrolled_person(organizer, program)
     page = await client.get(f"/my/{token}")
@@ -176,8 +177,8 @@ async def test_data_download_holds_the_persons_own_records_only(client, organize
         Attendance(session=session.id, participant=pid, status="late", note="datang 10 menit telat"),
         Attendance(session=session.id, participant=other, status="absent", note="CATATAN ORANG LAIN"),
     ).run()
-    await enrolment.answer_rsvp(pid, upcoming.id, "going")
-    await enrolment.answer_rsvp(other, upcoming.id, "not_going")
+    await personal.answer_rsvp(pid, upcoming.id, "going")
+    await personal.answer_rsvp(other, upcoming.id, "not_going")
     enrolment_id = (await Enrolment.select(Enrolment.id).where(Enrolment.participant == pid).first().run())["id"]
     goal = IndividualGoal(enrolment=enrolment_id, statement="Bisa menyablon kaos sendiri")
     await goal.save().run()
