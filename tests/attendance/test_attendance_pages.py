@@ -368,3 +368,21 @@ async def test_attendance_pages_run_a_constant_number_of_queries(organizer_clien
             found.append(counter["n"])
         counts[size] = found
     assert counts[5] == counts[40], counts
+
+
+async def test_walk_in_when_the_program_is_full_is_a_guest_on_the_sheet(facilitator_client, facilitator):
+    from server.people.tables import Participant
+    from server.programs.tables import TeamMember
+
+    program = await make_program(slug="penuh", capacity=1)
+    await TeamMember(program=program.id, staff=facilitator.id, role="lead").save().run()
+    await enrol(program, "Sari", now() - WEEK)
+    session = await session_at(program, now() - HOUR / 2, status="scheduled")
+    count = await Participant.count().run()
+    page = await facilitator_client.get(sheet_url(session, "penuh"))
+    assert "Enrol them even if the program is full" not in page.text  # an organizer's choice only
+    response = await post_form(facilitator_client, f"{sheet_url(session, 'penuh')}/walk-in", {"display_name": "Wati", "consent_participation": "on"})
+    assert response.status_code == 303
+    page = await facilitator_client.get(sheet_url(session, "penuh"))
+    assert "The program is full, so Wati was counted as a guest of this session." in page.text
+    assert await Participant.count().run() == count

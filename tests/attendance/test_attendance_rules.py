@@ -322,3 +322,56 @@ async def test_certificate_of_a_discreet_workshop_uses_the_public_title(organize
         await mark(session, person, "present")
     certificate = await certificates.certificate(organizer, await program_row(program_obj), person, NOW)
     assert certificate["title"] == "Kelas Keterampilan Kamis"
+
+
+# --- walk-ins go through enrolment and follow the capacity rule ------------------------------------
+
+async def test_walk_in_when_the_program_is_full_is_counted_as_a_guest(facilitator):
+    from server.enrolment.tables import Enrolment
+    from server.people.tables import Participant
+
+    full = await make_program(slug="penuh", capacity=1)
+    session = await session_at(full, NOW - timedelta(minutes=30), status="scheduled")
+    await enrol(full, "Sari", NOW - WEEK)
+    people_before, enrolments_before = await Participant.count().run(), await Enrolment.count().run()
+    found = await sheets.add_walk_in(facilitator, await program_row(full), session, display_name="Wati", participation_consent=True, now=NOW)
+    assert found is None
+    assert (await Participant.count().run(), await Enrolment.count().run()) == (people_before, enrolments_before)
+    guests = (await sheets.sheet(facilitator, await program_row(full), session, NOW))["guests"]
+    assert [(g["guest_label"], g["status"]) for g in guests] == [("Wati", "present")]
+
+
+async def test_walk_in_when_the_program_is_full_does_not_jump_the_waitlist(organizer, facilitator):
+    from enrolment_helpers import make_person, statuses
+
+    from server.enrolment import services as enrolment
+    from server.programs.tables import Program
+
+    group = await make_program(slug="antre", capacity=1)
+    first, waiting = await make_person("Ani"), await make_person("Budi")
+    await enrolment.enrol(organizer, group.id, first, now=NOW - WEEK)
+    await enrolment.enrol(organizer, group.id, waiting, now=NOW - WEEK)
+    await Program.update({Program.capacity: 2}).where(Program.id == group.id).run()  # a place frees up
+    session = await session_at(group, NOW - timedelta(minutes=30), status="scheduled")
+    found = await sheets.add_walk_in(facilitator, await program_row(group), session, display_name="Wati", participation_consent=True, now=NOW)
+    assert found is None  # the free place went to the person waiting
+    assert (await statuses(group))["enrolled"] == [first, waiting]
+
+
+async def test_walk_in_when_the_program_is_full_an_organizer_may_enrol_over_capacity(organizer, facilitator):
+    from server.enrolment.tables import Enrolment, EnrolmentChange
+
+    full = await make_program(slug="lebih", capacity=1)
+    session = await session_at(full, NOW - timedelta(minutes=30), status="scheduled")
+    await enrol(full, "Sari", NOW - WEEK)
+    program = await program_row(full)
+    with pytest.raises(DomainError) as error:
+        await sheets.add_walk_in(facilitator, program, session, display_name="Wati", participation_consent=True, over_capacity=True, now=NOW)
+    assert error.value.code == "organizer_only"
+    person = await sheets.add_walk_in(organizer, program, session, display_name="Wati", participation_consent=True, over_capacity=True, now=NOW)
+    assert person is not None and await stored_status(session, person) == "present"
+    row = await Enrolment.select(Enrolment.id, Enrolment.status).where(Enrolment.participant == person).first().run()
+    assert row["status"] == "enrolled"
+    change = await EnrolmentChange.select(EnrolmentChange.note).where(EnrolmentChange.enrolment == row["id"]).first().run()
+    assert change["note"] == "walk-in over capacity"
+    assert await Enrolment.count().where((Enrolment.program == full.id) & (Enrolment.status == "enrolled")).run() == 2

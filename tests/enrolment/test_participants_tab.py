@@ -244,3 +244,12 @@ async def test_the_list_runs_a_constant_number_of_queries(organizer_client, orga
         return counter["n"]
 
     assert await queries_for(5) == await queries_for(50)
+
+
+async def test_refused_enrolment_leaves_no_consent_behind(organizer_client, organizer):
+    program = await make_group()
+    pid = await make_person("Indah", actor=organizer)
+    await enrolment.enrol(organizer, program.id, pid)
+    response = await post_form(organizer_client, _url(program, "/enrol"), {"participant_id": str(pid), "consent_contact": "on"})
+    assert response.status_code == 400 and "already on this program&#39;s list" in response.text
+    assert (await people.active_consents([pid]))[pid] == {"participation", "data_collection"}
