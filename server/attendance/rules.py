@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from piccolo.columns.combination import Combination
+from piccolo.columns.combination import And
 
 from server.attendance.tables import Attendance
 from server.enrolment.tables import Enrolment
@@ -65,7 +65,7 @@ def member_at_start_sql(e: str = "e", starts_at: str = "s.starts_at") -> str:
 MEMBER_AT_START_SQL = member_at_start_sql()
 
 
-def member_at_start(program_id: int, starts_at: datetime) -> Combination:
+def member_at_start(program_id: int, starts_at: datetime) -> And:
     """The Piccolo condition on Enrolment: members of the program when a session started."""
     return (
         (Enrolment.program == program_id)
@@ -76,7 +76,7 @@ def member_at_start(program_id: int, starts_at: datetime) -> Combination:
     )
 
 
-def ever_member(program_id: int) -> Combination:
+def ever_member(program_id: int) -> And:
     """The Piccolo condition on Enrolment: everyone who is or was a member of the program (a register's rows)."""
     return (Enrolment.program == program_id) & Enrolment.status.is_in(list(MEMBER_STATUSES)) & Enrolment.enrolled_at.is_not_null()
 

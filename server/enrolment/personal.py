@@ -84,10 +84,9 @@ async def answer_rsvp(participant_id: int, session_id: int, response: str, *, no
     session = await ProgramSession.select(ProgramSession.id, ProgramSession.program, ProgramSession.status, ProgramSession.ends_at).where(
         ProgramSession.id == session_id
     ).first().run()
-    enrolled = session is not None and await Enrolment.exists().where(
+    if session is None or not await Enrolment.exists().where(
         (Enrolment.participant == participant_id) & (Enrolment.program == session["program"]) & (Enrolment.status == "enrolled")
-    ).run()
-    if not enrolled:
+    ).run():
         raise NotFound("session")
     if session["status"] != "scheduled" or session["ends_at"] < now:
         raise DomainError("session_closed", N_("This session can no longer be answered."), field="response")

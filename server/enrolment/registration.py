@@ -61,7 +61,7 @@ async def _earlier_registration(program_id: int, phone: str, email: str) -> dict
     email = email.strip().lower()
     if not digits and not email:
         return None
-    same = None
+    same: Any = None
     if digits:
         same = Enrolment.participant.phone_digits == digits
     if email:

@@ -65,8 +65,8 @@ async def recent_promotions(staff: CurrentStaff, since: datetime) -> list[dict[s
     query = EnrolmentChange.select(
         EnrolmentChange.id, EnrolmentChange.changed_at, EnrolmentChange.to_status,
         EnrolmentChange.enrolment.id.as_alias("enrolment_id"),
-        EnrolmentChange.enrolment.participant.id.as_alias("participant_id"),
-        EnrolmentChange.enrolment.participant.display_name.as_alias("display_name"),
+        EnrolmentChange.enrolment.participant.id.as_alias("participant_id"),  # type: ignore[union-attr]
+        EnrolmentChange.enrolment.participant.display_name.as_alias("display_name"),  # type: ignore[union-attr]
         EnrolmentChange.program.id.as_alias("program_id"), EnrolmentChange.program.slug.as_alias("slug"),
         EnrolmentChange.program.title.as_alias("title"),
     ).where((EnrolmentChange.automatic == "promotion") & (EnrolmentChange.changed_at >= since))

@@ -150,6 +150,7 @@ async def fill_places(program: dict[str, Any], now: datetime) -> list[dict[str, 
         query = query.limit(free)
     hours = offer_hours(program)
     promoted = []
+    values: dict[Any, Any]
     for row in await query.run():
         if hours:
             values = {Enrolment.offer_expires_at: now + timedelta(hours=hours)}
@@ -192,7 +193,7 @@ async def enrol_locked(
         status = "enrolled"
     else:
         status = "waitlisted"
-    values = {
+    values: dict[Any, Any] = {
         Enrolment.status: status, Enrolment.requested_at: now, Enrolment.enrolled_at: now if status == "enrolled" else None,
         Enrolment.ended_at: None, Enrolment.offer_expires_at: None, Enrolment.reason: "", Enrolment.source: source,
         Enrolment.updated_at: now,
@@ -206,7 +207,7 @@ async def enrol_locked(
         await Enrolment.update(values).where(Enrolment.id == existing["id"]).run()
         row = existing
     await record_change(row, status, now, actor, note="self-registration" if source == "self_registration" else "")
-    return await Enrolment.select(*ENROLMENT_COLUMNS).where(Enrolment.id == row["id"]).first().run()
+    return await load_enrolment(program["id"], row["id"])
 
 # --- places and queue positions ------------------------------------------------------------------
 

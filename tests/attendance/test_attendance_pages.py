@@ -49,7 +49,7 @@ def sheet_url(session, slug="batik") -> str:
 
 
 async def test_sheet_lists_people_enrolled_at_the_session_with_rsvp_and_consent(facilitator_client, workshop, today):
-    session, people = today
+    session, _people = today
     await enrol(workshop, "Joined Later", now() + HOUR)
     page = await facilitator_client.get(sheet_url(session))
     assert page.status_code == 200
@@ -231,7 +231,7 @@ async def test_attendance_tab_shows_counts_rates_and_early_warnings(facilitator_
     people = {name: await enrol(workshop, name, now() - 10 * WEEK) for name in ("Sari", "Budi")}
     sessions = [await session_at(workshop, now() - (3 - n) * WEEK) for n in range(3)]
     cancelled = await session_at(workshop, now() - 2 * WEEK + 24 * HOUR, status="cancelled", topic="Batal karena hujan")
-    for session, (sari, budi) in zip(sessions, [("present", "present"), ("late", "absent"), ("excused", "absent")]):
+    for session, (sari, budi) in zip(sessions, [("present", "present"), ("late", "absent"), ("excused", "absent")], strict=True):
         await mark(session, people["Sari"], sari)
         await mark(session, people["Budi"], budi)
     await session_at(workshop, now() + 2 * WEEK, status="scheduled", topic="Sesi yang akan datang")

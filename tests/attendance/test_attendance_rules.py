@@ -55,7 +55,7 @@ async def test_cancelled_sessions_never_count(workshop):
 async def test_excused_is_not_an_absence(workshop):
     person = await enrol(workshop, "Sari", NOW - 5 * WEEK)
     sessions = await weekly_sessions(workshop, 4, NOW - 4 * WEEK)
-    for session, status in zip(sessions, ("present", "excused", "excused", "absent")):
+    for session, status in zip(sessions, ("present", "excused", "excused", "absent"), strict=True):
         await mark(session, person, status)
     rate = (await attendance_rates.participant_rates(workshop.id, NOW))[person]
     assert (rate.attended, rate.absent, rate.excused) == (1, 1, 2)
@@ -99,7 +99,7 @@ async def test_two_consecutive_absences_raise_early_warning(workshop, facilitato
         left: ("present", "present", "absent", "absent"),  # no longer enrolled: no warning
     }
     for person, statuses in plan.items():
-        for session, status in zip(sessions, statuses):
+        for session, status in zip(sessions, statuses, strict=True):
             await mark(session, person, status)
 
     warnings = await attendance_rates.early_warnings(facilitator, NOW)
@@ -296,7 +296,7 @@ async def test_certificate_needs_a_workshop_and_the_threshold(workshop, organize
     good = await enrol(workshop, "Sari", NOW - 5 * WEEK, legal_name="Sari Wulandari")
     weak = await enrol(workshop, "Budi", NOW - 5 * WEEK)
     sessions = await weekly_sessions(workshop, 4, NOW - 4 * WEEK)
-    for session, (a, b) in zip(sessions, [("present", "present"), ("late", "absent"), ("present", "absent"), ("absent", "excused")]):
+    for session, (a, b) in zip(sessions, [("present", "present"), ("late", "absent"), ("present", "absent"), ("absent", "excused")], strict=True):
         await mark(session, good, a)
         await mark(session, weak, b)
     certificate = await certificates.certificate(organizer, program, good, NOW)

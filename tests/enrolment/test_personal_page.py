@@ -42,7 +42,7 @@ async def test_unknown_and_revoked_links_are_a_plain_404(client, organizer):
 async def test_personal_page_shows_nothing_of_anyone_else(client, organizer):
     program = await make_group(capacity=1, title="Kelas Kue")
     await make_session(program, topic="Roti manis")
-    pid, token = await _enrolled_person(organizer, program, "Putri", phone="0811 0000 1111", email="putri@example.id", preferred_locale="id")
+    _pid, token = await _enrolled_person(organizer, program, "Putri", phone="0811 0000 1111", email="putri@example.id", preferred_locale="id")
     other = await make_person("Rahasia Orang Lain", phone="0899 8888 7777", email="lain@example.id", legal_name="Nama Asli Lain")
     await enrolment.enrol(organizer, program.id, other)
     page = await client.get(f"/my/{token}")
@@ -57,7 +57,7 @@ async def test_personal_page_shows_nothing_of_anyone_else(client, organizer):
 
 async def test_the_page_speaks_the_persons_language(client, organizer):
     program = await make_group()
-    pid, token = await _enrolled_person(organizer, program, preferred_locale="en")
+    _pid, token = await _enrolled_person(organizer, program, preferred_locale="en")
     assert '<html lang="en">' in (await client.get(f"/my/{token}", headers={"accept-language": "id"})).text
     response = await post_form(client, f"/my/{token}/language", {"locale": "id"})
     assert response.status_code == 303
