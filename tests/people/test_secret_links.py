@@ -1,7 +1,7 @@
 """Secret links really die (reissue, revoke, deactivation, password change) and only their hashes are stored."""
 import importlib
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from conftest import post_form, sign_in
 from factories import make_program, make_staff
@@ -165,7 +165,7 @@ async def test_migration_hashes_plain_tokens_and_keeps_old_links_working(client,
     await survey.save().run()
     # Rows as the previous release wrote them: plain random tokens, the feed not derived from the page.
     page, feed, staff_feed, invite = (people.new_token() for _ in range(4))
-    created = datetime.now(UTC) - timedelta(days=30)
+    created = datetime.now(timezone.utc) - timedelta(days=30)
     await AccessToken.insert(
         AccessToken(token=page, kind="participant_page", participant=pid, created_at=created),
         AccessToken(token=feed, kind="participant_feed", participant=pid, created_at=created),
