@@ -17,6 +17,7 @@ from server.config import ROOT, ConfigError, Settings
 from server.config import settings as default_settings
 from server.enrolment import routes as enrolment_routes
 from server.pages import catalogue as catalogue_pages
+from server.pages import personal as personal_page
 from server.people import participant_routes
 from server.people import routes as people_routes
 from server.programs import routes as program_routes
@@ -43,6 +44,7 @@ ROUTE_GROUPS = [
     schedule_routes.ROUTES,
     participant_routes.ROUTES,
     enrolment_routes.ROUTES,
+    personal_page.ROUTES,
     attendance_routes.ROUTES,
     calendar_routes.ROUTES,
     report_routes.ROUTES,

@@ -1,7 +1,7 @@
-"""Input parsing for attendance marks, walk-ins, guests, register date ranges, individual goals and progress notes."""
+"""Input parsing for attendance marks, walk-ins, guests and register date ranges."""
 from __future__ import annotations
 
-from server.attendance.services import STATUSES
+from server.attendance.sheets import STATUSES
 from server.i18n import gettext as _
 from server.web.forms import Checkbox, Choice, Date, Form, LongText, Text
 
@@ -23,6 +23,8 @@ class WalkInForm(Form):
     fields = {
         "display_name": Text(required=True, max_length=120),
         "consent_participation": Checkbox(),
+        # An organizer's explicit choice to enrol beyond capacity; otherwise a walk-in at a full program is a guest.
+        "over_capacity": Checkbox(),
     }
 
     def clean(self) -> None:
@@ -43,11 +45,3 @@ class RangeForm(Form):
             self.add_error("to", _("The end date is before the start date."))
         elif start and end and (end - start).days > MAX_RANGE_DAYS:
             self.add_error("to", _("Choose a shorter period, at most two years."))
-
-
-class IndividualGoalForm(Form):
-    fields = {"statement": Text(required=True, max_length=500)}
-
-
-class ProgressNoteForm(Form):
-    fields = {"note": LongText(required=True, max_length=2000)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from server.attendance.services import _raw as raw
+from server.attendance.rules import raw
 from server.i18n import N_
 from server.people.tables import Consent, Participant
 from server.programs import services as programs

@@ -32,8 +32,8 @@ async def dashboard(request: Request) -> Any:
     now = _report_now()
     from datetime import timedelta
 
-    from server.attendance.services import early_warnings
-    from server.enrolment.services import recent_promotions
+    from server.attendance.rates import early_warnings
+    from server.enrolment.roster import recent_promotions
 
     warnings = await early_warnings(request.user, now)
     return render(

@@ -15,11 +15,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server import clock
-from server.attendance import services as attendance
+from server.attendance import rates as attendance
 
 # The attendance rules' SQL helpers: one definition of counted sessions and marks for rates everywhere.
-from server.attendance.services import _marks_sql as marks_sql
-from server.attendance.services import _raw as raw
+from server.attendance.rules import T_ATTENDANCE, T_ENROLMENT, marks_sql, raw
 from server.config import settings
 from server.errors import DomainError
 from server.i18n import N_
@@ -34,8 +33,6 @@ from server.web.labels import LABELS
 
 T_PROGRAM = Program._meta.tablename
 T_SESSION = ProgramSession._meta.tablename
-T_ATTENDANCE = attendance.T_ATTENDANCE
-T_ENROLMENT = attendance.T_ENROLMENT
 T_PARTICIPANT = Participant._meta.tablename
 T_GOAL = Goal._meta.tablename
 T_SURVEY = Survey._meta.tablename

@@ -1,12 +1,12 @@
 """Small builders for attendance tests: people enrolled at given instants, sessions at given times, marks."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from factories import make_session
 
 # The fixed clock of the domain tests: a Tuesday morning in Jakarta.
-NOW = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 
 async def program_row(program) -> dict:
@@ -30,7 +30,7 @@ async def enrol(program, name: str, enrolled_at: datetime, *, status: str = "enr
 
 async def session_at(program, starts_at: datetime, *, minutes: int = 90, status: str = "held", **overrides) -> dict:
     """A session as the dict the services take."""
-    from server.attendance.services import session_of
+    from server.attendance.sheets import session_of
 
     session = await make_session(program, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes), status=status, **overrides)
     return await session_of(await program_row(program), session.id)

@@ -3,7 +3,7 @@ goals and certificates, and query counts."""
 import asyncio
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from attendance_helpers import enrol, mark, session_at, stored_status
@@ -16,7 +16,7 @@ WEEK = timedelta(weeks=1)
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def sheet_url(session, slug="batik") -> str:
 
 
 async def test_sheet_lists_people_enrolled_at_the_session_with_rsvp_and_consent(facilitator_client, workshop, today):
-    session, people = today
+    session, _people = today
     await enrol(workshop, "Joined Later", now() + HOUR)
     page = await facilitator_client.get(sheet_url(session))
     assert page.status_code == 200
@@ -119,7 +119,7 @@ async def test_locked_sheet_gets_a_clear_message_for_facilitators(facilitator_cl
     person = await enrol(workshop, "Sari", now() - 60 * 24 * HOUR)
     await mark(session, person, "absent")
     page = await facilitator_client.get(sheet_url(session))
-    assert "Ask an organizer to correct it." in page.text and f'value="present"' not in page.text
+    assert "Ask an organizer to correct it." in page.text and 'value="present"' not in page.text
     response = await post_form(facilitator_client, f"{sheet_url(session)}/{person}", {"status": "present"}, htmx=True)
     assert response.status_code == 409 and "locked" in response.text
     assert await stored_status(session, person) == "absent"
@@ -231,7 +231,7 @@ async def test_attendance_tab_shows_counts_rates_and_early_warnings(facilitator_
     people = {name: await enrol(workshop, name, now() - 10 * WEEK) for name in ("Sari", "Budi")}
     sessions = [await session_at(workshop, now() - (3 - n) * WEEK) for n in range(3)]
     cancelled = await session_at(workshop, now() - 2 * WEEK + 24 * HOUR, status="cancelled", topic="Batal karena hujan")
-    for session, (sari, budi) in zip(sessions, [("present", "present"), ("late", "absent"), ("excused", "absent")]):
+    for session, (sari, budi) in zip(sessions, [("present", "present"), ("late", "absent"), ("excused", "absent")], strict=True):
         await mark(session, people["Sari"], sari)
         await mark(session, people["Budi"], budi)
     await session_at(workshop, now() + 2 * WEEK, status="scheduled", topic="Sesi yang akan datang")
@@ -368,3 +368,21 @@ async def test_attendance_pages_run_a_constant_number_of_queries(organizer_clien
             found.append(counter["n"])
         counts[size] = found
     assert counts[5] == counts[40], counts
+
+
+async def test_walk_in_when_the_program_is_full_is_a_guest_on_the_sheet(facilitator_client, facilitator):
+    from server.people.tables import Participant
+    from server.programs.tables import TeamMember
+
+    program = await make_program(slug="penuh", capacity=1)
+    await TeamMember(program=program.id, staff=facilitator.id, role="lead").save().run()
+    await enrol(program, "Sari", now() - WEEK)
+    session = await session_at(program, now() - HOUR / 2, status="scheduled")
+    count = await Participant.count().run()
+    page = await facilitator_client.get(sheet_url(session, "penuh"))
+    assert "Enrol them even if the program is full" not in page.text  # an organizer's choice only
+    response = await post_form(facilitator_client, f"{sheet_url(session, 'penuh')}/walk-in", {"display_name": "Wati", "consent_participation": "on"})
+    assert response.status_code == 303
+    page = await facilitator_client.get(sheet_url(session, "penuh"))
+    assert "The program is full, so Wati was counted as a guest of this session." in page.text
+    assert await Participant.count().run() == count

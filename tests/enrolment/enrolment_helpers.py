@@ -1,13 +1,13 @@
 """Helpers for enrolment tests: people with consent, programs with a capacity, a team, a fixed clock."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from factories import make_program
 
 from server.people import services as people
 
-NOON = datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc)  # 12:00 in Jakarta
+NOON = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)  # 12:00 in Jakarta
 
 
 def at(hours: float = 0) -> datetime:

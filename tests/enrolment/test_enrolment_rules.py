@@ -6,6 +6,8 @@ import pytest
 from enrolment_helpers import at, join_team, make_group, make_person, status_of, statuses
 from factories import make_program, make_session, make_staff
 
+from server.enrolment import personal, roster
+from server.enrolment import registration as registrations
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.errors import DomainError
@@ -50,7 +52,7 @@ async def test_over_capacity_goes_to_the_waitlist_in_order_of_request(organizer)
         await enrolment.enrol(organizer, program.id, pid, now=at(hour))
     found = await statuses(program)
     assert found == {"enrolled": people_ids[:2], "waitlisted": people_ids[2:]}
-    groups = await enrolment.program_participants(program.id)
+    groups = await roster.program_participants(program.id)
     assert [(row["participant"], row["position"]) for row in groups["waitlisted"]] == [(people_ids[2], 1), (people_ids[3], 2)]
 
 
@@ -128,7 +130,7 @@ async def test_only_an_enrolled_person_can_complete(organizer):
 
 async def test_self_registration_for_an_approval_program_is_a_request(organizer):
     program = await make_group(capacity=1, enrolment_mode="approval")
-    registration = await enrolment.self_register(program.id, {"display_name": "Ani", "phone": "0812 1111 2222"}, ["participation", "data_collection", "contact"], now=at())
+    registration = await registrations.self_register(program.id, {"display_name": "Ani", "phone": "0812 1111 2222"}, ["participation", "data_collection", "contact"], now=at())
     assert registration.status == "requested" and not registration.duplicate
     participant = await Participant.select().where(Participant.id == registration.participant_id).first().run()
     assert participant["created_by"] is None
@@ -138,8 +140,8 @@ async def test_self_registration_for_an_approval_program_is_a_request(organizer)
 
 async def test_approval_gives_a_place_or_the_waitlist_when_full(organizer):
     program = await make_group(capacity=1, enrolment_mode="approval")
-    first = await enrolment.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"], now=at(0))
-    second = await enrolment.self_register(program.id, {"display_name": "Budi"}, ["participation", "data_collection"], now=at(1))
+    first = await registrations.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"], now=at(0))
+    second = await registrations.self_register(program.id, {"display_name": "Budi"}, ["participation", "data_collection"], now=at(1))
     assert (await enrolment.approve(organizer, program.id, first.enrolment_id, now=at(2)))["status"] == "enrolled"
     assert (await enrolment.approve(organizer, program.id, second.enrolment_id, now=at(3)))["status"] == "waitlisted"
     with pytest.raises(DomainError) as refused:
@@ -218,17 +220,17 @@ async def test_closed_or_archived_program_refuses_enrolment(organizer):
 async def test_self_registration_refused_when_enrolment_is_closed(db):
     program = await make_group(enrolment_mode="closed")
     with pytest.raises(DomainError) as refused:
-        await enrolment.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"], now=at())
+        await registrations.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"], now=at())
     assert refused.value.code == "registration_closed"
     assert await Participant.count().run() == 0
 
 
 async def test_self_registration_with_a_contact_already_on_the_list_saves_nothing(db):
     program = await make_group(capacity=5)
-    first = await enrolment.self_register(program.id, {"display_name": "Ani", "phone": "0812 1111 2222"}, ["participation", "data_collection", "contact"], now=at(0))
-    again = await enrolment.self_register(program.id, {"display_name": "Ani A.", "phone": "+62 812-1111-2222"}, ["participation", "data_collection", "contact"], now=at(1))
-    by_mail = await enrolment.self_register(program.id, {"display_name": "Ani", "email": "ANI@example.id"}, ["participation", "data_collection", "contact"], now=at(2))
-    also_mail = await enrolment.self_register(program.id, {"display_name": "Ani", "email": "ani@example.id"}, ["participation", "data_collection", "contact"], now=at(3))
+    first = await registrations.self_register(program.id, {"display_name": "Ani", "phone": "0812 1111 2222"}, ["participation", "data_collection", "contact"], now=at(0))
+    again = await registrations.self_register(program.id, {"display_name": "Ani A.", "phone": "+62 812-1111-2222"}, ["participation", "data_collection", "contact"], now=at(1))
+    by_mail = await registrations.self_register(program.id, {"display_name": "Ani", "email": "ANI@example.id"}, ["participation", "data_collection", "contact"], now=at(2))
+    also_mail = await registrations.self_register(program.id, {"display_name": "Ani", "email": "ani@example.id"}, ["participation", "data_collection", "contact"], now=at(3))
     assert again.duplicate and again.participant_id == first.participant_id
     assert not by_mail.duplicate and also_mail.duplicate and also_mail.participant_id == by_mail.participant_id
     assert await Participant.count().run() == 2 and await Enrolment.count().run() == 2
@@ -240,7 +242,7 @@ async def test_withdrawing_participation_consent_leaves_every_open_program(organ
     await enrolment.enrol(organizer, first.id, ani, now=at(0))
     await enrolment.enrol(organizer, second.id, ani, now=at(0))
     await enrolment.enrol(organizer, first.id, budi, now=at(1))
-    assert await enrolment.withdraw_own_consent(ani, "participation", now=at(2)) == 2
+    assert await personal.withdraw_own_consent(ani, "participation", now=at(2)) == 2
     assert await statuses(first) == {"withdrawn": [ani], "enrolled": [budi]}
     assert await statuses(second) == {"withdrawn": [ani]}
     assert (await people.active_consents([ani]))[ani] == {"data_collection"}
@@ -253,12 +255,12 @@ async def test_recent_promotions_are_only_for_programs_the_staff_member_manages(
         a = await enrolment.enrol(organizer, program.id, await make_person("Ani"), now=at(0))
         await enrolment.enrol(organizer, program.id, await make_person("Budi"), now=at(1))
         await enrolment.withdraw(organizer, program.id, a["id"], "moved", now=at(2))
-    seen = await enrolment.recent_promotions(facilitator, since=at(1))
+    seen = await roster.recent_promotions(facilitator, since=at(1))
     assert [(p["program_id"], p["display_name"], p["to_status"]) for p in seen] == [(mine.id, "Budi", "enrolled")]
-    assert len(await enrolment.recent_promotions(organizer, since=at(1))) == 2
-    assert await enrolment.recent_promotions(organizer, since=at(3)) == []
+    assert len(await roster.recent_promotions(organizer, since=at(1))) == 2
+    assert await roster.recent_promotions(organizer, since=at(3)) == []
     outsider = await make_staff()
-    assert await enrolment.recent_promotions(outsider, since=at(0)) == []
+    assert await roster.recent_promotions(outsider, since=at(0)) == []
 
 
 async def test_personal_sessions_are_those_of_enrolled_programs_in_the_next_60_days(organizer):
@@ -271,7 +273,7 @@ async def test_personal_sessions_are_those_of_enrolled_programs_in_the_next_60_d
     await make_session(enrolled_in, starts_in=timedelta(days=75))
     await make_session(enrolled_in, starts_in=timedelta(days=-3))
     await make_session(waiting_for, starts_in=timedelta(days=3))
-    found = await enrolment.personal_sessions(pid)
+    found = await personal.personal_sessions(pid)
     assert [s["id"] for s in found] == [soon.id] and found[0]["location"] == "Balai RW 05"
 
 
@@ -283,14 +285,14 @@ async def test_rsvp_is_for_own_coming_sessions_and_a_new_answer_replaces_the_old
     pid = await make_person()
     await enrolment.enrol(organizer, program.id, pid)
     session = await make_session(program)
-    await enrolment.answer_rsvp(pid, session.id, "going")
-    await enrolment.answer_rsvp(pid, session.id, "not_going")
+    await personal.answer_rsvp(pid, session.id, "going")
+    await personal.answer_rsvp(pid, session.id, "not_going")
     assert [r["response"] for r in await Rsvp.select().run()] == ["not_going"]
     with pytest.raises(NotFound):
-        await enrolment.answer_rsvp(pid, (await make_session(other)).id, "going")
+        await personal.answer_rsvp(pid, (await make_session(other)).id, "going")
     past = await make_session(program, starts_in=timedelta(days=-2))
     with pytest.raises(DomainError):
-        await enrolment.answer_rsvp(pid, past.id, "going")
+        await personal.answer_rsvp(pid, past.id, "going")
 
 
 async def test_capacity_holds_under_concurrent_registrations(organizer):

@@ -6,6 +6,7 @@ from enrolment_helpers import join_team, make_group, make_person, personal_token
 from factories import make_staff
 from querycount import count_queries
 
+from server.enrolment import registration as registrations
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
 from server.people import services as people
@@ -173,7 +174,7 @@ async def test_withdraw_needs_a_reason_and_frees_the_place(organizer_client, org
 
 async def test_approve_confirm_and_complete_from_the_tab(organizer_client, organizer):
     program = await make_group(capacity=1, enrolment_mode="approval", offer_hours=24)
-    request = await enrolment.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"])
+    request = await registrations.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"])
     response = await post_form(organizer_client, _url(program, f"/{request.enrolment_id}/approve"))
     assert response.status_code == 303
     assert await statuses(program) == {"enrolled": [request.participant_id]}
@@ -243,3 +244,12 @@ async def test_the_list_runs_a_constant_number_of_queries(organizer_client, orga
         return counter["n"]
 
     assert await queries_for(5) == await queries_for(50)
+
+
+async def test_refused_enrolment_leaves_no_consent_behind(organizer_client, organizer):
+    program = await make_group()
+    pid = await make_person("Indah", actor=organizer)
+    await enrolment.enrol(organizer, program.id, pid)
+    response = await post_form(organizer_client, _url(program, "/enrol"), {"participant_id": str(pid), "consent_contact": "on"})
+    assert response.status_code == 400 and "already on this program&#39;s list" in response.text
+    assert (await people.active_consents([pid]))[pid] == {"participation", "data_collection"}

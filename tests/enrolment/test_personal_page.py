@@ -2,12 +2,13 @@
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from conftest import post_form
 from enrolment_helpers import make_group, make_person, personal_token, statuses
 from factories import make_session
 
+from server.enrolment import personal
 from server.enrolment import services as enrolment
 from server.enrolment.tables import IndividualGoal, ProgressNote, Rsvp
 from server.people import services as people
@@ -41,7 +42,7 @@ async def test_unknown_and_revoked_links_are_a_plain_404(client, organizer):
 async def test_personal_page_shows_nothing_of_anyone_else(client, organizer):
     program = await make_group(capacity=1, title="Kelas Kue")
     await make_session(program, topic="Roti manis")
-    pid, token = await _enrolled_person(organizer, program, "Putri", phone="0811 0000 1111", email="putri@example.id", preferred_locale="id")
+    _pid, token = await _enrolled_person(organizer, program, "Putri", phone="0811 0000 1111", email="putri@example.id", preferred_locale="id")
     other = await make_person("Rahasia Orang Lain", phone="0899 8888 7777", email="lain@example.id", legal_name="Nama Asli Lain")
     await enrolment.enrol(organizer, program.id, other)
     page = await client.get(f"/my/{token}")
@@ -56,7 +57,7 @@ async def test_personal_page_shows_nothing_of_anyone_else(client, organizer):
 
 async def test_the_page_speaks_the_persons_language(client, organizer):
     program = await make_group()
-    pid, token = await _enrolled_person(organizer, program, preferred_locale="en")
+    _pid, token = await _enrolled_person(organizer, program, preferred_locale="en")
     assert '<html lang="en">' in (await client.get(f"/my/{token}", headers={"accept-language": "id"})).text
     response = await post_form(client, f"/my/{token}/language", {"locale": "id"})
     assert response.status_code == 303
@@ -74,7 +75,7 @@ async def test_the_calendar_box_speaks_the_persons_language_too(client, organize
 
 async def test_sessions_show_time_in_the_program_timezone_with_place_and_link(client, organizer):
     program = await make_group(timezone="Asia/Jayapura", default_online_link="https://meet.example.org/abc")
-    starts = datetime.now(timezone.utc).replace(hour=1, minute=0, second=0, microsecond=0) + timedelta(days=5)
+    starts = datetime.now(UTC).replace(hour=1, minute=0, second=0, microsecond=0) + timedelta(days=5)
     await make_session(program, starts_at=starts, ends_at=starts + timedelta(minutes=90), location="Aula Gereja")
     _pid, token = await _enrolled_person(organizer, program)
     page = await client.get(f"/my/{token}")
@@ -185,8 +186,8 @@ async def test_data_download_holds_the_persons_own_records_only(client, organize
         Attendance(session=session.id, participant=pid, status="late", note="datang 10 menit telat"),
         Attendance(session=session.id, participant=other, status="absent", note="CATATAN ORANG LAIN"),
     ).run()
-    await enrolment.answer_rsvp(pid, upcoming.id, "going")
-    await enrolment.answer_rsvp(other, upcoming.id, "not_going")
+    await personal.answer_rsvp(pid, upcoming.id, "going")
+    await personal.answer_rsvp(other, upcoming.id, "not_going")
     enrolment_id = (await Enrolment.select(Enrolment.id).where(Enrolment.participant == pid).first().run())["id"]
     goal = IndividualGoal(enrolment=enrolment_id, statement="Bisa menyablon kaos sendiri")
     await goal.save().run()

@@ -1,0 +1,211 @@
+"""Attendance rates and what is built on them: each member's rate and current run of absences, early warnings,
+and the program's attendance tab (sessions and people with their figures).
+
+How attendance counts (the same in rates, early warnings, the tab, registers and certificates; the counted-session
+and member rules themselves are in server/attendance/rules.py):
+
+- present and late count as attended. excused counts as neither attended nor absent: it leaves the denominator, so
+  an agreed absence neither lowers nor raises a rate. absent counts as absent, and so does a member left unmarked on
+  a counted session (the sheet's "mark the rest absent" makes this explicit).
+- rate = attended / (attended + absent); None while nothing counts yet.
+- Early warning: the current run of absences, i.e. counted absences after the person's last attended session, is at
+  least settings.absence_warning_streak. Excused sessions neither extend nor break a run. Only people still enrolled
+  are flagged.
+
+Rates are SQL aggregates (portable raw SQL through Table.raw, the same on SQLite and PostgreSQL), so pages run a
+constant number of queries whatever the number of sessions and people. Every rule takes the clock (`now`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from server import clock
+from server.attendance.rules import (
+    MEMBER_AT_START_SQL,
+    T_ATTENDANCE,
+    T_ENROLMENT,
+    T_PARTICIPANT,
+    T_PROGRAM,
+    T_SESSION,
+    T_TEAM,
+    as_datetime,
+    ever_member,
+    is_counted_session,
+    marks_sql,
+    raw,
+)
+from server.attendance.sheets import is_locked
+from server.config import settings
+from server.enrolment.tables import Enrolment
+from server.web.access import CurrentStaff
+
+
+@dataclass(frozen=True)
+class Rate:
+    attended: int = 0
+    absent: int = 0
+    excused: int = 0
+    streak: int = 0
+    last_attended: datetime | None = None
+
+    @property
+    def counted(self) -> int:
+        return self.attended + self.absent
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended / self.counted if self.counted else None
+
+    @property
+    def warning(self) -> bool:
+        return self.streak >= settings.absence_warning_streak
+
+
+def meets_threshold(rate: float | None, threshold_percent: int | None) -> bool:
+    """Whether a rate reaches a program's completion threshold (a whole percent); compared in percent so that
+    the tab's certificate link and the certificate itself never disagree on a rounding edge."""
+    return rate is not None and round(rate * 100, 6) >= (threshold_percent or 0)
+
+
+def _rate(row: dict[str, Any]) -> Rate:
+    return Rate(
+        attended=int(row["attended"] or 0), absent=int(row["absent"] or 0), excused=int(row["excused"] or 0),
+        streak=int(row["streak"] or 0), last_attended=as_datetime(row["last_attended"]),
+    )
+
+
+async def participant_rates(program_id: int, now: datetime | None = None, participant_id: int | None = None) -> dict[int, Rate]:
+    """Each member's attendance in a program, in one query."""
+    sql = marks_sql("s.program = :program") + "SELECT * FROM rates"
+    params: dict[str, Any] = {"program": program_id, "now": now or clock.now()}
+    if participant_id is not None:
+        sql += " WHERE participant_id = :participant"
+        params["participant"] = participant_id
+    return {row["participant_id"]: _rate(row) for row in await raw(sql, **params)}
+
+
+async def attendance_rate(program_id: int, participant_id: int, now: datetime | None = None) -> float | None:
+    return (await participant_rates(program_id, now, participant_id)).get(participant_id, Rate()).rate
+
+
+async def early_warnings(staff: CurrentStaff, now: datetime | None = None) -> list[dict[str, Any]]:
+    """People still enrolled whose latest counted sessions are a run of at least settings.absence_warning_streak
+    absences, on the running (not closed, not archived) programs this staff member manages; longest runs first.
+    One query. Each item: participant_id, display_name, program_id, slug, title (real: a staff page), streak, rate,
+    last_attended."""
+    if staff.is_organizer:
+        program_filter = f"s.program IN (SELECT id FROM \"{T_PROGRAM}\" WHERE archived = :archived AND phase <> 'closed')"
+    else:
+        program_filter = (
+            f"s.program IN (SELECT p.id FROM \"{T_PROGRAM}\" p JOIN \"{T_TEAM}\" t ON t.program = p.id "
+            f"WHERE t.staff = :staff AND p.archived = :archived AND p.phase <> 'closed')"
+        )
+    sql = marks_sql(program_filter) + f"""
+    SELECT r.participant_id, r.program_id, r.attended, r.absent, r.excused, r.streak, r.last_attended,
+           pa.display_name AS display_name, pr.slug AS slug, pr.title AS title, pr.public_title AS public_title,
+           pr.discreet AS discreet
+    FROM rates r
+    JOIN "{T_PARTICIPANT}" pa ON pa.id = r.participant_id
+    JOIN "{T_PROGRAM}" pr ON pr.id = r.program_id
+    JOIN "{T_ENROLMENT}" e ON e.participant = r.participant_id AND e.program = r.program_id
+    WHERE r.streak >= :streak AND e.status = 'enrolled' AND e.ended_at IS NULL AND pa.anonymised_at IS NULL
+    ORDER BY r.streak DESC, pa.display_name, pr.slug
+    """
+    rows = await raw(sql, now=now or clock.now(), staff=staff.id, archived=False, streak=settings.absence_warning_streak)
+    found = []
+    for row in rows:
+        rate = _rate(row)
+        found.append(
+            {
+                "participant_id": row["participant_id"], "display_name": row["display_name"],
+                "program_id": row["program_id"], "slug": row["slug"],
+                # A staff page: the staff member manages this program, so the real title is shown.
+                "title": row["title"], "streak": rate.streak, "rate": rate.rate, "last_attended": rate.last_attended,
+            }
+        )
+    return found
+
+
+# --- the program's attendance tab -----------------------------------------------------------------
+
+def local_day_start(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def end_of_local_day(now: datetime, program: dict[str, Any]) -> datetime:
+    return local_day_start(clock.today(program["timezone"], now) + timedelta(days=1), ZoneInfo(program["timezone"]))
+
+
+async def session_summaries(program: dict[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:
+    """Past and today's sessions, latest first, with recorded counts, unmarked members and the session's rate.
+    Two queries whatever the number of sessions."""
+    now = now or clock.now()
+    until = end_of_local_day(now, program)
+    sessions = await raw(
+        f"""
+        SELECT s.id AS id, s.starts_at AS starts_at, s.ends_at AS ends_at, s.status AS status, s.topic AS topic,
+          SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'present' THEN 1 ELSE 0 END) AS present,
+          SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'late' THEN 1 ELSE 0 END) AS late,
+          SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'excused' THEN 1 ELSE 0 END) AS excused,
+          SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'absent' THEN 1 ELSE 0 END) AS absent,
+          SUM(CASE WHEN a.id IS NOT NULL AND a.participant IS NULL THEN 1 ELSE 0 END) AS guests,
+          COUNT(a.id) AS recorded
+        FROM "{T_SESSION}" s LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = s.id
+        WHERE s.program = :program AND s.starts_at < :until
+        GROUP BY s.id, s.starts_at, s.ends_at, s.status, s.topic
+        ORDER BY s.starts_at DESC, s.id DESC
+        """,
+        program=program["id"], until=until,
+    )
+    members = await raw(
+        f"""
+        SELECT s.id AS session_id,
+          SUM(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) AS attended,
+          SUM(CASE WHEN a.status = 'absent' THEN 1 ELSE 0 END) AS absent,
+          SUM(CASE WHEN a.id IS NULL THEN 1 ELSE 0 END) AS unmarked,
+          COUNT(e.id) AS expected
+        FROM "{T_SESSION}" s
+        JOIN "{T_ENROLMENT}" e ON e.program = s.program AND {MEMBER_AT_START_SQL}
+        LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = s.id AND a.participant = e.participant
+        WHERE s.program = :program AND s.starts_at < :until AND s.status <> 'cancelled'
+        GROUP BY s.id
+        """,
+        program=program["id"], until=until,
+    )
+    by_session = {row["session_id"]: row for row in members}
+    for row in sessions:
+        row["starts_at"], row["ends_at"] = as_datetime(row["starts_at"]), as_datetime(row["ends_at"])
+        for key in ("present", "late", "excused", "absent", "guests", "recorded"):
+            row[key] = int(row[key] or 0)
+        member = by_session.get(row["id"], {})
+        row["expected"] = int(member.get("expected") or 0)
+        row["unmarked"] = int(member.get("unmarked") or 0)
+        row["counted"] = is_counted_session(row, now, recorded=row["recorded"] > 0)
+        attended, missed = int(member.get("attended") or 0), int(member.get("absent") or 0) + row["unmarked"]
+        row["rate"] = attended / (attended + missed) if row["counted"] and attended + missed else None
+        row["locked"] = is_locked(row, now)
+    return sessions
+
+
+async def participant_summaries(program: dict[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:
+    """Everyone who is or was enrolled, with their rate and current run of absences. Two queries."""
+    now = now or clock.now()
+    enrolments = await Enrolment.select(
+        Enrolment.id, Enrolment.status, Enrolment.enrolled_at, Enrolment.ended_at,
+        Enrolment.participant.as_alias("participant_id"), Enrolment.participant.display_name.as_alias("display_name"),
+    ).where(
+        ever_member(program["id"])
+    ).order_by(Enrolment.participant.display_name).order_by(Enrolment.participant).run()
+    rates = await participant_rates(program["id"], now)
+    for row in enrolments:
+        rate = rates.get(row["participant_id"], Rate())
+        row["attendance"] = rate
+        row["rate"] = rate.rate
+        row["active"] = row["status"] == "enrolled" and row["ended_at"] is None
+        row["warning"] = row["active"] and rate.warning
+        row["certificate"] = program["kind"] == "skill_workshop" and meets_threshold(rate.rate, program["completion_threshold"])
+    return enrolments
+

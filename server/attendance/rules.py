@@ -1,0 +1,154 @@
+"""The two rules every attendance figure rests on, written once: which sessions count, and who was a member at a
+session's start — each as a named SQL fragment, a Piccolo condition and a Python predicate — plus the portable raw
+SQL helper and the `marks` common table expressions that rates, warnings and reports sum up.
+
+- A session *counts* once it is held: status "held", or a "scheduled" session that has started and has attendance
+  recorded. Cancelled sessions never count, and neither do sessions that have not started.
+- A person is a *member at a session's start* when their enrolment (status enrolled, completed or withdrawn) began
+  at or before the start and had not ended by then. Sessions before they joined or after they left are not absences.
+"""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from piccolo.columns.combination import And
+
+from server.attendance.tables import Attendance
+from server.enrolment.tables import Enrolment
+from server.people.tables import Participant
+from server.programs.tables import Program, TeamMember
+from server.schedule.tables import ProgramSession
+
+# Enrolments whose dates decide which sessions count (a withdrawn person counts until they left).
+MEMBER_STATUSES = ("enrolled", "completed", "withdrawn")
+ATTENDED = ("present", "late")
+
+T_SESSION = ProgramSession._meta.tablename
+T_ATTENDANCE = Attendance._meta.tablename
+T_ENROLMENT = Enrolment._meta.tablename
+T_PARTICIPANT = Participant._meta.tablename
+T_PROGRAM = Program._meta.tablename
+T_TEAM = TeamMember._meta.tablename
+_MEMBER_LIST = ", ".join(f"'{status}'" for status in MEMBER_STATUSES)
+
+
+# --- counted session -------------------------------------------------------------------------------
+
+def counted_session_sql(s: str = "s") -> str:
+    """SQL condition on a session aliased `s`: it counts for attendance at the bound instant `:now`."""
+    return (
+        f"{s}.status <> 'cancelled' AND {s}.starts_at <= :now AND ({s}.status = 'held' OR EXISTS "
+        f"(SELECT 1 FROM \"{T_ATTENDANCE}\" x WHERE x.\"session\" = {s}.id))"
+    )
+
+
+COUNTED_SESSION_SQL = counted_session_sql()
+
+
+def is_counted_session(session: dict[str, Any], now: datetime, *, recorded: bool) -> bool:
+    """The same rule for a session row already loaded; `recorded`: whether any attendance was taken."""
+    return session["status"] != "cancelled" and session["starts_at"] <= now and (session["status"] == "held" or recorded)
+
+
+# --- member at session start -----------------------------------------------------------------------
+
+def member_at_start_sql(e: str = "e", starts_at: str = "s.starts_at") -> str:
+    """SQL condition on an enrolment aliased `e`: a member at the instant `starts_at` (an SQL expression)."""
+    return (
+        f"{e}.status IN ({_MEMBER_LIST}) AND {e}.enrolled_at IS NOT NULL AND {e}.enrolled_at <= {starts_at} "
+        f"AND ({e}.ended_at IS NULL OR {e}.ended_at > {starts_at})"
+    )
+
+
+MEMBER_AT_START_SQL = member_at_start_sql()
+
+
+def member_at_start(program_id: int, starts_at: datetime) -> And:
+    """The Piccolo condition on Enrolment: members of the program when a session started."""
+    return (
+        (Enrolment.program == program_id)
+        & Enrolment.status.is_in(list(MEMBER_STATUSES))
+        & Enrolment.enrolled_at.is_not_null()
+        & (Enrolment.enrolled_at <= starts_at)
+        & (Enrolment.ended_at.is_null() | (Enrolment.ended_at > starts_at))
+    )
+
+
+def ever_member(program_id: int) -> And:
+    """The Piccolo condition on Enrolment: everyone who is or was a member of the program (a register's rows)."""
+    return (Enrolment.program == program_id) & Enrolment.status.is_in(list(MEMBER_STATUSES)) & Enrolment.enrolled_at.is_not_null()
+
+
+def is_member_at_start(enrolment: dict[str, Any], starts_at: datetime) -> bool:
+    """The same rule for an enrolment row already loaded (enrolled_at, ended_at and, when selected, status)."""
+    if enrolment.get("status", MEMBER_STATUSES[0]) not in MEMBER_STATUSES or enrolment["enrolled_at"] is None:
+        return False
+    return enrolment["enrolled_at"] <= starts_at and (enrolment["ended_at"] is None or enrolment["ended_at"] > starts_at)
+
+
+# --- raw SQL, portable -----------------------------------------------------------------------------
+
+_PARAM = re.compile(r":([a-z_]+)\b")
+
+
+async def raw(sql: str, **params: Any) -> list[dict[str, Any]]:
+    """Table.raw with named parameters (`:name`); a list becomes one bound parameter per item."""
+    args: list[Any] = []
+
+    def place(match: re.Match) -> str:
+        value = params[match.group(1)]
+        if isinstance(value, (list, tuple)):
+            if not value:
+                return "NULL"
+            args.extend(value)
+            return ", ".join("{}" for _ in value)
+        args.append(value)
+        return "{}"
+
+    return await Attendance.raw(_PARAM.sub(place, sql), *args).run()
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """Timestamps from raw aggregates come back as text on SQLite."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def marks_sql(program_filter: str) -> str:
+    """Common table expressions: `counted` sessions, `marks` (one row per member per counted session with their
+    status, absent when unmarked), `last_seen` and `rates` (attended, absent, excused, current run of absences)."""
+    return f"""
+    WITH counted AS (
+        SELECT s.id AS session_id, s.program AS program_id, s.starts_at AS starts_at
+        FROM "{T_SESSION}" s
+        WHERE {program_filter} AND {COUNTED_SESSION_SQL}
+    ),
+    marks AS (
+        SELECT e.participant AS participant_id, c.program_id AS program_id, c.session_id AS session_id,
+               c.starts_at AS starts_at, COALESCE(a.status, 'absent') AS status
+        FROM counted c
+        JOIN "{T_ENROLMENT}" e ON e.program = c.program_id AND {member_at_start_sql("e", "c.starts_at")}
+        LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = c.session_id AND a.participant = e.participant
+    ),
+    last_seen AS (
+        SELECT participant_id, program_id,
+               MAX(CASE WHEN status IN ('present', 'late') THEN starts_at END) AS last_attended
+        FROM marks GROUP BY participant_id, program_id
+    ),
+    rates AS (
+        SELECT m.participant_id AS participant_id, m.program_id AS program_id,
+               SUM(CASE WHEN m.status IN ('present', 'late') THEN 1 ELSE 0 END) AS attended,
+               SUM(CASE WHEN m.status = 'absent' THEN 1 ELSE 0 END) AS absent,
+               SUM(CASE WHEN m.status = 'excused' THEN 1 ELSE 0 END) AS excused,
+               SUM(CASE WHEN m.status = 'absent' AND (l.last_attended IS NULL OR m.starts_at > l.last_attended)
+                        THEN 1 ELSE 0 END) AS streak,
+               MAX(l.last_attended) AS last_attended
+        FROM marks m
+        JOIN last_seen l ON l.participant_id = m.participant_id AND l.program_id = m.program_id
+        GROUP BY m.participant_id, m.program_id
+    )
+    """

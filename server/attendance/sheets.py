@@ -1,0 +1,305 @@
+"""Taking attendance: one session's sheet, marks (last write wins), locks and audited corrections, walk-ins
+and guests. Which sessions count and who was a member at a session's start: server/attendance/rules.py."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from server import audit, clock
+from server.attendance.rules import member_at_start
+from server.attendance.tables import Attendance
+from server.config import settings
+from server.enrolment import services as enrolment
+from server.enrolment.tables import Enrolment, Rsvp
+from server.errors import DomainError, NotFound
+from server.i18n import N_
+from server.people.tables import Consent
+from server.schedule.tables import ProgramSession
+from server.web.access import CurrentStaff
+from server.web.labels import LABELS
+
+STATUSES = ("present", "late", "excused", "absent")
+# One tap moves a person to the next status; an unmarked person becomes present.
+NEXT_STATUS = {None: "present", "present": "late", "late": "excused", "excused": "absent", "absent": "present"}
+
+LABELS.register("attendance_status", {"present": N_("Present"), "late": N_("Late"), "excused": N_("Excused"), "absent": N_("Absent")})
+# The one-letter marks of the printed register (daftar hadir); each language has its own letters.
+LABELS.register("attendance_mark", {"present": N_("P"), "late": N_("L"), "excused": N_("E"), "absent": N_("A")})
+LABELS.register("attendance_rsvp", {"going": N_("Said they will come"), "not_going": N_("Said they cannot come")})
+
+
+# --- sessions and membership ---------------------------------------------------------------------
+
+SESSION_COLUMNS = (
+    ProgramSession.id, ProgramSession.program, ProgramSession.status, ProgramSession.starts_at, ProgramSession.ends_at,
+    ProgramSession.topic, ProgramSession.location, ProgramSession.cancel_reason,
+)
+
+
+async def session_of(program: dict[str, Any], session_id: int) -> dict[str, Any]:
+    """A session of this program; another program's session is not found, whatever its id."""
+    row = await ProgramSession.select(*SESSION_COLUMNS).where(
+        (ProgramSession.id == session_id) & (ProgramSession.program == program["id"])
+    ).first().run()
+    if row is None:
+        raise NotFound("session")
+    return row
+
+
+async def members_at(program_id: int, session: dict[str, Any]) -> list[dict[str, Any]]:
+    """The people enrolled when the session started, by display name."""
+    return (
+        await Enrolment.select(
+            Enrolment.participant.as_alias("participant_id"),
+            Enrolment.participant.display_name.as_alias("display_name"),
+            Enrolment.status,
+        )
+        .where(member_at_start(program_id, session["starts_at"]))
+        .order_by(Enrolment.participant.display_name)
+        .order_by(Enrolment.participant)
+        .run()
+    )
+
+
+def lock_time(session: dict[str, Any]) -> datetime:
+    return session["ends_at"] + timedelta(days=settings.attendance_lock_days)
+
+
+def is_locked(session: dict[str, Any], now: datetime) -> bool:
+    return now >= lock_time(session)
+
+
+def sheet_state(staff: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime) -> str:
+    """open | correcting (an organizer on a locked sheet) | locked | cancelled | closed."""
+    if session["status"] == "cancelled":
+        return "cancelled"
+    if program["phase"] == "closed" or program["archived"]:
+        return "closed"
+    if is_locked(session, now):
+        return "correcting" if staff.is_organizer else "locked"
+    return "open"
+
+
+def _check_writable(staff: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime) -> bool:
+    """Refuses writes to a sheet that may not change; True when the write is an audited correction."""
+    state = sheet_state(staff, program, session, now)
+    if state == "cancelled":
+        raise DomainError("session_cancelled", N_("This session was cancelled, so no attendance can be recorded for it."))
+    if state == "closed":
+        raise DomainError("program_closed", N_("This program is closed and can no longer be changed."))
+    if state == "locked":
+        raise DomainError(
+            "sheet_locked",
+            N_("This attendance sheet is locked because the session ended more than %(days)s days ago. Ask an organizer to correct it."),
+            days=settings.attendance_lock_days,
+        )
+    return state == "correcting"
+
+
+async def _mark_held(session: dict[str, Any], now: datetime) -> None:
+    """Taking attendance means the session took place."""
+    if session["status"] == "scheduled" and session["starts_at"] <= now:
+        await ProgramSession.update({ProgramSession.status: "held", ProgramSession.updated_at: now}).where(
+            (ProgramSession.id == session["id"]) & (ProgramSession.status == "scheduled")
+        ).run()
+
+
+async def _upsert(session_id: int, participant_id: int, status: str, actor: CurrentStaff, now: datetime, note: str | None = None) -> None:
+    """Last write wins per person: one statement, so two facilitators on the same sheet never lose a row."""
+    values = [Attendance.status, Attendance.recorded_by, Attendance.recorded_at]
+    row = Attendance(session=session_id, participant=participant_id, status=status, recorded_by=actor.id, recorded_at=now)
+    if note is not None:
+        row.note = note
+        values.append(Attendance.note)
+    await Attendance.insert(row).on_conflict(
+        target=(Attendance.session, Attendance.participant), action="DO UPDATE", values=values
+    ).run()
+
+
+# --- taking attendance ---------------------------------------------------------------------------
+
+async def record_attendance(
+    actor: CurrentStaff,
+    program: dict[str, Any],
+    session: dict[str, Any],
+    participant_id: int,
+    *,
+    status: str | None = None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Set a member's status and/or note on a session's sheet. A correction on a locked sheet is audited."""
+    now = now or clock.now()
+    if status is not None and status not in STATUSES:
+        raise DomainError("bad_status", N_("Choose one of the options."), field="status")
+    correcting = _check_writable(actor, program, session, now)
+    if not await Enrolment.exists().where(member_at_start(program["id"], session["starts_at"]) & (Enrolment.participant == participant_id)).run():
+        raise DomainError("not_member", N_("This person was not enrolled in the program when this session took place."))
+    if status is None and note is None:
+        return
+    async with enrolment.program_lock(program["id"]):
+        old = await Attendance.select(Attendance.status, Attendance.note).where(
+            (Attendance.session == session["id"]) & (Attendance.participant == participant_id)
+        ).first().run()
+        if status is None:
+            if old is None:
+                raise DomainError("mark_first", N_("Mark whether the person came before adding a note."), field="status")
+            # Only the note: a plain update, so a status saved meanwhile by someone else stays.
+            await Attendance.update({Attendance.note: note, Attendance.recorded_by: actor.id, Attendance.recorded_at: now}).where(
+                (Attendance.session == session["id"]) & (Attendance.participant == participant_id)
+            ).run()
+        else:
+            await _upsert(session["id"], participant_id, status, actor, now, note)
+        await _mark_held(session, now)
+        if correcting:
+            before = old["status"] if old else "-"
+            changes = f"{before} -> {status or before}"
+            if note is not None and (old is None or old["note"] != note):
+                changes += ", note changed"
+            await audit.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, participant {participant_id}: {changes}")
+
+
+async def mark_rest_absent(actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None) -> int:
+    """Everyone enrolled who is not marked yet becomes absent; marks saved meanwhile by others are kept."""
+    now = now or clock.now()
+    correcting = _check_writable(actor, program, session, now)
+    async with enrolment.program_lock(program["id"]):
+        marked = Attendance.select(Attendance.participant).where(
+            (Attendance.session == session["id"]) & Attendance.participant.is_not_null()
+        )
+        rows = await Enrolment.select(Enrolment.participant).where(
+            member_at_start(program["id"], session["starts_at"]) & Enrolment.participant.not_in(marked)
+        ).run()
+        if not rows:
+            return 0
+        await Attendance.insert(
+            *[Attendance(session=session["id"], participant=row["participant"], status="absent", recorded_by=actor.id, recorded_at=now) for row in rows]
+        ).on_conflict(target=(Attendance.session, Attendance.participant), action="DO NOTHING").run()
+        await _mark_held(session, now)
+        if correcting:
+            ids = ", ".join(str(row["participant"]) for row in rows)
+            await audit.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, marked absent: {ids}")
+    return len(rows)
+
+
+async def add_walk_in(
+    actor: CurrentStaff,
+    program: dict[str, Any],
+    session: dict[str, Any],
+    *,
+    display_name: str,
+    participation_consent: bool,
+    over_capacity: bool = False,
+    now: datetime | None = None,
+) -> int | None:
+    """Someone new who turned up, marked present. Enrolling them is enrolment's business, under its program lock
+    and its capacity rule (see enrolment.enrol_walk_in): with room, they are registered, enrolled from this
+    session's start and marked present, and their id is returned. When the program is full they are counted as a
+    guest of this session instead (None is returned) — unless an organizer enrols them over capacity on purpose."""
+    now = now or clock.now()
+    correcting = _check_writable(actor, program, session, now)
+    async with enrolment.program_lock(program["id"]):
+        participant_id = await enrolment.enrol_walk_in(
+            actor, program["id"], display_name, participation_consent=participation_consent,
+            enrolled_from=min(session["starts_at"], now), over_capacity=over_capacity, now=now,
+        )
+        if participant_id is None:
+            await Attendance.insert(
+                Attendance(session=session["id"], participant=None, guest_label=display_name.strip(), status="present", recorded_by=actor.id, recorded_at=now)
+            ).run()
+        else:
+            await _upsert(session["id"], participant_id, "present", actor, now)
+        await _mark_held(session, now)
+        if correcting:
+            who = f"walk-in {participant_id}" if participant_id is not None else "walk-in as guest (program full)"
+            await audit.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, {who} present")
+    return participant_id
+
+
+async def add_guest(actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], label: str, now: datetime | None = None) -> None:
+    """A guest at an open group: counted as present, not registered."""
+    now = now or clock.now()
+    correcting = _check_writable(actor, program, session, now)
+    if program["enrolment_mode"] != "open":
+        raise DomainError("guests_not_open", N_("Only open groups take guests."), field="guest_label")
+    label = label.strip()
+    if not label:
+        raise DomainError("label_required", N_("This field is required."), field="guest_label")
+    async with enrolment.program_lock(program["id"]):
+        await Attendance.insert(
+            Attendance(session=session["id"], participant=None, guest_label=label, status="present", recorded_by=actor.id, recorded_at=now)
+        ).run()
+        await _mark_held(session, now)
+        if correcting:
+            await audit.record_audit(actor, "correct", "attendance", session["id"], "locked sheet, guest added")
+
+
+async def remove_guest(actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], attendance_id: int, now: datetime | None = None) -> None:
+    now = now or clock.now()
+    correcting = _check_writable(actor, program, session, now)
+    where = (Attendance.id == attendance_id) & (Attendance.session == session["id"]) & Attendance.participant.is_null()
+    if not await Attendance.exists().where(where).run():
+        raise NotFound("guest")
+    async with enrolment.program_lock(program["id"]):
+        await Attendance.delete().where(where).run()
+        if correcting:
+            await audit.record_audit(actor, "correct", "attendance", session["id"], "locked sheet, guest removed")
+
+
+# --- the sheet -----------------------------------------------------------------------------------
+
+async def sheet(staff: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """Everything a facilitator's phone shows for one session, in four queries."""
+    now = now or clock.now()
+    members = await members_at(program["id"], session)
+    marks = await Attendance.select(
+        Attendance.id, Attendance.participant, Attendance.guest_label, Attendance.status, Attendance.note,
+        Attendance.recorded_at, Attendance.recorded_by.display_name.as_alias("recorded_by_name"),
+    ).where(Attendance.session == session["id"]).order_by(Attendance.id).run()
+    ids = [m["participant_id"] for m in members]
+    rsvps = {
+        row["participant"]: row["response"]
+        for row in await Rsvp.select(Rsvp.participant, Rsvp.response).where((Rsvp.session == session["id"]) & Rsvp.participant.is_in(ids or [-1])).run()
+    }
+    consent = await _participation_consent(ids)
+    by_person = {row["participant"]: row for row in marks if row["participant"] is not None}
+    rows = []
+    for member in members:
+        mark = by_person.get(member["participant_id"])
+        status = mark["status"] if mark else None
+        rows.append(
+            {
+                "participant_id": member["participant_id"], "display_name": member["display_name"],
+                "status": status, "next_status": NEXT_STATUS.get(status, "present"),
+                "note": mark["note"] if mark else "", "recorded_by": mark["recorded_by_name"] if mark else "",
+                "recorded_at": mark["recorded_at"] if mark else None,
+                "rsvp": rsvps.get(member["participant_id"], ""), "consent": consent.get(member["participant_id"], "missing"),
+            }
+        )
+    guests = [row for row in marks if row["participant"] is None]
+    counts = {status: sum(1 for r in rows if r["status"] == status) for status in STATUSES}
+    counts["unmarked"] = sum(1 for r in rows if r["status"] is None)
+    counts["guests"] = len(guests)
+    state = sheet_state(staff, program, session, now)
+    return {
+        "rows": rows, "guests": guests, "counts": counts, "state": state,
+        "editable": state in ("open", "correcting"), "locks_at": lock_time(session),
+        "open_group": program["enrolment_mode"] == "open",
+    }
+
+
+async def _participation_consent(participant_ids: list[int]) -> dict[int, str]:
+    """given | withdrawn | missing, per person, in one query."""
+    if not participant_ids:
+        return {}
+    rows = await Consent.select(Consent.participant, Consent.withdrawn_at).where(
+        Consent.participant.is_in(participant_ids) & (Consent.purpose == "participation")
+    ).run()
+    found: dict[int, str] = {}
+    for row in rows:
+        if row["withdrawn_at"] is None:
+            found[row["participant"]] = "given"
+        elif found.get(row["participant"]) != "given":
+            found[row["participant"]] = "withdrawn"
+    return found
+

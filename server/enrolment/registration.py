@@ -1,0 +1,72 @@
+"""Self-registration from the public program page: a new person, their consents and their place, or the earlier
+registration when the same phone or e-mail is already on the program's list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from server import clock
+from server.enrolment.services import expire_offers
+from server.enrolment.tables import Enrolment
+from server.enrolment.waitlist import ACTIVE, enrol_locked, load_program, program_lock
+from server.errors import DomainError
+from server.i18n import N_
+from server.people import services as people
+from server.people.consent import PURPOSES
+from server.programs.services import ensure_open
+
+
+def registration_open(program: dict[str, Any]) -> bool:
+    """Whether the public may register: an open or approval program that is still running."""
+    return program["enrolment_mode"] in ("open", "approval") and program["phase"] != "closed" and not program.get("archived")
+
+
+@dataclass(frozen=True)
+class Registration:
+    participant_id: int
+    enrolment_id: int
+    status: str
+    duplicate: bool  # an earlier registration with the same phone or e-mail: nothing new was saved
+    personal_token: str | None = None  # the new personal link, to show once; never for a duplicate
+
+
+async def self_register(
+    program_id: int, values: dict[str, Any], purposes: list[str], *, now: datetime | None = None
+) -> Registration:
+    """Registration from the public page. A second submission with a phone or e-mail already on this program's
+    list saves nothing and answers with the earlier registration."""
+    now = now or clock.now()
+    await expire_offers(now)
+    async with program_lock(program_id):
+        program = await load_program(program_id)
+        if program["enrolment_mode"] not in ("open", "approval") or program["visibility"] == "private":
+            raise DomainError("registration_closed", N_("Registration for this program is closed."))
+        ensure_open(program)
+        if "participation" not in purposes or "data_collection" not in purposes:
+            raise DomainError("consent_missing", N_("Taking part needs your consent to both of these."), field="consent_participation")
+        earlier = await _earlier_registration(program_id, values.get("phone") or "", values.get("email") or "")
+        if earlier is not None:
+            return Registration(earlier["participant"], earlier["id"], earlier["status"], True)
+        participant_id = await people.create_participant(
+            None, values, [p for p in purposes if p in PURPOSES], source="self_registration"
+        )
+        row = await enrol_locked(None, program, participant_id, source="self_registration", now=now)
+        token = await people.reissue_personal_links(None, participant_id)
+        return Registration(participant_id, row["id"], row["status"], False, token)
+
+
+async def _earlier_registration(program_id: int, phone: str, email: str) -> dict[str, Any] | None:
+    digits = people.phone_digits(phone) if phone else ""
+    email = email.strip().lower()
+    if not digits and not email:
+        return None
+    same: Any = None
+    if digits:
+        same = Enrolment.participant.phone_digits == digits
+    if email:
+        clause = Enrolment.participant.email == email
+        same = clause if same is None else same | clause
+    return await Enrolment.select(Enrolment.id, Enrolment.participant, Enrolment.status).where(
+        (Enrolment.program == program_id) & Enrolment.status.is_in(list(ACTIVE)) & same
+    ).first().run()
