@@ -35,7 +35,9 @@ from server.config import settings
 from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
 from server.errors import DomainError, NotFound
 from server.i18n import N_, format_percent
-from server.people import services as people
+from server.enrolment.participant_access import can_see_confidential
+from server.people.consent import record_consent
+from server.people.participants import create_participant
 from server.people.tables import Consent, Participant
 from server.programs import services as programs
 from server.programs.tables import Program, TeamMember
@@ -414,8 +416,8 @@ async def add_walk_in(
     if not display_name:
         raise DomainError("name_required", N_("This field is required."), field="display_name")
     async with _write_transaction():
-        participant_id = await people.create_participant(actor, {"display_name": display_name})
-        await people.record_consent(participant_id, "participation", actor=actor)
+        participant_id = await create_participant(actor, {"display_name": display_name})
+        await record_consent(participant_id, "participation", actor=actor)
         # Enrolled from this session's start, so that earlier sessions are not their absences.
         enrolment = Enrolment(
             participant=participant_id, program=program["id"], status="enrolled", requested_at=now,
@@ -729,7 +731,7 @@ async def certificate(staff: CurrentStaff, program: dict[str, Any], participant_
             threshold=format_percent(threshold / 100), rate=format_percent(rate or 0),
         )
     name = enrolment["display_name"]
-    if enrolment["legal_name"] and await people.can_see_confidential(staff, participant_id):
+    if enrolment["legal_name"] and await can_see_confidential(staff, participant_id):
         name = enrolment["legal_name"]
         await audit.record_audit(staff, "view", "participant", participant_id, "legal name printed on a certificate")
     dates = (await _raw(

@@ -13,7 +13,8 @@ from server.calendars.forms import FeedDetailsForm
 from server.config import SUPPORTED_LOCALES, settings
 from server.i18n import get_locale
 from server.i18n import gettext as _
-from server.people import services as people
+from server.people.links import has_staff_feed, reissue_staff_feed
+from server.people.staff import feed_real_details, set_feed_real_details
 from server.web.access import PUBLIC, STAFF, TOKEN
 from server.web.forms import parse_id
 from server.web.rendering import redirect, render
@@ -115,8 +116,8 @@ async def session_calendar(request: Request, filename: FromPath[str]) -> Respons
 
 @get("/account/calendar", opt=STAFF, name="staff_calendar")
 async def staff_calendar(request: Request) -> Any:
-    has_feed = await people.has_staff_feed(request.user.id)
-    form = FeedDetailsForm(initial={"real_details": await people.feed_real_details(request.user.id)})
+    has_feed = await has_staff_feed(request.user.id)
+    form = FeedDetailsForm(initial={"real_details": await feed_real_details(request.user.id)})
     return render(request, "calendars/staff_calendar.html", {"has_feed": has_feed, "feed_url": None, "form": form})
 
 
@@ -124,10 +125,10 @@ async def staff_calendar(request: Request) -> Any:
 async def staff_calendar_details(request: Request) -> Any:
     form = FeedDetailsForm(await request.form())
     if not form.is_valid():
-        has_feed = await people.has_staff_feed(request.user.id)
+        has_feed = await has_staff_feed(request.user.id)
         context = {"has_feed": has_feed, "feed_url": None, "form": form}
         return render(request, "calendars/staff_calendar.html", context, status_code=400)
-    await people.set_feed_real_details(request.user.id, form["real_details"])
+    await set_feed_real_details(request.user.id, form["real_details"])
     feeds.RECENT.clear()
     if form["real_details"]:
         return redirect(request, "/account/calendar", _("Your calendar feed now shows real titles of discreet programs."))
@@ -138,9 +139,9 @@ async def staff_calendar_details(request: Request) -> Any:
 async def staff_calendar_reissue(request: Request) -> Any:
     # Only a hash is stored, so the new link is shown in this answer and never again (no redirect: a flash
     # message would put it in the session store).
-    token = await people.reissue_staff_feed(request.user, request.user.id)
+    token = await reissue_staff_feed(request.user, request.user.id)
     feeds.RECENT.clear()
-    form = FeedDetailsForm(initial={"real_details": await people.feed_real_details(request.user.id)})
+    form = FeedDetailsForm(initial={"real_details": await feed_real_details(request.user.id)})
     context = {"has_feed": True, "feed_url": f"{settings.base_url}/feeds/{token}.ics", "form": form}
     response = render(request, "calendars/staff_calendar.html", context)
     response.headers["Cache-Control"] = "no-store"

@@ -13,11 +13,15 @@ from server import audit, clock
 from server.config import settings
 from server.enrolment import forms
 from server.enrolment import services as enrolment
+from server.enrolment.participant_access import can_see_participant
 from server.errors import DomainError, NotFound
 from server.i18n import get_locale, set_locale
 from server.i18n import gettext as _
+from server.pages import personal_data
 from server.people import consent
-from server.people import services as people
+from server.people.consent import active_consents, record_consent
+from server.people.links import live_personal_links, reissue_personal_links, revoke_personal_links, token_owner
+from server.people.participants import possible_duplicates
 from server.people.tokens import feed_token
 from server.programs import services as programs
 from server.surveys.services import open_surveys_for_participant
@@ -52,7 +56,7 @@ class ProgramParticipantsController(Controller):
         groups = await enrolment.program_participants(program["id"])
         confidential = await enrolment.sees_confidential(request.user, program["id"])
         ids = [row["participant"] for rows in groups.values() for row in rows]
-        links = await people.live_personal_links(ids) if confidential else set()
+        links = await live_personal_links(ids) if confidential else set()
         search = extra.pop("q", None)
         if search is None:
             search = (request.query_params.get("q") or "")[:100]
@@ -91,16 +95,16 @@ class ProgramParticipantsController(Controller):
         data = await request.form()
         form = forms.EnrolExistingForm(data)
         error = ""
-        if not form.is_valid() or not await people.can_see_participant(request.user, form["participant_id"]):
+        if not form.is_valid() or not await can_see_participant(request.user, form["participant_id"]):
             error = _("Choose a person from the search results.")
         else:
             participant_id = form["participant_id"]
             try:
                 programs.ensure_open(program)
-                active = (await people.active_consents([participant_id]))[participant_id]
+                active = (await active_consents([participant_id]))[participant_id]
                 for purpose in forms.consented(form):
                     if purpose not in active:
-                        await people.record_consent(participant_id, purpose, actor=request.user)
+                        await record_consent(participant_id, purpose, actor=request.user)
                 row = await enrolment.enrol(request.user, program["id"], participant_id)
                 return redirect(request, self._here(slug), _status_message(row["status"]))
             except DomainError as refusal:
@@ -114,7 +118,7 @@ class ProgramParticipantsController(Controller):
         form = forms.NewParticipantForm(await request.form())
         duplicates: list[dict[str, Any]] = []
         if form.is_valid():
-            duplicates = await people.possible_duplicates(form["display_name"], form["phone"], form["email"], form["legal_name"])
+            duplicates = await possible_duplicates(form["display_name"], form["phone"], form["email"], form["legal_name"])
             if duplicates and not form["confirm_not_duplicate"]:
                 form.add_error("display_name", _("This person may already be registered. Enrol the existing record, or confirm that this is someone else."))
             else:
@@ -186,12 +190,12 @@ class ProgramParticipantsController(Controller):
         if form["action"] == "reissue":
             # Only a hash is stored: the new link is shown in this answer, once, and not through a redirect
             # (a flash message would keep it in the session store).
-            token = await people.reissue_personal_links(request.user, row["participant"])
+            token = await reissue_personal_links(request.user, row["participant"])
             new_link = {"enrolment": enrolment_id, "url": _personal_url(token)}
             response = render(request, "enrolment/participants.html", await self._context(request, program, new_link=new_link))
             response.headers["Cache-Control"] = "no-store"
             return response
-        await people.revoke_personal_links(request.user, row["participant"])
+        await revoke_personal_links(request.user, row["participant"])
         return redirect(request, self._here(slug), _("The personal link and its calendar feed no longer work."))
 
 
@@ -250,7 +254,7 @@ class RegistrationController(Controller):
         if remembered is not None:
             # The same browser sent the same details a moment ago (a back button, a lost page): the link shown
             # then cannot be shown again (only its hash is kept), so this browser gets a new one instead.
-            token = await people.reissue_personal_links(None, remembered)
+            token = await reissue_personal_links(None, remembered)
             return await self._confirmation(request, program, remembered, token)
         try:
             registration = await enrolment.self_register(program["id"], values, forms.consented(form))
@@ -318,7 +322,7 @@ class PersonalPageController(Controller):
     middleware = [SecretLinkHeaders()]
 
     async def _owner(self, token: str) -> dict[str, Any]:
-        found = await people.token_owner(token, "participant_page")
+        found = await token_owner(token, "participant_page")
         if found is None or found["participant"] is None:
             raise NotFoundException()
         try:
@@ -431,7 +435,7 @@ class PersonalPageController(Controller):
     @get("/data.json", name="personal_data_json")
     async def data_json(self, request: Request, token: FromPath[str]) -> Response:
         profile = await self._owner(token)
-        data = await enrolment.personal_data(profile["id"])
+        data = await personal_data.download(profile["id"])
         await audit.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
         return Response(
             content=json.dumps(data, ensure_ascii=False, indent=2),
@@ -442,10 +446,10 @@ class PersonalPageController(Controller):
     @get("/data.csv", name="personal_data_csv")
     async def data_csv(self, request: Request, token: FromPath[str]) -> Response:
         profile = await self._owner(token)
-        data = await enrolment.personal_data(profile["id"])
+        content = await personal_data.download_csv(profile["id"])
         await audit.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
         return Response(
-            content=enrolment.personal_data_csv(data),
+            content=content,
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="my-data.csv"'},
         )
