@@ -13,8 +13,8 @@ async def _marks(participant_id: int) -> list[Record]:
     rows = await Attendance.select(
         Attendance.status, Attendance.note, Attendance.recorded_at,
         Attendance.session.starts_at.as_alias("session_starts_at"),
-        Attendance.session.program.title.as_alias("title"), Attendance.session.program.public_title.as_alias("public_title"),
-        Attendance.session.program.discreet.as_alias("discreet"),
+        Attendance.session._.program.title.as_alias("title"), Attendance.session._.program.public_title.as_alias("public_title"),
+        Attendance.session._.program.discreet.as_alias("discreet"),
     ).where(Attendance.participant == participant_id).order_by(Attendance.session.starts_at).run()
 
     def when(value: Any) -> str | None:

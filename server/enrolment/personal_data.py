@@ -40,9 +40,9 @@ async def _changes(participant_id: int) -> list[Record]:
     # The notes on changes are written by staff for staff (reasons, "erased"): they stay out, as elsewhere.
     rows = await EnrolmentChange.select(
         EnrolmentChange.from_status, EnrolmentChange.to_status, EnrolmentChange.changed_at,
-        EnrolmentChange.enrolment.program.title.as_alias("title"),
-        EnrolmentChange.enrolment.program.public_title.as_alias("public_title"),
-        EnrolmentChange.enrolment.program.discreet.as_alias("discreet"),
+        EnrolmentChange.enrolment._.program.title.as_alias("title"),
+        EnrolmentChange.enrolment._.program.public_title.as_alias("public_title"),
+        EnrolmentChange.enrolment._.program.discreet.as_alias("discreet"),
     ).where(EnrolmentChange.enrolment.participant == participant_id).order_by(EnrolmentChange.changed_at).order_by(
         EnrolmentChange.id
     ).run()
@@ -55,8 +55,8 @@ async def _changes(participant_id: int) -> list[Record]:
 async def _rsvps(participant_id: int) -> list[Record]:
     rows = await Rsvp.select(
         Rsvp.response, Rsvp.answered_at, Rsvp.session.starts_at.as_alias("session_starts_at"),
-        Rsvp.session.program.title.as_alias("title"), Rsvp.session.program.public_title.as_alias("public_title"),
-        Rsvp.session.program.discreet.as_alias("discreet"),
+        Rsvp.session._.program.title.as_alias("title"), Rsvp.session._.program.public_title.as_alias("public_title"),
+        Rsvp.session._.program.discreet.as_alias("discreet"),
     ).where(Rsvp.participant == participant_id).order_by(Rsvp.session.starts_at).run()
     return [
         {"program": _title(r), "session_starts_at": _when(r["session_starts_at"]), "response": r["response"],
@@ -73,9 +73,9 @@ async def _goals(participant_id: int) -> list[Record]:
     """The person's own goals with the notes on their progress: these are about them, so they are theirs to take."""
     goals = await IndividualGoal.select(
         IndividualGoal.id, IndividualGoal.statement, IndividualGoal.created_at,
-        IndividualGoal.enrolment.program.title.as_alias("title"),
-        IndividualGoal.enrolment.program.public_title.as_alias("public_title"),
-        IndividualGoal.enrolment.program.discreet.as_alias("discreet"),
+        IndividualGoal.enrolment._.program.title.as_alias("title"),
+        IndividualGoal.enrolment._.program.public_title.as_alias("public_title"),
+        IndividualGoal.enrolment._.program.discreet.as_alias("discreet"),
     ).where(IndividualGoal.enrolment.participant == participant_id).order_by(IndividualGoal.created_at).run()
     notes: list[dict[str, Any]] = []
     if goals:

@@ -9,7 +9,7 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from server import audit, clock
+from server import audit, clock, personal_data
 from server.config import settings
 from server.enrolment import forms
 from server.enrolment import services as enrolment
@@ -17,7 +17,6 @@ from server.enrolment.participant_access import can_see_participant
 from server.errors import DomainError, NotFound
 from server.i18n import get_locale, set_locale
 from server.i18n import gettext as _
-from server.pages import personal_data
 from server.people import consent
 from server.people.consent import active_consents, record_consent
 from server.people.links import live_personal_links, reissue_personal_links, revoke_personal_links, token_owner
@@ -435,7 +434,8 @@ class PersonalPageController(Controller):
     @get("/data.json", name="personal_data_json")
     async def data_json(self, request: Request, token: FromPath[str]) -> Response:
         profile = await self._owner(token)
-        data = await personal_data.download(profile["id"])
+        # Every feature's declaration is loaded by server/pages/personal_data.py, which the app imports.
+        data = await personal_data.export(profile["id"])
         await audit.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
         return Response(
             content=json.dumps(data, ensure_ascii=False, indent=2),
@@ -446,7 +446,7 @@ class PersonalPageController(Controller):
     @get("/data.csv", name="personal_data_csv")
     async def data_csv(self, request: Request, token: FromPath[str]) -> Response:
         profile = await self._owner(token)
-        content = await personal_data.download_csv(profile["id"])
+        content = personal_data.export_csv(await personal_data.export(profile["id"]))
         await audit.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
         return Response(
             content=content,

@@ -35,7 +35,7 @@ class ParticipantRegistryController(Controller):
             if duplicates and not form["confirm_not_duplicate"]:
                 form.add_error(
                     "display_name",
-                    _("This person may already be registered. Open the existing record, or confirm that this is someone else."),
+                    _("This person may already be registered. Open the existing record, or confirm that this is someone else."),  # noqa: E501 (one msgid)
                 )
             else:
                 purposes = [purpose for purpose in consent.PURPOSES if form[f"consent_{purpose}"]]
@@ -52,8 +52,12 @@ class ParticipantRegistryController(Controller):
 @get("/admin/audit", opt=ADMIN, name="audit_log")
 async def audit_log(request: Request) -> Any:
     filters = AuditFilter(request.query_params)
-    values = filters.cleaned if filters.is_valid() else {"action": "", "subject_type": "", "subject_id": None}
-    events = await audit.audit_log(action=values["action"], subject_type=values["subject_type"], subject_id=values["subject_id"])
+    values: dict[str, Any] = {"action": "", "subject_type": "", "subject_id": None}
+    if filters.is_valid():
+        values = dict(filters.cleaned)
+    events = await audit.audit_log(
+        action=values["action"], subject_type=values["subject_type"], subject_id=values["subject_id"]
+    )
     return render(request, "people/audit_log.html", {"events": events, "filters": filters})
 
 

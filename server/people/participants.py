@@ -1,8 +1,9 @@
 """The participant registry: registering and changing people, contact details under consent, and duplicates."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from difflib import SequenceMatcher
-from typing import Any, Iterable
+from typing import Any
 
 from server import clock
 from server.audit import record_audit
@@ -27,7 +28,7 @@ def phone_digits(phone: str) -> str:
 async def possible_duplicates(display_name: str, phone: str = "", email: str = "", legal_name: str = "", exclude_id: int | None = None) -> list[dict[str, Any]]:
     """Existing people with the same phone or e-mail, or a very similar name."""
     digits = phone_digits(phone) if phone else ""
-    clauses = []
+    clauses: list[Any] = []
     if digits:
         clauses.append(Participant.phone_digits == digits)
     if email:
@@ -65,7 +66,7 @@ def _check_contact_consent(values: dict[str, Any], consents_to_contact: bool) ->
         if (values.get(field) or "").strip():
             raise DomainError(
                 "contact_without_consent",
-                N_("A phone number or e-mail address is kept only with consent to be contacted: record that consent, or leave this empty."),
+                N_("A phone number or e-mail address is kept only with consent to be contacted: record that consent, or leave this empty."),  # noqa: E501 (one msgid)
                 field=field,
             )
 

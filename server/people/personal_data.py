@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from server.personal_data import PersonalData, Record, register
 from server.people.tables import AccessToken, Consent, Participant
+from server.personal_data import PersonalData, Record, register
 
 
 def _when(value: Any) -> str | None:

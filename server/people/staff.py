@@ -190,6 +190,8 @@ async def change_password(staff_id: int, new_password: str) -> int:
         await Staff.update({Staff.session_version: Staff.session_version + 1}).where(Staff.id == staff_id).run()
         await revoke_staff_feed(staff_id)
     version = await Staff.select(Staff.session_version).where(Staff.id == staff_id).first().run()
+    if version is None:
+        raise NotFound("staff")
     return version["session_version"]
 
 

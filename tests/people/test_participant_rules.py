@@ -2,9 +2,9 @@
 import pytest
 from factories import make_program, make_staff
 
+from server.enrolment.participant_access import participant_for_staff
 from server.errors import NotFound
 from server.pages.personal_data import erase_participant
-from server.enrolment.participant_access import participant_for_staff
 from server.people.consent import active_consents, consent_history, record_consent, withdraw_consent
 from server.people.links import live_personal_links, reissue_personal_links, token_owner
 from server.people.participants import create_participant, phone_digits, possible_duplicates

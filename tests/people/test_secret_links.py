@@ -1,7 +1,7 @@
 """Secret links really die (reissue, revoke, deactivation, password change) and only their hashes are stored."""
 import importlib
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from conftest import post_form, sign_in
 from factories import make_program, make_staff
@@ -12,9 +12,8 @@ from server.enrolment.tables import Enrolment
 from server.people.consent import record_consent
 from server.people.links import reissue_personal_links, reissue_staff_feed, revoke_personal_links, token_owner
 from server.people.participants import create_participant
-from server.people.tokens import new_token
 from server.people.tables import AccessToken
-from server.people.tokens import feed_token, token_hash
+from server.people.tokens import feed_token, new_token, token_hash
 from server.programs.tables import TeamMember
 from server.surveys import services as surveys
 from server.surveys.tables import Question, Survey, SurveyInvite
@@ -168,7 +167,7 @@ async def test_migration_hashes_plain_tokens_and_keeps_old_links_working(client,
     await survey.save().run()
     # Rows as the previous release wrote them: plain random tokens, the feed not derived from the page.
     page, feed, staff_feed, invite = (new_token() for _ in range(4))
-    created = datetime.now(timezone.utc) - timedelta(days=30)
+    created = datetime.now(UTC) - timedelta(days=30)
     await AccessToken.insert(
         AccessToken(token=page, kind="participant_page", participant=pid, created_at=created),
         AccessToken(token=feed, kind="participant_feed", participant=pid, created_at=created),
