@@ -45,7 +45,7 @@ async def seed_reports() -> None:
     from piccolo.engine import engine_finder
 
     from seed_large import seed
-    from server.people.services import create_staff
+    from server.people.staff import create_staff
     from server.programs.tables import Goal, Program
 
     await seed()

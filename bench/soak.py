@@ -55,7 +55,7 @@ def _rss_kib(pid: int) -> int:
 
 async def _prepare(base_url: str) -> dict:
     from server.enrolment.tables import Enrolment
-    from server.people.services import create_staff
+    from server.people.staff import create_staff
     from server.programs.tables import Program
     from server.schedule.tables import ProgramSession
 

@@ -17,9 +17,11 @@ from server.config import ROOT, ConfigError, Settings
 from server.config import settings as default_settings
 from server.enrolment import routes as enrolment_routes
 from server.pages import catalogue as catalogue_pages
+from server.pages import home as home_page
+from server.pages import participants as participant_pages
 from server.pages import personal as personal_page
-from server.people import participant_routes
-from server.people import routes as people_routes
+from server.people import account_routes, participant_routes, staff_routes
+from server.people.identity import IdentityMiddleware
 from server.programs import routes as program_routes
 from server.reports import routes as report_routes
 from server.schedule import routes as schedule_routes
@@ -28,7 +30,6 @@ from server.web import routes as web_routes
 from server.web.access import access_guard, undeclared_routes
 from server.web.errors import exception_handlers
 from server.web.forms import path_ids_guard
-from server.web.identity import IdentityMiddleware
 from server.web.logs import install_redaction
 from server.web.proxies import TrustedProxyMiddleware
 from server.web.security import security_headers_hook
@@ -38,11 +39,14 @@ from server.web.templating import make_environment
 
 ROUTE_GROUPS = [
     web_routes.ROUTES,
-    people_routes.ROUTES,
+    home_page.ROUTES,
+    account_routes.ROUTES,
+    staff_routes.ROUTES,
     catalogue_pages.ROUTES,
     program_routes.ROUTES,
     schedule_routes.ROUTES,
     participant_routes.ROUTES,
+    participant_pages.ROUTES,
     enrolment_routes.ROUTES,
     personal_page.ROUTES,
     attendance_routes.ROUTES,

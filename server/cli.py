@@ -46,7 +46,7 @@ async def check() -> int:
 
 async def create_user(args: argparse.Namespace) -> None:
     from server.errors import DomainError
-    from server.people.services import create_staff
+    from server.people.staff import create_staff
 
     password = args.password or os.environ.get("GOTONG_NEW_USER_PASSWORD") or getpass.getpass("Password: ")
     try:

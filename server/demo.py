@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from server import clock
-from server.people import services as people
-from server.people.services import create_staff
+from server.people.consent import record_consent
+from server.people.links import reissue_personal_links
+from server.people.participants import create_participant
+from server.people.staff import create_staff
 from server.people.tables import Participant, Staff
 from server.programs.tables import (
     Goal,
@@ -47,7 +49,7 @@ async def demo_personal_links(names: tuple[str, ...] = ("Sarah Johnson", "Melati
     rows = await Participant.select(Participant.id, Participant.display_name).where(
         Participant.display_name.is_in(list(names)) & Participant.anonymised_at.is_null()
     ).order_by(Participant.id).run()
-    return [(row["display_name"], await people.reissue_personal_links(None, row["id"])) for row in rows]
+    return [(row["display_name"], await reissue_personal_links(None, row["id"])) for row in rows]
 
 
 async def seed_demo(today: date | None = None) -> bool:
@@ -232,7 +234,6 @@ async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Pr
 
     from server.attendance.tables import Attendance
     from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
-    from server.people import services as people
     from server.schedule.tables import ProgramSession
 
     now = clock.now()
@@ -247,7 +248,7 @@ async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Pr
         for index, name in enumerate(members + waitlist):
             number = 3400_0000 + program.id * 1000 + index
             contact = bool(index % 4)  # one in four declined to be contacted, so no phone number is kept
-            pid = await people.create_participant(
+            pid = await create_participant(
                 None,
                 {
                     "display_name": name,
@@ -303,7 +304,6 @@ async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> Non
     completions, one withdrawal and the facilitator's written evaluation."""
     from server.attendance.tables import Attendance
     from server.enrolment.tables import Enrolment
-    from server.people import services as people
     from server.reports.tables import Evaluation
     from server.schedule.tables import ProgramSession
 
@@ -336,9 +336,9 @@ async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> Non
     await ProgramSession.update({ProgramSession.status: "held"}).where(ProgramSession.program == sewing.id).run()
     enrolled_at = sessions[0]["starts_at"] - timedelta(days=5)
     for index, name in enumerate(SEWING_MEMBERS):
-        pid = await people.create_participant(None, {"display_name": name, "preferred_locale": "id"})
+        pid = await create_participant(None, {"display_name": name, "preferred_locale": "id"})
         for purpose in ("participation", "data_collection", "contact"):
-            await people.record_consent(pid, purpose, actor=None)
+            await record_consent(pid, purpose, actor=None)
         withdrew = index == 7
         ended = sessions[2]["ends_at"] + timedelta(days=1) if withdrew else sessions[-1]["ends_at"] + timedelta(days=1)
         status = "withdrawn" if withdrew else ("completed" if index < 6 else "enrolled")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta, timezone
 
-from server.people import services as people
+from server.people.staff import active_staff, create_staff
 from server.web.access import CurrentStaff
 
 PASSWORD = "correct-horse"
@@ -14,14 +14,14 @@ _counter = itertools.count(1)
 async def make_staff(role: str = "facilitator", username: str | None = None, display_name: str | None = None) -> CurrentStaff:
     number = next(_counter)
     username = username or f"staff{number}"
-    staff_id = await people.create_staff(
+    staff_id = await create_staff(
         username=username,
         email=f"{username}@example.org",
         password=PASSWORD,
         display_name=display_name or f"Staff {number}",
         role=role,
     )
-    staff = await people.active_staff(staff_id)
+    staff = await active_staff(staff_id)
     assert staff is not None
     return staff
 

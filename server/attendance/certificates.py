@@ -10,7 +10,7 @@ from server.attendance.rules import COUNTED_SESSION_SQL, MEMBER_STATUSES, T_SESS
 from server.enrolment.goals import enrolment_of
 from server.errors import DomainError
 from server.i18n import N_, format_percent
-from server.people import services as people
+from server.enrolment import participant_access
 from server.programs.tables import TeamMember
 from server.web.access import CurrentStaff
 
@@ -32,7 +32,7 @@ async def certificate(staff: CurrentStaff, program: dict[str, Any], participant_
             threshold=format_percent(threshold / 100), rate=format_percent(rate or 0),
         )
     name = enrolment["display_name"]
-    if enrolment["legal_name"] and await people.can_see_confidential(staff, participant_id):
+    if enrolment["legal_name"] and await participant_access.can_see_confidential(staff, participant_id):
         name = enrolment["legal_name"]
         await audit.record_audit(staff, "view", "participant", participant_id, "legal name printed on a certificate")
     dates = (await raw(

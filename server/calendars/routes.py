@@ -15,7 +15,8 @@ from server.config import SUPPORTED_LOCALES, settings
 from server.errors import NotFound
 from server.i18n import get_locale
 from server.i18n import gettext as _
-from server.people import services as people
+from server.people.links import has_staff_feed, reissue_staff_feed
+from server.people.staff import feed_real_details, set_feed_real_details
 from server.web.access import PUBLIC, STAFF, TOKEN
 from server.web.forms import parse_id
 from server.web.rendering import redirect, render
@@ -126,8 +127,8 @@ async def session_calendar(request: Request, filename: FromPath[str]) -> Respons
 
 @get("/account/calendar", opt=STAFF, name="staff_calendar")
 async def staff_calendar(request: Request) -> Any:
-    has_feed = await people.has_staff_feed(request.user.id)
-    form = FeedDetailsForm(initial={"real_details": await people.feed_real_details(request.user.id)})
+    has_feed = await has_staff_feed(request.user.id)
+    form = FeedDetailsForm(initial={"real_details": await feed_real_details(request.user.id)})
     return render(request, "calendars/staff_calendar.html", {"has_feed": has_feed, "feed_url": None, "form": form})
 
 
@@ -135,10 +136,10 @@ async def staff_calendar(request: Request) -> Any:
 async def staff_calendar_details(request: Request) -> Any:
     form = FeedDetailsForm(await request.form())
     if not form.is_valid():
-        has_feed = await people.has_staff_feed(request.user.id)
+        has_feed = await has_staff_feed(request.user.id)
         context = {"has_feed": has_feed, "feed_url": None, "form": form}
         return render(request, "calendars/staff_calendar.html", context, status_code=400)
-    await people.set_feed_real_details(request.user.id, form["real_details"])
+    await set_feed_real_details(request.user.id, form["real_details"])
     feeds.RECENT.clear()
     page = request.app.route_reverse("staff_calendar")
     if form["real_details"]:
@@ -150,9 +151,9 @@ async def staff_calendar_details(request: Request) -> Any:
 async def staff_calendar_reissue(request: Request) -> Any:
     # Only a hash is stored, so the new link is shown in this answer and never again (no redirect: a flash
     # message would put it in the session store).
-    token = await people.reissue_staff_feed(request.user, request.user.id)
+    token = await reissue_staff_feed(request.user, request.user.id)
     feeds.RECENT.clear()
-    form = FeedDetailsForm(initial={"real_details": await people.feed_real_details(request.user.id)})
+    form = FeedDetailsForm(initial={"real_details": await feed_real_details(request.user.id)})
     feed_url = settings.base_url + request.app.route_reverse("token_calendar", token=f"{token}.ics")
     context = {"has_feed": True, "feed_url": feed_url, "form": form}
     response = render(request, "calendars/staff_calendar.html", context)

@@ -12,7 +12,7 @@ from server.enrolment.tables import Enrolment, Rsvp
 from server.enrolment.waitlist import ACTIVE, ENROLMENT_COLUMNS, waitlist_position
 from server.errors import DomainError, NotFound
 from server.i18n import N_
-from server.people import services as people
+from server.people import consent
 from server.people.consent import PURPOSES
 from server.people.tables import Participant
 from server.schedule.tables import ProgramSession
@@ -119,7 +119,7 @@ async def withdraw_own_consent(participant_id: int, purpose: str, *, now: dateti
     if purpose not in PURPOSES:
         raise NotFound("consent")
     now = now or clock.now()
-    await people.withdraw_consent(participant_id, purpose, actor=None)
+    await consent.withdraw_consent(participant_id, purpose, actor=None)
     if purpose != "participation":
         return 0
     left = 0

@@ -12,7 +12,8 @@ from server.enrolment.tables import Enrolment
 from server.enrolment.waitlist import ACTIVE, enrol_locked, load_program, program_lock
 from server.errors import DomainError
 from server.i18n import N_
-from server.people import services as people
+from server.people import links
+from server.people import participants
 from server.people.consent import PURPOSES
 from server.programs.services import ensure_open
 
@@ -48,16 +49,16 @@ async def self_register(
         earlier = await _earlier_registration(program_id, values.get("phone") or "", values.get("email") or "")
         if earlier is not None:
             return Registration(earlier["participant"], earlier["id"], earlier["status"], True)
-        participant_id = await people.create_participant(
+        participant_id = await participants.create_participant(
             None, values, [p for p in purposes if p in PURPOSES], source="self_registration"
         )
         row = await enrol_locked(None, program, participant_id, source="self_registration", now=now)
-        token = await people.reissue_personal_links(None, participant_id)
+        token = await links.reissue_personal_links(None, participant_id)
         return Registration(participant_id, row["id"], row["status"], False, token)
 
 
 async def _earlier_registration(program_id: int, phone: str, email: str) -> dict[str, Any] | None:
-    digits = people.phone_digits(phone) if phone else ""
+    digits = participants.phone_digits(phone) if phone else ""
     email = email.strip().lower()
     if not digits and not email:
         return None

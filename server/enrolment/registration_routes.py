@@ -14,7 +14,7 @@ from server.enrolment.personal import personal_enrolment
 from server.errors import DomainError
 from server.i18n import get_locale
 from server.people import consent
-from server.people import services as people
+from server.people import links
 from server.programs import services as programs
 from server.web.access import PUBLIC
 from server.web.rendering import render
@@ -70,7 +70,7 @@ class RegistrationController(Controller):
         if remembered is not None:
             # The same browser sent the same details a moment ago (a back button, a lost page): the link shown
             # then cannot be shown again (only its hash is kept), so this browser gets a new one instead.
-            token = await people.reissue_personal_links(None, remembered)
+            token = await links.reissue_personal_links(None, remembered)
             return await self._confirmation(request, program, remembered, token)
         try:
             done = await registration.self_register(program["id"], values, forms.consented(form))

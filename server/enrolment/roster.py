@@ -9,7 +9,7 @@ from server import privacy
 from server.enrolment.services import consent_states
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.enrolment.waitlist import ACTIVE, ENROLMENT_COLUMNS, LIST_ORDER
-from server.people import services as people
+from server.enrolment import participant_access
 from server.programs.services import managed_program_ids
 from server.programs.tables import TeamMember
 from server.web.access import CurrentStaff
@@ -44,7 +44,7 @@ async def enrolment_candidates(staff: CurrentStaff, program_id: int, search: str
     """People this staff member may see whose display name matches, minus those already on the program's list."""
     if not search.strip():
         return []
-    found = await people.list_participants(staff, search=search.strip()[:100], limit=20)
+    found = await participant_access.list_participants(staff, search=search.strip()[:100], limit=20)
     found = [row for row in found if row["anonymised_at"] is None]
     if not found:
         return []

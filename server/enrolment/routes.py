@@ -11,7 +11,9 @@ from server.enrolment import forms, goals, registration_routes, roster, services
 from server.errors import DomainError, NotFound
 from server.i18n import gettext as _
 from server.people import consent
-from server.people import services as people
+from server.enrolment import participant_access
+from server.people import links
+from server.people import participants
 from server.programs.dependencies import MANAGED_PROGRAM
 from server.programs.services import ensure_open
 from server.web.access import STAFF
@@ -57,7 +59,7 @@ class ProgramParticipantsController(Controller):
         groups = await roster.program_participants(program["id"])
         confidential = await roster.sees_confidential(request.user, program["id"])
         ids = [row["participant"] for rows in groups.values() for row in rows]
-        links = await people.live_personal_links(ids) if confidential else set()
+        links = await links.live_personal_links(ids) if confidential else set()
         search = extra.pop("q", None)
         if search is None:
             search = (request.query_params.get("q") or "")[:100]
@@ -93,7 +95,7 @@ class ProgramParticipantsController(Controller):
     async def enrol_existing(self, request: Request, program: dict[str, Any]) -> Any:
         data = await request.form()
         form = forms.EnrolExistingForm(data)
-        if not form.is_valid() or not await people.can_see_participant(request.user, form["participant_id"]):
+        if not form.is_valid() or not await participant_access.can_see_participant(request.user, form["participant_id"]):
             form.add_error("participant_id", _("Choose a person from the search results."))
         else:
             try:
@@ -110,7 +112,7 @@ class ProgramParticipantsController(Controller):
         form = forms.NewParticipantForm(await request.form())
         duplicates: list[dict[str, Any]] = []
         if form.is_valid():
-            duplicates = await people.possible_duplicates(form["display_name"], form["phone"], form["email"], form["legal_name"])
+            duplicates = await participants.possible_duplicates(form["display_name"], form["phone"], form["email"], form["legal_name"])
             if duplicates and not form["confirm_not_duplicate"]:
                 form.add_error("display_name", _("This person may already be registered. Enrol the existing record, or confirm that this is someone else."))
             else:
@@ -180,12 +182,12 @@ class ProgramParticipantsController(Controller):
         if form["action"] == "reissue":
             # Only a hash is stored: the new link is shown in this answer, once, and not through a redirect
             # (a flash message would keep it in the session store).
-            token = await people.reissue_personal_links(request.user, row["participant"])
+            token = await links.reissue_personal_links(request.user, row["participant"])
             new_link = {"enrolment": enrolment_id, "url": registration_routes.personal_url(request, token)}
             response = render(request, PARTICIPANTS_PAGE, await self._context(request, program, new_link=new_link))
             response.headers["Cache-Control"] = "no-store"
             return response
-        await people.revoke_personal_links(request.user, row["participant"])
+        await links.revoke_personal_links(request.user, row["participant"])
         return redirect(request, self._here(request, program), _("The personal link and its calendar feed no longer work."))
 
 

@@ -1,16 +1,13 @@
 """Enrolment rules: enrolling (by staff, with consents, walk-ins), approval, withdrawing, completing, confirming
 offers, and a person's consent states. The list's lock, capacity and queue steps are in waitlist.py.
-
-The participant's data download and erasure at the end of this file move to the personal-data registry."""
+The participant's data download and erasure run over the personal-data registry (server/personal_data.py)."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
-from server import clock, privacy
-from server.enrolment.tables import Enrolment, IndividualGoal, ProgressNote, Rsvp
+from server import clock
+from server.enrolment.tables import Enrolment
 from server.enrolment.waitlist import (
     ACTIVE,
     ENROLMENT_COLUMNS,
@@ -27,14 +24,11 @@ from server.enrolment.waitlist import (
 )
 from server.errors import DomainError, NotFound
 from server.i18n import N_
-from server.people import services as people
+from server.people import consent, participants
 from server.people.consent import PURPOSES
 from server.people.tables import Consent, Participant
 from server.programs.services import ensure_open
 from server.web.access import CurrentStaff
-
-# The name the personal-data export below reads the columns by.
-_ENROLMENT_COLUMNS = ENROLMENT_COLUMNS
 
 
 # --- the rules -----------------------------------------------------------------------------------
@@ -49,7 +43,7 @@ async def expire_offers(now: datetime | None = None) -> int:
     for program_id in sorted({row["program"] for row in due}):  # one lock at a time, in id order
         async with program_lock(program_id):
             program = await load_program(program_id)
-            rows = await Enrolment.select(*_ENROLMENT_COLUMNS).where(
+            rows = await Enrolment.select(*ENROLMENT_COLUMNS).where(
                 (Enrolment.program == program_id) & (Enrolment.status == "offered") & (Enrolment.offer_expires_at <= now)
             ).run()
             for row in rows:
@@ -80,7 +74,7 @@ async def register_participant(
     async with program_lock(program_id):
         program = await load_program(program_id)
         ensure_open(program)
-        participant_id = await people.create_participant(actor, values, [p for p in purposes if p in PURPOSES], source=source)
+        participant_id = await participants.create_participant(actor, values, [p for p in purposes if p in PURPOSES], source=source)
         return await enrol_locked(actor, program, participant_id, source=source, now=now)
 
 
@@ -96,7 +90,7 @@ async def enrol_existing(
         ensure_open(program)
         for purpose in purposes:
             if purpose in PURPOSES:
-                await people.record_consent(participant_id, purpose, actor=actor)
+                await consent.record_consent(participant_id, purpose, actor=actor)
         return await enrol_locked(actor, program, participant_id, source="staff", now=now)
 
 
@@ -128,7 +122,7 @@ async def enrol_walk_in(
         full = not has_room(program, await places_taken(program_id))
         if full and not over_capacity:
             return None
-        participant_id = await people.create_participant(actor, {"display_name": display_name}, ["participation"])
+        participant_id = await participants.create_participant(actor, {"display_name": display_name}, ["participation"])
         enrolment = Enrolment(
             participant=participant_id, program=program_id, status="enrolled", requested_at=now, enrolled_at=enrolled_from,
             reason="walk-in", source="staff", updated_at=now,
@@ -213,7 +207,7 @@ async def confirm_offer(
 
 
 async def get_enrolment(enrolment_id: int) -> dict[str, Any]:
-    row = await Enrolment.select(*_ENROLMENT_COLUMNS).where(Enrolment.id == enrolment_id).first().run()
+    row = await Enrolment.select(*ENROLMENT_COLUMNS).where(Enrolment.id == enrolment_id).first().run()
     if row is None:
         raise NotFound("enrolment")
     return row
@@ -263,118 +257,19 @@ async def participant_profile(participant_id: int) -> dict[str, Any]:
 
 
 
-async def erase_participant(actor: CurrentStaff, participant_id: int, *, now: datetime | None = None) -> int:
-    """Erasure also ends the person's places: every open enrolment is withdrawn (reason "erased", recorded as an
+async def end_places_for_erasure(actor: CurrentStaff, participant_id: int, *, now: datetime | None = None) -> int:
+    """Erasure first ends the person's places: every open enrolment is withdrawn (reason "erased", recorded as an
     enrolment change), so nobody keeps a place or collects absences under a number, and the waitlist moves up as
-    for any withdrawal. Attendance stays as anonymous counts. Returns how many enrolments were ended."""
-    if not actor.is_admin:
-        raise DomainError("admin_only", N_("Only administrators can erase a person's data."))
+    for any withdrawal. Returns how many enrolments were ended. The rest of the erasure runs over the
+    personal-data registry (server/pages/personal_data.py)."""
     now = now or clock.now()
-    rows = await Enrolment.select(Enrolment.id, Enrolment.program, Enrolment.program.phase.as_alias("phase"), Enrolment.program.archived.as_alias("archived")).where(
-        (Enrolment.participant == participant_id) & Enrolment.status.is_in(list(ACTIVE))
-    ).order_by(Enrolment.program).run()
+    rows = await Enrolment.select(
+        Enrolment.id, Enrolment.program, Enrolment.program.phase.as_alias("phase"), Enrolment.program.archived.as_alias("archived")
+    ).where((Enrolment.participant == participant_id) & Enrolment.status.is_in(list(ACTIVE))).order_by(Enrolment.program).run()
     ended = 0
     for row in rows:
         if row["phase"] == "closed" or row["archived"]:
             continue  # a closed program is a record and stays as it was
         await withdraw(actor, row["program"], row["id"], "erased", now=now)
         ended += 1
-    await people.anonymise_participant(actor, participant_id)
     return ended
-
-
-
-async def personal_data(participant_id: int) -> dict[str, Any]:
-    """Everything recorded about the person that is theirs to take away. Staff-only notes on the person and on
-    sessions stay out; the notes on their own goals are about them and are included."""
-    from server.attendance.tables import Attendance
-
-    profile = await participant_profile(participant_id)
-    consents = await Consent.select(
-        Consent.purpose, Consent.text_version, Consent.given_at, Consent.withdrawn_at, Consent.source
-    ).where(Consent.participant == participant_id).order_by(Consent.given_at).order_by(Consent.id).run()
-    enrolments = await Enrolment.select(*_ENROLMENT_COLUMNS, *_PROGRAM_FIELDS).where(
-        Enrolment.participant == participant_id
-    ).order_by(Enrolment.requested_at).run()
-    attendance = await Attendance.select(
-        Attendance.status, Attendance.note, Attendance.recorded_at,
-        Attendance.session.starts_at.as_alias("session_starts_at"),
-        Attendance.session.program.title.as_alias("title"), Attendance.session.program.public_title.as_alias("public_title"),
-        Attendance.session.program.discreet.as_alias("discreet"),
-    ).where(Attendance.participant == participant_id).order_by(Attendance.session.starts_at).run()
-    rsvps = await Rsvp.select(
-        Rsvp.response, Rsvp.answered_at, Rsvp.session.starts_at.as_alias("session_starts_at"),
-        Rsvp.session.program.title.as_alias("title"), Rsvp.session.program.public_title.as_alias("public_title"),
-        Rsvp.session.program.discreet.as_alias("discreet"),
-    ).where(Rsvp.participant == participant_id).order_by(Rsvp.session.starts_at).run()
-    goals = await IndividualGoal.select(
-        IndividualGoal.id, IndividualGoal.statement, IndividualGoal.created_at,
-        IndividualGoal.enrolment.program.title.as_alias("title"), IndividualGoal.enrolment.program.public_title.as_alias("public_title"),
-        IndividualGoal.enrolment.program.discreet.as_alias("discreet"),
-    ).where(IndividualGoal.enrolment.participant == participant_id).order_by(IndividualGoal.created_at).run()
-    notes = []
-    if goals:
-        notes = await ProgressNote.select(ProgressNote.goal, ProgressNote.note, ProgressNote.written_at).where(
-            ProgressNote.goal.is_in([g["id"] for g in goals])
-        ).order_by(ProgressNote.written_at).run()
-
-    def when(value: Any) -> str | None:
-        return value.isoformat() if value is not None else None
-
-    def program_title(row: dict[str, Any]) -> str:
-        return privacy.title(row, privacy.SELF, privacy.EXPORT)
-
-    return {
-        "profile": {
-            "display_name": profile["display_name"], "legal_name": profile["legal_name"], "phone": profile["phone"],
-            "email": profile["email"], "preferred_language": profile["preferred_locale"], "registered_at": when(profile["created_at"]),
-        },
-        "consents": [
-            {"purpose": c["purpose"], "text_version": c["text_version"], "given_at": when(c["given_at"]),
-             "withdrawn_at": when(c["withdrawn_at"]), "source": c["source"]}
-            for c in consents
-        ],
-        "enrolments": [
-            {"program": program_title(e), "status": e["status"], "requested_at": when(e["requested_at"]),
-             "enrolled_at": when(e["enrolled_at"]), "ended_at": when(e["ended_at"]), "reason": e["reason"]}
-            for e in enrolments
-        ],
-        "attendance": [
-            {"program": program_title(a), "session_starts_at": when(a["session_starts_at"]), "status": a["status"], "note": a["note"]}
-            for a in attendance
-        ],
-        "rsvps": [
-            {"program": program_title(r), "session_starts_at": when(r["session_starts_at"]), "response": r["response"],
-             "answered_at": when(r["answered_at"])}
-            for r in rsvps
-        ],
-        "individual_goals": [
-            {"program": program_title(g), "statement": g["statement"], "created_at": when(g["created_at"]),
-             "progress_notes": [{"note": n["note"], "written_at": when(n["written_at"])} for n in notes if n["goal"] == g["id"]]}
-            for g in goals
-        ],
-    }
-
-
-def _csv_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with these runs as a formula in spreadsheet programs.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def personal_data_csv(data: dict[str, Any]) -> str:
-    """The same data as rows of section, record number, field, value: one flat table a spreadsheet opens."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "record", "field", "value"])
-    for field, value in data["profile"].items():
-        writer.writerow(["profile", 1, field, _csv_cell(value)])
-    for section in ("consents", "enrolments", "attendance", "rsvps", "individual_goals"):
-        for number, record in enumerate(data[section], start=1):
-            for field, value in record.items():
-                if field == "progress_notes":
-                    for note_number, note in enumerate(value, start=1):
-                        writer.writerow([section, number, f"progress_note_{note_number}", _csv_cell(f"{note['written_at']} {note['note']}")])
-                else:
-                    writer.writerow([section, number, field, _csv_cell(value)])
-    return out.getvalue()

@@ -18,7 +18,7 @@ from server.errors import DomainError, NotFound
 from server.i18n import gettext as _
 from server.i18n import set_locale
 from server.people import consent
-from server.people import services as people
+from server.people import links
 from server.people.tokens import feed_token
 from server.surveys.services import open_surveys_for_participant
 from server.web.access import TOKEN
@@ -42,7 +42,7 @@ class PersonalPageController(Controller):
     middleware = [SecretLinkHeaders()]
 
     async def _owner(self, token: str) -> dict[str, Any]:
-        found = await people.token_owner(token, "participant_page")
+        found = await links.token_owner(token, "participant_page")
         if found is None or found["participant"] is None:
             raise NotFoundException()
         try:

@@ -1,1 +1,1 @@
-"""Staff, participants, consent and the audit log."""
+"""Staff accounts, the participant registry, consent and secret links: the lowest feature, below every other."""

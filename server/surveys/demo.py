@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from server import clock
-from server.people import services as people
+from server.people.consent import record_consent
+from server.people.participants import create_participant
+from server.people.staff import active_staff
 from server.programs.tables import Program
 from server.surveys import services as surveys
 from server.surveys.tables import Survey
@@ -52,8 +54,8 @@ async def _resolve_program(programs: dict[Any, Any], slug: str) -> int | None:
 async def _staff(staff_ids: dict[str, int], *names: str):
     for name in names:
         if name in staff_ids:
-            return await people.active_staff(staff_ids[name])
-    return await people.active_staff(next(iter(staff_ids.values())))
+            return await active_staff(staff_ids[name])
+    return await active_staff(next(iter(staff_ids.values())))
 
 
 async def _set_dates(survey_id: int, opens_on: date, closes_on: date) -> None:
@@ -149,9 +151,9 @@ async def _parents(workshop_id: int, today: date) -> list[int]:
     found = [row["participant"] for row in rows][:10]
     started = datetime.combine(today - timedelta(days=16), datetime.min.time(), timezone.utc)
     for name in PARENTS[len(found):10]:
-        participant_id = await people.create_participant(None, {"display_name": name, "preferred_locale": "id"})
+        participant_id = await create_participant(None, {"display_name": name, "preferred_locale": "id"})
         for purpose in ("participation", "data_collection"):
-            await people.record_consent(participant_id, purpose, actor=None)
+            await record_consent(participant_id, purpose, actor=None)
         await Enrolment.insert(
             Enrolment(participant=participant_id, program=workshop_id, status="enrolled", requested_at=started, enrolled_at=started)
         ).run()

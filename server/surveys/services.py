@@ -16,6 +16,7 @@ from server import clock
 from server.audit import record_audit
 from server.config import settings
 from server.db import transaction
+from server.enrolment.participant_access import list_participants
 from server.errors import DomainError, Forbidden, NotFound
 from server.i18n import N_, gettext, translations
 from server.people.tables import AccessToken
@@ -784,8 +785,6 @@ async def open_surveys_for_participant(participant_id: int, page_token: str, now
 
 async def entry_participants(staff: CurrentStaff, survey: dict[str, Any]) -> list[tuple[int, str]]:
     """People a facilitator may type a paper form in for: the program's participants, or everyone they may see."""
-    from server.people.services import list_participants
-
     rows = await list_participants(staff, program_id=survey["program"], limit=1000)
     return [(row["id"], row["display_name"]) for row in rows if row["anonymised_at"] is None]
 

@@ -1,49 +1,20 @@
-"""Per-request identity and language: who is signed in (checked against the database every time) and which locale to use."""
+"""The signed-in session and the request's language: session keys, starting and ending a session, choosing the
+locale. Loading the staff member behind a session is the people feature's (server/people/identity.py)."""
 from __future__ import annotations
 
 import secrets
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
 
 from server.config import SUPPORTED_LOCALES, settings
-from server.i18n import negotiate, set_locale
-from server.people import services as people
+from server.i18n import negotiate
 from server.web.access import CurrentStaff
 
 LOCALE_COOKIE = "gotong_lang"
 SESSION_STAFF_KEY = "staff_id"
 SESSION_VERSION_KEY = "v"
 ROTATE_KEY = "gotong_new_session_id"
-
-
-class IdentityMiddleware(ASGIMiddleware):
-    scopes = (ScopeType.HTTP,)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        connection: ASGIConnection = ASGIConnection(scope)
-        # Static files and feeds carry no session; they never need to know who is asking.
-        staff = None if "session" not in scope else await _load_staff(connection)
-        scope["user"] = staff
-        set_locale(choose_locale(connection, staff))
-        await next_app(scope, receive, send)
-
-
-async def _load_staff(connection: ASGIConnection) -> CurrentStaff | None:
-    session = connection.scope.get("session")
-    if not isinstance(session, dict):
-        return None
-    staff_id = session.get(SESSION_STAFF_KEY)
-    if not isinstance(staff_id, int):
-        return None
-    staff = await people.active_staff(staff_id, session_version=session.get(SESSION_VERSION_KEY))
-    if staff is None:
-        # Deactivated, or signed out everywhere: the session ends now, not at expiry.
-        session.clear()
-    return staff
 
 
 def choose_locale(connection: ASGIConnection, staff: CurrentStaff | None) -> str:

@@ -64,6 +64,7 @@ def flashes(context: Any) -> list[dict[str, str]]:
 
 
 def _phase_index(phase: str) -> int:
-    from server.programs.services import PHASES
-
-    return PHASES.index(phase) if phase in PHASES else 0
+    """Where a phase stands in the intervention cycle, for the phase bar: the "phase" labels are registered in
+    the cycle's order (server/web/labels.py), so the web layer needs nothing from the programs feature."""
+    order = [value for value, _label in LABELS.choices("phase")]
+    return order.index(phase) if phase in order else 0

@@ -40,20 +40,22 @@ def _parses_with_only_our_events(body: bytes, expected: int) -> None:
 async def test_stored_control_characters_never_break_any_feed(client, db):
     from server.calendars import services as feeds
     from server.enrolment.tables import Enrolment
-    from server.people import services as people
+    from server.people.links import reissue_personal_links, reissue_staff_feed
+    from server.people.participants import create_participant
+    from server.people.staff import set_feed_real_details
     from server.people.tokens import feed_token
     from server.programs.tables import TeamMember
 
     open_program, open_sessions = await _hostile_program(discreet=False)
     secret, secret_sessions = await _hostile_program(discreet=True)
-    pid = await people.create_participant(None, {"display_name": "Peserta"})
+    pid = await create_participant(None, {"display_name": "Peserta"})
     for program in (open_program, secret):
         await Enrolment.insert(Enrolment(participant=pid, program=program.id, status="enrolled")).run()
     staff = await make_staff()
     for program in (open_program, secret):
         await TeamMember.insert(TeamMember(program=program.id, staff=staff.id, role="lead")).run()
-    participant_feed = feed_token(await people.reissue_personal_links(None, pid))
-    staff_feed = await people.reissue_staff_feed(None, staff.id)
+    participant_feed = feed_token(await reissue_personal_links(None, pid))
+    staff_feed = await reissue_staff_feed(None, staff.id)
 
     urls = {
         "/calendar.ics": 4, "/calendar.ics?lang=en": 4, f"/programs/{open_program.slug}/calendar.ics": 2,
@@ -65,7 +67,7 @@ async def test_stored_control_characters_never_break_any_feed(client, db):
         assert response.status_code == 200, url
         _parses_with_only_our_events(response.content, expected)
 
-    await people.set_feed_real_details(staff.id, True)  # real titles and notes take the same path
+    await set_feed_real_details(staff.id, True)  # real titles and notes take the same path
     feeds.RECENT.clear()
     response = await client.get(f"/feeds/{staff_feed}.ics")
     assert response.status_code == 200 and b"Real Judul" in response.content

@@ -136,37 +136,40 @@ async def test_private_and_unknown_programs_have_no_feed(client, db):
 
 async def _participant_with_feed(programs_):
     from server.enrolment.tables import Enrolment
-    from server.people import services as people
+    from server.people.links import reissue_personal_links
+    from server.people.participants import create_participant
 
-    pid = await people.create_participant(None, {"display_name": "Ayu"})
+    pid = await create_participant(None, {"display_name": "Ayu"})
     for program in programs_:
         await Enrolment.insert(Enrolment(participant=pid, program=program.id, status="enrolled")).run()
-    page = await people.reissue_personal_links(None, pid)
+    page = await reissue_personal_links(None, pid)
     return pid, feed_token(page), page
 
 
 async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, db):
-    from server.people import services as people
+    from server.people.links import reissue_personal_links
+    from server.people.participants import create_participant
 
     secret = await make_program(slug="selasa", title="Kelompok Korban KDRT", public_title="Kelompok Selasa", discreet=True, visibility="private")
     await make_session(secret, topic="Berbagi cerita", online_link="https://meet.example.org/selasa")
     other = await make_program(slug="lain", title="Program Lain")
     await make_session(other)
     pid, token, _page = await _participant_with_feed([secret])
-    await people.create_participant(None, {"display_name": "Peserta Lain Bernama Joko"})
+    await create_participant(None, {"display_name": "Peserta Lain Bernama Joko"})
     response = await client.get(f"/feeds/{token}.ics")
     assert response.status_code == 200 and "private" in response.headers["cache-control"]
     body = response.content.replace(b"\r\n ", b"")  # unfolded
     assert b"KDRT" not in body and b"Joko" not in body and b"Program Lain" not in body
     assert b"Kelompok Selasa" in body and b"meet.example.org/selasa" in body and b"CONFERENCE" in body
     both_parsers_agree(body)
-    await people.reissue_personal_links(None, pid)
+    await reissue_personal_links(None, pid)
     assert (await client.get(f"/feeds/{token}.ics")).status_code == 404
 
 
 async def test_staff_feed_shows_real_titles_of_own_programs_only_after_opting_in(client, db):
     from server.calendars import services as feeds
-    from server.people import services as people
+    from server.people.links import reissue_staff_feed
+    from server.people.staff import set_feed_real_details
     from server.programs.tables import TeamMember
 
     staff = await make_staff()
@@ -174,10 +177,10 @@ async def test_staff_feed_shows_real_titles_of_own_programs_only_after_opting_in
     await make_session(mine)
     await make_session(await make_program(slug="bukan", title="Bukan Milik"))
     await TeamMember.insert(TeamMember(program=mine.id, staff=staff.id, role="lead")).run()
-    token = await people.reissue_staff_feed(None, staff.id)
+    token = await reissue_staff_feed(None, staff.id)
     body = (await client.get(f"/feeds/{token}.ics")).content
     assert b"Kelompok Rabu" in body and b"Kelompok ODHIV" not in body and b"Bukan Milik" not in body
-    await people.set_feed_real_details(staff.id, True)
+    await set_feed_real_details(staff.id, True)
     feeds.RECENT.clear()
     body = (await client.get(f"/feeds/{token}.ics")).content
     assert b"Kelompok ODHIV" in body and b"Bukan Milik" not in body
@@ -267,7 +270,7 @@ async def test_public_feed_takes_lang_and_its_etag_and_vary_follow_the_language(
 
 
 async def test_token_feeds_use_the_owners_saved_language_not_the_calendar_apps(client, db):
-    from server.people import services as people
+    from server.people.links import reissue_staff_feed
     from server.people.tables import Participant, Staff
     from server.programs.tables import TeamMember
 
@@ -280,18 +283,18 @@ async def test_token_feeds_use_the_owners_saved_language_not_the_calendar_apps(c
     staff = await make_staff()
     await TeamMember.insert(TeamMember(program=program.id, staff=staff.id, role="lead")).run()
     await Staff.update({Staff.locale: "id"}).where(Staff.id == staff.id).run()
-    body = (await client.get(f"/feeds/{await people.reissue_staff_feed(None, staff.id)}.ics", headers={"accept-language": "en"})).content
+    body = (await client.get(f"/feeds/{await reissue_staff_feed(None, staff.id)}.ics", headers={"accept-language": "en"})).content
     assert b"Dibatalkan" in body and b"Cancelled" not in body
 
 
 async def test_staff_chooses_real_titles_in_their_feed_on_my_calendar(organizer_client, organizer):
     from conftest import post_form
 
-    from server.people import services as people
+    from server.people.staff import feed_real_details
 
     page = await organizer_client.get("/account/calendar")
     assert "real_details" in page.text and "calendar provider" in page.text
     response = await post_form(organizer_client, "/account/calendar/details", {"real_details": "on"})
-    assert response.status_code == 303 and await people.feed_real_details(organizer.id)
+    assert response.status_code == 303 and await feed_real_details(organizer.id)
     response = await post_form(organizer_client, "/account/calendar/details", {})
-    assert response.status_code == 303 and not await people.feed_real_details(organizer.id)
+    assert response.status_code == 303 and not await feed_real_details(organizer.id)

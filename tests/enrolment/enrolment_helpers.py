@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from factories import make_program
 
-from server.people import services as people
+from server.people.links import reissue_personal_links
+from server.people.participants import create_participant
 
 NOON = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)  # 12:00 in Jakarta
 
@@ -21,7 +22,7 @@ async def make_person(display_name: str = "Wati", *, consents=("participation", 
     consents = list(consents)
     if (base.get("phone") or base.get("email")) and "contact" not in consents:
         consents.append("contact")  # contact details are kept only with consent to be contacted
-    return await people.create_participant(actor, base, consents)
+    return await create_participant(actor, base, consents)
 
 
 async def make_group(capacity: int | None = 2, offer_hours: int | None = None, **overrides):
@@ -57,4 +58,4 @@ async def statuses(program) -> dict[str, list[int]]:
 
 async def personal_token(participant_id: int) -> str:
     """A fresh personal link for the person (only its hash is stored, so a test gets one by issuing it)."""
-    return await people.reissue_personal_links(None, participant_id)
+    return await reissue_personal_links(None, participant_id)

@@ -11,7 +11,7 @@ from server.enrolment import registration as registrations
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.errors import DomainError
-from server.people import services as people
+from server.people.consent import active_consents, consent_history, withdraw_consent
 from server.people.tables import Participant
 
 
@@ -27,7 +27,7 @@ async def test_enrolment_requires_participation_consent(organizer):
 async def test_withdrawn_participation_consent_no_longer_counts(organizer):
     program = await make_group()
     pid = await make_person()
-    await people.withdraw_consent(pid, "participation", actor=organizer)
+    await withdraw_consent(pid, "participation", actor=organizer)
     with pytest.raises(DomainError):
         await enrolment.enrol(organizer, program.id, pid, now=at())
 
@@ -83,7 +83,7 @@ async def test_promotion_passes_over_someone_who_withdrew_consent(organizer):
     first = await enrolment.enrol(organizer, program.id, ani, now=at(0))
     await enrolment.enrol(organizer, program.id, budi, now=at(1))
     await enrolment.enrol(organizer, program.id, citra, now=at(2))
-    await people.withdraw_consent(budi, "participation", actor=organizer)
+    await withdraw_consent(budi, "participation", actor=organizer)
     await enrolment.withdraw(organizer, program.id, first["id"], "moved", now=at(3))
     assert await statuses(program) == {"withdrawn": [ani], "waitlisted": [budi], "enrolled": [citra]}
 
@@ -134,7 +134,7 @@ async def test_self_registration_for_an_approval_program_is_a_request(organizer)
     assert registration.status == "requested" and not registration.duplicate
     participant = await Participant.select().where(Participant.id == registration.participant_id).first().run()
     assert participant["created_by"] is None
-    sources = {row["source"] for row in await people.consent_history(registration.participant_id)}
+    sources = {row["source"] for row in await consent_history(registration.participant_id)}
     assert sources == {"self_registration"}
 
 
@@ -245,7 +245,7 @@ async def test_withdrawing_participation_consent_leaves_every_open_program(organ
     assert await personal.withdraw_own_consent(ani, "participation", now=at(2)) == 2
     assert await statuses(first) == {"withdrawn": [ani], "enrolled": [budi]}
     assert await statuses(second) == {"withdrawn": [ani]}
-    assert (await people.active_consents([ani]))[ani] == {"data_collection"}
+    assert (await active_consents([ani]))[ani] == {"data_collection"}
 
 
 async def test_recent_promotions_are_only_for_programs_the_staff_member_manages(organizer, facilitator):

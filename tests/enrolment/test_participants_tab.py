@@ -9,7 +9,8 @@ from querycount import count_queries
 from server.enrolment import registration as registrations
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
-from server.people import services as people
+from server.people.consent import active_consents, withdraw_consent
+from server.people.links import live_personal_links, token_owner
 from server.people.tables import AccessToken, Consent, Participant
 
 
@@ -40,7 +41,7 @@ async def test_withdrawn_consent_is_shown_on_the_persons_row(organizer_client, o
     program = await make_group()
     pid = await make_person("Dewi")
     await enrolment.enrol(organizer, program.id, pid)
-    await people.withdraw_consent(pid, "data_collection", actor=organizer)
+    await withdraw_consent(pid, "data_collection", actor=organizer)
     page = await organizer_client.get(_url(program))
     assert "Consent withdrawn: Recording my information" in page.text
 
@@ -64,7 +65,7 @@ async def test_team_facilitator_sees_personal_links_but_an_organizer_outside_the
     await sign_in(client, facilitator.username)
     made = await post_form(client, _url(program, f"/{row['id']}/link"), {"action": "reissue"})
     token = re.search(r"/my/([\w-]{43})", made.text).group(1)
-    assert (await people.token_owner(token, "participant_page"))["participant"] == pid
+    assert (await token_owner(token, "participant_page"))["participant"] == pid
     assert "it is shown only this once" in made.text and "no-store" in made.headers["cache-control"]
     # Only a hash is kept: the link is not shown again, but the page says the person has one.
     later = (await client.get(_url(program))).text
@@ -98,7 +99,7 @@ async def test_enrolling_an_existing_person_without_participation_consent_is_ref
     assert await Enrolment.count().run() == 0
     response = await post_form(organizer_client, _url(program, "/enrol"), {"participant_id": str(pid), "consent_participation": "on"})
     assert response.status_code == 303
-    assert (await people.active_consents([pid]))[pid] == {"participation"}
+    assert (await active_consents([pid]))[pid] == {"participation"}
 
 
 async def test_enrolling_the_same_person_twice_shows_a_clear_message(organizer_client, organizer):
@@ -127,7 +128,7 @@ async def test_register_a_new_person_inline(organizer_client):
     assert response.status_code == 303
     person = await Participant.select().first().run()
     assert person["display_name"] == "Sri Lestari" and person["phone_digits"] == "081355556666"
-    assert (await people.active_consents([person["id"]]))[person["id"]] == {"participation", "data_collection", "contact"}
+    assert (await active_consents([person["id"]]))[person["id"]] == {"participation", "data_collection", "contact"}
     assert await statuses(program) == {"enrolled": [person["id"]]}
 
 
@@ -213,7 +214,7 @@ async def test_reissue_and_revoke_the_personal_link(client, organizer, facilitat
     assert new != old and (await client.get(f"/my/{old}")).status_code == 404
     assert (await client.get(f"/my/{new}")).status_code == 200
     assert (await post_form(client, _url(program, f"/{row['id']}/link"), {"action": "revoke"})).status_code == 303
-    assert await people.live_personal_links([pid]) == set()
+    assert await live_personal_links([pid]) == set()
     assert (await client.get(f"/my/{new}")).status_code == 404
     assert "has no working personal link" in (await client.get(_url(program))).text
     assert (await post_form(client, _url(program, f"/{row['id']}/link"), {"action": "explode"})).status_code == 400
@@ -252,4 +253,4 @@ async def test_refused_enrolment_leaves_no_consent_behind(organizer_client, orga
     await enrolment.enrol(organizer, program.id, pid)
     response = await post_form(organizer_client, _url(program, "/enrol"), {"participant_id": str(pid), "consent_contact": "on"})
     assert response.status_code == 400 and "already on this program&#39;s list" in response.text
-    assert (await people.active_consents([pid]))[pid] == {"participation", "data_collection"}
+    assert (await active_consents([pid]))[pid] == {"participation", "data_collection"}

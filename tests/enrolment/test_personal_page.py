@@ -11,7 +11,9 @@ from factories import make_session
 from server.enrolment import personal
 from server.enrolment import services as enrolment
 from server.enrolment.tables import IndividualGoal, ProgressNote, Rsvp
-from server.people import services as people
+from server.people.consent import active_consents
+from server.people.links import reissue_personal_links
+from server.people.participants import update_participant
 from server.people.tokens import feed_token
 
 
@@ -26,7 +28,7 @@ async def _enrolled_person(organizer, program, name="Putri", **values):
 async def test_unknown_and_revoked_links_are_a_plain_404(client, organizer):
     program = await make_group()
     pid, token = await _enrolled_person(organizer, program)
-    feed = feed_token(await people.reissue_personal_links(organizer, pid))
+    feed = feed_token(await reissue_personal_links(organizer, pid))
     unknown_url = "/my/" + "x" * 43
     unknown = (await client.get(unknown_url)).text.replace(unknown_url, "")
     for url in (f"/my/{token}", f"/my/{feed}", "/my/" + "y" * 200):
@@ -149,10 +151,10 @@ async def test_withdrawing_participation_consent_asks_first_then_leaves_programs
     page = await client.get(f"/my/{token}")
     assert "you also leave all your programs" in page.text
     assert (await post_form(client, f"/my/{token}/consents/participation/withdraw", {})).status_code == 400
-    assert (await people.active_consents([pid]))[pid] == {"participation", "data_collection"}
+    assert (await active_consents([pid]))[pid] == {"participation", "data_collection"}
     response = await post_form(client, f"/my/{token}/consents/participation/withdraw", {"confirm": "yes"})
     assert response.status_code == 303
-    assert (await people.active_consents([pid]))[pid] == {"data_collection"}
+    assert (await active_consents([pid]))[pid] == {"data_collection"}
     assert await statuses(program) == {"withdrawn": [pid]}
     assert (await post_form(client, f"/my/{token}/consents/marketing/withdraw", {"confirm": "yes"})).status_code == 404
 
@@ -179,7 +181,7 @@ async def test_data_download_holds_the_persons_own_records_only(client, organize
     session = await make_session(program, starts_in=timedelta(days=-1))
     upcoming = await make_session(program)
     pid, token = await _enrolled_person(organizer, program, "Putri", phone="0811 0000 1111", email="putri@example.id")
-    await people.update_participant(organizer, pid, {"display_name": "Putri", "phone": "0811 0000 1111", "email": "putri@example.id", "preferred_locale": "id", "notes": "CATATAN STAF RAHASIA"})
+    await update_participant(organizer, pid, {"display_name": "Putri", "phone": "0811 0000 1111", "email": "putri@example.id", "preferred_locale": "id", "notes": "CATATAN STAF RAHASIA"})
     other = await make_person("Orang Lain", phone="0899 1234 5678")
     await enrolment.enrol(organizer, program.id, other)
     await Attendance.insert(

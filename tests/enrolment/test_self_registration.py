@@ -7,7 +7,8 @@ from litestar.testing import AsyncTestClient
 
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
-from server.people import services as people
+from server.people.consent import active_consents
+from server.people.links import token_owner
 from server.people.tables import Consent, Participant
 
 LINK_RE = re.compile(r"/my/([A-Za-z0-9_\-]{20,})")
@@ -45,9 +46,9 @@ async def test_self_registration_enrols_and_shows_the_personal_link(client, db):
     person = await Participant.select().first().run()
     assert person["created_by"] is None and person["preferred_locale"] == "id"
     token = LINK_RE.search(response.text).group(1)
-    assert (await people.token_owner(token, "participant_page"))["participant"] == person["id"]
+    assert (await token_owner(token, "participant_page"))["participant"] == person["id"]
     assert {c["source"] for c in await Consent.select().run()} == {"self_registration"}
-    assert (await people.active_consents([person["id"]]))[person["id"]] == {"participation", "data_collection", "contact"}
+    assert (await active_consents([person["id"]]))[person["id"]] == {"participation", "data_collection", "contact"}
     row = await Enrolment.select().first().run()
     assert (row["program"], row["status"], row["source"]) == (program.id, "enrolled", "self_registration")
 

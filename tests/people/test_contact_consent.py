@@ -2,7 +2,9 @@
 from conftest import post_form
 from factories import make_program
 
-from server.people import services as people
+from server.people.consent import active_consents
+from server.people.links import reissue_personal_links
+from server.people.participants import create_participant
 from server.people.tables import Consent, Participant
 
 REFUSAL = "kept only with consent to be contacted"
@@ -71,7 +73,7 @@ async def test_withdrawing_contact_consent_asks_first_then_removes_phone_and_ema
     asked = await post_form(organizer_client, f"{url}/consent", {"purpose": "contact", "action": "withdraw"})
     assert asked.status_code == 200 and "This removes the phone number and e-mail address" in asked.text
     row = await Participant.select().where(Participant.id == pid).first().run()
-    assert row["phone"] == "0813 2222 3333" and "contact" in (await people.active_consents([pid]))[pid]
+    assert row["phone"] == "0813 2222 3333" and "contact" in (await active_consents([pid]))[pid]
     done = await post_form(organizer_client, f"{url}/consent", {"purpose": "contact", "action": "withdraw", "confirm": "yes"})
     assert done.status_code == 303
     row = await Participant.select().where(Participant.id == pid).first().run()
@@ -81,8 +83,8 @@ async def test_withdrawing_contact_consent_asks_first_then_removes_phone_and_ema
 
 
 async def test_withdrawing_contact_consent_on_the_personal_page_removes_phone_and_email(client, db):
-    pid = await people.create_participant(None, {"display_name": "Ayu", "phone": "0812 9999 0000", "email": "ayu@example.id", "preferred_locale": "en"}, ["participation", "contact"])
-    token = await people.reissue_personal_links(None, pid)
+    pid = await create_participant(None, {"display_name": "Ayu", "phone": "0812 9999 0000", "email": "ayu@example.id", "preferred_locale": "en"}, ["participation", "contact"])
+    token = await reissue_personal_links(None, pid)
     page = await client.get(f"/my/{token}")
     assert "your phone number and e-mail address are removed" in page.text
     unconfirmed = await post_form(client, f"/my/{token}/consents/contact/withdraw")

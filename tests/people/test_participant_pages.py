@@ -4,7 +4,9 @@ import re
 from conftest import post_form, sign_in
 from factories import make_staff
 
-from server.people import services as people
+from server.people.consent import active_consents
+from server.people.links import reissue_personal_links, token_owner
+from server.people.participants import create_participant
 
 
 def _form(**overrides):
@@ -42,7 +44,7 @@ async def test_duplicate_is_flagged_and_needs_confirmation(organizer_client):
 
 
 async def test_facilitator_cannot_see_people_outside_their_programs(client, organizer, facilitator):
-    pid = await people.create_participant(organizer, {"display_name": "Rahasia", "phone": "0811 0000 1111"}, ["contact"])
+    pid = await create_participant(organizer, {"display_name": "Rahasia", "phone": "0811 0000 1111"}, ["contact"])
     await sign_in(client, facilitator.username)
     response = await client.get(f"/participants/{pid}")
     assert response.status_code == 404 and "0811 0000 1111" not in response.text
@@ -52,7 +54,7 @@ async def test_facilitator_cannot_see_people_outside_their_programs(client, orga
 
 async def test_organizer_outside_the_team_sees_the_name_but_not_contact(client, organizer):
     admin = await make_staff(role="admin")
-    pid = await people.create_participant(admin, {"display_name": "Tono", "phone": "0811 2222 9999", "notes": "riwayat kekerasan"}, ["contact"])
+    pid = await create_participant(admin, {"display_name": "Tono", "phone": "0811 2222 9999", "notes": "riwayat kekerasan"}, ["contact"])
     await sign_in(client, organizer.username)
     page = await client.get(f"/participants/{pid}")
     assert page.status_code == 200 and "Tono" in page.text
@@ -68,12 +70,12 @@ async def test_consent_withdrawal_is_shown_on_the_persons_page(organizer_client)
     await post_form(organizer_client, f"{url}/consent", {"purpose": "contact", "action": "withdraw", "confirm": "yes"})
     page = await organizer_client.get(url)
     assert "No contact consent: do not contact this person." in page.text
-    assert (await people.active_consents([pid]))[pid] == {"participation"}
+    assert (await active_consents([pid]))[pid] == {"participation"}
 
 
 async def test_admin_erases_after_typing_the_name(client, db):
     admin = await make_staff(role="admin", username="root2")
-    pid = await people.create_participant(admin, {"display_name": "Lina", "phone": "0812 4444 5555"}, ["contact"])
+    pid = await create_participant(admin, {"display_name": "Lina", "phone": "0812 4444 5555"}, ["contact"])
     await sign_in(client, "root2")
     response = await post_form(client, f"/participants/{pid}/erase", {"confirm_name": "lina"}, htmx=True)
     assert response.status_code == 400 and "Type the display name exactly" in response.text
@@ -92,7 +94,7 @@ async def test_non_admin_cannot_erase_or_read_the_audit_log(organizer_client):
 
 async def test_audit_log_lists_views_and_filters(client, db):
     admin = await make_staff(role="admin", username="root3")
-    pid = await people.create_participant(admin, {"display_name": "Yanti"})
+    pid = await create_participant(admin, {"display_name": "Yanti"})
     await sign_in(client, "root3")
     await client.get(f"/participants/{pid}")
     page = await client.get(f"/admin/audit?action=view&subject_id={pid}")
@@ -105,11 +107,11 @@ async def test_reissuing_the_personal_link_changes_it(organizer_client):
     response = await post_form(organizer_client, "/participants/new", _form())
     url = response.headers["location"]
     pid = int(url.rsplit("/", 1)[1])
-    old = await people.reissue_personal_links(None, pid)
+    old = await reissue_personal_links(None, pid)
     made = await post_form(organizer_client, f"{url}/link")
     assert made.status_code == 200 and "no-store" in made.headers["cache-control"]
     assert "it is shown only this once" in made.text
     new = re.search(r"/my/([\w-]{43})", made.text).group(1)
-    assert new != old and (await people.token_owner(new, "participant_page"))["participant"] == pid
-    assert await people.token_owner(old, "participant_page") is None
+    assert new != old and (await token_owner(new, "participant_page"))["participant"] == pid
+    assert await token_owner(old, "participant_page") is None
     assert new not in (await organizer_client.get(url)).text  # shown once only: just its hash is kept

@@ -1,7 +1,7 @@
 """Secret links really die (reissue, revoke, deactivation, password change) and only their hashes are stored."""
 import importlib
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from conftest import post_form, sign_in
 from factories import make_program, make_staff
@@ -9,9 +9,11 @@ from piccolo.apps.user.tables import BaseUser
 
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
-from server.people import services as people
+from server.people.consent import record_consent
+from server.people.links import reissue_personal_links, reissue_staff_feed, revoke_personal_links, token_owner
+from server.people.participants import create_participant
 from server.people.tables import AccessToken
-from server.people.tokens import feed_token, token_hash
+from server.people.tokens import feed_token, new_token, token_hash
 from server.programs.tables import TeamMember
 from server.surveys import services as surveys
 from server.surveys.tables import Question, Survey, SurveyInvite
@@ -33,8 +35,8 @@ async def _assert_dead(client, url: str, plain: str) -> None:
 
 async def _person_on_program(organizer, **values):
     program = await make_program(slug="kelas", enrolment_mode="open")
-    pid = await people.create_participant(organizer, {"display_name": "Ratna", "preferred_locale": "en", **values})
-    await people.record_consent(pid, "participation", actor=organizer)
+    pid = await create_participant(organizer, {"display_name": "Ratna", "preferred_locale": "en", **values})
+    await record_consent(pid, "participation", actor=organizer)
     row = await enrolment.enrol(organizer, program.id, pid)
     return program, pid, row
 
@@ -57,7 +59,7 @@ async def test_reissuing_the_personal_link_ends_its_calendar_feed(organizer_clie
 async def test_revoking_the_personal_link_ends_its_calendar_feed(client, organizer):
     program, pid, row = await _person_on_program(organizer)
     await TeamMember.insert(TeamMember(program=program.id, staff=organizer.id, role="lead")).run()
-    page = await people.reissue_personal_links(organizer, pid)
+    page = await reissue_personal_links(organizer, pid)
     feed = feed_token(page)
     assert (await client.get(f"/feeds/{feed}.ics")).status_code == 200
     await sign_in(client, organizer.username)
@@ -123,7 +125,7 @@ async def test_the_database_never_holds_a_plain_token(organizer_client, organize
     program, pid, _row = await _person_on_program(organizer)
     made = await post_form(organizer_client, f"/participants/{pid}/link")
     page = LINK.search(made.text).group(1)
-    survey = Survey(title="Survei Awal", purpose="pre", program=program.id, published=True, token=people.new_token())
+    survey = Survey(title="Survei Awal", purpose="pre", program=program.id, published=True, token=new_token())
     await survey.save().run()
     await Question.insert(Question(survey=survey.id, kind="short_text", text="Harapan?")).run()
     personal = (await organizer_client.get(f"/my/{page}")).text
@@ -143,49 +145,49 @@ async def test_the_database_never_holds_a_plain_token(organizer_client, organize
 
 async def test_reissuing_the_personal_link_ends_its_survey_invitations(client, organizer):
     program, pid, _row = await _person_on_program(organizer)
-    survey = Survey(title="Survei Awal", purpose="pre", program=program.id, published=True, token=people.new_token())
+    survey = Survey(title="Survei Awal", purpose="pre", program=program.id, published=True, token=new_token())
     await survey.save().run()
-    old_page = await people.reissue_personal_links(organizer, pid)
+    old_page = await reissue_personal_links(organizer, pid)
     old = await surveys.invite_link(survey.id, pid, old_page)
     path = "/" + old.split("://", 1)[1].split("/", 1)[1]
     assert (await client.get(path)).status_code == 200
-    new_page = await people.reissue_personal_links(organizer, pid)
+    new_page = await reissue_personal_links(organizer, pid)
     assert (await client.get(path)).status_code == 404
     new = await surveys.invite_link(survey.id, pid, new_page)
     assert new != old and (await client.get("/" + new.split("://", 1)[1].split("/", 1)[1])).status_code == 200
     assert (await client.get(path)).status_code == 404
-    await people.revoke_personal_links(organizer, pid)
+    await revoke_personal_links(organizer, pid)
     assert (await client.get("/" + new.split("://", 1)[1].split("/", 1)[1])).status_code == 404
 
 
 async def test_migration_hashes_plain_tokens_and_keeps_old_links_working(client, organizer):
     program, pid, _row = await _person_on_program(organizer)
     staff = await make_staff(username="gita")
-    survey = Survey(title="Survei Awal", purpose="pre", program=program.id, published=True, token=people.new_token())
+    survey = Survey(title="Survei Awal", purpose="pre", program=program.id, published=True, token=new_token())
     await survey.save().run()
     # Rows as the previous release wrote them: plain random tokens, the feed not derived from the page.
-    page, feed, staff_feed, invite = (people.new_token() for _ in range(4))
-    created = datetime.now(timezone.utc) - timedelta(days=30)
+    page, feed, staff_feed, invite = (new_token() for _ in range(4))
+    created = datetime.now(UTC) - timedelta(days=30)
     await AccessToken.insert(
         AccessToken(token=page, kind="participant_page", participant=pid, created_at=created),
         AccessToken(token=feed, kind="participant_feed", participant=pid, created_at=created),
         AccessToken(token=staff_feed, kind="staff_feed", staff=staff.id, created_at=created),
     ).run()
     await SurveyInvite.insert(SurveyInvite(survey=survey.id, participant=pid, token=invite)).run()
-    already = await people.reissue_staff_feed(None, (await make_staff(username="hadi")).id)  # hashed already
+    already = await reissue_staff_feed(None, (await make_staff(username="hadi")).id)  # hashed already
 
     assert await MIGRATION.hash_stored_tokens() == 4
     assert await MIGRATION.hash_stored_tokens() == 0  # safe to run again
     stored = await _every_stored_value(AccessToken, SurveyInvite)
     for secret in (page, feed, staff_feed, invite):
         assert secret not in stored
-    assert (await people.token_owner(page, "participant_page"))["participant"] == pid
+    assert (await token_owner(page, "participant_page"))["participant"] == pid
     for token in (feed, feed_token(page), staff_feed, already):
         assert (await client.get(f"/feeds/{token}.ics")).status_code == 200
     assert (await client.get(f"/s/{survey.token}/i/{invite}")).status_code == 200
     # The personal page now shows the derived feed link; revoking the set ends both feeds.
     assert f"/feeds/{feed_token(page)}.ics" in (await client.get(f"/my/{page}")).text
-    await people.revoke_personal_links(None, pid)
+    await revoke_personal_links(None, pid)
     for token in (feed, feed_token(page)):
         assert (await client.get(f"/feeds/{token}.ics")).status_code == 404
     assert await Enrolment.count().where(Enrolment.participant == pid).run() == 1

@@ -67,7 +67,7 @@ async def test_role_change_takes_effect(admin_client, facilitator):
         admin_client, f"/admin/staff/{facilitator.id}", {"display_name": "Fajar", "role": "organizer", "active": "on"}
     )
     assert response.status_code == 303
-    from server.people.services import active_staff
+    from server.people.staff import active_staff
 
     assert (await active_staff(facilitator.id)).role == "organizer"
 
@@ -99,7 +99,7 @@ async def test_unknown_staff_id_is_404(admin_client):
 async def test_password_change_ends_other_sessions(app, facilitator):
     from litestar.testing import AsyncTestClient
 
-    from server.people.services import change_password
+    from server.people.staff import change_password
 
     async with AsyncTestClient(app=app) as phone:
         await sign_in(phone, facilitator.username)

@@ -4,7 +4,7 @@ server) quietly breaks it."""
 from piccolo.columns import Text, Varchar
 
 from server.demo import seed_demo
-from server.people.services import active_consents
+from server.people.consent import active_consents
 from server.people.tables import Participant
 from server.piccolo_app import APP_CONFIG
 from server.programs.services import address_leak

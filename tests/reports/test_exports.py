@@ -25,7 +25,7 @@ async def world(db):
     """A discreet program with its own team member, and an ordinary program with another team."""
     from survey_helpers import make_survey, respond
 
-    from server.people import services as people
+    from server.people.consent import record_consent
     from server.programs.tables import TeamMember
 
     now = datetime.now(timezone.utc)
@@ -38,7 +38,7 @@ async def world(db):
     shown = await session_at(plain, now - timedelta(days=3), topic="Mengetik")
     secret_person = await enrol(discreet, "Mawar", now - timedelta(days=30), phone="0812 7070 9191", email="mawar@contoh.id")
     plain_person = await enrol(plain, "@Melati", now - timedelta(days=30), phone="0813 1111 2222")
-    await people.record_consent(plain_person, "contact", actor=None)
+    await record_consent(plain_person, "contact", actor=None)
     await mark(hidden, secret_person, "present")
     await mark(shown, plain_person, "late")
     await mark(shown, None, "present", guest_label="-Tamu")
@@ -75,7 +75,7 @@ async def test_cells_that_would_start_a_formula_are_quoted(client, world):
 
 
 async def test_headers_follow_the_active_language(client, world):
-    from server.people.services import set_locale_preference
+    from server.people.staff import set_locale_preference
 
     await set_locale_preference(world["organizer"].id, "id")
     await sign_in(client, world["organizer"].username)

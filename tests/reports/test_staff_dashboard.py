@@ -12,22 +12,23 @@ async def test_dashboard_shows_early_warning_promotion_and_licence(client, db):
 
     from server.attendance.tables import Attendance
     from server.enrolment.tables import Enrolment, EnrolmentChange
-    from server.people import services as people
+    from server.people.consent import record_consent
+    from server.people.participants import create_participant
     from server.programs.tables import TeamMember
     from server.schedule.tables import ProgramSession
 
     facilitator = await make_staff(username="dash1", display_name="Dina")
     program = await make_program(slug="kelas-dash", title="Kelas Dasbor", requires_licence=True)
     await TeamMember.insert(TeamMember(program=program.id, staff=facilitator.id, role="lead")).run()
-    pid = await people.create_participant(None, {"display_name": "Joni Jarang"})
-    await people.record_consent(pid, "participation", actor=None)
+    pid = await create_participant(None, {"display_name": "Joni Jarang"})
+    await record_consent(pid, "participation", actor=None)
     enrolment = Enrolment(participant=pid, program=program.id, status="enrolled", enrolled_at=datetime.now(timezone.utc) - timedelta(days=30))
     await enrolment.save().run()
     for days in (3, 2):
         session = await make_session(program, starts_in=timedelta(days=-days))
         await ProgramSession.update({ProgramSession.status: "held"}).where(ProgramSession.id == session.id).run()
         await Attendance.insert(Attendance(session=session.id, participant=pid, status="absent")).run()
-    promoted = await people.create_participant(None, {"display_name": "Rina Naik"})
+    promoted = await create_participant(None, {"display_name": "Rina Naik"})
     moved = Enrolment(participant=promoted, program=program.id, status="enrolled")
     await moved.save().run()
     await EnrolmentChange.insert(EnrolmentChange(enrolment=moved.id, program=program.id, from_status="waitlisted", to_status="enrolled", automatic="promotion")).run()

@@ -67,8 +67,8 @@ NEEDS_QUESTIONS = [
 
 
 async def make_person(display_name: str = "Wati", **values) -> int:
-    from server.people import services as people
+    from server.people.participants import create_participant
 
     base = {"display_name": display_name, "phone": "", "email": "", "preferred_locale": "id"}
     base.update(values)
-    return await people.create_participant(None, base)
+    return await create_participant(None, base)

@@ -8,7 +8,7 @@ from factories import make_program, make_staff
 from querycount import count_queries
 from survey_helpers import NEEDS_QUESTIONS, make_person, make_survey, question_ids, respond
 
-from server.people import services as people
+from server.people.links import reissue_personal_links
 from server.surveys import services as surveys
 from server.surveys.tables import Answer, Question, Response, Survey, SurveyInvite
 
@@ -312,7 +312,7 @@ async def test_closed_and_not_yet_open_surveys_show_a_clear_message(client, orga
 async def test_personal_link_records_the_participant_once(client, organizer):
     survey = await make_survey(organizer, questions=[{"code": "calm", "kind": "likert", "text": "Tenang", "required": True}], anonymous=False, purpose="pre")
     person = await make_person("Sari", preferred_locale="en")
-    link = await surveys.invite_link(survey["id"], person, await people.reissue_personal_links(None, person))
+    link = await surveys.invite_link(survey["id"], person, await reissue_personal_links(None, person))
     path = link.split("://", 1)[1].split("/", 1)[1]
     url = "/" + path
     key = await _consent(client, url)

@@ -12,7 +12,7 @@ from factories import make_program
 from litestar.testing import AsyncTestClient
 from survey_helpers import NEEDS_QUESTIONS, make_person, make_survey, question_ids, respond
 
-from server.people import services as people
+from server.people.links import reissue_personal_links
 from server.people.tokens import new_token, token_hash
 from server.surveys import services as surveys
 from server.surveys.tables import Response, Survey, SurveyInvite
@@ -154,7 +154,7 @@ async def test_anonymous_answer_through_an_old_personal_link_keeps_no_key_derive
     survey = await make_survey(organizer, questions=[{"code": "calm", "kind": "likert", "text": "Tenang", "required": True}], anonymous=True)
     person = await make_person("Wati")
     # A personal link left from before the survey became anonymous (allowed by older versions).
-    await people.reissue_personal_links(None, person)
+    await reissue_personal_links(None, person)
     old_link = new_token()
     await SurveyInvite.insert(SurveyInvite(survey=survey["id"], participant=person, token=token_hash(old_link))).run()
     invite = await SurveyInvite.select().first().run()

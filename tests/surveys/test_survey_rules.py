@@ -6,7 +6,7 @@ from factories import make_program
 from survey_helpers import NEIGHBOURHOODS, make_person, make_survey, question_ids, respond
 
 from server.errors import DomainError, Forbidden
-from server.people import services as people
+from server.people.links import reissue_personal_links
 from server.surveys import services as surveys
 from server.surveys.tables import Answer, Response, Survey, SurveyInvite
 
@@ -210,7 +210,7 @@ async def test_anonymous_response_keeps_no_participant_invite_or_exact_time(orga
 
 async def test_invite_link_is_personal_for_named_and_public_for_anonymous(organizer):
     person = await make_person("Sari")
-    page = await people.reissue_personal_links(None, person)
+    page = await reissue_personal_links(None, person)
     named = await make_survey(organizer, anonymous=False, questions=[{"code": "a", "kind": "likert"}])
     link = await surveys.invite_link(named["id"], person, page)
     assert link.startswith(surveys.public_url(named) + "/i/")
@@ -234,7 +234,7 @@ async def test_open_surveys_for_participant_lists_open_unanswered_surveys_of_the
     await make_survey(organizer, title="Draf", program=program.id, published=False)
     await make_survey(organizer, title="Tutup", program=program.id, opens_on=today - timedelta(days=9), closes_on=today - timedelta(days=2))
     await make_survey(organizer, title="Program lain", program=other.id)
-    page = await people.reissue_personal_links(None, person)
+    page = await reissue_personal_links(None, person)
     found = await surveys.open_surveys_for_participant(person, page)
     assert [s["title"] for s in found] == ["Sebelum", "Umpan balik"]
     assert "/i/" in found[0]["url"] and "/i/" not in found[1]["url"]

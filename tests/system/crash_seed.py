@@ -7,12 +7,14 @@ from datetime import datetime, timedelta, timezone
 
 async def main() -> None:
     from server.enrolment.tables import Enrolment
-    from server.people import services as people
+    from server.people.consent import record_consent
+    from server.people.participants import create_participant
+    from server.people.staff import active_staff
     from server.programs.tables import Program, TeamMember
     from server.schedule.services import new_uid
     from server.schedule.tables import ProgramSession
 
-    staff = await people.active_staff(1)
+    staff = await active_staff(1)
     program = Program(slug="crash", kind="skill_workshop", title="Crash", visibility="public", phase="implementation", enrolment_mode="open", capacity=10_000)
     await program.save().run()
     await TeamMember.insert(TeamMember(program=program.id, staff=staff.id, role="lead")).run()
@@ -21,8 +23,8 @@ async def main() -> None:
     await session.save().run()
     participants = []
     for number in range(40):
-        pid = await people.create_participant(None, {"display_name": f"Peserta {number}"})
-        await people.record_consent(pid, "participation", actor=None)
+        pid = await create_participant(None, {"display_name": f"Peserta {number}"})
+        await record_consent(pid, "participation", actor=None)
         await Enrolment.insert(Enrolment(participant=pid, program=program.id, status="enrolled", enrolled_at=starts - timedelta(days=7))).run()
         participants.append(pid)
     json.dump({"session": session.id, "participants": participants}, sys.stdout)

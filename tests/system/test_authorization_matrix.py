@@ -71,7 +71,7 @@ def forbidden_text(actor: str, path: str) -> list[str]:
 @pytest.mark.parametrize("actor", ACTORS)
 async def test_every_route_answers_as_declared(client, actor, db):
     from server.app import create_app  # noqa: F401  (the client's app)
-    from server.people import services as people
+    from server.people.staff import update_staff
 
     world = await build_world()
     app = client.app
@@ -87,7 +87,7 @@ async def test_every_route_answers_as_declared(client, actor, db):
         token = await csrf_token(client)
         await client.post("/login", data={"username": actor, "password": PASSWORD}, headers={"x-csrftoken": token})
         admin = world.staff["w-admin"]
-        await people.update_staff(world.staff["w-gone"].id, actor=admin, role="facilitator", active=False, display_name="gone")
+        await update_staff(world.staff["w-gone"].id, actor=admin, role="facilitator", active=False, display_name="gone")
 
     failures = []
     for method, pattern, level in all_routes(app):

@@ -25,7 +25,10 @@ class World:
 
 async def build_world() -> World:
     from server.enrolment.tables import Enrolment, IndividualGoal
-    from server.people import services as people
+    from server.people.consent import record_consent
+    from server.people.links import reissue_personal_links
+    from server.people.participants import create_participant
+    from server.people.tokens import new_token
     from server.programs.tables import Goal, Milestone, Partner, ProgramPartner, TeamMember
     from server.surveys.tables import Question, Survey
 
@@ -51,23 +54,23 @@ async def build_world() -> World:
     link = ProgramPartner(program=program.id, partner=partner.id, role="venue")
     await link.save().run()
 
-    own = await people.create_participant(None, {"display_name": OWN_PARTICIPANT, "phone": SECRET_PHONE, "notes": SECRET_NOTE}, ["contact"])
-    theirs = await people.create_participant(None, {"display_name": OTHER_PARTICIPANT, "phone": "0813 1111 2222"}, ["contact"])
+    own = await create_participant(None, {"display_name": OWN_PARTICIPANT, "phone": SECRET_PHONE, "notes": SECRET_NOTE}, ["contact"])
+    theirs = await create_participant(None, {"display_name": OTHER_PARTICIPANT, "phone": "0813 1111 2222"}, ["contact"])
     for pid in (own, theirs):
-        await people.record_consent(pid, "participation", actor=None)
+        await record_consent(pid, "participation", actor=None)
     enrolled_at = datetime.now(timezone.utc) - timedelta(days=10)
     enrolment = Enrolment(participant=own, program=program.id, status="enrolled", enrolled_at=enrolled_at)
     await enrolment.save().run()
     await Enrolment.insert(Enrolment(participant=theirs, program=other.id, status="enrolled", enrolled_at=enrolled_at)).run()
     individual_goal = IndividualGoal(enrolment=enrolment.id, statement="Datang rutin")
     await individual_goal.save().run()
-    survey = Survey(title="Survei A", purpose="pre", program=program.id, published=True, token=people.new_token(), consent_text="Setuju?")
+    survey = Survey(title="Survei A", purpose="pre", program=program.id, published=True, token=new_token(), consent_text="Setuju?")
     await survey.save().run()
     question = Question(survey=survey.id, kind="short_text", text="Apa kabar?", position=0)
     await question.save().run()
 
     world.ids = {
-        "page_token": await people.reissue_personal_links(None, own),
+        "page_token": await reissue_personal_links(None, own),
         "program": program.id, "slug": "prog-a", "session": past.id, "goal": goal.id, "milestone": milestone.id,
         "link": link.id, "member": member.id, "participant": own, "other_participant": theirs,
         "enrolment": enrolment.id, "individual_goal": individual_goal.id, "survey": survey.id,
@@ -78,11 +81,11 @@ async def build_world() -> World:
 
 async def resolve_path(world: World, path: str) -> str:
     """Fills a route's path parameters with the world's objects of program A."""
-    from server.people import services as people
+    from server.people.links import token_owner
     from server.surveys.services import invite_link
 
     ids = world.ids
-    page_token = ids["page_token"] if await people.token_owner(ids["page_token"], "participant_page") else "revoked"
+    page_token = ids["page_token"] if await token_owner(ids["page_token"], "participant_page") else "revoked"
     invite_token = (await invite_link(ids["survey"], ids["participant"], ids["page_token"])).rsplit("/i/", 1)[-1]
     values = {
         "slug": ids["slug"], "session_id": ids["session"], "milestone_id": ids["milestone"], "link_id": ids["link"],

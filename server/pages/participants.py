@@ -1,0 +1,131 @@
+"""Staff pages about one participant and the participant list: they compose the registry, consent, links,
+enrolments and the erasure over every feature."""
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+
+from server.config import settings
+from server.enrolment.participant_access import list_participants, participant_enrolments, participant_for_staff
+from server.errors import DomainError
+from server.i18n import gettext as _
+from server.pages.personal_data import erase_participant
+from server.people import consent, links, participants
+from server.people.participant_forms import ConsentForm, EraseForm, ParticipantForm
+from server.web.access import ADMIN, STAFF
+from server.web.rendering import redirect, render
+
+
+def _not_allowed(request: Request) -> Any:
+    context = {"status_code": 403, "title": _("Not allowed"), "text": _("You do not have permission to do this.")}
+    return render(request, "errors/error.html", context, status_code=403)
+
+
+class ParticipantPages(Controller):
+    path = "/participants"
+    opt = STAFF
+
+    @get("/", name="participant_list")
+    async def participant_list(self, request: Request) -> Any:
+        search = (request.query_params.get("q") or "")[:100]
+        found = await list_participants(request.user, search=search)
+        consents = await consent.active_consents([p["id"] for p in found])
+        context = {"participants": found, "consents": consents, "q": search}
+        return render(request, "people/participant_list.html", context, block="results")
+
+    async def _detail_context(self, request: Request, participant_id: int, **extra: Any) -> dict[str, Any]:
+        participant = await participant_for_staff(request.user, participant_id)
+        has_link = participant["confidential"] and participant_id in await links.live_personal_links([participant_id])
+        return {
+            "participant": participant,
+            "history": await consent.consent_history(participant_id),
+            "active": (await consent.active_consents([participant_id]))[participant_id],
+            "consents": consent.choices(),
+            "enrolments": await participant_enrolments(request.user, participant_id),
+            "has_link": has_link,
+            "personal_link": extra.pop("personal_link", None),
+            "erase_form": extra.pop("erase_form", None) or EraseForm(),
+            **extra,
+        }
+
+    def _detail_url(self, request: Request, participant_id: int) -> str:
+        return request.app.route_reverse("participant_detail", participant_id=participant_id)
+
+    @get("/{participant_id:int}", name="participant_detail")
+    async def participant_detail(self, request: Request, participant_id: FromPath[int]) -> Any:
+        return render(request, "people/participant_detail.html", await self._detail_context(request, participant_id))
+
+    @get("/{participant_id:int}/edit", name="participant_edit")
+    async def participant_edit(self, request: Request, participant_id: FromPath[int]) -> Any:
+        participant = await participant_for_staff(request.user, participant_id)
+        if not participant["confidential"] or participant["anonymised_at"]:
+            return _not_allowed(request)
+        context = {"participant": participant, "form": ParticipantForm(initial=participant)}
+        return render(request, "people/participant_edit.html", context)
+
+    @post("/{participant_id:int}/edit", name="participant_update")
+    async def participant_update(self, request: Request, participant_id: FromPath[int]) -> Any:
+        participant = await participant_for_staff(request.user, participant_id)
+        if not participant["confidential"]:
+            return _not_allowed(request)
+        form = ParticipantForm(await request.form())
+        if form.is_valid():
+            try:
+                await participants.update_participant(request.user, participant_id, dict(form.cleaned))
+                return redirect(request, self._detail_url(request, participant_id), _("Changes saved."))
+            except DomainError as refusal:
+                form.refuse(refusal, None if refusal.field in form.fields else "display_name")
+        context = {"participant": participant, "form": form}
+        return render(request, "people/participant_edit.html", context, block="participant_form", status_code=form.status_code)
+
+    @post("/{participant_id:int}/consent", name="participant_consent")
+    async def change_consent(self, request: Request, participant_id: FromPath[int]) -> Any:
+        participant = await participant_for_staff(request.user, participant_id)
+        form = ConsentForm(await request.form())
+        if not participant["confidential"] or participant["anonymised_at"] or not form.is_valid():
+            context = await self._detail_context(request, participant_id)
+            return render(request, "people/participant_detail.html", context, status_code=400)
+        if form["action"] == "withdraw" and form["purpose"] == "contact" and not form["confirm"]:
+            return render(request, "people/consent_withdraw_confirm.html", {"participant": participant})
+        if form["action"] == "give":
+            await consent.record_consent(participant_id, form["purpose"], actor=request.user)
+            message = _("Consent recorded.")
+        else:
+            await consent.withdraw_consent(participant_id, form["purpose"], actor=request.user)
+            message = _("Consent withdrawn.")
+            if form["purpose"] == "contact":
+                message += " " + _("The phone number and e-mail address were removed.")
+        return redirect(request, self._detail_url(request, participant_id), message)
+
+    @post("/{participant_id:int}/link", name="participant_link")
+    async def reissue_link(self, request: Request, participant_id: FromPath[int]) -> Any:
+        participant = await participant_for_staff(request.user, participant_id)
+        if not participant["confidential"] or participant["anonymised_at"]:
+            context = await self._detail_context(request, participant_id)
+            return render(request, "people/participant_detail.html", context, status_code=400)
+        # Only a hash is stored: the new link is shown in this answer, once (a redirect's flash message would
+        # keep it in the session store).
+        token = await links.reissue_personal_links(request.user, participant_id)
+        link = settings.base_url + request.app.route_reverse("personal_page", token=token)
+        context = await self._detail_context(request, participant_id, personal_link=link)
+        response = render(request, "people/participant_detail.html", context)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @post("/{participant_id:int}/erase", name="participant_erase", opt=ADMIN)
+    async def erase(self, request: Request, participant_id: FromPath[int]) -> Any:
+        participant = await participant_for_staff(request.user, participant_id)
+        form = EraseForm(await request.form())
+        if form.is_valid() and form["confirm_name"] == participant["display_name"]:
+            await erase_participant(request.user, participant_id)
+            message = _("The person's identity and contact details were erased.")
+            return redirect(request, self._detail_url(request, participant_id), message)
+        if form.is_valid():
+            form.add_error("confirm_name", _("Type the display name exactly as shown to confirm."))
+        context = await self._detail_context(request, participant_id, erase_form=form)
+        return render(request, "people/participant_detail.html", context, block="erase_form", status_code=400)
+
+
+ROUTES = [ParticipantPages]

@@ -1,0 +1,38 @@
+"""Who is signed in, checked against the staff accounts on every request, and which language to answer in."""
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from server.i18n import set_locale
+from server.people.staff import active_staff
+from server.web.access import CurrentStaff
+from server.web.identity import SESSION_STAFF_KEY, SESSION_VERSION_KEY, choose_locale
+
+
+class IdentityMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        connection: ASGIConnection = ASGIConnection(scope)
+        # Static files and feeds carry no session; they never need to know who is asking.
+        staff = None if "session" not in scope else await _load_staff(connection)
+        scope["user"] = staff
+        set_locale(choose_locale(connection, staff))
+        await next_app(scope, receive, send)
+
+
+async def _load_staff(connection: ASGIConnection) -> CurrentStaff | None:
+    session = connection.scope.get("session")
+    if not isinstance(session, dict):
+        return None
+    staff_id = session.get(SESSION_STAFF_KEY)
+    if not isinstance(staff_id, int):
+        return None
+    staff = await active_staff(staff_id, session_version=session.get(SESSION_VERSION_KEY))
+    if staff is None:
+        # Deactivated, or signed out everywhere: the session ends now, not at expiry.
+        session.clear()
+    return staff
