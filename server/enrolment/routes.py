@@ -59,7 +59,7 @@ class ProgramParticipantsController(Controller):
         groups = await roster.program_participants(program["id"])
         confidential = await roster.sees_confidential(request.user, program["id"])
         ids = [row["participant"] for rows in groups.values() for row in rows]
-        links = await links.live_personal_links(ids) if confidential else set()
+        live_links = await links.live_personal_links(ids) if confidential else set()
         search = extra.pop("q", None)
         if search is None:
             search = (request.query_params.get("q") or "")[:100]
@@ -69,7 +69,7 @@ class ProgramParticipantsController(Controller):
             "groups": groups,
             "order": waitlist.LIST_ORDER,
             "confidential": confidential,
-            "links": links,
+            "links": live_links,
             "new_link": extra.pop("new_link", None),
             "places_left": await waitlist.places_left(program),
             "offer_hours": waitlist.offer_hours(program),

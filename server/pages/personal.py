@@ -17,8 +17,8 @@ from server.enrolment.registration_routes import consent_texts
 from server.errors import DomainError, NotFound
 from server.i18n import gettext as _
 from server.i18n import set_locale
-from server.people import consent
-from server.people import links
+from server.pages import personal_data
+from server.people import consent, links
 from server.people.tokens import feed_token
 from server.surveys.services import open_surveys_for_participant
 from server.web.access import TOKEN
@@ -155,7 +155,7 @@ class PersonalPageController(Controller):
     @get("/data.json", name="personal_data_json")
     async def data_json(self, request: Request, token: FromPath[str]) -> Response:
         profile = await self._owner(token)
-        data = await services.personal_data(profile["id"])
+        data = await personal_data.download(profile["id"])
         await audit.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
         return Response(
             content=json.dumps(data, ensure_ascii=False, indent=2),
@@ -166,10 +166,10 @@ class PersonalPageController(Controller):
     @get("/data.csv", name="personal_data_csv")
     async def data_csv(self, request: Request, token: FromPath[str]) -> Response:
         profile = await self._owner(token)
-        data = await services.personal_data(profile["id"])
+        content = await personal_data.download_csv(profile["id"])
         await audit.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
         return Response(
-            content=services.personal_data_csv(data),
+            content=content,
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="my-data.csv"'},
         )
