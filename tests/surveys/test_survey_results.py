@@ -250,7 +250,7 @@ async def test_csv_of_anonymous_survey_is_in_no_order_of_submission_and_has_no_s
     for n in range(8):
         await respond(survey, {"rw": "rw01", "people": n + 1})
     text = await results.responses_csv(survey, await surveys.list_questions(survey["id"]), "Asia/Jakarta", 5)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     public_ids = [row["response"] for row in rows]
     assert public_ids == sorted(public_ids) and len(set(public_ids)) == 8
     assert all(len(value) == 16 and not value.isdigit() for value in public_ids)
@@ -274,7 +274,7 @@ async def test_csv_of_anonymous_survey_has_no_names_and_defuses_formulas(organiz
     await respond(survey, {"rw": "rw01", "helps": ["elderly", "kids"], "needs": {"health": 1, "school": 2, "water": 3}, "people": 4, "note": "=HYPERLINK(\"http://x\")"})
     text = await results.responses_csv(survey, await surveys.list_questions(survey["id"]), "Asia/Jakarta", 1)
     assert "Siti" not in text and "participant" not in text
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert list(rows[0])[:4] == ["response", "submitted", "language", "entered_from_paper"]
     last = next(row for row in rows if row["rw"])
     assert (last["rw"], last["helps"], last["needs"], last["people"]) == ("rw01", "elderly;kids", "health>school>water", "4")
@@ -287,9 +287,11 @@ async def test_csv_of_named_survey_names_the_participant_and_codebook_explains_c
     person = await make_person("Sari")
     await respond(survey, {"rw": "rw02", "clean": 4}, participant_id=person)
     questions = await surveys.list_questions(survey["id"])
-    rows = list(csv.DictReader(io.StringIO(await results.responses_csv(survey, questions, "Asia/Jakarta", 1))))
+    text = await results.responses_csv(survey, questions, "Asia/Jakarta", 1)
+    assert text.startswith("\ufeff")  # the one CSV writer: a BOM so that spreadsheets read accented names right
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0]["participant"] == "Sari" and rows[0]["clean"] == "4" and rows[0]["program"] == ""
-    codebook = list(csv.DictReader(io.StringIO(results.codebook_csv(survey, questions))))
+    codebook = list(csv.DictReader(io.StringIO(results.codebook_csv(survey, questions).removeprefix("\ufeff"))))
     by_column = {row["column"]: row for row in codebook}
     assert "rw01 = RW 01" in by_column["rw"]["values"]
     assert by_column["clean"]["values"].startswith("1 = Strongly disagree")
