@@ -12,8 +12,12 @@ from piccolo.table import Table
 class Actor(Protocol):
     """Whoever acts: a signed-in staff member (None for the person themself or the system)."""
 
-    id: int
-    display_name: str
+    # Read-only, so that the frozen CurrentStaff fits.
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def display_name(self) -> str: ...
 
 
 class AuditEvent(Table):

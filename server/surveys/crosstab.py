@@ -35,7 +35,7 @@ async def crosstab(questions: list[dict[str, Any]], by: dict[str, Any], response
     if sizes[NO_ANSWER]:
         choices.append((NO_ANSWER, _("No answer")))
     hidden = suppressed_groups(sizes, minimum)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for value, label in choices:
         size = sizes[value]
         shown = value not in hidden
@@ -61,7 +61,7 @@ async def crosstab(questions: list[dict[str, Any]], by: dict[str, Any], response
     counts: dict[int, dict[str | None, dict[tuple[str, float | None], int]]] = defaultdict(lambda: defaultdict(dict))
     for row in rows:
         counts[row["question"]][row["grp"]][(row["value_text"], _key(row["value_number"]))] = row["n"]
-    columns = [group["value"] for group in groups]
+    columns: list[str | None] = [group["value"] for group in groups]
     tables = []
     for question in questions:
         if question["id"] == by["id"]:

@@ -48,7 +48,7 @@ async def responses_csv(survey: dict[str, Any], questions: list[dict[str, Any]],
     if too_small(len(responses), minimum):
         raise DomainError("too_few_responses", N_("Too few responses to export (fewer than %(n)s)."), n=minimum)
     answers: dict[int, dict[int, list[tuple[str, float | None]]]] = defaultdict(lambda: defaultdict(list))
-    for row in (
+    for found in (
         await Answer.select(Answer.response, Answer.question, Answer.value_text, Answer.value_number)
         .where(Answer.response.is_in(Response.select(Response.id).where(Response.survey == survey["id"])))
         .order_by(Answer.response)
@@ -56,7 +56,7 @@ async def responses_csv(survey: dict[str, Any], questions: list[dict[str, Any]],
         .order_by(Answer.id)
         .run()
     ):
-        answers[row["response"]][row["question"]].append((row["value_text"], row["value_number"]))
+        answers[found["response"]][found["question"]].append((found["value_text"], found["value_number"]))
     names = column_names(questions)
     header = ["response", "submitted", "language", "entered_from_paper"]
     if survey["program"] is None:
@@ -71,7 +71,7 @@ async def responses_csv(survey: dict[str, Any], questions: list[dict[str, Any]],
             when = format_datetime(response["submitted_at"], timezone_name, "yyyy-MM-dd HH:mm")
         else:
             when = format_date(response["submitted_at"], "yyyy-MM-dd", timezone_name)
-        row = [number if named else response["public_id"] or number, when, response["language"], "yes" if response["entered_by"] else "no"]
+        row: list[Any] = [number if named else response["public_id"] or number, when, response["language"], "yes" if response["entered_by"] else "no"]
         if survey["program"] is None:
             row.append(response["program_title"] or "")
         if named:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from server.i18n import N_
 from server.i18n import gettext as _
@@ -96,7 +97,7 @@ class QuestionForm(Form):
     }
 
     @classmethod
-    def for_question(cls, question: dict[str, Any]) -> "QuestionForm":
+    def for_question(cls, question: dict[str, Any]) -> QuestionForm:
         initial = {key: question[key] for key in ("kind", "text", "help", "required", "min_value", "max_value", "code")}
         initial["options"] = options_text(question["options"])
         initial["show_if"] = f"{question['show_if_question']}:{question['show_if_value']}" if question["show_if_question"] else ""

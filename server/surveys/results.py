@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Avg, Count
 
 from server.surveys.crosstab import NO_ANSWER, crosstab
@@ -57,8 +58,8 @@ class Filters:
         return bool(self.date_from or self.date_to or self.program_id)
 
 
-def _condition(survey_id: int, filters: Filters) -> Any:
-    condition = Response.survey == survey_id
+def _condition(survey_id: int, filters: Filters) -> Combinable:
+    condition: Combinable = Response.survey == survey_id
     if filters.date_from:
         condition = condition & (Response.submitted_at >= day_start(filters.date_from))
     if filters.date_to:

@@ -5,6 +5,8 @@ Option values and question codes never change: results, cross-tabs and pre/post 
 """
 from __future__ import annotations
 
+from typing import Any
+
 from server.i18n import N_
 
 YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
@@ -130,7 +132,7 @@ SESSION_FEEDBACK = {
     ],
 }
 
-TEMPLATES = {
+TEMPLATES: dict[str, dict[str, Any]] = {
     "needs_assessment": {
         "name": N_("Community needs assessment"),
         "description": N_("Health, education, work and income, housing and water, safety and social ties, with a priority ranking of needs and the neighbourhood (RW) for comparisons. Anonymous."),

@@ -1,7 +1,7 @@
 """Results with known answer sets: counts, shares, mean and median, priority order, cross-tab, small groups, pre/post pairs, CSV."""
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from factories import make_program
@@ -166,7 +166,7 @@ async def test_question_answered_by_too_few_is_hidden(organizer):
 
 
 async def test_filtered_result_under_the_limit_or_leaving_out_a_small_rest_is_hidden(organizer):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for anonymous in (True, False):
         survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=anonymous)
         for days in (20, 20, 20, 20, 20, 20, 1, 1):
@@ -183,7 +183,7 @@ async def test_filtered_result_under_the_limit_or_leaving_out_a_small_rest_is_hi
 async def test_date_and_program_filters_narrow_the_responses(organizer):
     first, second = await make_program(slug="satu"), await make_program(slug="dua")
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=False)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     await respond(survey, {"clean": 5}, at=now - timedelta(days=10), program_id=first.id)
     await respond(survey, {"clean": 1}, at=now - timedelta(days=1), program_id=second.id)
     await respond(survey, {"clean": 3}, at=now - timedelta(days=1), program_id=first.id)
@@ -200,7 +200,7 @@ async def test_prepost_pairs_people_by_participant_and_code(organizer):
     pre = await make_survey(organizer, purpose="pre", anonymous=False, program=program.id, questions=scales + [{"code": "hopes", "kind": "short_text"}])
     post = await make_survey(organizer, purpose="post", anonymous=False, program=program.id, questions=scales + [{"code": "extra", "kind": "likert"}])
     a, b, c, d = [await make_person(name) for name in ("Ani", "Budi", "Citra", "Dewi")]
-    start = datetime.now(timezone.utc) - timedelta(days=60)
+    start = datetime.now(UTC) - timedelta(days=60)
     await respond(pre, {"calm": 2, "life": 5}, participant_id=a, at=start)
     await respond(pre, {"calm": 1, "life": 6}, participant_id=b, at=start)
     await respond(pre, {"calm": 3, "life": 6}, participant_id=b, at=start + timedelta(hours=2))  # answered again: the latest counts

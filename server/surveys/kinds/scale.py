@@ -4,7 +4,16 @@ from __future__ import annotations
 from typing import Any
 
 from server.i18n import N_, gettext
-from server.surveys.kinds.base import AnswerInput, AnswerValue, NumericKind, ResultData, choices_text, choose_one, counted_rows, short_text
+from server.surveys.kinds.base import (
+    AnswerInput,
+    AnswerValue,
+    NumericKind,
+    ResultData,
+    choices_text,
+    choose_one,
+    counted_rows,
+    short_text,
+)
 from server.web.forms import Invalid
 
 # Fixed five-point agreement scale; stored as value_number 1-5 so that means and pre/post changes are comparable.

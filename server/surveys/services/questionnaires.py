@@ -2,10 +2,11 @@
 one (from scratch or from a ready-made template), editing and publishing it."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count
 
 from server import clock
@@ -83,7 +84,7 @@ def _zone() -> ZoneInfo:
 
 
 def day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), _zone()).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), _zone()).astimezone(UTC)
 
 
 def local_day(instant: datetime | None, *, end: bool = False) -> date | None:
@@ -177,7 +178,7 @@ async def program_choices(staff: CurrentStaff, keep: int | None = None) -> list[
     """Programs a survey may be attached to by this person: the ones they manage (and the survey's current one)."""
     ids = await managed_program_ids(staff)
     query = Program.select(Program.id, Program.title).order_by(Program.title)
-    condition = Program.archived == False  # noqa: E712
+    condition: Combinable = Program.archived == False  # noqa: E712
     if ids is not None:
         condition = condition & Program.id.is_in(ids or [-1])
     if keep is not None:

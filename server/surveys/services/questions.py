@@ -23,7 +23,10 @@ def question_choices(question: dict[str, Any]) -> list[tuple[str, str]]:
 def _prepare(question: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(question.get("options"), list):
         question["options"] = []
-    question["choices"] = question_choices(question)
+    kind = kind_of(question["kind"])
+    question["choices"] = kind.choices(question)
+    # Whether a later question may be shown only after a given answer to this one.
+    question["can_trigger"] = kind.partitions
     return question
 
 
