@@ -197,7 +197,7 @@ async def seed_demo_surveys(staff_ids: dict[str, int], programs: dict[Any, Any],
     """Creates the demo surveys once; returns their ids by name (empty when surveys already exist or programs are missing)."""
     if await Survey.count().run() > 0:
         return {}
-    today = today or date.today()
+    today = today or clock.organisation_today()
     rng = random.Random(2026)
     created: dict[str, int] = {}
     water_id = await _resolve_program(programs, WATER_SLUG)

@@ -39,10 +39,8 @@ async def responses_csv(survey: dict[str, Any], questions: list[dict[str, Any]],
     if named:
         columns += [Response.participant, Response.participant.display_name.as_alias("participant_name")]
     query = Response.select(*columns).where(Response.survey == survey["id"])
-    if named:
-        query = query.order_by(Response.submitted_at).order_by(Response.id)
-    else:
-        query = query.order_by(Response.public_id)
+    # An anonymous survey's rows go in the order of their random names, never of submission.
+    query = query.order_by(Response.submitted_at).order_by(Response.id) if named else query.order_by(Response.public_id)
     responses = await query.run()
     minimum = min_group_size(min_group)
     if too_small(len(responses), minimum):

@@ -134,11 +134,11 @@ async def _check_answered(question: dict[str, Any], values: dict[str, Any]) -> N
             .first()
             .run()
         )
-        if row and row["low"] is not None:
-            if (values["min_value"] is not None and row["low"] < values["min_value"]) or (
-                values["max_value"] is not None and row["high"] > values["max_value"]
-            ):
-                raise DomainError("answered_range", N_("Some existing answers fall outside this range."), field="min_value")
+        if row and row["low"] is not None and (
+            (values["min_value"] is not None and row["low"] < values["min_value"])
+            or (values["max_value"] is not None and row["high"] > values["max_value"])
+        ):
+            raise DomainError("answered_range", N_("Some existing answers fall outside this range."), field="min_value")
 
 
 async def add_question(survey: dict[str, Any], values: dict[str, Any]) -> int:
