@@ -7,10 +7,10 @@ from typing import Any
 from server import audit, clock, privacy
 from server.attendance.rates import attendance_rate, meets_threshold
 from server.attendance.rules import COUNTED_SESSION_SQL, MEMBER_STATUSES, T_SESSION, as_datetime, raw
+from server.enrolment import participant_access
 from server.enrolment.goals import enrolment_of
 from server.errors import DomainError
 from server.i18n import N_, format_percent
-from server.enrolment import participant_access
 from server.programs.tables import TeamMember
 from server.web.access import CurrentStaff
 

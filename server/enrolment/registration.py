@@ -12,8 +12,7 @@ from server.enrolment.tables import Enrolment
 from server.enrolment.waitlist import ACTIVE, enrol_locked, load_program, program_lock
 from server.errors import DomainError
 from server.i18n import N_
-from server.people import links
-from server.people import participants
+from server.people import links, participants
 from server.people.consent import PURPOSES
 from server.programs.services import ensure_open
 

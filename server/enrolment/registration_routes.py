@@ -13,8 +13,7 @@ from server.enrolment import forms, registration, waitlist
 from server.enrolment.personal import personal_enrolment
 from server.errors import DomainError
 from server.i18n import get_locale
-from server.people import consent
-from server.people import links
+from server.people import consent, links
 from server.programs import services as programs
 from server.web.access import PUBLIC
 from server.web.rendering import render

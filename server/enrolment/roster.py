@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from server import privacy
+from server.enrolment import participant_access
 from server.enrolment.services import consent_states
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.enrolment.waitlist import ACTIVE, ENROLMENT_COLUMNS, LIST_ORDER
-from server.enrolment import participant_access
 from server.programs.services import managed_program_ids
 from server.programs.tables import TeamMember
 from server.web.access import CurrentStaff

@@ -7,13 +7,10 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 
-from server.enrolment import forms, goals, registration_routes, roster, services, waitlist
+from server.enrolment import forms, goals, participant_access, registration_routes, roster, services, waitlist
 from server.errors import DomainError, NotFound
 from server.i18n import gettext as _
-from server.people import consent
-from server.enrolment import participant_access
-from server.people import links
-from server.people import participants
+from server.people import consent, links, participants
 from server.programs.dependencies import MANAGED_PROGRAM
 from server.programs.services import ensure_open
 from server.web.access import STAFF

@@ -30,7 +30,6 @@ from server.people.tables import Consent, Participant
 from server.programs.services import ensure_open
 from server.web.access import CurrentStaff
 
-
 # --- the rules -----------------------------------------------------------------------------------
 
 async def expire_offers(now: datetime | None = None) -> int:

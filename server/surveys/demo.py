@@ -3,10 +3,11 @@ and a before/after pair for the parenting workshop with ten people who answered 
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from server import clock
+from server.enrolment.tables import Enrolment
 from server.people.consent import record_consent
 from server.people.participants import create_participant
 from server.people.staff import active_staff
@@ -143,13 +144,11 @@ async def _seed_needs_assessment(staff_ids: dict[str, int], water_id: int, today
 
 async def _parents(workshop_id: int, today: date) -> list[int]:
     """The workshop's enrolled participants, topped up with demo parents so that ten people answer both surveys."""
-    from server.enrolment.tables import Enrolment
-
     rows = await Enrolment.select(Enrolment.participant).where(
         (Enrolment.program == workshop_id) & Enrolment.status.is_in(["enrolled", "completed"])
     ).order_by(Enrolment.id).run()
     found = [row["participant"] for row in rows][:10]
-    started = datetime.combine(today - timedelta(days=16), datetime.min.time(), timezone.utc)
+    started = datetime.combine(today - timedelta(days=16), datetime.min.time(), UTC)
     for name in PARENTS[len(found):10]:
         participant_id = await create_participant(None, {"display_name": name, "preferred_locale": "id"})
         for purpose in ("participation", "data_collection"):
@@ -174,7 +173,8 @@ async def _seed_prepost(staff_ids: dict[str, int], workshop_id: int, today: date
     hopes = ["Lebih sabar menghadapi anak.", "Belajar cara menegur tanpa memukul.", "Bertemu orang tua lain.", ""]
     useful = ["Latihan memberi pujian.", "Cara menenangkan diri sebelum menegur anak.", "Berbagi cerita dengan orang tua lain.", ""]
     for index, participant_id in enumerate(await _parents(workshop_id, today)):
-        before, after = {}, {}
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
         for code in scales:
             top = 10 if pre_questions[code]["kind"] == "rating" else 5
             start = _scale(rng, top * 0.5, top * 0.15, 0 if top == 10 else 1, top)
@@ -199,7 +199,7 @@ async def seed_demo_surveys(staff_ids: dict[str, int], programs: dict[Any, Any],
     """Creates the demo surveys once; returns their ids by name (empty when surveys already exist or programs are missing)."""
     if await Survey.count().run() > 0:
         return {}
-    today = today or date.today()
+    today = today or clock.organisation_today()
     rng = random.Random(2026)
     created: dict[str, int] = {}
     water_id = await _resolve_program(programs, WATER_SLUG)

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from server.i18n import N_
 from server.i18n import gettext as _
-from server.surveys.services import KINDS, LANGUAGE_CHOICES, MAX_TEXT, PURPOSES, option_value
+from server.surveys.kinds import NAMES as KINDS
+from server.surveys.kinds import kind_of
+from server.surveys.services.questionnaires import LANGUAGE_CHOICES, PURPOSES
+from server.surveys.services.questions import option_value
 from server.surveys.templates_data import TEMPLATES
 from server.web.forms import Checkbox, Choice, Date, Decimal, Form, Id, Invalid, LongText, Text, _getall, parse_id
 
@@ -93,7 +97,7 @@ class QuestionForm(Form):
     }
 
     @classmethod
-    def for_question(cls, question: dict[str, Any]) -> "QuestionForm":
+    def for_question(cls, question: dict[str, Any]) -> QuestionForm:
         initial = {key: question[key] for key in ("kind", "text", "help", "required", "min_value", "max_value", "code")}
         initial["options"] = options_text(question["options"])
         initial["show_if"] = f"{question['show_if_question']}:{question['show_if_value']}" if question["show_if_question"] else ""
@@ -148,10 +152,6 @@ class CompareFilter(Form):
     fields = {"program": Id(), "pre": Id(), "post": Id()}
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 class AnswerForm(Form):
     """The answering form of one survey. Questions are checked in order, so that a question hidden by its
     condition is skipped entirely: its answer is neither required nor stored, whatever the browser sent."""
@@ -170,71 +170,28 @@ class AnswerForm(Form):
         if self._validated:
             return not self.errors
         self._validated = True
+        # The answer each question that can show or hide others got, for the conditions of later questions.
         singles: dict[int, str] = {}
         for question in self.questions:
             condition = question.get("condition")
             if condition and singles.get(condition["question"]) != condition["value"]:
                 continue
             name = f"q{question['id']}"
+            kind = kind_of(question["kind"])
             try:
-                found = self._parse(question, name)
+                found = kind.parse(question, self, name)
             except Invalid as error:
                 self.errors[name] = str(error)
                 continue
             if not found and question["required"]:
                 self.errors[name] = _("Please answer this question.")
                 continue
-            if question["kind"] == "single" and found:
+            if kind.partitions and found:
                 singles[question["id"]] = found[0][1]
             self.answers.extend(found)
         return not self.errors
 
-    def _text(self, name: str) -> str:
+    def text(self, name: str) -> str:
         value = self.data.get(name) if self.data is not None else None
         # Control characters (a NUL byte above all, which PostgreSQL refuses in text) never belong in an answer.
         return CONTROL_RE.sub("", value).strip() if isinstance(value, str) else ""
-
-    def _parse(self, question: dict[str, Any], name: str) -> list[tuple[int, str, float | None]]:
-        qid, kind = question["id"], question["kind"]
-        allowed = [value for value, _label in question["choices"]]
-        if kind == "multiple":
-            chosen = [value for value in self.selected(name) if value]
-            if len(chosen) > len(allowed) or any(value not in allowed for value in chosen):
-                raise Invalid(_("Choose one of the options."))
-            return [(qid, value, None) for value in allowed if value in chosen]
-        if kind == "ranking":
-            raw = {value: self._text(f"{name}-{value}") for value in allowed}
-            if not any(raw.values()):
-                return []
-            ranks = {}
-            for value, text in raw.items():
-                if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= len(allowed):
-                    raise Invalid(_("Give each option a different number from 1 to %(n)s.", n=len(allowed)))
-                ranks[value] = int(text)
-            if len(set(ranks.values())) != len(allowed):
-                raise Invalid(_("Give each option a different number from 1 to %(n)s.", n=len(allowed)))
-            return [(qid, value, float(rank)) for value, rank in sorted(ranks.items(), key=lambda item: item[1])]
-        text = self._text(name)
-        if kind in ("short_text", "long_text"):
-            if len(text) > MAX_TEXT:
-                raise Invalid(_("At most %(n)s characters.", n=MAX_TEXT))
-            return [(qid, text, None)] if text else []
-        if len(text) > 60:
-            raise Invalid(_("Choose one of the options.") if kind != "number" else _("Enter a number."))
-        if not text:
-            return []
-        if kind == "single":
-            if text not in allowed:
-                raise Invalid(_("Choose one of the options."))
-            return [(qid, text, None)]
-        if kind in ("likert", "rating"):
-            if text not in allowed:
-                raise Invalid(_("Choose one of the options."))
-            return [(qid, "", float(text))]
-        value = Decimal().parse(text)  # number
-        low, high = question["min_value"], question["max_value"]
-        if low is not None and value < low:
-            raise Invalid(_("Must be at least %(n)s.", n=_number(low)))
-        if high is not None and value > high:
-            raise Invalid(_("Must be at most %(n)s.", n=_number(high)))
-        return [(qid, "", value)]

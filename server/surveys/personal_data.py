@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from server.personal_data import PersonalData, Record, register
-from server.surveys.services import TEXT_KINDS
+from server.surveys.kinds import KINDS
 from server.surveys.tables import Answer, Question, Response, SurveyInvite
 
 
@@ -39,7 +39,7 @@ async def _anonymise_responses(participant_id: int, now: datetime) -> None:
     """The responses stay in the survey's results as anonymous ones, like those of an anonymous survey; written
     answers go, since free text can name the person."""
     named = Response.select(Response.id).where(Response.participant == participant_id)
-    text_questions = Question.select(Question.id).where(Question.kind.is_in(list(TEXT_KINDS)))
+    text_questions = Question.select(Question.id).where(Question.kind.is_in([name for name, kind in KINDS.items() if kind.free_text]))
     await Answer.delete().where(Answer.response.is_in(named) & Answer.question.is_in(text_questions)).run()
     await Response.update({Response.participant: None}).where(Response.participant == participant_id).run()
 

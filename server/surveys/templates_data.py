@@ -5,6 +5,8 @@ Option values and question codes never change: results, cross-tabs and pre/post 
 """
 from __future__ import annotations
 
+from typing import Any
+
 from server.i18n import N_
 
 YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
@@ -98,7 +100,8 @@ WELLBEING_PRE = {
     "purpose": "pre",
     "anonymous": False,
     "intro": N_("Before the program starts, we would like to know how you are doing. At the end you will answer the same questions, so that together we can see what changed. It takes about 5 minutes."),
-    "questions": WELLBEING_SCALES + [
+    "questions": [
+        *WELLBEING_SCALES,
         {"code": "hopes", "kind": "short_text", "text": N_("What do you hope to gain from this program?")},
     ],
 }
@@ -108,7 +111,8 @@ WELLBEING_POST = {
     "purpose": "post",
     "anonymous": False,
     "intro": N_("The program has ended. These are the same questions you answered at the start, so that together we can see what changed. It takes about 5 minutes."),
-    "questions": WELLBEING_SCALES + [
+    "questions": [
+        *WELLBEING_SCALES,
         {"code": "most_useful", "kind": "long_text", "text": N_("What was most useful for you?")},
         {
             "code": "recommend", "kind": "single", "text": N_("Would you recommend this program to a friend?"),
@@ -130,7 +134,7 @@ SESSION_FEEDBACK = {
     ],
 }
 
-TEMPLATES = {
+TEMPLATES: dict[str, dict[str, Any]] = {
     "needs_assessment": {
         "name": N_("Community needs assessment"),
         "description": N_("Health, education, work and income, housing and water, safety and social ties, with a priority ranking of needs and the neighbourhood (RW) for comparisons. Anonymous."),

@@ -107,8 +107,8 @@ def test_staff_viewer_follows_role_and_team(role, on_team, viewer):
 async def test_can_see_confidential_is_the_policys_contact_cell(db):
     from factories import make_program, make_staff
 
-    from server.enrolment.tables import Enrolment
     from server.enrolment.participant_access import can_see_confidential
+    from server.enrolment.tables import Enrolment
     from server.people.participants import create_participant
     from server.programs.tables import TeamMember
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from server.surveys import services as surveys
 from server.surveys.tables import Survey
@@ -50,7 +50,7 @@ async def respond(survey, answers: dict, *, participant_id=None, at: datetime | 
             rows.append((question["id"], value, None))
     created = await surveys.submit_response(
         survey, rows, submission_key=f"test-{next(_keys)}", participant_id=participant_id, program_id=program_id,
-        now=at or datetime.now(timezone.utc),
+        now=at or datetime.now(UTC),
     )
     assert created
 

@@ -176,7 +176,7 @@ async def test_anonymous_csv_carries_no_sequential_response_number(organizer_cli
     for n in range(8):
         await respond(survey, {"rw": "rw01", "people": n + 1})
     export = await organizer_client.get(f"/surveys/{survey['id']}/responses.csv")
-    rows = list(csv.DictReader(io.StringIO(export.text)))
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
     names = [row["response"] for row in rows]
     assert len(rows) == 8 and not any(name.isdigit() for name in names)
     assert {str(row["id"]) for row in await Response.select(Response.id).run()}.isdisjoint(names)

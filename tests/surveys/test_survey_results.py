@@ -1,7 +1,7 @@
 """Results with known answer sets: counts, shares, mean and median, priority order, cross-tab, small groups, pre/post pairs, CSV."""
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from factories import make_program
@@ -166,7 +166,7 @@ async def test_question_answered_by_too_few_is_hidden(organizer):
 
 
 async def test_filtered_result_under_the_limit_or_leaving_out_a_small_rest_is_hidden(organizer):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for anonymous in (True, False):
         survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=anonymous)
         for days in (20, 20, 20, 20, 20, 20, 1, 1):
@@ -183,7 +183,7 @@ async def test_filtered_result_under_the_limit_or_leaving_out_a_small_rest_is_hi
 async def test_date_and_program_filters_narrow_the_responses(organizer):
     first, second = await make_program(slug="satu"), await make_program(slug="dua")
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=False)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     await respond(survey, {"clean": 5}, at=now - timedelta(days=10), program_id=first.id)
     await respond(survey, {"clean": 1}, at=now - timedelta(days=1), program_id=second.id)
     await respond(survey, {"clean": 3}, at=now - timedelta(days=1), program_id=first.id)
@@ -200,7 +200,7 @@ async def test_prepost_pairs_people_by_participant_and_code(organizer):
     pre = await make_survey(organizer, purpose="pre", anonymous=False, program=program.id, questions=scales + [{"code": "hopes", "kind": "short_text"}])
     post = await make_survey(organizer, purpose="post", anonymous=False, program=program.id, questions=scales + [{"code": "extra", "kind": "likert"}])
     a, b, c, d = [await make_person(name) for name in ("Ani", "Budi", "Citra", "Dewi")]
-    start = datetime.now(timezone.utc) - timedelta(days=60)
+    start = datetime.now(UTC) - timedelta(days=60)
     await respond(pre, {"calm": 2, "life": 5}, participant_id=a, at=start)
     await respond(pre, {"calm": 1, "life": 6}, participant_id=b, at=start)
     await respond(pre, {"calm": 3, "life": 6}, participant_id=b, at=start + timedelta(hours=2))  # answered again: the latest counts
@@ -250,7 +250,7 @@ async def test_csv_of_anonymous_survey_is_in_no_order_of_submission_and_has_no_s
     for n in range(8):
         await respond(survey, {"rw": "rw01", "people": n + 1})
     text = await results.responses_csv(survey, await surveys.list_questions(survey["id"]), "Asia/Jakarta", 5)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     public_ids = [row["response"] for row in rows]
     assert public_ids == sorted(public_ids) and len(set(public_ids)) == 8
     assert all(len(value) == 16 and not value.isdigit() for value in public_ids)
@@ -274,7 +274,7 @@ async def test_csv_of_anonymous_survey_has_no_names_and_defuses_formulas(organiz
     await respond(survey, {"rw": "rw01", "helps": ["elderly", "kids"], "needs": {"health": 1, "school": 2, "water": 3}, "people": 4, "note": "=HYPERLINK(\"http://x\")"})
     text = await results.responses_csv(survey, await surveys.list_questions(survey["id"]), "Asia/Jakarta", 1)
     assert "Siti" not in text and "participant" not in text
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert list(rows[0])[:4] == ["response", "submitted", "language", "entered_from_paper"]
     last = next(row for row in rows if row["rw"])
     assert (last["rw"], last["helps"], last["needs"], last["people"]) == ("rw01", "elderly;kids", "health>school>water", "4")
@@ -287,9 +287,11 @@ async def test_csv_of_named_survey_names_the_participant_and_codebook_explains_c
     person = await make_person("Sari")
     await respond(survey, {"rw": "rw02", "clean": 4}, participant_id=person)
     questions = await surveys.list_questions(survey["id"])
-    rows = list(csv.DictReader(io.StringIO(await results.responses_csv(survey, questions, "Asia/Jakarta", 1))))
+    text = await results.responses_csv(survey, questions, "Asia/Jakarta", 1)
+    assert text.startswith("\ufeff")  # the one CSV writer: a BOM so that spreadsheets read accented names right
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0]["participant"] == "Sari" and rows[0]["clean"] == "4" and rows[0]["program"] == ""
-    codebook = list(csv.DictReader(io.StringIO(results.codebook_csv(survey, questions))))
+    codebook = list(csv.DictReader(io.StringIO(results.codebook_csv(survey, questions).removeprefix("\ufeff"))))
     by_column = {row["column"]: row for row in codebook}
     assert "rw01 = RW 01" in by_column["rw"]["values"]
     assert by_column["clean"]["values"].startswith("1 = Strongly disagree")

@@ -1,5 +1,5 @@
 """Survey rules without HTTP: building and refusing corrupting edits, conditions, templates, storing responses, personal links."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from factories import make_program
@@ -20,14 +20,14 @@ def _values(**overrides):
 
 
 async def test_close_before_open_is_refused(organizer):
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     with pytest.raises(DomainError) as error:
         await make_survey(organizer, opens_on=today, closes_on=today - timedelta(days=1))
     assert error.value.field == "closes_on"
 
 
 async def test_survey_is_open_from_start_of_opening_day_to_end_of_closing_day(organizer):
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     survey = await make_survey(organizer, opens_on=today + timedelta(days=1), closes_on=today + timedelta(days=3))
     assert surveys.availability(survey, surveys.day_start(today + timedelta(days=1)) - timedelta(seconds=1)) == "not_yet"
     assert surveys.availability(survey, surveys.day_start(today + timedelta(days=1))) == "open"
@@ -199,11 +199,11 @@ async def test_anonymous_response_keeps_no_participant_invite_or_exact_time(orga
     survey = await make_survey(organizer, questions=[{"code": "a", "kind": "likert"}], anonymous=True)
     person = await make_person("Wati")
     qid = (await question_ids(survey))["a"]
-    at = datetime(2026, 12, 1, 5, 37, 12, tzinfo=timezone.utc)
+    at = datetime(2026, 12, 1, 5, 37, 12, tzinfo=UTC)
     await surveys.submit_response(survey, [(qid, "", 2.0)], submission_key="k1", participant_id=person, invite_id=None, now=at)
     row = await Response.select().first().run()
     assert row["participant"] is None
-    assert row["submitted_at"] == datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc)
+    assert row["submitted_at"] == datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
     # Nothing else about the person could be kept: the table has no address or browser column to fill.
     assert not {"ip", "ip_address", "user_agent"} & {c._meta.name for c in Response._meta.columns}
 
@@ -228,7 +228,7 @@ async def test_open_surveys_for_participant_lists_open_unanswered_surveys_of_the
     other = await make_program(slug="lain")
     person = await make_person("Sari")
     await Enrolment.insert(Enrolment(participant=person, program=program.id, status="enrolled")).run()
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     pre = await make_survey(organizer, title="Sebelum", purpose="pre", anonymous=False, program=program.id, questions=[{"code": "a", "kind": "likert"}])
     await make_survey(organizer, title="Umpan balik", purpose="session_feedback", anonymous=True, program=program.id, questions=[{"code": "a", "kind": "likert"}])
     await make_survey(organizer, title="Draf", program=program.id, published=False)

@@ -10,8 +10,7 @@ async def main() -> None:
     from server.people.links import reissue_personal_links, reissue_staff_feed
     from server.people.participants import create_participant
     from server.people.staff import active_staff
-    from server.people.tokens import new_token
-    from server.people.tokens import feed_token
+    from server.people.tokens import feed_token, new_token
     from server.surveys import services as surveys
     from server.surveys.tables import Survey
 

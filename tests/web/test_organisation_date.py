@@ -3,8 +3,8 @@ the dashboard, the program's team page and the organisation report, whatever the
 from datetime import date, datetime, timezone
 
 import pytest
-
 from factories import make_program, make_staff
+
 from server import clock
 from server.people.tables import Staff
 from server.programs.tables import TeamMember
