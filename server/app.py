@@ -16,6 +16,7 @@ from server.calendars import routes as calendar_routes
 from server.config import ROOT, ConfigError, Settings
 from server.config import settings as default_settings
 from server.enrolment import routes as enrolment_routes
+from server.pages import dashboard as dashboard_page
 from server.people import participant_routes
 from server.people import routes as people_routes
 from server.programs import routes as program_routes
@@ -44,6 +45,7 @@ ROUTE_GROUPS = [
     attendance_routes.ROUTES,
     calendar_routes.ROUTES,
     report_routes.ROUTES,
+    dashboard_page.ROUTES,
     survey_routes.ROUTES,
 ]
 

@@ -1,0 +1,1 @@
+"""Pages that compose several features: the personal page, the dashboard, home, participant pages."""
