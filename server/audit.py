@@ -12,8 +12,12 @@ from piccolo.table import Table
 class Actor(Protocol):
     """Whoever acts: a signed-in staff member (None for the person themself or the system)."""
 
-    id: int
-    display_name: str
+    # Read-only members, so that frozen dataclasses (web.access.CurrentStaff) are actors too.
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def display_name(self) -> str: ...
 
 
 class AuditEvent(Table):
@@ -21,7 +25,7 @@ class AuditEvent(Table):
 
     id: Serial
     at = Timestamptz(default=TimestamptzNow(), index=True)
-    actor = ForeignKey(
+    actor: ForeignKey[Any] = ForeignKey(
         references=LazyTableReference(table_class_name="Staff", module_path="server.people.tables"),
         null=True,
         on_delete=OnDelete.set_null,

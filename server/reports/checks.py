@@ -227,7 +227,7 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
         **params,
     )
 
-    checks = [{"kind": kind, "count": counts[kind], "rows": found[kind]} for kind in KINDS]
+    checks: list[dict[str, Any]] = [{"kind": kind, "count": counts[kind], "rows": found[kind]} for kind in KINDS]
     for check in checks:
         check["more"] = max(0, check["count"] - len(check["rows"]))
     return {"checks": checks, "total": counts["total"], "limit": limit}

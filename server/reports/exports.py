@@ -68,6 +68,14 @@ def _local(value: Any, zone_name: str) -> datetime | None:
     return moment.astimezone(ZoneInfo(zone_name)) if moment else None
 
 
+def _at(value: Any, zone_name: str) -> datetime:
+    """A timestamp column that is never NULL (a session's start and end), in the program's timezone."""
+    moment = _local(value, zone_name)
+    if moment is None:
+        raise ValueError("a timestamp was expected")
+    return moment
+
+
 class _Access:
     """What one staff member may export: which programs, real titles of which, contact details of which."""
 
@@ -207,7 +215,7 @@ async def _sessions(access: _Access, period: Period) -> tuple[list[str], list[li
     ]
     body = []
     for row in rows:
-        starts, ends = _local(row["starts_at"], row["timezone"]), _local(row["ends_at"], row["timezone"])
+        starts, ends = _at(row["starts_at"], row["timezone"]), _at(row["ends_at"], row["timezone"])
         body.append(
             [
                 access.title(row), starts.date().isoformat(), starts.strftime("%H:%M"), ends.strftime("%H:%M"), row["topic"],
@@ -280,7 +288,7 @@ async def _attendance(access: _Access, period: Period) -> tuple[list[str], list[
     header = [_("Program"), _("Date"), _("Time"), _("Topic"), _("Participant number"), _("Name"), _("Taking part as"), _("Attendance")]
     body = []
     for row in rows:
-        starts = _local(row["starts_at"], row["timezone"])
+        starts = _at(row["starts_at"], row["timezone"])
         guest = row["participant_id"] is None
         body.append(
             [

@@ -65,7 +65,7 @@ async def session_counts(program_id: int, now: datetime) -> dict[str, Any]:
         program=program_id, now=now,
     )
     row = rows[0] if rows else {}
-    counts = {key: as_int(row.get(key)) for key in ("planned", "cancelled", "held", "upcoming", "not_taken")}
+    counts: dict[str, Any] = {key: as_int(row.get(key)) for key in ("planned", "cancelled", "held", "upcoming", "not_taken")}
     counts["first_at"], counts["last_at"] = instant(row.get("first_at")), instant(row.get("last_at"))
     return counts
 
@@ -90,7 +90,8 @@ async def enrolment_counts(program_id: int) -> dict[str, Any]:
         program=program_id,
     )
     row = rows[0] if rows else {}
-    counts = {key: as_int(row.get(key)) for key in ("took_part", "still_enrolled", "completed", "withdrawn", "left_before_start", "waitlisted", "anonymised")}
+    keys = ("took_part", "still_enrolled", "completed", "withdrawn", "left_before_start", "waitlisted", "anonymised")
+    counts: dict[str, Any] = {key: as_int(row.get(key)) for key in keys}
     counts["retained"] = counts["still_enrolled"] + counts["completed"]
     counts["retention"] = share(counts["retained"], counts["took_part"])
     counts["completion"] = share(counts["completed"], counts["took_part"])
@@ -115,8 +116,9 @@ async def rate_distribution(program_id: int, now: datetime) -> dict[str, Any]:
     GROUP BY b.bucket
     """
     found = {row["bucket"]: row for row in await raw(sql, program=program_id, now=now)}
-    buckets = [
-        {"key": key, "low": low, "high": high, "people": as_int(found.get(key, {}).get("people"))} for key, (low, high) in BUCKETS.items()
+    buckets: list[dict[str, Any]] = [
+        {"key": key, "low": low, "high": high, "people": as_int(found.get(key, {}).get("people"))}
+        for key, (low, high) in BUCKETS.items()
     ]
     rated = sum(bucket["people"] for bucket in buckets)
     for bucket in buckets:
