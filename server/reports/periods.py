@@ -1,4 +1,4 @@
-"""Report periods: whole local days of the organisation (settings.default_timezone), and this month, quarter and year."""
+"""Report periods: whole local days of the organisation (its default timezone); this month, quarter and year."""
 from __future__ import annotations
 
 from dataclasses import dataclass

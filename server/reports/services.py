@@ -38,7 +38,8 @@ from server.surveys import services as surveys
 from server.surveys.tables import Survey
 from server.web.access import CurrentStaff
 
-# Attendance-rate buckets of the distribution chart, with their bounds: [0, 25 %), [25 %, 50 %), [50 %, 75 %), [75 %, 100 %].
+# Attendance-rate buckets of the distribution chart, with their bounds:
+# [0, 25 %), [25 %, 50 %), [50 %, 75 %), [75 %, 100 %].
 BUCKETS = {"b0": (0.0, 0.25), "b1": (0.25, 0.5), "b2": (0.5, 0.75), "b3": (0.75, 1.0)}
 # Scale questions whose mean a feedback summary shows, with the top of their scale.
 SCALE_MAX = {"likert": 5.0, "rating": 10.0}

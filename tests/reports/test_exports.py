@@ -160,7 +160,7 @@ async def test_survey_results_leave_free_text_out(client_with_limit, world):
 
 
 async def _survey_with_groups(organizer, sizes: list, *, anonymous: bool, questions=None):
-    """An organisation-wide survey answered for several programs: `sizes` pairs a program with its number of responses."""
+    """An organisation-wide survey answered for several programs: `sizes` pairs a program with its responses."""
     from survey_helpers import make_survey, respond
 
     questions = questions or [{"code": "useful", "kind": "likert", "text": "Bermanfaat?"}]
