@@ -50,17 +50,17 @@ class ProgramReportController(Controller):
         }
 
     @get("/", name="program_report")
-    async def report(self, request: Request, slug: FromPath[str], program: dict[str, Any]) -> Any:
+    async def report(self, request: Request, program: dict[str, Any]) -> Any:
         context = await self._context(request, program)
         template = "reports/program_report_print.html" if request.query_params.get("print") == "1" else "reports/program_report.html"
         return render(request, template, context)
 
     @get("/print", name="program_report_print")
-    async def print_view(self, request: Request, slug: FromPath[str], program: dict[str, Any]) -> Any:
+    async def print_view(self, request: Request, program: dict[str, Any]) -> Any:
         return render(request, "reports/program_report_print.html", await self._context(request, program))
 
     @post("/evaluation", name="program_evaluation_save")
-    async def save_evaluation(self, request: Request, slug: FromPath[str], program: dict[str, Any]) -> Any:
+    async def save_evaluation(self, request: Request, program: dict[str, Any]) -> Any:
         form = EvaluationForm(await request.form())
         if form.is_valid():
             try:
