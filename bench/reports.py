@@ -43,8 +43,8 @@ async def seed_reports() -> None:
     """The large organisation, then what reports read: enrolment dates, held sessions with attendance
     (about 330,000 marks), goals, and an organizer to sign in as."""
     from piccolo.engine import engine_finder
-
     from seed_large import seed
+
     from server.people.staff import create_staff
     from server.programs.tables import Goal, Program
 

@@ -1,6 +1,9 @@
 """Builds the Litestar app: plugins, templates, middleware and each feature's routes — nothing else."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware.rate_limit import RateLimitConfig
@@ -15,8 +18,10 @@ from server.attendance import routes as attendance_routes
 from server.calendars import routes as calendar_routes
 from server.config import ROOT, ConfigError, Settings
 from server.config import settings as default_settings
+from server.db import engine
 from server.enrolment import routes as enrolment_routes
 from server.pages import catalogue as catalogue_pages
+from server.pages import dashboard as dashboard_page
 from server.pages import home as home_page
 from server.pages import participants as participant_pages
 from server.pages import personal as personal_page
@@ -37,7 +42,7 @@ from server.web.sessions import SessionConfig
 from server.web.store import DatabaseStore
 from server.web.templating import make_environment
 
-ROUTE_GROUPS = [
+ROUTE_GROUPS: list[Sequence[Any]] = [
     web_routes.ROUTES,
     home_page.ROUTES,
     account_routes.ROUTES,
@@ -52,6 +57,7 @@ ROUTE_GROUPS = [
     attendance_routes.ROUTES,
     calendar_routes.ROUTES,
     report_routes.ROUTES,
+    dashboard_page.ROUTES,
     survey_routes.ROUTES,
 ]
 
@@ -61,14 +67,10 @@ def _login_attempt(request) -> bool:
 
 
 async def _open_pool() -> None:
-    from server.db import engine
-
     await engine().start_connection_pool(min_size=2, max_size=20)
 
 
 async def _close_pool() -> None:
-    from server.db import engine
-
     await engine().close_connection_pool()
 
 

@@ -13,9 +13,13 @@ from server.web.logs import install_redaction
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# The imports inside the commands below are deliberate: PICCOLO_CONF and sys.path must be set (above) before any
+# table or engine module is imported, and each command loads only what it uses (`check` and `backup` stay quick
+# and work when the features cannot be imported, e.g. with a broken database URL).
 
 
 async def migrate() -> None:
+    # After PICCOLO_CONF is set (see the note at the top).
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     from server.db import prepare_database
@@ -34,6 +38,7 @@ async def check() -> int:
     for warning in legacy_warnings():
         print(f"config: {warning}")
     try:
+        # After PICCOLO_CONF is set (see the note at the top).
         from server.db import engine
 
         await engine().run_ddl("SELECT 1")
@@ -45,6 +50,7 @@ async def check() -> int:
 
 
 async def create_user(args: argparse.Namespace) -> None:
+    # After PICCOLO_CONF is set (see the note at the top).
     from server.errors import DomainError
     from server.people.staff import create_staff
 
@@ -73,6 +79,7 @@ def legacy_warnings() -> list[str]:
 
 
 def serve(args: argparse.Namespace) -> None:
+    # Only the serve command needs the HTTP server (see the note at the top).
     import uvicorn
 
     settings = load_settings()
@@ -127,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(migrate())
         print("Migrations applied.")
     elif args.command == "seed-demo":
+        # Loads every feature's tables: after PICCOLO_CONF is set (see the note at the top).
         from server.demo import DEMO_LOGINS, demo_personal_links, seed_demo
 
         asyncio.run(migrate())
@@ -144,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "check":
         raise SystemExit(asyncio.run(check()))
     elif args.command == "backup":
+        # Only what a backup needs (see the note at the top).
         from datetime import datetime
         from pathlib import Path
 
@@ -154,6 +163,7 @@ def main(argv: list[str] | None = None) -> None:
         target = Path(args.target) if args.target else ROOT / "data" / "backups" / f"gotong-{datetime.now():%Y%m%d-%H%M%S}.{suffix}"
         print(f"Backup written to {backup(settings, target)}")
     elif args.command == "restore":
+        # Only what a restore needs (see the note at the top).
         from pathlib import Path
 
         from server.backup import restore

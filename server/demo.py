@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from server import clock
+from server.attendance.tables import Attendance
+from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
 from server.people.consent import record_consent
 from server.people.links import reissue_personal_links
 from server.people.participants import create_participant
@@ -19,8 +21,11 @@ from server.programs.tables import (
     ProgramPartner,
     TeamMember,
 )
+from server.reports.tables import Evaluation
 from server.schedule import recurrence
 from server.schedule.services import create_series
+from server.schedule.tables import ProgramSession
+from server.surveys.demo import seed_demo_surveys
 
 DEMO_PASSWORD = "gotong-demo"
 DEMO_LOGINS = [
@@ -168,8 +173,6 @@ async def seed_demo(today: date | None = None) -> bool:
     )
     await _seed_people(staff_ids, support, workshop)
     await _seed_finished_workshop(today, staff_ids)
-    from server.surveys.demo import seed_demo_surveys
-
     await seed_demo_surveys(staff_ids, {"air-bersih-cibaduyut": water, "pengasuhan-positif": workshop}, today)
     return True
 
@@ -231,11 +234,6 @@ DRIFTING = {"Kamboja", "Pak Dedi Kurniawan"}
 
 async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Program) -> None:
     """Participants with consent, enrolments, a waitlist, attendance for past sessions, RSVPs and personal goals."""
-
-    from server.attendance.tables import Attendance
-    from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
-    from server.schedule.tables import ProgramSession
-
     now = clock.now()
     for program, members, waitlist, facilitator in (
         (support, SUPPORT_MEMBERS, SUPPORT_WAITLIST, staff_ids["maria"]),
@@ -302,11 +300,6 @@ SEWING_MEMBERS = ["Ibu Aminah", "Ibu Ratna Dewi", "Ibu Sulastri", "Ibu Kartini",
 async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> None:
     """A workshop that has finished and is in evaluation, with a full report: goals met or not, attendance,
     completions, one withdrawal and the facilitator's written evaluation."""
-    from server.attendance.tables import Attendance
-    from server.enrolment.tables import Enrolment
-    from server.reports.tables import Evaluation
-    from server.schedule.tables import ProgramSession
-
     start = _next_weekday(today - timedelta(days=70), 2)
     sewing = Program(
         slug="menjahit-usaha-rumahan", kind="skill_workshop", title="Menjahit untuk Usaha Rumahan",

@@ -1,4 +1,4 @@
-"""Data-quality checks: problems in the records that decisions rest on, each with the page that fixes it.
+"""Data-quality checks: problems in the records that decisions rest on, each with what the page that fixes it needs.
 
 Each check is one SQL condition, counted for every check in a single query and listed (the first rows) in one query
 per check, so the page runs a fixed number of queries whatever the size of the data. A facilitator sees the problems
@@ -9,18 +9,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from server.attendance.rules import raw
+from server import clock
 from server.i18n import N_
-from server.people.tables import Consent, Participant
 from server.programs import services as programs
-from server.programs.tables import Goal
-from server.reports.services import T_ATTENDANCE, T_ENROLMENT, T_PROGRAM, T_SESSION, instant, local_today
+from server.reports.sql import (
+    T_ATTENDANCE,
+    T_CONSENT,
+    T_ENROLMENT,
+    T_GOAL,
+    T_PARTICIPANT,
+    T_PROGRAM,
+    T_SESSION,
+    instant,
+    raw,
+)
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
-
-T_PARTICIPANT = Participant._meta.tablename
-T_CONSENT = Consent._meta.tablename
-T_GOAL = Goal._meta.tablename
 
 KINDS = (
     "no_attendance", "no_consent", "duplicates", "contact_without_consent", "ended_in_implementation", "goals_without_value",
@@ -137,7 +141,7 @@ async def check_counts(staff: CurrentStaff, now: datetime, program_ids: list[int
         f"""(SELECT COUNT(*) FROM "{T_PROGRAM}" p WHERE p.phase = 'implementation' AND p.archived = :archived
              AND NOT EXISTS (SELECT 1 FROM "{T_GOAL}" g WHERE g.program = p.id) AND {scope.program("p.id")}) AS programs_without_goals"""
     )
-    rows = await raw("SELECT " + ",\n".join(columns), now=now, today=local_today(now), **scope.params)
+    rows = await raw("SELECT " + ",\n".join(columns), now=now, today=clock.organisation_today(now), **scope.params)
     row = rows[0]
     counts = {kind: int(row[kind] or 0) for kind in KINDS}
     counts["total"] = sum(counts.values())
@@ -162,22 +166,21 @@ async def _sessions_without_attendance(scope: _Scope, now: datetime, limit: int)
     )
     for row in rows:
         row["starts_at"] = instant(row["starts_at"])
-        row["url"] = f"/manage/programs/{row['slug']}/sessions/{row['id']}/attendance"
     return rows
 
 
 async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMIT) -> dict[str, Any]:
-    """Every check with its count and its first `limit` problems, each with a link to the page that fixes it.
+    """Every check with its count and its first `limit` problems, each with the ids of the page that fixes it.
     Eight queries at most, whatever the size of the data."""
     program_ids = await programs.managed_program_ids(staff)
     scope = _Scope(staff, program_ids)
     counts = await check_counts(staff, now, program_ids)
-    params = {"now": now, "today": local_today(now), "limit": limit, **scope.params}
+    params = {"now": now, "today": clock.organisation_today(now), "limit": limit, **scope.params}
     found: dict[str, list[dict[str, Any]]] = {}
 
     found["no_attendance"] = await _sessions_without_attendance(scope, now, limit)
 
-    rows = await raw(
+    found["no_consent"] = await raw(
         f"""
         SELECT e.id AS enrolment_id, pa.id AS participant_id, pa.display_name AS display_name, p.slug AS slug, p.title AS title
         {_from_where("no_consent", scope)}
@@ -185,9 +188,6 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
         """,
         **params,
     )
-    for row in rows:
-        row["url"] = f"/participants/{row['participant_id']}#consent-heading"
-    found["no_consent"] = rows
 
     groups: list[dict[str, Any]] = []
     for row in await raw(_duplicate_rows(scope), **params):
@@ -195,13 +195,12 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
         key = (row["reason"], row.pop("dup_key"))
         if not groups or groups[-1]["key"] != key:
             groups.append({"key": key, "reason": row["reason"], "people": []})
-        row["url"] = f"/participants/{row['id']}"
         groups[-1]["people"].append(row)
     for group in groups:
         del group["key"]
     found["duplicates"] = groups
 
-    rows = await raw(
+    found["contact_without_consent"] = await raw(
         f"""
         SELECT pa.id AS participant_id, pa.display_name AS display_name
         {_from_where("contact_without_consent", scope)}
@@ -209,11 +208,8 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
         """,
         **params,
     )
-    for row in rows:
-        row["url"] = f"/participants/{row['participant_id']}#consent-heading"
-    found["contact_without_consent"] = rows
 
-    rows = await raw(
+    found["ended_in_implementation"] = await raw(
         f"""
         SELECT p.id AS program_id, p.slug AS slug, p.title AS title, p.ends_on AS ends_on
         {_from_where("ended_in_implementation", scope)}
@@ -221,11 +217,8 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
         """,
         **params,
     )
-    for row in rows:
-        row["url"] = f"/manage/programs/{row['slug']}#phase-panel"
-    found["ended_in_implementation"] = rows
 
-    rows = await raw(
+    found["goals_without_value"] = await raw(
         f"""
         SELECT g.id AS goal_id, g.statement AS statement, p.slug AS slug, p.title AS title
         {_from_where("goals_without_value", scope)}
@@ -233,11 +226,8 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
         """,
         **params,
     )
-    for row in rows:
-        row["url"] = f"/manage/programs/{row['slug']}#goal-{row['goal_id']}"
-    found["goals_without_value"] = rows
 
-    checks = [{"kind": kind, "count": counts[kind], "rows": found[kind]} for kind in KINDS]
+    checks: list[dict[str, Any]] = [{"kind": kind, "count": counts[kind], "rows": found[kind]} for kind in KINDS]
     for check in checks:
         check["more"] = max(0, check["count"] - len(check["rows"]))
     return {"checks": checks, "total": counts["total"], "limit": limit}

@@ -3,13 +3,11 @@
 Privacy is decided here once for every export: a facilitator gets the rows of their own programs only; display
 names, never legal names or notes; contact details only for programs the viewer is on the team of (admins: all),
 and exporting them is written to the audit log; a discreet program's real title only for staff who manage it
-(server/privacy.py decides the title). Headers and codes are in the active language; the file starts with
-a byte-order mark so that Excel reads UTF-8, and no text cell can start a formula.
+(server/privacy.py decides the title); survey figures keep the small-group rule of survey results. Headers and
+codes are in the active language; server/csvfile.py writes the file (byte-order mark, no cell starts a formula).
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,13 +17,14 @@ from server.audit import record_audit
 from server.errors import DomainError
 from server.i18n import N_
 from server.i18n import gettext as _
-from server.people.tables import Consent
 from server.programs import services as programs
 from server.programs.tables import TeamMember
-from server.reports.services import (
+from server.reports.periods import Period
+from server.reports.sql import (
     HELD_SQL,
     T_ANSWER,
     T_ATTENDANCE,
+    T_CONSENT,
     T_ENROLMENT,
     T_PARTICIPANT,
     T_PROGRAM,
@@ -33,10 +32,12 @@ from server.reports.services import (
     T_RESPONSE,
     T_SESSION,
     T_SURVEY,
-    Period,
     instant,
     raw,
 )
+from server.surveys import results
+from server.surveys.services import question_choices
+from server.surveys.tables import Question
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
 
@@ -49,26 +50,6 @@ LABELS.register(
     },
 )
 LABELS.register("survey_purpose_export", {"needs_assessment": N_("Needs assessment"), "pre": N_("Before (pre)"), "post": N_("After (post)"), "session_feedback": N_("Session feedback")})
-# Characters that make a spreadsheet read a cell as a formula (or, for tab and return, hide one).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-T_CONSENT = Consent._meta.tablename
-
-
-def safe_cell(value: Any) -> Any:
-    """A text cell a spreadsheet will not run as a formula; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def to_csv(header: list[str], rows: list[list[Any]]) -> str:
-    """UTF-8 text with a byte-order mark, so that Excel shows accented names right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(cell) for cell in header])
-    for row in rows:
-        writer.writerow([safe_cell("" if cell is None else cell) for cell in row])
-    return "\ufeff" + buffer.getvalue()
 
 
 def _yes_no(value: Any) -> str:
@@ -87,11 +68,20 @@ def _local(value: Any, zone_name: str) -> datetime | None:
     return moment.astimezone(ZoneInfo(zone_name)) if moment else None
 
 
+def _at(value: Any, zone_name: str) -> datetime:
+    """A timestamp column that is never NULL (a session's start and end), in the program's timezone."""
+    moment = _local(value, zone_name)
+    if moment is None:
+        raise ValueError("a timestamp was expected")
+    return moment
+
+
 class _Access:
     """What one staff member may export: which programs, real titles of which, contact details of which."""
 
-    def __init__(self, staff: CurrentStaff, managed: list[int] | None, team: set[int], program_id: int | None) -> None:
+    def __init__(self, staff: CurrentStaff, managed: list[int] | None, team: set[int], program_id: int | None, min_group: int) -> None:
         self.staff = staff
+        self.min_group = min_group
         self.managed = managed
         self.team = team
         self.program_id = program_id
@@ -117,7 +107,7 @@ class _Access:
         return privacy.may_see(viewer, privacy.EXPORT, privacy.CONTACT)
 
 
-async def _access(staff: CurrentStaff, program_id: int | None) -> _Access:
+async def _access(staff: CurrentStaff, program_id: int | None, min_group: int) -> _Access:
     managed = await programs.managed_program_ids(staff)
     if program_id is not None and managed is not None and program_id not in managed:
         # Not Forbidden: the same answer for another team's program and for one that does not exist.
@@ -125,14 +115,17 @@ async def _access(staff: CurrentStaff, program_id: int | None) -> _Access:
     team = set()
     if not staff.is_admin:
         team = {row["program"] for row in await TeamMember.select(TeamMember.program).where(TeamMember.staff == staff.id).run()}
-    return _Access(staff, managed, team, program_id)
+    return _Access(staff, managed, team, program_id, min_group)
 
 
-async def export_table(staff: CurrentStaff, kind: str, period: Period, program_id: int | None = None) -> tuple[list[str], list[list[Any]]]:
-    """The header and rows of one export; a fixed number of queries whatever the number of rows."""
+async def export_table(
+    staff: CurrentStaff, kind: str, period: Period, program_id: int | None = None, min_group: int | None = None
+) -> tuple[list[str], list[list[Any]]]:
+    """The header and rows of one export; a fixed number of queries whatever the number of rows. `min_group` is
+    the app's small-group limit (settings.min_group_size when None)."""
     if kind not in KINDS:
         raise DomainError("bad_kind", N_("Choose one of the options."), field="kind")
-    access = await _access(staff, program_id)
+    access = await _access(staff, program_id, results.min_group_size(min_group))
     builder = {"programs": _programs, "sessions": _sessions, "enrolments": _enrolments, "attendance": _attendance, "surveys": _surveys}[kind]
     return await builder(access, period)
 
@@ -222,7 +215,7 @@ async def _sessions(access: _Access, period: Period) -> tuple[list[str], list[li
     ]
     body = []
     for row in rows:
-        starts, ends = _local(row["starts_at"], row["timezone"]), _local(row["ends_at"], row["timezone"])
+        starts, ends = _at(row["starts_at"], row["timezone"]), _at(row["ends_at"], row["timezone"])
         body.append(
             [
                 access.title(row), starts.date().isoformat(), starts.strftime("%H:%M"), ends.strftime("%H:%M"), row["topic"],
@@ -295,7 +288,7 @@ async def _attendance(access: _Access, period: Period) -> tuple[list[str], list[
     header = [_("Program"), _("Date"), _("Time"), _("Topic"), _("Participant number"), _("Name"), _("Taking part as"), _("Attendance")]
     body = []
     for row in rows:
-        starts = _local(row["starts_at"], row["timezone"])
+        starts = _at(row["starts_at"], row["timezone"])
         guest = row["participant_id"] is None
         body.append(
             [
@@ -309,12 +302,12 @@ async def _attendance(access: _Access, period: Period) -> tuple[list[str], list[
 
 async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[list[Any]]]:
     """Counts per answer option and means of scale, number and ranking questions, for responses submitted in the
-    period; free text is left out (it can name people), and so are anonymous surveys with fewer responses in the
-    period than the results pages' small-group limit."""
-    from server.surveys.results import SMALL_GROUP
-    from server.surveys.services import question_choices
-    from server.surveys.tables import Question
+    period, one group of rows per survey and program; free text is left out (it can name people).
 
+    Small groups, as on the results pages (named and anonymous surveys alike): a survey's program group with 1 to
+    min_group - 1 responses is left out, and further groups of the same survey with it until the left-out ones
+    together are at least min_group (suppressed_groups), so that the survey's total minus the exported groups
+    reveals no small group; within an exported group, a question answered by 1 to min_group - 1 people is left out."""
     program_of = "COALESCE(r.program, s.program)"
     scope = access.where(program_of)
     if access.managed is not None or access.program_id is not None:
@@ -344,7 +337,27 @@ async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[lis
         """,
         start=period.start, end=period.end, **access.params,
     )
+    answerers = await raw(
+        f"""
+        SELECT s.id AS survey_id, {program_of} AS program_id, a.question AS question_id, COUNT(DISTINCT r.id) AS people
+        FROM "{T_ANSWER}" a
+        JOIN "{T_RESPONSE}" r ON r.id = a.response
+        JOIN "{T_SURVEY}" s ON s.id = r.survey
+        WHERE r.submitted_at >= :start AND r.submitted_at < :end AND {scope}
+        GROUP BY s.id, {program_of}, a.question
+        """,
+        start=period.start, end=period.end, **access.params,
+    )
+    people = {(row["survey_id"], row["program_id"], row["question_id"]): int(row["people"]) for row in answerers}
     groups = {(row["survey_id"], row["program_id"]): row for row in sizes}
+    per_survey: dict[int, dict[Any, int]] = {}
+    for (survey_id, program_id), row in groups.items():
+        per_survey.setdefault(survey_id, {})[program_id] = int(row["responses"])
+    hidden = {
+        (survey_id, program_id)
+        for survey_id, partition in per_survey.items()
+        for program_id in results.suppressed_groups(partition, access.min_group)
+    }
     question_ids = sorted({row["question_id"] for row in rows})
     questions = {
         row["id"]: row
@@ -363,7 +376,9 @@ async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[lis
         question = questions.get(row["question_id"])
         if group is None or question is None:
             continue
-        if group["anonymous"] and int(group["responses"]) < SMALL_GROUP:
+        if (row["survey_id"], row["program_id"]) in hidden:
+            continue
+        if results.too_small(people.get((row["survey_id"], row["program_id"], row["question_id"]), 0), access.min_group):
             continue
         if not isinstance(question.get("options"), list):
             question["options"] = []

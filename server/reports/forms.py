@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from server import clock
 from server.i18n import gettext as _
 from server.reports.exports import KINDS
-from server.reports.services import MAX_EVALUATION, Period, local_today
+from server.reports.periods import Period
+from server.reports.services import MAX_EVALUATION
 from server.web.forms import Choice, Date, Form, Integer, LongText
 
 
@@ -23,7 +25,7 @@ class PeriodForm(Form):
         """The chosen days; a missing start is 1 January (of the end's year), a missing end 31 December (of this
         year, or of the start's year when that is later)."""
         start, end = self.cleaned.get("from"), self.cleaned.get("to")
-        year = local_today(now).year
+        year = clock.organisation_today(now).year
         if start is None:
             start = date((end or date(year, 1, 1)).year, 1, 1)
         if end is None:

@@ -1,7 +1,6 @@
-"""The staff dashboard; program evaluation reports, the organisation dashboard, data checks and exports."""
+"""Program evaluation reports, the organisation dashboard, data checks and exports."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,59 +9,35 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from server import clock, privacy
+from server.csvfile import to_csv
 from server.errors import DomainError, NotFound
 from server.i18n import gettext as _
 from server.programs import services as programs
+from server.programs.dependencies import MANAGED_PROGRAM
 from server.programs.tables import Program
 from server.reports import checks as report_checks
 from server.reports import exports as report_exports
+from server.reports import organisation
 from server.reports import services as reports
 from server.reports.forms import EvaluationForm, ExportForm, PeriodForm
-from server.schedule import services as schedule
 from server.web.access import ORGANIZER, STAFF
 from server.web.rendering import redirect, render
 
 
-@get("/dashboard", opt=STAFF, name="dashboard")
-async def dashboard(request: Request) -> Any:
-    # ?range=month widens the agenda from a week to a month; anything else is the week.
-    agenda_range = "month" if request.query_params.get("range") == "month" else "week"
-    agenda = await schedule.staff_agenda(request.user, days=schedule.AGENDA_DAYS[agenda_range])
-    upcoming = await schedule.upcoming_public_sessions(limit=5)
-    now = _report_now()
-    from datetime import timedelta
-
-    from server.attendance.rates import early_warnings
-    from server.enrolment.roster import recent_promotions
-
-    warnings = await early_warnings(request.user, now)
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
-            "agenda": agenda, "agenda_range": agenda_range, "agenda_days": schedule.AGENDA_DAYS[agenda_range], "upcoming": upcoming,
-            "summary": await reports.dashboard_summary(request.user, now, warnings),
-            "warnings": warnings,
-            "promotions": await recent_promotions(request.user, now - timedelta(days=14)),
-            "licence_warnings": await programs.licence_warnings(request.user, clock.organisation_today(now)),
-        },
-    )
-
-
-# --- evaluation reports, the organisation dashboard, data checks and exports -------------------------
-
-def _report_now() -> datetime:
-    return clock.now()
+def _min_group(request: Request) -> int:
+    """The small-group limit of this app (tests build apps with their own settings)."""
+    return request.app.state.settings.min_group_size
 
 
 class ProgramReportController(Controller):
-    """A program's evaluation report and its print view; program_for_staff keeps facilitators to their own programs."""
+    """A program's evaluation report and its print view; MANAGED_PROGRAM keeps facilitators to their own programs."""
 
     path = "/manage/programs/{slug:str}/report"
     opt = STAFF
+    dependencies = MANAGED_PROGRAM
 
     async def _context(self, request: Request, program: dict[str, Any], form: EvaluationForm | None = None) -> dict[str, Any]:
-        report = await reports.program_report(program, _report_now())
+        report = await reports.program_report(program, clock.now(), _min_group(request))
         return {
             "program": program,
             "tab": "report",
@@ -72,35 +47,30 @@ class ProgramReportController(Controller):
             "editable": program["phase"] != "closed" and not program["archived"],
             # Printed paper leaves the office: a discreet program prints under its neutral title (as the register does).
             "printed_title": privacy.title(program, privacy.TEAM, privacy.PRINT),
-            "report_url": f"/manage/programs/{program['slug']}/report",
         }
 
     @get("/", name="program_report")
-    async def report(self, request: Request, slug: FromPath[str]) -> Any:
-        program = await programs.program_for_staff(request.user, slug)
+    async def report(self, request: Request, program: dict[str, Any]) -> Any:
         context = await self._context(request, program)
         template = "reports/program_report_print.html" if request.query_params.get("print") == "1" else "reports/program_report.html"
         return render(request, template, context)
 
     @get("/print", name="program_report_print")
-    async def print_view(self, request: Request, slug: FromPath[str]) -> Any:
-        program = await programs.program_for_staff(request.user, slug)
+    async def print_view(self, request: Request, program: dict[str, Any]) -> Any:
         return render(request, "reports/program_report_print.html", await self._context(request, program))
 
     @post("/evaluation", name="program_evaluation_save")
-    async def save_evaluation(self, request: Request, slug: FromPath[str]) -> Any:
-        program = await programs.program_for_staff(request.user, slug)
+    async def save_evaluation(self, request: Request, program: dict[str, Any]) -> Any:
         form = EvaluationForm(await request.form())
-        status_code = 400
         if form.is_valid():
             try:
-                await reports.save_evaluation(request.user, program, form["text"], _report_now())
-                return redirect(request, f"/manage/programs/{slug}/report#evaluation", _("Evaluation saved."))
+                await reports.save_evaluation(request.user, program, form["text"], clock.now())
+                target = request.app.route_reverse("program_report", slug=program["slug"]) + "#evaluation"
+                return redirect(request, target, _("Evaluation saved."))
             except DomainError as exc:
-                form.add_error(exc.field or "text", exc.translated())
-                status_code = 400 if exc.field else 409
+                form.refuse(exc)
         context = await self._context(request, program, form)
-        return render(request, "reports/program_report.html", context, block="evaluation_form", status_code=status_code)
+        return render(request, "reports/program_report.html", context, block="evaluation_form", status_code=form.status_code)
 
 
 class ReportsController(Controller):
@@ -112,17 +82,17 @@ class ReportsController(Controller):
 
     @get("/", name="organisation_dashboard", opt=ORGANIZER)
     async def organisation(self, request: Request) -> Any:
-        now = _report_now()
+        now = clock.now()
         form = PeriodForm(request.query_params)
         context: dict[str, Any] = {"form": form, "dashboard": None}
         if not form.is_valid():
             return render(request, "reports/organisation.html", context, status_code=400)
-        context["dashboard"] = await reports.organisation_dashboard(request.user, form.period(now), now)
+        context["dashboard"] = await organisation.organisation_dashboard(request.user, form.period(now), now)
         return render(request, "reports/organisation.html", context)
 
     @get("/checks", name="data_checks")
     async def checks(self, request: Request) -> Any:
-        found = await report_checks.data_checks(request.user, _report_now())
+        found = await report_checks.data_checks(request.user, clock.now())
         return render(request, "reports/checks.html", {"found": found})
 
     async def _export_context(self, request: Request, form: ExportForm) -> dict[str, Any]:
@@ -142,7 +112,8 @@ class ReportsController(Controller):
         form = ExportForm(request.query_params)
         if form.is_valid():
             query = urlencode({key: request.query_params.get(key) for key in ("from", "to", "program") if request.query_params.get(key)})
-            return Redirect(path=f"/reports/exports/{form['kind']}.csv" + (f"?{query}" if query else ""), status_code=303)
+            target = request.app.route_reverse("export_csv", filename=f"{form['kind']}.csv")
+            return Redirect(path=target + (f"?{query}" if query else ""), status_code=303)
         return render(request, "reports/exports.html", await self._export_context(request, form), status_code=400)
 
     @get("/exports/{filename:str}", name="export_csv")
@@ -152,19 +123,19 @@ class ReportsController(Controller):
             raise NotFound("export")
         form = ExportForm({**dict(request.query_params), "kind": kind})
         if form.is_valid():
+            period = form.period(clock.now())
             try:
-                header, rows = await report_exports.export_table(request.user, kind, form.period(_report_now()), form["program"])
+                header, rows = await report_exports.export_table(request.user, kind, period, form["program"], _min_group(request))
             except DomainError as exc:
-                form.add_error(exc.field or "program", exc.translated())
+                form.refuse(exc, "program")
             else:
-                period = form.period(_report_now())
                 name = f"gotong-{kind}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
                 return Response(
-                    content=report_exports.to_csv(header, rows).encode("utf-8"),
+                    content=to_csv(header, rows).encode("utf-8"),
                     media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'},
                 )
-        return render(request, "reports/exports.html", await self._export_context(request, form), status_code=400)
+        return render(request, "reports/exports.html", await self._export_context(request, form), status_code=form.status_code)
 
 
-ROUTES = [dashboard, ProgramReportController, ReportsController]
+ROUTES = [ProgramReportController, ReportsController]

@@ -11,7 +11,11 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from server.errors import DomainError, Forbidden, Moved, NotFound
 from server.i18n import gettext as _
+from server.i18n import set_locale
+from server.web.identity import choose_locale
+from server.web.rendering import wants_fragment
 
 log = logging.getLogger("gotong")
 
@@ -33,9 +37,6 @@ def _titles() -> dict[int, tuple[str, str]]:
 def error_page(request: Request, status_code: int) -> Response:
     if "user" not in request.scope:
         # No route matched, so the identity middleware never chose a language for this request.
-        from server.i18n import set_locale
-        from server.web.identity import choose_locale
-
         set_locale(choose_locale(request, None))
     titles = _titles()
     title, text = titles.get(status_code, titles[500] if status_code >= 500 else titles[400])
@@ -60,8 +61,8 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
         target = request.url.path
         if request.url.query:
             target += "?" + request.url.query
-        login_url = "/login?next=" + quote(target, safe="/")
-        if getattr(request, "htmx", None):
+        login_url = request.app.route_reverse("login") + "?next=" + quote(target, safe="/")
+        if wants_fragment(request):
             return ClientRedirect(redirect_to=login_url)
         if request.method in ("GET", "HEAD"):
             return Redirect(path=login_url, status_code=303)
@@ -73,12 +74,8 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 
-
-
 def domain_error_handler(request: Request, exc: Any) -> Response:
     """A rule's refusal that no route turned into a field error: not found, forbidden, or a plain 400."""
-    from server.errors import Forbidden, Moved, NotFound
-
     if isinstance(exc, Moved):
         return _moved(request, exc)
     if isinstance(exc, NotFound):
@@ -100,6 +97,4 @@ def _moved(request: Request, exc: Any) -> Response:
 
 
 def exception_handlers() -> dict[Any, Any]:
-    from server.errors import DomainError
-
     return {HTTPException: http_exception_handler, DomainError: domain_error_handler, Exception: internal_error_handler}

@@ -12,8 +12,10 @@ from litestar.response import Redirect, Template
 
 def wants_fragment(request: Request) -> bool:
     htmx = getattr(request, "htmx", None)
+    if not htmx:
+        return False
     # A boosted request navigates to a whole page; only targeted htmx requests get a block.
-    return bool(htmx) and not htmx.boosted
+    return not htmx.boosted
 
 
 def render(

@@ -26,4 +26,4 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
 @dataclass
 class SessionConfig(ServerSideSessionConfig):
-    _backend_class: type[ServerSideSessionBackend] = field(default=RotatingSessionBackend)  # type: ignore[assignment]
+    _backend_class: type[ServerSideSessionBackend] = field(default=RotatingSessionBackend)

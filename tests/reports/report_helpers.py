@@ -135,7 +135,7 @@ class page_queries:
     def __init__(self) -> None:
         self.statements: list[str] = []
 
-    def __enter__(self) -> "page_queries":
+    def __enter__(self) -> page_queries:
         from piccolo.engine import engine_finder
 
         self._class = type(engine_finder())
@@ -159,7 +159,7 @@ class page_queries:
         return len(self.statements)
 
 
-def query_difference(few: "page_queries", many: "page_queries") -> str:
+def query_difference(few: page_queries, many: page_queries) -> str:
     """The statements of two runs side by side, for an assertion message."""
     lines = [f"{few.count} vs {many.count} statements"]
     for name, run in (("few", few), ("many", many)):

@@ -1,6 +1,6 @@
 """Data checks: each kind of problem is listed with a link that leads to its fix; facilitators see their own
 programs' problems; the page runs a constant number of queries."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import sign_in
@@ -18,7 +18,7 @@ async def problems(db):
     from server.people.participants import create_participant
     from server.programs.tables import Goal
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     messy = await make_program(slug="berantakan", title="Program Berantakan", ends_on=date.today() - timedelta(days=10))
     tidy = await make_program(slug="rapi", title="Program Rapi", phase="planning")
     forgotten = await session_at(messy, now - timedelta(days=3), status="scheduled")
@@ -49,7 +49,7 @@ async def problems(db):
 
 
 async def test_every_kind_of_problem_is_found(problems, organizer):
-    found = await checks.data_checks(organizer, datetime.now(timezone.utc))
+    found = await checks.data_checks(organizer, datetime.now(UTC))
     by_kind = {check["kind"]: check for check in found["checks"]}
     assert [check["kind"] for check in found["checks"]] == list(checks.KINDS)
     assert [row["id"] for row in by_kind["no_attendance"]["rows"]] == [problems["forgotten"]["id"]]
@@ -93,7 +93,7 @@ async def test_fixing_a_problem_removes_it(problems, organizer):
     from server.people.consent import record_consent
 
     await record_consent(problems["no_consent"], "participation", actor=organizer)
-    counts = await checks.check_counts(organizer, datetime.now(timezone.utc), None)
+    counts = await checks.check_counts(organizer, datetime.now(UTC), None)
     assert counts["no_consent"] == 0 and counts["total"] == 7
 
 
@@ -110,12 +110,12 @@ async def test_a_facilitator_sees_only_problems_of_their_programs(client, proble
         assert text not in response.text
     lead = await make_staff(display_name="Pemimpin")
     await TeamMember.insert(TeamMember(program=problems["messy"].id, staff=lead.id, role="lead")).run()
-    found = await checks.data_checks(lead, datetime.now(timezone.utc))
+    found = await checks.data_checks(lead, datetime.now(UTC))
     assert found["total"] == 8
 
 
 async def test_checks_answer_in_a_constant_number_of_queries(organizer_client, db):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     await bulk_program("kecil", sessions=5, people=5, now=now)
     await organizer_client.get("/reports/checks")  # the first request after signing in also refreshes the session
     with page_queries() as few:

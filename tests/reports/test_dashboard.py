@@ -1,13 +1,14 @@
 """The organisation dashboard: people served, alerts, figures linking to their lists, the date filter, and
 dashboard_summary for the staff /dashboard page."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import sign_in
 from factories import make_program, make_staff
 from report_helpers import NOW, WEEK, enrol, mark, session_at
 
-from server.reports import services as reports
+from server.reports import organisation as reports
+from server.reports import periods
 
 
 async def test_people_served_counts_unique_participants_who_came(db):
@@ -38,9 +39,9 @@ async def test_people_served_counts_unique_participants_who_came(db):
     await mark(cancelled, never, "present")
     await mark(last_year, long_ago, "present")
     await mark(this_month, None, "present", guest_label="Tamu")
-    served = await reports.people_served(NOW, reports.this_year(NOW))
+    served = await reports.people_served(NOW, periods.this_year(NOW))
     assert (served["month"], served["quarter"], served["year"], served["range"], served["guests"]) == (1, 2, 3, 3, 1)
-    previous = await reports.people_served(NOW, reports.Period(date(2025, 1, 1), date(2025, 12, 31)))
+    previous = await reports.people_served(NOW, periods.Period(date(2025, 1, 1), date(2025, 12, 31)))
     assert (previous["range"], previous["guests"]) == (1, 0)
 
 
@@ -68,7 +69,7 @@ async def test_attendance_by_program_counts_only_sessions_in_the_period(db):
     person = await enrol(program, "Rina", NOW - timedelta(days=400))
     for days, status in ((10, "present"), (20, "absent"), (300, "absent")):
         await mark(await session_at(program, NOW - timedelta(days=days)), person, status)
-    [row] = await reports.attendance_by_program(reports.Period(date(2026, 11, 1), date(2026, 11, 30)), NOW)
+    [row] = await reports.attendance_by_program(periods.Period(date(2026, 11, 1), date(2026, 11, 30)), NOW)
     assert (row["slug"], row["sessions"], row["people"], row["attended"], row["absent"]) == ("rate", 2, 1, 1, 1)
     assert row["rate"] == pytest.approx(0.5)
 
@@ -79,7 +80,7 @@ async def troubled(db):
     from server.people.tables import Staff
     from server.programs.tables import Goal, TeamMember
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     program = await make_program(slug="sulit", title="Program Sulit", requires_licence=True, kind="support_group")
     await Goal(program=program.id, statement="Tujuan", baseline=0.0, target=1.0).save().run()
     sessions = [await session_at(program, now - timedelta(days=d)) for d in (21, 14, 7)]
@@ -119,7 +120,7 @@ async def test_dashboard_figures_link_to_the_lists_behind_them(organizer_client,
     assert 'href="/manage/programs?kind=support_group&amp;phase=implementation"' in html
     assert 'href="/manage/programs?phase=implementation"' in html
     assert 'href="/manage/programs/sulit/report"' in html
-    year = datetime.now(timezone.utc).year
+    year = datetime.now(UTC).year
     assert f'href="/reports/exports/attendance.csv?from={year}-01-01&amp;to={year}-12-31"' in html
     listed = await organizer_client.get("/manage/programs?kind=support_group&phase=implementation")
     assert "Program Sulit" in listed.text
@@ -154,7 +155,7 @@ async def test_a_date_range_narrows_the_figures(organizer_client, db):
 
 
 async def test_dashboard_summary_counts_the_staff_members_own_programs(troubled, facilitator, organizer):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     everything = await reports.dashboard_summary(organizer, now)
     assert everything["attendance_not_taken"] == 1
     assert everything["early_warnings"] == 1

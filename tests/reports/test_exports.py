@@ -1,8 +1,9 @@
 """CSV exports: spreadsheet-friendly files in the active language, only the rows and fields the viewer may see,
 and bad parameters answered with a 400 page."""
 import csv
+import dataclasses
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import sign_in
@@ -28,7 +29,7 @@ async def world(db):
     from server.people.consent import record_consent
     from server.programs.tables import TeamMember
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     discreet = await make_program(slug="rahasia", title=SECRET_TITLE, public_title=PUBLIC_TITLE, discreet=True, kind="support_group")
     plain = await make_program(slug="biasa", title="Kelas Komputer")
     own = await make_staff(display_name="Tim Rahasia")
@@ -47,6 +48,25 @@ async def world(db):
                                questions=[{"code": "useful", "kind": "likert", "text": "Bermanfaat?"}, {"code": "why", "kind": "long_text", "text": "Kenapa?"}])
     await respond(survey, {"useful": 4, "why": "Cerita pribadi"}, participant_id=secret_person)
     return {"discreet": discreet, "plain": plain, "own": own, "other": other, "organizer": organizer}
+
+
+@pytest.fixture
+async def client_with_limit(db, settings):
+    """Builds a client of an app whose settings carry another small-group limit."""
+    from litestar.testing import AsyncTestClient
+
+    from server.app import create_app
+
+    opened = []
+
+    async def build(limit: int):
+        client = AsyncTestClient(app=create_app(dataclasses.replace(settings, min_group_size=limit)), base_url="http://testserver.local")
+        opened.append(client)
+        return await client.__aenter__()
+
+    yield build
+    for client in opened:
+        await client.__aexit__(None, None, None)
 
 
 async def export(client, kind: str, query: str = ""):
@@ -118,7 +138,9 @@ async def test_exporting_contact_details_is_audited(client, world):
     assert event is not None and event["actor"] == world["own"].id
 
 
-async def test_discreet_real_title_only_for_staff_who_manage_it(client, world):
+async def test_discreet_real_title_only_for_staff_who_manage_it(client_with_limit, world):
+    # A limit of 1 lets the one survey response through: this test is about titles, not small groups.
+    client = await client_with_limit(1)
     await sign_in(client, world["own"].username)
     for kind in ("programs", "sessions", "enrolments", "attendance", "surveys"):
         body = (await export(client, kind)).content.decode("utf-8-sig")
@@ -128,7 +150,8 @@ async def test_discreet_real_title_only_for_staff_who_manage_it(client, world):
         assert SECRET_TITLE not in (await export(client, kind)).content.decode("utf-8-sig"), kind
 
 
-async def test_survey_results_leave_free_text_out(client, world):
+async def test_survey_results_leave_free_text_out(client_with_limit, world):
+    client = await client_with_limit(1)
     await sign_in(client, world["own"].username)
     rows = rows_of(await export(client, "surveys"))
     assert rows[0][0] == "Survey"
@@ -136,11 +159,62 @@ async def test_survey_results_leave_free_text_out(client, world):
     assert "Cerita pribadi" not in "".join(",".join(row) for row in rows)
 
 
+async def _survey_with_groups(organizer, sizes: list, *, anonymous: bool, questions=None):
+    """An organisation-wide survey answered for several programs: `sizes` pairs a program with its responses."""
+    from survey_helpers import make_survey, respond
+
+    questions = questions or [{"code": "useful", "kind": "likert", "text": "Bermanfaat?"}]
+    survey = await make_survey(organizer, title="Survei bersama", purpose="post", anonymous=anonymous, questions=questions)
+    for program, size in sizes:
+        for _ in range(size):
+            await respond(survey, {"useful": 4}, program_id=program.id)
+    return survey
+
+
+async def test_a_named_surveys_small_group_is_not_exported(client, world):
+    await _survey_with_groups(world["organizer"], [(world["plain"], 2)], anonymous=False)
+    await sign_in(client, world["organizer"].username)
+    rows = rows_of(await export(client, "surveys"))
+    assert not [row for row in rows[1:] if row[0] == "Survei bersama"]
+
+
+async def test_survey_export_follows_the_configured_small_group_limit(client_with_limit, world):
+    await _survey_with_groups(world["organizer"], [(world["plain"], 3)], anonymous=False)
+    for limit, exported in ((3, True), (4, False)):
+        client = await client_with_limit(limit)
+        await sign_in(client, world["organizer"].username)
+        rows = rows_of(await export(client, "surveys"))
+        assert bool([row for row in rows[1:] if row[0] == "Survei bersama"]) is exported, limit
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+async def test_a_hidden_survey_group_takes_the_smallest_other_group_with_it(client, world, anonymous):
+    """Groups of 2, 6 and 7: the 2 is hidden, and so is the 6, or the survey's total minus the shown groups would
+    give the 2 away."""
+    third = await make_program(slug="ketiga", title="Program Ketiga")
+    await _survey_with_groups(world["organizer"], [(world["discreet"], 2), (world["plain"], 6), (third, 7)], anonymous=anonymous)
+    await sign_in(client, world["organizer"].username)
+    rows = [row for row in rows_of(await export(client, "surveys"))[1:] if row[0] == "Survei bersama"]
+    assert [(row[2], row[3]) for row in rows] == [("Program Ketiga", "7")]
+
+
+async def test_a_question_answered_by_a_small_group_is_not_exported(client, world):
+    from survey_helpers import make_survey, respond
+
+    questions = [{"code": "useful", "kind": "likert", "text": "Bermanfaat?"}, {"code": "again", "kind": "likert", "text": "Ikut lagi?"}]
+    survey = await make_survey(world["organizer"], title="Survei bersama", purpose="post", program=world["plain"].id, questions=questions)
+    for index in range(6):
+        await respond(survey, {"useful": 4, **({"again": 5} if index < 2 else {})})
+    await sign_in(client, world["organizer"].username)
+    rows = [row for row in rows_of(await export(client, "surveys"))[1:] if row[0] == "Survei bersama"]
+    assert [row[5] for row in rows] == ["Bermanfaat?"]
+
+
 async def test_program_and_date_filters(client, world):
     await sign_in(client, world["organizer"].username)
     only = rows_of(await export(client, "sessions", f"?program={world['plain'].id}"))
     assert [row[0] for row in only[1:]] == ["Kelas Komputer"]
-    last_year = datetime.now(timezone.utc).year - 1
+    last_year = datetime.now(UTC).year - 1
     empty = rows_of(await export(client, "attendance", f"?from={last_year}-01-01&to={last_year}-12-31"))
     assert len(empty) == 1
     programs = rows_of(await export(client, "programs"))

@@ -1,5 +1,5 @@
 """The dashboard, a program report and the exports run the same number of queries for 5 or 60 sessions and people."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from querycount import count_queries
@@ -29,7 +29,7 @@ async def _count(client, url: str) -> page_queries:
     ],
 )
 async def test_query_count_does_not_grow_with_the_data(organizer_client, url):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     await bulk_program("kecil", sessions=5, people=5, now=now)
     few = await _count(organizer_client, url.format(slug="kecil"))
     await bulk_program("besar", sessions=60, people=60, now=now)
@@ -38,7 +38,7 @@ async def test_query_count_does_not_grow_with_the_data(organizer_client, url):
 
 
 async def test_a_community_projects_report_stays_constant_too(organizer_client):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     await bulk_program("kecil", sessions=5, people=5, now=now, kind="community_project")
     await bulk_program("besar", sessions=60, people=60, now=now, kind="community_project")
     few = await _count(organizer_client, "/manage/programs/kecil/report")
@@ -49,7 +49,7 @@ async def test_a_community_projects_report_stays_constant_too(organizer_client):
 async def test_the_whole_request_including_the_session_store_is_constant_too(organizer_client):
     """The same comparison with tests/querycount, which counts every statement, the session store's too; the
     smaller of two runs, so that a store write landing in the window by chance does not decide."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     async def fewest() -> int:
         counts = []

@@ -130,12 +130,26 @@ async def test_session_feedback_counts_responses_and_averages_scale_questions(wo
     other = await workshop_fixture(slug="lain")
     elsewhere = await make_survey(organizer, title="Program lain", purpose="session_feedback", program=other.program.id, questions=questions)
     await respond(elsewhere, {"useful": 1, "score": 0})
-    feedback = (await reports.program_report(workshop.row, NOW))["feedback"]
+    feedback = (await reports.program_report(workshop.row, NOW, min_group=3))["feedback"]
     assert feedback["responses"] == 4
     [found] = feedback["surveys"]
     assert found["title"] == "Umpan balik sesi"
     assert [(q["text"], q["answers"], q["mean"], q["scale_max"]) for q in found["questions"]] == [
         ("Sesi ini bermanfaat.", 3, 4.0, 5.0), ("Nilai sesi ini", 3, 8.0, 10.0),
+    ]
+
+
+async def test_session_feedback_hides_a_mean_of_fewer_answers_than_the_small_group_limit(workshop, organizer):
+    from survey_helpers import make_survey, respond
+
+    questions = [{"code": "useful", "kind": "likert", "text": "Sesi ini bermanfaat."}, {"code": "score", "kind": "rating", "text": "Nilai"}]
+    survey = await make_survey(organizer, title="Umpan balik", purpose="session_feedback", program=workshop.program.id, questions=questions)
+    for useful in (5, 4, 3, 4, 4):
+        await respond(survey, {"useful": useful})
+    await respond(survey, {"score": 2})
+    [found] = (await reports.program_report(workshop.row, NOW, min_group=5))["feedback"]["surveys"]
+    assert [(q["text"], q["answers"], q["mean"], q["hidden"]) for q in found["questions"]] == [
+        ("Sesi ini bermanfaat.", 5, 4.0, False), ("Nilai", None, None, True),
     ]
 
 

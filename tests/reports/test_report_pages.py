@@ -1,5 +1,5 @@
 """The evaluation report through the client: the page, its print view, the written evaluation and who may see it."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from conftest import post_form, sign_in
@@ -8,7 +8,7 @@ from report_helpers import workshop_fixture
 
 @pytest.fixture
 async def workshop(db):
-    return await workshop_fixture(now=datetime.now(timezone.utc))
+    return await workshop_fixture(now=datetime.now(UTC))
 
 
 @pytest.fixture
@@ -62,9 +62,9 @@ async def test_print_view_renders_the_figures_with_print_css(team_client, worksh
 
 
 async def test_print_view_of_a_discreet_program_carries_its_public_title(client, organizer, db):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    await workshop_fixture(now=datetime.now(timezone.utc), slug="rahasia", title="Kelompok Dukungan ODHIV", public_title="Kelompok Kamis", discreet=True)
+    await workshop_fixture(now=datetime.now(UTC), slug="rahasia", title="Kelompok Dukungan ODHIV", public_title="Kelompok Kamis", discreet=True)
     await sign_in(client, organizer.username)
     response = await client.get("/manage/programs/rahasia/report/print")
     assert response.status_code == 200
@@ -142,7 +142,7 @@ async def test_a_nul_character_in_the_evaluation_is_a_field_error_not_a_server_e
 async def test_a_community_projects_report_shows_its_milestones(organizer_client, db):
     from server.programs.tables import Milestone
 
-    await workshop_fixture(now=datetime.now(timezone.utc), slug="sumur", title="Sumur Bersama", kind="community_project")
+    await workshop_fixture(now=datetime.now(UTC), slug="sumur", title="Sumur Bersama", kind="community_project")
     from server.programs.tables import Program
 
     program_id = (await Program.select(Program.id).where(Program.slug == "sumur").first().run())["id"]
@@ -153,3 +153,17 @@ async def test_a_community_projects_report_shows_its_milestones(organizer_client
         text = _text((await organizer_client.get(url)).text)
         assert "Milestones" in text and "Survei lokasi" in text and "Gali sumur" in text
         assert "In progress: 1 · Done: 1" in text
+
+
+async def test_report_hides_a_feedback_mean_of_fewer_answers_than_the_small_group_limit(team_client, workshop, organizer):
+    from survey_helpers import make_survey, respond
+
+    questions = [{"code": "useful", "kind": "likert", "text": "Sesi ini bermanfaat?"}]
+    survey = await make_survey(organizer, title="Umpan balik sesi", purpose="session_feedback", program=workshop.program.id, questions=questions)
+    for useful in (5, 1, 3):
+        await respond(survey, {"useful": useful})
+    page = await team_client.get("/manage/programs/menjahit/report")
+    assert page.status_code == 200
+    row = _text(page.text).split("Sesi ini bermanfaat?", 1)[1][:120]
+    assert "Answered by fewer than 5 people: not shown." in row
+    assert "3.0" not in row and " 3 " not in row

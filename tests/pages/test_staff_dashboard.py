@@ -1,12 +1,12 @@
 """The staff dashboard shows what needs attention: early warnings, waitlist promotions, licences, data problems."""
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from conftest import sign_in
 from factories import make_program, make_staff
 
 
 async def test_dashboard_shows_early_warning_promotion_and_licence(client, db):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from factories import make_session
 
@@ -22,7 +22,7 @@ async def test_dashboard_shows_early_warning_promotion_and_licence(client, db):
     await TeamMember.insert(TeamMember(program=program.id, staff=facilitator.id, role="lead")).run()
     pid = await create_participant(None, {"display_name": "Joni Jarang"})
     await record_consent(pid, "participation", actor=None)
-    enrolment = Enrolment(participant=pid, program=program.id, status="enrolled", enrolled_at=datetime.now(timezone.utc) - timedelta(days=30))
+    enrolment = Enrolment(participant=pid, program=program.id, status="enrolled", enrolled_at=datetime.now(UTC) - timedelta(days=30))
     await enrolment.save().run()
     for days in (3, 2):
         session = await make_session(program, starts_in=timedelta(days=-days))

@@ -1,0 +1,234 @@
+"""The organisation dashboard and the staff dashboard's alert counts: programs by kind and phase, people served,
+attendance by program, the coming week, waitlists and alerts.
+
+Like the program report, every figure is an aggregate query, so the dashboard runs a fixed number of queries
+whatever the size of the organisation.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from server import clock
+from server.attendance import rates as attendance
+from server.i18n import N_
+from server.programs import services as programs
+from server.programs.tables import Goal, Program, TeamMember
+from server.reports import checks
+from server.reports.periods import Period, calendar_periods
+from server.reports.sql import T_ATTENDANCE, T_ENROLMENT, T_PROGRAM, T_SESSION, as_int, marks_sql, raw, share
+from server.schedule.tables import ProgramSession
+from server.web.access import CurrentStaff
+from server.web.labels import LABELS
+
+UPCOMING_DAYS = 7
+LICENCE_NOTICE_DAYS = 30
+ALERT_LIST_LIMIT = 10
+
+
+async def programs_by_kind_and_phase() -> dict[str, Any]:
+    """Counts of running (not archived) programs per kind and phase, with totals. One query."""
+    rows = await raw(
+        f'SELECT kind, phase, COUNT(*) AS n FROM "{T_PROGRAM}" WHERE archived = :archived GROUP BY kind, phase',
+        archived=False,
+    )
+    cells = {(row["kind"], row["phase"]): as_int(row["n"]) for row in rows}
+    grid = [
+        {"kind": kind, "cells": [{"phase": phase, "count": cells.get((kind, phase), 0)} for phase in programs.PHASES],
+         "total": sum(cells.get((kind, phase), 0) for phase in programs.PHASES)}
+        for kind in programs.KINDS
+    ]
+    return {
+        "rows": grid,
+        "phase_totals": [{"phase": phase, "count": sum(cells.get((kind, phase), 0) for kind in programs.KINDS)} for phase in programs.PHASES],
+        "total": sum(cells.values()),
+    }
+
+
+async def people_served(now: datetime, period: Period) -> dict[str, int]:
+    """Unique participants who attended (present or late) at least one non-cancelled session this month, this
+    quarter, this year and in the chosen period; guests are visits without a person, counted apart. One query."""
+    periods = {**calendar_periods(now), "range": period}
+    columns = ",\n".join(
+        f"COUNT(DISTINCT CASE WHEN s.starts_at >= :{name}_start AND s.starts_at < :{name}_end THEN a.participant END) AS {name}"
+        for name in periods
+    )
+    params: dict[str, Any] = {}
+    for name, value in periods.items():
+        params[f"{name}_start"], params[f"{name}_end"] = value.start, value.end
+    params["lowest"] = min(value.start for value in periods.values())
+    params["highest"] = max(value.end for value in periods.values())
+    rows = await raw(
+        f"""
+        SELECT {columns},
+          SUM(CASE WHEN a.participant IS NULL AND s.starts_at >= :range_start AND s.starts_at < :range_end THEN 1 ELSE 0 END) AS guests
+        FROM "{T_ATTENDANCE}" a JOIN "{T_SESSION}" s ON s.id = a."session"
+        WHERE a.status IN ('present', 'late') AND s.status <> 'cancelled'
+          AND s.starts_at >= :lowest AND s.starts_at < :highest
+        """,
+        **params,
+    )
+    row = rows[0] if rows else {}
+    return {name: as_int(row.get(name)) for name in (*periods, "guests")}
+
+
+async def attendance_by_program(period: Period, now: datetime) -> list[dict[str, Any]]:
+    """Each running program's attendance rate over the sessions held in the period, with the number of sessions
+    and of people they counted for. One query."""
+    program_filter = (
+        f"s.program IN (SELECT id FROM \"{T_PROGRAM}\" WHERE archived = :archived) "
+        "AND s.starts_at >= :range_start AND s.starts_at < :range_end"
+    )
+    # Straight from `marks` (one row per member per counted session): a program's rate needs no per-person runs.
+    sql = marks_sql(program_filter) + f"""
+    SELECT m.program_id AS program_id, p.slug AS slug, p.title AS title, p.kind AS kind, p.phase AS phase,
+           cs.sessions AS sessions, m.people AS people, m.attended AS attended, m.absent AS absent, m.excused AS excused
+    FROM (
+        SELECT program_id, COUNT(DISTINCT participant_id) AS people,
+               SUM(CASE WHEN status IN ('present', 'late') THEN 1 ELSE 0 END) AS attended,
+               SUM(CASE WHEN status = 'absent' THEN 1 ELSE 0 END) AS absent,
+               SUM(CASE WHEN status = 'excused' THEN 1 ELSE 0 END) AS excused
+        FROM marks GROUP BY program_id
+    ) m
+    JOIN "{T_PROGRAM}" p ON p.id = m.program_id
+    JOIN (SELECT program_id, COUNT(*) AS sessions FROM counted GROUP BY program_id) cs ON cs.program_id = m.program_id
+    ORDER BY p.title, m.program_id
+    """
+    rows = await raw(sql, now=now, archived=False, range_start=period.start, range_end=period.end)
+    found = []
+    for row in rows:
+        attended, absent = as_int(row["attended"]), as_int(row["absent"])
+        found.append(
+            {
+                "program_id": row["program_id"], "slug": row["slug"], "title": row["title"], "kind": row["kind"], "phase": row["phase"],
+                "sessions": as_int(row["sessions"]), "people": as_int(row["people"]), "attended": attended, "absent": absent,
+                "excused": as_int(row["excused"]), "rate": share(attended, attended + absent),
+            }
+        )
+    return found
+
+
+async def upcoming_sessions(now: datetime, days: int = UPCOMING_DAYS, limit: int = ALERT_LIST_LIMIT) -> dict[str, Any]:
+    """Sessions of running programs starting in the next `days` days: how many, and the first few. Two queries."""
+    where = (
+        (ProgramSession.starts_at >= now)
+        & (ProgramSession.starts_at < now + timedelta(days=days))
+        & (ProgramSession.status != "cancelled")
+        & (ProgramSession.program.archived == False)  # noqa: E712
+    )
+    count = await ProgramSession.count().where(where).run()
+    rows = (
+        await ProgramSession.select(
+            ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.topic,
+            ProgramSession.program.slug.as_alias("slug"), ProgramSession.program.title.as_alias("title"),
+            ProgramSession.program.timezone.as_alias("timezone"),
+        )
+        .where(where)
+        .order_by(ProgramSession.starts_at)
+        .order_by(ProgramSession.id)
+        .limit(limit)
+        .run()
+    )
+    return {"count": count, "rows": rows, "days": days}
+
+
+async def waitlists() -> list[dict[str, Any]]:
+    """People waiting per running program, longest list first. One query."""
+    rows = await raw(
+        f"""
+        SELECT p.id AS program_id, p.slug AS slug, p.title AS title, p.capacity AS capacity, COUNT(*) AS waiting
+        FROM "{T_ENROLMENT}" e JOIN "{T_PROGRAM}" p ON p.id = e.program
+        WHERE e.status = 'waitlisted' AND p.archived = :archived
+        GROUP BY p.id, p.slug, p.title, p.capacity
+        ORDER BY COUNT(*) DESC, p.title
+        """,
+        archived=False,
+    )
+    for row in rows:
+        row["waiting"] = as_int(row["waiting"])
+    return rows
+
+
+async def programs_without_goals(program_ids: list[int] | None, limit: int = ALERT_LIST_LIMIT) -> list[dict[str, Any]]:
+    """Programs in implementation that have no goal to measure their work against. One query."""
+    query = Program.select(Program.id, Program.slug, Program.title).where(
+        (Program.phase == "implementation")
+        & (Program.archived == False)  # noqa: E712
+        & Program.id.not_in(Goal.select(Goal.program))
+    )
+    if program_ids is not None:
+        query = query.where(Program.id.is_in(program_ids or [-1]))
+    return await query.order_by(Program.title).limit(limit).run()
+
+
+async def expiring_licences(program_ids: list[int] | None, today: date, days: int = LICENCE_NOTICE_DAYS) -> list[dict[str, Any]]:
+    """Facilitators on programs requiring a licence whose licence runs out within `days` days (not yet expired:
+    programs.licence_warnings reports those). One query."""
+    query = TeamMember.select(
+        TeamMember.program.slug.as_alias("slug"), TeamMember.program.title.as_alias("title"),
+        TeamMember.staff.display_name.as_alias("name"), TeamMember.staff.licence_expires_on.as_alias("licence_expires_on"),
+    ).where(
+        (TeamMember.program.requires_licence == True)  # noqa: E712
+        & (TeamMember.program.archived == False)  # noqa: E712
+        & TeamMember.role.is_in(["lead", "co_facilitator"])
+        & (TeamMember.staff.licence_number != "")
+        & (TeamMember.staff.licence_expires_on >= today)
+        & (TeamMember.staff.licence_expires_on <= today + timedelta(days=days))
+    )
+    if program_ids is not None:
+        query = query.where(TeamMember.program.is_in(program_ids or [-1]))
+    rows = await query.order_by(TeamMember.staff.licence_expires_on).run()
+    for row in rows:
+        row["problem"] = "expiring"
+    return rows
+
+
+LABELS.register("licence_problem", {"missing": N_("No licence recorded"), "expired": N_("Licence expired"), "expiring": N_("Licence expires soon")})
+
+
+async def licence_alerts(staff: CurrentStaff, program_ids: list[int] | None, today: date) -> list[dict[str, Any]]:
+    """Missing or expired licences (programs.licence_warnings) and licences expiring within 30 days."""
+    return await programs.licence_warnings(staff, today) + await expiring_licences(program_ids, today)
+
+
+async def organisation_dashboard(staff: CurrentStaff, period: Period, now: datetime | None = None) -> dict[str, Any]:
+    """The organizers' dashboard: programs by kind and phase, people served, attendance by program, the week's
+    sessions, waitlists and alerts, in a fixed number of queries."""
+    now = now or clock.now()
+    today = clock.organisation_today(now)
+    warnings = await attendance.early_warnings(staff, now)
+    counts = await checks.check_counts(staff, now, None)
+    return {
+        "period": period,
+        "periods": calendar_periods(now),
+        "programs": await programs_by_kind_and_phase(),
+        "served": await people_served(now, period),
+        "attendance": await attendance_by_program(period, now),
+        "upcoming": await upcoming_sessions(now),
+        "waitlists": await waitlists(),
+        "alerts": {
+            "not_taken": counts["no_attendance"],
+            "not_taken_rows": await checks.sessions_without_attendance(staff, None, now, ALERT_LIST_LIMIT),
+            "warnings": warnings,
+            "licences": await licence_alerts(staff, None, today),
+            "no_goals": counts["programs_without_goals"],
+            "no_goals_rows": await programs_without_goals(None),
+        },
+        "open_checks": counts["total"],
+    }
+
+
+async def dashboard_summary(staff: CurrentStaff, now: datetime, warnings: list[dict[str, Any]] | None = None) -> dict[str, int]:
+    """Alert counts and the number of open data checks on the signed-in staff member's programs (every program
+    for organizers and admins), for the staff /dashboard page. At most six queries."""
+    program_ids = await programs.managed_program_ids(staff)
+    counts = await checks.check_counts(staff, now, program_ids)
+    summary = {
+        "attendance_not_taken": counts["no_attendance"],
+        "early_warnings": len(warnings if warnings is not None else await attendance.early_warnings(staff, now)),
+        "licences": len(await licence_alerts(staff, program_ids, clock.organisation_today(now))),
+        "programs_without_goals": counts["programs_without_goals"],
+        "data_checks": counts["total"],
+    }
+    summary["alerts"] = summary["attendance_not_taken"] + summary["early_warnings"] + summary["licences"] + summary["programs_without_goals"]
+    return summary

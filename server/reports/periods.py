@@ -1,0 +1,52 @@
+"""Report periods: whole local days of the organisation (its default timezone); this month, quarter and year."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from server import clock
+from server.config import settings
+
+
+def day_start(day: date) -> datetime:
+    """The UTC instant a local day of the organisation starts."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(settings.default_timezone)).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days from `first` to `last`, both included."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return day_start(self.first)
+
+    @property
+    def end(self) -> datetime:
+        return day_start(self.last + timedelta(days=1))
+
+
+def this_year(now: datetime) -> Period:
+    today = clock.organisation_today(now)
+    return Period(date(today.year, 1, 1), date(today.year, 12, 31))
+
+
+def _month_after(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def calendar_periods(now: datetime) -> dict[str, Period]:
+    """This month, this quarter and this year, in the organisation's timezone."""
+    today = clock.organisation_today(now)
+    month = date(today.year, today.month, 1)
+    quarter = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    quarter_end = _month_after(_month_after(_month_after(quarter))) - timedelta(days=1)
+    return {
+        "month": Period(month, _month_after(month) - timedelta(days=1)),
+        "quarter": Period(quarter, quarter_end),
+        "year": this_year(now),
+    }

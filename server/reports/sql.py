@@ -1,0 +1,45 @@
+"""The SQL every report shares: table names, the held-session condition, the attendance rules' fragments and
+reading aggregate rows back."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+# The attendance rules' SQL helpers: one definition of counted sessions and marks for rates everywhere.
+from server.attendance.rules import T_ATTENDANCE, T_ENROLMENT, counted_session_sql, marks_sql, raw
+from server.people.tables import Consent, Participant
+from server.programs.tables import Goal, Program
+from server.schedule.tables import ProgramSession
+from server.surveys.tables import Answer, Question, Response, Survey
+
+__all__ = ["HELD_SQL", "T_ATTENDANCE", "T_ENROLMENT", "as_int", "instant", "marks_sql", "raw", "share"]
+
+T_PROGRAM = Program._meta.tablename
+T_SESSION = ProgramSession._meta.tablename
+T_PARTICIPANT = Participant._meta.tablename
+T_CONSENT = Consent._meta.tablename
+T_GOAL = Goal._meta.tablename
+T_SURVEY = Survey._meta.tablename
+T_QUESTION = Question._meta.tablename
+T_RESPONSE = Response._meta.tablename
+T_ANSWER = Answer._meta.tablename
+
+# A session counts as held when the attendance rules count it (status held, or started with attendance taken).
+HELD_SQL = counted_session_sql("s")
+
+
+def instant(value: Any) -> datetime | None:
+    """Timestamps from raw aggregates come back as text on SQLite."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def as_int(value: Any) -> int:
+    """A COUNT or SUM that may be NULL (no rows) or text."""
+    return int(value or 0)
+
+
+def share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
