@@ -1,4 +1,5 @@
 """Piccolo's entry point: the database engine chosen by DATABASE_URL, and the apps whose tables it holds."""
+
 from piccolo.conf.apps import AppRegistry
 
 from server.config import load_settings

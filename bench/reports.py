@@ -9,6 +9,7 @@ A report page takes far longer than a feed, and one worker answers one request a
 wrk's 5-second timeout would count queued requests as errors. The page and the static file are measured with the
 same (small) number of connections, so the ratio compares like with like.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -53,7 +54,9 @@ async def seed_reports() -> None:
     # seed() enrols without dates: everyone joined before the first session, so every past session counts.
     await engine.run_ddl("UPDATE enrolment SET enrolled_at = '2020-01-01 00:00:00+00:00' WHERE enrolled_at IS NULL")
     now = time.strftime("%Y-%m-%d %H:%M:%S+00:00", time.gmtime())
-    await engine.run_ddl(f"UPDATE program_session SET status = 'held' WHERE status = 'scheduled' AND starts_at < '{now}'")
+    await engine.run_ddl(
+        f"UPDATE program_session SET status = 'held' WHERE status = 'scheduled' AND starts_at < '{now}'"
+    )
     # One mark per member per held session: mostly present, some late, some absent.
     await engine.run_ddl(
         """
@@ -68,12 +71,25 @@ async def seed_reports() -> None:
     programs = await Program.select(Program.id).order_by(Program.id).run()
     await Goal.insert(
         *[
-            Goal(program=row["id"], statement=f"Goal {n}", baseline=0.0, target=10.0, current_value=float(n % 11) if n % 3 else None, position=n)
+            Goal(
+                program=row["id"],
+                statement=f"Goal {n}",
+                baseline=0.0,
+                target=10.0,
+                current_value=float(n % 11) if n % 3 else None,
+                position=n,
+            )
             for row in programs[::2]
             for n in range(3)
         ]
     ).run()
-    await create_staff(username=ORGANIZER, email="bench-organizer@example.org", password=PASSWORD, display_name="Bench Organizer", role="organizer")
+    await create_staff(
+        username=ORGANIZER,
+        email="bench-organizer@example.org",
+        password=PASSWORD,
+        display_name="Bench Organizer",
+        role="organizer",
+    )
 
 
 def _sign_in(base: str) -> str:
@@ -82,7 +98,9 @@ def _sign_in(base: str) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"username": ORGANIZER, "password": PASSWORD, "next": "/reports", "_csrf_token": token}).encode()
+    data = urllib.parse.urlencode(
+        {"username": ORGANIZER, "password": PASSWORD, "next": "/reports", "_csrf_token": token}
+    ).encode()
     opener.open(urllib.request.Request(base + "/login", data=data, headers={"x-csrftoken": token})).read()
     session = next(cookie.value for cookie in jar if cookie.name == "gotong_session")
     return f"Cookie: gotong_session={session}"
@@ -104,7 +122,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     started = time.monotonic()
-    from server.cli import migrate  # noqa: E402  (after DATABASE_URL is set)
+    from server.cli import migrate
 
     with contextlib.redirect_stdout(io.StringIO()):
         asyncio.run(migrate())
@@ -115,7 +133,10 @@ def main() -> None:
     server_env = {**env, "PORT": str(port), "HOST": "127.0.0.1", "GOTONG_BASE_URL": f"http://127.0.0.1:{port}"}
     server = subprocess.Popen(
         [sys.executable, "-m", "server", "serve", "--quiet", "--workers", "1"],
-        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     static_dir = ROOT / "static" / "bench-reports"
@@ -131,7 +152,11 @@ def main() -> None:
         print(f"--- one uvicorn worker, signed in as an organizer, {run.CONNECTIONS} connections, {run.DURATION}")
         for label, path, name in (
             ("organisation dashboard /reports", "/reports", "reports.html"),
-            (f"program report /manage/programs/{REPORT_SLUG}/report", f"/manage/programs/{REPORT_SLUG}/report", "report.html"),
+            (
+                f"program report /manage/programs/{REPORT_SLUG}/report",
+                f"/manage/programs/{REPORT_SLUG}/report",
+                "report.html",
+            ),
         ):
             body = _fetch(base + path, cookie)
             (static_dir / name).write_bytes(body)

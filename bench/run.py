@@ -1,5 +1,6 @@
 """make bench: seeds a large organisation, serves it as production would (uvicorn, one worker) and measures
 feed polling with wrk on loopback against a static file of the same bytes from the same server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -54,12 +55,12 @@ def main() -> None:
     os.chdir(ROOT)
 
     started = time.monotonic()
-    from server.cli import migrate  # noqa: E402  (after DATABASE_URL is set)
+    from server.cli import migrate
 
     with contextlib.redirect_stdout(io.StringIO()):
         asyncio.run(migrate())
     sys.path.insert(0, str(ROOT / "bench"))
-    from seed_large import seed  # noqa: E402
+    from seed_large import seed
 
     token = asyncio.run(seed())["feed_token"]
     print(f"seeded in {time.monotonic() - started:.0f} s ({env['DATABASE_URL'].split(':', 1)[0]})")
@@ -75,10 +76,19 @@ def main() -> None:
 def _measure(env: dict[str, str], token: str, cache_seconds: str) -> None:
     port = _free_port()
     server_env = {
-        **env, "PORT": str(port), "HOST": "127.0.0.1", "GOTONG_BASE_URL": f"http://127.0.0.1:{port}",
+        **env,
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "GOTONG_BASE_URL": f"http://127.0.0.1:{port}",
         "GOTONG_FEED_CACHE_SECONDS": cache_seconds,
     }
-    server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--quiet", "--workers", "1"], cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--quiet", "--workers", "1"],
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     print(f"--- one uvicorn worker, feed version cache {cache_seconds} s")
     try:

@@ -1,11 +1,12 @@
 """Seeds a large organisation for benchmarks: 300 programs, 20,000 sessions, 5,000 participants."""
+
 from __future__ import annotations
 
 import asyncio
 import random
 import secrets
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 PROGRAMS = 300
 SESSIONS_PER_PROGRAM = 67  # 20,100 sessions
@@ -27,15 +28,22 @@ async def seed(seed_value: int = 7) -> dict[str, str]:
     from server.schedule.tables import ProgramSession
 
     rng = random.Random(seed_value)
-    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     kinds = ["support_group", "skill_workshop", "community_project"]
     await _insert(
         Program,
         [
             Program(
-                slug=f"program-{n}", kind=kinds[n % 3], title=f"Program {n}", public_title=f"Kelompok {n}",
-                discreet=n % 5 == 0, visibility="public" if n % 4 else "private", phase="implementation",
-                timezone="Asia/Jakarta", enrolment_mode="open", capacity=30,
+                slug=f"program-{n}",
+                kind=kinds[n % 3],
+                title=f"Program {n}",
+                public_title=f"Kelompok {n}",
+                discreet=n % 5 == 0,
+                visibility="public" if n % 4 else "private",
+                phase="implementation",
+                timezone="Asia/Jakarta",
+                enrolment_mode="open",
+                capacity=30,
             )
             for n in range(PROGRAMS)
         ],
@@ -49,14 +57,23 @@ async def seed(seed_value: int = 7) -> dict[str, str]:
             starts = first + timedelta(days=11 * week)
             sessions.append(
                 ProgramSession(
-                    program=program_id, uid=f"{uuid.uuid4()}@gotong", starts_at=starts, ends_at=starts + timedelta(minutes=90),
-                    original_start=starts, topic=f"Topik {week}", location="Balai Warga", status="cancelled" if week % 17 == 0 else "scheduled",
+                    program=program_id,
+                    uid=f"{uuid.uuid4()}@gotong",
+                    starts_at=starts,
+                    ends_at=starts + timedelta(minutes=90),
+                    original_start=starts,
+                    topic=f"Topik {week}",
+                    location="Balai Warga",
+                    status="cancelled" if week % 17 == 0 else "scheduled",
                 )
             )
     await _insert(ProgramSession, sessions)
     await _insert(
         Participant,
-        [Participant(display_name=f"Peserta {n}", phone=f"0812{n:08d}", phone_digits=f"0812{n:08d}") for n in range(PARTICIPANTS)],
+        [
+            Participant(display_name=f"Peserta {n}", phone=f"0812{n:08d}", phone_digits=f"0812{n:08d}")
+            for n in range(PARTICIPANTS)
+        ],
     )
     participant_ids = [row["id"] for row in await Participant.select(Participant.id).order_by(Participant.id).run()]
     enrolments = []

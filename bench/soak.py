@@ -1,5 +1,6 @@
 """A bounded soak on loopback: 60 s of mixed traffic (feed polling, page views, attendance taking) at 64
 connections against several worker processes sharing one database. Reports errors, lost writes and memory."""
+
 from __future__ import annotations
 
 import asyncio
@@ -45,7 +46,9 @@ end
 
 def _rss_kib(pid: int) -> int:
     total = 0
-    for child in [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]:
+    for child in [pid] + [
+        int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    ]:
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{child}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -63,16 +66,32 @@ async def _prepare(base_url: str) -> dict:
     from seed_large import seed
 
     token = (await seed())["feed_token"]
-    await create_staff(username="soak", email="soak@example.org", password="soak-password", display_name="Soak", role="organizer")
+    await create_staff(
+        username="soak", email="soak@example.org", password="soak-password", display_name="Soak", role="organizer"
+    )
     program = await Program.select(Program.id, Program.slug).where(Program.slug == "program-10").first().run()
-    session = await ProgramSession.select(ProgramSession.id, ProgramSession.starts_at).where(
-        (ProgramSession.program == program["id"]) & (ProgramSession.status == "scheduled")
-        & (ProgramSession.starts_at < __import__("datetime").datetime.now(__import__("datetime").timezone.utc))
-    ).order_by(ProgramSession.starts_at, ascending=False).first().run()
+    session = (
+        await ProgramSession.select(ProgramSession.id, ProgramSession.starts_at)
+        .where(
+            (ProgramSession.program == program["id"])
+            & (ProgramSession.status == "scheduled")
+            & (ProgramSession.starts_at < __import__("datetime").datetime.now(__import__("datetime").timezone.utc))
+        )
+        .order_by(ProgramSession.starts_at, ascending=False)
+        .first()
+        .run()
+    )
     from datetime import timedelta
 
-    await Enrolment.update({Enrolment.enrolled_at: session["starts_at"] - timedelta(days=400)}).where(Enrolment.program == program["id"]).run()
-    people = [row["participant"] for row in await Enrolment.select(Enrolment.participant).where(Enrolment.program == program["id"]).run()]
+    await (
+        Enrolment.update({Enrolment.enrolled_at: session["starts_at"] - timedelta(days=400)})
+        .where(Enrolment.program == program["id"])
+        .run()
+    )
+    people = [
+        row["participant"]
+        for row in await Enrolment.select(Enrolment.participant).where(Enrolment.program == program["id"]).run()
+    ]
     return {"feed": token, "slug": program["slug"], "session": session["id"], "people": people}
 
 
@@ -90,15 +109,27 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'soak.sqlite3'}")
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
-    from server.cli import migrate  # noqa: E402
+    from server.cli import migrate
 
     with contextlib.redirect_stdout(io.StringIO()):
         asyncio.run(migrate())
     port = 18000 + os.getpid() % 1000
     base = f"http://127.0.0.1:{port}"
     seeded = asyncio.run(_prepare(base))
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "GOTONG_BASE_URL": base, "GOTONG_LOGIN_ATTEMPTS_PER_MINUTE": "1000"}
-    server = subprocess.Popen([sys.executable, "-m", "server", "serve", "--quiet", "--workers", WORKERS], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "GOTONG_BASE_URL": base,
+        "GOTONG_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--quiet", "--workers", WORKERS],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(150):
             try:
@@ -108,7 +139,14 @@ def main() -> None:
                 time.sleep(0.2)
         with httpx.Client(base_url=base) as client:
             token = re.search(r'name="_csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-            assert client.post("/login", data={"username": "soak", "password": "soak-password", "_csrf_token": token}, follow_redirects=False).status_code == 303
+            assert (
+                client.post(
+                    "/login",
+                    data={"username": "soak", "password": "soak-password", "_csrf_token": token},
+                    follow_redirects=False,
+                ).status_code
+                == 303
+            )
             cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
         slug, session = seeded["slug"], seeded["session"]
         script = (
@@ -116,23 +154,41 @@ def main() -> None:
             .replace("__PAGE__", f"/manage/programs/{slug}/attendance")
             .replace("__SHEET__", f"/manage/programs/{slug}/sessions/{session}/attendance")
             .replace("__MARK__", f"/manage/programs/{slug}/sessions/{session}/attendance/")
-            .replace("__COOKIE__", cookie).replace("__TOKEN__", token)
+            .replace("__COOKIE__", cookie)
+            .replace("__TOKEN__", token)
             .replace("__PEOPLE__", ", ".join(f'"{p}"' for p in seeded["people"]))
         )
         (workdir / "mixed.lua").write_text(script)
         rss_before = _rss_kib(server.pid)
         output = subprocess.run(
-            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "--timeout", "10s", "-s", str(workdir / "mixed.lua"), base],
-            capture_output=True, text=True, check=True,
+            [
+                "wrk",
+                "-t2",
+                f"-c{CONNECTIONS}",
+                f"-d{DURATION}",
+                "--latency",
+                "--timeout",
+                "10s",
+                "-s",
+                str(workdir / "mixed.lua"),
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         rss_after = _rss_kib(server.pid)
         print(output)
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
         socket_errors = re.search(r"Socket errors: (.*)", output)
         print(f"workers: {WORKERS}, database: {os.environ['DATABASE_URL'].split(':', 1)[0]}")
-        print(f"non-2xx/3xx responses: {errors.group(1) if errors else 0}; socket errors: {socket_errors.group(1) if socket_errors else 'none'}")
+        print(
+            f"non-2xx/3xx responses: {errors.group(1) if errors else 0}; socket errors: {socket_errors.group(1) if socket_errors else 'none'}"
+        )
         print(f"memory (all workers, RSS): {rss_before / 1024:.0f} MiB before, {rss_after / 1024:.0f} MiB after")
-        print(f"lost attendance writes: {asyncio.run(_lost_marks(session, seeded['people']))} of {len(seeded['people'])} people marked")
+        print(
+            f"lost attendance writes: {asyncio.run(_lost_marks(session, seeded['people']))} of {len(seeded['people'])} people marked"
+        )
     finally:
         server.terminate()
         server.wait(timeout=15)

@@ -116,13 +116,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="gotong", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="gotong", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Partner", tablename="partner", schema=None, columns=None
-    )
+    manager.add_table(class_name="Partner", tablename="partner", schema=None, columns=None)
 
     manager.add_table(
         class_name="AuditEvent",
@@ -131,9 +127,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Staff", tablename="staff", schema=None, columns=None
-    )
+    manager.add_table(class_name="Staff", tablename="staff", schema=None, columns=None)
 
     manager.add_table(
         class_name="GoalUpdate",
@@ -142,13 +136,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Program", tablename="program", schema=None, columns=None
-    )
+    manager.add_table(class_name="Program", tablename="program", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Series", tablename="series", schema=None, columns=None
-    )
+    manager.add_table(class_name="Series", tablename="series", schema=None, columns=None)
 
     manager.add_table(
         class_name="ProgramPartner",
@@ -157,13 +147,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Milestone", tablename="milestone", schema=None, columns=None
-    )
+    manager.add_table(class_name="Milestone", tablename="milestone", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Goal", tablename="goal", schema=None, columns=None
-    )
+    manager.add_table(class_name="Goal", tablename="goal", schema=None, columns=None)
 
     manager.add_table(
         class_name="ProgramSession",

@@ -95,9 +95,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="gotong", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="gotong", description=DESCRIPTION)
 
     manager.add_table(
         class_name="Participant",
@@ -113,13 +111,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Enrolment", tablename="enrolment", schema=None, columns=None
-    )
+    manager.add_table(class_name="Enrolment", tablename="enrolment", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Consent", tablename="consent", schema=None, columns=None
-    )
+    manager.add_table(class_name="Consent", tablename="consent", schema=None, columns=None)
 
     manager.add_table(
         class_name="ProgressNote",
@@ -142,13 +136,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Rsvp", tablename="rsvp", schema=None, columns=None
-    )
+    manager.add_table(class_name="Rsvp", tablename="rsvp", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Attendance", tablename="attendance", schema=None, columns=None
-    )
+    manager.add_table(class_name="Attendance", tablename="attendance", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Participant",

@@ -1,4 +1,5 @@
 """Unique pairs (one enrolment per person and program, one RSVP and one attendance row per person and session)."""
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 ID = "2026-11-27T21:42:27:000000"
@@ -16,9 +17,9 @@ async def forwards():
 
         db = engine_finder()
         for statement in (
-            'CREATE UNIQUE INDEX IF NOT EXISTS enrolment_participant_program ON enrolment (participant, program)',
-            'CREATE UNIQUE INDEX IF NOT EXISTS rsvp_session_participant ON rsvp (session, participant)',
-            'CREATE UNIQUE INDEX IF NOT EXISTS attendance_session_participant ON attendance (session, participant)',
+            "CREATE UNIQUE INDEX IF NOT EXISTS enrolment_participant_program ON enrolment (participant, program)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS rsvp_session_participant ON rsvp (session, participant)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS attendance_session_participant ON attendance (session, participant)",
         ):
             await db.run_ddl(statement)
 

@@ -99,9 +99,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="gotong", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="gotong", description=DESCRIPTION)
 
     manager.add_table(
         class_name="SurveyInvite",
@@ -110,25 +108,15 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Answer", tablename="answer", schema=None, columns=None
-    )
+    manager.add_table(class_name="Answer", tablename="answer", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Evaluation", tablename="evaluation", schema=None, columns=None
-    )
+    manager.add_table(class_name="Evaluation", tablename="evaluation", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Response", tablename="response", schema=None, columns=None
-    )
+    manager.add_table(class_name="Response", tablename="response", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Question", tablename="question", schema=None, columns=None
-    )
+    manager.add_table(class_name="Question", tablename="question", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Survey", tablename="survey", schema=None, columns=None
-    )
+    manager.add_table(class_name="Survey", tablename="survey", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="SurveyInvite",

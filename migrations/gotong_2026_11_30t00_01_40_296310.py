@@ -8,9 +8,7 @@ DESCRIPTION = "response public id"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="gotong", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="gotong", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="Response",

@@ -1,4 +1,5 @@
 """Responses get a random public id; anonymous responses lose any submission key that was derived from an invite."""
+
 import secrets
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager

@@ -29,9 +29,7 @@ DESCRIPTION = "Old program web addresses (program_slug_alias), followed on staff
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="gotong", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="gotong", description=DESCRIPTION)
 
     manager.add_table(
         class_name="ProgramSlugAlias",

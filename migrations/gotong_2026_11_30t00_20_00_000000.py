@@ -1,9 +1,10 @@
 """Secret tokens at rest: personal links and survey invitations keep only the SHA-256 digest of their token."""
+
 import base64
 import hashlib
 import hmac
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
@@ -45,7 +46,9 @@ async def hash_stored_tokens() -> int:
         for row in rows:
             if _HASHED.fullmatch(row["token"] or ""):
                 continue
-            await db.run_querystring(QueryString("UPDATE access_token SET token = {} WHERE id = {}", _digest(row["token"]), row["id"]))
+            await db.run_querystring(
+                QueryString("UPDATE access_token SET token = {} WHERE id = {}", _digest(row["token"]), row["id"])
+            )
             hashed += 1
             if row["kind"] == "participant_page" and row["revoked_at"] is None and row["participant"] is not None:
                 feed = _digest(_feed_token(row["token"]))
@@ -54,14 +57,18 @@ async def hash_stored_tokens() -> int:
                         QueryString(
                             "INSERT INTO access_token (token, kind, participant, staff, created_at, revoked_at) "
                             "VALUES ({}, 'participant_feed', {}, NULL, {}, NULL)",
-                            feed, row["participant"], datetime.now(timezone.utc),
+                            feed,
+                            row["participant"],
+                            datetime.now(UTC),
                         )
                     )
                     stored.add(feed)
         for row in await _rows(db, "SELECT id, token FROM survey_invite"):
             if _HASHED.fullmatch(row["token"] or ""):
                 continue
-            await db.run_querystring(QueryString("UPDATE survey_invite SET token = {} WHERE id = {}", _digest(row["token"]), row["id"]))
+            await db.run_querystring(
+                QueryString("UPDATE survey_invite SET token = {} WHERE id = {}", _digest(row["token"]), row["id"])
+            )
             hashed += 1
     return hashed
 

@@ -1,4 +1,5 @@
 """Builds the Litestar app: plugins, templates, middleware and each feature's routes — nothing else."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -1,4 +1,5 @@
 """The audit log: who looked at or changed confidential data, and when. Every feature writes through here."""
+
 from __future__ import annotations
 
 from typing import Any, Protocol
@@ -53,10 +54,22 @@ async def record_audit(
     ).run()
 
 
-async def audit_log(*, action: str = "", subject_type: str = "", actor_id: int | None = None, subject_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+async def audit_log(
+    *,
+    action: str = "",
+    subject_type: str = "",
+    actor_id: int | None = None,
+    subject_id: int | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
     query = AuditEvent.select(
-        AuditEvent.id, AuditEvent.at, AuditEvent.actor_label, AuditEvent.action, AuditEvent.subject_type,
-        AuditEvent.subject_id, AuditEvent.summary,
+        AuditEvent.id,
+        AuditEvent.at,
+        AuditEvent.actor_label,
+        AuditEvent.action,
+        AuditEvent.subject_type,
+        AuditEvent.subject_id,
+        AuditEvent.summary,
     )
     if action:
         query = query.where(AuditEvent.action == action)
@@ -66,4 +79,6 @@ async def audit_log(*, action: str = "", subject_type: str = "", actor_id: int |
         query = query.where(AuditEvent.actor == actor_id)
     if subject_id:
         query = query.where(AuditEvent.subject_id == subject_id)
-    return await query.order_by(AuditEvent.at, ascending=False).order_by(AuditEvent.id, ascending=False).limit(limit).run()
+    return (
+        await query.order_by(AuditEvent.at, ascending=False).order_by(AuditEvent.id, ascending=False).limit(limit).run()
+    )

@@ -1,4 +1,5 @@
 """Backups: SQLite through its online backup API (consistent while the server runs), PostgreSQL through pg_dump."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,7 +17,9 @@ def backup(settings: Settings, target: Path) -> Path:
     private_file(target)
     if settings.is_postgres:
         _require("pg_dump")
-        subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", settings.database_url], check=True)
+        subprocess.run(
+            ["pg_dump", "--format=custom", "--no-owner", f"--file={target}", settings.database_url], check=True
+        )
         private_file(target)
         return target
     source = sqlite3.connect(settings.sqlite_path, factory=SecureDeleteConnection)
@@ -38,7 +41,15 @@ def restore(settings: Settings, source: Path) -> None:
     if settings.is_postgres:
         _require("pg_restore")
         subprocess.run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", f"--dbname={settings.database_url}", str(source)],
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={settings.database_url}",
+                str(source),
+            ],
             check=True,
         )
         return

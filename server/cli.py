@@ -1,4 +1,5 @@
 """Command line: python -m server serve | migrate | seed-demo | create-user | check | backup."""
+
 from __future__ import annotations
 
 import argparse
@@ -75,7 +76,11 @@ LEGACY_PROXY_WARNING = (
 
 
 def legacy_warnings() -> list[str]:
-    return [LEGACY_PROXY_WARNING] if os.environ.get("FORWARDED_ALLOW_IPS") and not os.environ.get("GOTONG_TRUSTED_PROXIES") else []
+    return (
+        [LEGACY_PROXY_WARNING]
+        if os.environ.get("FORWARDED_ALLOW_IPS") and not os.environ.get("GOTONG_TRUSTED_PROXIES")
+        else []
+    )
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -123,8 +128,12 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--password", help="prefer GOTONG_NEW_USER_PASSWORD or the prompt")
     commands.add_parser("check", help="check configuration and database")
     backup_cmd = commands.add_parser("backup", help="write a consistent backup of the database")
-    backup_cmd.add_argument("target", nargs="?", help="file to write (default: data/backups/gotong-<time>.sqlite3 or .dump)")
-    restore_cmd = commands.add_parser("restore", help="replace the database's contents with a backup (stop the server first)")
+    backup_cmd.add_argument(
+        "target", nargs="?", help="file to write (default: data/backups/gotong-<time>.sqlite3 or .dump)"
+    )
+    restore_cmd = commands.add_parser(
+        "restore", help="replace the database's contents with a backup (stop the server first)"
+    )
     restore_cmd.add_argument("source")
     args = parser.parse_args(argv)
 
@@ -160,7 +169,11 @@ def main(argv: list[str] | None = None) -> None:
 
         settings = load_settings()
         suffix = "dump" if settings.is_postgres else "sqlite3"
-        target = Path(args.target) if args.target else ROOT / "data" / "backups" / f"gotong-{datetime.now():%Y%m%d-%H%M%S}.{suffix}"
+        target = (
+            Path(args.target)
+            if args.target
+            else ROOT / "data" / "backups" / f"gotong-{datetime.now():%Y%m%d-%H%M%S}.{suffix}"
+        )
         print(f"Backup written to {backup(settings, target)}")
     elif args.command == "restore":
         # Only what a restore needs (see the note at the top).

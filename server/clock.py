@@ -1,9 +1,10 @@
 """The one clock: the current instant (which tests may freeze) and a place's local date."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from server.config import settings
@@ -15,7 +16,7 @@ _frozen_at: datetime | None = None
 
 def now() -> datetime:
     """The current instant, in UTC."""
-    return _frozen_at if _frozen_at is not None else datetime.now(timezone.utc)
+    return _frozen_at if _frozen_at is not None else datetime.now(UTC)
 
 
 def today(timezone_name: str, at: datetime | None = None) -> date:
@@ -30,7 +31,7 @@ def frozen(at: datetime) -> Iterator[datetime]:
     global _frozen_at
     if at.tzinfo is None:
         raise ValueError("a frozen time needs a timezone")
-    previous, _frozen_at = _frozen_at, at.astimezone(timezone.utc)
+    previous, _frozen_at = _frozen_at, at.astimezone(UTC)
     try:
         yield _frozen_at
     finally:

@@ -1,4 +1,5 @@
 """Settings read from the environment, with safe development defaults."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -74,9 +75,13 @@ class Settings:
             try:
                 ipaddress.ip_network(entry, strict=False)
             except ValueError:
-                found.append(f"GOTONG_TRUSTED_PROXIES: {entry!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24).")
+                found.append(
+                    f"GOTONG_TRUSTED_PROXIES: {entry!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)."
+                )
         if self.login_failures_per_account < 1 or self.login_failure_window_minutes < 1:
-            found.append("GOTONG_LOGIN_FAILURES_PER_ACCOUNT and GOTONG_LOGIN_FAILURE_WINDOW_MINUTES must be at least 1.")
+            found.append(
+                "GOTONG_LOGIN_FAILURES_PER_ACCOUNT and GOTONG_LOGIN_FAILURE_WINDOW_MINUTES must be at least 1."
+            )
         return found
 
 
@@ -96,7 +101,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         login_attempts_per_minute=int(env.get("GOTONG_LOGIN_ATTEMPTS_PER_MINUTE", "10")),
         login_failures_per_account=int(env.get("GOTONG_LOGIN_FAILURES_PER_ACCOUNT", "10")),
         login_failure_window_minutes=int(env.get("GOTONG_LOGIN_FAILURE_WINDOW_MINUTES", "15")),
-        trusted_proxies=tuple(entry.strip() for entry in env.get("GOTONG_TRUSTED_PROXIES", "").split(",") if entry.strip()),
+        trusted_proxies=tuple(
+            entry.strip() for entry in env.get("GOTONG_TRUSTED_PROXIES", "").split(",") if entry.strip()
+        ),
         feed_cache_seconds=float(env.get("GOTONG_FEED_CACHE_SECONDS", "10")),
         db_pool=env.get("GOTONG_DB_POOL", "1") != "0",
         min_group_size=int(env.get("GOTONG_MIN_GROUP_SIZE", "5")),

@@ -1,5 +1,6 @@
 """The one CSV writer: UTF-8 with a byte-order mark (Excel reads accented names right) and no cell a spreadsheet
 would run as a formula. Every export, download and register goes through it."""
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """Database engine construction and the helpers that must behave the same on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import os

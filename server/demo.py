@@ -1,4 +1,5 @@
 """Demo data that looks like a small Indonesian NGO: staff of each role and one program of each kind."""
+
 from __future__ import annotations
 
 from datetime import date, time, timedelta
@@ -51,9 +52,12 @@ def _next_weekday(start: date, weekday: int) -> date:
 async def demo_personal_links(names: tuple[str, ...] = ("Sarah Johnson", "Melati")) -> list[tuple[str, str]]:
     """Fresh personal links for a few demo participants: only hashes are stored, so printing a link means
     issuing a new one (the previous link of that person stops working)."""
-    rows = await Participant.select(Participant.id, Participant.display_name).where(
-        Participant.display_name.is_in(list(names)) & Participant.anonymised_at.is_null()
-    ).order_by(Participant.id).run()
+    rows = (
+        await Participant.select(Participant.id, Participant.display_name)
+        .where(Participant.display_name.is_in(list(names)) & Participant.anonymised_at.is_null())
+        .order_by(Participant.id)
+        .run()
+    )
     return [(row["display_name"], await reissue_personal_links(None, row["id"])) for row in rows]
 
 
@@ -65,7 +69,11 @@ async def seed_demo(today: date | None = None) -> bool:
     staff_ids = {}
     for username, (name, email, role) in _STAFF.items():
         staff_ids[username] = await create_staff(
-            username=username, email=email, password=DEMO_PASSWORD, display_name=name, role=role,
+            username=username,
+            email=email,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            role=role,
             locale="en" if username == "maria" else "",
         )
 
@@ -177,21 +185,86 @@ async def seed_demo(today: date | None = None) -> bool:
     return True
 
 
-async def _seed_planning(today: date, staff_ids: dict[str, int], support: Program, workshop: Program, water: Program) -> None:
+async def _seed_planning(
+    today: date, staff_ids: dict[str, int], support: Program, workshop: Program, water: Program
+) -> None:
     """Assessment notes, goals with history, partners and milestones, so each tab shows real content."""
-    await Program.update({Program.assessment_notes: "Asesmen Agustus: 14 dari 20 orang tua di RW 05 masih memakai hukuman fisik; mereka meminta cara lain yang praktis."}).where(Program.id == workshop.id).run()
-    await Program.update({Program.assessment_notes: "Survei 120 KK: 62% membeli air jeriken; sumur dangkal tercemar bakteri E. coli (uji Puskesmas)."}).where(Program.id == water.id).run()
-    await Program.update({Program.assessment_notes: "Rujukan dari Puskesmas: 11 orang meminta dukungan sebaya setelah diagnosis."}).where(Program.id == support.id).run()
-    for program, steps in ((support, ["planning", "implementation"]), (workshop, ["planning", "implementation"]), (water, ["planning"])):
+    await (
+        Program.update(
+            {
+                Program.assessment_notes: "Asesmen Agustus: 14 dari 20 orang tua di RW 05 masih memakai hukuman fisik; mereka meminta cara lain yang praktis."
+            }
+        )
+        .where(Program.id == workshop.id)
+        .run()
+    )
+    await (
+        Program.update(
+            {
+                Program.assessment_notes: "Survei 120 KK: 62% membeli air jeriken; sumur dangkal tercemar bakteri E. coli (uji Puskesmas)."
+            }
+        )
+        .where(Program.id == water.id)
+        .run()
+    )
+    await (
+        Program.update(
+            {Program.assessment_notes: "Rujukan dari Puskesmas: 11 orang meminta dukungan sebaya setelah diagnosis."}
+        )
+        .where(Program.id == support.id)
+        .run()
+    )
+    for program, steps in (
+        (support, ["planning", "implementation"]),
+        (workshop, ["planning", "implementation"]),
+        (water, ["planning"]),
+    ):
         previous = "assessment"
         for step in steps:
-            await PhaseChange.insert(PhaseChange(program=program.id, from_phase=previous, to_phase=step, changed_by=staff_ids["siti"])).run()
+            await PhaseChange.insert(
+                PhaseChange(program=program.id, from_phase=previous, to_phase=step, changed_by=staff_ids["siti"])
+            ).run()
             previous = step
 
-    parenting = Goal(program=workshop.id, statement="Orang tua memakai disiplin positif di rumah", indicator="Peserta yang melaporkan tanpa hukuman fisik minggu lalu", unit="%", baseline=30.0, target=80.0, current_value=55.0, due_on=today + timedelta(days=60))
-    attendance = Goal(program=workshop.id, statement="Peserta menyelesaikan pelatihan", indicator="Peserta dengan kehadiran minimal 75%", unit="orang", baseline=0.0, target=16.0, due_on=today + timedelta(days=45), position=1)
-    wellbeing = Goal(program=support.id, statement="Anggota merasa didukung", indicator="Skor rata-rata dukungan sosial (1–5)", unit="skor", baseline=2.4, target=4.0, current_value=3.1, due_on=today + timedelta(days=90))
-    access = Goal(program=water.id, statement="Rumah tangga punya akses air bersih", indicator="KK tersambung ke jaringan air bersih", unit="KK", baseline=0.0, target=120.0, due_on=today + timedelta(days=300))
+    parenting = Goal(
+        program=workshop.id,
+        statement="Orang tua memakai disiplin positif di rumah",
+        indicator="Peserta yang melaporkan tanpa hukuman fisik minggu lalu",
+        unit="%",
+        baseline=30.0,
+        target=80.0,
+        current_value=55.0,
+        due_on=today + timedelta(days=60),
+    )
+    attendance = Goal(
+        program=workshop.id,
+        statement="Peserta menyelesaikan pelatihan",
+        indicator="Peserta dengan kehadiran minimal 75%",
+        unit="orang",
+        baseline=0.0,
+        target=16.0,
+        due_on=today + timedelta(days=45),
+        position=1,
+    )
+    wellbeing = Goal(
+        program=support.id,
+        statement="Anggota merasa didukung",
+        indicator="Skor rata-rata dukungan sosial (1–5)",
+        unit="skor",
+        baseline=2.4,
+        target=4.0,
+        current_value=3.1,
+        due_on=today + timedelta(days=90),
+    )
+    access = Goal(
+        program=water.id,
+        statement="Rumah tangga punya akses air bersih",
+        indicator="KK tersambung ke jaringan air bersih",
+        unit="KK",
+        baseline=0.0,
+        target=120.0,
+        due_on=today + timedelta(days=300),
+    )
     for goal in (parenting, attendance, wellbeing, access):
         await goal.save().run()
     await GoalUpdate.insert(
@@ -200,8 +273,18 @@ async def _seed_planning(today: date, staff_ids: dict[str, int], support: Progra
         GoalUpdate(goal=wellbeing.id, value=3.1, note="Survei bulan kedua", recorded_by=staff_ids["maria"]),
     ).run()
 
-    puskesmas = Partner(name="Puskesmas Kecamatan Coblong", contact_name="dr. Ratna Wulandari", phone="022 250 1234", email="puskesmas.coblong@example.id")
-    pdam = Partner(name="PDAM Tirtawening", contact_name="Ir. Hendra Gunawan", phone="022 420 0000", website="https://pdam.example.id")
+    puskesmas = Partner(
+        name="Puskesmas Kecamatan Coblong",
+        contact_name="dr. Ratna Wulandari",
+        phone="022 250 1234",
+        email="puskesmas.coblong@example.id",
+    )
+    pdam = Partner(
+        name="PDAM Tirtawening",
+        contact_name="Ir. Hendra Gunawan",
+        phone="022 420 0000",
+        website="https://pdam.example.id",
+    )
     karang_taruna = Partner(name="Karang Taruna Cibaduyut", contact_name="Rizky Ramadhan", phone="0812 2233 4455")
     for partner in (puskesmas, pdam, karang_taruna):
         await partner.save().run()
@@ -213,20 +296,62 @@ async def _seed_planning(today: date, staff_ids: dict[str, int], support: Progra
     ).run()
 
     await Milestone.insert(
-        Milestone(program=water.id, title="Survei sumber air dan pemetaan rumah tangga", due_on=today - timedelta(days=20), owner="Karang Taruna", status="done"),
-        Milestone(program=water.id, title="Musyawarah warga: pilih lokasi tandon", due_on=today + timedelta(days=14), owner="Agus Pratama", status="in_progress"),
-        Milestone(program=water.id, title="Perjanjian kerja sama dengan PDAM", due_on=today + timedelta(days=45), owner="Siti Rahmawati", status="planned"),
-        Milestone(program=water.id, title="Pembangunan tandon dan jaringan pipa", due_on=today + timedelta(days=150), owner="PDAM Tirtawening", status="planned"),
-        Milestone(program=water.id, title="Izin lahan dari kelurahan", due_on=today + timedelta(days=7), owner="Siti Rahmawati", status="blocked", note="Menunggu tanda tangan lurah"),
+        Milestone(
+            program=water.id,
+            title="Survei sumber air dan pemetaan rumah tangga",
+            due_on=today - timedelta(days=20),
+            owner="Karang Taruna",
+            status="done",
+        ),
+        Milestone(
+            program=water.id,
+            title="Musyawarah warga: pilih lokasi tandon",
+            due_on=today + timedelta(days=14),
+            owner="Agus Pratama",
+            status="in_progress",
+        ),
+        Milestone(
+            program=water.id,
+            title="Perjanjian kerja sama dengan PDAM",
+            due_on=today + timedelta(days=45),
+            owner="Siti Rahmawati",
+            status="planned",
+        ),
+        Milestone(
+            program=water.id,
+            title="Pembangunan tandon dan jaringan pipa",
+            due_on=today + timedelta(days=150),
+            owner="PDAM Tirtawening",
+            status="planned",
+        ),
+        Milestone(
+            program=water.id,
+            title="Izin lahan dari kelurahan",
+            due_on=today + timedelta(days=7),
+            owner="Siti Rahmawati",
+            status="blocked",
+            note="Menunggu tanda tangan lurah",
+        ),
     ).run()
 
 
 SUPPORT_MEMBERS = ["Melati", "Anggrek", "Kenanga", "Teratai", "Kamboja", "Cempaka", "Dahlia", "Flamboyan"]
 SUPPORT_WAITLIST = ["Mawar", "Seruni"]
 WORKSHOP_MEMBERS = [
-    "Ibu Sri Wahyuni", "Pak Joko Susilo", "Ibu Rina Marlina", "Ibu Yuli Astuti", "Pak Dedi Kurniawan", "Ibu Nur Hasanah",
-    "Ibu Ani Suryani", "Pak Hendra Wijaya", "Ibu Lilis Suryati", "Ibu Tuti Alawiyah", "Ibu Eka Putri", "Pak Ahmad Fauzi",
-    "Ibu Wulan Sari", "Sarah Johnson",
+    "Ibu Sri Wahyuni",
+    "Pak Joko Susilo",
+    "Ibu Rina Marlina",
+    "Ibu Yuli Astuti",
+    "Pak Dedi Kurniawan",
+    "Ibu Nur Hasanah",
+    "Ibu Ani Suryani",
+    "Pak Hendra Wijaya",
+    "Ibu Lilis Suryati",
+    "Ibu Tuti Alawiyah",
+    "Ibu Eka Putri",
+    "Pak Ahmad Fauzi",
+    "Ibu Wulan Sari",
+    "Sarah Johnson",
 ]
 # Who has stopped coming lately (the early warning should show them).
 DRIFTING = {"Kamboja", "Pak Dedi Kurniawan"}
@@ -239,7 +364,12 @@ async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Pr
         (support, SUPPORT_MEMBERS, SUPPORT_WAITLIST, staff_ids["maria"]),
         (workshop, WORKSHOP_MEMBERS, [], staff_ids["budi"]),
     ):
-        sessions = await ProgramSession.select().where(ProgramSession.program == program.id).order_by(ProgramSession.starts_at).run()
+        sessions = (
+            await ProgramSession.select()
+            .where(ProgramSession.program == program.id)
+            .order_by(ProgramSession.starts_at)
+            .run()
+        )
         past = [s for s in sessions if s["ends_at"] < now]
         upcoming = [s for s in sessions if s["starts_at"] > now][:3]
         first_start = sessions[0]["starts_at"]
@@ -258,13 +388,17 @@ async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Pr
             )
             waiting = name in waitlist
             enrolment = Enrolment(
-                participant=pid, program=program.id, status="waitlisted" if waiting else "enrolled",
+                participant=pid,
+                program=program.id,
+                status="waitlisted" if waiting else "enrolled",
                 requested_at=first_start - timedelta(days=7 - index * 0.1),
                 enrolled_at=None if waiting else first_start - timedelta(days=7),
             )
             await enrolment.save().run()
             await EnrolmentChange.insert(
-                EnrolmentChange(enrolment=enrolment.id, program=program.id, to_status=enrolment.status, changed_by=facilitator)
+                EnrolmentChange(
+                    enrolment=enrolment.id, program=program.id, to_status=enrolment.status, changed_by=facilitator
+                )
             ).run()
             if waiting:
                 continue
@@ -281,20 +415,51 @@ async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Pr
                     status = "absent"
                 else:
                     status = "present"
-                marks.append(Attendance(session=session["id"], participant=pid, status=status, recorded_by=facilitator, recorded_at=session["ends_at"]))
+                marks.append(
+                    Attendance(
+                        session=session["id"],
+                        participant=pid,
+                        status=status,
+                        recorded_by=facilitator,
+                        recorded_at=session["ends_at"],
+                    )
+                )
             if marks:
                 await Attendance.insert(*marks).run()
             for position, session in enumerate(upcoming):
-                await Rsvp.insert(Rsvp(session=session["id"], participant=pid, response="not_going" if (index + position) % 5 == 0 else "going")).run()
+                await Rsvp.insert(
+                    Rsvp(
+                        session=session["id"],
+                        participant=pid,
+                        response="not_going" if (index + position) % 5 == 0 else "going",
+                    )
+                ).run()
             if index < 3:
-                goal = IndividualGoal(enrolment=enrolment.id, statement="Berani berbicara di kelompok" if program is support else "Mencoba time-out tanpa membentak", created_by=facilitator)
+                goal = IndividualGoal(
+                    enrolment=enrolment.id,
+                    statement="Berani berbicara di kelompok"
+                    if program is support
+                    else "Mencoba time-out tanpa membentak",
+                    created_by=facilitator,
+                )
                 await goal.save().run()
-                await ProgressNote.insert(ProgressNote(goal=goal.id, note="Mulai berbagi cerita singkat.", written_by=facilitator)).run()
+                await ProgressNote.insert(
+                    ProgressNote(goal=goal.id, note="Mulai berbagi cerita singkat.", written_by=facilitator)
+                ).run()
         for session in past:
             await ProgramSession.update({ProgramSession.status: "held"}).where(ProgramSession.id == session["id"]).run()
 
 
-SEWING_MEMBERS = ["Ibu Aminah", "Ibu Ratna Dewi", "Ibu Sulastri", "Ibu Kartini", "Ibu Nining", "Ibu Wati", "Ibu Ijah", "Ibu Yanti"]
+SEWING_MEMBERS = [
+    "Ibu Aminah",
+    "Ibu Ratna Dewi",
+    "Ibu Sulastri",
+    "Ibu Kartini",
+    "Ibu Nining",
+    "Ibu Wati",
+    "Ibu Ijah",
+    "Ibu Yanti",
+]
 
 
 async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> None:
@@ -302,10 +467,19 @@ async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> Non
     completions, one withdrawal and the facilitator's written evaluation."""
     start = _next_weekday(today - timedelta(days=70), 2)
     sewing = Program(
-        slug="menjahit-usaha-rumahan", kind="skill_workshop", title="Menjahit untuk Usaha Rumahan",
+        slug="menjahit-usaha-rumahan",
+        kind="skill_workshop",
+        title="Menjahit untuk Usaha Rumahan",
         summary="Enam sesi menjahit dasar dan menghitung harga jual. / Six sessions of basic sewing and pricing.",
-        visibility="public", phase="evaluation", timezone="Asia/Jakarta", default_location="Rumah Produksi RW 03, Cibaduyut",
-        capacity=10, enrolment_mode="closed", starts_on=start, ends_on=start + timedelta(days=35), completion_threshold=75,
+        visibility="public",
+        phase="evaluation",
+        timezone="Asia/Jakarta",
+        default_location="Rumah Produksi RW 03, Cibaduyut",
+        capacity=10,
+        enrolment_mode="closed",
+        starts_on=start,
+        ends_on=start + timedelta(days=35),
+        completion_threshold=75,
         assessment_notes="Ibu-ibu RW 03 ingin penghasilan tambahan dari rumah; 9 dari 12 belum bisa memakai mesin jahit.",
     )
     await sewing.save().run()
@@ -314,8 +488,27 @@ async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> Non
         TeamMember(program=sewing.id, staff=staff_ids["siti"], role="organizer"),
     ).run()
     await Goal.insert(
-        Goal(program=sewing.id, statement="Peserta bisa menjahit produk sendiri", indicator="Peserta yang menyelesaikan tas kain", unit="orang", baseline=0.0, target=7.0, current_value=6.0, due_on=start + timedelta(days=35)),
-        Goal(program=sewing.id, statement="Peserta mulai menjual hasil jahitan", indicator="Peserta dengan penjualan pertama", unit="orang", baseline=0.0, target=4.0, current_value=2.0, due_on=start + timedelta(days=60), position=1),
+        Goal(
+            program=sewing.id,
+            statement="Peserta bisa menjahit produk sendiri",
+            indicator="Peserta yang menyelesaikan tas kain",
+            unit="orang",
+            baseline=0.0,
+            target=7.0,
+            current_value=6.0,
+            due_on=start + timedelta(days=35),
+        ),
+        Goal(
+            program=sewing.id,
+            statement="Peserta mulai menjual hasil jahitan",
+            indicator="Peserta dengan penjualan pertama",
+            unit="orang",
+            baseline=0.0,
+            target=4.0,
+            current_value=2.0,
+            due_on=start + timedelta(days=60),
+            position=1,
+        ),
     ).run()
     await create_series(
         program_id=sewing.id,
@@ -325,7 +518,12 @@ async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> Non
         timezone_name="Asia/Jakarta",
         location=sewing.default_location,
     )
-    sessions = await ProgramSession.select().where(ProgramSession.program == sewing.id).order_by(ProgramSession.starts_at).run()
+    sessions = (
+        await ProgramSession.select()
+        .where(ProgramSession.program == sewing.id)
+        .order_by(ProgramSession.starts_at)
+        .run()
+    )
     await ProgramSession.update({ProgramSession.status: "held"}).where(ProgramSession.program == sewing.id).run()
     enrolled_at = sessions[0]["starts_at"] - timedelta(days=5)
     for index, name in enumerate(SEWING_MEMBERS):
@@ -336,19 +534,34 @@ async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> Non
         ended = sessions[2]["ends_at"] + timedelta(days=1) if withdrew else sessions[-1]["ends_at"] + timedelta(days=1)
         status = "withdrawn" if withdrew else ("completed" if index < 6 else "enrolled")
         await Enrolment.insert(
-            Enrolment(participant=pid, program=sewing.id, status=status, enrolled_at=enrolled_at, ended_at=ended if status != "enrolled" else None,
-                      reason="Pindah ke luar kota" if withdrew else "")
+            Enrolment(
+                participant=pid,
+                program=sewing.id,
+                status=status,
+                enrolled_at=enrolled_at,
+                ended_at=ended if status != "enrolled" else None,
+                reason="Pindah ke luar kota" if withdrew else "",
+            )
         ).run()
         marks = []
         for position, session in enumerate(sessions):
             if withdrew and position > 2:
                 break
             present = (index + position) % 6 != 5 and not (index == 6 and position % 2)
-            marks.append(Attendance(session=session["id"], participant=pid, status="present" if present else "absent", recorded_by=staff_ids["budi"], recorded_at=session["ends_at"]))
+            marks.append(
+                Attendance(
+                    session=session["id"],
+                    participant=pid,
+                    status="present" if present else "absent",
+                    recorded_by=staff_ids["budi"],
+                    recorded_at=session["ends_at"],
+                )
+            )
         await Attendance.insert(*marks).run()
     await Evaluation.insert(
         Evaluation(
-            program=sewing.id, written_by=staff_ids["budi"],
+            program=sewing.id,
+            written_by=staff_ids["budi"],
             text=(
                 "Enam dari delapan peserta menyelesaikan pelatihan dan membuat tas kain sendiri; dua sudah menjual hasilnya di pasar "
                 "RW. Kehadiran tinggi (rata-rata di atas 80 persen). Satu peserta pindah kota. Untuk angkatan berikut: tambahkan sesi "

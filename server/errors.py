@@ -1,4 +1,5 @@
 """Domain errors: a rule said no. Each carries a stable code, an untranslated message and the field it concerns."""
+
 from __future__ import annotations
 
 

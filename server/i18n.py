@@ -1,12 +1,13 @@
 """Languages: the active locale per request, gettext for code and templates, and Babel formatting."""
+
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, tzinfo
-from functools import lru_cache
-from typing import Iterator
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
@@ -21,7 +22,7 @@ LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 _active: ContextVar[str] = ContextVar("gotong_locale", default=settings.default_locale)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> NullTranslations:
     """Catalogs are read from the .po files at start-up, so there is no compile step to forget."""
     po_path = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"

@@ -1,4 +1,5 @@
 """The personal-data registry: what each feature holds about a participant, how to export it and how to erase it."""
+
 from __future__ import annotations
 
 # In the spirit of pretix's data shredders. Each feature declares its entries in server/<feature>/personal_data.py;

@@ -1,4 +1,5 @@
 """The one Piccolo app: every feature's tables, one migration history in the top-level migrations/."""
+
 from piccolo.conf.apps import AppConfig, table_finder
 
 from server.config import ROOT

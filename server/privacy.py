@@ -4,122 +4,124 @@ One table, decided once. Pages, feeds, exports, printed paper, messages and log 
 `*_view` helpers that reduce a row to what may be shown) instead of deciding for themselves. The table is data:
 change a cell here and every output follows; tests/privacy/test_policy.py checks every cell.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 # --- viewers ---------------------------------------------------------------------------------------------------
-PUBLIC = "public"          # anyone, signed in or not, with no link to the program
-MEMBER = "member"          # a participant enrolled in this program (their personal page and feed)
-OUTSIDER = "outsider"      # a participant with a personal link, but not enrolled in this program
-SELF = "self"              # the person themself, reading their own record
-TEAM = "team"              # staff on the program's team (or who registered the person)
-ORGANIZER = "organizer"    # organizers plan every program but are not on this one's team
-STAFF = "staff"            # any other staff member
+PUBLIC = "public"  # anyone, signed in or not, with no link to the program
+MEMBER = "member"  # a participant enrolled in this program (their personal page and feed)
+OUTSIDER = "outsider"  # a participant with a personal link, but not enrolled in this program
+SELF = "self"  # the person themself, reading their own record
+TEAM = "team"  # staff on the program's team (or who registered the person)
+ORGANIZER = "organizer"  # organizers plan every program but are not on this one's team
+STAFF = "staff"  # any other staff member
 ADMIN = "admin"
 VIEWERS = (PUBLIC, MEMBER, OUTSIDER, SELF, TEAM, ORGANIZER, STAFF, ADMIN)
 STAFF_VIEWERS = (TEAM, ORGANIZER, STAFF, ADMIN)
 
 # --- channels --------------------------------------------------------------------------------------------------
-PAGE = "page"        # an HTML page in the browser
-FEED = "feed"        # an iCalendar feed: it is copied into whatever calendar service the reader uses
-EXPORT = "export"    # a CSV or JSON download
-PRINT = "print"      # paper that leaves the office: registers, certificates, printed reports
+PAGE = "page"  # an HTML page in the browser
+FEED = "feed"  # an iCalendar feed: it is copied into whatever calendar service the reader uses
+EXPORT = "export"  # a CSV or JSON download
+PRINT = "print"  # paper that leaves the office: registers, certificates, printed reports
 MESSAGE = "message"  # an e-mail or text message (later features)
-LOG = "log"          # server logs and the audit log's free-text summary
+LOG = "log"  # server logs and the audit log's free-text summary
 CHANNELS = (PAGE, FEED, EXPORT, PRINT, MESSAGE, LOG)
 
 # --- fields ----------------------------------------------------------------------------------------------------
-TITLE = "title"                  # a program's real title (otherwise its neutral public title)
-DESCRIPTION = "description"      # a program's description and summary (written for staff, may name the subject)
-PLACE = "place"                  # the exact location of a program or session (otherwise only the program's area)
-ONLINE_LINK = "online_link"      # the online meeting room
+TITLE = "title"  # a program's real title (otherwise its neutral public title)
+DESCRIPTION = "description"  # a program's description and summary (written for staff, may name the subject)
+PLACE = "place"  # the exact location of a program or session (otherwise only the program's area)
+ONLINE_LINK = "online_link"  # the online meeting room
 CANCEL_REASON = "cancel_reason"  # why a session was cancelled (free text staff wrote; may be personal)
-CONTACT = "contact"              # a person's phone, e-mail and legal name
-NOTES = "notes"                  # staff notes on a person, a session or an assessment
+CONTACT = "contact"  # a person's phone, e-mail and legal name
+NOTES = "notes"  # staff notes on a person, a session or an assessment
 FIELDS = (TITLE, DESCRIPTION, PLACE, ONLINE_LINK, CANCEL_REASON, CONTACT, NOTES)
 
 # --- cells -----------------------------------------------------------------------------------------------------
-YES = "yes"          # always
-NO = "no"            # never
-OPEN = "open"        # unless the program is discreet
-SHARED = "shared"    # unless the program keeps its place to enrolled participants
+YES = "yes"  # always
+NO = "no"  # never
+OPEN = "open"  # unless the program is discreet
+SHARED = "shared"  # unless the program keeps its place to enrolled participants
 OPEN_SHARED = "open+shared"  # neither discreet nor keeping its place to participants
-OPT_IN = "opt-in"    # for a discreet program only if the viewer chose to see real details there (staff feeds)
+OPT_IN = "opt-in"  # for a discreet program only if the viewer chose to see real details there (staff feeds)
 
 # Rows: field, then viewer; columns: the CHANNELS in order.
 #                  page         feed         export       print        message      log
 POLICY: dict[str, dict[str, tuple[str, str, str, str, str, str]]] = {
     TITLE: {
-        PUBLIC:    (OPEN,        OPEN,        OPEN,        OPEN,        OPEN,        OPEN),
-        MEMBER:    (OPEN,        OPEN,        OPEN,        OPEN,        OPEN,        OPEN),
-        OUTSIDER:  (OPEN,        OPEN,        OPEN,        OPEN,        OPEN,        OPEN),
-        SELF:      (OPEN,        OPEN,        OPEN,        OPEN,        OPEN,        OPEN),
-        TEAM:      (YES,         OPT_IN,      YES,         OPEN,        YES,         OPEN),
-        ORGANIZER: (YES,         OPT_IN,      YES,         OPEN,        YES,         OPEN),
-        STAFF:     (OPEN,        OPEN,        OPEN,        OPEN,        OPEN,        OPEN),
-        ADMIN:     (YES,         OPT_IN,      YES,         OPEN,        YES,         OPEN),
+        PUBLIC: (OPEN, OPEN, OPEN, OPEN, OPEN, OPEN),
+        MEMBER: (OPEN, OPEN, OPEN, OPEN, OPEN, OPEN),
+        OUTSIDER: (OPEN, OPEN, OPEN, OPEN, OPEN, OPEN),
+        SELF: (OPEN, OPEN, OPEN, OPEN, OPEN, OPEN),
+        TEAM: (YES, OPT_IN, YES, OPEN, YES, OPEN),
+        ORGANIZER: (YES, OPT_IN, YES, OPEN, YES, OPEN),
+        STAFF: (OPEN, OPEN, OPEN, OPEN, OPEN, OPEN),
+        ADMIN: (YES, OPT_IN, YES, OPEN, YES, OPEN),
     },
     DESCRIPTION: {
-        PUBLIC:    (OPEN,        OPEN,        OPEN,        OPEN,        OPEN,        NO),
-        MEMBER:    (OPEN,        OPEN,        OPEN,        OPEN,        OPEN,        NO),
-        OUTSIDER:  (OPEN,        OPEN,        OPEN,        OPEN,        OPEN,        NO),
-        SELF:      (OPEN,        OPEN,        OPEN,        OPEN,        OPEN,        NO),
-        TEAM:      (YES,         OPT_IN,      YES,         OPEN,        YES,         NO),
-        ORGANIZER: (YES,         OPT_IN,      YES,         OPEN,        YES,         NO),
-        STAFF:     (OPEN,        OPEN,        OPEN,        OPEN,        OPEN,        NO),
-        ADMIN:     (YES,         OPT_IN,      YES,         OPEN,        YES,         NO),
+        PUBLIC: (OPEN, OPEN, OPEN, OPEN, OPEN, NO),
+        MEMBER: (OPEN, OPEN, OPEN, OPEN, OPEN, NO),
+        OUTSIDER: (OPEN, OPEN, OPEN, OPEN, OPEN, NO),
+        SELF: (OPEN, OPEN, OPEN, OPEN, OPEN, NO),
+        TEAM: (YES, OPT_IN, YES, OPEN, YES, NO),
+        ORGANIZER: (YES, OPT_IN, YES, OPEN, YES, NO),
+        STAFF: (OPEN, OPEN, OPEN, OPEN, OPEN, NO),
+        ADMIN: (YES, OPT_IN, YES, OPEN, YES, NO),
     },
     PLACE: {
-        PUBLIC:    (SHARED,      SHARED,      SHARED,      SHARED,      SHARED,      NO),
-        MEMBER:    (YES,         YES,         YES,         YES,         YES,         NO),
-        OUTSIDER:  (SHARED,      SHARED,      SHARED,      SHARED,      SHARED,      NO),
-        SELF:      (YES,         YES,         YES,         YES,         YES,         NO),
-        TEAM:      (YES,         YES,         YES,         YES,         YES,         NO),
-        ORGANIZER: (YES,         YES,         YES,         YES,         YES,         NO),
-        STAFF:     (YES,         YES,         YES,         YES,         YES,         NO),
-        ADMIN:     (YES,         YES,         YES,         YES,         YES,         NO),
+        PUBLIC: (SHARED, SHARED, SHARED, SHARED, SHARED, NO),
+        MEMBER: (YES, YES, YES, YES, YES, NO),
+        OUTSIDER: (SHARED, SHARED, SHARED, SHARED, SHARED, NO),
+        SELF: (YES, YES, YES, YES, YES, NO),
+        TEAM: (YES, YES, YES, YES, YES, NO),
+        ORGANIZER: (YES, YES, YES, YES, YES, NO),
+        STAFF: (YES, YES, YES, YES, YES, NO),
+        ADMIN: (YES, YES, YES, YES, YES, NO),
     },
     ONLINE_LINK: {
-        PUBLIC:    (OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, NO),
-        MEMBER:    (YES,         YES,         YES,         YES,         YES,         NO),
-        OUTSIDER:  (OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, NO),
-        SELF:      (YES,         YES,         YES,         YES,         YES,         NO),
-        TEAM:      (YES,         YES,         YES,         YES,         YES,         NO),
-        ORGANIZER: (YES,         YES,         YES,         YES,         YES,         NO),
-        STAFF:     (YES,         YES,         YES,         YES,         YES,         NO),
-        ADMIN:     (YES,         YES,         YES,         YES,         YES,         NO),
+        PUBLIC: (OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, NO),
+        MEMBER: (YES, YES, YES, YES, YES, NO),
+        OUTSIDER: (OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, OPEN_SHARED, NO),
+        SELF: (YES, YES, YES, YES, YES, NO),
+        TEAM: (YES, YES, YES, YES, YES, NO),
+        ORGANIZER: (YES, YES, YES, YES, YES, NO),
+        STAFF: (YES, YES, YES, YES, YES, NO),
+        ADMIN: (YES, YES, YES, YES, YES, NO),
     },
     CANCEL_REASON: {
-        PUBLIC:    (NO,          NO,          NO,          NO,          NO,          NO),
-        MEMBER:    (YES,         YES,         YES,         NO,          YES,         NO),
-        OUTSIDER:  (NO,          NO,          NO,          NO,          NO,          NO),
-        SELF:      (YES,         YES,         YES,         NO,          YES,         NO),
-        TEAM:      (YES,         YES,         YES,         NO,          YES,         NO),
-        ORGANIZER: (YES,         YES,         YES,         NO,          YES,         NO),
-        STAFF:     (YES,         YES,         YES,         NO,          YES,         NO),
-        ADMIN:     (YES,         YES,         YES,         NO,          YES,         NO),
+        PUBLIC: (NO, NO, NO, NO, NO, NO),
+        MEMBER: (YES, YES, YES, NO, YES, NO),
+        OUTSIDER: (NO, NO, NO, NO, NO, NO),
+        SELF: (YES, YES, YES, NO, YES, NO),
+        TEAM: (YES, YES, YES, NO, YES, NO),
+        ORGANIZER: (YES, YES, YES, NO, YES, NO),
+        STAFF: (YES, YES, YES, NO, YES, NO),
+        ADMIN: (YES, YES, YES, NO, YES, NO),
     },
     CONTACT: {
-        PUBLIC:    (NO,          NO,          NO,          NO,          NO,          NO),
-        MEMBER:    (NO,          NO,          NO,          NO,          NO,          NO),
-        OUTSIDER:  (NO,          NO,          NO,          NO,          NO,          NO),
-        SELF:      (YES,         NO,          YES,         NO,          YES,         NO),
-        TEAM:      (YES,         NO,          YES,         YES,         YES,         NO),
-        ORGANIZER: (NO,          NO,          NO,          NO,          NO,          NO),
-        STAFF:     (NO,          NO,          NO,          NO,          NO,          NO),
-        ADMIN:     (YES,         NO,          YES,         YES,         YES,         NO),
+        PUBLIC: (NO, NO, NO, NO, NO, NO),
+        MEMBER: (NO, NO, NO, NO, NO, NO),
+        OUTSIDER: (NO, NO, NO, NO, NO, NO),
+        SELF: (YES, NO, YES, NO, YES, NO),
+        TEAM: (YES, NO, YES, YES, YES, NO),
+        ORGANIZER: (NO, NO, NO, NO, NO, NO),
+        STAFF: (NO, NO, NO, NO, NO, NO),
+        ADMIN: (YES, NO, YES, YES, YES, NO),
     },
     NOTES: {
-        PUBLIC:    (NO,          NO,          NO,          NO,          NO,          NO),
-        MEMBER:    (NO,          NO,          NO,          NO,          NO,          NO),
-        OUTSIDER:  (NO,          NO,          NO,          NO,          NO,          NO),
-        SELF:      (NO,          NO,          NO,          NO,          NO,          NO),
-        TEAM:      (YES,         OPT_IN,      YES,         NO,          NO,          NO),
-        ORGANIZER: (NO,          NO,          NO,          NO,          NO,          NO),
-        STAFF:     (NO,          NO,          NO,          NO,          NO,          NO),
-        ADMIN:     (YES,         OPT_IN,      YES,         NO,          NO,          NO),
+        PUBLIC: (NO, NO, NO, NO, NO, NO),
+        MEMBER: (NO, NO, NO, NO, NO, NO),
+        OUTSIDER: (NO, NO, NO, NO, NO, NO),
+        SELF: (NO, NO, NO, NO, NO, NO),
+        TEAM: (YES, OPT_IN, YES, NO, NO, NO),
+        ORGANIZER: (NO, NO, NO, NO, NO, NO),
+        STAFF: (NO, NO, NO, NO, NO, NO),
+        ADMIN: (YES, OPT_IN, YES, NO, NO, NO),
     },
 }
 
@@ -223,8 +225,23 @@ PERSON_KEYS = {
 }
 # What of a program row may leave for anyone but staff: nothing else does.
 PUBLIC_PROGRAM_KEYS = (
-    "id", "slug", "kind", "title", "summary", "description", "default_location", "default_online_link",
-    "enrolment_mode", "phase", "timezone", "capacity", "starts_on", "ends_on", "visibility", "area", "discreet",
+    "id",
+    "slug",
+    "kind",
+    "title",
+    "summary",
+    "description",
+    "default_location",
+    "default_online_link",
+    "enrolment_mode",
+    "phase",
+    "timezone",
+    "capacity",
+    "starts_on",
+    "ends_on",
+    "visibility",
+    "area",
+    "discreet",
     "place_members_only",
 )
 
@@ -253,7 +270,9 @@ def program_view(program: Mapping[str, Any], viewer: Viewer | str, channel: str)
     return row
 
 
-def session_view(session: Mapping[str, Any], program: Mapping[str, Any], viewer: Viewer | str, channel: str) -> dict[str, Any]:
+def session_view(
+    session: Mapping[str, Any], program: Mapping[str, Any], viewer: Viewer | str, channel: str
+) -> dict[str, Any]:
     """A session row as `viewer` may see it (place, online link, cancellation reason, notes), decided by its program."""
     row = dict(session)
     for field, keys in SESSION_KEYS.items():
@@ -275,5 +294,7 @@ def table() -> list[tuple[str, str, str, str]]:
     """Every cell as (field, viewer, channel, rule): for the documentation and the table test."""
     return [
         (field, viewer, channel, POLICY[field][viewer][index])
-        for field in FIELDS for viewer in VIEWERS for index, channel in enumerate(CHANNELS)
+        for field in FIELDS
+        for viewer in VIEWERS
+        for index, channel in enumerate(CHANNELS)
     ]

@@ -1,4 +1,5 @@
 """Shared fixtures: a fresh database per test, an app and client, and signed-in staff of each role."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Test databases: one migrated template per run, copied fresh for every test (SQLite file copy or PostgreSQL TEMPLATE)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -93,7 +94,12 @@ def build_template() -> None:
 async def reset_database() -> None:
     if USING_POSTGRES:
         name = _pg_parts(TEST_DATABASE_URL)[1]
-        await _pg_admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}" TEMPLATE "{_template_name()}"'])
+        await _pg_admin(
+            [
+                f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                f'CREATE DATABASE "{name}" TEMPLATE "{_template_name()}"',
+            ]
+        )
     else:
         for suffix in ("-wal", "-shm"):
             (_WORKDIR / f"test.sqlite3{suffix}").unlink(missing_ok=True)

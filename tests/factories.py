@@ -1,8 +1,9 @@
 """Factories with meaningful domain defaults; each returns what tests need to refer to the object."""
+
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from server.people.staff import active_staff, create_staff
 from server.web.access import CurrentStaff
@@ -11,7 +12,9 @@ PASSWORD = "correct-horse"
 _counter = itertools.count(1)
 
 
-async def make_staff(role: str = "facilitator", username: str | None = None, display_name: str | None = None) -> CurrentStaff:
+async def make_staff(
+    role: str = "facilitator", username: str | None = None, display_name: str | None = None
+) -> CurrentStaff:
     number = next(_counter)
     username = username or f"staff{number}"
     staff_id = await create_staff(
@@ -49,7 +52,7 @@ async def make_session(program, starts_in: timedelta = timedelta(days=2), minute
     from server.schedule.services import new_uid
     from server.schedule.tables import ProgramSession
 
-    starts = datetime.now(timezone.utc).replace(microsecond=0) + starts_in
+    starts = datetime.now(UTC).replace(microsecond=0) + starts_in
     values = dict(program=program.id, uid=new_uid(), starts_at=starts, ends_at=starts + timedelta(minutes=minutes))
     values.update(overrides)
     session = ProgramSession(**values)

@@ -1,4 +1,5 @@
 """Counting the SQL queries a request runs, to prove pages do not grow queries with the data."""
+
 from __future__ import annotations
 
 import contextlib

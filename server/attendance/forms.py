@@ -1,4 +1,5 @@
 """Input parsing for attendance marks, walk-ins, guests and register date ranges."""
+
 from __future__ import annotations
 
 from server.attendance.sheets import STATUSES
@@ -29,7 +30,10 @@ class WalkInForm(Form):
 
     def clean(self) -> None:
         if not self.cleaned["consent_participation"]:
-            self.add_error("consent_participation", _("Ask the person whether they agree to take part, and tick the box when they do."))
+            self.add_error(
+                "consent_participation",
+                _("Ask the person whether they agree to take part, and tick the box when they do."),
+            )
 
 
 class GuestForm(Form):

@@ -1,4 +1,5 @@
 """What the attendance feature holds about a participant: their attendance marks."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,19 +11,31 @@ from server.personal_data import PersonalData, Record, register
 
 
 async def _marks(participant_id: int) -> list[Record]:
-    rows = await Attendance.select(
-        Attendance.status, Attendance.note, Attendance.recorded_at,
-        Attendance.session.starts_at.as_alias("session_starts_at"),
-        Attendance.session._.program.title.as_alias("title"), Attendance.session._.program.public_title.as_alias("public_title"),
-        Attendance.session._.program.discreet.as_alias("discreet"),
-    ).where(Attendance.participant == participant_id).order_by(Attendance.session.starts_at).run()
+    rows = (
+        await Attendance.select(
+            Attendance.status,
+            Attendance.note,
+            Attendance.recorded_at,
+            Attendance.session.starts_at.as_alias("session_starts_at"),
+            Attendance.session._.program.title.as_alias("title"),
+            Attendance.session._.program.public_title.as_alias("public_title"),
+            Attendance.session._.program.discreet.as_alias("discreet"),
+        )
+        .where(Attendance.participant == participant_id)
+        .order_by(Attendance.session.starts_at)
+        .run()
+    )
 
     def when(value: Any) -> str | None:
         return value.isoformat() if value is not None else None
 
     return [
-        {"program": privacy.title(a, privacy.SELF, privacy.EXPORT), "session_starts_at": when(a["session_starts_at"]),
-         "status": a["status"], "note": a["note"]}
+        {
+            "program": privacy.title(a, privacy.SELF, privacy.EXPORT),
+            "session_starts_at": when(a["session_starts_at"]),
+            "status": a["status"],
+            "note": a["note"],
+        }
         for a in rows
     ]
 

@@ -15,6 +15,7 @@ and member rules themselves are in server/attendance/rules.py):
 Rates are SQL aggregates (portable raw SQL through Table.raw, the same on SQLite and PostgreSQL), so pages run a
 constant number of queries whatever the number of sessions and people. Every rule takes the clock (`now`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -72,12 +73,17 @@ def meets_threshold(rate: float | None, threshold_percent: int | None) -> bool:
 
 def _rate(row: dict[str, Any]) -> Rate:
     return Rate(
-        attended=int(row["attended"] or 0), absent=int(row["absent"] or 0), excused=int(row["excused"] or 0),
-        streak=int(row["streak"] or 0), last_attended=as_datetime(row["last_attended"]),
+        attended=int(row["attended"] or 0),
+        absent=int(row["absent"] or 0),
+        excused=int(row["excused"] or 0),
+        streak=int(row["streak"] or 0),
+        last_attended=as_datetime(row["last_attended"]),
     )
 
 
-async def participant_rates(program_id: int, now: datetime | None = None, participant_id: int | None = None) -> dict[int, Rate]:
+async def participant_rates(
+    program_id: int, now: datetime | None = None, participant_id: int | None = None
+) -> dict[int, Rate]:
     """Each member's attendance in a program, in one query."""
     sql = marks_sql("s.program = :program") + "SELECT * FROM rates"
     params: dict[str, Any] = {"program": program_id, "now": now or clock.now()}
@@ -97,13 +103,17 @@ async def early_warnings(staff: CurrentStaff, now: datetime | None = None) -> li
     One query. Each item: participant_id, display_name, program_id, slug, title (real: a staff page), streak, rate,
     last_attended."""
     if staff.is_organizer:
-        program_filter = f"s.program IN (SELECT id FROM \"{T_PROGRAM}\" WHERE archived = :archived AND phase <> 'closed')"
+        program_filter = (
+            f"s.program IN (SELECT id FROM \"{T_PROGRAM}\" WHERE archived = :archived AND phase <> 'closed')"
+        )
     else:
         program_filter = (
-            f"s.program IN (SELECT p.id FROM \"{T_PROGRAM}\" p JOIN \"{T_TEAM}\" t ON t.program = p.id "
+            f's.program IN (SELECT p.id FROM "{T_PROGRAM}" p JOIN "{T_TEAM}" t ON t.program = p.id '
             f"WHERE t.staff = :staff AND p.archived = :archived AND p.phase <> 'closed')"
         )
-    sql = marks_sql(program_filter) + f"""
+    sql = (
+        marks_sql(program_filter)
+        + f"""
     SELECT r.participant_id, r.program_id, r.attended, r.absent, r.excused, r.streak, r.last_attended,
            pa.display_name AS display_name, pr.slug AS slug, pr.title AS title, pr.public_title AS public_title,
            pr.discreet AS discreet
@@ -114,22 +124,31 @@ async def early_warnings(staff: CurrentStaff, now: datetime | None = None) -> li
     WHERE r.streak >= :streak AND e.status = 'enrolled' AND e.ended_at IS NULL AND pa.anonymised_at IS NULL
     ORDER BY r.streak DESC, pa.display_name, pr.slug
     """
-    rows = await raw(sql, now=now or clock.now(), staff=staff.id, archived=False, streak=settings.absence_warning_streak)
+    )
+    rows = await raw(
+        sql, now=now or clock.now(), staff=staff.id, archived=False, streak=settings.absence_warning_streak
+    )
     found = []
     for row in rows:
         rate = _rate(row)
         found.append(
             {
-                "participant_id": row["participant_id"], "display_name": row["display_name"],
-                "program_id": row["program_id"], "slug": row["slug"],
+                "participant_id": row["participant_id"],
+                "display_name": row["display_name"],
+                "program_id": row["program_id"],
+                "slug": row["slug"],
                 # A staff page: the staff member manages this program, so the real title is shown.
-                "title": row["title"], "streak": rate.streak, "rate": rate.rate, "last_attended": rate.last_attended,
+                "title": row["title"],
+                "streak": rate.streak,
+                "rate": rate.rate,
+                "last_attended": rate.last_attended,
             }
         )
     return found
 
 
 # --- the program's attendance tab -----------------------------------------------------------------
+
 
 def local_day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
@@ -158,7 +177,8 @@ async def session_summaries(program: dict[str, Any], now: datetime | None = None
         GROUP BY s.id, s.starts_at, s.ends_at, s.status, s.topic
         ORDER BY s.starts_at DESC, s.id DESC
         """,
-        program=program["id"], until=until,
+        program=program["id"],
+        until=until,
     )
     members = await raw(
         f"""
@@ -173,7 +193,8 @@ async def session_summaries(program: dict[str, Any], now: datetime | None = None
         WHERE s.program = :program AND s.starts_at < :until AND s.status <> 'cancelled'
         GROUP BY s.id
         """,
-        program=program["id"], until=until,
+        program=program["id"],
+        until=until,
     )
     by_session = {row["session_id"]: row for row in members}
     for row in sessions:
@@ -193,12 +214,20 @@ async def session_summaries(program: dict[str, Any], now: datetime | None = None
 async def participant_summaries(program: dict[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:
     """Everyone who is or was enrolled, with their rate and current run of absences. Two queries."""
     now = now or clock.now()
-    enrolments = await Enrolment.select(
-        Enrolment.id, Enrolment.status, Enrolment.enrolled_at, Enrolment.ended_at,
-        Enrolment.participant.as_alias("participant_id"), Enrolment.participant.display_name.as_alias("display_name"),
-    ).where(
-        ever_member(program["id"])
-    ).order_by(Enrolment.participant.display_name).order_by(Enrolment.participant).run()
+    enrolments = (
+        await Enrolment.select(
+            Enrolment.id,
+            Enrolment.status,
+            Enrolment.enrolled_at,
+            Enrolment.ended_at,
+            Enrolment.participant.as_alias("participant_id"),
+            Enrolment.participant.display_name.as_alias("display_name"),
+        )
+        .where(ever_member(program["id"]))
+        .order_by(Enrolment.participant.display_name)
+        .order_by(Enrolment.participant)
+        .run()
+    )
     rates = await participant_rates(program["id"], now)
     for row in enrolments:
         rate = rates.get(row["participant_id"], Rate())
@@ -206,6 +235,7 @@ async def participant_summaries(program: dict[str, Any], now: datetime | None = 
         row["rate"] = rate.rate
         row["active"] = row["status"] == "enrolled" and row["ended_at"] is None
         row["warning"] = row["active"] and rate.warning
-        row["certificate"] = program["kind"] == "skill_workshop" and meets_threshold(rate.rate, program["completion_threshold"])
+        row["certificate"] = program["kind"] == "skill_workshop" and meets_threshold(
+            rate.rate, program["completion_threshold"]
+        )
     return enrolments
-

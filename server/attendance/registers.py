@@ -1,4 +1,5 @@
 """The printed register (daftar hadir) of a program: members × sessions with their marks, and its CSV rows."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -15,7 +16,9 @@ from server.schedule.tables import ProgramSession
 from server.web.labels import LABELS
 
 
-def local_range(program: dict[str, Any], start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+def local_range(
+    program: dict[str, Any], start: date | None, end: date | None
+) -> tuple[datetime | None, datetime | None]:
     """The UTC instants bounding whole local days in the program's timezone."""
     zone = ZoneInfo(program["timezone"])
     return (
@@ -33,19 +36,36 @@ async def register(program: dict[str, Any], start: date | None = None, end: date
         where &= ProgramSession.starts_at >= lower
     if upper:
         where &= ProgramSession.starts_at < upper
-    sessions = await ProgramSession.select(*SESSION_COLUMNS).where(where).order_by(ProgramSession.starts_at).order_by(ProgramSession.id).run()
+    sessions = (
+        await ProgramSession.select(*SESSION_COLUMNS)
+        .where(where)
+        .order_by(ProgramSession.starts_at)
+        .order_by(ProgramSession.id)
+        .run()
+    )
     session_ids = [s["id"] for s in sessions]
-    enrolments = await Enrolment.select(
-        Enrolment.enrolled_at, Enrolment.ended_at,
-        Enrolment.participant.as_alias("participant_id"), Enrolment.participant.display_name.as_alias("display_name"),
-    ).where(
-        ever_member(program["id"])
-    ).order_by(Enrolment.participant.display_name).order_by(Enrolment.participant).run()
-    marks = await Attendance.select(Attendance.session, Attendance.participant, Attendance.guest_label, Attendance.status).where(
-        Attendance.session.is_in(session_ids or [-1])
-    ).run()
+    enrolments = (
+        await Enrolment.select(
+            Enrolment.enrolled_at,
+            Enrolment.ended_at,
+            Enrolment.participant.as_alias("participant_id"),
+            Enrolment.participant.display_name.as_alias("display_name"),
+        )
+        .where(ever_member(program["id"]))
+        .order_by(Enrolment.participant.display_name)
+        .order_by(Enrolment.participant)
+        .run()
+    )
+    marks = (
+        await Attendance.select(Attendance.session, Attendance.participant, Attendance.guest_label, Attendance.status)
+        .where(Attendance.session.is_in(session_ids or [-1]))
+        .run()
+    )
     by_cell = {(m["session"], m["participant"]): m["status"] for m in marks if m["participant"] is not None}
-    guests = {sid: [m["guest_label"] for m in marks if m["session"] == sid and m["participant"] is None] for sid in session_ids}
+    guests = {
+        sid: [m["guest_label"] for m in marks if m["session"] == sid and m["participant"] is None]
+        for sid in session_ids
+    }
     people_rows = []
     for enrolment in enrolments:
         cells = []
@@ -53,7 +73,13 @@ async def register(program: dict[str, Any], start: date | None = None, end: date
             member = is_member_at_start(enrolment, s["starts_at"])
             cells.append(by_cell.get((s["id"], enrolment["participant_id"]), "") if member else None)
         if any(cell is not None for cell in cells):
-            people_rows.append({"participant_id": enrolment["participant_id"], "display_name": enrolment["display_name"], "cells": cells})
+            people_rows.append(
+                {
+                    "participant_id": enrolment["participant_id"],
+                    "display_name": enrolment["display_name"],
+                    "cells": cells,
+                }
+            )
     return {"sessions": sessions, "people": people_rows, "guests": guests, "start": start, "end": end}
 
 
@@ -67,7 +93,11 @@ def register_rows(program: dict[str, Any], grid: dict[str, Any]) -> Iterator[dic
             cell = person["cells"][index]
             if cell is None:
                 continue
-            yield {**base, "name": person["display_name"], "guest": False, "status": LABELS.label("attendance_status", cell) if cell else ""}
+            yield {
+                **base,
+                "name": person["display_name"],
+                "guest": False,
+                "status": LABELS.label("attendance_status", cell) if cell else "",
+            }
         for label in grid["guests"].get(s["id"], []):
             yield {**base, "name": label, "guest": True, "status": LABELS.label("attendance_status", "present")}
-

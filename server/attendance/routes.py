@@ -1,4 +1,5 @@
 """Routes of the attendance feature: the sheet, the program's attendance tab, register and CSV, certificates."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -36,7 +37,9 @@ class AttendanceController(Controller):
 
     # --- the sheet of one session ---
 
-    async def _sheet_context(self, request: Request, program: dict[str, Any], session: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    async def _sheet_context(
+        self, request: Request, program: dict[str, Any], session: dict[str, Any], **extra: Any
+    ) -> dict[str, Any]:
         context = {
             "program": program,
             "tab": "attendance",
@@ -62,15 +65,21 @@ class AttendanceController(Controller):
         return render(request, SHEET_PAGE, await self._sheet_context(request, program, session), block="sheet_summary")
 
     @post("/sessions/{session_id:int}/attendance/{participant_id:int}", name="attendance_mark")
-    async def mark(self, request: Request, program: dict[str, Any], session_id: FromPath[int], participant_id: FromPath[int]) -> Any:
+    async def mark(
+        self, request: Request, program: dict[str, Any], session_id: FromPath[int], participant_id: FromPath[int]
+    ) -> Any:
         session = await sheets.session_of(program, session_id)
         form = forms.MarkForm(await request.form())
         error, status_code = "", 200
         if form.is_valid():
             try:
                 await sheets.record_attendance(
-                    request.user, program, session, participant_id,
-                    status=form["status"] or None, note=form["note"] if form["with_note"] else None,
+                    request.user,
+                    program,
+                    session,
+                    participant_id,
+                    status=form["status"] or None,
+                    note=form["note"] if form["with_note"] else None,
                 )
                 if not wants_fragment(request):
                     return redirect(request, _sheet_url(request, program, session_id) + f"#p-{participant_id}")
@@ -78,7 +87,9 @@ class AttendanceController(Controller):
                 error, status_code = exc.translated(), exc.status
         else:
             error, status_code = next(iter(form.errors.values())), 400
-        context = await self._sheet_context(request, program, session, sheet_error=error, row_errors={participant_id: error})
+        context = await self._sheet_context(
+            request, program, session, sheet_error=error, row_errors={participant_id: error}
+        )
         row = next((r for r in context["sheet"]["rows"] if r["participant_id"] == participant_id), None)
         # Someone not on this sheet gets only the message: their name is not shown.
         context["row"] = row or {"participant_id": participant_id, "missing": True}
@@ -99,7 +110,9 @@ class AttendanceController(Controller):
             return render(request, SHEET_PAGE, context, status_code=exc.status)
         url = _sheet_url(request, program, session_id)
         if count:
-            return redirect(request, url, ngettext("%(num)s person marked absent.", "%(num)s people marked absent.", count))
+            return redirect(
+                request, url, ngettext("%(num)s person marked absent.", "%(num)s people marked absent.", count)
+            )
         return redirect(request, url, _("Everyone was already marked."))
 
     @post("/sessions/{session_id:int}/attendance/walk-in", name="attendance_walk_in")
@@ -109,11 +122,18 @@ class AttendanceController(Controller):
         if form.is_valid():
             try:
                 participant_id = await sheets.add_walk_in(
-                    request.user, program, session, display_name=form["display_name"],
-                    participation_consent=form["consent_participation"], over_capacity=form["over_capacity"],
+                    request.user,
+                    program,
+                    session,
+                    display_name=form["display_name"],
+                    participation_consent=form["consent_participation"],
+                    over_capacity=form["over_capacity"],
                 )
                 if participant_id is None:
-                    message = _("The program is full, so %(name)s was counted as a guest of this session.", name=form["display_name"])
+                    message = _(
+                        "The program is full, so %(name)s was counted as a guest of this session.",
+                        name=form["display_name"],
+                    )
                 else:
                     message = _("%(name)s was registered, enrolled and marked present.", name=form["display_name"])
                 return redirect(request, _sheet_url(request, program, session_id), message)
@@ -138,7 +158,9 @@ class AttendanceController(Controller):
         return render(request, SHEET_PAGE, context, block="guest_form", status_code=form.status_code)
 
     @post("/sessions/{session_id:int}/attendance/guests/{attendance_id:int}/remove", name="attendance_guest_remove")
-    async def remove_guest(self, request: Request, program: dict[str, Any], session_id: FromPath[int], attendance_id: FromPath[int]) -> Any:
+    async def remove_guest(
+        self, request: Request, program: dict[str, Any], session_id: FromPath[int], attendance_id: FromPath[int]
+    ) -> Any:
         session = await sheets.session_of(program, session_id)
         try:
             await sheets.remove_guest(request.user, program, session, attendance_id)
@@ -169,7 +191,12 @@ class AttendanceController(Controller):
     @get("/attendance/register", name="attendance_register")
     async def register(self, request: Request, program: dict[str, Any]) -> Any:
         form = forms.RangeForm(request.query_params)
-        context = {"program": program, "form": form, "grid": None, "printed_title": privacy.title(program, privacy.TEAM, privacy.PRINT)}
+        context = {
+            "program": program,
+            "form": form,
+            "grid": None,
+            "printed_title": privacy.title(program, privacy.TEAM, privacy.PRINT),
+        }
         if not form.is_valid():
             return render(request, "attendance/register.html", context, status_code=400)
         context["grid"] = await registers.register(program, form["from"], form["to"])
@@ -183,7 +210,14 @@ class AttendanceController(Controller):
         grid = await registers.register(program, form["from"], form["to"])
         header = [_("Date"), _("Time"), _("Topic"), _("Name"), _("Taking part as"), _("Attendance")]
         rows = (
-            [row["date"], row["time"], row["topic"], row["name"], _("Guest") if row["guest"] else _("Participant"), row["status"]]
+            [
+                row["date"],
+                row["time"],
+                row["topic"],
+                row["name"],
+                _("Guest") if row["guest"] else _("Participant"),
+                row["status"],
+            ]
             for row in registers.register_rows(program, grid)
         )
         period = "-".join(part.isoformat() for part in (form["from"], form["to"]) if part) or "all"
@@ -204,7 +238,9 @@ class AttendanceController(Controller):
                 raise
             context = {"program": program, "certificate": None, "error": exc.translated()}
             return render(request, "attendance/certificate.html", context, status_code=exc.status)
-        return render(request, "attendance/certificate.html", {"program": program, "certificate": certificate, "error": ""})
+        return render(
+            request, "attendance/certificate.html", {"program": program, "certificate": certificate, "error": ""}
+        )
 
 
 ROUTES: list = [AttendanceController]

@@ -7,6 +7,7 @@ SQL helper and the `marks` common table expressions that rates, warnings and rep
 - A person is a *member at a session's start* when their enrolment (status enrolled, completed or withdrawn) began
   at or before the start and had not ended by then. Sessions before they joined or after they left are not absences.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,11 +37,12 @@ _MEMBER_LIST = ", ".join(f"'{status}'" for status in MEMBER_STATUSES)
 
 # --- counted session -------------------------------------------------------------------------------
 
+
 def counted_session_sql(s: str = "s") -> str:
     """SQL condition on a session aliased `s`: it counts for attendance at the bound instant `:now`."""
     return (
         f"{s}.status <> 'cancelled' AND {s}.starts_at <= :now AND ({s}.status = 'held' OR EXISTS "
-        f"(SELECT 1 FROM \"{T_ATTENDANCE}\" x WHERE x.\"session\" = {s}.id))"
+        f'(SELECT 1 FROM "{T_ATTENDANCE}" x WHERE x."session" = {s}.id))'
     )
 
 
@@ -49,10 +51,13 @@ COUNTED_SESSION_SQL = counted_session_sql()
 
 def is_counted_session(session: dict[str, Any], now: datetime, *, recorded: bool) -> bool:
     """The same rule for a session row already loaded; `recorded`: whether any attendance was taken."""
-    return session["status"] != "cancelled" and session["starts_at"] <= now and (session["status"] == "held" or recorded)
+    return (
+        session["status"] != "cancelled" and session["starts_at"] <= now and (session["status"] == "held" or recorded)
+    )
 
 
 # --- member at session start -----------------------------------------------------------------------
+
 
 def member_at_start_sql(e: str = "e", starts_at: str = "s.starts_at") -> str:
     """SQL condition on an enrolment aliased `e`: a member at the instant `starts_at` (an SQL expression)."""
@@ -78,14 +83,20 @@ def member_at_start(program_id: int, starts_at: datetime) -> And:
 
 def ever_member(program_id: int) -> And:
     """The Piccolo condition on Enrolment: everyone who is or was a member of the program (a register's rows)."""
-    return (Enrolment.program == program_id) & Enrolment.status.is_in(list(MEMBER_STATUSES)) & Enrolment.enrolled_at.is_not_null()
+    return (
+        (Enrolment.program == program_id)
+        & Enrolment.status.is_in(list(MEMBER_STATUSES))
+        & Enrolment.enrolled_at.is_not_null()
+    )
 
 
 def is_member_at_start(enrolment: dict[str, Any], starts_at: datetime) -> bool:
     """The same rule for an enrolment row already loaded (enrolled_at, ended_at and, when selected, status)."""
     if enrolment.get("status", MEMBER_STATUSES[0]) not in MEMBER_STATUSES or enrolment["enrolled_at"] is None:
         return False
-    return enrolment["enrolled_at"] <= starts_at and (enrolment["ended_at"] is None or enrolment["ended_at"] > starts_at)
+    return enrolment["enrolled_at"] <= starts_at and (
+        enrolment["ended_at"] is None or enrolment["ended_at"] > starts_at
+    )
 
 
 # --- raw SQL, portable -----------------------------------------------------------------------------

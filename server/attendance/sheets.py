@@ -1,5 +1,6 @@
 """Taking attendance: one session's sheet, marks (last write wins), locks and audited corrections, walk-ins
 and guests. Which sessions count and who was a member at a session's start: server/attendance/rules.py."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -22,7 +23,10 @@ STATUSES = ("present", "late", "excused", "absent")
 # One tap moves a person to the next status; an unmarked person becomes present.
 NEXT_STATUS = {None: "present", "present": "late", "late": "excused", "excused": "absent", "absent": "present"}
 
-LABELS.register("attendance_status", {"present": N_("Present"), "late": N_("Late"), "excused": N_("Excused"), "absent": N_("Absent")})
+LABELS.register(
+    "attendance_status",
+    {"present": N_("Present"), "late": N_("Late"), "excused": N_("Excused"), "absent": N_("Absent")},
+)
 # The one-letter marks of the printed register (daftar hadir); each language has its own letters.
 LABELS.register("attendance_mark", {"present": N_("P"), "late": N_("L"), "excused": N_("E"), "absent": N_("A")})
 LABELS.register("attendance_rsvp", {"going": N_("Said they will come"), "not_going": N_("Said they cannot come")})
@@ -31,16 +35,25 @@ LABELS.register("attendance_rsvp", {"going": N_("Said they will come"), "not_goi
 # --- sessions and membership ---------------------------------------------------------------------
 
 SESSION_COLUMNS = (
-    ProgramSession.id, ProgramSession.program, ProgramSession.status, ProgramSession.starts_at, ProgramSession.ends_at,
-    ProgramSession.topic, ProgramSession.location, ProgramSession.cancel_reason,
+    ProgramSession.id,
+    ProgramSession.program,
+    ProgramSession.status,
+    ProgramSession.starts_at,
+    ProgramSession.ends_at,
+    ProgramSession.topic,
+    ProgramSession.location,
+    ProgramSession.cancel_reason,
 )
 
 
 async def session_of(program: dict[str, Any], session_id: int) -> dict[str, Any]:
     """A session of this program; another program's session is not found, whatever its id."""
-    row = await ProgramSession.select(*SESSION_COLUMNS).where(
-        (ProgramSession.id == session_id) & (ProgramSession.program == program["id"])
-    ).first().run()
+    row = (
+        await ProgramSession.select(*SESSION_COLUMNS)
+        .where((ProgramSession.id == session_id) & (ProgramSession.program == program["id"]))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("session")
     return row
@@ -84,13 +97,17 @@ def _check_writable(staff: CurrentStaff, program: dict[str, Any], session: dict[
     """Refuses writes to a sheet that may not change; True when the write is an audited correction."""
     state = sheet_state(staff, program, session, now)
     if state == "cancelled":
-        raise DomainError("session_cancelled", N_("This session was cancelled, so no attendance can be recorded for it."))
+        raise DomainError(
+            "session_cancelled", N_("This session was cancelled, so no attendance can be recorded for it.")
+        )
     if state == "closed":
         raise DomainError("program_closed", N_("This program is closed and can no longer be changed."))
     if state == "locked":
         raise DomainError(
             "sheet_locked",
-            N_("This attendance sheet is locked because the session ended more than %(days)s days ago. Ask an organizer to correct it."),
+            N_(
+                "This attendance sheet is locked because the session ended more than %(days)s days ago. Ask an organizer to correct it."
+            ),
             days=settings.attendance_lock_days,
         )
     return state == "correcting"
@@ -99,24 +116,33 @@ def _check_writable(staff: CurrentStaff, program: dict[str, Any], session: dict[
 async def _mark_held(session: dict[str, Any], now: datetime) -> None:
     """Taking attendance means the session took place."""
     if session["status"] == "scheduled" and session["starts_at"] <= now:
-        await ProgramSession.update({ProgramSession.status: "held", ProgramSession.updated_at: now}).where(
-            (ProgramSession.id == session["id"]) & (ProgramSession.status == "scheduled")
-        ).run()
+        await (
+            ProgramSession.update({ProgramSession.status: "held", ProgramSession.updated_at: now})
+            .where((ProgramSession.id == session["id"]) & (ProgramSession.status == "scheduled"))
+            .run()
+        )
 
 
-async def _upsert(session_id: int, participant_id: int, status: str, actor: CurrentStaff, now: datetime, note: str | None = None) -> None:
+async def _upsert(
+    session_id: int, participant_id: int, status: str, actor: CurrentStaff, now: datetime, note: str | None = None
+) -> None:
     """Last write wins per person: one statement, so two facilitators on the same sheet never lose a row."""
     values = [Attendance.status, Attendance.recorded_by, Attendance.recorded_at]
-    row = Attendance(session=session_id, participant=participant_id, status=status, recorded_by=actor.id, recorded_at=now)
+    row = Attendance(
+        session=session_id, participant=participant_id, status=status, recorded_by=actor.id, recorded_at=now
+    )
     if note is not None:
         row.note = note
         values.append(Attendance.note)
-    await Attendance.insert(row).on_conflict(
-        target=(Attendance.session, Attendance.participant), action="DO UPDATE", values=values
-    ).run()
+    await (
+        Attendance.insert(row)
+        .on_conflict(target=(Attendance.session, Attendance.participant), action="DO UPDATE", values=values)
+        .run()
+    )
 
 
 # --- taking attendance ---------------------------------------------------------------------------
+
 
 async def record_attendance(
     actor: CurrentStaff,
@@ -133,21 +159,34 @@ async def record_attendance(
     if status is not None and status not in STATUSES:
         raise DomainError("bad_status", N_("Choose one of the options."), field="status")
     correcting = _check_writable(actor, program, session, now)
-    if not await Enrolment.exists().where(member_at_start(program["id"], session["starts_at"]) & (Enrolment.participant == participant_id)).run():
+    if (
+        not await Enrolment.exists()
+        .where(member_at_start(program["id"], session["starts_at"]) & (Enrolment.participant == participant_id))
+        .run()
+    ):
         raise DomainError("not_member", N_("This person was not enrolled in the program when this session took place."))
     if status is None and note is None:
         return
     async with enrolment.program_lock(program["id"]):
-        old = await Attendance.select(Attendance.status, Attendance.note).where(
-            (Attendance.session == session["id"]) & (Attendance.participant == participant_id)
-        ).first().run()
+        old = (
+            await Attendance.select(Attendance.status, Attendance.note)
+            .where((Attendance.session == session["id"]) & (Attendance.participant == participant_id))
+            .first()
+            .run()
+        )
         if status is None:
             if old is None:
-                raise DomainError("mark_first", N_("Mark whether the person came before adding a note."), field="status")
+                raise DomainError(
+                    "mark_first", N_("Mark whether the person came before adding a note."), field="status"
+                )
             # Only the note: a plain update, so a status saved meanwhile by someone else stays.
-            await Attendance.update({Attendance.note: note, Attendance.recorded_by: actor.id, Attendance.recorded_at: now}).where(
-                (Attendance.session == session["id"]) & (Attendance.participant == participant_id)
-            ).run()
+            await (
+                Attendance.update(
+                    {Attendance.note: note, Attendance.recorded_by: actor.id, Attendance.recorded_at: now}
+                )
+                .where((Attendance.session == session["id"]) & (Attendance.participant == participant_id))
+                .run()
+            )
         else:
             await _upsert(session["id"], participant_id, status, actor, now, note)
         await _mark_held(session, now)
@@ -156,10 +195,14 @@ async def record_attendance(
             changes = f"{before} -> {status or before}"
             if note is not None and (old is None or old["note"] != note):
                 changes += ", note changed"
-            await audit.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, participant {participant_id}: {changes}")
+            await audit.record_audit(
+                actor, "correct", "attendance", session["id"], f"locked sheet, participant {participant_id}: {changes}"
+            )
 
 
-async def mark_rest_absent(actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None) -> int:
+async def mark_rest_absent(
+    actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None
+) -> int:
     """Everyone enrolled who is not marked yet becomes absent; marks saved meanwhile by others are kept."""
     now = now or clock.now()
     correcting = _check_writable(actor, program, session, now)
@@ -167,18 +210,35 @@ async def mark_rest_absent(actor: CurrentStaff, program: dict[str, Any], session
         marked = Attendance.select(Attendance.participant).where(
             (Attendance.session == session["id"]) & Attendance.participant.is_not_null()
         )
-        rows = await Enrolment.select(Enrolment.participant).where(
-            member_at_start(program["id"], session["starts_at"]) & Enrolment.participant.not_in(marked)
-        ).run()
+        rows = (
+            await Enrolment.select(Enrolment.participant)
+            .where(member_at_start(program["id"], session["starts_at"]) & Enrolment.participant.not_in(marked))
+            .run()
+        )
         if not rows:
             return 0
-        await Attendance.insert(
-            *[Attendance(session=session["id"], participant=row["participant"], status="absent", recorded_by=actor.id, recorded_at=now) for row in rows]
-        ).on_conflict(target=(Attendance.session, Attendance.participant), action="DO NOTHING").run()
+        await (
+            Attendance.insert(
+                *[
+                    Attendance(
+                        session=session["id"],
+                        participant=row["participant"],
+                        status="absent",
+                        recorded_by=actor.id,
+                        recorded_at=now,
+                    )
+                    for row in rows
+                ]
+            )
+            .on_conflict(target=(Attendance.session, Attendance.participant), action="DO NOTHING")
+            .run()
+        )
         await _mark_held(session, now)
         if correcting:
             ids = ", ".join(str(row["participant"]) for row in rows)
-            await audit.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, marked absent: {ids}")
+            await audit.record_audit(
+                actor, "correct", "attendance", session["id"], f"locked sheet, marked absent: {ids}"
+            )
     return len(rows)
 
 
@@ -200,12 +260,24 @@ async def add_walk_in(
     correcting = _check_writable(actor, program, session, now)
     async with enrolment.program_lock(program["id"]):
         participant_id = await enrolment.enrol_walk_in(
-            actor, program["id"], display_name, participation_consent=participation_consent,
-            enrolled_from=min(session["starts_at"], now), over_capacity=over_capacity, now=now,
+            actor,
+            program["id"],
+            display_name,
+            participation_consent=participation_consent,
+            enrolled_from=min(session["starts_at"], now),
+            over_capacity=over_capacity,
+            now=now,
         )
         if participant_id is None:
             await Attendance.insert(
-                Attendance(session=session["id"], participant=None, guest_label=display_name.strip(), status="present", recorded_by=actor.id, recorded_at=now)
+                Attendance(
+                    session=session["id"],
+                    participant=None,
+                    guest_label=display_name.strip(),
+                    status="present",
+                    recorded_by=actor.id,
+                    recorded_at=now,
+                )
             ).run()
         else:
             await _upsert(session["id"], participant_id, "present", actor, now)
@@ -216,7 +288,9 @@ async def add_walk_in(
     return participant_id
 
 
-async def add_guest(actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], label: str, now: datetime | None = None) -> None:
+async def add_guest(
+    actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], label: str, now: datetime | None = None
+) -> None:
     """A guest at an open group: counted as present, not registered."""
     now = now or clock.now()
     correcting = _check_writable(actor, program, session, now)
@@ -227,14 +301,27 @@ async def add_guest(actor: CurrentStaff, program: dict[str, Any], session: dict[
         raise DomainError("label_required", N_("This field is required."), field="guest_label")
     async with enrolment.program_lock(program["id"]):
         await Attendance.insert(
-            Attendance(session=session["id"], participant=None, guest_label=label, status="present", recorded_by=actor.id, recorded_at=now)
+            Attendance(
+                session=session["id"],
+                participant=None,
+                guest_label=label,
+                status="present",
+                recorded_by=actor.id,
+                recorded_at=now,
+            )
         ).run()
         await _mark_held(session, now)
         if correcting:
             await audit.record_audit(actor, "correct", "attendance", session["id"], "locked sheet, guest added")
 
 
-async def remove_guest(actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], attendance_id: int, now: datetime | None = None) -> None:
+async def remove_guest(
+    actor: CurrentStaff,
+    program: dict[str, Any],
+    session: dict[str, Any],
+    attendance_id: int,
+    now: datetime | None = None,
+) -> None:
     now = now or clock.now()
     correcting = _check_writable(actor, program, session, now)
     where = (Attendance.id == attendance_id) & (Attendance.session == session["id"]) & Attendance.participant.is_null()
@@ -248,18 +335,33 @@ async def remove_guest(actor: CurrentStaff, program: dict[str, Any], session: di
 
 # --- the sheet -----------------------------------------------------------------------------------
 
-async def sheet(staff: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+
+async def sheet(
+    staff: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None
+) -> dict[str, Any]:
     """Everything a facilitator's phone shows for one session, in four queries."""
     now = now or clock.now()
     members = await members_at(program["id"], session)
-    marks = await Attendance.select(
-        Attendance.id, Attendance.participant, Attendance.guest_label, Attendance.status, Attendance.note,
-        Attendance.recorded_at, Attendance.recorded_by.display_name.as_alias("recorded_by_name"),
-    ).where(Attendance.session == session["id"]).order_by(Attendance.id).run()
+    marks = (
+        await Attendance.select(
+            Attendance.id,
+            Attendance.participant,
+            Attendance.guest_label,
+            Attendance.status,
+            Attendance.note,
+            Attendance.recorded_at,
+            Attendance.recorded_by.display_name.as_alias("recorded_by_name"),
+        )
+        .where(Attendance.session == session["id"])
+        .order_by(Attendance.id)
+        .run()
+    )
     ids = [m["participant_id"] for m in members]
     rsvps = {
         row["participant"]: row["response"]
-        for row in await Rsvp.select(Rsvp.participant, Rsvp.response).where((Rsvp.session == session["id"]) & Rsvp.participant.is_in(ids or [-1])).run()
+        for row in await Rsvp.select(Rsvp.participant, Rsvp.response)
+        .where((Rsvp.session == session["id"]) & Rsvp.participant.is_in(ids or [-1]))
+        .run()
     }
     consent = await _participation_consent(ids)
     by_person = {row["participant"]: row for row in marks if row["participant"] is not None}
@@ -269,11 +371,15 @@ async def sheet(staff: CurrentStaff, program: dict[str, Any], session: dict[str,
         status = mark["status"] if mark else None
         rows.append(
             {
-                "participant_id": member["participant_id"], "display_name": member["display_name"],
-                "status": status, "next_status": NEXT_STATUS.get(status, "present"),
-                "note": mark["note"] if mark else "", "recorded_by": mark["recorded_by_name"] if mark else "",
+                "participant_id": member["participant_id"],
+                "display_name": member["display_name"],
+                "status": status,
+                "next_status": NEXT_STATUS.get(status, "present"),
+                "note": mark["note"] if mark else "",
+                "recorded_by": mark["recorded_by_name"] if mark else "",
                 "recorded_at": mark["recorded_at"] if mark else None,
-                "rsvp": rsvps.get(member["participant_id"], ""), "consent": consent.get(member["participant_id"], "missing"),
+                "rsvp": rsvps.get(member["participant_id"], ""),
+                "consent": consent.get(member["participant_id"], "missing"),
             }
         )
     guests = [row for row in marks if row["participant"] is None]
@@ -282,8 +388,12 @@ async def sheet(staff: CurrentStaff, program: dict[str, Any], session: dict[str,
     counts["guests"] = len(guests)
     state = sheet_state(staff, program, session, now)
     return {
-        "rows": rows, "guests": guests, "counts": counts, "state": state,
-        "editable": state in ("open", "correcting"), "locks_at": lock_time(session),
+        "rows": rows,
+        "guests": guests,
+        "counts": counts,
+        "state": state,
+        "editable": state in ("open", "correcting"),
+        "locks_at": lock_time(session),
         "open_group": program["enrolment_mode"] == "open",
     }
 
@@ -292,9 +402,11 @@ async def _participation_consent(participant_ids: list[int]) -> dict[int, str]:
     """given | withdrawn | missing, per person, in one query."""
     if not participant_ids:
         return {}
-    rows = await Consent.select(Consent.participant, Consent.withdrawn_at).where(
-        Consent.participant.is_in(participant_ids) & (Consent.purpose == "participation")
-    ).run()
+    rows = (
+        await Consent.select(Consent.participant, Consent.withdrawn_at)
+        .where(Consent.participant.is_in(participant_ids) & (Consent.purpose == "participation"))
+        .run()
+    )
     found: dict[int, str] = {}
     for row in rows:
         if row["withdrawn_at"] is None:
@@ -302,4 +414,3 @@ async def _participation_consent(participant_ids: list[int]) -> dict[int, str]:
         elif found.get(row["participant"]) != "given":
             found[row["participant"]] = "withdrawn"
     return found
-

@@ -1,4 +1,5 @@
 """Attendance: one row per person per session; the last write for a person wins."""
+
 from piccolo.columns import ForeignKey, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -8,7 +9,6 @@ from server.schedule.tables import ProgramSession
 
 
 class Attendance(Table):
-
     id: Serial
     session = ForeignKey(references=ProgramSession, index=True, on_delete=OnDelete.cascade)
     # Null for a guest at an open group, who is counted but not registered.

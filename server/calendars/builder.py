@@ -1,4 +1,5 @@
 """One pure builder from sessions to an iCalendar document; a policy decides what each kind of viewer may see."""
+
 from __future__ import annotations
 
 import re
@@ -61,7 +62,9 @@ def session_event(row: dict[str, Any], viewer: privacy.Viewer, links: Links) -> 
     """One session as a VEVENT, as the privacy policy lets this viewer see it through a feed.
     The UID never changes; SEQUENCE is the session's revision counter."""
     program = {
-        "title": row["program_title"], "public_title": row["program_public_title"], "discreet": row["program_discreet"],
+        "title": row["program_title"],
+        "public_title": row["program_public_title"],
+        "discreet": row["program_discreet"],
         "place_members_only": row.get("program_place_members_only", False),
     }
     title = clean_text(privacy.title(program, viewer, privacy.FEED))

@@ -1,4 +1,5 @@
 """Calendar feed routes: conditional GET/HEAD with ETag and Last-Modified, the right content type, subscribe pages."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -88,13 +89,23 @@ async def serve(request: Request, cache_key: str, make_feed: Any, filename: str,
 @route("/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="public_calendar")
 async def public_calendar(request: Request) -> Response:
     locale, vary = _language(request)
-    return await serve(request, f"public:{locale}", lambda: feeds.public_feed(_links(request), locale), "gotong.ics", vary)
+    return await serve(
+        request, f"public:{locale}", lambda: feeds.public_feed(_links(request), locale), "gotong.ics", vary
+    )
 
 
-@route("/programs/{slug:str}/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="program_calendar")
+@route(
+    "/programs/{slug:str}/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="program_calendar"
+)
 async def program_calendar(request: Request, slug: FromPath[str]) -> Response:
     locale, vary = _language(request)
-    return await serve(request, f"program:{slug}:{locale}", lambda: feeds.program_feed(slug, _links(request), locale), f"{slug}.ics", vary)
+    return await serve(
+        request,
+        f"program:{slug}:{locale}",
+        lambda: feeds.program_feed(slug, _links(request), locale),
+        f"{slug}.ics",
+        vary,
+    )
 
 
 @route("/feeds/{token:str}", http_method=FEED_METHODS, opt={**TOKEN, **FEED_OPT}, name="token_calendar")
@@ -106,7 +117,12 @@ async def token_calendar(request: Request, token: FromPath[str]) -> Response:
     return await serve(request, key, lambda: feeds.owner_feed(owner, _links(request)), "gotong.ics")
 
 
-@route("/sessions/{filename:str}", http_method=FEED_METHODS, opt={**PUBLIC, "exclude_from_csrf": True}, name="session_calendar")
+@route(
+    "/sessions/{filename:str}",
+    http_method=FEED_METHODS,
+    opt={**PUBLIC, "exclude_from_csrf": True},
+    name="session_calendar",
+)
 async def session_calendar(request: Request, filename: FromPath[str]) -> Response:
     number = filename.removesuffix(".ics")
     if not filename.endswith(".ics") or parse_id(number) is None:
@@ -161,4 +177,12 @@ async def staff_calendar_reissue(request: Request) -> Any:
     return response
 
 
-ROUTES = [public_calendar, program_calendar, token_calendar, session_calendar, staff_calendar, staff_calendar_details, staff_calendar_reissue]
+ROUTES = [
+    public_calendar,
+    program_calendar,
+    token_calendar,
+    session_calendar,
+    staff_calendar,
+    staff_calendar_details,
+    staff_calendar_reissue,
+]

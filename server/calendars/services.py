@@ -1,4 +1,5 @@
 """Which sessions a feed holds, its version for conditional requests, and its bytes (built once per version)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -70,7 +71,6 @@ class Feed:
         return self.viewer
 
 
-
 async def public_feed(links: Links, locale: str) -> Feed:
     with use_locale(locale):
         return Feed(
@@ -107,10 +107,17 @@ async def feed_owner(token: str) -> dict[str, Any]:
         raise NotFound("feed")
     row = (
         await AccessToken.select(
-            AccessToken.token, AccessToken.kind, AccessToken.participant, AccessToken.staff,
+            AccessToken.token,
+            AccessToken.kind,
+            AccessToken.participant,
+            AccessToken.staff,
             AccessToken.staff.user.active.as_alias("staff_active"),  # type: ignore[union-attr]
         )
-        .where((AccessToken.token == token_hash(token)) & AccessToken.revoked_at.is_null() & AccessToken.kind.is_in(["participant_feed", "staff_feed"]))
+        .where(
+            (AccessToken.token == token_hash(token))
+            & AccessToken.revoked_at.is_null()
+            & AccessToken.kind.is_in(["participant_feed", "staff_feed"])
+        )
         .first()
         .run()
     )
@@ -125,10 +132,20 @@ async def feed_owner(token: str) -> dict[str, Any]:
 async def owner_feed(row: dict[str, Any], links: Links) -> Feed:
     """A participant's or staff member's private feed, from the token `feed_owner` found."""
     if row["kind"] == "participant_feed":
-        enrolments = await Enrolment.select(Enrolment.program, Enrolment.status).where(
-            (Enrolment.participant == row["participant"]) & Enrolment.status.is_in(["enrolled", "completed", "offered"])
-        ).run()
-        owner = await Participant.select(Participant.preferred_locale).where(Participant.id == row["participant"]).first().run()
+        enrolments = (
+            await Enrolment.select(Enrolment.program, Enrolment.status)
+            .where(
+                (Enrolment.participant == row["participant"])
+                & Enrolment.status.is_in(["enrolled", "completed", "offered"])
+            )
+            .run()
+        )
+        owner = (
+            await Participant.select(Participant.preferred_locale)
+            .where(Participant.id == row["participant"])
+            .first()
+            .run()
+        )
         locale = _saved_locale(owner["preferred_locale"] if owner else None)
         with use_locale(locale):
             return Feed(
@@ -142,12 +159,19 @@ async def owner_feed(row: dict[str, Any], links: Links) -> Feed:
                 program_ids=tuple(sorted(r["program"] for r in enrolments)),
                 member_program_ids=frozenset(r["program"] for r in enrolments if r["status"] == "enrolled"),
             )
-    staff = await Staff.select(Staff.role, Staff.locale, Staff.feed_real_details).where(Staff.id == row["staff"]).first().run()
+    staff = (
+        await Staff.select(Staff.role, Staff.locale, Staff.feed_real_details)
+        .where(Staff.id == row["staff"])
+        .first()
+        .run()
+    )
     if staff is None:
         raise NotFound("feed")
     team = await TeamMember.select(TeamMember.program).where(TeamMember.staff == row["staff"]).run()
     # The feed holds only the programs they work on; real titles of discreet ones only if they chose so.
-    viewer = privacy.Viewer(privacy.ADMIN if staff["role"] == "admin" else privacy.TEAM, real_details=bool(staff["feed_real_details"]))
+    viewer = privacy.Viewer(
+        privacy.ADMIN if staff["role"] == "admin" else privacy.TEAM, real_details=bool(staff["feed_real_details"])
+    )
     locale = _saved_locale(staff["locale"])
     with use_locale(locale):
         return Feed(
@@ -247,7 +271,12 @@ def _as_utc(value: Any) -> datetime:
 
 
 async def feed_rows(feed: Feed, now: datetime | None = None) -> list[dict[str, Any]]:
-    return await ProgramSession.select(*_SESSION_COLUMNS).where(_where(feed, now or clock.now())).order_by(ProgramSession.starts_at).run()
+    return (
+        await ProgramSession.select(*_SESSION_COLUMNS)
+        .where(_where(feed, now or clock.now()))
+        .order_by(ProgramSession.starts_at)
+        .run()
+    )
 
 
 class _BuiltFeeds:
@@ -326,7 +355,9 @@ async def feed_bytes(feed: Feed, etag: str, links: Links, now: datetime | None =
     if body is None:
         now = now or clock.now()
         start, end = window(now)
-        info = FeedInfo(name=feed.name, description=feed.description, url=feed.url, first_date=start.date(), last_date=end.date())
+        info = FeedInfo(
+            name=feed.name, description=feed.description, url=feed.url, first_date=start.date(), last_date=end.date()
+        )
         rows = await feed_rows(feed, now)
         with use_locale(feed.locale):
             body = build_calendar(info, [(row, feed.viewer_of(row)) for row in rows], links)

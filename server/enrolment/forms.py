@@ -1,5 +1,6 @@
 """Input parsing for enrolling people, self-registration, staff actions on enrolments, individual goals and progress
 notes, and the personal page."""
+
 from __future__ import annotations
 
 from server.config import SUPPORTED_LOCALES

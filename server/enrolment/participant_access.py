@@ -1,5 +1,6 @@
 """Which participants a staff member may see, decided by enrolments and program teams: the person's detail, the
 participant list filtered by the programs someone works on, and a person's enrolments."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,10 +24,22 @@ async def person_viewer(staff: CurrentStaff, participant_id: int) -> privacy.Vie
 
 
 async def _on_persons_team(staff: CurrentStaff, participant_id: int) -> bool:
-    program_ids = [row["program"] for row in await Enrolment.select(Enrolment.program).where(Enrolment.participant == participant_id).run()]
-    if program_ids and await TeamMember.exists().where(TeamMember.program.is_in(program_ids) & (TeamMember.staff == staff.id)).run():
+    program_ids = [
+        row["program"]
+        for row in await Enrolment.select(Enrolment.program).where(Enrolment.participant == participant_id).run()
+    ]
+    if (
+        program_ids
+        and await TeamMember.exists()
+        .where(TeamMember.program.is_in(program_ids) & (TeamMember.staff == staff.id))
+        .run()
+    ):
         return True
-    return await Participant.exists().where((Participant.id == participant_id) & (Participant.created_by == staff.id)).run()
+    return (
+        await Participant.exists()
+        .where((Participant.id == participant_id) & (Participant.created_by == staff.id))
+        .run()
+    )
 
 
 async def can_see_confidential(staff: CurrentStaff, participant_id: int) -> bool:
@@ -57,15 +70,21 @@ async def participant_for_staff(staff: CurrentStaff, participant_id: int) -> dic
     return row
 
 
-async def list_participants(staff: CurrentStaff, search: str = "", program_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+async def list_participants(
+    staff: CurrentStaff, search: str = "", program_id: int | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
     """Display names of the people a staff member may see; contact details never appear in lists."""
-    query = Participant.select(Participant.id, Participant.display_name, Participant.anonymised_at, Participant.created_at)
+    query = Participant.select(
+        Participant.id, Participant.display_name, Participant.anonymised_at, Participant.created_at
+    )
     ids = await managed_program_ids(staff)
     if ids is not None:
         enrolled = Enrolment.select(Enrolment.participant).where(Enrolment.program.is_in(ids or [-1]))
         query = query.where(Participant.id.is_in(enrolled) | (Participant.created_by == staff.id))
     if program_id is not None:
-        query = query.where(Participant.id.is_in(Enrolment.select(Enrolment.participant).where(Enrolment.program == program_id)))
+        query = query.where(
+            Participant.id.is_in(Enrolment.select(Enrolment.participant).where(Enrolment.program == program_id))
+        )
     if search:
         query = query.where(contains_text(Participant.display_name, search.replace("%", "")))
     return await query.order_by(Participant.display_name).limit(limit).run()
@@ -73,12 +92,23 @@ async def list_participants(staff: CurrentStaff, search: str = "", program_id: i
 
 async def participant_enrolments(staff: CurrentStaff, participant_id: int) -> list[dict[str, Any]]:
     """A person's enrolments, with real titles only for programs this staff member manages."""
-    rows = await Enrolment.select(
-        Enrolment.id, Enrolment.status, Enrolment.requested_at, Enrolment.enrolled_at, Enrolment.ended_at,
-        Enrolment.program.id.as_alias("program_id"), Enrolment.program.slug.as_alias("slug"),
-        Enrolment.program.title.as_alias("title"), Enrolment.program.public_title.as_alias("public_title"),
-        Enrolment.program.discreet.as_alias("discreet"),
-    ).where(Enrolment.participant == participant_id).order_by(Enrolment.requested_at, ascending=False).run()
+    rows = (
+        await Enrolment.select(
+            Enrolment.id,
+            Enrolment.status,
+            Enrolment.requested_at,
+            Enrolment.enrolled_at,
+            Enrolment.ended_at,
+            Enrolment.program.id.as_alias("program_id"),
+            Enrolment.program.slug.as_alias("slug"),
+            Enrolment.program.title.as_alias("title"),
+            Enrolment.program.public_title.as_alias("public_title"),
+            Enrolment.program.discreet.as_alias("discreet"),
+        )
+        .where(Enrolment.participant == participant_id)
+        .order_by(Enrolment.requested_at, ascending=False)
+        .run()
+    )
     managed = await managed_program_ids(staff)
     for row in rows:
         row["manages"] = managed is None or row["program_id"] in managed

@@ -1,5 +1,6 @@
 """Self-registration from the public program page: a new person, their consents and their place, or the earlier
 registration when the same phone or e-mail is already on the program's list."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,11 @@ from server.programs.services import ensure_open
 
 def registration_open(program: dict[str, Any]) -> bool:
     """Whether the public may register: an open or approval program that is still running."""
-    return program["enrolment_mode"] in ("open", "approval") and program["phase"] != "closed" and not program.get("archived")
+    return (
+        program["enrolment_mode"] in ("open", "approval")
+        and program["phase"] != "closed"
+        and not program.get("archived")
+    )
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,9 @@ async def self_register(
             raise DomainError("registration_closed", N_("Registration for this program is closed."))
         ensure_open(program)
         if "participation" not in purposes or "data_collection" not in purposes:
-            raise DomainError("consent_missing", N_("Taking part needs your consent to both of these."), field="consent_participation")
+            raise DomainError(
+                "consent_missing", N_("Taking part needs your consent to both of these."), field="consent_participation"
+            )
         earlier = await _earlier_registration(program_id, values.get("phone") or "", values.get("email") or "")
         if earlier is not None:
             return Registration(earlier["participant"], earlier["id"], earlier["status"], True)
@@ -67,6 +74,9 @@ async def _earlier_registration(program_id: int, phone: str, email: str) -> dict
     if email:
         clause = Enrolment.participant.email == email
         same = clause if same is None else same | clause
-    return await Enrolment.select(Enrolment.id, Enrolment.participant, Enrolment.status).where(
-        (Enrolment.program == program_id) & Enrolment.status.is_in(list(ACTIVE)) & same
-    ).first().run()
+    return (
+        await Enrolment.select(Enrolment.id, Enrolment.participant, Enrolment.status)
+        .where((Enrolment.program == program_id) & Enrolment.status.is_in(list(ACTIVE)) & same)
+        .first()
+        .run()
+    )

@@ -1,4 +1,5 @@
 """Public pages of enrolment: registering for a program from its public page, and the confirmation."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,7 +30,6 @@ def personal_url(request: Request, token: str) -> str:
     return settings.base_url + request.app.route_reverse("personal_page", token=token)
 
 
-
 SESSION_KEY = "registrations"
 # A resubmission from the same browser within this time gets the same confirmation again.
 RESUBMIT_WINDOW = timedelta(hours=1)
@@ -46,7 +46,12 @@ class RegistrationController(Controller):
         return render(request, "enrolment/register_closed.html", {"program": program}, status_code=409)
 
     async def _form_context(self, program: dict[str, Any], form: forms.Form) -> dict[str, Any]:
-        return {"program": program, "form": form, "consents": consent_texts(), "places_left": await waitlist.places_left(program)}
+        return {
+            "program": program,
+            "form": form,
+            "consents": consent_texts(),
+            "places_left": await waitlist.places_left(program),
+        }
 
     @get("/", name="register")
     async def register_page(self, request: Request, slug: FromPath[str]) -> Any:
@@ -63,7 +68,13 @@ class RegistrationController(Controller):
             return self._closed(request, program)
         form = forms.SelfRegistrationForm(await request.form())
         if not form.is_valid():
-            return render(request, "enrolment/register.html", await self._form_context(program, form), block="registration_form", status_code=400)
+            return render(
+                request,
+                "enrolment/register.html",
+                await self._form_context(program, form),
+                block="registration_form",
+                status_code=400,
+            )
         values = {key: form[key] for key in ("display_name", "phone", "email", "preferred_locale")}
         remembered = _remembered(request, program["id"], values)
         if remembered is not None:
@@ -77,7 +88,13 @@ class RegistrationController(Controller):
             if refusal.code in ("registration_closed", "program_closed"):
                 return self._closed(request, program)
             form.refuse(refusal, None if refusal.field in form.fields else "display_name")
-            return render(request, "enrolment/register.html", await self._form_context(program, form), block="registration_form", status_code=400)
+            return render(
+                request,
+                "enrolment/register.html",
+                await self._form_context(program, form),
+                block="registration_form",
+                status_code=400,
+            )
         if done.duplicate:
             # Someone already on the list with this phone or e-mail. Their personal link is not shown: knowing
             # a phone number must not open another person's page.
@@ -85,7 +102,9 @@ class RegistrationController(Controller):
         _remember(request, program["id"], done.participant_id, values)
         return await self._confirmation(request, program, done.participant_id, done.personal_token)
 
-    async def _confirmation(self, request: Request, program: dict[str, Any], participant_id: int, token: str | None) -> Any:
+    async def _confirmation(
+        self, request: Request, program: dict[str, Any], participant_id: int, token: str | None
+    ) -> Any:
         row = await personal_enrolment(participant_id, program["id"])
         context = {
             "program": program,
@@ -123,7 +142,11 @@ def _remember(request: Request, program_id: int, participant_id: int, values: di
     if not isinstance(session, dict):
         return
     entries = dict(session.get(SESSION_KEY) or {})
-    entries[str(program_id)] = {"participant": participant_id, "details": _fingerprint(values), "at": clock.now().isoformat()}
+    entries[str(program_id)] = {
+        "participant": participant_id,
+        "details": _fingerprint(values),
+        "at": clock.now().isoformat(),
+    }
     session[SESSION_KEY] = entries
 
 

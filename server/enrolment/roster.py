@@ -1,5 +1,6 @@
 """The staff view of a program's list: people by status with their consents, who may see personal links, people
 to enrol, and recent waitlist promotions (for the dashboard)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,17 +18,26 @@ from server.web.access import CurrentStaff
 
 async def sees_confidential(staff: CurrentStaff, program_id: int) -> bool:
     """Personal links on a program's list: whoever may see contact details of the program's people (its team, admins)."""
-    on_team = not staff.is_admin and await TeamMember.exists().where((TeamMember.program == program_id) & (TeamMember.staff == staff.id)).run()
+    on_team = (
+        not staff.is_admin
+        and await TeamMember.exists().where((TeamMember.program == program_id) & (TeamMember.staff == staff.id)).run()
+    )
     return privacy.may_see(privacy.staff_viewer(staff, on_team=on_team), privacy.PAGE, privacy.CONTACT)
 
 
 async def program_participants(program_id: int) -> dict[str, list[dict[str, Any]]]:
     """The program's people by status, waitlist in queue order with positions, in a fixed number of queries."""
-    rows = await Enrolment.select(
-        *ENROLMENT_COLUMNS,
-        Enrolment.participant.display_name.as_alias("display_name"),
-        Enrolment.participant.anonymised_at.as_alias("anonymised_at"),
-    ).where(Enrolment.program == program_id).order_by(Enrolment.requested_at).order_by(Enrolment.id).run()
+    rows = (
+        await Enrolment.select(
+            *ENROLMENT_COLUMNS,
+            Enrolment.participant.display_name.as_alias("display_name"),
+            Enrolment.participant.anonymised_at.as_alias("anonymised_at"),
+        )
+        .where(Enrolment.program == program_id)
+        .order_by(Enrolment.requested_at)
+        .order_by(Enrolment.id)
+        .run()
+    )
     consents = await consent_states([row["participant"] for row in rows])
     groups: dict[str, list[dict[str, Any]]] = {status: [] for status in LIST_ORDER}
     for row in rows:
@@ -37,7 +47,6 @@ async def program_participants(program_id: int) -> dict[str, list[dict[str, Any]
     for position, row in enumerate(groups["waitlisted"], start=1):
         row["position"] = position
     return groups
-
 
 
 async def enrolment_candidates(staff: CurrentStaff, program_id: int, search: str) -> list[dict[str, Any]]:
@@ -51,23 +60,27 @@ async def enrolment_candidates(staff: CurrentStaff, program_id: int, search: str
     ids = [row["id"] for row in found]
     listed = {
         row["participant"]
-        for row in await Enrolment.select(Enrolment.participant).where(
+        for row in await Enrolment.select(Enrolment.participant)
+        .where(
             (Enrolment.program == program_id) & Enrolment.participant.is_in(ids) & Enrolment.status.is_in(list(ACTIVE))
-        ).run()
+        )
+        .run()
     }
     consents = await consent_states(ids)
     return [dict(row, consents=consents[row["id"]]) for row in found if row["id"] not in listed]
 
 
-
 async def recent_promotions(staff: CurrentStaff, since: datetime) -> list[dict[str, Any]]:
     """Waitlist promotions since a moment, on the programs this staff member manages (for the dashboard)."""
     query = EnrolmentChange.select(
-        EnrolmentChange.id, EnrolmentChange.changed_at, EnrolmentChange.to_status,
+        EnrolmentChange.id,
+        EnrolmentChange.changed_at,
+        EnrolmentChange.to_status,
         EnrolmentChange.enrolment.id.as_alias("enrolment_id"),
         EnrolmentChange.enrolment.participant.id.as_alias("participant_id"),  # type: ignore[union-attr]
         EnrolmentChange.enrolment.participant.display_name.as_alias("display_name"),  # type: ignore[union-attr]
-        EnrolmentChange.program.id.as_alias("program_id"), EnrolmentChange.program.slug.as_alias("slug"),
+        EnrolmentChange.program.id.as_alias("program_id"),
+        EnrolmentChange.program.slug.as_alias("slug"),
         EnrolmentChange.program.title.as_alias("title"),
     ).where((EnrolmentChange.automatic == "promotion") & (EnrolmentChange.changed_at >= since))
     ids = await managed_program_ids(staff)
@@ -75,6 +88,9 @@ async def recent_promotions(staff: CurrentStaff, since: datetime) -> list[dict[s
         if not ids:
             return []
         query = query.where(EnrolmentChange.program.is_in(ids))
-    return await query.order_by(EnrolmentChange.changed_at, ascending=False).order_by(EnrolmentChange.id, ascending=False).limit(100).run()
-
-
+    return (
+        await query.order_by(EnrolmentChange.changed_at, ascending=False)
+        .order_by(EnrolmentChange.id, ascending=False)
+        .limit(100)
+        .run()
+    )

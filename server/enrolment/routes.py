@@ -1,5 +1,6 @@
 """Staff pages of enrolment: a program's participants tab and a participant's individual goals and progress notes.
 The public registration pages are in registration_routes.py; the personal page is in server/pages/personal.py."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -43,6 +44,7 @@ def _editable(program: dict[str, Any]) -> bool:
 
 
 # --- a program's participants tab ------------------------------------------------------------------
+
 
 class ProgramParticipantsController(Controller):
     """The participants tab; the program comes from MANAGED_PROGRAM, so another team's program is a 403."""
@@ -92,11 +94,15 @@ class ProgramParticipantsController(Controller):
     async def enrol_existing(self, request: Request, program: dict[str, Any]) -> Any:
         data = await request.form()
         form = forms.EnrolExistingForm(data)
-        if not form.is_valid() or not await participant_access.can_see_participant(request.user, form["participant_id"]):
+        if not form.is_valid() or not await participant_access.can_see_participant(
+            request.user, form["participant_id"]
+        ):
             form.add_error("participant_id", _("Choose a person from the search results."))
         else:
             try:
-                row = await services.enrol_existing(request.user, program["id"], form["participant_id"], forms.consented(form))
+                row = await services.enrol_existing(
+                    request.user, program["id"], form["participant_id"], forms.consented(form)
+                )
                 return redirect(request, self._here(request, program), status_message(row["status"]))
             except DomainError as refusal:
                 form.refuse(refusal, "participant_id")
@@ -109,13 +115,24 @@ class ProgramParticipantsController(Controller):
         form = forms.NewParticipantForm(await request.form())
         duplicates: list[dict[str, Any]] = []
         if form.is_valid():
-            duplicates = await participants.possible_duplicates(form["display_name"], form["phone"], form["email"], form["legal_name"])
+            duplicates = await participants.possible_duplicates(
+                form["display_name"], form["phone"], form["email"], form["legal_name"]
+            )
             if duplicates and not form["confirm_not_duplicate"]:
-                form.add_error("display_name", _("This person may already be registered. Enrol the existing record, or confirm that this is someone else."))
+                form.add_error(
+                    "display_name",
+                    _(
+                        "This person may already be registered. Enrol the existing record, or confirm that this is someone else."
+                    ),
+                )
             else:
-                values = {key: form[key] for key in ("display_name", "legal_name", "phone", "email", "preferred_locale")}
+                values = {
+                    key: form[key] for key in ("display_name", "legal_name", "phone", "email", "preferred_locale")
+                }
                 try:
-                    row = await services.register_participant(request.user, program["id"], values, forms.consented(form))
+                    row = await services.register_participant(
+                        request.user, program["id"], values, forms.consented(form)
+                    )
                     return redirect(request, self._here(request, program), status_message(row["status"]))
                 except DomainError as refusal:
                     form.refuse(refusal, None if refusal.field in form.fields else "display_name")
@@ -174,7 +191,9 @@ class ProgramParticipantsController(Controller):
             raise NotFound("enrolment")
         form = forms.LinkForm(await request.form())
         if not await roster.sees_confidential(request.user, program["id"]) or not form.is_valid():
-            context = await self._context(request, program, row_errors={enrolment_id: _("You do not have permission to do this.")})
+            context = await self._context(
+                request, program, row_errors={enrolment_id: _("You do not have permission to do this.")}
+            )
             return render(request, PARTICIPANTS_PAGE, context, status_code=403 if form.is_valid() else 400)
         if form["action"] == "reissue":
             # Only a hash is stored: the new link is shown in this answer, once, and not through a redirect
@@ -185,10 +204,13 @@ class ProgramParticipantsController(Controller):
             response.headers["Cache-Control"] = "no-store"
             return response
         await links.revoke_personal_links(request.user, row["participant"])
-        return redirect(request, self._here(request, program), _("The personal link and its calendar feed no longer work."))
+        return redirect(
+            request, self._here(request, program), _("The personal link and its calendar feed no longer work.")
+        )
 
 
 # --- individual goals and progress notes ---------------------------------------------------------------
+
 
 class IndividualGoalsController(Controller):
     """A participant's own goals in a program: confidential to its team, looking at them is audited."""
@@ -197,7 +219,14 @@ class IndividualGoalsController(Controller):
     opt = STAFF
     dependencies = MANAGED_PROGRAM
 
-    async def _context(self, request: Request, program: dict[str, Any], enrolment: dict[str, Any], rows: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    async def _context(
+        self,
+        request: Request,
+        program: dict[str, Any],
+        enrolment: dict[str, Any],
+        rows: list[dict[str, Any]],
+        **extra: Any,
+    ) -> dict[str, Any]:
         context = {
             "program": program,
             "tab": "attendance",
@@ -235,7 +264,9 @@ class IndividualGoalsController(Controller):
         return render(request, GOALS_PAGE, context, block="goal_form", status_code=form.status_code)
 
     @post("/{goal_id:int}/notes", name="progress_note_add")
-    async def add_note(self, request: Request, program: dict[str, Any], participant_id: FromPath[int], goal_id: FromPath[int]) -> Any:
+    async def add_note(
+        self, request: Request, program: dict[str, Any], participant_id: FromPath[int], goal_id: FromPath[int]
+    ) -> Any:
         enrolment = await goals.enrolment_of(program, participant_id)
         form = forms.ProgressNoteForm(await request.form())
         status_code = 400

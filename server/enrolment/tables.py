@@ -1,4 +1,5 @@
 """Tables for enrolments and their history, RSVPs and individual goals."""
+
 from piccolo.columns import ForeignKey, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -41,7 +42,6 @@ class EnrolmentChange(Table):
 
 
 class Rsvp(Table):
-
     id: Serial
     session = ForeignKey(references=ProgramSession, index=True, on_delete=OnDelete.cascade)
     participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
@@ -61,7 +61,6 @@ class IndividualGoal(Table):
 
 
 class ProgressNote(Table):
-
     id: Serial
     goal = ForeignKey(references=IndividualGoal, index=True, on_delete=OnDelete.cascade)
     note = Text()

@@ -1,5 +1,6 @@
 """A program's list under its lock: the enrolment statuses, the one program lock, places and capacity, the
 waitlist queue and offers — the steps every enrolment rule runs inside `program_lock`."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,13 @@ from server.web.labels import LABELS
 LABELS.register(
     "enrolment_status",
     {
-        "requested": N_("Requested"), "waitlisted": N_("Waitlisted"), "offered": N_("Place offered"),
-        "enrolled": N_("Enrolled"), "withdrawn": N_("Withdrawn"), "completed": N_("Completed"), "declined": N_("Declined"),
+        "requested": N_("Requested"),
+        "waitlisted": N_("Waitlisted"),
+        "offered": N_("Place offered"),
+        "enrolled": N_("Enrolled"),
+        "withdrawn": N_("Withdrawn"),
+        "completed": N_("Completed"),
+        "declined": N_("Declined"),
     },
 )
 LABELS.register("rsvp", {"going": N_("Going"), "not_going": N_("Can't come")})
@@ -37,7 +43,6 @@ ACTIVE = ("requested", "waitlisted", "offered", "enrolled")
 HOLDS_PLACE = ("enrolled", "offered")
 # The order of the sections on the staff participants tab.
 LIST_ORDER = ("enrolled", "requested", "offered", "waitlisted", "withdrawn", "declined", "completed")
-
 
 
 def _details(program: dict[str, Any]) -> dict[str, Any]:
@@ -62,6 +67,7 @@ def offer_hours(program: dict[str, Any]) -> int | None:
 
 # --- locking -------------------------------------------------------------------------------------
 
+
 @asynccontextmanager
 async def program_lock(program_id: int) -> AsyncIterator[None]:
     """One transaction in which nobody else changes this program's enrolments.
@@ -83,8 +89,16 @@ async def program_lock(program_id: int) -> AsyncIterator[None]:
 # --- internal steps (run inside program_lock) -----------------------------------------------------
 
 ENROLMENT_COLUMNS = (
-    Enrolment.id, Enrolment.participant, Enrolment.program, Enrolment.status, Enrolment.requested_at,
-    Enrolment.enrolled_at, Enrolment.ended_at, Enrolment.offer_expires_at, Enrolment.reason, Enrolment.source,
+    Enrolment.id,
+    Enrolment.participant,
+    Enrolment.program,
+    Enrolment.status,
+    Enrolment.requested_at,
+    Enrolment.enrolled_at,
+    Enrolment.ended_at,
+    Enrolment.offer_expires_at,
+    Enrolment.reason,
+    Enrolment.source,
 )
 
 
@@ -96,26 +110,49 @@ async def load_program(program_id: int) -> dict[str, Any]:
 
 
 async def load_enrolment(program_id: int, enrolment_id: int) -> dict[str, Any]:
-    row = await Enrolment.select(*ENROLMENT_COLUMNS).where((Enrolment.id == enrolment_id) & (Enrolment.program == program_id)).first().run()
+    row = (
+        await Enrolment.select(*ENROLMENT_COLUMNS)
+        .where((Enrolment.id == enrolment_id) & (Enrolment.program == program_id))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("enrolment")
     return row
 
 
 async def record_change(
-    enrolment: dict[str, Any], to_status: str, now: datetime, actor: CurrentStaff | None, *, note: str = "", automatic: str = ""
+    enrolment: dict[str, Any],
+    to_status: str,
+    now: datetime,
+    actor: CurrentStaff | None,
+    *,
+    note: str = "",
+    automatic: str = "",
 ) -> None:
     await EnrolmentChange.insert(
         EnrolmentChange(
-            enrolment=enrolment["id"], program=enrolment["program"], from_status=enrolment["status"] or "", to_status=to_status,
-            note=note[:2000], automatic=automatic, changed_by=actor.id if actor else None, changed_at=now,
+            enrolment=enrolment["id"],
+            program=enrolment["program"],
+            from_status=enrolment["status"] or "",
+            to_status=to_status,
+            note=note[:2000],
+            automatic=automatic,
+            changed_by=actor.id if actor else None,
+            changed_at=now,
         )
     ).run()
 
 
 async def set_status(
-    enrolment: dict[str, Any], to_status: str, now: datetime, actor: CurrentStaff | None, *, note: str = "",
-    automatic: str = "", values: dict[Any, Any] | None = None,
+    enrolment: dict[str, Any],
+    to_status: str,
+    now: datetime,
+    actor: CurrentStaff | None,
+    *,
+    note: str = "",
+    automatic: str = "",
+    values: dict[Any, Any] | None = None,
 ) -> dict[str, Any]:
     updates: dict[Any, Any] = {Enrolment.status: to_status, Enrolment.updated_at: now, **(values or {})}
     await Enrolment.update(updates).where(Enrolment.id == enrolment["id"]).run()
@@ -126,7 +163,11 @@ async def set_status(
 
 
 async def places_taken(program_id: int) -> int:
-    return await Enrolment.count().where((Enrolment.program == program_id) & Enrolment.status.is_in(list(HOLDS_PLACE))).run()
+    return (
+        await Enrolment.count()
+        .where((Enrolment.program == program_id) & Enrolment.status.is_in(list(HOLDS_PLACE)))
+        .run()
+    )
 
 
 def has_room(program: dict[str, Any], taken: int) -> bool:
@@ -137,12 +178,21 @@ async def fill_places(program: dict[str, Any], now: datetime) -> list[dict[str, 
     """Free places go to the waitlist in order of request; with an offer window they are offered, not given."""
     if program["phase"] == "closed" or program["archived"]:
         return []
-    consenting = Consent.select(Consent.participant).where((Consent.purpose == "participation") & Consent.withdrawn_at.is_null())
+    consenting = Consent.select(Consent.participant).where(
+        (Consent.purpose == "participation") & Consent.withdrawn_at.is_null()
+    )
     # Someone who withdrew their consent to take part keeps their line on the list (staff see it flagged) but is
     # passed over: a place is never given without consent.
-    query = Enrolment.select(*ENROLMENT_COLUMNS).where(
-        (Enrolment.program == program["id"]) & (Enrolment.status == "waitlisted") & Enrolment.participant.is_in(consenting)
-    ).order_by(Enrolment.requested_at).order_by(Enrolment.id)
+    query = (
+        Enrolment.select(*ENROLMENT_COLUMNS)
+        .where(
+            (Enrolment.program == program["id"])
+            & (Enrolment.status == "waitlisted")
+            & Enrolment.participant.is_in(consenting)
+        )
+        .order_by(Enrolment.requested_at)
+        .order_by(Enrolment.id)
+    )
     if program["capacity"] is not None:
         free = program["capacity"] - await places_taken(program["id"])
         if free <= 0:
@@ -162,9 +212,15 @@ async def fill_places(program: dict[str, Any], now: datetime) -> list[dict[str, 
 
 
 async def has_participation_consent(participant_id: int) -> bool:
-    return await Consent.exists().where(
-        (Consent.participant == participant_id) & (Consent.purpose == "participation") & Consent.withdrawn_at.is_null()
-    ).run()
+    return (
+        await Consent.exists()
+        .where(
+            (Consent.participant == participant_id)
+            & (Consent.purpose == "participation")
+            & Consent.withdrawn_at.is_null()
+        )
+        .run()
+    )
 
 
 async def enrol_locked(
@@ -173,19 +229,27 @@ async def enrol_locked(
     ensure_open(program)
     if not await has_participation_consent(participant_id):
         raise DomainError(
-            "consent_missing", N_("The person has not given consent to take part; record their consent first."),
+            "consent_missing",
+            N_("The person has not given consent to take part; record their consent first."),
             field="consent_participation",
         )
-    existing = await Enrolment.select(*ENROLMENT_COLUMNS).where(
-        (Enrolment.program == program["id"]) & (Enrolment.participant == participant_id)
-    ).first().run()
+    existing = (
+        await Enrolment.select(*ENROLMENT_COLUMNS)
+        .where((Enrolment.program == program["id"]) & (Enrolment.participant == participant_id))
+        .first()
+        .run()
+    )
     if existing is not None and existing["status"] in ACTIVE:
         raise DomainError(
-            "already_enrolled", N_("This person is already on this program's list (%(status)s)."),
-            field="participant_id", status=LABELS.label("enrolment_status", existing["status"]),
+            "already_enrolled",
+            N_("This person is already on this program's list (%(status)s)."),
+            field="participant_id",
+            status=LABELS.label("enrolment_status", existing["status"]),
         )
     if existing is not None and existing["status"] == "completed":
-        raise DomainError("already_completed", N_("This person has already completed this program."), field="participant_id")
+        raise DomainError(
+            "already_completed", N_("This person has already completed this program."), field="participant_id"
+        )
     await fill_places(program, now)  # people already waiting come first
     if source == "self_registration" and program["enrolment_mode"] == "approval":
         status = "requested"
@@ -194,12 +258,19 @@ async def enrol_locked(
     else:
         status = "waitlisted"
     values: dict[Any, Any] = {
-        Enrolment.status: status, Enrolment.requested_at: now, Enrolment.enrolled_at: now if status == "enrolled" else None,
-        Enrolment.ended_at: None, Enrolment.offer_expires_at: None, Enrolment.reason: "", Enrolment.source: source,
+        Enrolment.status: status,
+        Enrolment.requested_at: now,
+        Enrolment.enrolled_at: now if status == "enrolled" else None,
+        Enrolment.ended_at: None,
+        Enrolment.offer_expires_at: None,
+        Enrolment.reason: "",
+        Enrolment.source: source,
         Enrolment.updated_at: now,
     }
     if existing is None:
-        enrolment = Enrolment(participant=participant_id, program=program["id"], **{c._meta.name: v for c, v in values.items()})
+        enrolment = Enrolment(
+            participant=participant_id, program=program["id"], **{c._meta.name: v for c, v in values.items()}
+        )
         await enrolment.save().run()
         row = {"id": enrolment.id, "program": program["id"], "participant": participant_id, "status": ""}
     else:
@@ -209,7 +280,9 @@ async def enrol_locked(
     await record_change(row, status, now, actor, note="self-registration" if source == "self_registration" else "")
     return await load_enrolment(program["id"], row["id"])
 
+
 # --- places and queue positions ------------------------------------------------------------------
+
 
 async def places_left(program: dict[str, Any]) -> int | None:
     """Free places now; None when the program has no capacity limit."""
@@ -221,10 +294,16 @@ async def places_left(program: dict[str, Any]) -> int | None:
 async def waitlist_position(enrolment: dict[str, Any]) -> int | None:
     if enrolment["status"] != "waitlisted":
         return None
-    ahead = await Enrolment.count().where(
-        (Enrolment.program == enrolment["program"]) & (Enrolment.status == "waitlisted")
-        & ((Enrolment.requested_at < enrolment["requested_at"]) | ((Enrolment.requested_at == enrolment["requested_at"]) & (Enrolment.id < enrolment["id"])))
-    ).run()
+    ahead = (
+        await Enrolment.count()
+        .where(
+            (Enrolment.program == enrolment["program"])
+            & (Enrolment.status == "waitlisted")
+            & (
+                (Enrolment.requested_at < enrolment["requested_at"])
+                | ((Enrolment.requested_at == enrolment["requested_at"]) & (Enrolment.id < enrolment["id"]))
+            )
+        )
+        .run()
+    )
     return ahead + 1
-
-

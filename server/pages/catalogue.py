@@ -1,5 +1,6 @@
 """Program pages that show sessions: the public catalogue with each program's next session, the public program page
 with its coming sessions, and the staff list of programs with their upcoming session counts."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,6 @@
 """The staff dashboard: the signed-in staff member's agenda, alerts and recent waitlist moves, composed from
 schedule, attendance, enrolment, programs and reports."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -33,7 +34,10 @@ async def dashboard(request: Request) -> Any:
         request,
         "pages/dashboard.html",
         {
-            "agenda": agenda, "agenda_range": agenda_range, "agenda_days": schedule.AGENDA_DAYS[agenda_range], "upcoming": upcoming,
+            "agenda": agenda,
+            "agenda_range": agenda_range,
+            "agenda_days": schedule.AGENDA_DAYS[agenda_range],
+            "upcoming": upcoming,
             "summary": await organisation.dashboard_summary(request.user, now, warnings),
             "warnings": warnings,
             "promotions": await enrolment.recent_promotions(request.user, now - PROMOTIONS_SINCE),

@@ -1,4 +1,5 @@
 """The public home page: what the organisation does and its next public sessions."""
+
 from __future__ import annotations
 
 from typing import Any

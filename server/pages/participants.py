@@ -1,5 +1,6 @@
 """Staff pages about one participant and the participant list: they compose the registry, consent, links,
 enrolments and the erasure over every feature."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -78,7 +79,9 @@ class ParticipantPages(Controller):
             except DomainError as refusal:
                 form.refuse(refusal, None if refusal.field in form.fields else "display_name")
         context = {"participant": participant, "form": form}
-        return render(request, "people/participant_edit.html", context, block="participant_form", status_code=form.status_code)
+        return render(
+            request, "people/participant_edit.html", context, block="participant_form", status_code=form.status_code
+        )
 
     @post("/{participant_id:int}/consent", name="participant_consent")
     async def change_consent(self, request: Request, participant_id: FromPath[int]) -> Any:

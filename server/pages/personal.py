@@ -1,6 +1,7 @@
 """The participant's personal page (/my/{token}): their programs, coming sessions, open surveys, consents, language
 and data download — a page that composes enrolment, people, calendars and surveys, reached only by a live personal
 link."""
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,6 @@ PAGE = "enrolment/my_page.html"
 def feed_url(request: Request, page_token: str) -> str:
     """The personal feed link is derived from the page link, so the personal page can always show it."""
     return settings.base_url + request.app.route_reverse("token_calendar", token=f"{feed_token(page_token)}.ics")
-
 
 
 class PersonalPageController(Controller):
@@ -109,7 +109,9 @@ class PersonalPageController(Controller):
             raise NotFoundException()
         form = forms.ConfirmForm(await request.form())
         if not form.is_valid():
-            context = await self._context(request, token, profile, error=_("Please confirm by pressing the button in the box."))
+            context = await self._context(
+                request, token, profile, error=_("Please confirm by pressing the button in the box.")
+            )
             return self._page(request, context, status_code=400)
         left = await personal.withdraw_own_consent(profile["id"], purpose)
         message = _("Your consent was withdrawn.")
@@ -122,15 +124,21 @@ class PersonalPageController(Controller):
         profile = await self._owner(token)
         form = forms.ConfirmForm(await request.form())
         if not form.is_valid():
-            context = await self._context(request, token, profile, error=_("Please confirm by pressing the button in the box."))
+            context = await self._context(
+                request, token, profile, error=_("Please confirm by pressing the button in the box.")
+            )
             return self._page(request, context, status_code=400)
         try:
             await personal.leave_program(profile["id"], program_id, form["reason"])
         except NotFound:
             raise NotFoundException() from None
         except DomainError as refusal:
-            return self._page(request, await self._context(request, token, profile, error=refusal.translated()), status_code=409)
-        return redirect(request, request.app.route_reverse("personal_page", token=token), _("You have left the program."))
+            return self._page(
+                request, await self._context(request, token, profile, error=refusal.translated()), status_code=409
+            )
+        return redirect(
+            request, request.app.route_reverse("personal_page", token=token), _("You have left the program.")
+        )
 
     @post("/programs/{program_id:int}/confirm", name="personal_confirm")
     async def confirm(self, request: Request, token: FromPath[str], program_id: FromPath[int]) -> Any:
@@ -140,8 +148,12 @@ class PersonalPageController(Controller):
         except NotFound:
             raise NotFoundException() from None
         except DomainError as refusal:
-            return self._page(request, await self._context(request, token, profile, error=refusal.translated()), status_code=409)
-        return redirect(request, request.app.route_reverse("personal_page", token=token), _("Your place is confirmed. Welcome!"))
+            return self._page(
+                request, await self._context(request, token, profile, error=refusal.translated()), status_code=409
+            )
+        return redirect(
+            request, request.app.route_reverse("personal_page", token=token), _("Your place is confirmed. Welcome!")
+        )
 
     @post("/language", name="personal_language")
     async def language(self, request: Request, token: FromPath[str]) -> Any:

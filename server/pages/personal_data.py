@@ -1,4 +1,5 @@
 """Everything held about one participant, from every feature's declaration: their data download and its erasure."""
+
 from __future__ import annotations
 
 # Importing the declarations is what fills the registry (server/personal_data.py): a feature that holds personal

@@ -1,4 +1,5 @@
 """A staff member's own account: signing in and out, the password, and the language they read the site in."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -70,7 +71,9 @@ async def login_submit(request: Request) -> Any:
                     minutes=settings.login_failure_window_minutes,
                 ),
             )
-            return render(request, "auth/login.html", {"form": form, "next": next_url}, block="login_form", status_code=429)
+            return render(
+                request, "auth/login.html", {"form": form, "next": next_url}, block="login_form", status_code=429
+            )
         found = await accounts.authenticate(form["username"], form["password"])
         if found is not None:
             staff, version = found

@@ -1,4 +1,5 @@
 """Consent: the texts people agree to, by purpose and version, and giving, withdrawing and reading consents."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -51,17 +52,27 @@ def choices() -> list[dict[str, str]]:
     return [{"purpose": p, "title": title(p), "text": text(p)} for p in PURPOSES]
 
 
-async def record_consent(participant_id: int, purpose: str, *, actor: CurrentStaff | None, source: str = "staff") -> None:
+async def record_consent(
+    participant_id: int, purpose: str, *, actor: CurrentStaff | None, source: str = "staff"
+) -> None:
     """Consent under the current text version; a consent already in force is not duplicated."""
     if purpose not in PURPOSES:
         raise DomainError("bad_purpose", N_("Choose one of the options."), field="purpose")
-    active = await Consent.exists().where(
-        (Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null()
-    ).run()
+    active = (
+        await Consent.exists()
+        .where((Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null())
+        .run()
+    )
     if active:
         return
     await Consent.insert(
-        Consent(participant=participant_id, purpose=purpose, text_version=VERSION, recorded_by=actor.id if actor else None, source=source)
+        Consent(
+            participant=participant_id,
+            purpose=purpose,
+            text_version=VERSION,
+            recorded_by=actor.id if actor else None,
+            source=source,
+        )
     ).run()
     await record_audit(actor, "consent", "participant", participant_id, f"consent given: {purpose}")
 
@@ -71,13 +82,26 @@ async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentS
     confirmation first): without that consent they must not be kept."""
     now = clock.now()
     async with transaction():
-        await Consent.update({Consent.withdrawn_at: now}).where(
-            (Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null()
-        ).run()
+        await (
+            Consent.update({Consent.withdrawn_at: now})
+            .where(
+                (Consent.participant == participant_id) & (Consent.purpose == purpose) & Consent.withdrawn_at.is_null()
+            )
+            .run()
+        )
         if purpose == "contact":
-            await Participant.update(
-                {Participant.phone: "", Participant.phone_digits: "", Participant.email: "", Participant.updated_at: now}
-            ).where(Participant.id == participant_id).run()
+            await (
+                Participant.update(
+                    {
+                        Participant.phone: "",
+                        Participant.phone_digits: "",
+                        Participant.email: "",
+                        Participant.updated_at: now,
+                    }
+                )
+                .where(Participant.id == participant_id)
+                .run()
+            )
         await record_audit(actor, "consent", "participant", participant_id, f"consent withdrawn: {purpose}")
 
 
@@ -85,9 +109,11 @@ async def active_consents(participant_ids: list[int]) -> dict[int, set[str]]:
     """The purposes each person currently consents to, in one query."""
     if not participant_ids:
         return {}
-    rows = await Consent.select(Consent.participant, Consent.purpose).where(
-        Consent.participant.is_in(participant_ids) & Consent.withdrawn_at.is_null()
-    ).run()
+    rows = (
+        await Consent.select(Consent.participant, Consent.purpose)
+        .where(Consent.participant.is_in(participant_ids) & Consent.withdrawn_at.is_null())
+        .run()
+    )
     found: dict[int, set[str]] = {pid: set() for pid in participant_ids}
     for row in rows:
         found[row["participant"]].add(row["purpose"])
@@ -97,7 +123,12 @@ async def active_consents(participant_ids: list[int]) -> dict[int, set[str]]:
 async def consent_history(participant_id: int) -> list[dict[str, Any]]:
     return (
         await Consent.select(
-            Consent.id, Consent.purpose, Consent.text_version, Consent.given_at, Consent.withdrawn_at, Consent.source,
+            Consent.id,
+            Consent.purpose,
+            Consent.text_version,
+            Consent.given_at,
+            Consent.withdrawn_at,
+            Consent.source,
             Consent.recorded_by.display_name.as_alias("recorded_by_name"),
         )
         .where(Consent.participant == participant_id)

@@ -1,4 +1,5 @@
 """Input parsing for staff accounts."""
+
 from server.web.access import ROLES
 from server.web.forms import Checkbox, Choice, Date, Email, Form, Text
 

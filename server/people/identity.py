@@ -1,4 +1,5 @@
 """Who is signed in, checked against the staff accounts on every request, and which language to answer in."""
+
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection

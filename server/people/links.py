@@ -1,4 +1,5 @@
 """Secret links: a participant's personal page and feed, and a staff member's calendar feed."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,7 +23,12 @@ async def token_owner(token: str, kind: str) -> dict[str, Any] | None:
     if not plausible(token):
         return None
     digest = token_hash(token)
-    row = await AccessToken.select().where((AccessToken.token == digest) & (AccessToken.kind == kind) & AccessToken.revoked_at.is_null()).first().run()
+    row = (
+        await AccessToken.select()
+        .where((AccessToken.token == digest) & (AccessToken.kind == kind) & AccessToken.revoked_at.is_null())
+        .first()
+        .run()
+    )
     if row is None or not same_hash(row["token"], token):
         return None
     return row
@@ -32,21 +38,37 @@ async def live_personal_links(participant_ids: list[int]) -> set[int]:
     """The people among these who have a working personal link, in one query."""
     if not participant_ids:
         return set()
-    rows = await AccessToken.select(AccessToken.participant).where(
-        AccessToken.participant.is_in(participant_ids) & (AccessToken.kind == "participant_page") & AccessToken.revoked_at.is_null()
-    ).run()
+    rows = (
+        await AccessToken.select(AccessToken.participant)
+        .where(
+            AccessToken.participant.is_in(participant_ids)
+            & (AccessToken.kind == "participant_page")
+            & AccessToken.revoked_at.is_null()
+        )
+        .run()
+    )
     return {row["participant"] for row in rows}
 
 
 async def has_staff_feed(staff_id: int) -> bool:
-    return await AccessToken.exists().where(
-        (AccessToken.staff == staff_id) & (AccessToken.kind == "staff_feed") & AccessToken.revoked_at.is_null()
-    ).run()
+    return (
+        await AccessToken.exists()
+        .where((AccessToken.staff == staff_id) & (AccessToken.kind == "staff_feed") & AccessToken.revoked_at.is_null())
+        .run()
+    )
 
 
-async def _revoke(now: datetime, kinds: tuple[str, ...], *, participant_id: int | None = None, staff_id: int | None = None) -> None:
-    query = AccessToken.update({AccessToken.revoked_at: now}).where(AccessToken.kind.is_in(list(kinds)) & AccessToken.revoked_at.is_null())
-    query = query.where(AccessToken.participant == participant_id) if participant_id else query.where(AccessToken.staff == staff_id)
+async def _revoke(
+    now: datetime, kinds: tuple[str, ...], *, participant_id: int | None = None, staff_id: int | None = None
+) -> None:
+    query = AccessToken.update({AccessToken.revoked_at: now}).where(
+        AccessToken.kind.is_in(list(kinds)) & AccessToken.revoked_at.is_null()
+    )
+    query = (
+        query.where(AccessToken.participant == participant_id)
+        if participant_id
+        else query.where(AccessToken.staff == staff_id)
+    )
     await query.run()
 
 
@@ -59,7 +81,9 @@ async def reissue_personal_links(actor: CurrentStaff | None, participant_id: int
         await _revoke(now, PERSONAL_KINDS, participant_id=participant_id)
         await AccessToken.insert(
             AccessToken(token=token_hash(page), kind="participant_page", participant=participant_id, created_at=now),
-            AccessToken(token=token_hash(feed_token(page)), kind="participant_feed", participant=participant_id, created_at=now),
+            AccessToken(
+                token=token_hash(feed_token(page)), kind="participant_feed", participant=participant_id, created_at=now
+            ),
         ).run()
         await record_audit(actor, "token", "participant", participant_id, "reissued personal links")
     return page
@@ -77,7 +101,9 @@ async def reissue_staff_feed(actor: CurrentStaff | None, staff_id: int) -> str:
     token = new_token()
     async with transaction():
         await _revoke(now, ("staff_feed",), staff_id=staff_id)
-        await AccessToken.insert(AccessToken(token=token_hash(token), kind="staff_feed", staff=staff_id, created_at=now)).run()
+        await AccessToken.insert(
+            AccessToken(token=token_hash(token), kind="staff_feed", staff=staff_id, created_at=now)
+        ).run()
         await record_audit(actor, "token", "staff", staff_id, "reissued staff_feed")
     return token
 

@@ -1,4 +1,5 @@
 """Input parsing for participants, consent and the audit log filter."""
+
 from server.config import SUPPORTED_LOCALES
 from server.people.consent import PURPOSES
 from server.web.forms import Checkbox, Choice, Email, Form, Id, LongText, Phone, Text

@@ -1,5 +1,6 @@
 """Staff pages of the participant registry: registering a person (with duplicate check) and the audit log.
 The pages about one registered person compose several features: server/pages/participants.py."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,7 +23,9 @@ class ParticipantRegistryController(Controller):
     @get("/new", name="participant_new")
     async def participant_new(self, request: Request) -> Any:
         form = ParticipantForm(initial={"preferred_locale": "id"})
-        return render(request, "people/participant_new.html", {"form": form, "consents": consent.choices(), "duplicates": []})
+        return render(
+            request, "people/participant_new.html", {"form": form, "consents": consent.choices(), "duplicates": []}
+        )
 
     @post("/new", name="participant_create")
     async def participant_create(self, request: Request) -> Any:
@@ -35,7 +38,9 @@ class ParticipantRegistryController(Controller):
             if duplicates and not form["confirm_not_duplicate"]:
                 form.add_error(
                     "display_name",
-                    _("This person may already be registered. Open the existing record, or confirm that this is someone else."),  # noqa: E501 (one msgid)
+                    _(
+                        "This person may already be registered. Open the existing record, or confirm that this is someone else."
+                    ),
                 )
             else:
                 purposes = [purpose for purpose in consent.PURPOSES if form[f"consent_{purpose}"]]
@@ -46,7 +51,9 @@ class ParticipantRegistryController(Controller):
                 except DomainError as refusal:
                     form.refuse(refusal, None if refusal.field in form.fields else "display_name")
         context = {"form": form, "consents": consent.choices(), "duplicates": duplicates}
-        return render(request, "people/participant_new.html", context, block="participant_form", status_code=form.status_code)
+        return render(
+            request, "people/participant_new.html", context, block="participant_form", status_code=form.status_code
+        )
 
 
 @get("/admin/audit", opt=ADMIN, name="audit_log")

@@ -1,4 +1,5 @@
 """The participant registry: registering and changing people, contact details under consent, and duplicates."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -25,7 +26,9 @@ def phone_digits(phone: str) -> str:
     return digits[:20]
 
 
-async def possible_duplicates(display_name: str, phone: str = "", email: str = "", legal_name: str = "", exclude_id: int | None = None) -> list[dict[str, Any]]:
+async def possible_duplicates(
+    display_name: str, phone: str = "", email: str = "", legal_name: str = "", exclude_id: int | None = None
+) -> list[dict[str, Any]]:
     """Existing people with the same phone or e-mail, or a very similar name."""
     digits = phone_digits(phone) if phone else ""
     clauses: list[Any] = []
@@ -53,7 +56,9 @@ async def possible_duplicates(display_name: str, phone: str = "", email: str = "
         candidates = [n for n in (row["display_name"].lower(), row["legal_name"].lower()) if n]
         similar = any(SequenceMatcher(None, a, b).ratio() >= 0.85 for a in names for b in candidates)
         if same_contact or similar:
-            found.append({"id": row["id"], "display_name": row["display_name"], "reason": "contact" if same_contact else "name"})
+            found.append(
+                {"id": row["id"], "display_name": row["display_name"], "reason": "contact" if same_contact else "name"}
+            )
     return found[:10]
 
 
@@ -66,7 +71,9 @@ def _check_contact_consent(values: dict[str, Any], consents_to_contact: bool) ->
         if (values.get(field) or "").strip():
             raise DomainError(
                 "contact_without_consent",
-                N_("A phone number or e-mail address is kept only with consent to be contacted: record that consent, or leave this empty."),  # noqa: E501 (one msgid)
+                N_(
+                    "A phone number or e-mail address is kept only with consent to be contacted: record that consent, or leave this empty."
+                ),
                 field=field,
             )
 
@@ -82,7 +89,9 @@ async def create_participant(
     values["preferred_locale"] = values["preferred_locale"] or "id"
     _check_contact_consent(values, "contact" in consents)
     async with transaction():
-        participant = Participant(**values, phone_digits=phone_digits(values["phone"]), created_by=actor.id if actor else None)
+        participant = Participant(
+            **values, phone_digits=phone_digits(values["phone"]), created_by=actor.id if actor else None
+        )
         await participant.save().run()
         await record_audit(actor, "create", "participant", participant.id, "participant created")
         for purpose in consents:

@@ -1,4 +1,5 @@
 """What the people feature holds about a participant: their record, their consents and their secret links."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,34 +19,53 @@ async def _profile(participant_id: int) -> Record:
     if row is None:
         return {}
     return {
-        "display_name": row["display_name"], "legal_name": row["legal_name"], "phone": row["phone"],
-        "email": row["email"], "preferred_language": row["preferred_locale"], "registered_at": _when(row["created_at"]),
+        "display_name": row["display_name"],
+        "legal_name": row["legal_name"],
+        "phone": row["phone"],
+        "email": row["email"],
+        "preferred_language": row["preferred_locale"],
+        "registered_at": _when(row["created_at"]),
     }
 
 
 async def _erase_profile(participant_id: int, now: datetime) -> None:
     """Identity, contact and staff notes go; the row stays under a number, so counts and history still add up."""
-    await Participant.update(
-        {
-            Participant.display_name: f"#{participant_id}",
-            Participant.legal_name: "",
-            Participant.phone: "",
-            Participant.phone_digits: "",
-            Participant.email: "",
-            Participant.notes: "",
-            Participant.anonymised_at: now,
-            Participant.updated_at: now,
-        }
-    ).where(Participant.id == participant_id).run()
+    await (
+        Participant.update(
+            {
+                Participant.display_name: f"#{participant_id}",
+                Participant.legal_name: "",
+                Participant.phone: "",
+                Participant.phone_digits: "",
+                Participant.email: "",
+                Participant.notes: "",
+                Participant.anonymised_at: now,
+                Participant.updated_at: now,
+            }
+        )
+        .where(Participant.id == participant_id)
+        .run()
+    )
 
 
 async def _consents(participant_id: int) -> list[Record]:
-    rows = await Consent.select(
-        Consent.purpose, Consent.text_version, Consent.given_at, Consent.withdrawn_at, Consent.source
-    ).where(Consent.participant == participant_id).order_by(Consent.given_at).order_by(Consent.id).run()
+    rows = (
+        await Consent.select(
+            Consent.purpose, Consent.text_version, Consent.given_at, Consent.withdrawn_at, Consent.source
+        )
+        .where(Consent.participant == participant_id)
+        .order_by(Consent.given_at)
+        .order_by(Consent.id)
+        .run()
+    )
     return [
-        {"purpose": c["purpose"], "text_version": c["text_version"], "given_at": _when(c["given_at"]),
-         "withdrawn_at": _when(c["withdrawn_at"]), "source": c["source"]}
+        {
+            "purpose": c["purpose"],
+            "text_version": c["text_version"],
+            "given_at": _when(c["given_at"]),
+            "withdrawn_at": _when(c["withdrawn_at"]),
+            "source": c["source"],
+        }
         for c in rows
     ]
 
@@ -57,16 +77,23 @@ async def _keep_consents(participant_id: int, now: datetime) -> None:
 
 async def _links(participant_id: int) -> list[Record]:
     # Only when links were made and stopped: the stored digests open nothing and mean nothing to the person.
-    rows = await AccessToken.select(AccessToken.kind, AccessToken.created_at, AccessToken.revoked_at).where(
-        AccessToken.participant == participant_id
-    ).order_by(AccessToken.id).run()
-    return [{"kind": r["kind"], "created_at": _when(r["created_at"]), "revoked_at": _when(r["revoked_at"])} for r in rows]
+    rows = (
+        await AccessToken.select(AccessToken.kind, AccessToken.created_at, AccessToken.revoked_at)
+        .where(AccessToken.participant == participant_id)
+        .order_by(AccessToken.id)
+        .run()
+    )
+    return [
+        {"kind": r["kind"], "created_at": _when(r["created_at"]), "revoked_at": _when(r["revoked_at"])} for r in rows
+    ]
 
 
 async def _revoke_links(participant_id: int, now: datetime) -> None:
-    await AccessToken.update({AccessToken.revoked_at: now}).where(
-        (AccessToken.participant == participant_id) & AccessToken.revoked_at.is_null()
-    ).run()
+    await (
+        AccessToken.update({AccessToken.revoked_at: now})
+        .where((AccessToken.participant == participant_id) & AccessToken.revoked_at.is_null())
+        .run()
+    )
 
 
 PROFILE = register(PersonalData("profile", (Participant,), _profile, _erase_profile))

@@ -1,4 +1,5 @@
 """Staff accounts: sign-in, roles, deactivation, password, licence, language and calendar-feed settings."""
+
 from __future__ import annotations
 
 import asyncio

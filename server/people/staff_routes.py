@@ -1,4 +1,5 @@
 """Admin pages for staff accounts."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,7 +21,11 @@ class StaffAdminController(Controller):
 
     @get("/", name="staff_list")
     async def staff_list(self, request: Request) -> Any:
-        context = {"staff": await accounts.list_staff(), "form": NewStaffForm(initial={"role": "facilitator"}), "roles": ROLES}
+        context = {
+            "staff": await accounts.list_staff(),
+            "form": NewStaffForm(initial={"role": "facilitator"}),
+            "roles": ROLES,
+        }
         return render(request, "people/staff_list.html", context)
 
     @post("/", name="staff_create")
@@ -44,7 +49,9 @@ class StaffAdminController(Controller):
     @get("/{staff_id:int}", name="staff_edit")
     async def staff_edit(self, request: Request, staff_id: FromPath[int]) -> Any:
         member = await accounts.get_staff(staff_id)
-        return render(request, "people/staff_edit.html", {"member": member, "form": EditStaffForm(initial=member), "roles": ROLES})
+        return render(
+            request, "people/staff_edit.html", {"member": member, "form": EditStaffForm(initial=member), "roles": ROLES}
+        )
 
     @post("/{staff_id:int}", name="staff_update")
     async def staff_update(self, request: Request, staff_id: FromPath[int]) -> Any:

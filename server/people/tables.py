@@ -1,4 +1,5 @@
 """Tables for staff accounts, their profiles and the audit log."""
+
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -21,7 +22,6 @@ class Staff(Table):
     # The staff member chose to see real titles and notes of discreet programs in their calendar feed.
     feed_real_details = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
-
 
 
 class Participant(Table):

@@ -1,4 +1,5 @@
 """Secret link tokens: making them, hashing them for storage, and deriving a person's second links from the first."""
+
 from __future__ import annotations
 
 import base64

@@ -1,5 +1,6 @@
 """The program a staff page is about, loaded once: a controller under /manage/programs/{slug} sets
 `dependencies = MANAGED_PROGRAM` and its handlers take `program: dict[str, Any]`."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Input parsing for programs, goals, phases, team members, partners and milestones."""
+
 from server.i18n import gettext as _
 from server.programs.choices import ENROLMENT_MODES, KINDS, MILESTONE_STATUSES, PHASES, TEAM_ROLES, VISIBILITIES
 from server.web.forms import (

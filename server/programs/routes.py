@@ -1,5 +1,6 @@
 """Staff pages of one program: creating it, its overview, phase and goals, settings, team and partners, milestones.
 (The public catalogue, the public program page and the staff list show sessions too: server/pages/catalogue.py.)"""
+
 from __future__ import annotations
 
 from typing import Any
@@ -40,8 +41,11 @@ class NewProgramController(Controller):
     @get("/new", name="program_new")
     async def program_new(self, request: Request) -> Any:
         initial = {
-            "kind": "support_group", "visibility": "private", "enrolment_mode": "approval",
-            "timezone": settings.default_timezone, "completion_threshold": 75,
+            "kind": "support_group",
+            "visibility": "private",
+            "enrolment_mode": "approval",
+            "timezone": settings.default_timezone,
+            "completion_threshold": 75,
             "place_members_only": True,  # support groups keep their room to their members by default
         }
         context = _program_form_context(forms.ProgramForm(initial=initial), program=None)
@@ -57,7 +61,9 @@ class NewProgramController(Controller):
                 form.refuse(error, field="title")
             else:
                 slug = await programs.program_slug(program_id)
-                return redirect(request, request.app.route_reverse("program_overview", slug=slug), _("Program created."))
+                return redirect(
+                    request, request.app.route_reverse("program_overview", slug=slug), _("Program created.")
+                )
         context = _program_form_context(form, program=None)
         return render(request, "programs/form.html", context, block="program_form", status_code=form.status_code)
 
@@ -237,7 +243,9 @@ class ProgramController(Controller):
 
     # --- milestones ---
 
-    async def _milestone_context(self, program: dict[str, Any], form: forms.MilestoneForm | None = None) -> dict[str, Any]:
+    async def _milestone_context(
+        self, program: dict[str, Any], form: forms.MilestoneForm | None = None
+    ) -> dict[str, Any]:
         return {
             "program": program,
             "tab": "milestones",
@@ -260,7 +268,9 @@ class ProgramController(Controller):
             else:
                 return redirect(request, _url(request, "program_milestones", program), _("Milestone added."))
         context = await self._milestone_context(program, form)
-        return render(request, "programs/milestones.html", context, block="milestone_form", status_code=form.status_code)
+        return render(
+            request, "programs/milestones.html", context, block="milestone_form", status_code=form.status_code
+        )
 
     @post("/milestones/{milestone_id:int}/status", name="milestone_status")
     async def milestone_status(self, request: Request, program: dict[str, Any], milestone_id: FromPath[int]) -> Any:

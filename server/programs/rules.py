@@ -1,5 +1,6 @@
 """Rules about a program that every feature asks: is it open for changes, does it take registrations.
 Written once here, as a Python predicate and as the same condition for queries (Piccolo and raw SQL)."""
+
 from __future__ import annotations
 
 from typing import Any

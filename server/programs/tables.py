@@ -1,4 +1,5 @@
 """Tables for programs and what hangs off them: goals, milestones, partners and team members."""
+
 from piccolo.columns import (
     JSON,
     Boolean,
@@ -76,7 +77,6 @@ class PhaseChange(Table):
 
 
 class TeamMember(Table):
-
     id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     staff = ForeignKey(references=Staff, index=True, on_delete=OnDelete.cascade)
@@ -84,7 +84,6 @@ class TeamMember(Table):
 
 
 class Goal(Table):
-
     id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     statement = Text()
@@ -99,7 +98,6 @@ class Goal(Table):
 
 
 class GoalUpdate(Table):
-
     id: Serial
     goal = ForeignKey(references=Goal, index=True, on_delete=OnDelete.cascade)
     value = Float()
@@ -109,7 +107,6 @@ class GoalUpdate(Table):
 
 
 class Milestone(Table):
-
     id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     title = Varchar(length=200)
@@ -120,7 +117,6 @@ class Milestone(Table):
 
 
 class Partner(Table):
-
     id: Serial
     name = Varchar(length=200)
     contact_name = Varchar(length=120, default="")
@@ -130,7 +126,6 @@ class Partner(Table):
 
 
 class ProgramPartner(Table):
-
     id: Serial
     program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
     partner = ForeignKey(references=Partner, index=True, on_delete=OnDelete.cascade)

@@ -4,6 +4,7 @@ Each check is one SQL condition, counted for every check in a single query and l
 per check, so the page runs a fixed number of queries whatever the size of the data. A facilitator sees the problems
 of the programs they work on and of the people in them; organizers and admins see everything.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,7 +28,12 @@ from server.web.access import CurrentStaff
 from server.web.labels import LABELS
 
 KINDS = (
-    "no_attendance", "no_consent", "duplicates", "contact_without_consent", "ended_in_implementation", "goals_without_value",
+    "no_attendance",
+    "no_consent",
+    "duplicates",
+    "contact_without_consent",
+    "ended_in_implementation",
+    "goals_without_value",
 )
 LABELS.register(
     "data_check",
@@ -40,7 +46,9 @@ LABELS.register(
         "goals_without_value": N_("Goals with no current value"),
     },
 )
-LABELS.register("duplicate_reason", {"phone": N_("Same phone number"), "email": N_("Same e-mail address"), "name": N_("Same name")})
+LABELS.register(
+    "duplicate_reason", {"phone": N_("Same phone number"), "email": N_("Same e-mail address"), "name": N_("Same name")}
+)
 LIST_LIMIT = 100
 # Program phases in which a goal is expected to have been measured.
 MEASURED_PHASES = ("implementation", "evaluation")
@@ -60,7 +68,7 @@ class _Scope:
         # The people in their programs, and the people they registered themselves (as for seeing a person at all).
         if self.all:
             return "1 = 1"
-        return f"({alias}.id IN (SELECT e2.participant FROM \"{T_ENROLMENT}\" e2 WHERE e2.program IN (:ids)) OR {alias}.created_by = :staff)"
+        return f'({alias}.id IN (SELECT e2.participant FROM "{T_ENROLMENT}" e2 WHERE e2.program IN (:ids)) OR {alias}.created_by = :staff)'
 
 
 def _from_where(kind: str, scope: _Scope) -> str:
@@ -135,7 +143,11 @@ async def check_counts(staff: CurrentStaff, now: datetime, program_ids: list[int
     scope = _Scope(staff, program_ids)
     columns = [f"(SELECT COUNT(*) {_from_where(kind, scope)}) AS {kind}" for kind in KINDS if kind != "duplicates"]
     columns.append(
-        "(" + " + ".join(f"(SELECT COUNT(*) FROM ({_duplicate_groups(reason, scope)}) g_{reason})" for reason in _DUPLICATE_KEYS) + ") AS duplicates"
+        "("
+        + " + ".join(
+            f"(SELECT COUNT(*) FROM ({_duplicate_groups(reason, scope)}) g_{reason})" for reason in _DUPLICATE_KEYS
+        )
+        + ") AS duplicates"
     )
     columns.append(
         f"""(SELECT COUNT(*) FROM "{T_PROGRAM}" p WHERE p.phase = 'implementation' AND p.archived = :archived
@@ -149,7 +161,9 @@ async def check_counts(staff: CurrentStaff, now: datetime, program_ids: list[int
     return counts
 
 
-async def sessions_without_attendance(staff: CurrentStaff, program_ids: list[int] | None, now: datetime, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
+async def sessions_without_attendance(
+    staff: CurrentStaff, program_ids: list[int] | None, now: datetime, limit: int = LIST_LIMIT
+) -> list[dict[str, Any]]:
     """Past sessions, held or scheduled and not cancelled, with no attendance rows; latest first. One query."""
     return await _sessions_without_attendance(_Scope(staff, program_ids), now, limit)
 
@@ -162,7 +176,9 @@ async def _sessions_without_attendance(scope: _Scope, now: datetime, limit: int)
         {_from_where("no_attendance", scope)}
         ORDER BY s.starts_at DESC, s.id DESC LIMIT :limit
         """,
-        now=now, limit=limit, **scope.params,
+        now=now,
+        limit=limit,
+        **scope.params,
     )
     for row in rows:
         row["starts_at"] = instant(row["starts_at"])
@@ -231,4 +247,3 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
     for check in checks:
         check["more"] = max(0, check["count"] - len(check["rows"]))
     return {"checks": checks, "total": counts["total"], "limit": limit}
-

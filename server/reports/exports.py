@@ -6,6 +6,7 @@ and exporting them is written to the audit log; a discreet program's real title 
 (server/privacy.py decides the title); survey figures keep the small-group rule of survey results. Headers and
 codes are in the active language; server/csvfile.py writes the file (byte-order mark, no cell starts a formula).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -45,11 +46,22 @@ KINDS = ("programs", "sessions", "enrolments", "attendance", "surveys")
 LABELS.register(
     "export_kind",
     {
-        "programs": N_("Programs"), "sessions": N_("Sessions"), "enrolments": N_("Enrolments"),
-        "attendance": N_("Attendance"), "surveys": N_("Survey results"),
+        "programs": N_("Programs"),
+        "sessions": N_("Sessions"),
+        "enrolments": N_("Enrolments"),
+        "attendance": N_("Attendance"),
+        "surveys": N_("Survey results"),
     },
 )
-LABELS.register("survey_purpose_export", {"needs_assessment": N_("Needs assessment"), "pre": N_("Before (pre)"), "post": N_("After (post)"), "session_feedback": N_("Session feedback")})
+LABELS.register(
+    "survey_purpose_export",
+    {
+        "needs_assessment": N_("Needs assessment"),
+        "pre": N_("Before (pre)"),
+        "post": N_("After (post)"),
+        "session_feedback": N_("Session feedback"),
+    },
+)
 
 
 def _yes_no(value: Any) -> str:
@@ -79,7 +91,9 @@ def _at(value: Any, zone_name: str) -> datetime:
 class _Access:
     """What one staff member may export: which programs, real titles of which, contact details of which."""
 
-    def __init__(self, staff: CurrentStaff, managed: list[int] | None, team: set[int], program_id: int | None, min_group: int) -> None:
+    def __init__(
+        self, staff: CurrentStaff, managed: list[int] | None, team: set[int], program_id: int | None, min_group: int
+    ) -> None:
         self.staff = staff
         self.min_group = min_group
         self.managed = managed
@@ -114,7 +128,10 @@ async def _access(staff: CurrentStaff, program_id: int | None, min_group: int) -
         raise DomainError("bad_program", N_("Choose one of the options."), field="program")
     team = set()
     if not staff.is_admin:
-        team = {row["program"] for row in await TeamMember.select(TeamMember.program).where(TeamMember.staff == staff.id).run()}
+        team = {
+            row["program"]
+            for row in await TeamMember.select(TeamMember.program).where(TeamMember.staff == staff.id).run()
+        }
     return _Access(staff, managed, team, program_id, min_group)
 
 
@@ -126,7 +143,13 @@ async def export_table(
     if kind not in KINDS:
         raise DomainError("bad_kind", N_("Choose one of the options."), field="kind")
     access = await _access(staff, program_id, results.min_group_size(min_group))
-    builder = {"programs": _programs, "sessions": _sessions, "enrolments": _enrolments, "attendance": _attendance, "surveys": _surveys}[kind]
+    builder = {
+        "programs": _programs,
+        "sessions": _sessions,
+        "enrolments": _enrolments,
+        "attendance": _attendance,
+        "surveys": _surveys,
+    }[kind]
     return await builder(access, period)
 
 
@@ -164,19 +187,58 @@ async def _programs(access: _Access, period: Period) -> tuple[list[str], list[li
           AND {access.where("p.id")}
         ORDER BY p.title, p.id
         """,
-        now=clock.now(), start=period.start, end=period.end, first_day=period.first, last_day=period.last,
+        now=clock.now(),
+        start=period.start,
+        end=period.end,
+        first_day=period.first,
+        last_day=period.last,
         **access.params,
     )
     header = [
-        _("Program"), _("Web address"), _("Kind"), _("Phase"), _("Visibility"), _("Start date"), _("End date"), _("Capacity"),
-        _("Area"), _("Archived"), _("Took part"), _("Still enrolled"), _("Completed"), _("Withdrew"), _("Waiting list"),
-        _("Sessions planned in the period"), _("Sessions held in the period"), _("Sessions cancelled in the period"),
+        _("Program"),
+        _("Web address"),
+        _("Kind"),
+        _("Phase"),
+        _("Visibility"),
+        _("Start date"),
+        _("End date"),
+        _("Capacity"),
+        _("Area"),
+        _("Archived"),
+        _("Took part"),
+        _("Still enrolled"),
+        _("Completed"),
+        _("Withdrew"),
+        _("Waiting list"),
+        _("Sessions planned in the period"),
+        _("Sessions held in the period"),
+        _("Sessions cancelled in the period"),
     ]
     body = [
         [
-            access.title(row), row["slug"], LABELS.label("kind", row["kind"]), LABELS.label("phase", row["phase"]),
-            LABELS.label("visibility", row["visibility"]), _date(row["starts_on"]), _date(row["ends_on"]), row["capacity"],
-            row["area"], _yes_no(row["archived"]), *[int(row[key] or 0) for key in ("took_part", "still_enrolled", "completed", "withdrawn", "waitlisted", "planned", "held", "cancelled")],
+            access.title(row),
+            row["slug"],
+            LABELS.label("kind", row["kind"]),
+            LABELS.label("phase", row["phase"]),
+            LABELS.label("visibility", row["visibility"]),
+            _date(row["starts_on"]),
+            _date(row["ends_on"]),
+            row["capacity"],
+            row["area"],
+            _yes_no(row["archived"]),
+            *[
+                int(row[key] or 0)
+                for key in (
+                    "took_part",
+                    "still_enrolled",
+                    "completed",
+                    "withdrawn",
+                    "waitlisted",
+                    "planned",
+                    "held",
+                    "cancelled",
+                )
+            ],
         ]
         for row in rows
     ]
@@ -207,19 +269,38 @@ async def _sessions(access: _Access, period: Period) -> tuple[list[str], list[li
                  s.location, s.cancel_reason
         ORDER BY s.starts_at, s.id
         """,
-        start=period.start, end=period.end, **access.params,
+        start=period.start,
+        end=period.end,
+        **access.params,
     )
     header = [
-        _("Program"), _("Date"), _("Start time"), _("End time"), _("Topic"), _("Location"), _("Status"), _("Reason for cancelling"),
-        _("Present"), _("Late"), _("Excused"), _("Absent"), _("Guests"),
+        _("Program"),
+        _("Date"),
+        _("Start time"),
+        _("End time"),
+        _("Topic"),
+        _("Location"),
+        _("Status"),
+        _("Reason for cancelling"),
+        _("Present"),
+        _("Late"),
+        _("Excused"),
+        _("Absent"),
+        _("Guests"),
     ]
     body = []
     for row in rows:
         starts, ends = _at(row["starts_at"], row["timezone"]), _at(row["ends_at"], row["timezone"])
         body.append(
             [
-                access.title(row), starts.date().isoformat(), starts.strftime("%H:%M"), ends.strftime("%H:%M"), row["topic"],
-                row["location"], LABELS.label("session_status", row["status"]), row["cancel_reason"],
+                access.title(row),
+                starts.date().isoformat(),
+                starts.strftime("%H:%M"),
+                ends.strftime("%H:%M"),
+                row["topic"],
+                row["location"],
+                LABELS.label("session_status", row["status"]),
+                row["cancel_reason"],
                 *[int(row[key] or 0) for key in ("present", "late", "excused", "absent", "guests")],
             ]
         )
@@ -241,11 +322,21 @@ async def _enrolments(access: _Access, period: Period) -> tuple[list[str], list[
         WHERE e.requested_at < :end AND (e.ended_at IS NULL OR e.ended_at >= :start) AND {access.where("e.program")}
         ORDER BY p.title, p.id, pa.display_name, e.id
         """,
-        start=period.start, end=period.end, **access.params,
+        start=period.start,
+        end=period.end,
+        **access.params,
     )
     header = [
-        _("Program"), _("Participant number"), _("Name"), _("Status"), _("Asked to join on"), _("Enrolled on"), _("Left or finished on"),
-        _("Phone"), _("E-mail"), _("Agrees to be contacted"),
+        _("Program"),
+        _("Participant number"),
+        _("Name"),
+        _("Status"),
+        _("Asked to join on"),
+        _("Enrolled on"),
+        _("Left or finished on"),
+        _("Phone"),
+        _("E-mail"),
+        _("Agrees to be contacted"),
     ]
     body, shown = [], 0
     for row in rows:
@@ -255,9 +346,14 @@ async def _enrolments(access: _Access, period: Period) -> tuple[list[str], list[
             shown += 1
         body.append(
             [
-                access.title(row), row["participant_id"], row["display_name"], LABELS.label("enrolment_status", row["status"]),
+                access.title(row),
+                row["participant_id"],
+                row["display_name"],
+                LABELS.label("enrolment_status", row["status"]),
                 *[_day(row[key], zone) for key in ("requested_at", "enrolled_at", "ended_at")],
-                row["phone"] if contact else "", row["email"] if contact else "", _yes_no(row["contact_consent"]),
+                row["phone"] if contact else "",
+                row["email"] if contact else "",
+                _yes_no(row["contact_consent"]),
             ]
         )
     if shown:
@@ -283,18 +379,34 @@ async def _attendance(access: _Access, period: Period) -> tuple[list[str], list[
         WHERE s.status <> 'cancelled' AND s.starts_at >= :start AND s.starts_at < :end AND {access.where("s.program")}
         ORDER BY s.starts_at, s.id, pa.display_name, a.id
         """,
-        start=period.start, end=period.end, **access.params,
+        start=period.start,
+        end=period.end,
+        **access.params,
     )
-    header = [_("Program"), _("Date"), _("Time"), _("Topic"), _("Participant number"), _("Name"), _("Taking part as"), _("Attendance")]
+    header = [
+        _("Program"),
+        _("Date"),
+        _("Time"),
+        _("Topic"),
+        _("Participant number"),
+        _("Name"),
+        _("Taking part as"),
+        _("Attendance"),
+    ]
     body = []
     for row in rows:
         starts = _at(row["starts_at"], row["timezone"])
         guest = row["participant_id"] is None
         body.append(
             [
-                access.title(row), starts.date().isoformat(), starts.strftime("%H:%M"), row["topic"],
-                "" if guest else row["participant_id"], row["guest_label"] if guest else row["display_name"],
-                _("Guest") if guest else _("Participant"), LABELS.label("attendance_status", row["status"]),
+                access.title(row),
+                starts.date().isoformat(),
+                starts.strftime("%H:%M"),
+                row["topic"],
+                "" if guest else row["participant_id"],
+                row["guest_label"] if guest else row["display_name"],
+                _("Guest") if guest else _("Participant"),
+                LABELS.label("attendance_status", row["status"]),
             ]
         )
     return header, body
@@ -323,7 +435,9 @@ async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[lis
         WHERE r.submitted_at >= :start AND r.submitted_at < :end AND q.kind NOT IN ('short_text', 'long_text') AND {scope}
         GROUP BY s.id, {program_of}, q.id, a.value_text
         """,
-        start=period.start, end=period.end, **access.params,
+        start=period.start,
+        end=period.end,
+        **access.params,
     )
     sizes = await raw(
         f"""
@@ -335,7 +449,9 @@ async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[lis
         WHERE r.submitted_at >= :start AND r.submitted_at < :end AND {scope}
         GROUP BY s.id, {program_of}, s.title, s.purpose, s.anonymous, p.title, p.public_title, p.discreet
         """,
-        start=period.start, end=period.end, **access.params,
+        start=period.start,
+        end=period.end,
+        **access.params,
     )
     answerers = await raw(
         f"""
@@ -346,7 +462,9 @@ async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[lis
         WHERE r.submitted_at >= :start AND r.submitted_at < :end AND {scope}
         GROUP BY s.id, {program_of}, a.question
         """,
-        start=period.start, end=period.end, **access.params,
+        start=period.start,
+        end=period.end,
+        **access.params,
     )
     people = {(row["survey_id"], row["program_id"], row["question_id"]): int(row["people"]) for row in answerers}
     groups = {(row["survey_id"], row["program_id"]): row for row in sizes}
@@ -367,8 +485,15 @@ async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[lis
         .run()
     }
     header = [
-        _("Survey"), _("Purpose"), _("Program"), _("Responses in the period"), _("Question number"), _("Question"), _("Answer"),
-        _("Number of answers"), _("Mean (for rankings: mean place)"),
+        _("Survey"),
+        _("Purpose"),
+        _("Program"),
+        _("Responses in the period"),
+        _("Question number"),
+        _("Question"),
+        _("Answer"),
+        _("Number of answers"),
+        _("Mean (for rankings: mean place)"),
     ]
     body = []
     for row in rows:
@@ -378,7 +503,9 @@ async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[lis
             continue
         if (row["survey_id"], row["program_id"]) in hidden:
             continue
-        if results.too_small(people.get((row["survey_id"], row["program_id"], row["question_id"]), 0), access.min_group):
+        if results.too_small(
+            people.get((row["survey_id"], row["program_id"], row["question_id"]), 0), access.min_group
+        ):
             continue
         if not isinstance(question.get("options"), list):
             question["options"] = []
@@ -389,8 +516,15 @@ async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[lis
         program_title = access.title(group) if group["program_id"] is not None else ""
         body.append(
             [
-                group["survey_title"], LABELS.label("survey_purpose_export", group["purpose"]), program_title, int(group["responses"]),
-                question["position"] + 1, question["text"], answer, int(row["n"]), mean,
+                group["survey_title"],
+                LABELS.label("survey_purpose_export", group["purpose"]),
+                program_title,
+                int(group["responses"]),
+                question["position"] + 1,
+                question["text"],
+                answer,
+                int(row["n"]),
+                mean,
             ]
         )
     body.sort(key=lambda r: (str(r[0]), str(r[2]), r[4], str(r[6])))

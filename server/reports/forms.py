@@ -1,4 +1,5 @@
 """Input of the reports pages: date ranges, export choices and the written evaluation."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -34,7 +35,12 @@ class PeriodForm(Form):
 
 
 class ExportForm(PeriodForm):
-    fields = {"kind": Choice(choices=KINDS), "from": Date(), "to": Date(), "program": Integer(min_value=1, max_value=2_147_483_647)}
+    fields = {
+        "kind": Choice(choices=KINDS),
+        "from": Date(),
+        "to": Date(),
+        "program": Integer(min_value=1, max_value=2_147_483_647),
+    }
 
 
 class EvaluationForm(Form):

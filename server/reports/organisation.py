@@ -4,6 +4,7 @@ attendance by program, the coming week, waitlists and alerts.
 Like the program report, every figure is an aggregate query, so the dashboard runs a fixed number of queries
 whatever the size of the organisation.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -34,13 +35,19 @@ async def programs_by_kind_and_phase() -> dict[str, Any]:
     )
     cells = {(row["kind"], row["phase"]): as_int(row["n"]) for row in rows}
     grid = [
-        {"kind": kind, "cells": [{"phase": phase, "count": cells.get((kind, phase), 0)} for phase in programs.PHASES],
-         "total": sum(cells.get((kind, phase), 0) for phase in programs.PHASES)}
+        {
+            "kind": kind,
+            "cells": [{"phase": phase, "count": cells.get((kind, phase), 0)} for phase in programs.PHASES],
+            "total": sum(cells.get((kind, phase), 0) for phase in programs.PHASES),
+        }
         for kind in programs.KINDS
     ]
     return {
         "rows": grid,
-        "phase_totals": [{"phase": phase, "count": sum(cells.get((kind, phase), 0) for kind in programs.KINDS)} for phase in programs.PHASES],
+        "phase_totals": [
+            {"phase": phase, "count": sum(cells.get((kind, phase), 0) for kind in programs.KINDS)}
+            for phase in programs.PHASES
+        ],
         "total": sum(cells.values()),
     }
 
@@ -76,11 +83,13 @@ async def attendance_by_program(period: Period, now: datetime) -> list[dict[str,
     """Each running program's attendance rate over the sessions held in the period, with the number of sessions
     and of people they counted for. One query."""
     program_filter = (
-        f"s.program IN (SELECT id FROM \"{T_PROGRAM}\" WHERE archived = :archived) "
+        f's.program IN (SELECT id FROM "{T_PROGRAM}" WHERE archived = :archived) '
         "AND s.starts_at >= :range_start AND s.starts_at < :range_end"
     )
     # Straight from `marks` (one row per member per counted session): a program's rate needs no per-person runs.
-    sql = marks_sql(program_filter) + f"""
+    sql = (
+        marks_sql(program_filter)
+        + f"""
     SELECT m.program_id AS program_id, p.slug AS slug, p.title AS title, p.kind AS kind, p.phase AS phase,
            cs.sessions AS sessions, m.people AS people, m.attended AS attended, m.absent AS absent, m.excused AS excused
     FROM (
@@ -94,15 +103,24 @@ async def attendance_by_program(period: Period, now: datetime) -> list[dict[str,
     JOIN (SELECT program_id, COUNT(*) AS sessions FROM counted GROUP BY program_id) cs ON cs.program_id = m.program_id
     ORDER BY p.title, m.program_id
     """
+    )
     rows = await raw(sql, now=now, archived=False, range_start=period.start, range_end=period.end)
     found = []
     for row in rows:
         attended, absent = as_int(row["attended"]), as_int(row["absent"])
         found.append(
             {
-                "program_id": row["program_id"], "slug": row["slug"], "title": row["title"], "kind": row["kind"], "phase": row["phase"],
-                "sessions": as_int(row["sessions"]), "people": as_int(row["people"]), "attended": attended, "absent": absent,
-                "excused": as_int(row["excused"]), "rate": share(attended, attended + absent),
+                "program_id": row["program_id"],
+                "slug": row["slug"],
+                "title": row["title"],
+                "kind": row["kind"],
+                "phase": row["phase"],
+                "sessions": as_int(row["sessions"]),
+                "people": as_int(row["people"]),
+                "attended": attended,
+                "absent": absent,
+                "excused": as_int(row["excused"]),
+                "rate": share(attended, attended + absent),
             }
         )
     return found
@@ -119,8 +137,12 @@ async def upcoming_sessions(now: datetime, days: int = UPCOMING_DAYS, limit: int
     count = await ProgramSession.count().where(where).run()
     rows = (
         await ProgramSession.select(
-            ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.topic,
-            ProgramSession.program.slug.as_alias("slug"), ProgramSession.program.title.as_alias("title"),
+            ProgramSession.id,
+            ProgramSession.starts_at,
+            ProgramSession.ends_at,
+            ProgramSession.topic,
+            ProgramSession.program.slug.as_alias("slug"),
+            ProgramSession.program.title.as_alias("title"),
             ProgramSession.program.timezone.as_alias("timezone"),
         )
         .where(where)
@@ -161,12 +183,16 @@ async def programs_without_goals(program_ids: list[int] | None, limit: int = ALE
     return await query.order_by(Program.title).limit(limit).run()
 
 
-async def expiring_licences(program_ids: list[int] | None, today: date, days: int = LICENCE_NOTICE_DAYS) -> list[dict[str, Any]]:
+async def expiring_licences(
+    program_ids: list[int] | None, today: date, days: int = LICENCE_NOTICE_DAYS
+) -> list[dict[str, Any]]:
     """Facilitators on programs requiring a licence whose licence runs out within `days` days (not yet expired:
     programs.licence_warnings reports those). One query."""
     query = TeamMember.select(
-        TeamMember.program.slug.as_alias("slug"), TeamMember.program.title.as_alias("title"),
-        TeamMember.staff.display_name.as_alias("name"), TeamMember.staff.licence_expires_on.as_alias("licence_expires_on"),
+        TeamMember.program.slug.as_alias("slug"),
+        TeamMember.program.title.as_alias("title"),
+        TeamMember.staff.display_name.as_alias("name"),
+        TeamMember.staff.licence_expires_on.as_alias("licence_expires_on"),
     ).where(
         (TeamMember.program.requires_licence == True)  # noqa: E712
         & (TeamMember.program.archived == False)  # noqa: E712
@@ -183,7 +209,10 @@ async def expiring_licences(program_ids: list[int] | None, today: date, days: in
     return rows
 
 
-LABELS.register("licence_problem", {"missing": N_("No licence recorded"), "expired": N_("Licence expired"), "expiring": N_("Licence expires soon")})
+LABELS.register(
+    "licence_problem",
+    {"missing": N_("No licence recorded"), "expired": N_("Licence expired"), "expiring": N_("Licence expires soon")},
+)
 
 
 async def licence_alerts(staff: CurrentStaff, program_ids: list[int] | None, today: date) -> list[dict[str, Any]]:
@@ -218,7 +247,9 @@ async def organisation_dashboard(staff: CurrentStaff, period: Period, now: datet
     }
 
 
-async def dashboard_summary(staff: CurrentStaff, now: datetime, warnings: list[dict[str, Any]] | None = None) -> dict[str, int]:
+async def dashboard_summary(
+    staff: CurrentStaff, now: datetime, warnings: list[dict[str, Any]] | None = None
+) -> dict[str, int]:
     """Alert counts and the number of open data checks on the signed-in staff member's programs (every program
     for organizers and admins), for the staff /dashboard page. At most six queries."""
     program_ids = await programs.managed_program_ids(staff)
@@ -230,5 +261,10 @@ async def dashboard_summary(staff: CurrentStaff, now: datetime, warnings: list[d
         "programs_without_goals": counts["programs_without_goals"],
         "data_checks": counts["total"],
     }
-    summary["alerts"] = summary["attendance_not_taken"] + summary["early_warnings"] + summary["licences"] + summary["programs_without_goals"]
+    summary["alerts"] = (
+        summary["attendance_not_taken"]
+        + summary["early_warnings"]
+        + summary["licences"]
+        + summary["programs_without_goals"]
+    )
     return summary

@@ -1,4 +1,5 @@
 """Report periods: whole local days of the organisation (its default timezone); this month, quarter and year."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Program evaluation reports, the organisation dashboard, data checks and exports."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -36,7 +37,9 @@ class ProgramReportController(Controller):
     opt = STAFF
     dependencies = MANAGED_PROGRAM
 
-    async def _context(self, request: Request, program: dict[str, Any], form: EvaluationForm | None = None) -> dict[str, Any]:
+    async def _context(
+        self, request: Request, program: dict[str, Any], form: EvaluationForm | None = None
+    ) -> dict[str, Any]:
         report = await reports.program_report(program, clock.now(), _min_group(request))
         return {
             "program": program,
@@ -52,7 +55,11 @@ class ProgramReportController(Controller):
     @get("/", name="program_report")
     async def report(self, request: Request, program: dict[str, Any]) -> Any:
         context = await self._context(request, program)
-        template = "reports/program_report_print.html" if request.query_params.get("print") == "1" else "reports/program_report.html"
+        template = (
+            "reports/program_report_print.html"
+            if request.query_params.get("print") == "1"
+            else "reports/program_report.html"
+        )
         return render(request, template, context)
 
     @get("/print", name="program_report_print")
@@ -70,7 +77,9 @@ class ProgramReportController(Controller):
             except DomainError as exc:
                 form.refuse(exc)
         context = await self._context(request, program, form)
-        return render(request, "reports/program_report.html", context, block="evaluation_form", status_code=form.status_code)
+        return render(
+            request, "reports/program_report.html", context, block="evaluation_form", status_code=form.status_code
+        )
 
 
 class ReportsController(Controller):
@@ -111,7 +120,13 @@ class ReportsController(Controller):
             return render(request, "reports/exports.html", await self._export_context(request, form))
         form = ExportForm(request.query_params)
         if form.is_valid():
-            query = urlencode({key: request.query_params.get(key) for key in ("from", "to", "program") if request.query_params.get(key)})
+            query = urlencode(
+                {
+                    key: request.query_params.get(key)
+                    for key in ("from", "to", "program")
+                    if request.query_params.get(key)
+                }
+            )
             target = request.app.route_reverse("export_csv", filename=f"{form['kind']}.csv")
             return Redirect(path=target + (f"?{query}" if query else ""), status_code=303)
         return render(request, "reports/exports.html", await self._export_context(request, form), status_code=400)
@@ -125,7 +140,9 @@ class ReportsController(Controller):
         if form.is_valid():
             period = form.period(clock.now())
             try:
-                header, rows = await report_exports.export_table(request.user, kind, period, form["program"], _min_group(request))
+                header, rows = await report_exports.export_table(
+                    request.user, kind, period, form["program"], _min_group(request)
+                )
             except DomainError as exc:
                 form.refuse(exc, "program")
             else:
@@ -135,7 +152,9 @@ class ReportsController(Controller):
                     media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'},
                 )
-        return render(request, "reports/exports.html", await self._export_context(request, form), status_code=form.status_code)
+        return render(
+            request, "reports/exports.html", await self._export_context(request, form), status_code=form.status_code
+        )
 
 
 ROUTES = [ProgramReportController, ReportsController]

@@ -6,6 +6,7 @@ and answers. Attendance rates come from the attendance rules (server/attendance/
 sessions and `marks` there decide who attended, here only summed up differently. Survey figures keep the surveys'
 small-group rule (server/surveys/results.py): a mean of fewer answers than the limit is not shown.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -63,10 +64,13 @@ async def session_counts(program_id: int, now: datetime) -> dict[str, Any]:
         FROM "{T_SESSION}" s
         WHERE s.program = :program
         """,
-        program=program_id, now=now,
+        program=program_id,
+        now=now,
     )
     row = rows[0] if rows else {}
-    counts: dict[str, Any] = {key: as_int(row.get(key)) for key in ("planned", "cancelled", "held", "upcoming", "not_taken")}
+    counts: dict[str, Any] = {
+        key: as_int(row.get(key)) for key in ("planned", "cancelled", "held", "upcoming", "not_taken")
+    }
     counts["first_at"], counts["last_at"] = instant(row.get("first_at")), instant(row.get("last_at"))
     return counts
 
@@ -111,11 +115,14 @@ _BUCKET_SQL = """
 async def rate_distribution(program_id: int, now: datetime) -> dict[str, Any]:
     """How many people attended 0–25 %, 25–50 %, 50–75 % and 75–100 % of the sessions that counted for them, and
     the program's overall rate (attended / (attended + absent) over every person and session). One query."""
-    sql = marks_sql("s.program = :program") + f"""
+    sql = (
+        marks_sql("s.program = :program")
+        + f"""
     SELECT b.bucket AS bucket, COUNT(*) AS people, SUM(b.attended) AS attended, SUM(b.absent) AS absent, SUM(b.excused) AS excused
     FROM (SELECT {_BUCKET_SQL} AS bucket, attended, absent, excused FROM rates) b
     GROUP BY b.bucket
     """
+    )
     found = {row["bucket"]: row for row in await raw(sql, program=program_id, now=now)}
     buckets: list[dict[str, Any]] = [
         {"key": key, "low": low, "high": high, "people": as_int(found.get(key, {}).get("people"))}
@@ -127,8 +134,12 @@ async def rate_distribution(program_id: int, now: datetime) -> dict[str, Any]:
     attended = sum(as_int(row["attended"]) for row in found.values())
     absent = sum(as_int(row["absent"]) for row in found.values())
     return {
-        "buckets": buckets, "people": rated, "not_rated": as_int(found.get("none", {}).get("people")),
-        "attended": attended, "absent": absent, "excused": sum(as_int(row["excused"]) for row in found.values()),
+        "buckets": buckets,
+        "people": rated,
+        "not_rated": as_int(found.get("none", {}).get("people")),
+        "attended": attended,
+        "absent": absent,
+        "excused": sum(as_int(row["excused"]) for row in found.values()),
         "rate": share(attended, attended + absent),
     }
 
@@ -142,8 +153,14 @@ def attendance_trend(session_summaries: list[dict[str, Any]]) -> list[dict[str, 
         attended = row["present"] + row["late"]
         trend.append(
             {
-                "id": row["id"], "starts_at": row["starts_at"], "topic": row["topic"], "attended": attended,
-                "expected": row["expected"], "excused": row["excused"], "guests": row["guests"], "rate": row["rate"],
+                "id": row["id"],
+                "starts_at": row["starts_at"],
+                "topic": row["topic"],
+                "attended": attended,
+                "expected": row["expected"],
+                "excused": row["excused"],
+                "guests": row["guests"],
+                "rate": row["rate"],
             }
         )
     return trend
@@ -211,10 +228,24 @@ async def feedback_summary(program_id: int, minimum: int) -> dict[str, Any]:
             value = float(mean["mean"]) if mean["mean"] is not None and not hidden else None
             top = SCALE_MAX[mean["kind"]]
             questions.append(
-                {"text": mean["text"], "kind": mean["kind"], "answers": None if hidden else answers, "mean": value,
-                 "scale_max": top, "fraction": (value or 0) / top, "hidden": hidden}
+                {
+                    "text": mean["text"],
+                    "kind": mean["kind"],
+                    "answers": None if hidden else answers,
+                    "mean": value,
+                    "scale_max": top,
+                    "fraction": (value or 0) / top,
+                    "hidden": hidden,
+                }
             )
-        surveys_found.append({"id": row["survey_id"], "title": row["title"], "responses": as_int(row["responses"]), "questions": questions})
+        surveys_found.append(
+            {
+                "id": row["survey_id"],
+                "title": row["title"],
+                "responses": as_int(row["responses"]),
+                "questions": questions,
+            }
+        )
     return {"surveys": surveys_found, "responses": sum(s["responses"] for s in surveys_found)}
 
 
@@ -222,7 +253,10 @@ async def list_evaluations(program_id: int) -> list[dict[str, Any]]:
     """Every saved version of the written evaluation, newest first."""
     return (
         await Evaluation.select(
-            Evaluation.id, Evaluation.text, Evaluation.written_at, Evaluation.written_by.display_name.as_alias("by"),
+            Evaluation.id,
+            Evaluation.text,
+            Evaluation.written_at,
+            Evaluation.written_by.display_name.as_alias("by"),
         )
         .where(Evaluation.program == program_id)
         .order_by(Evaluation.written_at, ascending=False)
@@ -245,7 +279,9 @@ async def save_evaluation(actor: CurrentStaff, program: dict[str, Any], text: st
     return row.id
 
 
-async def program_report(program: dict[str, Any], now: datetime | None = None, min_group: int | None = None) -> dict[str, Any]:
+async def program_report(
+    program: dict[str, Any], now: datetime | None = None, min_group: int | None = None
+) -> dict[str, Any]:
     """Everything the evaluation report shows, in a fixed number of queries (at most fourteen). `min_group` is the
     app's small-group limit (settings.min_group_size when None)."""
     now = now or clock.now()

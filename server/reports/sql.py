@@ -1,5 +1,6 @@
 """The SQL every report shares: table names, the held-session condition, the attendance rules' fragments and
 reading aggregate rows back."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

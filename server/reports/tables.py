@@ -1,4 +1,5 @@
 """Saved evaluation texts of program reports."""
+
 from piccolo.columns import ForeignKey, OnDelete, Serial, Text, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table

@@ -1,4 +1,5 @@
 """Input parsing for sessions, series, occurrence edits and cancellations; the rules live in services."""
+
 from __future__ import annotations
 
 from server.schedule import services
@@ -24,7 +25,9 @@ def _session_fields() -> dict:
 class _SessionInput(Form):
     def details(self) -> services.Details:
         return services.Details(
-            topic=self["topic"], location=self["location"], online_link=self["online_link"],
+            topic=self["topic"],
+            location=self["location"],
+            online_link=self["online_link"],
             facilitator_ids=tuple(self["facilitators"]),
         )
 
@@ -49,8 +52,12 @@ class SeriesForm(_SessionInput):
 
     def repeat(self) -> services.Repeat:
         return services.Repeat(
-            frequency=self["frequency"], first_day=self["date"], weekdays=tuple(self["weekdays"]),
-            interval=self["interval"] or 1, until=self["until"], count=self["count"],
+            frequency=self["frequency"],
+            first_day=self["date"],
+            weekdays=tuple(self["weekdays"]),
+            interval=self["interval"] or 1,
+            until=self["until"],
+            count=self["count"],
         )
 
 

@@ -1,5 +1,6 @@
 """What a program's phases ask of its schedule: planning needs planned sessions, implementation a held one.
 Declared to the phase rule in programs (which may not look at sessions itself) when the schedule is imported."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,6 +17,8 @@ async def _sessions_planned(program: dict[str, Any]) -> bool:
 
 @phase_requirement("implementation", 10, N_("Hold and record at least one session."))
 async def _session_held(program: dict[str, Any]) -> bool:
-    return await ProgramSession.exists().where(
-        (ProgramSession.program == program["id"]) & (ProgramSession.status == "held")
-    ).run()
+    return (
+        await ProgramSession.exists()
+        .where((ProgramSession.program == program["id"]) & (ProgramSession.status == "held"))
+        .run()
+    )

@@ -1,4 +1,5 @@
 """Pure recurrence rules: building RFC 5545 RRULEs from form choices and expanding them in local wall-clock time."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,8 +48,10 @@ def build_rrule(
         raise DomainError("bad_count", N_("Must be at least %(n)s."), field="count", n=1)
     if count is not None and count > MAX_OCCURRENCES:
         raise DomainError(
-            "too_many_occurrences", N_("This schedule gives more than %(max)s sessions; choose an earlier end."),
-            field="count", max=MAX_OCCURRENCES,
+            "too_many_occurrences",
+            N_("This schedule gives more than %(max)s sessions; choose an earlier end."),
+            field="count",
+            max=MAX_OCCURRENCES,
         )
     if frequency == "weekly":
         days = [day for day in (weekdays or []) if day in WEEKDAY_CODES]
@@ -64,7 +67,9 @@ def build_rrule(
     elif frequency == "monthly_last_weekday":
         if (first_day + timedelta(days=7)).month == first_day.month:
             raise DomainError(
-                "not_last_weekday", N_("The first session is not on the last such weekday of its month."), field="frequency"
+                "not_last_weekday",
+                N_("The first session is not on the last such weekday of its month."),
+                field="frequency",
             )
         parts = ["FREQ=MONTHLY", f"INTERVAL={interval}", f"BYDAY=-1{WEEKDAY_CODES[first_day.weekday()]}"]
     else:
@@ -103,7 +108,9 @@ def expand(rrule: str, local_start: datetime, tz_name: str, duration_minutes: in
             )
         occurrences.append(_occurrence(local, zone, duration_minutes))
     if not occurrences:
-        raise DomainError("no_occurrences", N_("This schedule gives no session at all; check the dates."), field="until")
+        raise DomainError(
+            "no_occurrences", N_("This schedule gives no session at all; check the dates."), field="until"
+        )
     return occurrences
 
 
@@ -124,7 +131,7 @@ def _rrule_line(rule: RRule) -> str:
     # str(rule) is "DTSTART:…\nRRULE:…"; the series keeps its start in its own column.
     for line in str(rule).splitlines():
         if line.startswith("RRULE:"):
-            return line[len("RRULE:"):]
+            return line[len("RRULE:") :]
     raise ValueError("rule without an RRULE line")
 
 
@@ -189,11 +196,18 @@ def describe(rrule: str) -> str:
         when = gettext(_NTH.get(nth, _NTH[1]), day=_day_name(code))
         text = ngettext("Every month on %(when)s", "Every %(num)s months on %(when)s", interval, when=when)
     elif parts.get("FREQ") == "MONTHLY":
-        text = ngettext("Every month on day %(day)s", "Every %(num)s months on day %(day)s", interval, day=parts.get("BYMONTHDAY", ""))
+        text = ngettext(
+            "Every month on day %(day)s",
+            "Every %(num)s months on day %(day)s",
+            interval,
+            day=parts.get("BYMONTHDAY", ""),
+        )
     else:
         text = gettext("Repeating")
     if "COUNT" in parts:
-        return gettext("%(rule)s; %(end)s", rule=text, end=ngettext("%(num)s time", "%(num)s times", int(parts["COUNT"])))
+        return gettext(
+            "%(rule)s; %(end)s", rule=text, end=ngettext("%(num)s time", "%(num)s times", int(parts["COUNT"]))
+        )
     if "UNTIL" in parts:
         try:
             until = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()

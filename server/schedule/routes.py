@@ -1,4 +1,5 @@
 """Staff pages for a program's schedule: series, single sessions, occurrence edits and cancellations."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -48,11 +49,23 @@ async def _warning_texts(request: Request, conflicts: list[services.Conflict], t
     texts = []
     for conflict in await services.visible_conflicts(request.user, conflicts[:MAX_WARNINGS]):
         day = format_date(conflict.other_starts_at, "medium", timezone)
-        when = f"{day} {format_time(conflict.other_starts_at, timezone)}–{format_time(conflict.other_ends_at, timezone)}"
+        when = (
+            f"{day} {format_time(conflict.other_starts_at, timezone)}–{format_time(conflict.other_ends_at, timezone)}"
+        )
         if conflict.kind == "facilitator":
-            text = _("%(name)s is also booked for “%(program)s” on %(when)s.", name=conflict.subject, program=conflict.other_program_title, when=when)
+            text = _(
+                "%(name)s is also booked for “%(program)s” on %(when)s.",
+                name=conflict.subject,
+                program=conflict.other_program_title,
+                when=when,
+            )
         else:
-            text = _("%(place)s is also in use for “%(program)s” on %(when)s.", place=conflict.subject, program=conflict.other_program_title, when=when)
+            text = _(
+                "%(place)s is also in use for “%(program)s” on %(when)s.",
+                place=conflict.subject,
+                program=conflict.other_program_title,
+                when=when,
+            )
         texts.append(text)
     if len(conflicts) > MAX_WARNINGS:
         texts.append(_("… and %(n)s more double bookings.", n=len(conflicts) - MAX_WARNINGS))
@@ -105,7 +118,9 @@ class ScheduleController(Controller):
         context.update(overrides)
         return context
 
-    async def _session_context(self, program: dict[str, Any], session: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    async def _session_context(
+        self, program: dict[str, Any], session: dict[str, Any], **overrides: Any
+    ) -> dict[str, Any]:
         series = await services.get_series(session["series"]) if session["series"] else None
         local_start = recurrence.to_local(session["starts_at"], ZoneInfo(program["timezone"]))
         local_end = recurrence.to_local(session["ends_at"], ZoneInfo(program["timezone"]))
@@ -162,7 +177,11 @@ class ScheduleController(Controller):
         if form.is_valid():
             try:
                 _series_id, conflicts = await services.add_series(
-                    program, repeat=form.repeat(), start=form["start_time"], end=form["end_time"], details=form.details()
+                    program,
+                    repeat=form.repeat(),
+                    start=form["start_time"],
+                    end=form["end_time"],
+                    details=form.details(),
                 )
             except DomainError as error:
                 form.refuse(error)
@@ -216,9 +235,13 @@ class ScheduleController(Controller):
                     raise
                 form.refuse(error, field="reason")
             else:
-                return await self._after_status_change(request, program, session_id, return_to, _("Session cancelled."), [])
+                return await self._after_status_change(
+                    request, program, session_id, return_to, _("Session cancelled."), []
+                )
         errors = {session_id: form.errors.get("reason") or next(iter(form.errors.values()))}
-        return await self._status_page(request, program, session_id, return_to, errors=errors, status_code=form.status_code)
+        return await self._status_page(
+            request, program, session_id, return_to, errors=errors, status_code=form.status_code
+        )
 
     @post("/sessions/{session_id:int}/restore", name="session_restore")
     async def restore_session(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
@@ -229,11 +252,20 @@ class ScheduleController(Controller):
             if isinstance(error, NotFound):
                 raise
             errors = {session_id: error.translated()}
-            return await self._status_page(request, program, session_id, return_to, errors=errors, status_code=error.status)
-        return await self._after_status_change(request, program, session_id, return_to, _("Session restored."), conflicts)
+            return await self._status_page(
+                request, program, session_id, return_to, errors=errors, status_code=error.status
+            )
+        return await self._after_status_change(
+            request, program, session_id, return_to, _("Session restored."), conflicts
+        )
 
     async def _after_status_change(
-        self, request: Request, program: dict[str, Any], session_id: int, return_to: str, message: str,
+        self,
+        request: Request,
+        program: dict[str, Any],
+        session_id: int,
+        return_to: str,
+        message: str,
         conflicts: list[services.Conflict],
     ) -> Any:
         """htmx swaps the changed row (or panel) in place, with any warning inside it; without JavaScript
@@ -241,14 +273,23 @@ class ScheduleController(Controller):
         if wants_fragment(request):
             notices = {session_id: await _warning_texts(request, conflicts, program["timezone"])}
             return await self._status_page(request, program, session_id, return_to, notices=notices, status_code=200)
-        target = _session_url(request, program, session_id) if return_to == "session" else _schedule_url(request, program)
+        target = (
+            _session_url(request, program, session_id) if return_to == "session" else _schedule_url(request, program)
+        )
         response = redirect(request, target, message)
         await _warnings(request, conflicts, program["timezone"])
         return response
 
     async def _status_page(
-        self, request: Request, program: dict[str, Any], session_id: int, return_to: str, *,
-        errors: dict[int, str] | None = None, notices: dict[int, list[str]] | None = None, status_code: int,
+        self,
+        request: Request,
+        program: dict[str, Any],
+        session_id: int,
+        return_to: str,
+        *,
+        errors: dict[int, str] | None = None,
+        notices: dict[int, list[str]] | None = None,
+        status_code: int,
     ) -> Any:
         session = await services.get_session(program, session_id)
         extra = {"cancel_errors": errors or {}, "notices": notices or {}}

@@ -1,4 +1,5 @@
 """Tables for recurring series and the concrete program sessions they produce."""
+
 from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Serial, Text, Timestamp, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -47,7 +48,6 @@ class ProgramSession(Table):
 
 
 class SessionFacilitator(Table):
-
     id: Serial
     session = ForeignKey(references=ProgramSession, index=True, on_delete=OnDelete.cascade)
     staff = ForeignKey(references=Staff, index=True, on_delete=OnDelete.cascade)

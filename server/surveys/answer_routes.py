@@ -1,5 +1,6 @@
 """The public answering pages: the survey's link /s/{token} and personal links /s/{token}/i/{invite}: consent
 first, then one light page with every question."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,7 +27,9 @@ class AnswerController(Controller):
     opt = TOKEN
     middleware = [SecretLinkHeaders()]
 
-    async def _survey(self, request: Request, token: str, invite_token: str | None = None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    async def _survey(
+        self, request: Request, token: str, invite_token: str | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
         survey = await surveys.survey_by_token(token)
         if survey is None:
             raise NotFoundException()
@@ -57,29 +60,58 @@ class AnswerController(Controller):
     def _message(self, request: Request, survey: dict[str, Any], kind: str, status_code: int = 200) -> Any:
         return render(request, "surveys/answer_message.html", {"survey": survey, "kind": kind}, status_code=status_code)
 
-    async def _blocked(self, request: Request, survey: dict[str, Any], invite: dict[str, Any] | None, status_code: int) -> Any:
+    async def _blocked(
+        self, request: Request, survey: dict[str, Any], invite: dict[str, Any] | None, status_code: int
+    ) -> Any:
         """A clear page instead of the form: not open yet, closed, or already answered through this personal link."""
         state = surveys.availability(survey)
         if state != "open":
             return self._message(request, survey, state, status_code)
-        if invite is not None and not survey["anonymous"] and await surveys.already_answered(survey["id"], invite["participant"]):
+        if (
+            invite is not None
+            and not survey["anonymous"]
+            and await surveys.already_answered(survey["id"], invite["participant"])
+        ):
             return self._message(request, survey, "already", status_code)
         return None
 
-    def _consent_page(self, request: Request, survey: dict[str, Any], base: str, form: forms.ConsentForm, error: str = "", status_code: int = 200) -> Any:
+    def _consent_page(
+        self,
+        request: Request,
+        survey: dict[str, Any],
+        base: str,
+        form: forms.ConsentForm,
+        error: str = "",
+        status_code: int = 200,
+    ) -> Any:
         context = {
-            "survey": survey, "base": base, "step": "consent", "consent_form": form, "error": error,
+            "survey": survey,
+            "base": base,
+            "step": "consent",
+            "consent_form": form,
+            "error": error,
             "privacy_statement": surveys.privacy_statement(survey, min_group(request)),
         }
         return render(request, "surveys/answer.html", context, status_code=status_code)
 
     async def _questions_page(
-        self, request: Request, survey: dict[str, Any], base: str, key: str, form: forms.AnswerForm | None = None, status_code: int = 200
+        self,
+        request: Request,
+        survey: dict[str, Any],
+        base: str,
+        key: str,
+        form: forms.AnswerForm | None = None,
+        status_code: int = 200,
     ) -> Any:
         questions = form.questions if form else await surveys.list_questions(survey["id"])
         context = {
-            "survey": survey, "base": base, "step": "questions", "questions": questions, "form": form or forms.AnswerForm(questions),
-            "submission_key": key, "cond": conditions(questions),
+            "survey": survey,
+            "base": base,
+            "step": "questions",
+            "questions": questions,
+            "form": form or forms.AnswerForm(questions),
+            "submission_key": key,
+            "cond": conditions(questions),
         }
         return render(request, "surveys/answer.html", context, status_code=status_code)
 
@@ -119,8 +151,12 @@ class AnswerController(Controller):
         if not form.is_valid():
             return await self._questions_page(request, survey, base, key, form, status_code=400)
         await surveys.submit_response(
-            survey, form.answers, submission_key=key, language=get_locale(),
-            participant_id=invite["participant"] if invite else None, invite_id=invite["id"] if invite else None,
+            survey,
+            form.answers,
+            submission_key=key,
+            language=get_locale(),
+            participant_id=invite["participant"] if invite else None,
+            invite_id=invite["id"] if invite else None,
         )
         return self._done(request, token)
 

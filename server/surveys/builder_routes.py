@@ -1,5 +1,6 @@
 """The staff question builder: the question list as htmx blocks (add, edit in place, move, duplicate, delete) and
 the live preview of the answering form."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -68,14 +69,24 @@ class SurveyBuilderController(Controller):
                 question_id = await surveys.add_question(survey, dict(form.cleaned))
                 if not wants_fragment(request):
                     return redirect(request, _question_url(request, survey_id, question_id), _("Question added."))
-                return _changed(render(request, "surveys/builder.html", await self._builder_context(survey), block="questions_panel"))
+                return _changed(
+                    render(
+                        request, "surveys/builder.html", await self._builder_context(survey), block="questions_panel"
+                    )
+                )
             except DomainError as error:
                 form.refuse(error, "text")
         context = await self._builder_context(survey, add_form=form)
         return render(request, "surveys/builder.html", context, block="questions_panel", status_code=form.status_code)
 
     async def _item(
-        self, request: Request, survey: dict[str, Any], question_id: int, *, form: forms.QuestionForm | None = None, status_code: int = 200
+        self,
+        request: Request,
+        survey: dict[str, Any],
+        question_id: int,
+        *,
+        form: forms.QuestionForm | None = None,
+        status_code: int = 200,
     ) -> Any:
         context = await self._builder_context(survey, edit_forms={question_id: form} if form else {})
         question = next((q for q in context["questions"] if q["id"] == question_id), None)
@@ -119,7 +130,9 @@ class SurveyBuilderController(Controller):
             return render(request, "surveys/builder.html", context, status_code=form.status_code)
         return await self._item(request, survey, question_id, form=form, status_code=form.status_code)
 
-    async def _panel_action(self, request: Request, survey: dict[str, Any], question_id: int, action: Any, message: str) -> Any:
+    async def _panel_action(
+        self, request: Request, survey: dict[str, Any], question_id: int, action: Any, message: str
+    ) -> Any:
         try:
             await action
         except DomainError as error:
@@ -129,14 +142,18 @@ class SurveyBuilderController(Controller):
             return render(request, "surveys/builder.html", context, block="questions_panel", status_code=error.status)
         if not wants_fragment(request):
             return redirect(request, _question_url(request, survey["id"]), message)
-        return _changed(render(request, "surveys/builder.html", await self._builder_context(survey), block="questions_panel"))
+        return _changed(
+            render(request, "surveys/builder.html", await self._builder_context(survey), block="questions_panel")
+        )
 
     @post("/{survey_id:int}/questions/{question_id:int}/move", name="question_move")
     async def question_move(self, request: Request, survey_id: FromPath[int], question_id: FromPath[int]) -> Any:
         survey = await surveys.survey_for_staff(request.user, survey_id)
         form = forms.MoveForm(await request.form())
         direction = form["direction"] if form.is_valid() else "up"
-        return await self._panel_action(request, survey, question_id, surveys.move_question(survey, question_id, direction), _("Question moved."))
+        return await self._panel_action(
+            request, survey, question_id, surveys.move_question(survey, question_id, direction), _("Question moved.")
+        )
 
     @post("/{survey_id:int}/questions/{question_id:int}/duplicate", name="question_duplicate")
     async def question_duplicate(self, request: Request, survey_id: FromPath[int], question_id: FromPath[int]) -> Any:
@@ -147,11 +164,19 @@ class SurveyBuilderController(Controller):
     @post("/{survey_id:int}/questions/{question_id:int}/delete", name="question_delete")
     async def question_delete(self, request: Request, survey_id: FromPath[int], question_id: FromPath[int]) -> Any:
         survey = await surveys.survey_for_staff(request.user, survey_id)
-        return await self._panel_action(request, survey, question_id, surveys.delete_question(survey, question_id), _("Question deleted."))
+        return await self._panel_action(
+            request, survey, question_id, surveys.delete_question(survey, question_id), _("Question deleted.")
+        )
 
     @get("/{survey_id:int}/preview", name="survey_preview")
     async def preview(self, request: Request, survey_id: FromPath[int]) -> Any:
         survey = await surveys.survey_for_staff(request.user, survey_id)
         questions = await surveys.list_questions(survey_id)
-        context = {"survey": survey, "tab": "preview", "questions": questions, "preview_form": forms.AnswerForm(questions), "cond": conditions(questions)}
+        context = {
+            "survey": survey,
+            "tab": "preview",
+            "questions": questions,
+            "preview_form": forms.AnswerForm(questions),
+            "cond": conditions(questions),
+        }
         return render(request, "surveys/preview.html", context, block="preview")

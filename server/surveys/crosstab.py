@@ -1,5 +1,6 @@
 """Cross-tabs: each question's answers split by the answer to one question that partitions respondents (for
 example the neighbourhood), with the small-group rule applied per column and per question."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -20,7 +21,9 @@ def _key(number: float | None) -> float | None:
     return None if number is None else float(number)
 
 
-async def crosstab(questions: list[dict[str, Any]], by: dict[str, Any], responses: Any, total: int, minimum: int) -> dict[str, Any]:
+async def crosstab(
+    questions: list[dict[str, Any]], by: dict[str, Any], responses: Any, total: int, minimum: int
+) -> dict[str, Any]:
     """Each question's answers split by the answer to `by`. People who skipped that question are a column of their
     own, so that the whole minus the columns is nothing."""
     sizes: dict[str | None, int] = {
@@ -39,7 +42,15 @@ async def crosstab(questions: list[dict[str, Any]], by: dict[str, Any], response
     for value, label in choices:
         size = sizes[value]
         shown = value not in hidden
-        groups.append({"value": value, "label": label, "size": size if shown else None, "shown": shown, "small": too_small(size, minimum)})
+        groups.append(
+            {
+                "value": value,
+                "label": label,
+                "size": size if shown else None,
+                "shown": shown,
+                "small": too_small(size, minimum),
+            }
+        )
     subquery = responses.querystrings[0]
     # Piccolo has no self-join: the group of each answer is the by-question's answer in the same response (none
     # when it was skipped).
@@ -47,13 +58,15 @@ async def crosstab(questions: list[dict[str, Any]], by: dict[str, Any], response
         "SELECT a.question AS question, a.value_text AS value_text, a.value_number AS value_number, g.value_text AS grp, COUNT(*) AS n "
         "FROM answer a LEFT JOIN answer g ON g.response = a.response AND g.question = {} "
         "WHERE a.response IN ({}) GROUP BY a.question, a.value_text, a.value_number, g.value_text",
-        by["id"], subquery,
+        by["id"],
+        subquery,
     ).run()
     answered_rows = await Answer.raw(
         "SELECT a.question AS question, g.value_text AS grp, COUNT(DISTINCT a.response) AS n "
         "FROM answer a LEFT JOIN answer g ON g.response = a.response AND g.question = {} "
         "WHERE a.response IN ({}) GROUP BY a.question, g.value_text",
-        by["id"], subquery,
+        by["id"],
+        subquery,
     ).run()
     answered: dict[int, dict[str | None, int]] = defaultdict(dict)
     for row in answered_rows:
@@ -69,7 +82,9 @@ async def crosstab(questions: list[dict[str, Any]], by: dict[str, Any], response
         qid = question["id"]
         # Within one question the groups are the people of each column who answered it: hide the small ones and,
         # against subtraction from the question's overall result, enough others.
-        hidden_here = suppressed_groups({column: answered[qid].get(column, 0) for column in columns}, minimum, already=hidden)
+        hidden_here = suppressed_groups(
+            {column: answered[qid].get(column, 0) for column in columns}, minimum, already=hidden
+        )
         found = kind_of(question["kind"]).crosstab(question, columns, hidden_here, counts[qid], answered[qid])
         if found is None:
             continue

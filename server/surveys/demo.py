@@ -1,5 +1,6 @@
 """Demo surveys: a community needs assessment for the clean-water project with ~40 responses across neighbourhoods,
 and a before/after pair for the parenting workshop with ten people who answered both."""
+
 from __future__ import annotations
 
 import random
@@ -19,7 +20,14 @@ WATER_SLUG = "air-bersih-cibaduyut"
 PARENTING_SLUG = "pengasuhan-positif"
 
 # Per neighbourhood: how many answered, and how hard water is to get there (0 easy … 1 hard).
-NEIGHBOURHOODS = {"rw01": (9, 0.2), "rw02": (8, 0.4), "rw03": (7, 0.5), "rw04": (7, 0.8), "rw05": (6, 0.9), "rw06": (3, 0.6)}
+NEIGHBOURHOODS = {
+    "rw01": (9, 0.2),
+    "rw02": (8, 0.4),
+    "rw03": (7, 0.5),
+    "rw04": (7, 0.8),
+    "rw05": (6, 0.9),
+    "rw06": (3, 0.6),
+}
 COMMENTS = [
     "Air sumur keruh dan berbau saat musim kemarau.",
     "Kami beli air galon setiap hari, mahal untuk keluarga kami.",
@@ -30,7 +38,18 @@ COMMENTS = [
     "Warga siap gotong royong kalau ada bahan.",
     "PDAM hanya mengalir malam hari.",
 ]
-PARENTS = ["Ibu Rina", "Pak Dedi", "Ibu Yanti", "Ibu Lestari", "Pak Hendra", "Ibu Nur", "Ibu Wulan", "Pak Asep", "Ibu Dewi", "Ibu Siti Aminah"]
+PARENTS = [
+    "Ibu Rina",
+    "Pak Dedi",
+    "Ibu Yanti",
+    "Ibu Lestari",
+    "Pak Hendra",
+    "Ibu Nur",
+    "Ibu Wulan",
+    "Pak Asep",
+    "Ibu Dewi",
+    "Ibu Siti Aminah",
+]
 
 
 def _program_id(programs: dict[Any, Any], slug: str) -> int | None:
@@ -60,13 +79,17 @@ async def _staff(staff_ids: dict[str, int], *names: str):
 
 
 async def _set_dates(survey_id: int, opens_on: date, closes_on: date) -> None:
-    await Survey.update(
-        {
-            Survey.published: True,
-            Survey.opens_at: surveys.day_start(opens_on),
-            Survey.closes_at: surveys.day_start(closes_on + timedelta(days=1)),
-        }
-    ).where(Survey.id == survey_id).run()
+    await (
+        Survey.update(
+            {
+                Survey.published: True,
+                Survey.opens_at: surveys.day_start(opens_on),
+                Survey.closes_at: surveys.day_start(closes_on + timedelta(days=1)),
+            }
+        )
+        .where(Survey.id == survey_id)
+        .run()
+    )
 
 
 def _answers(questions: dict[str, dict[str, Any]], values: dict[str, Any]) -> list[tuple[int, str, float | None]]:
@@ -92,7 +115,9 @@ def _scale(rng: random.Random, centre: float, spread: float = 1.0, low: int = 1,
 
 async def _seed_needs_assessment(staff_ids: dict[str, int], water_id: int, today: date, rng: random.Random) -> int:
     organizer = await _staff(staff_ids, "siti", "admin")
-    [survey_id] = await surveys.create_from_template(organizer, "needs_assessment", program_id=water_id, languages="id,en")
+    [survey_id] = await surveys.create_from_template(
+        organizer, "needs_assessment", program_id=water_id, languages="id,en"
+    )
     await _set_dates(survey_id, today - timedelta(days=21), today + timedelta(days=14))
     survey = await surveys.get_survey(survey_id)
     questions = {q["code"]: q for q in await surveys.list_questions(survey_id)}
@@ -103,9 +128,19 @@ async def _seed_needs_assessment(staff_ids: dict[str, int], water_id: int, today
         for _ in range(count):
             number += 1
             unmet = rng.random() < 0.2 + 0.3 * hardship
-            water = rng.choices(["piped", "well", "refill", "river_spring", "other"], weights=[6 - 5 * hardship, 2 + 3 * hardship, 3, hardship * 2, 0.3])[0]
+            water = rng.choices(
+                ["piped", "well", "refill", "river_spring", "other"],
+                weights=[6 - 5 * hardship, 2 + 3 * hardship, 3, hardship * 2, 0.3],
+            )[0]
             # Water and housing weigh more where water is hard to get; health comes next almost everywhere.
-            weights = {"housing": 2 + 4 * hardship, "health": 2.5, "livelihood": 2, "education": 1.2, "safety": 0.8, "social_ties": 0.6}
+            weights = {
+                "housing": 2 + 4 * hardship,
+                "health": 2.5,
+                "livelihood": 2,
+                "education": 1.2,
+                "safety": 0.8,
+                "social_ties": 0.6,
+            }
             ranking = []
             remaining = dict(weights)
             while remaining:
@@ -120,13 +155,21 @@ async def _seed_needs_assessment(staff_ids: dict[str, int], water_id: int, today
                 "health_barrier": rng.choice(["cost", "distance", "waiting", "documents"]) if unmet else None,
                 "education_access": _scale(rng, 4.0),
                 "livelihood_income": _scale(rng, 2.6),
-                "livelihood_source": rng.choices(["daily_wage", "small_business", "employed", "remittances", "assistance", "farming_fishing"], weights=[5, 4, 3, 1, 1, 0.5])[0],
+                "livelihood_source": rng.choices(
+                    ["daily_wage", "small_business", "employed", "remittances", "assistance", "farming_fishing"],
+                    weights=[5, 4, 3, 1, 1, 0.5],
+                )[0],
                 "housing_condition": _scale(rng, 3.4 - hardship),
                 "water_source": water,
                 "safety_night": _scale(rng, 3.2),
                 "social_support": _scale(rng, 3.9, 0.8),
                 "social_participation": "yes" if rng.random() < 0.6 else "no",
-                "vulnerable_groups": sorted(rng.sample(["older_people", "disability", "children_youth", "women_heads", "sick", "newcomers"], k=rng.randint(1, 3))),
+                "vulnerable_groups": sorted(
+                    rng.sample(
+                        ["older_people", "disability", "children_youth", "women_heads", "sick", "newcomers"],
+                        k=rng.randint(1, 3),
+                    )
+                ),
                 "priority_needs": ranking,
                 "willingness": _scale(rng, 7.0, 2.0, 0, 10),
                 "comments": rng.choice(COMMENTS) if rng.random() < 0.3 else "",
@@ -144,25 +187,38 @@ async def _seed_needs_assessment(staff_ids: dict[str, int], water_id: int, today
 
 async def _parents(workshop_id: int, today: date) -> list[int]:
     """The workshop's enrolled participants, topped up with demo parents so that ten people answer both surveys."""
-    rows = await Enrolment.select(Enrolment.participant).where(
-        (Enrolment.program == workshop_id) & Enrolment.status.is_in(["enrolled", "completed"])
-    ).order_by(Enrolment.id).run()
+    rows = (
+        await Enrolment.select(Enrolment.participant)
+        .where((Enrolment.program == workshop_id) & Enrolment.status.is_in(["enrolled", "completed"]))
+        .order_by(Enrolment.id)
+        .run()
+    )
     found = [row["participant"] for row in rows][:10]
     started = datetime.combine(today - timedelta(days=16), datetime.min.time(), UTC)
-    for name in PARENTS[len(found):10]:
+    for name in PARENTS[len(found) : 10]:
         participant_id = await create_participant(None, {"display_name": name, "preferred_locale": "id"})
         for purpose in ("participation", "data_collection"):
             await record_consent(participant_id, purpose, actor=None)
         await Enrolment.insert(
-            Enrolment(participant=participant_id, program=workshop_id, status="enrolled", requested_at=started, enrolled_at=started)
+            Enrolment(
+                participant=participant_id,
+                program=workshop_id,
+                status="enrolled",
+                requested_at=started,
+                enrolled_at=started,
+            )
         ).run()
         found.append(participant_id)
     return found
 
 
-async def _seed_prepost(staff_ids: dict[str, int], workshop_id: int, today: date, rng: random.Random) -> tuple[int, int]:
+async def _seed_prepost(
+    staff_ids: dict[str, int], workshop_id: int, today: date, rng: random.Random
+) -> tuple[int, int]:
     facilitator = await _staff(staff_ids, "budi", "siti", "admin")
-    pre_id, post_id = await surveys.create_from_template(facilitator, "wellbeing_pair", program_id=workshop_id, languages="id,en")
+    pre_id, post_id = await surveys.create_from_template(
+        facilitator, "wellbeing_pair", program_id=workshop_id, languages="id,en"
+    )
     await _set_dates(pre_id, today - timedelta(days=16), today - timedelta(days=12))
     await _set_dates(post_id, today - timedelta(days=1), today + timedelta(days=14))
     pre, post = await surveys.get_survey(pre_id), await surveys.get_survey(post_id)
@@ -171,7 +227,12 @@ async def _seed_prepost(staff_ids: dict[str, int], workshop_id: int, today: date
     scales = [code for code, q in pre_questions.items() if q["kind"] in ("likert", "rating") and code in post_questions]
     now = clock.now()
     hopes = ["Lebih sabar menghadapi anak.", "Belajar cara menegur tanpa memukul.", "Bertemu orang tua lain.", ""]
-    useful = ["Latihan memberi pujian.", "Cara menenangkan diri sebelum menegur anak.", "Berbagi cerita dengan orang tua lain.", ""]
+    useful = [
+        "Latihan memberi pujian.",
+        "Cara menenangkan diri sebelum menegur anak.",
+        "Berbagi cerita dengan orang tua lain.",
+        "",
+    ]
     for index, participant_id in enumerate(await _parents(workshop_id, today)):
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
@@ -185,17 +246,27 @@ async def _seed_prepost(staff_ids: dict[str, int], workshop_id: int, today: date
         after["most_useful"] = rng.choice(useful)
         after["recommend"] = rng.choices(["yes", "maybe", "no"], weights=[7, 2, 1])[0]
         await surveys.submit_response(
-            pre, _answers(pre_questions, before), submission_key=f"demo-pre-{index}", language="id", participant_id=participant_id,
+            pre,
+            _answers(pre_questions, before),
+            submission_key=f"demo-pre-{index}",
+            language="id",
+            participant_id=participant_id,
             now=now - timedelta(days=15, hours=rng.randint(0, 30)),
         )
         await surveys.submit_response(
-            post, _answers(post_questions, after), submission_key=f"demo-post-{index}", language="id", participant_id=participant_id,
+            post,
+            _answers(post_questions, after),
+            submission_key=f"demo-post-{index}",
+            language="id",
+            participant_id=participant_id,
             now=now - timedelta(hours=rng.randint(1, 20)),
         )
     return pre_id, post_id
 
 
-async def seed_demo_surveys(staff_ids: dict[str, int], programs: dict[Any, Any], today: date | None = None) -> dict[str, int]:
+async def seed_demo_surveys(
+    staff_ids: dict[str, int], programs: dict[Any, Any], today: date | None = None
+) -> dict[str, int]:
     """Creates the demo surveys once; returns their ids by name (empty when surveys already exist or programs are missing)."""
     if await Survey.count().run() > 0:
         return {}

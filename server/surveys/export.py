@@ -1,5 +1,6 @@
 """CSV export of a survey's responses (one row per response, one column per question) and its codebook, written
 through the one CSV writer (server/csvfile.py); each question kind says how its answers fill a cell."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -26,14 +27,20 @@ def column_names(questions: list[dict[str, Any]]) -> dict[int, str]:
     return names
 
 
-async def responses_csv(survey: dict[str, Any], questions: list[dict[str, Any]], timezone_name: str, min_group: int | None = None) -> str:
+async def responses_csv(
+    survey: dict[str, Any], questions: list[dict[str, Any]], timezone_name: str, min_group: int | None = None
+) -> str:
     """One row per response and one column per question. An anonymous survey's export has no participant
     columns at all, its time only as a date, and its rows named by their random public id and in that order,
     so that neither a number nor the order of rows tells who answered first. Refused (DomainError) while the
     survey has fewer responses than the small-group limit."""
     named = not survey["anonymous"]
     columns = [
-        Response.id, Response.public_id, Response.submitted_at, Response.language, Response.entered_by,
+        Response.id,
+        Response.public_id,
+        Response.submitted_at,
+        Response.language,
+        Response.entered_by,
         Response.program.title.as_alias("program_title"),
     ]
     if named:
@@ -69,7 +76,12 @@ async def responses_csv(survey: dict[str, Any], questions: list[dict[str, Any]],
             when = format_datetime(response["submitted_at"], timezone_name, "yyyy-MM-dd HH:mm")
         else:
             when = format_date(response["submitted_at"], "yyyy-MM-dd", timezone_name)
-        row: list[Any] = [number if named else response["public_id"] or number, when, response["language"], "yes" if response["entered_by"] else "no"]
+        row: list[Any] = [
+            number if named else response["public_id"] or number,
+            when,
+            response["language"],
+            "yes" if response["entered_by"] else "no",
+        ]
         if survey["program"] is None:
             row.append(response["program_title"] or "")
         if named:
@@ -86,11 +98,37 @@ def codebook_csv(survey: dict[str, Any], questions: list[dict[str, Any]]) -> str
     header = ["column", "number", "question", "type", "required", "values", "min", "max", "shown_only_if"]
     rows: list[list[Any]] = []
     if survey["anonymous"]:
-        rows.append(["response", "", _("A random name of the response; the rows are in the order of these names, not of submission"), "", "", "", "", "", ""])
+        rows.append(
+            [
+                "response",
+                "",
+                _("A random name of the response; the rows are in the order of these names, not of submission"),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     else:
         rows.append(["response", "", _("Response number in this file"), "", "", "", "", "", ""])
-    rows.append(["submitted", "", _("When the response was submitted (a date only for anonymous surveys)"), "", "", "", "", "", ""])
-    rows.append(["language", "", _("Language of the answering page"), "", "", "id = Bahasa Indonesia; en = English", "", "", ""])
+    rows.append(
+        [
+            "submitted",
+            "",
+            _("When the response was submitted (a date only for anonymous surveys)"),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
+    rows.append(
+        ["language", "", _("Language of the answering page"), "", "", "id = Bahasa Indonesia; en = English", "", "", ""]
+    )
     rows.append(["entered_from_paper", "", _("Typed in by staff from a paper form"), "", "", "yes; no", "", "", ""])
     if survey["program"] is None:
         rows.append(["program", "", _("Program the response was collected for"), "", "", "", "", "", ""])
@@ -104,9 +142,15 @@ def codebook_csv(survey: dict[str, Any], questions: list[dict[str, Any]]) -> str
             condition = f"{names[question['show_if_question']]} = {question['show_if_value']}"
         rows.append(
             [
-                names[question["id"]], question["number"], question["text"], question["kind"], "yes" if question["required"] else "no",
-                kind_of(question["kind"]).codebook_values(question), number_text(question["min_value"]),
-                number_text(question["max_value"]), condition,
+                names[question["id"]],
+                question["number"],
+                question["text"],
+                question["kind"],
+                "yes" if question["required"] else "no",
+                kind_of(question["kind"]).codebook_values(question),
+                number_text(question["min_value"]),
+                number_text(question["max_value"]),
+                condition,
             ]
         )
     return to_csv(header, rows)

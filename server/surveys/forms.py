@@ -1,4 +1,5 @@
 """Input parsing for surveys: the survey and question forms, results filters, and the answering form built from a survey's questions."""
+
 from __future__ import annotations
 
 import re
@@ -91,7 +92,11 @@ class QuestionForm(Form):
         "options": LongText(max_length=5000),
         "min_value": Decimal(),
         "max_value": Decimal(),
-        "code": Text(max_length=60, pattern=CODE_RE, pattern_message=N_("Use lowercase letters, digits and underscores, starting with a letter.")),
+        "code": Text(
+            max_length=60,
+            pattern=CODE_RE,
+            pattern_message=N_("Use lowercase letters, digits and underscores, starting with a letter."),
+        ),
         # "question id:option value" of an earlier single-choice question, chosen from one list.
         "show_if": Text(max_length=260),
     }
@@ -100,7 +105,9 @@ class QuestionForm(Form):
     def for_question(cls, question: dict[str, Any]) -> QuestionForm:
         initial = {key: question[key] for key in ("kind", "text", "help", "required", "min_value", "max_value", "code")}
         initial["options"] = options_text(question["options"])
-        initial["show_if"] = f"{question['show_if_question']}:{question['show_if_value']}" if question["show_if_question"] else ""
+        initial["show_if"] = (
+            f"{question['show_if_question']}:{question['show_if_value']}" if question["show_if_question"] else ""
+        )
         return cls(initial=initial)
 
     def clean(self) -> None:

@@ -1,5 +1,6 @@
 """Pre/post comparison: which programs have a before and an after survey, and the people who answered both,
 paired through their participant link, compared on the numeric questions the two surveys share by code."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,9 +35,12 @@ async def comparable_programs(staff: CurrentStaff) -> list[dict[str, Any]]:
 
 async def prepost_surveys(program_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The program's before and after surveys, newest first."""
-    found = await Survey.select(Survey.id, Survey.title, Survey.purpose, Survey.anonymous, Survey.created_at).where(
-        (Survey.program == program_id) & Survey.purpose.is_in(["pre", "post"])
-    ).order_by(Survey.created_at, ascending=False).run()
+    found = (
+        await Survey.select(Survey.id, Survey.title, Survey.purpose, Survey.anonymous, Survey.created_at)
+        .where((Survey.program == program_id) & Survey.purpose.is_in(["pre", "post"]))
+        .order_by(Survey.created_at, ascending=False)
+        .run()
+    )
     return [s for s in found if s["purpose"] == "pre"], [s for s in found if s["purpose"] == "post"]
 
 
@@ -52,7 +56,11 @@ def comparable_codes(pre_questions: list[dict[str, Any]], post_questions: list[d
 
 
 async def prepost_comparison(
-    pre: dict[str, Any], post: dict[str, Any], pre_questions: list[dict[str, Any]], post_questions: list[dict[str, Any]], min_group: int | None = None
+    pre: dict[str, Any],
+    post: dict[str, Any],
+    pre_questions: list[dict[str, Any]],
+    post_questions: list[dict[str, Any]],
+    min_group: int | None = None,
 ) -> dict[str, Any]:
     """People who answered both surveys, paired through their participant link; per shared code the mean before,
     after and the change, and the share who improved, stayed the same or got worse (higher is better).
@@ -65,7 +73,9 @@ async def prepost_comparison(
     codes = [q["code"] for q in questions]
     all_answers = {
         (row["survey"], row["code"]): row["n"]
-        for row in await Answer.select(Answer.response.survey.as_alias("survey"), Answer.question.code.as_alias("code"), Count(alias="n"))
+        for row in await Answer.select(
+            Answer.response.survey.as_alias("survey"), Answer.question.code.as_alias("code"), Count(alias="n")
+        )
         .where(
             Answer.response.survey.is_in([pre["id"], post["id"]])
             & Answer.question.code.is_in(codes or [""])
@@ -107,8 +117,21 @@ async def prepost_comparison(
             if (pre["id"], pid, code) in latest and (post["id"], pid, code) in latest
         ]
         n = len(pairs)
-        hidden = too_small(n, minimum) or any(too_small(all_answers.get((survey["id"], code), 0) - n, minimum) for survey in (pre, post))
-        item = {"code": code, "question": question, "n": None if hidden else n, "hidden": hidden, "before": None, "after": None, "change": None, "improved": 0.0, "unchanged": 0.0, "worse": 0.0}
+        hidden = too_small(n, minimum) or any(
+            too_small(all_answers.get((survey["id"], code), 0) - n, minimum) for survey in (pre, post)
+        )
+        item = {
+            "code": code,
+            "question": question,
+            "n": None if hidden else n,
+            "hidden": hidden,
+            "before": None,
+            "after": None,
+            "change": None,
+            "improved": 0.0,
+            "unchanged": 0.0,
+            "worse": 0.0,
+        }
         if n and not hidden:
             item["before"] = sum(b for b, _a in pairs) / n
             item["after"] = sum(a for _b, a in pairs) / n
@@ -122,6 +145,10 @@ async def prepost_comparison(
         item["after_fraction"] = (item["after"] or 0) / scale if scale else 0
         items.append(item)
     return {
-        "paired": len(paired_people), "pre_count": len(respondents[pre["id"]]), "post_count": len(respondents[post["id"]]), "rows": items,
-        "shown_rows": [item for item in items if not item["hidden"]], "minimum": minimum,
+        "paired": len(paired_people),
+        "pre_count": len(respondents[pre["id"]]),
+        "post_count": len(respondents[post["id"]]),
+        "rows": items,
+        "shown_rows": [item for item in items if not item["hidden"]],
+        "minimum": minimum,
     }

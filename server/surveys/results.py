@@ -18,6 +18,7 @@ runs the same handful of queries whatever the number of responses. Medians are t
 median or percentile function, so the sorted values of the scale and number questions are read in one query
 and the middle taken in Python. What each question kind shows is its own summarise() (kinds/).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -39,11 +40,22 @@ from server.surveys.tables import Answer, Response
 TEXT_LIMIT = 2000
 
 __all__ = [
-    "NO_ANSWER", "SMALL_GROUP", "TEXT_LIMIT", "Filters", "codebook_csv", "column_names", "comparable_codes", "median",
-    "min_group_size", "prepost_comparison", "response_programs", "responses_csv", "suppressed_groups", "survey_results",
+    "NO_ANSWER",
+    "SMALL_GROUP",
+    "TEXT_LIMIT",
+    "Filters",
+    "codebook_csv",
+    "column_names",
+    "comparable_codes",
+    "median",
+    "min_group_size",
+    "prepost_comparison",
+    "response_programs",
+    "responses_csv",
+    "suppressed_groups",
+    "survey_results",
     "too_small",
 ]
-
 
 
 @dataclass
@@ -69,7 +81,9 @@ def _condition(survey_id: int, filters: Filters) -> Combinable:
     return condition
 
 
-async def survey_results(survey: dict[str, Any], questions: list[dict[str, Any]], filters: Filters, min_group: int | None = None) -> dict[str, Any]:
+async def survey_results(
+    survey: dict[str, Any], questions: list[dict[str, Any]], filters: Filters, min_group: int | None = None
+) -> dict[str, Any]:
     """Results of the responses the filters select. `hidden` says why nothing is shown: "too_few" responses, or
     the filters leave out a "small_rest" that the whole survey's results minus these would reveal."""
     minimum = min_group_size(min_group)
@@ -109,14 +123,22 @@ async def survey_results(survey: dict[str, Any], questions: list[dict[str, Any]]
     data.means = {
         row["question"]: row["mean"]
         for row in await Answer.select(Answer.question, Avg(Answer.value_number, alias="mean"))
-        .where(Answer.response.is_in(responses) & Answer.question.is_in(numeric_ids or [-1]) & Answer.value_number.is_not_null())
+        .where(
+            Answer.response.is_in(responses)
+            & Answer.question.is_in(numeric_ids or [-1])
+            & Answer.value_number.is_not_null()
+        )
         .group_by(Answer.question)
         .run()
     }
     sorted_values: dict[int, list[float]] = defaultdict(list)
     for row in (
         await Answer.select(Answer.question, Answer.value_number)
-        .where(Answer.response.is_in(responses) & Answer.question.is_in(numeric_ids or [-1]) & Answer.value_number.is_not_null())
+        .where(
+            Answer.response.is_in(responses)
+            & Answer.question.is_in(numeric_ids or [-1])
+            & Answer.value_number.is_not_null()
+        )
         .order_by(Answer.question)
         .order_by(Answer.value_number)
         .run()
@@ -138,7 +160,9 @@ async def survey_results(survey: dict[str, Any], questions: list[dict[str, Any]]
         count = answered.get(question["id"], 0)
         if too_small(count, minimum):
             # Only some people were asked (a conditional question) or answered: too few to show anything.
-            result["questions"].append({"question": question, "answered": None, "hidden": True, "rows": [], "ranking": [], "texts": []})
+            result["questions"].append(
+                {"question": question, "answered": None, "hidden": True, "rows": [], "ranking": [], "texts": []}
+            )
             continue
         result["questions"].append(_question_result(question, count, data))
     if filters.cross_by:
@@ -151,7 +175,12 @@ async def survey_results(survey: dict[str, Any], questions: list[dict[str, Any]]
 
 def _question_result(question: dict[str, Any], answered: int, data: ResultData) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "question": question, "answered": answered, "hidden": False, "rows": [], "ranking": [], "texts": data.texts.get(question["id"], []),
+        "question": question,
+        "answered": answered,
+        "hidden": False,
+        "rows": [],
+        "ranking": [],
+        "texts": data.texts.get(question["id"], []),
     }
     kind_of(question["kind"]).summarise(item, question, answered, data)
     return item

@@ -1,5 +1,6 @@
 """The small-group rule of survey results: which groups of responses are too small to describe, and which others
 must be hidden with them so that totals cannot reveal them (the whole rule is described in results.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
@@ -27,7 +28,9 @@ def suppressed_groups(sizes: Mapping[Key, int], minimum: int, already: Iterable[
     """
     hidden = {key for key in already if key in sizes} | {key for key, size in sizes.items() if 0 < size < minimum}
     hidden_total = sum(sizes[key] for key in hidden)
-    candidates = sorted((key for key, size in sizes.items() if key not in hidden and size > 0), key=lambda key: sizes[key])
+    candidates = sorted(
+        (key for key, size in sizes.items() if key not in hidden and size > 0), key=lambda key: sizes[key]
+    )
     while 0 < hidden_total < minimum and candidates:
         key = candidates.pop(0)
         hidden.add(key)

@@ -1,5 +1,6 @@
 """Staff survey pages: the list, creating and editing a survey, templates, publishing, typing in paper forms,
 results, exports and the pre/post comparison. The question builder is in builder_routes.py."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,7 +28,9 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 
 def _csv(content: str, filename: str) -> Response:
     return Response(
-        content=content, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE}
+        content=content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE},
     )
 
 
@@ -42,17 +45,31 @@ class SurveyController(Controller):
         found = await surveys.list_surveys(request.user)
         return render(request, "surveys/list.html", {"surveys": found, "templates": TEMPLATES})
 
-    async def _form_context(self, request: Request, form: forms.SurveyForm, survey: dict[str, Any] | None) -> dict[str, Any]:
+    async def _form_context(
+        self, request: Request, form: forms.SurveyForm, survey: dict[str, Any] | None
+    ) -> dict[str, Any]:
         keep = survey["program"] if survey else None
-        return {"form": form, "survey": survey, "programs": await surveys.program_choices(request.user, keep=keep), "tab": "edit"}
+        return {
+            "form": form,
+            "survey": survey,
+            "programs": await surveys.program_choices(request.user, keep=keep),
+            "tab": "edit",
+        }
 
     @get("/new", name="survey_new")
     async def survey_new(self, request: Request) -> Any:
         program = request.query_params.get("program")
-        initial = {"purpose": "needs_assessment", "languages": "id,en", "anonymous": True, "consent_text": _(surveys.DEFAULT_CONSENT[True])}
+        initial = {
+            "purpose": "needs_assessment",
+            "languages": "id,en",
+            "anonymous": True,
+            "consent_text": _(surveys.DEFAULT_CONSENT[True]),
+        }
         if parse_id(program):
             initial["program"] = parse_id(program)
-        return render(request, "surveys/form.html", await self._form_context(request, forms.SurveyForm(initial=initial), None))
+        return render(
+            request, "surveys/form.html", await self._form_context(request, forms.SurveyForm(initial=initial), None)
+        )
 
     @post("/new", name="survey_create")
     async def survey_create(self, request: Request) -> Any:
@@ -69,15 +86,23 @@ class SurveyController(Controller):
 
     @get("/templates", name="survey_templates")
     async def survey_templates(self, request: Request) -> Any:
-        form = forms.TemplateForm(initial={"template": request.query_params.get("template", "needs_assessment"), "languages": "id,en"})
-        return render(request, "surveys/templates.html", {"form": form, "templates": TEMPLATES, "programs": await surveys.program_choices(request.user)})
+        form = forms.TemplateForm(
+            initial={"template": request.query_params.get("template", "needs_assessment"), "languages": "id,en"}
+        )
+        return render(
+            request,
+            "surveys/templates.html",
+            {"form": form, "templates": TEMPLATES, "programs": await surveys.program_choices(request.user)},
+        )
 
     @post("/templates", name="survey_from_template")
     async def survey_from_template(self, request: Request) -> Any:
         form = forms.TemplateForm(await request.form())
         if form.is_valid():
             try:
-                created = await surveys.create_from_template(request.user, form["template"], program_id=form["program"], languages=form["languages"])
+                created = await surveys.create_from_template(
+                    request.user, form["template"], program_id=form["program"], languages=form["languages"]
+                )
                 message = _("Survey created from the template. Check the questions before publishing.")
                 if len(created) > 1:
                     message = _("The before and after surveys were created. Check the questions before publishing.")
@@ -93,21 +118,38 @@ class SurveyController(Controller):
     async def compare(self, request: Request) -> Any:
         filters = forms.CompareFilter(request.query_params)
         values = filters.cleaned if filters.is_valid() else {"program": None, "pre": None, "post": None}
-        context: dict[str, Any] = {"filters": filters, "program": None, "comparison": None, "pre": None, "post": None, "pre_surveys": [], "post_surveys": []}
+        context: dict[str, Any] = {
+            "filters": filters,
+            "program": None,
+            "comparison": None,
+            "pre": None,
+            "post": None,
+            "pre_surveys": [],
+            "post_surveys": [],
+        }
         context["programs"] = await prepost.comparable_programs(request.user)
         program_id = values["program"]
         if program_id:
             if not await can_manage(request.user, program_id):
                 raise Forbidden()
-            context["program"] = next((p for p in context["programs"] if p["id"] == program_id), None) or {"id": program_id, "title": ""}
+            context["program"] = next((p for p in context["programs"] if p["id"] == program_id), None) or {
+                "id": program_id,
+                "title": "",
+            }
             context["pre_surveys"], context["post_surveys"] = await prepost.prepost_surveys(program_id)
-            pre = next((s for s in context["pre_surveys"] if s["id"] == values["pre"]), None) or next(iter(context["pre_surveys"]), None)
-            post = next((s for s in context["post_surveys"] if s["id"] == values["post"]), None) or next(iter(context["post_surveys"]), None)
+            pre = next((s for s in context["pre_surveys"] if s["id"] == values["pre"]), None) or next(
+                iter(context["pre_surveys"]), None
+            )
+            post = next((s for s in context["post_surveys"] if s["id"] == values["post"]), None) or next(
+                iter(context["post_surveys"]), None
+            )
             context.update(pre=pre, post=post)
             if pre and post:
                 pre_questions = await surveys.list_questions(pre["id"])
                 post_questions = await surveys.list_questions(post["id"])
-                context["comparison"] = await results.prepost_comparison(pre, post, pre_questions, post_questions, min_group(request))
+                context["comparison"] = await results.prepost_comparison(
+                    pre, post, pre_questions, post_questions, min_group(request)
+                )
         return render(request, "surveys/compare.html", context)
 
     # --- one survey ---
@@ -134,8 +176,14 @@ class SurveyController(Controller):
     @get("/{survey_id:int}/edit", name="survey_edit")
     async def edit(self, request: Request, survey_id: FromPath[int]) -> Any:
         survey = await surveys.survey_for_staff(request.user, survey_id)
-        initial = dict(survey, opens_on=surveys.local_day(survey["opens_at"]), closes_on=surveys.local_day(survey["closes_at"], end=True))
-        return render(request, "surveys/form.html", await self._form_context(request, forms.SurveyForm(initial=initial), survey))
+        initial = dict(
+            survey,
+            opens_on=surveys.local_day(survey["opens_at"]),
+            closes_on=surveys.local_day(survey["closes_at"], end=True),
+        )
+        return render(
+            request, "surveys/form.html", await self._form_context(request, forms.SurveyForm(initial=initial), survey)
+        )
 
     @post("/{survey_id:int}/edit", name="survey_update")
     async def update(self, request: Request, survey_id: FromPath[int]) -> Any:
@@ -144,7 +192,9 @@ class SurveyController(Controller):
         if form.is_valid():
             try:
                 await surveys.update_survey(request.user, survey, dict(form.cleaned))
-                return redirect(request, request.app.route_reverse("survey_overview", survey_id=survey_id), _("Survey saved."))
+                return redirect(
+                    request, request.app.route_reverse("survey_overview", survey_id=survey_id), _("Survey saved.")
+                )
             except DomainError as error:
                 form.refuse(error, "title")
         context = await self._form_context(request, form, survey)
@@ -158,7 +208,12 @@ class SurveyController(Controller):
         try:
             await surveys.set_published(request.user, survey, bool(form.cleaned.get("published")))
         except DomainError as error:
-            return render(request, "surveys/overview.html", await self._overview_context(survey, error.translated()), status_code=error.status)
+            return render(
+                request,
+                "surveys/overview.html",
+                await self._overview_context(survey, error.translated()),
+                status_code=error.status,
+            )
         if form.cleaned.get("published"):
             message = _("The survey is published: its link now works.")
         else:
@@ -206,15 +261,22 @@ class SurveyController(Controller):
             context["error"] = _("This form has expired. Please enter the answers again.")
         elif answers_ok and not entry.errors:
             created = await surveys.submit_response(
-                survey, form.answers, submission_key=key, language=get_locale(), participant_id=entry["participant"],
-                entered_by=request.user.id, program_id=entry["program"],
+                survey,
+                form.answers,
+                submission_key=key,
+                language=get_locale(),
+                participant_id=entry["participant"],
+                entered_by=request.user.id,
+                program_id=entry["program"],
             )
             if created:
                 await record_audit(request.user, "create", "survey", survey_id, "response typed in from a paper form")
             if entry["then"] == "another":
                 url = request.app.route_reverse("survey_enter", survey_id=survey_id)
                 return redirect(request, url, _("Response saved. You can type in the next form."))
-            return redirect(request, request.app.route_reverse("survey_overview", survey_id=survey_id), _("Response saved."))
+            return redirect(
+                request, request.app.route_reverse("survey_overview", survey_id=survey_id), _("Response saved.")
+            )
         else:
             context["submission_key"] = key
         return render(request, "surveys/enter.html", context, status_code=400)
@@ -226,10 +288,14 @@ class SurveyController(Controller):
         survey = await surveys.survey_for_staff(request.user, survey_id)
         questions = await surveys.list_questions(survey_id)
         filters = forms.ResultsFilter(request.query_params)
-        values = filters.cleaned if filters.is_valid() else {"date_from": None, "date_to": None, "program": None, "by": None}
+        values = (
+            filters.cleaned if filters.is_valid() else {"date_from": None, "date_to": None, "program": None, "by": None}
+        )
         chosen = results.Filters(
-            date_from=values["date_from"], date_to=values["date_to"],
-            program_id=values["program"] if survey["program"] is None else None, cross_by=values["by"],
+            date_from=values["date_from"],
+            date_to=values["date_to"],
+            program_id=values["program"] if survey["program"] is None else None,
+            cross_by=values["by"],
         )
         found = await results.survey_results(survey, questions, chosen, min_group(request))
         context = {
@@ -240,7 +306,9 @@ class SurveyController(Controller):
             "chosen": chosen,
             "results": found,
             "small_group": found["minimum"],
-            "by_choices": [(q["id"], f"{q['number']}. {q['text'][:80]}") for q in questions if kind_of(q["kind"]).partitions],
+            "by_choices": [
+                (q["id"], f"{q['number']}. {q['text'][:80]}") for q in questions if kind_of(q["kind"]).partitions
+            ],
             "program_choices": await results.response_programs(survey_id) if survey["program"] is None else [],
             "timezone": settings.default_timezone,
         }
@@ -253,7 +321,12 @@ class SurveyController(Controller):
         try:
             content = await results.responses_csv(survey, questions, settings.default_timezone, min_group(request))
         except DomainError as error:
-            return Response(content=error.translated(), media_type="text/plain; charset=utf-8", status_code=error.status, headers=NO_STORE)
+            return Response(
+                content=error.translated(),
+                media_type="text/plain; charset=utf-8",
+                status_code=error.status,
+                headers=NO_STORE,
+            )
         await record_audit(request.user, "view", "survey", survey_id, "responses exported")
         return _csv(content, f"survey-{survey_id}-responses.csv")
 

@@ -1,4 +1,5 @@
 """Tables for surveys, their questions, invitations, responses and answers."""
+
 from piccolo.columns import JSON, Boolean, Float, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -8,7 +9,6 @@ from server.programs.tables import Program
 
 
 class Survey(Table):
-
     id: Serial
     title = Varchar(length=200)
     purpose = Varchar(length=30)  # needs_assessment | pre | post | session_feedback
@@ -29,7 +29,6 @@ class Survey(Table):
 
 
 class Question(Table):
-
     id: Serial
     survey = ForeignKey(references=Survey, index=True, on_delete=OnDelete.cascade)
     position = Integer(default=0)
@@ -60,7 +59,6 @@ class SurveyInvite(Table):
 
 
 class Response(Table):
-
     id: Serial
     survey = ForeignKey(references=Survey, index=True, on_delete=OnDelete.cascade)
     # Null for anonymous surveys: nothing that identifies the person is kept with the answers.

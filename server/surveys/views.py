@@ -1,4 +1,5 @@
 """What the survey pages share: the CSS classes of conditional questions and the app's small-group limit."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Who may use a route: every handler declares one access level in its opt, and one guard enforces it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

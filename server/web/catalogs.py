@@ -1,4 +1,5 @@
 """Keeps the translation catalogs in step with the code: python -m server.web.catalogs [update|check]."""
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,11 @@ def _directory_filter(path: str) -> bool:
 def extract() -> Catalog:
     template = Catalog(project="Gotong", version="1", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(ROOT), method_map=METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True,
+        str(ROOT),
+        method_map=METHOD_MAP,
+        options_map=OPTIONS,
+        keywords=KEYWORDS,
+        strip_comment_tags=True,
         directory_filter=_directory_filter,
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
@@ -67,7 +72,9 @@ def update() -> None:
         path = _po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = BytesIO()
-        write_po(buffer, catalog, omit_header=False, sort_output=False, width=0, include_previous=False, ignore_obsolete=True)
+        write_po(
+            buffer, catalog, omit_header=False, sort_output=False, width=0, include_previous=False, ignore_obsolete=True
+        )
         path.write_bytes(buffer.getvalue())
 
 

@@ -1,4 +1,5 @@
 """Error pages: every error is a styled page in the active language, never a stack trace outside development."""
+
 from __future__ import annotations
 
 import logging

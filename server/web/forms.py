@@ -1,10 +1,12 @@
 """The one form-validation style: a Form declares fields, parses submitted text and collects translated field errors."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, Callable, ClassVar, Mapping
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, available_timezones
 
 from litestar.connection import ASGIConnection
@@ -313,8 +315,19 @@ def _timezones() -> set[str]:
 
 
 def common_timezones() -> list[str]:
-    wanted = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Asia/Singapore", "Asia/Manila",
-              "Australia/Darwin", "Europe/Amsterdam", "Europe/Berlin", "Europe/London", "America/New_York", "UTC"]
+    wanted = [
+        "Asia/Jakarta",
+        "Asia/Makassar",
+        "Asia/Jayapura",
+        "Asia/Singapore",
+        "Asia/Manila",
+        "Australia/Darwin",
+        "Europe/Amsterdam",
+        "Europe/Berlin",
+        "Europe/London",
+        "America/New_York",
+        "UTC",
+    ]
     return [zone for zone in wanted if zone in _timezones()]
 
 
@@ -357,7 +370,9 @@ class Form:
                             raise Invalid(_("This field is required."))
                     else:
                         value = self.data.get(name)
-                        self.cleaned[name] = field.clean(value if isinstance(value, str) or value is None else str(value))
+                        self.cleaned[name] = field.clean(
+                            value if isinstance(value, str) or value is None else str(value)
+                        )
                 except Invalid as error:
                     self.errors[name] = str(error)
             if not self.errors:

@@ -1,5 +1,6 @@
 """The signed-in session and the request's language: session keys, starting and ending a session, choosing the
 locale. Loading the staff member behind a session is the people feature's (server/people/identity.py)."""
+
 from __future__ import annotations
 
 import secrets

@@ -1,4 +1,5 @@
 """Translated names for the stored codes (roles, kinds, phases, statuses) shown in pages and exports."""
+
 from __future__ import annotations
 
 from server.i18n import N_, gettext
@@ -39,29 +40,63 @@ LABELS.register(
         "closed": N_("Closed"),
     },
 )
-LABELS.register("visibility", {"public": N_("Public"), "unlisted": N_("Unlisted (link only)"), "private": N_("Private (staff only)")})
-LABELS.register("enrolment_mode", {"open": N_("Open registration"), "approval": N_("By approval"), "closed": N_("Closed")})
+LABELS.register(
+    "visibility",
+    {"public": N_("Public"), "unlisted": N_("Unlisted (link only)"), "private": N_("Private (staff only)")},
+)
+LABELS.register(
+    "enrolment_mode", {"open": N_("Open registration"), "approval": N_("By approval"), "closed": N_("Closed")}
+)
 LABELS.register("session_status", {"scheduled": N_("Scheduled"), "cancelled": N_("Cancelled"), "held": N_("Held")})
-LABELS.register("team_role", {"lead": N_("Lead facilitator"), "co_facilitator": N_("Co-facilitator"), "organizer": N_("Organizer")})
+LABELS.register(
+    "team_role", {"lead": N_("Lead facilitator"), "co_facilitator": N_("Co-facilitator"), "organizer": N_("Organizer")}
+)
 LABELS.register(
     "milestone_status",
     {"planned": N_("Planned"), "in_progress": N_("In progress"), "done": N_("Done"), "blocked": N_("Blocked")},
 )
 LABELS.register("delivery", {"online": N_("Online"), "in_person": N_("In person")})
-LABELS.register("consent_purpose", {"participation": N_("Taking part"), "data_collection": N_("Recording my information"), "contact": N_("Being contacted")})
+LABELS.register(
+    "consent_purpose",
+    {
+        "participation": N_("Taking part"),
+        "data_collection": N_("Recording my information"),
+        "contact": N_("Being contacted"),
+    },
+)
 LABELS.register(
     "audit_action",
     {
-        "view": N_("Viewed"), "create": N_("Created"), "update": N_("Changed"), "consent": N_("Consent"),
-        "erase": N_("Erased"), "token": N_("Link reissued"), "archive": N_("Archived"), "unarchive": N_("Restored"),
+        "view": N_("Viewed"),
+        "create": N_("Created"),
+        "update": N_("Changed"),
+        "consent": N_("Consent"),
+        "erase": N_("Erased"),
+        "token": N_("Link reissued"),
+        "archive": N_("Archived"),
+        "unarchive": N_("Restored"),
         "correct": N_("Correction"),
     },
 )
-LABELS.register("audit_subject", {"participant": N_("Participant"), "staff": N_("Staff account"), "program": N_("Program"), "program_team": N_("Program team"), "attendance": N_("Attendance")})
+LABELS.register(
+    "audit_subject",
+    {
+        "participant": N_("Participant"),
+        "staff": N_("Staff account"),
+        "program": N_("Program"),
+        "program_team": N_("Program team"),
+        "attendance": N_("Attendance"),
+    },
+)
 LABELS.register(
     "enrolment_status",
     {
-        "requested": N_("Requested"), "waitlisted": N_("Waitlisted"), "offered": N_("Place offered"), "enrolled": N_("Enrolled"),
-        "withdrawn": N_("Withdrawn"), "completed": N_("Completed"), "declined": N_("Declined"),
+        "requested": N_("Requested"),
+        "waitlisted": N_("Waitlisted"),
+        "offered": N_("Place offered"),
+        "enrolled": N_("Enrolled"),
+        "withdrawn": N_("Withdrawn"),
+        "completed": N_("Completed"),
+        "declined": N_("Declined"),
     },
 )

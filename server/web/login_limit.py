@@ -5,6 +5,7 @@ RateLimitConfig in server/app.py; this one stops a guesser who spreads attempts 
 While an account is over its limit even the right password is refused (else the limit would tell a guesser when they
 are right). Unknown usernames are counted the same way, so the answer never tells whether an account exists. The
 store keeps only a hash of the username."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,7 +43,9 @@ async def record_failure(store: Store, username: str, window_minutes: int) -> No
     now = time.time()
     if until <= now:
         count, until = 0, now + window_minutes * 60
-    await store.set(_key(username), json.dumps({"count": count + 1, "until": until}), expires_in=max(1, int(until - now) + 1))
+    await store.set(
+        _key(username), json.dumps({"count": count + 1, "until": until}), expires_in=max(1, int(until - now) + 1)
+    )
 
 
 async def clear(store: Store, username: str) -> None:

@@ -5,6 +5,7 @@ uvicorn's access log, its error log, Litestar's and the app's own — however th
 however the server is started (`python -m server serve`, `make run`, or uvicorn pointed at `server.app:create_app`,
 which calls it too). The record keeps its shape (msg and args), so uvicorn's access formatter still works.
 """
+
 from __future__ import annotations
 
 import logging

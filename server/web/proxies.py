@@ -2,6 +2,7 @@
 is one of the reverse proxies named in GOTONG_TRUSTED_PROXIES (none by default): anyone else could send any address
 and slip past the per-address sign-in limit. uvicorn's own proxy-header handling is switched off by `serve`, so this
 middleware is the one place that decides."""
+
 from __future__ import annotations
 
 import ipaddress

@@ -1,4 +1,5 @@
 """The one way to answer with HTML: the whole page, or one named block of it for an htmx request."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,7 +30,11 @@ def render(
     context = dict(context or {})
     if block and wants_fragment(request):
         return HTMXBlockTemplate(
-            template_name=template, block_name=block, context=context, status_code=status_code, media_type=MediaType.HTML
+            template_name=template,
+            block_name=block,
+            context=context,
+            status_code=status_code,
+            media_type=MediaType.HTML,
         )
     return Template(template_name=template, context=context, status_code=status_code, media_type=MediaType.HTML)
 

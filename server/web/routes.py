@@ -1,4 +1,5 @@
 """Site-wide routes that belong to no feature: the health check."""
+
 from __future__ import annotations
 
 from litestar import MediaType, Response, get

@@ -1,4 +1,5 @@
 """Security headers on every response: a strict Content-Security-Policy the app's own pages satisfy, and friends."""
+
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders

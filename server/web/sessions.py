@@ -1,4 +1,5 @@
 """Server-side sessions in the shared store, with the session id rotated on sign-in."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

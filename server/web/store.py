@@ -1,4 +1,5 @@
 """A Litestar store kept in the database, so sessions and sign-in limits survive restarts and are shared by workers."""
+
 from __future__ import annotations
 
 import time
@@ -11,7 +12,6 @@ from server.web.tables import StoredValue
 
 SWEEP_EVERY = 600.0  # seconds
 _last_sweep = time.monotonic()
-
 
 
 def _expiry(expires_in: int | timedelta | None) -> datetime | None:
@@ -42,11 +42,15 @@ class DatabaseStore(NamespacedStore):
             .run()
         )
         if not updated:
-            await StoredValue.insert(StoredValue(key=full_key, value=data, expires_at=expires_at)).on_conflict(
-                target=StoredValue.key,
-                action="DO UPDATE",
-                values=[StoredValue.value, StoredValue.expires_at],
-            ).run()
+            await (
+                StoredValue.insert(StoredValue(key=full_key, value=data, expires_at=expires_at))
+                .on_conflict(
+                    target=StoredValue.key,
+                    action="DO UPDATE",
+                    values=[StoredValue.value, StoredValue.expires_at],
+                )
+                .run()
+            )
         # Sweep expired rows now and then instead of running a separate cleaner process.
         global _last_sweep
         if time.monotonic() - _last_sweep > SWEEP_EVERY:
@@ -66,9 +70,11 @@ class DatabaseStore(NamespacedStore):
             await self.delete(key)
             return None
         if renew_for and row["expires_at"] is not None:
-            await StoredValue.update({StoredValue.expires_at: _expiry(renew_for)}).where(
-                StoredValue.key == self._key(key)
-            ).run()
+            await (
+                StoredValue.update({StoredValue.expires_at: _expiry(renew_for)})
+                .where(StoredValue.key == self._key(key))
+                .run()
+            )
         value = row["value"]
         return bytes(value) if value is not None else None
 
@@ -82,12 +88,7 @@ class DatabaseStore(NamespacedStore):
         return await self.get(key) is not None
 
     async def expires_in(self, key: str) -> int | None:
-        row = (
-            await StoredValue.select(StoredValue.expires_at)
-            .where(StoredValue.key == self._key(key))
-            .first()
-            .run()
-        )
+        row = await StoredValue.select(StoredValue.expires_at).where(StoredValue.key == self._key(key)).first().run()
         if row is None or row["expires_at"] is None:
             return None
         return max(0, int((row["expires_at"] - clock.now()).total_seconds()))

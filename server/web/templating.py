@@ -1,4 +1,5 @@
 """The Jinja2 environment: templates folder, gettext, and Babel-backed filters."""
+
 from __future__ import annotations
 
 from typing import Any

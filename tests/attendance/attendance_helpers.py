@@ -1,4 +1,5 @@
 """Small builders for attendance tests: people enrolled at given instants, sessions at given times, marks."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -15,14 +16,29 @@ async def program_row(program) -> dict:
     return await Program.select().where(Program.id == program.id).first().run()
 
 
-async def enrol(program, name: str, enrolled_at: datetime, *, status: str = "enrolled", ended_at: datetime | None = None, consent: bool = True, **person) -> int:
+async def enrol(
+    program,
+    name: str,
+    enrolled_at: datetime,
+    *,
+    status: str = "enrolled",
+    ended_at: datetime | None = None,
+    consent: bool = True,
+    **person,
+) -> int:
     """A participant enrolled in the program from `enrolled_at`; returns the participant id."""
     from server.enrolment.tables import Enrolment
     from server.people.tables import Consent, Participant
 
     participant = Participant(display_name=name, **person)
     await participant.save().run()
-    await Enrolment(participant=participant.id, program=program.id, status=status, enrolled_at=enrolled_at, ended_at=ended_at).save().run()
+    await (
+        Enrolment(
+            participant=participant.id, program=program.id, status=status, enrolled_at=enrolled_at, ended_at=ended_at
+        )
+        .save()
+        .run()
+    )
     if consent:
         await Consent(participant=participant.id, purpose="participation", text_version="2026-11").save().run()
     return participant.id
@@ -32,7 +48,9 @@ async def session_at(program, starts_at: datetime, *, minutes: int = 90, status:
     """A session as the dict the services take."""
     from server.attendance.sheets import session_of
 
-    session = await make_session(program, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes), status=status, **overrides)
+    session = await make_session(
+        program, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes), status=status, **overrides
+    )
     return await session_of(await program_row(program), session.id)
 
 
@@ -43,13 +61,20 @@ async def weekly_sessions(program, count: int, first: datetime, **overrides) -> 
 async def mark(session: dict, participant_id: int | None, status: str, guest_label: str = "") -> None:
     from server.attendance.tables import Attendance
 
-    await Attendance(session=session["id"], participant=participant_id, status=status, guest_label=guest_label).save().run()
+    await (
+        Attendance(session=session["id"], participant=participant_id, status=status, guest_label=guest_label)
+        .save()
+        .run()
+    )
 
 
 async def stored_status(session: dict, participant_id: int) -> str | None:
     from server.attendance.tables import Attendance
 
-    row = await Attendance.select(Attendance.status).where(
-        (Attendance.session == session["id"]) & (Attendance.participant == participant_id)
-    ).first().run()
+    row = (
+        await Attendance.select(Attendance.status)
+        .where((Attendance.session == session["id"]) & (Attendance.participant == participant_id))
+        .first()
+        .run()
+    )
     return row["status"] if row else None

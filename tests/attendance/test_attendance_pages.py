@@ -1,5 +1,6 @@
 """Attendance pages through the HTTP client: the sheet and its htmx rows, refusals, permissions, tab, register, CSV,
 goals and certificates, and query counts."""
+
 import asyncio
 import csv
 import io
@@ -53,7 +54,15 @@ async def test_sheet_lists_people_enrolled_at_the_session_with_rsvp_and_consent(
     await enrol(workshop, "Joined Later", now() + HOUR)
     page = await facilitator_client.get(sheet_url(session))
     assert page.status_code == 200
-    for text in ("Sari", "Budi", "Citra", "Said they will come", "Said they cannot come", "No consent to take part recorded", "Mark the rest absent (3 people)"):
+    for text in (
+        "Sari",
+        "Budi",
+        "Citra",
+        "Said they will come",
+        "Said they cannot come",
+        "No consent to take part recorded",
+        "Mark the rest absent (3 people)",
+    ):
         assert text in page.text
     assert "Joined Later" not in page.text
     assert "0812" not in page.text and "sari@example.org" not in page.text
@@ -77,12 +86,20 @@ async def test_without_javascript_the_status_form_posts_and_comes_back_to_the_sh
     from server.schedule.tables import ProgramSession
 
     session, people = today
-    response = await post_form(facilitator_client, f"{sheet_url(session)}/{people['Budi']}", {"status": "excused", "note": "anak sakit", "with_note": "1"})
+    response = await post_form(
+        facilitator_client,
+        f"{sheet_url(session)}/{people['Budi']}",
+        {"status": "excused", "note": "anak sakit", "with_note": "1"},
+    )
     assert response.status_code == 303 and response.headers["location"].endswith(f"/attendance#p-{people['Budi']}")
     page = await facilitator_client.get(sheet_url(session))
     assert "anak sakit" in page.text
-    assert (await ProgramSession.select(ProgramSession.status).where(ProgramSession.id == session["id"]).first().run())["status"] == "held"
-    response = await post_form(facilitator_client, f"{sheet_url(session)}/{people['Budi']}", {"status": "asleep"}, htmx=True)
+    assert (await ProgramSession.select(ProgramSession.status).where(ProgramSession.id == session["id"]).first().run())[
+        "status"
+    ] == "held"
+    response = await post_form(
+        facilitator_client, f"{sheet_url(session)}/{people['Budi']}", {"status": "asleep"}, htmx=True
+    )
     assert response.status_code == 400 and "Choose one of the options." in response.text
 
 
@@ -96,7 +113,10 @@ async def test_marking_a_cancelled_session_is_refused_with_a_message_and_saves_n
     assert "This session was cancelled" in response.text and "<html" not in response.text
     response = await post_form(facilitator_client, f"{sheet_url(session)}/{person}", {"status": "present"})
     assert response.status_code == 409 and "This session was cancelled" in response.text
-    for url, data in ((f"{sheet_url(session)}/rest-absent", {}), (f"{sheet_url(session)}/guests", {"guest_label": "tamu"})):
+    for url, data in (
+        (f"{sheet_url(session)}/rest-absent", {}),
+        (f"{sheet_url(session)}/guests", {"guest_label": "tamu"}),
+    ):
         assert (await post_form(facilitator_client, url, data)).status_code == 409
     assert await Attendance.count().run() == 0
     page = await facilitator_client.get(sheet_url(session))
@@ -134,7 +154,11 @@ async def test_organizer_corrects_a_locked_sheet_and_it_is_audited(organizer_cli
     assert "every correction is written to the audit log" in page.text
     response = await post_form(organizer_client, f"{sheet_url(session)}/{person}", {"status": "present"}, htmx=True)
     assert response.status_code == 200 and await stored_status(session, person) == "present"
-    assert await AuditEvent.exists().where((AuditEvent.action == "correct") & (AuditEvent.subject_id == session["id"])).run()
+    assert (
+        await AuditEvent.exists()
+        .where((AuditEvent.action == "correct") & (AuditEvent.subject_id == session["id"]))
+        .run()
+    )
 
 
 async def test_facilitator_of_another_program_gets_403_and_no_names(client, workshop, today):
@@ -142,8 +166,11 @@ async def test_facilitator_of_another_program_gets_403_and_no_names(client, work
     outsider = await make_staff(role="facilitator", username="luar")
     await sign_in(client, outsider.username)
     for url in (
-        sheet_url(session), "/manage/programs/batik/attendance", "/manage/programs/batik/attendance/register",
-        "/manage/programs/batik/attendance.csv", f"/manage/programs/batik/participants/{people['Sari']}/goals",
+        sheet_url(session),
+        "/manage/programs/batik/attendance",
+        "/manage/programs/batik/attendance/register",
+        "/manage/programs/batik/attendance.csv",
+        f"/manage/programs/batik/participants/{people['Sari']}/goals",
         f"/manage/programs/batik/participants/{people['Sari']}/certificate",
     ):
         response = await client.get(url)
@@ -168,7 +195,10 @@ async def test_two_facilitators_on_the_same_sheet_lose_no_update(app, workshop, 
     session, people = today
     colleague = await make_staff(role="facilitator", username="rekan")
     await TeamMember(program=workshop.id, staff=colleague.id, role="co_facilitator").save().run()
-    async with AsyncTestClient(app=app, base_url="http://testserver.local") as first, AsyncTestClient(app=app, base_url="http://testserver.local") as second:
+    async with (
+        AsyncTestClient(app=app, base_url="http://testserver.local") as first,
+        AsyncTestClient(app=app, base_url="http://testserver.local") as second,
+    ):
         await sign_in(first, facilitator.username)
         await sign_in(second, colleague.username)
         responses = await asyncio.gather(
@@ -177,7 +207,11 @@ async def test_two_facilitators_on_the_same_sheet_lose_no_update(app, workshop, 
             post_form(second, f"{sheet_url(session)}/{people['Citra']}", {"status": "absent"}, htmx=True),
         )
         assert [r.status_code for r in responses] == [200, 200, 200]
-        assert [await stored_status(session, people[n]) for n in ("Sari", "Budi", "Citra")] == ["present", "late", "absent"]
+        assert [await stored_status(session, people[n]) for n in ("Sari", "Budi", "Citra")] == [
+            "present",
+            "late",
+            "absent",
+        ]
         await post_form(first, f"{sheet_url(session)}/{people['Sari']}", {"status": "late"}, htmx=True)
         await post_form(second, f"{sheet_url(session)}/{people['Sari']}", {"status": "excused"}, htmx=True)
         assert await stored_status(session, people["Sari"]) == "excused"
@@ -188,7 +222,11 @@ async def test_mark_the_rest_absent(facilitator_client, today):
     await post_form(facilitator_client, f"{sheet_url(session)}/{people['Sari']}", {"status": "present"}, htmx=True)
     response = await post_form(facilitator_client, f"{sheet_url(session)}/rest-absent")
     assert response.status_code == 303
-    assert [await stored_status(session, people[n]) for n in ("Sari", "Budi", "Citra")] == ["present", "absent", "absent"]
+    assert [await stored_status(session, people[n]) for n in ("Sari", "Budi", "Citra")] == [
+        "present",
+        "absent",
+        "absent",
+    ]
     page = await facilitator_client.get(sheet_url(session))
     assert "2 people marked absent." in page.text
 
@@ -199,13 +237,17 @@ async def test_walk_in_and_guest_on_the_sheet(facilitator_client, today):
     session, _people = today
     response = await post_form(facilitator_client, f"{sheet_url(session)}/walk-in", {"display_name": "Wati"}, htmx=True)
     assert response.status_code == 400 and "<html" not in response.text and "tick the box" in response.text
-    response = await post_form(facilitator_client, f"{sheet_url(session)}/walk-in", {"display_name": "Wati", "consent_participation": "on"})
+    response = await post_form(
+        facilitator_client, f"{sheet_url(session)}/walk-in", {"display_name": "Wati", "consent_participation": "on"}
+    )
     assert response.status_code == 303
     page = await facilitator_client.get(sheet_url(session))
     assert "Wati was registered, enrolled and marked present." in page.text
     response = await post_form(facilitator_client, f"{sheet_url(session)}/guests", {"guest_label": ""}, htmx=True)
     assert response.status_code == 400 and "This field is required." in response.text
-    assert (await post_form(facilitator_client, f"{sheet_url(session)}/guests", {"guest_label": "Ibu dari RW 2"})).status_code == 303
+    assert (
+        await post_form(facilitator_client, f"{sheet_url(session)}/guests", {"guest_label": "Ibu dari RW 2"})
+    ).status_code == 303
     page = await facilitator_client.get(sheet_url(session))
     assert "Wati" in page.text and "Ibu dari RW 2" in page.text
     guest = await Attendance.select(Attendance.id).where(Attendance.participant.is_null()).first().run()
@@ -222,7 +264,11 @@ async def test_walk_ins_are_refused_for_programs_taking_people_by_approval(facil
     session = await session_at(program, now() - HOUR)
     page = await facilitator_client.get(sheet_url(session, "seleksi"))
     assert "does not take people on the spot" in page.text
-    response = await post_form(facilitator_client, f"{sheet_url(session, 'seleksi')}/walk-in", {"display_name": "Joko", "consent_participation": "on"})
+    response = await post_form(
+        facilitator_client,
+        f"{sheet_url(session, 'seleksi')}/walk-in",
+        {"display_name": "Joko", "consent_participation": "on"},
+    )
     assert response.status_code == 409 and "does not take people on the spot" in response.text
     assert await Participant.count().run() == 0
 
@@ -231,7 +277,9 @@ async def test_attendance_tab_shows_counts_rates_and_early_warnings(facilitator_
     people = {name: await enrol(workshop, name, now() - 10 * WEEK) for name in ("Sari", "Budi")}
     sessions = [await session_at(workshop, now() - (3 - n) * WEEK) for n in range(3)]
     cancelled = await session_at(workshop, now() - 2 * WEEK + 24 * HOUR, status="cancelled", topic="Batal karena hujan")
-    for session, (sari, budi) in zip(sessions, [("present", "present"), ("late", "absent"), ("excused", "absent")], strict=True):
+    for session, (sari, budi) in zip(
+        sessions, [("present", "present"), ("late", "absent"), ("excused", "absent")], strict=True
+    ):
         await mark(session, people["Sari"], sari)
         await mark(session, people["Budi"], budi)
     await session_at(workshop, now() + 2 * WEEK, status="scheduled", topic="Sesi yang akan datang")
@@ -279,7 +327,10 @@ async def test_printable_register_and_csv(facilitator_client, workshop):
     response = await facilitator_client.get(f"/manage/programs/batik/attendance.csv?from={day}&to={last}")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"].startswith("attachment;") and ".csv" in response.headers["content-disposition"]
+    assert (
+        response.headers["content-disposition"].startswith("attachment;")
+        and ".csv" in response.headers["content-disposition"]
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Date", "Time", "Topic", "Name", "Taking part as", "Attendance"]
     body = [row[2:] for row in rows[1:]]
@@ -300,7 +351,13 @@ async def test_csv_header_follows_the_active_language(facilitator_client, worksh
     response = await facilitator_client.get("/manage/programs/batik/attendance.csv")
     header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     await post_form(facilitator_client, "/language", {"lang": "en", "next": "/"})
-    english = next(csv.reader(io.StringIO((await facilitator_client.get("/manage/programs/batik/attendance.csv")).content.decode("utf-8-sig"))))
+    english = next(
+        csv.reader(
+            io.StringIO(
+                (await facilitator_client.get("/manage/programs/batik/attendance.csv")).content.decode("utf-8-sig")
+            )
+        )
+    )
     assert english == ["Date", "Time", "Topic", "Name", "Taking part as", "Attendance"]
     assert len(header) == 6 and header[3] == "Nama"
 
@@ -308,7 +365,9 @@ async def test_csv_header_follows_the_active_language(facilitator_client, worksh
 async def test_certificate_page_and_threshold(facilitator_client, workshop):
     good = await enrol(workshop, "Sari", now() - 10 * WEEK, legal_name="Sari Wulandari")
     weak = await enrol(workshop, "Budi", now() - 10 * WEEK)
-    for n, (a, b) in enumerate([("present", "present"), ("present", "absent"), ("late", "absent"), ("absent", "absent")]):
+    for n, (a, b) in enumerate(
+        [("present", "present"), ("present", "absent"), ("late", "absent"), ("absent", "absent")]
+    ):
         session = await session_at(workshop, now() - (4 - n) * WEEK)
         await mark(session, good, a)
         await mark(session, weak, b)
@@ -340,7 +399,9 @@ async def test_individual_goals_with_progress_notes(facilitator_client, workshop
     goal = await IndividualGoal.select(IndividualGoal.id).first().run()
     response = await post_form(facilitator_client, f"{url}/{goal['id']}/notes", {"note": ""}, htmx=True)
     assert response.status_code == 400 and "This field is required." in response.text
-    response = await post_form(facilitator_client, f"{url}/{goal['id']}/notes", {"note": "Sudah menjual 2 kain"}, htmx=True)
+    response = await post_form(
+        facilitator_client, f"{url}/{goal['id']}/notes", {"note": "Sudah menjual 2 kain"}, htmx=True
+    )
     assert response.status_code == 200 and "<html" not in response.text and "Sudah menjual 2 kain" in response.text
     assert "Menjual 5 kain batik" in (await facilitator_client.get(url)).text
     assert (await facilitator_client.get("/manage/programs/batik/participants/999999/goals")).status_code == 404
@@ -362,7 +423,12 @@ async def test_attendance_pages_run_a_constant_number_of_queries(organizer_clien
         session = await _seed(program, size, size)
         found = []
         base = f"/manage/programs/ukuran-{size}"
-        for url in (f"{base}/attendance", f"{base}/attendance/register", f"{base}/attendance.csv", sheet_url(session, f"ukuran-{size}")):
+        for url in (
+            f"{base}/attendance",
+            f"{base}/attendance/register",
+            f"{base}/attendance.csv",
+            sheet_url(session, f"ukuran-{size}"),
+        ):
             with count_queries() as counter:
                 assert (await organizer_client.get(url)).status_code == 200
             found.append(counter["n"])
@@ -381,7 +447,11 @@ async def test_walk_in_when_the_program_is_full_is_a_guest_on_the_sheet(facilita
     count = await Participant.count().run()
     page = await facilitator_client.get(sheet_url(session, "penuh"))
     assert "Enrol them even if the program is full" not in page.text  # an organizer's choice only
-    response = await post_form(facilitator_client, f"{sheet_url(session, 'penuh')}/walk-in", {"display_name": "Wati", "consent_participation": "on"})
+    response = await post_form(
+        facilitator_client,
+        f"{sheet_url(session, 'penuh')}/walk-in",
+        {"display_name": "Wati", "consent_participation": "on"},
+    )
     assert response.status_code == 303
     page = await facilitator_client.get(sheet_url(session, "penuh"))
     assert "The program is full, so Wati was counted as a guest of this session." in page.text

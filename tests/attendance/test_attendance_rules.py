@@ -1,4 +1,5 @@
 """Attendance rules without HTTP: who counts, rates, early warnings, last write wins, locks, walk-ins, certificates."""
+
 import asyncio
 from datetime import timedelta
 
@@ -33,7 +34,9 @@ async def test_sessions_before_joining_are_not_absences(workshop):
 
 async def test_sessions_after_leaving_are_not_absences(workshop):
     sessions = await weekly_sessions(workshop, 4, NOW - 4 * WEEK)
-    leaver = await enrol(workshop, "Dewi", NOW - 5 * WEEK, status="withdrawn", ended_at=sessions[1]["starts_at"] + timedelta(days=1))
+    leaver = await enrol(
+        workshop, "Dewi", NOW - 5 * WEEK, status="withdrawn", ended_at=sessions[1]["starts_at"] + timedelta(days=1)
+    )
     await mark(sessions[0], leaver, "present")
     await mark(sessions[1], leaver, "late")
     rate = (await attendance_rates.participant_rates(workshop.id, NOW))[leaver]
@@ -106,10 +109,15 @@ async def test_two_consecutive_absences_raise_early_warning(workshop, facilitato
     assert [(w["display_name"], w["streak"]) for w in warnings] == [("Budi", 2), ("Citra", 2)]
     assert warnings[0]["slug"] == "menjahit"
     organizer = await make_staff(role="organizer")
-    assert {w["participant_id"] for w in await attendance_rates.early_warnings(organizer, NOW)} == {drifting, excused_between}
+    assert {w["participant_id"] for w in await attendance_rates.early_warnings(organizer, NOW)} == {
+        drifting,
+        excused_between,
+    }
     outsider = await make_staff(role="facilitator")
     assert await attendance_rates.early_warnings(outsider, NOW) == []
-    rows = {p["participant_id"]: p for p in await attendance_rates.participant_summaries(await program_row(workshop), NOW)}
+    rows = {
+        p["participant_id"]: p for p in await attendance_rates.participant_summaries(await program_row(workshop), NOW)
+    }
     assert rows[drifting]["warning"] and not rows[left]["warning"] and not rows[once]["warning"]
 
 
@@ -235,9 +243,13 @@ async def test_walk_in_is_registered_with_consent_enrolled_from_this_session_and
     session = await session_at(workshop, NOW - timedelta(minutes=30), status="scheduled")
     await enrol(workshop, "Sari", NOW - 2 * WEEK)
     with pytest.raises(DomainError) as error:
-        await sheets.add_walk_in(facilitator, program, session, display_name="Wati", participation_consent=False, now=NOW)
+        await sheets.add_walk_in(
+            facilitator, program, session, display_name="Wati", participation_consent=False, now=NOW
+        )
     assert error.value.field == "consent_participation"
-    person = await sheets.add_walk_in(facilitator, program, session, display_name="Wati", participation_consent=True, now=NOW)
+    person = await sheets.add_walk_in(
+        facilitator, program, session, display_name="Wati", participation_consent=True, now=NOW
+    )
     assert await stored_status(session, person) == "present"
     enrolment = await Enrolment.select().where(Enrolment.participant == person).first().run()
     assert enrolment["status"] == "enrolled" and enrolment["enrolled_at"] == session["starts_at"]
@@ -250,7 +262,14 @@ async def test_walk_in_is_registered_with_consent_enrolled_from_this_session_and
     closed_session = await session_at(closed, NOW - timedelta(minutes=5))
     count = await Participant.count().run()
     with pytest.raises(DomainError) as error:
-        await sheets.add_walk_in(facilitator, await program_row(closed), closed_session, display_name="Joko", participation_consent=True, now=NOW)
+        await sheets.add_walk_in(
+            facilitator,
+            await program_row(closed),
+            closed_session,
+            display_name="Joko",
+            participation_consent=True,
+            now=NOW,
+        )
     assert error.value.code == "walk_in_not_open"
     assert await Participant.count().run() == count
 
@@ -280,7 +299,10 @@ async def test_register_grid_marks_who_was_not_enrolled_yet(workshop):
     await mark(sessions[2], None, "present", guest_label="tamu")
     grid = await registers.register(program)
     assert [s["id"] for s in grid["sessions"]] == [s["id"] for s in sessions]
-    assert [(p["display_name"], p["cells"]) for p in grid["people"]] == [("Ani", ["present", "late", ""]), ("Budi", [None, "excused", ""])]
+    assert [(p["display_name"], p["cells"]) for p in grid["people"]] == [
+        ("Ani", ["present", "late", ""]),
+        ("Budi", [None, "excused", ""]),
+    ]
     assert grid["guests"][sessions[2]["id"]] == ["tamu"]
     jakarta_day = sessions[1]["starts_at"].astimezone(__import__("zoneinfo").ZoneInfo("Asia/Jakarta")).date()
     narrow = await registers.register(program, jakarta_day, jakarta_day)
@@ -296,7 +318,11 @@ async def test_certificate_needs_a_workshop_and_the_threshold(workshop, organize
     good = await enrol(workshop, "Sari", NOW - 5 * WEEK, legal_name="Sari Wulandari")
     weak = await enrol(workshop, "Budi", NOW - 5 * WEEK)
     sessions = await weekly_sessions(workshop, 4, NOW - 4 * WEEK)
-    for session, (a, b) in zip(sessions, [("present", "present"), ("late", "absent"), ("present", "absent"), ("absent", "excused")], strict=True):
+    for session, (a, b) in zip(
+        sessions,
+        [("present", "present"), ("late", "absent"), ("present", "absent"), ("absent", "excused")],
+        strict=True,
+    ):
         await mark(session, good, a)
         await mark(session, weak, b)
     certificate = await certificates.certificate(organizer, program, good, NOW)
@@ -316,7 +342,12 @@ async def test_certificate_needs_a_workshop_and_the_threshold(workshop, organize
 
 
 async def test_certificate_of_a_discreet_workshop_uses_the_public_title(organizer):
-    program_obj = await make_program(slug="rahasia", title="Pelatihan Kerja untuk Penyintas KDRT", discreet=True, public_title="Kelas Keterampilan Kamis")
+    program_obj = await make_program(
+        slug="rahasia",
+        title="Pelatihan Kerja untuk Penyintas KDRT",
+        discreet=True,
+        public_title="Kelas Keterampilan Kamis",
+    )
     person = await enrol(program_obj, "Sari", NOW - 5 * WEEK)
     for session in await weekly_sessions(program_obj, 2, NOW - 2 * WEEK):
         await mark(session, person, "present")
@@ -326,6 +357,7 @@ async def test_certificate_of_a_discreet_workshop_uses_the_public_title(organize
 
 # --- walk-ins go through enrolment and follow the capacity rule ------------------------------------
 
+
 async def test_walk_in_when_the_program_is_full_is_counted_as_a_guest(facilitator):
     from server.enrolment.tables import Enrolment
     from server.people.tables import Participant
@@ -334,7 +366,9 @@ async def test_walk_in_when_the_program_is_full_is_counted_as_a_guest(facilitato
     session = await session_at(full, NOW - timedelta(minutes=30), status="scheduled")
     await enrol(full, "Sari", NOW - WEEK)
     people_before, enrolments_before = await Participant.count().run(), await Enrolment.count().run()
-    found = await sheets.add_walk_in(facilitator, await program_row(full), session, display_name="Wati", participation_consent=True, now=NOW)
+    found = await sheets.add_walk_in(
+        facilitator, await program_row(full), session, display_name="Wati", participation_consent=True, now=NOW
+    )
     assert found is None
     assert (await Participant.count().run(), await Enrolment.count().run()) == (people_before, enrolments_before)
     guests = (await sheets.sheet(facilitator, await program_row(full), session, NOW))["guests"]
@@ -353,7 +387,9 @@ async def test_walk_in_when_the_program_is_full_does_not_jump_the_waitlist(organ
     await enrolment.enrol(organizer, group.id, waiting, now=NOW - WEEK)
     await Program.update({Program.capacity: 2}).where(Program.id == group.id).run()  # a place frees up
     session = await session_at(group, NOW - timedelta(minutes=30), status="scheduled")
-    found = await sheets.add_walk_in(facilitator, await program_row(group), session, display_name="Wati", participation_consent=True, now=NOW)
+    found = await sheets.add_walk_in(
+        facilitator, await program_row(group), session, display_name="Wati", participation_consent=True, now=NOW
+    )
     assert found is None  # the free place went to the person waiting
     assert (await statuses(group))["enrolled"] == [first, waiting]
 
@@ -366,12 +402,18 @@ async def test_walk_in_when_the_program_is_full_an_organizer_may_enrol_over_capa
     await enrol(full, "Sari", NOW - WEEK)
     program = await program_row(full)
     with pytest.raises(DomainError) as error:
-        await sheets.add_walk_in(facilitator, program, session, display_name="Wati", participation_consent=True, over_capacity=True, now=NOW)
+        await sheets.add_walk_in(
+            facilitator, program, session, display_name="Wati", participation_consent=True, over_capacity=True, now=NOW
+        )
     assert error.value.code == "organizer_only"
-    person = await sheets.add_walk_in(organizer, program, session, display_name="Wati", participation_consent=True, over_capacity=True, now=NOW)
+    person = await sheets.add_walk_in(
+        organizer, program, session, display_name="Wati", participation_consent=True, over_capacity=True, now=NOW
+    )
     assert person is not None and await stored_status(session, person) == "present"
     row = await Enrolment.select(Enrolment.id, Enrolment.status).where(Enrolment.participant == person).first().run()
     assert row["status"] == "enrolled"
-    change = await EnrolmentChange.select(EnrolmentChange.note).where(EnrolmentChange.enrolment == row["id"]).first().run()
+    change = (
+        await EnrolmentChange.select(EnrolmentChange.note).where(EnrolmentChange.enrolment == row["id"]).first().run()
+    )
     assert change["note"] == "walk-in over capacity"
     assert await Enrolment.count().where((Enrolment.program == full.id) & (Enrolment.status == "enrolled")).run() == 2

@@ -1,4 +1,5 @@
 """Steps shared by browser tests."""
+
 import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo

@@ -1,4 +1,5 @@
 """Browser tests: a real server process with demo data, driven by Playwright through Debian's Chromium."""
+
 from __future__ import annotations
 
 import asyncio
@@ -72,7 +73,9 @@ def live_server():
     }
     subprocess.run([sys.executable, "-m", "server", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     log = open(workdir / "server.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "server", "serve", "--quiet"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--quiet"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -138,9 +141,10 @@ def _watch(page) -> list[str]:
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     def on_console(message) -> None:
-        if message.type == "error" and ("Content Security Policy" in message.text or "Content-Security-Policy" in message.text):
+        if message.type == "error" and (
+            "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+        ):
             errors.append(message.text)
 
     page.on("console", on_console)
     return errors
-

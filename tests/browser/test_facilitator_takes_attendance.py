@@ -1,4 +1,5 @@
 """A facilitator takes attendance on a cheap phone, in Indonesian: one tap per person, then the rest absent."""
+
 import re
 from datetime import timedelta
 
@@ -47,7 +48,9 @@ def test_facilitator_takes_attendance_on_a_phone(page, phone):
     expect(rina).to_have_text("Hadir")
     # A second tap: present -> late.
     rina.tap()
-    expect(phone.get_by_role("button", name="Ibu Rina Marlina: Terlambat. Ubah menjadi Izin.")).to_have_text("Terlambat")
+    expect(phone.get_by_role("button", name="Ibu Rina Marlina: Terlambat. Ubah menjadi Izin.")).to_have_text(
+        "Terlambat"
+    )
     phone.get_by_role("button", name="Pak Joko Susilo: Belum ditandai. Ubah menjadi Hadir.").tap()
     expect(phone.get_by_role("button", name="Pak Joko Susilo: Hadir. Ubah menjadi Terlambat.")).to_be_visible()
     assert phone.url == sheet_url

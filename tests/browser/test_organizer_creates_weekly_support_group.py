@@ -1,5 +1,6 @@
 """An organizer sets up a discreet weekly support group, cancels one evening, and the public sees only the neutral
 title: not the real one, not the room, not why the evening was cancelled."""
+
 import re
 from datetime import timedelta
 
@@ -24,7 +25,9 @@ def test_organizer_creates_weekly_support_group(page):
     page.get_by_role("textbox", name="Title", exact=True).fill(real_title)
     address = page.get_by_role("textbox", name="Web address", exact=True)
     address.fill(f"dukungan-penyintas-{neutral_suffix}")
-    page.get_by_role("textbox", name="Summary", exact=True).fill("A confidential peer group that meets on Tuesday evenings.")
+    page.get_by_role("textbox", name="Summary", exact=True).fill(
+        "A confidential peer group that meets on Tuesday evenings."
+    )
     page.get_by_role("combobox", name="Visibility", exact=True).select_option(label="Public")
     page.get_by_label("Discreet: show only a neutral title outside staff pages").check()
     page.get_by_label("Neutral public title").fill(neutral_title)

@@ -1,4 +1,5 @@
 """An organizer opens the finished workshop's evaluation report, follows a figure, and opens the print view."""
+
 import re
 
 from browser_helpers import sign_in

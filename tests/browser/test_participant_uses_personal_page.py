@@ -1,4 +1,5 @@
 """A participant opens the personal link their facilitator sent, answers for a session and downloads their own data."""
+
 import json
 import re
 from pathlib import Path

@@ -1,4 +1,5 @@
 """A staff member signs in, sees the dashboard, switches language and signs out — in a real browser."""
+
 import re
 
 from browser_helpers import sign_in

@@ -1,5 +1,6 @@
 """An organizer builds and publishes a short survey, someone answers it on a phone, four more on paper, and the results
 show them as charts — only once five people have answered, because results of fewer could identify them."""
+
 import re
 
 from browser_helpers import page_width, sign_in_with_language, unique

@@ -1,5 +1,6 @@
 """A visitor finds the parenting workshop on their phone, registers under a made-up name (giving a phone number, which
 needs their consent to be contacted) and uses their personal page."""
+
 import random
 import re
 
@@ -60,7 +61,9 @@ def test_visitor_registers_for_workshop_and_answers_for_a_session(phone):
     expect(first.get_by_role("button", name="Tidak bisa hadir")).to_have_attribute("aria-pressed", "true")
     expect(first).to_contain_text("Jawaban Anda: Tidak bisa hadir")
     expect(first.get_by_role("button", name="Hadir", exact=True)).not_to_have_attribute("aria-pressed", "true")
-    assert page_was_not_reloaded(phone), "answering for a session reloaded the page instead of changing the session in place"
+    assert page_was_not_reloaded(phone), (
+        "answering for a session reloaded the page instead of changing the session in place"
+    )
     assert phone.url == link
 
     # The answer was saved, not only shown.

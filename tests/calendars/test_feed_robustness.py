@@ -1,5 +1,6 @@
 """Defence in depth: whatever text is stored (forms refuse control characters, but a database can hold anything),
 every kind of feed answers 200 and parses, and no stored text adds a line of its own."""
+
 import os
 
 import icalendar
@@ -12,11 +13,18 @@ HOSTILE = f"Judul\r\nBEGIN:VEVENT\r\nSUMMARY:injected\r\nEND:VEVENT{NUL}\x07\x1b
 
 async def _hostile_program(discreet: bool):
     program = await make_program(
-        title="Real " + HOSTILE, public_title="Public " + HOSTILE, discreet=discreet, default_location=HOSTILE,
-        default_online_link="https://meet.example.org/a\r\nX-INJECTED:1", summary=HOSTILE, description=HOSTILE,
+        title="Real " + HOSTILE,
+        public_title="Public " + HOSTILE,
+        discreet=discreet,
+        default_location=HOSTILE,
+        default_online_link="https://meet.example.org/a\r\nX-INJECTED:1",
+        summary=HOSTILE,
+        description=HOSTILE,
     )
     sessions = [
-        await make_session(program, topic=HOSTILE, location=HOSTILE, online_link="https://meet.example.org/r\r\nATTENDEE:mailto:x@y"),
+        await make_session(
+            program, topic=HOSTILE, location=HOSTILE, online_link="https://meet.example.org/r\r\nATTENDEE:mailto:x@y"
+        ),
         await make_session(program, status="cancelled", cancel_reason=HOSTILE, topic=HOSTILE, location="Ruang\n3"),
     ]
     return program, sessions
@@ -58,8 +66,12 @@ async def test_stored_control_characters_never_break_any_feed(client, db):
     staff_feed = await reissue_staff_feed(None, staff.id)
 
     urls = {
-        "/calendar.ics": 4, "/calendar.ics?lang=en": 4, f"/programs/{open_program.slug}/calendar.ics": 2,
-        f"/programs/{secret.slug}/calendar.ics": 2, f"/feeds/{participant_feed}.ics": 4, f"/feeds/{staff_feed}.ics": 4,
+        "/calendar.ics": 4,
+        "/calendar.ics?lang=en": 4,
+        f"/programs/{open_program.slug}/calendar.ics": 2,
+        f"/programs/{secret.slug}/calendar.ics": 2,
+        f"/feeds/{participant_feed}.ics": 4,
+        f"/feeds/{staff_feed}.ics": 4,
     }
     urls.update({f"/sessions/{s.id}.ics": 1 for s in open_sessions + secret_sessions})
     for url, expected in urls.items():

@@ -1,4 +1,5 @@
 """Calendar feeds checked on the raw bytes and with two real parsers: icalendar and Mozilla's ical.js."""
+
 import json
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def icaljs(body: bytes) -> dict:
-    result = subprocess.run(["node", str(ROOT / "tests/calendars/icaljs_parse.mjs")], input=body, capture_output=True, cwd=ROOT, timeout=30)
+    result = subprocess.run(
+        ["node", str(ROOT / "tests/calendars/icaljs_parse.mjs")], input=body, capture_output=True, cwd=ROOT, timeout=30
+    )
     assert result.returncode == 0, result.stderr.decode()
     return json.loads(result.stdout)
 
@@ -35,7 +38,13 @@ def both_parsers_agree(body: bytes) -> list[dict]:
 
 async def test_public_feed_is_valid_and_shows_public_titles_only(client, db):
     open_program = await make_program(slug="batik", title="Kelas Batik")
-    secret = await make_program(slug="kamis", title="Kelompok ODHIV", public_title="Kelompok Kamis", discreet=True, default_online_link="https://meet.example.org/secret-room")
+    secret = await make_program(
+        slug="kamis",
+        title="Kelompok ODHIV",
+        public_title="Kelompok Kamis",
+        discreet=True,
+        default_online_link="https://meet.example.org/secret-room",
+    )
     private = await make_program(slug="internal", title="Rapat Staf", visibility="private")
     await make_session(open_program, topic="Mencanting")
     await make_session(secret, online_link="https://meet.example.org/secret-room")
@@ -46,7 +55,14 @@ async def test_public_feed_is_valid_and_shows_public_titles_only(client, db):
     assert "set-cookie" not in response.headers
     body = response.content
     assert body.startswith(b"BEGIN:VCALENDAR\r\n") and b"\r\n" in body and b"\n" not in body.replace(b"\r\n", b"")
-    for needle in (b"VERSION:2.0", b"PRODID:", b"X-WR-CALNAME:", b"NAME:", b"REFRESH-INTERVAL;VALUE=DURATION:PT1H", b"X-PUBLISHED-TTL:PT1H"):
+    for needle in (
+        b"VERSION:2.0",
+        b"PRODID:",
+        b"X-WR-CALNAME:",
+        b"NAME:",
+        b"REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        b"X-PUBLISHED-TTL:PT1H",
+    ):
         assert needle in body
     assert b"ODHIV" not in body and b"Rapat Staf" not in body and b"secret-room" not in body
     events = both_parsers_agree(body)
@@ -84,7 +100,11 @@ async def test_cancelled_session_stays_in_public_feeds_as_cancelled_without_its_
     for url in ("/programs/tari/calendar.ics", "/calendar.ics", f"/sessions/{session.id}.ics"):
         body = (await client.get(url)).content
         event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
-        assert event["STATUS"] == "CANCELLED" and "Cancel" in str(event["SUMMARY"]) + str(event["DESCRIPTION"]) and event["SEQUENCE"] == 1
+        assert (
+            event["STATUS"] == "CANCELLED"
+            and "Cancel" in str(event["SUMMARY"]) + str(event["DESCRIPTION"])
+            and event["SEQUENCE"] == 1
+        )
         assert b"Banjir" not in body, url
     assert icaljs(body)["events"][0]["status"] == "CANCELLED"
 
@@ -104,7 +124,17 @@ async def test_edit_keeps_uid_and_changes_etag(client, db):
     session = await make_session(program, location="Balai RW")
     first = await client.get("/programs/jahit/calendar.ics")
     uid = str(icalendar.Calendar.from_ical(first.content).walk("VEVENT")[0]["UID"])
-    await ProgramSession.update({ProgramSession.location: "Aula Masjid", ProgramSession.sequence: 1, ProgramSession.updated_at: datetime.now(UTC) + timedelta(seconds=2)}).where(ProgramSession.id == session.id).run()
+    await (
+        ProgramSession.update(
+            {
+                ProgramSession.location: "Aula Masjid",
+                ProgramSession.sequence: 1,
+                ProgramSession.updated_at: datetime.now(UTC) + timedelta(seconds=2),
+            }
+        )
+        .where(ProgramSession.id == session.id)
+        .run()
+    )
     second = await client.get("/programs/jahit/calendar.ics", headers={"If-None-Match": first.headers["etag"]})
     assert second.status_code == 200 and second.headers["etag"] != first.headers["etag"]
     event = icalendar.Calendar.from_ical(second.content).walk("VEVENT")[0]
@@ -118,9 +148,17 @@ async def test_conditional_requests_and_head(client, db):
     assert first.headers["etag"] and first.headers["last-modified"]
     assert "public" in first.headers["cache-control"]
     assert (await client.get("/calendar.ics", headers={"If-None-Match": first.headers["etag"]})).status_code == 304
-    assert (await client.get("/calendar.ics", headers={"If-None-Match": f'W/{first.headers["etag"]}, "other"'})).status_code == 304
-    assert (await client.get("/calendar.ics", headers={"If-Modified-Since": first.headers["last-modified"]})).status_code == 304
-    for garbage in ({"If-None-Match": "\x01nonsense"}, {"If-Modified-Since": "yesterday-ish"}, {"If-Modified-Since": "Mon, 99 Foo 2026 99:99:99 GMT"}):
+    assert (
+        await client.get("/calendar.ics", headers={"If-None-Match": f'W/{first.headers["etag"]}, "other"'})
+    ).status_code == 304
+    assert (
+        await client.get("/calendar.ics", headers={"If-Modified-Since": first.headers["last-modified"]})
+    ).status_code == 304
+    for garbage in (
+        {"If-None-Match": "\x01nonsense"},
+        {"If-Modified-Since": "yesterday-ish"},
+        {"If-Modified-Since": "Mon, 99 Foo 2026 99:99:99 GMT"},
+    ):
         assert (await client.get("/calendar.ics", headers=garbage)).status_code == 200
     head = await client.head("/calendar.ics")
     assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) == len(first.content)
@@ -128,7 +166,14 @@ async def test_conditional_requests_and_head(client, db):
 
 async def test_private_and_unknown_programs_have_no_feed(client, db):
     await make_program(slug="rahasia", visibility="private", title="Rahasia")
-    for url in ("/programs/rahasia/calendar.ics", "/programs/tidak-ada/calendar.ics", "/feeds/not-a-token.ics", "/feeds/x", "/sessions/abc.ics", "/sessions/99999.ics"):
+    for url in (
+        "/programs/rahasia/calendar.ics",
+        "/programs/tidak-ada/calendar.ics",
+        "/feeds/not-a-token.ics",
+        "/feeds/x",
+        "/sessions/abc.ics",
+        "/sessions/99999.ics",
+    ):
         response = await client.get(url)
         assert response.status_code == 404, url
         assert b"Rahasia" not in response.content
@@ -150,7 +195,9 @@ async def test_participant_feed_uses_neutral_titles_and_no_other_names(client, d
     from server.people.links import reissue_personal_links
     from server.people.participants import create_participant
 
-    secret = await make_program(slug="selasa", title="Kelompok Korban KDRT", public_title="Kelompok Selasa", discreet=True, visibility="private")
+    secret = await make_program(
+        slug="selasa", title="Kelompok Korban KDRT", public_title="Kelompok Selasa", discreet=True, visibility="private"
+    )
     await make_session(secret, topic="Berbagi cerita", online_link="https://meet.example.org/selasa")
     other = await make_program(slug="lain", title="Program Lain")
     await make_session(other)
@@ -283,7 +330,9 @@ async def test_token_feeds_use_the_owners_saved_language_not_the_calendar_apps(c
     staff = await make_staff()
     await TeamMember.insert(TeamMember(program=program.id, staff=staff.id, role="lead")).run()
     await Staff.update({Staff.locale: "id"}).where(Staff.id == staff.id).run()
-    body = (await client.get(f"/feeds/{await reissue_staff_feed(None, staff.id)}.ics", headers={"accept-language": "en"})).content
+    body = (
+        await client.get(f"/feeds/{await reissue_staff_feed(None, staff.id)}.ics", headers={"accept-language": "en"})
+    ).content
     assert b"Dibatalkan" in body and b"Cancelled" not in body
 
 

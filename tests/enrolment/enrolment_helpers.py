@@ -1,4 +1,5 @@
 """Helpers for enrolment tests: people with consent, programs with a capacity, a team, a fixed clock."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,9 @@ def at(hours: float = 0) -> datetime:
     return NOON + timedelta(hours=hours)
 
 
-async def make_person(display_name: str = "Wati", *, consents=("participation", "data_collection"), actor=None, **values) -> int:
+async def make_person(
+    display_name: str = "Wati", *, consents=("participation", "data_collection"), actor=None, **values
+) -> int:
     base = {"display_name": display_name, "phone": "", "email": "", "preferred_locale": "id"}
     base.update(values)
     consents = list(consents)
@@ -47,9 +50,13 @@ async def statuses(program) -> dict[str, list[int]]:
     """Participant ids by status, each list in queue order."""
     from server.enrolment.tables import Enrolment
 
-    rows = await Enrolment.select(Enrolment.participant, Enrolment.status).where(Enrolment.program == program.id).order_by(
-        Enrolment.requested_at
-    ).order_by(Enrolment.id).run()
+    rows = (
+        await Enrolment.select(Enrolment.participant, Enrolment.status)
+        .where(Enrolment.program == program.id)
+        .order_by(Enrolment.requested_at)
+        .order_by(Enrolment.id)
+        .run()
+    )
     found: dict[str, list[int]] = {}
     for row in rows:
         found.setdefault(row["status"], []).append(row["participant"])

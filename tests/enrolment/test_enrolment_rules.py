@@ -1,4 +1,5 @@
 """Enrolment rules without HTTP: consent, capacity and waitlists, approval, offers with a fixed clock, history."""
+
 import asyncio
 from datetime import timedelta
 
@@ -53,7 +54,10 @@ async def test_over_capacity_goes_to_the_waitlist_in_order_of_request(organizer)
     found = await statuses(program)
     assert found == {"enrolled": people_ids[:2], "waitlisted": people_ids[2:]}
     groups = await roster.program_participants(program.id)
-    assert [(row["participant"], row["position"]) for row in groups["waitlisted"]] == [(people_ids[2], 1), (people_ids[3], 2)]
+    assert [(row["participant"], row["position"]) for row in groups["waitlisted"]] == [
+        (people_ids[2], 1),
+        (people_ids[3], 2),
+    ]
 
 
 async def test_no_capacity_means_no_waitlist(organizer):
@@ -72,7 +76,11 @@ async def test_freed_place_promotes_first_on_waitlist(organizer):
     await enrolment.withdraw(organizer, program.id, first["id"], "moved away", now=at(3))
     assert await statuses(program) == {"withdrawn": [ani], "enrolled": [budi], "waitlisted": [citra]}
     promotion = await EnrolmentChange.select().where(EnrolmentChange.automatic == "promotion").first().run()
-    assert (promotion["from_status"], promotion["to_status"], promotion["changed_by"]) == ("waitlisted", "enrolled", None)
+    assert (promotion["from_status"], promotion["to_status"], promotion["changed_by"]) == (
+        "waitlisted",
+        "enrolled",
+        None,
+    )
     budi_row = await Enrolment.select().where(Enrolment.participant == budi).first().run()
     assert budi_row["enrolled_at"] == at(3)
 
@@ -106,9 +114,17 @@ async def test_every_status_change_is_recorded(organizer):
     b = await enrolment.enrol(organizer, program.id, budi, now=at(1))
     await enrolment.withdraw(organizer, program.id, a["id"], "sakit", now=at(2))
     await enrolment.complete(organizer, program.id, b["id"], now=at(3))
-    changes = await EnrolmentChange.select(
-        EnrolmentChange.enrolment, EnrolmentChange.from_status, EnrolmentChange.to_status, EnrolmentChange.automatic, EnrolmentChange.note
-    ).order_by(EnrolmentChange.id).run()
+    changes = (
+        await EnrolmentChange.select(
+            EnrolmentChange.enrolment,
+            EnrolmentChange.from_status,
+            EnrolmentChange.to_status,
+            EnrolmentChange.automatic,
+            EnrolmentChange.note,
+        )
+        .order_by(EnrolmentChange.id)
+        .run()
+    )
     assert [(c["enrolment"], c["from_status"], c["to_status"], c["automatic"]) for c in changes] == [
         (a["id"], "", "enrolled", ""),
         (b["id"], "", "waitlisted", ""),
@@ -130,7 +146,12 @@ async def test_only_an_enrolled_person_can_complete(organizer):
 
 async def test_self_registration_for_an_approval_program_is_a_request(organizer):
     program = await make_group(capacity=1, enrolment_mode="approval")
-    registration = await registrations.self_register(program.id, {"display_name": "Ani", "phone": "0812 1111 2222"}, ["participation", "data_collection", "contact"], now=at())
+    registration = await registrations.self_register(
+        program.id,
+        {"display_name": "Ani", "phone": "0812 1111 2222"},
+        ["participation", "data_collection", "contact"],
+        now=at(),
+    )
     assert registration.status == "requested" and not registration.duplicate
     participant = await Participant.select().where(Participant.id == registration.participant_id).first().run()
     assert participant["created_by"] is None
@@ -140,8 +161,12 @@ async def test_self_registration_for_an_approval_program_is_a_request(organizer)
 
 async def test_approval_gives_a_place_or_the_waitlist_when_full(organizer):
     program = await make_group(capacity=1, enrolment_mode="approval")
-    first = await registrations.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"], now=at(0))
-    second = await registrations.self_register(program.id, {"display_name": "Budi"}, ["participation", "data_collection"], now=at(1))
+    first = await registrations.self_register(
+        program.id, {"display_name": "Ani"}, ["participation", "data_collection"], now=at(0)
+    )
+    second = await registrations.self_register(
+        program.id, {"display_name": "Budi"}, ["participation", "data_collection"], now=at(1)
+    )
     assert (await enrolment.approve(organizer, program.id, first.enrolment_id, now=at(2)))["status"] == "enrolled"
     assert (await enrolment.approve(organizer, program.id, second.enrolment_id, now=at(3)))["status"] == "waitlisted"
     with pytest.raises(DomainError) as refused:
@@ -220,17 +245,39 @@ async def test_closed_or_archived_program_refuses_enrolment(organizer):
 async def test_self_registration_refused_when_enrolment_is_closed(db):
     program = await make_group(enrolment_mode="closed")
     with pytest.raises(DomainError) as refused:
-        await registrations.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"], now=at())
+        await registrations.self_register(
+            program.id, {"display_name": "Ani"}, ["participation", "data_collection"], now=at()
+        )
     assert refused.value.code == "registration_closed"
     assert await Participant.count().run() == 0
 
 
 async def test_self_registration_with_a_contact_already_on_the_list_saves_nothing(db):
     program = await make_group(capacity=5)
-    first = await registrations.self_register(program.id, {"display_name": "Ani", "phone": "0812 1111 2222"}, ["participation", "data_collection", "contact"], now=at(0))
-    again = await registrations.self_register(program.id, {"display_name": "Ani A.", "phone": "+62 812-1111-2222"}, ["participation", "data_collection", "contact"], now=at(1))
-    by_mail = await registrations.self_register(program.id, {"display_name": "Ani", "email": "ANI@example.id"}, ["participation", "data_collection", "contact"], now=at(2))
-    also_mail = await registrations.self_register(program.id, {"display_name": "Ani", "email": "ani@example.id"}, ["participation", "data_collection", "contact"], now=at(3))
+    first = await registrations.self_register(
+        program.id,
+        {"display_name": "Ani", "phone": "0812 1111 2222"},
+        ["participation", "data_collection", "contact"],
+        now=at(0),
+    )
+    again = await registrations.self_register(
+        program.id,
+        {"display_name": "Ani A.", "phone": "+62 812-1111-2222"},
+        ["participation", "data_collection", "contact"],
+        now=at(1),
+    )
+    by_mail = await registrations.self_register(
+        program.id,
+        {"display_name": "Ani", "email": "ANI@example.id"},
+        ["participation", "data_collection", "contact"],
+        now=at(2),
+    )
+    also_mail = await registrations.self_register(
+        program.id,
+        {"display_name": "Ani", "email": "ani@example.id"},
+        ["participation", "data_collection", "contact"],
+        now=at(3),
+    )
     assert again.duplicate and again.participant_id == first.participant_id
     assert not by_mail.duplicate and also_mail.duplicate and also_mail.participant_id == by_mail.participant_id
     assert await Participant.count().run() == 2 and await Enrolment.count().run() == 2

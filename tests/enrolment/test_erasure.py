@@ -1,4 +1,5 @@
 """Erasing a person ends their places: withdrawn (reason "erased"), the waitlist moves up, counts stay."""
+
 from datetime import timedelta
 
 from conftest import post_form
@@ -29,8 +30,14 @@ async def test_erasure_withdraws_active_enrolments_and_promotes_the_waitlist(adm
     assert await statuses(other) == {"withdrawn": [erased]}
     row = await Enrolment.select().where(Enrolment.id == held["id"]).first().run()
     assert row["reason"] == "erased" and row["ended_at"] is not None
-    changes = await EnrolmentChange.select().where(EnrolmentChange.enrolment == held["id"]).order_by(EnrolmentChange.id).run()
-    assert (changes[-1]["from_status"], changes[-1]["to_status"], changes[-1]["note"]) == ("enrolled", "withdrawn", "erased")
+    changes = (
+        await EnrolmentChange.select().where(EnrolmentChange.enrolment == held["id"]).order_by(EnrolmentChange.id).run()
+    )
+    assert (changes[-1]["from_status"], changes[-1]["to_status"], changes[-1]["note"]) == (
+        "enrolled",
+        "withdrawn",
+        "erased",
+    )
     promoted = await EnrolmentChange.select().where(EnrolmentChange.automatic == "promotion").run()
     assert len(promoted) == 1
     # The counts stay: the attendance row is kept, without the person's name.

@@ -1,4 +1,5 @@
 """The staff participants tab through the HTTP client: lists, consent flags, enrolling, actions, links, permissions."""
+
 import re
 
 from conftest import post_form, sign_in
@@ -19,8 +20,16 @@ def _url(program, tail: str = "") -> str:
 
 
 def _new_person(**overrides):
-    data = {"display_name": "Sri Lestari", "legal_name": "", "phone": "0813 5555 6666", "email": "", "preferred_locale": "id",
-            "consent_participation": "on", "consent_data_collection": "on", "consent_contact": "on"}
+    data = {
+        "display_name": "Sri Lestari",
+        "legal_name": "",
+        "phone": "0813 5555 6666",
+        "email": "",
+        "preferred_locale": "id",
+        "consent_participation": "on",
+        "consent_data_collection": "on",
+        "consent_contact": "on",
+    }
     data.update(overrides)
     return data
 
@@ -57,7 +66,9 @@ async def test_facilitator_not_on_the_team_gets_403(facilitator_client, organize
     assert await Participant.count().run() == 1
 
 
-async def test_team_facilitator_sees_personal_links_but_an_organizer_outside_the_team_does_not(client, organizer, facilitator):
+async def test_team_facilitator_sees_personal_links_but_an_organizer_outside_the_team_does_not(
+    client, organizer, facilitator
+):
     program = await make_group()
     await join_team(program, facilitator)
     pid = await make_person("Fitri")
@@ -97,7 +108,9 @@ async def test_enrolling_an_existing_person_without_participation_consent_is_ref
     assert response.status_code == 400
     assert "has not given consent to take part" in response.text
     assert await Enrolment.count().run() == 0
-    response = await post_form(organizer_client, _url(program, "/enrol"), {"participant_id": str(pid), "consent_participation": "on"})
+    response = await post_form(
+        organizer_client, _url(program, "/enrol"), {"participant_id": str(pid), "consent_participation": "on"}
+    )
     assert response.status_code == 303
     assert (await active_consents([pid]))[pid] == {"participation"}
 
@@ -145,7 +158,9 @@ async def test_new_person_form_errors_answer_400_and_save_nothing(organizer_clie
         response = await post_form(organizer_client, _url(program, "/new"), data, htmx=True)
         assert response.status_code == 400, message
         assert message in response.text and "<html" not in response.text
-    assert await Participant.count().run() == 0 and await Consent.count().run() == 0 and await Enrolment.count().run() == 0
+    assert (
+        await Participant.count().run() == 0 and await Consent.count().run() == 0 and await Enrolment.count().run() == 0
+    )
 
 
 async def test_possible_duplicate_needs_confirmation_before_creating(organizer_client, organizer):
@@ -175,7 +190,9 @@ async def test_withdraw_needs_a_reason_and_frees_the_place(organizer_client, org
 
 async def test_approve_confirm_and_complete_from_the_tab(organizer_client, organizer):
     program = await make_group(capacity=1, enrolment_mode="approval", offer_hours=24)
-    request = await registrations.self_register(program.id, {"display_name": "Ani"}, ["participation", "data_collection"])
+    request = await registrations.self_register(
+        program.id, {"display_name": "Ani"}, ["participation", "data_collection"]
+    )
     response = await post_form(organizer_client, _url(program, f"/{request.enrolment_id}/approve"))
     assert response.status_code == 303
     assert await statuses(program) == {"enrolled": [request.participant_id]}
@@ -196,8 +213,12 @@ async def test_actions_on_an_enrolment_of_another_program_are_404(organizer_clie
     row = await enrolment.enrol(organizer, other.id, await make_person())
     for tail in ("/approve", "/complete", "/confirm"):
         assert (await post_form(organizer_client, _url(program, f"/{row['id']}{tail}"))).status_code == 404
-    assert (await post_form(organizer_client, _url(program, f"/{row['id']}/withdraw"), {"reason": "x"})).status_code == 404
-    assert (await post_form(organizer_client, _url(program, f"/{row['id']}/link"), {"action": "revoke"})).status_code == 404
+    assert (
+        await post_form(organizer_client, _url(program, f"/{row['id']}/withdraw"), {"reason": "x"})
+    ).status_code == 404
+    assert (
+        await post_form(organizer_client, _url(program, f"/{row['id']}/link"), {"action": "revoke"})
+    ).status_code == 404
     assert await statuses(other) == {"enrolled": [row["participant"]]}
 
 
@@ -251,6 +272,8 @@ async def test_refused_enrolment_leaves_no_consent_behind(organizer_client, orga
     program = await make_group()
     pid = await make_person("Indah", actor=organizer)
     await enrolment.enrol(organizer, program.id, pid)
-    response = await post_form(organizer_client, _url(program, "/enrol"), {"participant_id": str(pid), "consent_contact": "on"})
+    response = await post_form(
+        organizer_client, _url(program, "/enrol"), {"participant_id": str(pid), "consent_contact": "on"}
+    )
     assert response.status_code == 400 and "already on this program&#39;s list" in response.text
     assert (await active_consents([pid]))[pid] == {"participation", "data_collection"}

@@ -1,4 +1,5 @@
 """The participant's personal page at /my/{token}: only their own things, RSVPs, consent, leaving, downloads."""
+
 import csv
 import io
 import json
@@ -44,8 +45,12 @@ async def test_unknown_and_revoked_links_are_a_plain_404(client, organizer):
 async def test_personal_page_shows_nothing_of_anyone_else(client, organizer):
     program = await make_group(capacity=1, title="Kelas Kue")
     await make_session(program, topic="Roti manis")
-    _pid, token = await _enrolled_person(organizer, program, "Putri", phone="0811 0000 1111", email="putri@example.id", preferred_locale="id")
-    other = await make_person("Rahasia Orang Lain", phone="0899 8888 7777", email="lain@example.id", legal_name="Nama Asli Lain")
+    _pid, token = await _enrolled_person(
+        organizer, program, "Putri", phone="0811 0000 1111", email="putri@example.id", preferred_locale="id"
+    )
+    other = await make_person(
+        "Rahasia Orang Lain", phone="0899 8888 7777", email="lain@example.id", legal_name="Nama Asli Lain"
+    )
     await enrolment.enrol(organizer, program.id, other)
     page = await client.get(f"/my/{token}")
     assert page.status_code == 200
@@ -81,7 +86,9 @@ async def test_sessions_show_time_in_the_program_timezone_with_place_and_link(cl
     await make_session(program, starts_at=starts, ends_at=starts + timedelta(minutes=90), location="Aula Gereja")
     _pid, token = await _enrolled_person(organizer, program)
     page = await client.get(f"/my/{token}")
-    assert "10:00" in page.text and "11:30" in page.text and "Asia/Jayapura" in page.text  # 01:00 UTC is 10:00 in Jayapura
+    assert (
+        "10:00" in page.text and "11:30" in page.text and "Asia/Jayapura" in page.text
+    )  # 01:00 UTC is 10:00 in Jayapura
     assert "Aula Gereja" in page.text and "https://meet.example.org/abc" in page.text
 
 
@@ -132,7 +139,9 @@ async def test_leaving_a_program_needs_confirmation_and_passes_the_place_on(clie
     await enrolment.enrol(organizer, program.id, waiting)
     refused = await post_form(client, f"/my/{token}/programs/{program.id}/leave", {})
     assert refused.status_code == 400 and await statuses(program) == {"enrolled": [pid], "waitlisted": [waiting]}
-    response = await post_form(client, f"/my/{token}/programs/{program.id}/leave", {"confirm": "yes", "reason": "sibuk"})
+    response = await post_form(
+        client, f"/my/{token}/programs/{program.id}/leave", {"confirm": "yes", "reason": "sibuk"}
+    )
     assert response.status_code == 303
     assert await statuses(program) == {"withdrawn": [pid], "enrolled": [waiting]}
     assert "Berikutnya" not in (await client.get(f"/my/{token}")).text
@@ -181,7 +190,17 @@ async def test_data_download_holds_the_persons_own_records_only(client, organize
     session = await make_session(program, starts_in=timedelta(days=-1))
     upcoming = await make_session(program)
     pid, token = await _enrolled_person(organizer, program, "Putri", phone="0811 0000 1111", email="putri@example.id")
-    await update_participant(organizer, pid, {"display_name": "Putri", "phone": "0811 0000 1111", "email": "putri@example.id", "preferred_locale": "id", "notes": "CATATAN STAF RAHASIA"})
+    await update_participant(
+        organizer,
+        pid,
+        {
+            "display_name": "Putri",
+            "phone": "0811 0000 1111",
+            "email": "putri@example.id",
+            "preferred_locale": "id",
+            "notes": "CATATAN STAF RAHASIA",
+        },
+    )
     other = await make_person("Orang Lain", phone="0899 1234 5678")
     await enrolment.enrol(organizer, program.id, other)
     await Attendance.insert(
@@ -221,6 +240,6 @@ async def test_data_download_holds_the_persons_own_records_only(client, organize
 
 async def test_csv_download_neutralises_spreadsheet_formulas(client, organizer):
     program = await make_group()
-    _pid, token = await _enrolled_person(organizer, program, "=HYPERLINK(\"http://evil\")")
+    _pid, token = await _enrolled_person(organizer, program, '=HYPERLINK("http://evil")')
     rows = list(csv.reader(io.StringIO((await client.get(f"/my/{token}/data.csv")).text)))
-    assert ["profile", "1", "display_name", "'=HYPERLINK(\"http://evil\")"] in rows
+    assert ["profile", "1", "display_name", '\'=HYPERLINK("http://evil")'] in rows

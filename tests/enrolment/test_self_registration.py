@@ -1,4 +1,5 @@
 """Self-registration from the public program page, through the HTTP client."""
+
 import re
 
 from conftest import post_form
@@ -15,8 +16,15 @@ LINK_RE = re.compile(r"/my/([A-Za-z0-9_\-]{20,})")
 
 
 def _form(**overrides):
-    data = {"display_name": "Mawar", "phone": "0812 3333 4444", "email": "", "preferred_locale": "id",
-            "consent_participation": "on", "consent_data_collection": "on", "consent_contact": "on"}
+    data = {
+        "display_name": "Mawar",
+        "phone": "0812 3333 4444",
+        "email": "",
+        "preferred_locale": "id",
+        "consent_participation": "on",
+        "consent_data_collection": "on",
+        "consent_contact": "on",
+    }
     data.update(overrides)
     return data
 
@@ -84,7 +92,9 @@ async def test_registration_errors_answer_400_and_save_nothing(client, db):
         response = await post_form(client, "/programs/kelas/register", data)
         assert response.status_code == 400, message
         assert message in response.text
-    assert await Participant.count().run() == 0 and await Consent.count().run() == 0 and await Enrolment.count().run() == 0
+    assert (
+        await Participant.count().run() == 0 and await Consent.count().run() == 0 and await Enrolment.count().run() == 0
+    )
 
 
 async def test_registration_without_any_contact_is_allowed(client, db):
@@ -105,7 +115,9 @@ async def test_duplicate_submission_creates_one_participant(client, app):
     assert await Participant.count().run() == 1 and await Enrolment.count().run() == 1
     # The same phone from another browser saves nothing and does not hand out the person's link.
     async with AsyncTestClient(app=app, base_url="http://testserver.local") as stranger:
-        other = await post_form(stranger, "/programs/kelas/register", _form(display_name="Orang Lain", phone="+62 812-3333-4444"))
+        other = await post_form(
+            stranger, "/programs/kelas/register", _form(display_name="Orang Lain", phone="+62 812-3333-4444")
+        )
     assert other.status_code == 200 and "You are already registered" in other.text
     assert not LINK_RE.search(other.text)
     assert await Participant.count().run() == 1 and await Enrolment.count().run() == 1
@@ -114,7 +126,9 @@ async def test_duplicate_submission_creates_one_participant(client, app):
 async def test_same_browser_registering_someone_else_gets_their_own_registration(client, db):
     await make_group(slug="kelas", capacity=5)
     first = await post_form(client, "/programs/kelas/register", _form(phone="", email="", consent_contact=""))
-    second = await post_form(client, "/programs/kelas/register", _form(display_name="Melati", phone="", email="", consent_contact=""))
+    second = await post_form(
+        client, "/programs/kelas/register", _form(display_name="Melati", phone="", email="", consent_contact="")
+    )
     assert LINK_RE.search(first.text).group(1) != LINK_RE.search(second.text).group(1)
     assert await Participant.count().run() == 2
 
@@ -145,8 +159,14 @@ async def test_unlisted_programs_take_registrations(client, db):
 
 
 async def test_a_discreet_programs_real_title_never_reaches_the_registration_pages(client, db):
-    await make_group(slug="kamis", title="Kelompok Dukungan Korban KDRT", discreet=True, public_title="Kelompok Kamis",
-                     description="Untuk penyintas kekerasan", summary="Pendampingan penyintas")
+    await make_group(
+        slug="kamis",
+        title="Kelompok Dukungan Korban KDRT",
+        discreet=True,
+        public_title="Kelompok Kamis",
+        description="Untuk penyintas kekerasan",
+        summary="Pendampingan penyintas",
+    )
     pages = [await client.get("/programs/kamis/register")]
     pages.append(await post_form(client, "/programs/kamis/register", _form(display_name="")))
     pages.append(await post_form(client, "/programs/kamis/register", _form()))

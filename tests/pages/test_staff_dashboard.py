@@ -1,4 +1,5 @@
 """The staff dashboard shows what needs attention: early warnings, waitlist promotions, licences, data problems."""
+
 from datetime import UTC, timedelta
 
 from conftest import sign_in
@@ -22,7 +23,9 @@ async def test_dashboard_shows_early_warning_promotion_and_licence(client, db):
     await TeamMember.insert(TeamMember(program=program.id, staff=facilitator.id, role="lead")).run()
     pid = await create_participant(None, {"display_name": "Joni Jarang"})
     await record_consent(pid, "participation", actor=None)
-    enrolment = Enrolment(participant=pid, program=program.id, status="enrolled", enrolled_at=datetime.now(UTC) - timedelta(days=30))
+    enrolment = Enrolment(
+        participant=pid, program=program.id, status="enrolled", enrolled_at=datetime.now(UTC) - timedelta(days=30)
+    )
     await enrolment.save().run()
     for days in (3, 2):
         session = await make_session(program, starts_in=timedelta(days=-days))
@@ -31,7 +34,15 @@ async def test_dashboard_shows_early_warning_promotion_and_licence(client, db):
     promoted = await create_participant(None, {"display_name": "Rina Naik"})
     moved = Enrolment(participant=promoted, program=program.id, status="enrolled")
     await moved.save().run()
-    await EnrolmentChange.insert(EnrolmentChange(enrolment=moved.id, program=program.id, from_status="waitlisted", to_status="enrolled", automatic="promotion")).run()
+    await EnrolmentChange.insert(
+        EnrolmentChange(
+            enrolment=moved.id,
+            program=program.id,
+            from_status="waitlisted",
+            to_status="enrolled",
+            automatic="promotion",
+        )
+    ).run()
     await sign_in(client, "dash1")
     page = await client.get("/dashboard")
     assert page.status_code == 200

@@ -1,4 +1,5 @@
 """Phone and e-mail are kept only with consent to be contacted; withdrawing that consent removes them."""
+
 from conftest import post_form
 from factories import make_program
 
@@ -11,8 +12,13 @@ REFUSAL = "kept only with consent to be contacted"
 
 
 def _staff_form(**overrides):
-    data = {"display_name": "Bunga", "phone": "0813 2222 3333", "email": "bunga@example.id", "preferred_locale": "id",
-            "consent_participation": "on"}
+    data = {
+        "display_name": "Bunga",
+        "phone": "0813 2222 3333",
+        "email": "bunga@example.id",
+        "preferred_locale": "id",
+        "consent_participation": "on",
+    }
     data.update(overrides)
     return data
 
@@ -38,8 +44,14 @@ async def test_editing_refuses_contact_details_without_contact_consent(organizer
 
 async def test_self_registration_refuses_a_phone_without_contact_consent(client, db):
     await make_program(slug="kelas", enrolment_mode="open", capacity=5)
-    form = {"display_name": "Mawar", "phone": "0812 3333 4444", "email": "", "preferred_locale": "id",
-            "consent_participation": "on", "consent_data_collection": "on"}
+    form = {
+        "display_name": "Mawar",
+        "phone": "0812 3333 4444",
+        "email": "",
+        "preferred_locale": "id",
+        "consent_participation": "on",
+        "consent_data_collection": "on",
+    }
     response = await post_form(client, "/programs/kelas/register", form)
     assert response.status_code == 400 and REFUSAL in response.text
     assert await Participant.count().run() == 0
@@ -57,8 +69,14 @@ async def test_the_registration_form_says_which_consent_keeps_a_phone_or_email(c
 async def test_a_visitor_refused_for_a_phone_without_contact_consent_reads_it_all_in_indonesian(client, db):
     await make_program(slug="kelas", enrolment_mode="open", capacity=5)
     client.cookies.set("gotong_lang", "id")
-    form = {"display_name": "Mawar", "phone": "0812 3333 4444", "email": "", "preferred_locale": "id",
-            "consent_participation": "on", "consent_data_collection": "on"}
+    form = {
+        "display_name": "Mawar",
+        "phone": "0812 3333 4444",
+        "email": "",
+        "preferred_locale": "id",
+        "consent_participation": "on",
+        "consent_data_collection": "on",
+    }
     response = await post_form(client, "/programs/kelas/register", form)
     assert response.status_code == 400
     assert "Mohon perbaiki kolom yang ditandai." in response.text  # the summary above the form, from the shared macros
@@ -74,7 +92,9 @@ async def test_withdrawing_contact_consent_asks_first_then_removes_phone_and_ema
     assert asked.status_code == 200 and "This removes the phone number and e-mail address" in asked.text
     row = await Participant.select().where(Participant.id == pid).first().run()
     assert row["phone"] == "0813 2222 3333" and "contact" in (await active_consents([pid]))[pid]
-    done = await post_form(organizer_client, f"{url}/consent", {"purpose": "contact", "action": "withdraw", "confirm": "yes"})
+    done = await post_form(
+        organizer_client, f"{url}/consent", {"purpose": "contact", "action": "withdraw", "confirm": "yes"}
+    )
     assert done.status_code == 303
     row = await Participant.select().where(Participant.id == pid).first().run()
     assert row["phone"] == row["phone_digits"] == row["email"] == ""
@@ -83,7 +103,11 @@ async def test_withdrawing_contact_consent_asks_first_then_removes_phone_and_ema
 
 
 async def test_withdrawing_contact_consent_on_the_personal_page_removes_phone_and_email(client, db):
-    pid = await create_participant(None, {"display_name": "Ayu", "phone": "0812 9999 0000", "email": "ayu@example.id", "preferred_locale": "en"}, ["participation", "contact"])
+    pid = await create_participant(
+        None,
+        {"display_name": "Ayu", "phone": "0812 9999 0000", "email": "ayu@example.id", "preferred_locale": "en"},
+        ["participation", "contact"],
+    )
     token = await reissue_personal_links(None, pid)
     page = await client.get(f"/my/{token}")
     assert "your phone number and e-mail address are removed" in page.text

@@ -1,4 +1,5 @@
 """Hostile text on the participant form: names are one line; notes keep their line breaks."""
+
 from conftest import post_form
 from test_participant_pages import _form
 

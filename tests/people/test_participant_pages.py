@@ -1,4 +1,5 @@
 """Participant pages through the client: registering, duplicates, confidentiality, consent, erasure, audit."""
+
 import re
 
 from conftest import post_form, sign_in
@@ -10,7 +11,14 @@ from server.people.participants import create_participant
 
 
 def _form(**overrides):
-    data = {"display_name": "Bunga", "phone": "0813 2222 3333", "email": "bunga@example.id", "preferred_locale": "id", "consent_participation": "on", "consent_contact": "on"}
+    data = {
+        "display_name": "Bunga",
+        "phone": "0813 2222 3333",
+        "email": "bunga@example.id",
+        "preferred_locale": "id",
+        "consent_participation": "on",
+        "consent_contact": "on",
+    }
     data.update(overrides)
     return data
 
@@ -27,9 +35,18 @@ async def test_register_participant_with_consents(organizer_client):
 async def test_bad_participant_input_saves_nothing(organizer_client):
     from server.people.tables import Participant
 
-    response = await post_form(organizer_client, "/participants/new", _form(display_name="", phone="call me", email="nope", preferred_locale="fr"))
+    response = await post_form(
+        organizer_client,
+        "/participants/new",
+        _form(display_name="", phone="call me", email="nope", preferred_locale="fr"),
+    )
     assert response.status_code == 400
-    for message in ("This field is required.", "Enter a valid phone number", "Enter a valid e-mail address", "Choose one of the options."):
+    for message in (
+        "This field is required.",
+        "Enter a valid phone number",
+        "Enter a valid e-mail address",
+        "Choose one of the options.",
+    ):
         assert message in response.text
     assert await Participant.count().run() == 0
 
@@ -39,7 +56,9 @@ async def test_duplicate_is_flagged_and_needs_confirmation(organizer_client):
     response = await post_form(organizer_client, "/participants/new", _form(display_name="Bunga Lestari"))
     assert response.status_code == 400
     assert "Possible duplicates" in response.text and "same phone or e-mail" in response.text
-    response = await post_form(organizer_client, "/participants/new", _form(display_name="Bunga Lestari", confirm_not_duplicate="on"))
+    response = await post_form(
+        organizer_client, "/participants/new", _form(display_name="Bunga Lestari", confirm_not_duplicate="on")
+    )
     assert response.status_code == 303
 
 
@@ -54,7 +73,9 @@ async def test_facilitator_cannot_see_people_outside_their_programs(client, orga
 
 async def test_organizer_outside_the_team_sees_the_name_but_not_contact(client, organizer):
     admin = await make_staff(role="admin")
-    pid = await create_participant(admin, {"display_name": "Tono", "phone": "0811 2222 9999", "notes": "riwayat kekerasan"}, ["contact"])
+    pid = await create_participant(
+        admin, {"display_name": "Tono", "phone": "0811 2222 9999", "notes": "riwayat kekerasan"}, ["contact"]
+    )
     await sign_in(client, organizer.username)
     page = await client.get(f"/participants/{pid}")
     assert page.status_code == 200 and "Tono" in page.text

@@ -1,4 +1,5 @@
 """Participant rules without HTTP: duplicates, consent, confidentiality, secret links, erasure."""
+
 import pytest
 from factories import make_program, make_staff
 
@@ -46,7 +47,9 @@ async def test_contact_details_are_hidden_from_staff_outside_the_persons_program
     admin = await make_staff(role="admin")
     pid = await _participant(admin, phone="0812 9999 0000", notes="takut dikenali tetangga")
     seen_by_organizer = await participant_for_staff(organizer, pid)
-    assert seen_by_organizer["phone"] == "" and seen_by_organizer["notes"] == "" and not seen_by_organizer["confidential"]
+    assert (
+        seen_by_organizer["phone"] == "" and seen_by_organizer["notes"] == "" and not seen_by_organizer["confidential"]
+    )
     with pytest.raises(NotFound):
         await participant_for_staff(facilitator, pid)
     seen_by_admin = await participant_for_staff(admin, pid)
@@ -91,12 +94,18 @@ async def test_anonymisation_keeps_attendance_counts(db):
     admin = await make_staff(role="admin")
     program = await make_program()
     session = await make_session(program, starts_in=timedelta(days=-1))
-    pid = await _participant(admin, display_name="Rahmat", phone="0812 5555 6666", email="r@example.id", notes="catatan")
+    pid = await _participant(
+        admin, display_name="Rahmat", phone="0812 5555 6666", email="r@example.id", notes="catatan"
+    )
     await Enrolment.insert(Enrolment(participant=pid, program=program.id, status="enrolled")).run()
-    await Attendance.insert(Attendance(session=session.id, participant=pid, status="present", note="datang terlambat")).run()
+    await Attendance.insert(
+        Attendance(session=session.id, participant=pid, status="present", note="datang terlambat")
+    ).run()
     await erase_participant(admin, pid)
     row = await Participant.select().where(Participant.id == pid).first().run()
-    assert row["display_name"] == f"#{pid}" and row["phone"] == row["email"] == row["notes"] == "" and row["anonymised_at"]
+    assert (
+        row["display_name"] == f"#{pid}" and row["phone"] == row["email"] == row["notes"] == "" and row["anonymised_at"]
+    )
     assert await Attendance.count().where(Attendance.session == session.id).run() == 1
     assert (await Attendance.select(Attendance.note).first().run())["note"] == ""
     assert await live_personal_links([pid]) == set()

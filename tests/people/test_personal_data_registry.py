@@ -1,5 +1,6 @@
 """The personal-data registry: every table that holds something about a participant is declared, and the download
 and the erasure follow the declarations (named survey responses included)."""
+
 import csv
 import io
 
@@ -38,14 +39,21 @@ def test_a_table_referring_to_a_participant_outside_the_registry_is_found():
 
 
 NAMED_QUESTIONS = [
-    {"code": "rw", "kind": "single", "text": "Tinggal di RW mana?", "options": [{"value": "rw01", "label": "RW 01"}, {"value": "rw02", "label": "RW 02"}]},
+    {
+        "code": "rw",
+        "kind": "single",
+        "text": "Tinggal di RW mana?",
+        "options": [{"value": "rw01", "label": "RW 01"}, {"value": "rw02", "label": "RW 02"}],
+    },
     {"code": "note", "kind": "long_text", "text": "Cerita Anda"},
 ]
 
 
 async def _named_response(admin, person, other):
     program = await make_program()
-    survey = await make_survey(admin, questions=NAMED_QUESTIONS, anonymous=False, title="Survei Awal", program=program.id)
+    survey = await make_survey(
+        admin, questions=NAMED_QUESTIONS, anonymous=False, title="Survei Awal", program=program.id
+    )
     await respond(survey, {"rw": "rw01", "note": "Saya Wati dari gang mawar"}, participant_id=person)
     await respond(survey, {"rw": "rw01", "note": "Cerita orang lain"}, participant_id=other)
     return survey
@@ -61,7 +69,8 @@ async def test_named_survey_responses_are_in_the_persons_download(client, admin)
     [response] = data["survey_responses"]
     assert response["survey"] == "Survei Awal"
     assert {(a["question"], a["text"]) for a in response["answers"]} == {
-        ("Tinggal di RW mana?", "rw01"), ("Cerita Anda", "Saya Wati dari gang mawar"),
+        ("Tinggal di RW mana?", "rw01"),
+        ("Cerita Anda", "Saya Wati dari gang mawar"),
     }
     assert data["profile"]["display_name"] == "Wati" and data["links"][0]["kind"] == "participant_page"
 
@@ -80,7 +89,10 @@ async def test_erasure_anonymises_named_survey_responses_and_keeps_the_counts(ad
 
     assert await Response.count().where(Response.survey == survey["id"]).run() == 2  # results still add up
     assert await Response.count().where(Response.participant == person).run() == 0
-    texts = [row["value_text"] for row in await Answer.select(Answer.value_text).where(Answer.question == codes["note"]).run()]
+    texts = [
+        row["value_text"]
+        for row in await Answer.select(Answer.value_text).where(Answer.question == codes["note"]).run()
+    ]
     assert texts == ["Cerita orang lain"]  # the erased person's written answer is gone, the other's stays
     assert await Answer.count().where(Answer.question == codes["rw"]).run() == 2
     assert (await everything.download(person))["survey_responses"] == []

@@ -1,4 +1,5 @@
 """Secret links really die (reissue, revoke, deactivation, password change) and only their hashes are stored."""
+
 import importlib
 import re
 from datetime import UTC, datetime, timedelta
@@ -63,7 +64,9 @@ async def test_revoking_the_personal_link_ends_its_calendar_feed(client, organiz
     feed = feed_token(page)
     assert (await client.get(f"/feeds/{feed}.ics")).status_code == 200
     await sign_in(client, organizer.username)
-    stopped = await post_form(client, f"/manage/programs/{program.slug}/participants/{row['id']}/link", {"action": "revoke"})
+    stopped = await post_form(
+        client, f"/manage/programs/{program.slug}/participants/{row['id']}/link", {"action": "revoke"}
+    )
     assert stopped.status_code == 303
     plain = await _plain_404(client)
     await _assert_dead(client, f"/feeds/{feed}.ics", plain)
@@ -72,7 +75,9 @@ async def test_revoking_the_personal_link_ends_its_calendar_feed(client, organiz
 
 async def _staff_with_feed(client, username: str):
     staff = await make_staff(username=username)
-    program = await make_program(slug=f"milik-{username}", title="Kelompok Rahasia", public_title="Kelompok Rabu", discreet=True)
+    program = await make_program(
+        slug=f"milik-{username}", title="Kelompok Rahasia", public_title="Kelompok Rabu", discreet=True
+    )
     await TeamMember.insert(TeamMember(program=program.id, staff=staff.id, role="lead")).run()
     await sign_in(client, username)
     page = await post_form(client, "/account/calendar/reissue")
@@ -96,8 +101,13 @@ async def test_deactivating_a_staff_member_ends_their_calendar_feed(client, admi
 async def test_changing_the_password_ends_the_staff_calendar_feed(client, db):
     _staff, token = await _staff_with_feed(client, "eka")
     changed = await post_form(
-        client, "/account/password",
-        {"current_password": "correct-horse", "new_password": "battery-staple-9", "repeat_password": "battery-staple-9"},
+        client,
+        "/account/password",
+        {
+            "current_password": "correct-horse",
+            "new_password": "battery-staple-9",
+            "repeat_password": "battery-staple-9",
+        },
     )
     assert changed.status_code == 303
     await _assert_dead(client, f"/feeds/{token}.ics", await _plain_404(client))

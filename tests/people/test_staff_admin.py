@@ -1,4 +1,5 @@
 """Admin management of staff accounts: listing, creating, role changes and deactivation."""
+
 from conftest import post_form, sign_in
 
 
@@ -22,7 +23,13 @@ async def test_admin_creates_account_that_can_sign_in(admin_client, client):
     response = await post_form(
         admin_client,
         "/admin/staff",
-        {"display_name": "Rina", "username": "rina", "email": "rina@example.org", "role": "organizer", "password": "long-enough-1"},
+        {
+            "display_name": "Rina",
+            "username": "rina",
+            "email": "rina@example.org",
+            "role": "organizer",
+            "password": "long-enough-1",
+        },
     )
     assert response.status_code == 303
     await post_form(client, "/logout")
@@ -50,14 +57,26 @@ async def test_duplicate_username_and_short_password_are_field_errors(admin_clie
     response = await post_form(
         admin_client,
         "/admin/staff",
-        {"display_name": "X", "username": "facil1", "email": "new@example.org", "role": "facilitator", "password": "long-enough-1"},
+        {
+            "display_name": "X",
+            "username": "facil1",
+            "email": "new@example.org",
+            "role": "facilitator",
+            "password": "long-enough-1",
+        },
     )
     assert response.status_code == 400
     assert "This username is already taken." in response.text
     response = await post_form(
         admin_client,
         "/admin/staff",
-        {"display_name": "X", "username": "newbie", "email": "new@example.org", "role": "facilitator", "password": "short"},
+        {
+            "display_name": "X",
+            "username": "newbie",
+            "email": "new@example.org",
+            "role": "facilitator",
+            "password": "short",
+        },
     )
     assert "The password must be 8 to 128 characters." in response.text
 
@@ -79,15 +98,21 @@ async def test_deactivation_ends_sessions_at_once(app, admin, facilitator):
         await sign_in(admin_session, admin.username)
         await sign_in(facilitator_session, facilitator.username)
         assert (await facilitator_session.get("/dashboard")).status_code == 200
-        response = await post_form(admin_session, f"/admin/staff/{facilitator.id}", {"display_name": "Fajar", "role": "facilitator"})
+        response = await post_form(
+            admin_session, f"/admin/staff/{facilitator.id}", {"display_name": "Fajar", "role": "facilitator"}
+        )
         assert response.status_code == 303
         assert (await facilitator_session.get("/dashboard", follow_redirects=False)).status_code == 303
-        response = await post_form(facilitator_session, "/login", {"username": facilitator.username, "password": "correct-horse"})
+        response = await post_form(
+            facilitator_session, "/login", {"username": facilitator.username, "password": "correct-horse"}
+        )
         assert response.status_code == 400
 
 
 async def test_admin_cannot_lock_themselves_out(admin_client, admin):
-    response = await post_form(admin_client, f"/admin/staff/{admin.id}", {"display_name": "Ayu", "role": "facilitator", "active": "on"})
+    response = await post_form(
+        admin_client, f"/admin/staff/{admin.id}", {"display_name": "Ayu", "role": "facilitator", "active": "on"}
+    )
     assert response.status_code == 400
     assert "You cannot remove your own administrator rights." in response.text
 
@@ -113,13 +138,27 @@ async def test_staff_changes_password_and_other_devices_are_signed_out(app, faci
     async with AsyncTestClient(app=app) as laptop, AsyncTestClient(app=app) as phone:
         await sign_in(laptop, facilitator.username)
         await sign_in(phone, facilitator.username)
-        response = await post_form(laptop, "/account/password", {"current_password": "wrong", "new_password": "new-secret-1", "repeat_password": "new-secret-1"})
+        response = await post_form(
+            laptop,
+            "/account/password",
+            {"current_password": "wrong", "new_password": "new-secret-1", "repeat_password": "new-secret-1"},
+        )
         assert response.status_code == 400 and "The current password is not correct." in response.text
-        response = await post_form(laptop, "/account/password", {"current_password": "correct-horse", "new_password": "new-secret-1", "repeat_password": "other"})
+        response = await post_form(
+            laptop,
+            "/account/password",
+            {"current_password": "correct-horse", "new_password": "new-secret-1", "repeat_password": "other"},
+        )
         assert response.status_code == 400 and "The two new passwords differ." in response.text
-        response = await post_form(laptop, "/account/password", {"current_password": "correct-horse", "new_password": "new-secret-1", "repeat_password": "new-secret-1"})
+        response = await post_form(
+            laptop,
+            "/account/password",
+            {"current_password": "correct-horse", "new_password": "new-secret-1", "repeat_password": "new-secret-1"},
+        )
         assert response.status_code == 303
         assert (await laptop.get("/dashboard")).status_code == 200
         assert (await phone.get("/dashboard", follow_redirects=False)).status_code == 303
         await post_form(laptop, "/logout")
-        assert (await post_form(laptop, "/login", {"username": facilitator.username, "password": "new-secret-1"})).status_code == 303
+        assert (
+            await post_form(laptop, "/login", {"username": facilitator.username, "password": "new-secret-1"})
+        ).status_code == 303

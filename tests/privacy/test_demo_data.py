@@ -1,6 +1,7 @@
 """The demo data keeps the privacy rules that the forms and services enforce: it is written straight into the tables,
 so nothing else would notice when a rule tightens and the demo (shown to new organisations, and the browser tests'
 server) quietly breaks it."""
+
 from piccolo.columns import Text, Varchar
 
 from server.demo import seed_demo

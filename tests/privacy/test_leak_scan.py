@@ -1,6 +1,7 @@
 """Leak scan: a discreet support group whose sensitive details carry marker words, fetched through every public
 and participant-facing route in both languages. The real title and description never appear; the place, the
 online room and the cancellation reason appear only to the enrolled participant (their page, data and feed)."""
+
 from datetime import timedelta
 
 from conftest import post_form
@@ -26,13 +27,23 @@ async def _seed():
     from server.programs.tables import TeamMember
 
     secret = await make_program(
-        slug="kelompok-kamis", kind="support_group", title="Kelompok ZQXREALTITLE", public_title="Kelompok Kamis",
-        discreet=True, place_members_only=True, description="Untuk ZQXDESCRIPTION", summary="ZQXSUMMARY",
-        default_location="Gedung ZQXPLACE", default_online_link="https://meet.example.org/ZQXLINK", area="Jakarta Timur",
+        slug="kelompok-kamis",
+        kind="support_group",
+        title="Kelompok ZQXREALTITLE",
+        public_title="Kelompok Kamis",
+        discreet=True,
+        place_members_only=True,
+        description="Untuk ZQXDESCRIPTION",
+        summary="ZQXSUMMARY",
+        default_location="Gedung ZQXPLACE",
+        default_online_link="https://meet.example.org/ZQXLINK",
+        area="Jakarta Timur",
         assessment_notes="ZQXNOTES",
     )
     held = await make_session(secret, location="Ruang ZQXROOM", online_link="https://meet.example.org/ZQXLINK-2")
-    cancelled = await make_session(secret, starts_in=timedelta(days=4), status="cancelled", cancel_reason="Fasilitator ZQXREASON")
+    cancelled = await make_session(
+        secret, starts_in=timedelta(days=4), status="cancelled", cancel_reason="Fasilitator ZQXREASON"
+    )
     other = await make_program(slug="kelas-batik", title="Kelas Batik")
     await make_session(other)
     member = await create_participant(None, {"display_name": "Anggota"})
@@ -55,11 +66,24 @@ async def test_no_marker_leaks_beyond_what_the_policy_allows(client, db):
     member_page, member_feed = tokens["member"]
     outsider_page, outsider_feed = tokens["outsider"]
     public = [
-        "/", "/programs", "/programs?kind=support_group", "/programs/kelompok-kamis", "/programs/kelompok-kamis/register",
-        "/calendar.ics", "/calendar.ics?lang=en", "/calendar.ics?lang=id", "/programs/kelompok-kamis/calendar.ics",
-        "/programs/kelompok-kamis/calendar.ics?lang=en", *(f"/sessions/{s.id}.ics" for s in sessions),
-        f"/s/{survey['token']}", "/programs/tidak-ada", "/my/tidak-ada", "/feeds/tidak-ada.ics", f"/s/{survey['token']}x",
-        f"/my/{outsider_page}", f"/feeds/{outsider_feed}.ics",
+        "/",
+        "/programs",
+        "/programs?kind=support_group",
+        "/programs/kelompok-kamis",
+        "/programs/kelompok-kamis/register",
+        "/calendar.ics",
+        "/calendar.ics?lang=en",
+        "/calendar.ics?lang=id",
+        "/programs/kelompok-kamis/calendar.ics",
+        "/programs/kelompok-kamis/calendar.ics?lang=en",
+        *(f"/sessions/{s.id}.ics" for s in sessions),
+        f"/s/{survey['token']}",
+        "/programs/tidak-ada",
+        "/my/tidak-ada",
+        "/feeds/tidak-ada.ics",
+        f"/s/{survey['token']}x",
+        f"/my/{outsider_page}",
+        f"/feeds/{outsider_feed}.ics",
     ]
     member = [f"/my/{member_page}", f"/my/{member_page}/data.json", f"/feeds/{member_feed}.ics"]
     seen_members_only = set()

@@ -1,5 +1,6 @@
 """The privacy policy as a table: every viewer × channel × field, for an ordinary and a discreet,
 place-for-members-only program, checked against the promises it makes."""
+
 import pytest
 
 from server import privacy as p
@@ -48,7 +49,9 @@ def expected(viewer: str, channel: str, field: str, program: dict, real_details:
 @pytest.mark.parametrize("viewer", p.VIEWERS)
 def test_policy_cell_keeps_its_promise(viewer, channel, field, program, real_details):
     who = p.Viewer(viewer, real_details=real_details and viewer in p.STAFF_VIEWERS)
-    assert p.may_see(who, channel, field, program=program) == expected(viewer, channel, field, program, who.real_details)
+    assert p.may_see(who, channel, field, program=program) == expected(
+        viewer, channel, field, program, who.real_details
+    )
 
 
 def test_table_has_every_cell():
@@ -59,7 +62,9 @@ def test_table_has_every_cell():
 @pytest.mark.parametrize("viewer", NOT_STAFF)
 @pytest.mark.parametrize("channel", p.CHANNELS)
 def test_nobody_outside_staff_ever_reads_a_discreet_real_title_or_description(viewer, channel):
-    view = p.program_view(dict(DISCREET, description="ZQX for survivors", summary="ZQX", assessment_notes="ZQX"), viewer, channel)
+    view = p.program_view(
+        dict(DISCREET, description="ZQX for survivors", summary="ZQX", assessment_notes="ZQX"), viewer, channel
+    )
     assert view["title"] == "Kelompok Selasa"
     assert "ODHIV" not in str(view) and "ZQX" not in str(view) and "public_title" not in view
 
@@ -72,7 +77,12 @@ def test_staff_feed_shows_neutral_titles_unless_the_staff_member_opts_in():
 
 
 def test_session_view_keeps_place_and_reason_for_members_only():
-    session = {"location": "Ruang 3", "online_link": "https://meet.example.org/x", "cancel_reason": "Sakit", "notes": "n"}
+    session = {
+        "location": "Ruang 3",
+        "online_link": "https://meet.example.org/x",
+        "cancel_reason": "Sakit",
+        "notes": "n",
+    }
     public = p.session_view(session, DISCREET, p.ANYONE, p.FEED)
     assert public == {"location": "", "online_link": "", "cancel_reason": "", "notes": ""}
     member = p.session_view(session, DISCREET, p.participant_viewer(enrolled=True), p.FEED)
@@ -81,7 +91,14 @@ def test_session_view_keeps_place_and_reason_for_members_only():
 
 
 def test_person_view_shows_contact_details_to_team_and_admins_only():
-    person = {"display_name": "Rina", "legal_name": "Rina Wati", "phone": "0812", "phone_digits": "0812", "email": "r@x", "notes": "n"}
+    person = {
+        "display_name": "Rina",
+        "legal_name": "Rina Wati",
+        "phone": "0812",
+        "phone_digits": "0812",
+        "email": "r@x",
+        "notes": "n",
+    }
     for viewer in (p.TEAM, p.ADMIN):
         assert p.person_view(person, viewer, p.PAGE) == person
     for viewer in (p.ORGANIZER, p.STAFF, p.MEMBER, p.PUBLIC):
@@ -97,8 +114,13 @@ class _Staff:
 
 @pytest.mark.parametrize(
     ("role", "on_team", "viewer"),
-    [("admin", False, p.ADMIN), ("organizer", True, p.TEAM), ("organizer", False, p.ORGANIZER),
-     ("facilitator", True, p.TEAM), ("facilitator", False, p.STAFF)],
+    [
+        ("admin", False, p.ADMIN),
+        ("organizer", True, p.TEAM),
+        ("organizer", False, p.ORGANIZER),
+        ("facilitator", True, p.TEAM),
+        ("facilitator", False, p.STAFF),
+    ],
 )
 def test_staff_viewer_follows_role_and_team(role, on_team, viewer):
     assert p.staff_viewer(_Staff(role), on_team=on_team).role == viewer
@@ -115,6 +137,11 @@ async def test_can_see_confidential_is_the_policys_contact_cell(db):
     program = await make_program()
     pid = await create_participant(None, {"display_name": "Rina"})
     await Enrolment.insert(Enrolment(participant=pid, program=program.id, status="enrolled")).run()
-    lead, other, organizer, admin = (await make_staff(), await make_staff(), await make_staff("organizer"), await make_staff("admin"))
+    lead, other, organizer, admin = (
+        await make_staff(),
+        await make_staff(),
+        await make_staff("organizer"),
+        await make_staff("admin"),
+    )
     await TeamMember.insert(TeamMember(program=program.id, staff=lead.id, role="lead")).run()
     assert [await can_see_confidential(s, pid) for s in (lead, other, organizer, admin)] == [True, False, False, True]

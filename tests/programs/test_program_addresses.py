@@ -1,5 +1,6 @@
 """Web addresses of programs: a discreet program's address never spells its real title, and an old address
 redirects staff only — to the public it is a plain 404."""
+
 import pytest
 from conftest import post_form
 from factories import make_program
@@ -16,6 +17,7 @@ def _discreet(**overrides):
 
 
 # --- the rule ----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("slug", "title", "leaked"),
@@ -52,10 +54,13 @@ def test_a_title_becomes_an_ascii_address():
 
 # --- creating and editing through the form -------------------------------------------------------------
 
+
 async def test_discreet_program_whose_address_spells_the_real_title_is_refused(organizer_client):
     from server.programs.tables import Program
 
-    response = await post_form(organizer_client, "/manage/programs/new", _discreet(slug="kelompok-dukungan-penyintas-kekerasan"))
+    response = await post_form(
+        organizer_client, "/manage/programs/new", _discreet(slug="kelompok-dukungan-penyintas-kekerasan")
+    )
     assert response.status_code == 400
     assert "This web address contains “dukungan” from the real title" in response.text
     assert 'aria-describedby="f-slug-error"' in response.text  # shown on the address field
@@ -96,7 +101,9 @@ async def test_editing_a_discreet_program_to_a_revealing_address_is_refused(orga
     from server.programs.tables import Program
 
     await make_program(slug="kelompok-kamis", title=REAL, public_title=NEUTRAL, discreet=True, kind="support_group")
-    response = await post_form(organizer_client, "/manage/programs/kelompok-kamis/edit", _discreet(slug="penyintas-kamis"))
+    response = await post_form(
+        organizer_client, "/manage/programs/kelompok-kamis/edit", _discreet(slug="penyintas-kamis")
+    )
     assert response.status_code == 400
     assert "This web address contains “penyintas” from the real title" in response.text
     assert (await Program.select(Program.slug).first().run())["slug"] == "kelompok-kamis"
@@ -106,7 +113,9 @@ async def test_a_program_becoming_discreet_must_change_a_revealing_address(organ
     from server.programs.tables import Program
 
     await make_program(slug="penyintas-kekerasan", title=REAL, kind="support_group")
-    response = await post_form(organizer_client, "/manage/programs/penyintas-kekerasan/edit", _discreet(slug="penyintas-kekerasan"))
+    response = await post_form(
+        organizer_client, "/manage/programs/penyintas-kekerasan/edit", _discreet(slug="penyintas-kekerasan")
+    )
     assert response.status_code == 400
     assert "from the real title" in response.text
     row = await Program.select(Program.slug, Program.discreet).first().run()
@@ -115,9 +124,14 @@ async def test_a_program_becoming_discreet_must_change_a_revealing_address(organ
 
 # --- old addresses ---------------------------------------------------------------------------------------
 
+
 async def _renamed(organizer_client):
     await make_program(slug="penyintas-kekerasan", title=REAL, kind="support_group", visibility="public")
-    response = await post_form(organizer_client, "/manage/programs/penyintas-kekerasan/edit", _discreet(slug="kelompok-kamis-malam", visibility="public"))
+    response = await post_form(
+        organizer_client,
+        "/manage/programs/penyintas-kekerasan/edit",
+        _discreet(slug="kelompok-kamis-malam", visibility="public"),
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/manage/programs/kelompok-kamis-malam"
 
@@ -129,7 +143,11 @@ async def test_staff_following_an_old_address_are_redirected_to_the_new_one(orga
     assert response.headers["location"] == "/manage/programs/kelompok-kamis-malam/schedule?x=1"
     page = await organizer_client.get("/manage/programs/penyintas-kekerasan")
     assert page.status_code == 200 and REAL in page.text
-    response = await post_form(organizer_client, "/manage/programs/penyintas-kekerasan/goals", {"statement": "x", "baseline": "0", "target": "1"})
+    response = await post_form(
+        organizer_client,
+        "/manage/programs/penyintas-kekerasan/goals",
+        {"statement": "x", "baseline": "0", "target": "1"},
+    )
     assert response.status_code == 307
     assert response.headers["location"] == "/manage/programs/kelompok-kamis-malam/goals"
 
@@ -163,6 +181,12 @@ async def test_an_old_address_is_not_free_for_another_program_but_its_own_progra
     response = await post_form(organizer_client, "/manage/programs/new", _form(slug="penyintas-kekerasan"))
     assert response.status_code == 400
     assert "Another program already uses this web address." in response.text
-    response = await post_form(organizer_client, "/manage/programs/kelompok-kamis-malam/edit", _form(title=REAL, kind="support_group", slug="penyintas-kekerasan"))
+    response = await post_form(
+        organizer_client,
+        "/manage/programs/kelompok-kamis-malam/edit",
+        _form(title=REAL, kind="support_group", slug="penyintas-kekerasan"),
+    )
     assert response.status_code == 303
-    assert [row["slug"] for row in await ProgramSlugAlias.select(ProgramSlugAlias.slug).run()] == ["kelompok-kamis-malam"]
+    assert [row["slug"] for row in await ProgramSlugAlias.select(ProgramSlugAlias.slug).run()] == [
+        "kelompok-kamis-malam"
+    ]

@@ -1,4 +1,5 @@
 """Hostile text on the program form: a line break in a title would break every calendar feed, so it is refused."""
+
 import pytest
 from conftest import post_form
 from test_program_pages import _form

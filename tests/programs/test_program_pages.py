@@ -1,4 +1,5 @@
 """Program pages through the HTTP client: catalogue, public page, staff pages, forms and permissions."""
+
 from conftest import post_form, sign_in
 from factories import make_program, make_session
 from querycount import count_queries
@@ -6,8 +7,14 @@ from querycount import count_queries
 
 def _form(**overrides):
     data = {
-        "title": "Kelas Menjahit Dasar", "slug": "kelas-menjahit", "kind": "skill_workshop", "visibility": "public",
-        "timezone": "Asia/Jakarta", "enrolment_mode": "open", "capacity": "15", "completion_threshold": "75",
+        "title": "Kelas Menjahit Dasar",
+        "slug": "kelas-menjahit",
+        "kind": "skill_workshop",
+        "visibility": "public",
+        "timezone": "Asia/Jakarta",
+        "enrolment_mode": "open",
+        "capacity": "15",
+        "completion_threshold": "75",
         "summary": "Belajar menjahit untuk usaha rumahan.",
     }
     data.update(overrides)
@@ -30,16 +37,32 @@ async def test_bad_program_input_gets_field_errors_and_saves_nothing(organizer_c
     response = await post_form(
         organizer_client,
         "/manage/programs/new",
-        _form(title="x" * 201, slug="Bad Slug!", timezone="Mars/Olympus", capacity="-3", ends_on="2026-01-01", starts_on="2026-02-01", default_online_link="zoom"),
+        _form(
+            title="x" * 201,
+            slug="Bad Slug!",
+            timezone="Mars/Olympus",
+            capacity="-3",
+            ends_on="2026-01-01",
+            starts_on="2026-02-01",
+            default_online_link="zoom",
+        ),
     )
     assert response.status_code == 400
-    for message in ("At most 200 characters.", "Use lowercase letters, digits and hyphens only.", "Choose a timezone from the list", "Must be at least 0.", "Enter a full web address"):
+    for message in (
+        "At most 200 characters.",
+        "Use lowercase letters, digits and hyphens only.",
+        "Choose a timezone from the list",
+        "Must be at least 0.",
+        "Enter a full web address",
+    ):
         assert message in response.text
     assert await Program.count().run() == 0
 
 
 async def test_end_before_start_is_a_field_error(organizer_client):
-    response = await post_form(organizer_client, "/manage/programs/new", _form(starts_on="2026-03-01", ends_on="2026-02-01"))
+    response = await post_form(
+        organizer_client, "/manage/programs/new", _form(starts_on="2026-03-01", ends_on="2026-02-01")
+    )
     assert response.status_code == 400
     assert "The end date is before the start date." in response.text
 
@@ -68,7 +91,9 @@ async def test_facilitator_gets_403_on_another_teams_program(facilitator_client)
         response = await facilitator_client.get(url)
         assert response.status_code == 403
         assert "Kelompok Rahasia Lain" not in response.text
-    response = await post_form(facilitator_client, "/manage/programs/milik-lain/goals", {"statement": "x", "baseline": "0", "target": "1"})
+    response = await post_form(
+        facilitator_client, "/manage/programs/milik-lain/goals", {"statement": "x", "baseline": "0", "target": "1"}
+    )
     assert response.status_code == 403
 
 
@@ -84,7 +109,13 @@ async def test_unknown_slug_is_404(organizer_client):
 
 
 async def test_public_pages_never_show_a_discreet_programs_real_title(client, db):
-    program = await make_program(slug="selasa", title="Kelompok Dukungan ODHIV", public_title="Kelompok Selasa", discreet=True, description="Untuk ODHIV")
+    program = await make_program(
+        slug="selasa",
+        title="Kelompok Dukungan ODHIV",
+        public_title="Kelompok Selasa",
+        discreet=True,
+        description="Untuk ODHIV",
+    )
     await make_session(program, topic="Sesi perkenalan")
     for url in ("/", "/programs", "/programs/selasa", "/programs?kind=support_group"):
         response = await client.get(url)
@@ -123,10 +154,14 @@ async def test_goal_value_inline_update_returns_the_goal_block(organizer_client)
     program = await make_program(slug="tujuan")
     goal = Goal(program=program.id, statement="Warga punya akses air", baseline=10.0, target=60.0, unit="KK")
     await goal.save().run()
-    response = await post_form(organizer_client, f"/manage/programs/tujuan/goals/{goal.id}/value", {"value": "35"}, htmx=True)
+    response = await post_form(
+        organizer_client, f"/manage/programs/tujuan/goals/{goal.id}/value", {"value": "35"}, htmx=True
+    )
     assert response.status_code == 200
     assert "<html" not in response.text and f'id="goal-{goal.id}"' in response.text and "50%" in response.text
-    response = await post_form(organizer_client, f"/manage/programs/tujuan/goals/{goal.id}/value", {"value": "banyak"}, htmx=True)
+    response = await post_form(
+        organizer_client, f"/manage/programs/tujuan/goals/{goal.id}/value", {"value": "banyak"}, htmx=True
+    )
     assert response.status_code == 400 and "Enter a number." in response.text
 
 
@@ -151,13 +186,23 @@ async def test_phase_change_through_the_page(organizer_client):
 
 async def test_team_members_and_partners_are_managed_on_the_team_page(organizer_client, facilitator):
     await make_program(slug="tim")
-    response = await post_form(organizer_client, "/manage/programs/tim/team", {"staff_id": str(facilitator.id), "role": "lead"})
+    response = await post_form(
+        organizer_client, "/manage/programs/tim/team", {"staff_id": str(facilitator.id), "role": "lead"}
+    )
     assert response.status_code == 303
-    response = await post_form(organizer_client, "/manage/programs/tim/team", {"staff_id": str(facilitator.id), "role": "lead"})
+    response = await post_form(
+        organizer_client, "/manage/programs/tim/team", {"staff_id": str(facilitator.id), "role": "lead"}
+    )
     assert response.status_code == 400 and "already on the team" in response.text
-    response = await post_form(organizer_client, "/manage/programs/tim/partners", {"name": "Puskesmas Coblong", "role": "venue", "email": "bukan email"})
+    response = await post_form(
+        organizer_client,
+        "/manage/programs/tim/partners",
+        {"name": "Puskesmas Coblong", "role": "venue", "email": "bukan email"},
+    )
     assert response.status_code == 400 and "Enter a valid e-mail address" in response.text
-    response = await post_form(organizer_client, "/manage/programs/tim/partners", {"name": "Puskesmas Coblong", "role": "venue"})
+    response = await post_form(
+        organizer_client, "/manage/programs/tim/partners", {"name": "Puskesmas Coblong", "role": "venue"}
+    )
     assert response.status_code == 303
     page = await organizer_client.get("/manage/programs/tim/team")
     assert "Fajar Facilitator" in page.text and "Puskesmas Coblong" in page.text
@@ -172,7 +217,11 @@ async def test_facilitator_on_team_can_manage_goals_but_not_team(client, facilit
     await programs.add_team_member(organizer, row, facilitator.id, "lead")
     await sign_in(client, facilitator.username)
     assert (await client.get("/manage/programs/milikku")).status_code == 200
-    response = await post_form(client, "/manage/programs/milikku/goals", {"statement": "Peserta hadir rutin", "baseline": "0", "target": "80", "unit": "%"})
+    response = await post_form(
+        client,
+        "/manage/programs/milikku/goals",
+        {"statement": "Peserta hadir rutin", "baseline": "0", "target": "80", "unit": "%"},
+    )
     assert response.status_code == 303
     response = await post_form(client, "/manage/programs/milikku/team", {"staff_id": str(organizer.id), "role": "lead"})
     assert response.status_code == 403
@@ -182,19 +231,34 @@ async def test_milestone_status_changes_inline(organizer_client):
     from server.programs.tables import Milestone
 
     program = await make_program(slug="air", kind="community_project")
-    response = await post_form(organizer_client, "/manage/programs/air/milestones", {"title": "Survei sumber air", "status": "planned", "due_on": "2026-12-20"})
+    response = await post_form(
+        organizer_client,
+        "/manage/programs/air/milestones",
+        {"title": "Survei sumber air", "status": "planned", "due_on": "2026-12-20"},
+    )
     assert response.status_code == 303
     milestone = await Milestone.select().where(Milestone.program == program.id).first().run()
-    response = await post_form(organizer_client, f"/manage/programs/air/milestones/{milestone['id']}/status", {"status": "done"}, htmx=True)
+    response = await post_form(
+        organizer_client, f"/manage/programs/air/milestones/{milestone['id']}/status", {"status": "done"}, htmx=True
+    )
     assert response.status_code == 200 and "<html" not in response.text
-    assert (await Milestone.select(Milestone.status).where(Milestone.id == milestone["id"]).first().run())["status"] == "done"
-    response = await post_form(organizer_client, f"/manage/programs/air/milestones/{milestone['id']}/status", {"status": "exploded"}, htmx=True)
+    assert (await Milestone.select(Milestone.status).where(Milestone.id == milestone["id"]).first().run())[
+        "status"
+    ] == "done"
+    response = await post_form(
+        organizer_client, f"/manage/programs/air/milestones/{milestone['id']}/status", {"status": "exploded"}, htmx=True
+    )
     assert response.status_code == 400
 
 
 async def _seed_programs(count: int) -> None:
     for number in range(count):
-        program = await make_program(slug=f"p-{count}-{number}", title=f"Program {number}", discreet=number % 3 == 0, public_title=f"Kelompok {number}")
+        program = await make_program(
+            slug=f"p-{count}-{number}",
+            title=f"Program {number}",
+            discreet=number % 3 == 0,
+            public_title=f"Kelompok {number}",
+        )
         await make_session(program)
 
 
@@ -218,8 +282,14 @@ async def test_list_pages_run_a_constant_number_of_queries(organizer_client):
 async def test_place_only_for_members_shows_the_public_only_the_area(client, db):
     from factories import make_program, make_session
 
-    program = await make_program(slug="kelompok-rabu", kind="support_group", default_location="Gedung Serbaguna Lt 2",
-                                 area="Jakarta Timur", place_members_only=True, default_online_link="https://meet.example.org/rabu")
+    program = await make_program(
+        slug="kelompok-rabu",
+        kind="support_group",
+        default_location="Gedung Serbaguna Lt 2",
+        area="Jakarta Timur",
+        place_members_only=True,
+        default_online_link="https://meet.example.org/rabu",
+    )
     await make_session(program, location="Ruang 7", online_link="https://meet.example.org/rabu-7")
     for url in ("/programs/kelompok-rabu", "/programs", "/", "/calendar.ics", "/programs/kelompok-rabu/calendar.ics"):
         body = (await client.get(url)).text
@@ -233,9 +303,18 @@ async def test_new_support_group_keeps_its_place_to_members_by_default(organizer
 
     page = await organizer_client.get("/manage/programs/new")
     assert 'name="place_members_only" value="on" checked' in page.text
-    values = dict(slug="dukungan", kind="support_group", title="Dukungan", visibility="public", timezone="Asia/Jakarta",
-                  enrolment_mode="open", completion_threshold=75)
+    values = dict(
+        slug="dukungan",
+        kind="support_group",
+        title="Dukungan",
+        visibility="public",
+        timezone="Asia/Jakarta",
+        enrolment_mode="open",
+        completion_threshold=75,
+    )
     program_id = await programs.create_program(organizer, values)
     from server.programs.tables import Program
 
-    assert (await Program.select(Program.place_members_only).where(Program.id == program_id).first().run())["place_members_only"]
+    assert (await Program.select(Program.place_members_only).where(Program.id == program_id).first().run())[
+        "place_members_only"
+    ]

@@ -1,4 +1,5 @@
 """Program rules without HTTP: phases, goals, discreet titles, team permissions, licences."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -17,7 +18,12 @@ async def _program_dict(program):
 
 
 def test_discreet_program_shows_neutral_title_outside_staff_pages():
-    row = {"title": "HIV peer support", "public_title": "Tuesday group", "discreet": True, "description": "for people living with HIV"}
+    row = {
+        "title": "HIV peer support",
+        "public_title": "Tuesday group",
+        "discreet": True,
+        "description": "for people living with HIV",
+    }
     assert privacy.title(row, privacy.PUBLIC, privacy.PAGE) == "Tuesday group"
     assert privacy.title(row, privacy.TEAM, privacy.PAGE) == "HIV peer support"
     view = privacy.program_view(row, privacy.ANYONE, privacy.PAGE)
@@ -45,7 +51,9 @@ async def test_discreet_program_needs_a_different_public_title(organizer):
         await programs.create_program(organizer, _values("rahasia", discreet=True, public_title=""))
     assert error.value.field == "public_title"
     with pytest.raises(DomainError):
-        await programs.create_program(organizer, _values("rahasia", title="Kelompok", discreet=True, public_title="kelompok"))
+        await programs.create_program(
+            organizer, _values("rahasia", title="Kelompok", discreet=True, public_title="kelompok")
+        )
 
 
 async def test_duplicate_and_reserved_slugs_are_refused(organizer):
@@ -108,7 +116,9 @@ async def test_closed_program_is_read_only(organizer):
 async def test_goal_values_keep_history(organizer):
     program = await make_program(slug="tujuan")
     row = await _program_dict(program)
-    goal_id = await programs.add_goal(row, {"statement": "Orang tua memakai disiplin positif", "baseline": 20.0, "target": 80.0, "unit": "%"})
+    goal_id = await programs.add_goal(
+        row, {"statement": "Orang tua memakai disiplin positif", "baseline": 20.0, "target": 80.0, "unit": "%"}
+    )
     await programs.record_goal_value(organizer, row, goal_id, 35.0, "after session 3")
     goal = await programs.record_goal_value(organizer, row, goal_id, 50.0)
     assert goal["current_value"] == 50.0 and goal["progress"] == 0.5
@@ -131,7 +141,11 @@ async def test_licence_warnings_for_required_licence(organizer):
     expired = await make_staff(display_name="Lisensi Habis")
     from server.people.tables import Staff
 
-    await Staff.update({Staff.licence_number: "SIPP-1", Staff.licence_expires_on: today - timedelta(days=1)}).where(Staff.id == expired.id).run()
+    await (
+        Staff.update({Staff.licence_number: "SIPP-1", Staff.licence_expires_on: today - timedelta(days=1)})
+        .where(Staff.id == expired.id)
+        .run()
+    )
     await programs.add_team_member(organizer, row, missing.id, "lead")
     await programs.add_team_member(organizer, row, expired.id, "co_facilitator")
     warnings = {w["name"]: w["problem"] for w in await programs.licence_warnings(organizer, today)}
@@ -165,10 +179,24 @@ async def test_catalogue_lists_public_programs_with_public_titles_only(db):
 
 def _values(slug, **overrides):
     values = dict(
-        slug=slug, kind="skill_workshop", title=f"Program {slug}", public_title="", discreet=False, summary="",
-        description="", visibility="public", timezone="Asia/Jakarta", default_location="", default_online_link="",
-        capacity=20, enrolment_mode="open", starts_on=None, ends_on=None, requires_licence=False,
-        completion_threshold=75, area="",
+        slug=slug,
+        kind="skill_workshop",
+        title=f"Program {slug}",
+        public_title="",
+        discreet=False,
+        summary="",
+        description="",
+        visibility="public",
+        timezone="Asia/Jakarta",
+        default_location="",
+        default_online_link="",
+        capacity=20,
+        enrolment_mode="open",
+        starts_on=None,
+        ends_on=None,
+        requires_licence=False,
+        completion_threshold=75,
+        area="",
     )
     values.update(overrides)
     return values
@@ -183,7 +211,9 @@ async def test_program_open_rule_agrees_in_python_piccolo_and_raw_sql(db):
     await make_program(slug="arsip", title="Arsip", archived=True)
     rows = await Program.select().run()
     in_python = {row["slug"] for row in rows if rules.is_open(row)}
-    in_piccolo = {row["slug"] for row in await Program.select(Program.slug).where(rules.open_program_where(Program)).run()}
+    in_piccolo = {
+        row["slug"] for row in await Program.select(Program.slug).where(rules.open_program_where(Program)).run()
+    }
     table = Program._meta.tablename
     raw = await Program.raw(f'SELECT p.slug FROM "{table}" p WHERE {rules.open_program_sql("p")}').run()
     assert in_python == in_piccolo == {row["slug"] for row in raw} == {"jalan"}
@@ -197,8 +227,12 @@ async def test_overdue_milestones_are_flagged_by_the_organisation_date(db):
 
     program = await _program_dict(await make_program(slug="proyek", kind="community_project"))
     today = date(2026, 3, 10)
-    for title, due, status in [("Lewat", today - timedelta(days=1), "planned"), ("Selesai", today - timedelta(days=1), "done"),
-                               ("Hari ini", today, "planned"), ("Tanpa tanggal", None, "planned")]:
+    for title, due, status in [
+        ("Lewat", today - timedelta(days=1), "planned"),
+        ("Selesai", today - timedelta(days=1), "done"),
+        ("Hari ini", today, "planned"),
+        ("Tanpa tanggal", None, "planned"),
+    ]:
         await Milestone.insert(Milestone(program=program["id"], title=title, due_on=due, status=status)).run()
     flags = {m["title"]: m["overdue"] for m in await programs.list_milestones(program["id"], today)}
     assert flags == {"Lewat": True, "Selesai": False, "Hari ini": False, "Tanpa tanggal": False}

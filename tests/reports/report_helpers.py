@@ -1,5 +1,6 @@
 """Builders for report tests: a workshop whose every figure is computed by hand in the docstring of `workshop_fixture`,
 and bulk builders for query-count tests. Reuses the attendance and survey test helpers."""
+
 from __future__ import annotations
 
 import sys
@@ -55,8 +56,15 @@ async def workshop_fixture(now: datetime = NOW, **program_values) -> Workshop:
     program = await make_program(**values)
     w = Workshop(program=program, row=await program_row(program))
     start = now - 6 * WEEK
-    for name, offset, status in (("s1", 0, "held"), ("s2", 1, "held"), ("s3", 2, "cancelled"), ("s4", 3, "held"),
-                                 ("s5", 4, "scheduled"), ("s6", 7, "scheduled"), ("s7", 8, "cancelled")):
+    for name, offset, status in (
+        ("s1", 0, "held"),
+        ("s2", 1, "held"),
+        ("s3", 2, "cancelled"),
+        ("s4", 3, "held"),
+        ("s5", 4, "scheduled"),
+        ("s6", 7, "scheduled"),
+        ("s7", 8, "cancelled"),
+    ):
         w.sessions[name] = await session_at(program, start + offset * WEEK, status=status, topic=f"Topik {name}")
     joined = now - 10 * WEEK
     w.people["Ani"] = await enrol(program, "Ani", joined)
@@ -80,12 +88,30 @@ async def workshop_fixture(now: datetime = NOW, **program_values) -> Workshop:
             await mark(session, w.people[name], status)
     await mark(s4, None, "present", guest_label="Tamu")
     # Dewi asked to be erased: her marks stay as anonymous counts.
-    await Participant.update({Participant.display_name: f"#{w.people['Dewi']}", Participant.anonymised_at: now - 2 * WEEK}).where(
-        Participant.id == w.people["Dewi"]
-    ).run()
+    await (
+        Participant.update(
+            {Participant.display_name: f"#{w.people['Dewi']}", Participant.anonymised_at: now - 2 * WEEK}
+        )
+        .where(Participant.id == w.people["Dewi"])
+        .run()
+    )
     await Goal.insert(
-        Goal(program=program.id, statement="Peserta bisa menjahit baju", baseline=0.0, target=10.0, current_value=10.0, position=0),
-        Goal(program=program.id, statement="Biaya per peserta turun", baseline=50.0, target=20.0, current_value=35.0, position=1),
+        Goal(
+            program=program.id,
+            statement="Peserta bisa menjahit baju",
+            baseline=0.0,
+            target=10.0,
+            current_value=10.0,
+            position=0,
+        ),
+        Goal(
+            program=program.id,
+            statement="Biaya per peserta turun",
+            baseline=50.0,
+            target=20.0,
+            current_value=35.0,
+            position=1,
+        ),
         Goal(program=program.id, statement="Peserta membuka usaha", baseline=0.0, target=5.0, position=2),
     ).run()
     return w
@@ -105,26 +131,54 @@ async def bulk_program(slug: str, sessions: int, people: int, now: datetime, **v
     first = now - timedelta(days=sessions + 1)
     await ProgramSession.insert(
         *[
-            ProgramSession(program=program.id, uid=new_uid(), status="held", starts_at=first + timedelta(days=n),
-                           ends_at=first + timedelta(days=n, hours=1), topic=f"Topik {n}")
+            ProgramSession(
+                program=program.id,
+                uid=new_uid(),
+                status="held",
+                starts_at=first + timedelta(days=n),
+                ends_at=first + timedelta(days=n, hours=1),
+                topic=f"Topik {n}",
+            )
             for n in range(sessions)
         ]
     ).run()
     # A past session with no attendance, a future one and a cancelled one, whatever the size.
     await make_session(program, starts_at=now - timedelta(hours=5), ends_at=now - timedelta(hours=4))
     await make_session(program, starts_at=now + timedelta(days=2), ends_at=now + timedelta(days=2, hours=1))
-    await make_session(program, starts_at=now - timedelta(hours=30), ends_at=now - timedelta(hours=29), status="cancelled")
-    await Participant.insert(*[Participant(display_name=f"{slug} peserta {n}", phone=f"0812{n:08d}", phone_digits=f"0812{n:08d}") for n in range(people)]).run()
-    ids = [row["id"] for row in await Participant.select(Participant.id).where(Participant.display_name.like(f"{slug} peserta %")).run()]
-    await Enrolment.insert(*[Enrolment(participant=pid, program=program.id, status="enrolled", enrolled_at=first - timedelta(days=1)) for pid in ids]).run()
-    await Consent.insert(*[Consent(participant=pid, purpose="participation", text_version="2026-11") for pid in ids[: len(ids) // 2]]).run()
-    session_ids = [row["id"] for row in await ProgramSession.select(ProgramSession.id).where((ProgramSession.program == program.id) & (ProgramSession.status == "held")).run()]
+    await make_session(
+        program, starts_at=now - timedelta(hours=30), ends_at=now - timedelta(hours=29), status="cancelled"
+    )
+    await Participant.insert(
+        *[
+            Participant(display_name=f"{slug} peserta {n}", phone=f"0812{n:08d}", phone_digits=f"0812{n:08d}")
+            for n in range(people)
+        ]
+    ).run()
+    ids = [
+        row["id"]
+        for row in await Participant.select(Participant.id)
+        .where(Participant.display_name.like(f"{slug} peserta %"))
+        .run()
+    ]
+    await Enrolment.insert(
+        *[
+            Enrolment(participant=pid, program=program.id, status="enrolled", enrolled_at=first - timedelta(days=1))
+            for pid in ids
+        ]
+    ).run()
+    await Consent.insert(
+        *[Consent(participant=pid, purpose="participation", text_version="2026-11") for pid in ids[: len(ids) // 2]]
+    ).run()
+    session_ids = [
+        row["id"]
+        for row in await ProgramSession.select(ProgramSession.id)
+        .where((ProgramSession.program == program.id) & (ProgramSession.status == "held"))
+        .run()
+    ]
     rows = [Attendance(session=sid, participant=pid, status="present") for sid in session_ids for pid in ids]
     for start in range(0, len(rows), 200):
         await Attendance.insert(*rows[start : start + 200]).run()
     return program
-
-
 
 
 class page_queries:

@@ -1,5 +1,6 @@
 """Data checks: each kind of problem is listed with a link that leads to its fix; facilitators see their own
 programs' problems; the page runs a constant number of queries."""
+
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -27,13 +28,20 @@ async def problems(db):
     no_consent = await enrol(messy, "Tanpa Persetujuan", now - timedelta(days=30), consent=False)
     first = await create_participant(None, {"display_name": "Sari Kembar", "phone": "+62 812-3456-7890"}, ["contact"])
     second = await create_participant(None, {"display_name": "Sari K.", "phone": "0812 3456 7890"}, ["contact"])
-    same_mail = [await create_participant(None, {"display_name": name, "email": "keluarga@contoh.id"}, ["contact"]) for name in ("Budi Surat", "Bapak Budi")]
+    same_mail = [
+        await create_participant(None, {"display_name": name, "email": "keluarga@contoh.id"}, ["contact"])
+        for name in ("Budi Surat", "Bapak Budi")
+    ]
     same_name = [await create_participant(None, {"display_name": name}) for name in ("Joko Santoso", " joko santoso ")]
     for pid in (first, second, *same_mail, *same_name):
         await Enrolment(participant=pid, program=messy.id, status="waitlisted").save().run()
     # Recorded before contact details needed consent (the service now refuses this): the check still finds it.
     no_contact_consent = await create_participant(None, {"display_name": "Nomor Tanpa Izin"})
-    await Participant.update({Participant.phone: "0813 0000 1111", Participant.phone_digits: "081300001111"}).where(Participant.id == no_contact_consent).run()
+    await (
+        Participant.update({Participant.phone: "0813 0000 1111", Participant.phone_digits: "081300001111"})
+        .where(Participant.id == no_contact_consent)
+        .run()
+    )
     await Enrolment(participant=no_contact_consent, program=messy.id, status="waitlisted").save().run()
     goal = Goal(program=messy.id, statement="Tujuan tanpa nilai", baseline=0.0, target=5.0)
     await goal.save().run()
@@ -43,8 +51,15 @@ async def problems(db):
 
     await Participant.update({Participant.anonymised_at: now}).where(Participant.id == erased).run()
     return {
-        "messy": messy, "tidy": tidy, "forgotten": forgotten, "no_consent": no_consent, "phone_pair": {first, second},
-        "mail_pair": set(same_mail), "name_pair": set(same_name), "no_contact_consent": no_contact_consent, "goal": goal,
+        "messy": messy,
+        "tidy": tidy,
+        "forgotten": forgotten,
+        "no_consent": no_consent,
+        "phone_pair": {first, second},
+        "mail_pair": set(same_mail),
+        "name_pair": set(same_name),
+        "no_contact_consent": no_contact_consent,
+        "goal": goal,
     }
 
 
@@ -56,13 +71,22 @@ async def test_every_kind_of_problem_is_found(problems, organizer):
     assert [row["participant_id"] for row in by_kind["no_consent"]["rows"]] == [problems["no_consent"]]
     groups = {(group["reason"], frozenset(p["id"] for p in group["people"])) for group in by_kind["duplicates"]["rows"]}
     assert groups == {
-        ("phone", frozenset(problems["phone_pair"])), ("email", frozenset(problems["mail_pair"])), ("name", frozenset(problems["name_pair"])),
+        ("phone", frozenset(problems["phone_pair"])),
+        ("email", frozenset(problems["mail_pair"])),
+        ("name", frozenset(problems["name_pair"])),
     }
-    assert [row["participant_id"] for row in by_kind["contact_without_consent"]["rows"]] == [problems["no_contact_consent"]]
+    assert [row["participant_id"] for row in by_kind["contact_without_consent"]["rows"]] == [
+        problems["no_contact_consent"]
+    ]
     assert [row["slug"] for row in by_kind["ended_in_implementation"]["rows"]] == ["berantakan"]
     assert [row["goal_id"] for row in by_kind["goals_without_value"]["rows"]] == [problems["goal"].id]
     assert {kind: check["count"] for kind, check in by_kind.items()} == {
-        "no_attendance": 1, "no_consent": 1, "duplicates": 3, "contact_without_consent": 1, "ended_in_implementation": 1, "goals_without_value": 1,
+        "no_attendance": 1,
+        "no_consent": 1,
+        "duplicates": 3,
+        "contact_without_consent": 1,
+        "ended_in_implementation": 1,
+        "goals_without_value": 1,
     }
     assert found["total"] == 8
 
@@ -73,12 +97,12 @@ async def test_the_page_lists_each_problem_with_a_working_link(organizer_client,
     html = response.text
     assert "8 open problems." in html
     links = [
-        f'/manage/programs/berantakan/sessions/{problems["forgotten"]["id"]}/attendance',
-        f'/participants/{problems["no_consent"]}#consent-heading',
+        f"/manage/programs/berantakan/sessions/{problems['forgotten']['id']}/attendance",
+        f"/participants/{problems['no_consent']}#consent-heading",
         *[f"/participants/{pid}" for pid in problems["phone_pair"] | problems["mail_pair"] | problems["name_pair"]],
-        f'/participants/{problems["no_contact_consent"]}#consent-heading',
+        f"/participants/{problems['no_contact_consent']}#consent-heading",
         "/manage/programs/berantakan#phase-panel",
-        f'/manage/programs/berantakan#goal-{problems["goal"].id}',
+        f"/manage/programs/berantakan#goal-{problems['goal'].id}",
     ]
     for link in links:
         assert f'href="{link}"' in html, link

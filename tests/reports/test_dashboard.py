@@ -1,5 +1,6 @@
 """The organisation dashboard: people served, alerts, figures linking to their lists, the date filter, and
 dashboard_summary for the staff /dashboard page."""
+
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -48,7 +49,11 @@ async def test_people_served_counts_unique_participants_who_came(db):
 async def enrol_again(program, participant_id, enrolled_at):
     from server.enrolment.tables import Enrolment
 
-    await Enrolment(participant=participant_id, program=program.id, status="enrolled", enrolled_at=enrolled_at).save().run()
+    await (
+        Enrolment(participant=participant_id, program=program.id, status="enrolled", enrolled_at=enrolled_at)
+        .save()
+        .run()
+    )
 
 
 async def test_programs_by_kind_and_phase_leave_archived_ones_out(db):
@@ -91,9 +96,14 @@ async def troubled(db):
         await mark(session, person, "absent")
     unlicensed = await make_staff(display_name="Tanpa Lisensi")
     expiring = await make_staff(display_name="Hampir Habis")
-    await Staff.update({Staff.licence_number: "SIP-1", Staff.licence_expires_on: now.date() + timedelta(days=10)}).where(Staff.id == expiring.id).run()
+    await (
+        Staff.update({Staff.licence_number: "SIP-1", Staff.licence_expires_on: now.date() + timedelta(days=10)})
+        .where(Staff.id == expiring.id)
+        .run()
+    )
     await TeamMember.insert(
-        TeamMember(program=program.id, staff=unlicensed.id, role="lead"), TeamMember(program=program.id, staff=expiring.id, role="co_facilitator"),
+        TeamMember(program=program.id, staff=unlicensed.id, role="lead"),
+        TeamMember(program=program.id, staff=expiring.id, role="co_facilitator"),
     ).run()
     no_goals = await make_program(slug="tanpa-tujuan", title="Program Tanpa Tujuan")
     return {"program": program, "forgotten": forgotten, "no_goals": no_goals, "unlicensed": unlicensed}
@@ -103,15 +113,20 @@ async def test_dashboard_alerts_lead_to_their_fix(organizer_client, troubled):
     response = await organizer_client.get("/reports")
     assert response.status_code == 200
     html = response.text
-    assert f'/manage/programs/sulit/sessions/{troubled["forgotten"]["id"]}/attendance' in html
+    assert f"/manage/programs/sulit/sessions/{troubled['forgotten']['id']}/attendance" in html
     assert "Wulan Warning" in html and 'href="/manage/programs/sulit/attendance"' in html
     assert "Tanpa Lisensi" in html and "No licence recorded" in html
     assert "Hampir Habis" in html and "Licence expires soon" in html
     assert 'href="/manage/programs/sulit/team"' in html
     assert 'href="/manage/programs/tanpa-tujuan#goals-heading"' in html
     assert 'href="/reports/checks"' in html
-    for url in (f'/manage/programs/sulit/sessions/{troubled["forgotten"]["id"]}/attendance', "/manage/programs/sulit/attendance",
-                "/manage/programs/sulit/team", "/manage/programs/tanpa-tujuan", "/reports/checks"):
+    for url in (
+        f"/manage/programs/sulit/sessions/{troubled['forgotten']['id']}/attendance",
+        "/manage/programs/sulit/attendance",
+        "/manage/programs/sulit/team",
+        "/manage/programs/tanpa-tujuan",
+        "/reports/checks",
+    ):
         assert (await organizer_client.get(url)).status_code == 200, url
 
 
@@ -164,8 +179,18 @@ async def test_dashboard_summary_counts_the_staff_members_own_programs(troubled,
     assert everything["data_checks"] >= 1
     assert everything["alerts"] == 5
     assert await reports.dashboard_summary(facilitator, now) == {
-        "attendance_not_taken": 0, "early_warnings": 0, "licences": 0, "programs_without_goals": 0, "data_checks": 0, "alerts": 0,
+        "attendance_not_taken": 0,
+        "early_warnings": 0,
+        "licences": 0,
+        "programs_without_goals": 0,
+        "data_checks": 0,
+        "alerts": 0,
     }
     lead = troubled["unlicensed"]
     own = await reports.dashboard_summary(lead, now)
-    assert (own["attendance_not_taken"], own["early_warnings"], own["licences"], own["programs_without_goals"]) == (1, 1, 2, 0)
+    assert (own["attendance_not_taken"], own["early_warnings"], own["licences"], own["programs_without_goals"]) == (
+        1,
+        1,
+        2,
+        0,
+    )

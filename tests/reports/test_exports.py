@@ -1,5 +1,6 @@
 """CSV exports: spreadsheet-friendly files in the active language, only the rows and fields the viewer may see,
 and bad parameters answered with a 400 page."""
+
 import csv
 import dataclasses
 import io
@@ -30,22 +31,38 @@ async def world(db):
     from server.programs.tables import TeamMember
 
     now = datetime.now(UTC)
-    discreet = await make_program(slug="rahasia", title=SECRET_TITLE, public_title=PUBLIC_TITLE, discreet=True, kind="support_group")
+    discreet = await make_program(
+        slug="rahasia", title=SECRET_TITLE, public_title=PUBLIC_TITLE, discreet=True, kind="support_group"
+    )
     plain = await make_program(slug="biasa", title="Kelas Komputer")
     own = await make_staff(display_name="Tim Rahasia")
     other = await make_staff(display_name="Tim Biasa")
-    await TeamMember.insert(TeamMember(program=discreet.id, staff=own.id, role="lead"), TeamMember(program=plain.id, staff=other.id, role="lead")).run()
-    hidden = await session_at(discreet, now - timedelta(days=3), topic="=HYPERLINK(\"http://jahat.example\")")
+    await TeamMember.insert(
+        TeamMember(program=discreet.id, staff=own.id, role="lead"),
+        TeamMember(program=plain.id, staff=other.id, role="lead"),
+    ).run()
+    hidden = await session_at(discreet, now - timedelta(days=3), topic='=HYPERLINK("http://jahat.example")')
     shown = await session_at(plain, now - timedelta(days=3), topic="Mengetik")
-    secret_person = await enrol(discreet, "Mawar", now - timedelta(days=30), phone="0812 7070 9191", email="mawar@contoh.id")
+    secret_person = await enrol(
+        discreet, "Mawar", now - timedelta(days=30), phone="0812 7070 9191", email="mawar@contoh.id"
+    )
     plain_person = await enrol(plain, "@Melati", now - timedelta(days=30), phone="0813 1111 2222")
     await record_consent(plain_person, "contact", actor=None)
     await mark(hidden, secret_person, "present")
     await mark(shown, plain_person, "late")
     await mark(shown, None, "present", guest_label="-Tamu")
     organizer = await make_staff(role="organizer", display_name="Org")
-    survey = await make_survey(organizer, title="Umpan balik rahasia", purpose="session_feedback", program=discreet.id, anonymous=False,
-                               questions=[{"code": "useful", "kind": "likert", "text": "Bermanfaat?"}, {"code": "why", "kind": "long_text", "text": "Kenapa?"}])
+    survey = await make_survey(
+        organizer,
+        title="Umpan balik rahasia",
+        purpose="session_feedback",
+        program=discreet.id,
+        anonymous=False,
+        questions=[
+            {"code": "useful", "kind": "likert", "text": "Bermanfaat?"},
+            {"code": "why", "kind": "long_text", "text": "Kenapa?"},
+        ],
+    )
     await respond(survey, {"useful": 4, "why": "Cerita pribadi"}, participant_id=secret_person)
     return {"discreet": discreet, "plain": plain, "own": own, "other": other, "organizer": organizer}
 
@@ -60,7 +77,9 @@ async def client_with_limit(db, settings):
     opened = []
 
     async def build(limit: int):
-        client = AsyncTestClient(app=create_app(dataclasses.replace(settings, min_group_size=limit)), base_url="http://testserver.local")
+        client = AsyncTestClient(
+            app=create_app(dataclasses.replace(settings, min_group_size=limit)), base_url="http://testserver.local"
+        )
         opened.append(client)
         return await client.__aenter__()
 
@@ -87,7 +106,7 @@ async def test_exports_are_utf8_with_bom_and_spreadsheet_headers(client, world):
 async def test_cells_that_would_start_a_formula_are_quoted(client, world):
     await sign_in(client, world["organizer"].username)
     sessions = rows_of(await export(client, "sessions"))
-    assert "'=HYPERLINK(\"http://jahat.example\")" in [row[4] for row in sessions]
+    assert '\'=HYPERLINK("http://jahat.example")' in [row[4] for row in sessions]
     attendance = rows_of(await export(client, "attendance"))
     names = [row[5] for row in attendance[1:]]
     assert "'@Melati" in names and "'-Tamu" in names
@@ -164,7 +183,9 @@ async def _survey_with_groups(organizer, sizes: list, *, anonymous: bool, questi
     from survey_helpers import make_survey, respond
 
     questions = questions or [{"code": "useful", "kind": "likert", "text": "Bermanfaat?"}]
-    survey = await make_survey(organizer, title="Survei bersama", purpose="post", anonymous=anonymous, questions=questions)
+    survey = await make_survey(
+        organizer, title="Survei bersama", purpose="post", anonymous=anonymous, questions=questions
+    )
     for program, size in sizes:
         for _ in range(size):
             await respond(survey, {"useful": 4}, program_id=program.id)
@@ -192,7 +213,9 @@ async def test_a_hidden_survey_group_takes_the_smallest_other_group_with_it(clie
     """Groups of 2, 6 and 7: the 2 is hidden, and so is the 6, or the survey's total minus the shown groups would
     give the 2 away."""
     third = await make_program(slug="ketiga", title="Program Ketiga")
-    await _survey_with_groups(world["organizer"], [(world["discreet"], 2), (world["plain"], 6), (third, 7)], anonymous=anonymous)
+    await _survey_with_groups(
+        world["organizer"], [(world["discreet"], 2), (world["plain"], 6), (third, 7)], anonymous=anonymous
+    )
     await sign_in(client, world["organizer"].username)
     rows = [row for row in rows_of(await export(client, "surveys"))[1:] if row[0] == "Survei bersama"]
     assert [(row[2], row[3]) for row in rows] == [("Program Ketiga", "7")]
@@ -201,8 +224,13 @@ async def test_a_hidden_survey_group_takes_the_smallest_other_group_with_it(clie
 async def test_a_question_answered_by_a_small_group_is_not_exported(client, world):
     from survey_helpers import make_survey, respond
 
-    questions = [{"code": "useful", "kind": "likert", "text": "Bermanfaat?"}, {"code": "again", "kind": "likert", "text": "Ikut lagi?"}]
-    survey = await make_survey(world["organizer"], title="Survei bersama", purpose="post", program=world["plain"].id, questions=questions)
+    questions = [
+        {"code": "useful", "kind": "likert", "text": "Bermanfaat?"},
+        {"code": "again", "kind": "likert", "text": "Ikut lagi?"},
+    ]
+    survey = await make_survey(
+        world["organizer"], title="Survei bersama", purpose="post", program=world["plain"].id, questions=questions
+    )
     for index in range(6):
         await respond(survey, {"useful": 4, **({"again": 5} if index < 2 else {})})
     await sign_in(client, world["organizer"].username)
@@ -256,7 +284,9 @@ async def test_unknown_export_is_404(organizer_client):
 async def test_the_exports_page_sends_the_chosen_file(organizer_client):
     page = await organizer_client.get("/reports/exports")
     assert page.status_code == 200 and 'name="kind"' in page.text
-    response = await organizer_client.get("/reports/exports?kind=attendance&from=2026-01-01&to=2026-03-31&program=", follow_redirects=False)
+    response = await organizer_client.get(
+        "/reports/exports?kind=attendance&from=2026-01-01&to=2026-03-31&program=", follow_redirects=False
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/reports/exports/attendance.csv?from=2026-01-01&to=2026-03-31"
     bad = await organizer_client.get("/reports/exports?kind=attendance&from=31-12-2026")

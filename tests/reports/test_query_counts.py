@@ -1,4 +1,5 @@
 """The dashboard, a program report and the exports run the same number of queries for 5 or 60 sessions and people."""
+
 from datetime import UTC, datetime
 
 import pytest

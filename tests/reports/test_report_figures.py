@@ -1,5 +1,6 @@
 """The evaluation report's figures against a hand-computed workshop (see report_helpers.workshop_fixture), with
 cancelled sessions, withdrawals, late joiners, unmarked members, a guest and an erased participant."""
+
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,11 @@ async def workshop(db):
 async def test_sessions_planned_count_every_non_cancelled_one_including_future(workshop):
     counts = await reports.session_counts(workshop.program.id, NOW)
     assert {key: counts[key] for key in ("planned", "held", "cancelled", "upcoming", "not_taken")} == {
-        "planned": 5, "held": 3, "cancelled": 2, "upcoming": 1, "not_taken": 1,
+        "planned": 5,
+        "held": 3,
+        "cancelled": 2,
+        "upcoming": 1,
+        "not_taken": 1,
     }
     assert counts["first_at"] == workshop.sessions["s1"]["starts_at"]
     assert counts["last_at"] == workshop.sessions["s6"]["starts_at"]
@@ -65,7 +70,11 @@ async def test_attendance_trend_lists_held_sessions_in_date_order(workshop):
     report = await reports.program_report(workshop.row, NOW)
     trend = report["trend"]
     assert [row["id"] for row in trend] == [workshop.sessions[name]["id"] for name in ("s1", "s2", "s4")]
-    assert [(row["attended"], row["expected"], row["excused"], row["guests"]) for row in trend] == [(3, 5, 0, 0), (2, 5, 1, 0), (3, 5, 0, 1)]
+    assert [(row["attended"], row["expected"], row["excused"], row["guests"]) for row in trend] == [
+        (3, 5, 0, 0),
+        (2, 5, 1, 0),
+        (3, 5, 0, 1),
+    ]
     assert [row["rate"] for row in trend] == [pytest.approx(0.6), pytest.approx(0.5), pytest.approx(0.6)]
 
 
@@ -83,7 +92,10 @@ async def test_report_has_no_milestones_for_a_workshop_but_has_them_for_a_commun
     from server.programs.tables import Milestone
 
     project = await make_program(slug="sumur", kind="community_project")
-    await Milestone.insert(Milestone(program=project.id, title="Survei lokasi", status="done"), Milestone(program=project.id, title="Gali sumur")).run()
+    await Milestone.insert(
+        Milestone(program=project.id, title="Survei lokasi", status="done"),
+        Milestone(program=project.id, title="Gali sumur"),
+    ).run()
     report = await reports.program_report(await program_row(project), NOW)
     assert [m["title"] for m in report["milestones"]] == ["Survei lokasi", "Gali sumur"]
     assert reports.milestone_counts(report["milestones"]) == {"planned": 1, "in_progress": 0, "done": 1, "blocked": 0}
@@ -95,8 +107,12 @@ async def test_prepost_change_pairs_the_newest_before_and_after_surveys(workshop
     from survey_helpers import make_survey, respond
 
     question = [{"code": "conf", "kind": "likert", "text": "Saya percaya diri menjahit.", "required": True}]
-    pre = await make_survey(organizer, title="Sebelum", purpose="pre", program=workshop.program.id, anonymous=False, questions=question)
-    post = await make_survey(organizer, title="Sesudah", purpose="post", program=workshop.program.id, anonymous=False, questions=question)
+    pre = await make_survey(
+        organizer, title="Sebelum", purpose="pre", program=workshop.program.id, anonymous=False, questions=question
+    )
+    post = await make_survey(
+        organizer, title="Sesudah", purpose="post", program=workshop.program.id, anonymous=False, questions=question
+    )
     people = workshop.people
     for name, before, after in (("Ani", 2, 4), ("Budi", 3, 3)):
         await respond(pre, {"conf": before}, participant_id=people[name], at=NOW - 6 * WEEK)
@@ -123,33 +139,49 @@ async def test_session_feedback_counts_responses_and_averages_scale_questions(wo
         {"code": "score", "kind": "rating", "text": "Nilai sesi ini"},
         {"code": "comment", "kind": "long_text", "text": "Saran"},
     ]
-    survey = await make_survey(organizer, title="Umpan balik sesi", purpose="session_feedback", program=workshop.program.id, anonymous=True, questions=questions)
+    survey = await make_survey(
+        organizer,
+        title="Umpan balik sesi",
+        purpose="session_feedback",
+        program=workshop.program.id,
+        anonymous=True,
+        questions=questions,
+    )
     for useful, score in ((5, 8), (4, 6), (3, 10)):
         await respond(survey, {"useful": useful, "score": score, "comment": "ok"})
     await respond(survey, {"comment": "tanpa angka"})
     other = await workshop_fixture(slug="lain")
-    elsewhere = await make_survey(organizer, title="Program lain", purpose="session_feedback", program=other.program.id, questions=questions)
+    elsewhere = await make_survey(
+        organizer, title="Program lain", purpose="session_feedback", program=other.program.id, questions=questions
+    )
     await respond(elsewhere, {"useful": 1, "score": 0})
     feedback = (await reports.program_report(workshop.row, NOW, min_group=3))["feedback"]
     assert feedback["responses"] == 4
     [found] = feedback["surveys"]
     assert found["title"] == "Umpan balik sesi"
     assert [(q["text"], q["answers"], q["mean"], q["scale_max"]) for q in found["questions"]] == [
-        ("Sesi ini bermanfaat.", 3, 4.0, 5.0), ("Nilai sesi ini", 3, 8.0, 10.0),
+        ("Sesi ini bermanfaat.", 3, 4.0, 5.0),
+        ("Nilai sesi ini", 3, 8.0, 10.0),
     ]
 
 
 async def test_session_feedback_hides_a_mean_of_fewer_answers_than_the_small_group_limit(workshop, organizer):
     from survey_helpers import make_survey, respond
 
-    questions = [{"code": "useful", "kind": "likert", "text": "Sesi ini bermanfaat."}, {"code": "score", "kind": "rating", "text": "Nilai"}]
-    survey = await make_survey(organizer, title="Umpan balik", purpose="session_feedback", program=workshop.program.id, questions=questions)
+    questions = [
+        {"code": "useful", "kind": "likert", "text": "Sesi ini bermanfaat."},
+        {"code": "score", "kind": "rating", "text": "Nilai"},
+    ]
+    survey = await make_survey(
+        organizer, title="Umpan balik", purpose="session_feedback", program=workshop.program.id, questions=questions
+    )
     for useful in (5, 4, 3, 4, 4):
         await respond(survey, {"useful": useful})
     await respond(survey, {"score": 2})
     [found] = (await reports.program_report(workshop.row, NOW, min_group=5))["feedback"]["surveys"]
     assert [(q["text"], q["answers"], q["mean"], q["hidden"]) for q in found["questions"]] == [
-        ("Sesi ini bermanfaat.", 5, 4.0, False), ("Nilai", None, None, True),
+        ("Sesi ini bermanfaat.", 5, 4.0, False),
+        ("Nilai", None, None, True),
     ]
 
 

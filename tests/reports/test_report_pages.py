@@ -1,4 +1,5 @@
 """The evaluation report through the client: the page, its print view, the written evaluation and who may see it."""
+
 from datetime import UTC, datetime
 
 import pytest
@@ -64,7 +65,13 @@ async def test_print_view_renders_the_figures_with_print_css(team_client, worksh
 async def test_print_view_of_a_discreet_program_carries_its_public_title(client, organizer, db):
     from datetime import datetime
 
-    await workshop_fixture(now=datetime.now(UTC), slug="rahasia", title="Kelompok Dukungan ODHIV", public_title="Kelompok Kamis", discreet=True)
+    await workshop_fixture(
+        now=datetime.now(UTC),
+        slug="rahasia",
+        title="Kelompok Dukungan ODHIV",
+        public_title="Kelompok Kamis",
+        discreet=True,
+    )
     await sign_in(client, organizer.username)
     response = await client.get("/manage/programs/rahasia/report/print")
     assert response.status_code == 200
@@ -74,7 +81,9 @@ async def test_print_view_of_a_discreet_program_carries_its_public_title(client,
 
 
 async def test_saving_the_evaluation_keeps_its_date_and_earlier_versions(team_client, workshop, facilitator):
-    response = await post_form(team_client, "/manage/programs/menjahit/report/evaluation", {"text": "Peserta puas.\nPerlu ruang lebih besar."})
+    response = await post_form(
+        team_client, "/manage/programs/menjahit/report/evaluation", {"text": "Peserta puas.\nPerlu ruang lebih besar."}
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/manage/programs/menjahit/report#evaluation"
     await post_form(team_client, "/manage/programs/menjahit/report/evaluation", {"text": "Versi revisi."})
@@ -110,7 +119,11 @@ async def test_a_closed_program_shows_its_report_but_takes_no_new_evaluation(tea
 
 async def test_a_facilitator_cannot_see_another_programs_report(client, facilitator, workshop):
     await sign_in(client, facilitator.username)
-    for url in ("/manage/programs/menjahit/report", "/manage/programs/menjahit/report/print", "/manage/programs/menjahit/report?print=1"):
+    for url in (
+        "/manage/programs/menjahit/report",
+        "/manage/programs/menjahit/report/print",
+        "/manage/programs/menjahit/report?print=1",
+    ):
         response = await client.get(url)
         assert response.status_code == 403, url
         assert "Kelas Menjahit" not in response.text
@@ -147,7 +160,8 @@ async def test_a_community_projects_report_shows_its_milestones(organizer_client
 
     program_id = (await Program.select(Program.id).where(Program.slug == "sumur").first().run())["id"]
     await Milestone.insert(
-        Milestone(program=program_id, title="Survei lokasi", status="done"), Milestone(program=program_id, title="Gali sumur", status="in_progress"),
+        Milestone(program=program_id, title="Survei lokasi", status="done"),
+        Milestone(program=program_id, title="Gali sumur", status="in_progress"),
     ).run()
     for url in ("/manage/programs/sumur/report", "/manage/programs/sumur/report/print"):
         text = _text((await organizer_client.get(url)).text)
@@ -155,11 +169,19 @@ async def test_a_community_projects_report_shows_its_milestones(organizer_client
         assert "In progress: 1 · Done: 1" in text
 
 
-async def test_report_hides_a_feedback_mean_of_fewer_answers_than_the_small_group_limit(team_client, workshop, organizer):
+async def test_report_hides_a_feedback_mean_of_fewer_answers_than_the_small_group_limit(
+    team_client, workshop, organizer
+):
     from survey_helpers import make_survey, respond
 
     questions = [{"code": "useful", "kind": "likert", "text": "Sesi ini bermanfaat?"}]
-    survey = await make_survey(organizer, title="Umpan balik sesi", purpose="session_feedback", program=workshop.program.id, questions=questions)
+    survey = await make_survey(
+        organizer,
+        title="Umpan balik sesi",
+        purpose="session_feedback",
+        program=workshop.program.id,
+        questions=questions,
+    )
     for useful in (5, 1, 3):
         await respond(survey, {"useful": useful})
     page = await team_client.get("/manage/programs/menjahit/report")

@@ -1,4 +1,5 @@
 """Helpers and fixtures for schedule tests: programs as the services see them (rows), team membership."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,7 +21,12 @@ async def join_team(program, staff, role: str = "lead") -> None:
 async def sessions_of(program_id: int) -> list[dict]:
     from server.schedule.tables import ProgramSession
 
-    return await ProgramSession.select().where(ProgramSession.program == program_id).order_by(ProgramSession.starts_at).run()
+    return (
+        await ProgramSession.select()
+        .where(ProgramSession.program == program_id)
+        .order_by(ProgramSession.starts_at)
+        .run()
+    )
 
 
 @pytest.fixture

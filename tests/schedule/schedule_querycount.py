@@ -1,4 +1,5 @@
 """Counting the SQL statements a block of code runs, to prove a page's query count does not grow with its data."""
+
 from __future__ import annotations
 
 import contextlib

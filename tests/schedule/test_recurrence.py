@@ -1,4 +1,5 @@
 """Recurrence rules without a database: RRULEs from form choices, local wall-clock expansion, limits, splitting."""
+
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -31,32 +32,52 @@ def test_weekly_evening_session_stays_at_19_local_across_dst(tz):
 
 def test_berlin_utc_instant_moves_an_hour_when_summer_time_starts():
     first = date(2026, 3, 24)
-    occurrences = expand(build_rrule(frequency="weekly", first_day=first, count=2), local_datetime(first, time(19, 0)), "Europe/Berlin", 60)
+    occurrences = expand(
+        build_rrule(frequency="weekly", first_day=first, count=2),
+        local_datetime(first, time(19, 0)),
+        "Europe/Berlin",
+        60,
+    )
     assert [occ.starts_at.hour for occ in occurrences] == [18, 17]
 
 
 def test_new_york_utc_instant_moves_an_hour_when_summer_time_ends():
     first = date(2026, 10, 27)  # US clocks go back on 1 November 2026
-    occurrences = expand(build_rrule(frequency="weekly", first_day=first, count=2), local_datetime(first, time(19, 0)), "America/New_York", 60)
+    occurrences = expand(
+        build_rrule(frequency="weekly", first_day=first, count=2),
+        local_datetime(first, time(19, 0)),
+        "America/New_York",
+        60,
+    )
     assert [(occ.starts_at.day, occ.starts_at.hour) for occ in occurrences] == [(27, 23), (4, 0)]
 
 
 def test_jakarta_has_no_dst_so_the_utc_hour_never_changes():
     first = date(2026, 1, 6)
-    occurrences = expand(build_rrule(frequency="weekly", first_day=first, count=52), local_datetime(first, time(16, 0)), "Asia/Jakarta", 90)
+    occurrences = expand(
+        build_rrule(frequency="weekly", first_day=first, count=52),
+        local_datetime(first, time(16, 0)),
+        "Asia/Jakarta",
+        90,
+    )
     assert {occ.starts_at.hour for occ in occurrences} == {9}
 
 
 def test_a_local_time_skipped_by_dst_moves_forward_an_hour():
     # 02:30 does not exist in Berlin on 29 March 2026.
-    assert recurrence.to_utc(datetime(2026, 3, 29, 2, 30), ZoneInfo("Europe/Berlin")) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    assert recurrence.to_utc(datetime(2026, 3, 29, 2, 30), ZoneInfo("Europe/Berlin")) == datetime(
+        2026, 3, 29, 1, 30, tzinfo=UTC
+    )
 
 
 def test_weekly_on_several_weekdays_every_two_weeks():
     first = date(2026, 3, 2)  # Monday
     rule = build_rrule(frequency="weekly", first_day=first, weekdays=["TH", "MO"], interval=2, count=4)
     assert rule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=4"
-    days = [local.date() for local in _local_times(expand(rule, local_datetime(first, time(10, 0)), "Asia/Jakarta", 60), "Asia/Jakarta")]
+    days = [
+        local.date()
+        for local in _local_times(expand(rule, local_datetime(first, time(10, 0)), "Asia/Jakarta", 60), "Asia/Jakarta")
+    ]
     assert days == [date(2026, 3, 2), date(2026, 3, 5), date(2026, 3, 16), date(2026, 3, 19)]
 
 
@@ -81,8 +102,14 @@ def test_monthly_last_weekday_differs_from_the_fourth_in_a_long_month():
     fourth = build_rrule(frequency="monthly_weekday", first_day=first, count=2)
     last = build_rrule(frequency="monthly_last_weekday", first_day=first, count=2)
     start = local_datetime(first, time(18, 0))
-    assert [o.local_start.date() for o in expand(fourth, start, "Asia/Jakarta", 60)] == [date(2026, 4, 24), date(2026, 5, 22)]
-    assert [o.local_start.date() for o in expand(last, start, "Asia/Jakarta", 60)] == [date(2026, 4, 24), date(2026, 5, 29)]
+    assert [o.local_start.date() for o in expand(fourth, start, "Asia/Jakarta", 60)] == [
+        date(2026, 4, 24),
+        date(2026, 5, 22),
+    ]
+    assert [o.local_start.date() for o in expand(last, start, "Asia/Jakarta", 60)] == [
+        date(2026, 4, 24),
+        date(2026, 5, 29),
+    ]
 
 
 def test_monthly_last_weekday_refuses_a_day_that_is_not_the_last_such_weekday():
@@ -191,7 +218,15 @@ def english():
 
 
 def test_describe_says_the_rule_in_words(english):
-    assert recurrence.describe("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=6") == "Every 2 weeks on Tuesday, Thursday; 6 times"
-    assert recurrence.describe("FREQ=MONTHLY;INTERVAL=1;BYDAY=2TU;COUNT=1") == "Every month on the second Tuesday; 1 time"
-    assert recurrence.describe("FREQ=MONTHLY;INTERVAL=1;BYDAY=-1FR;UNTIL=20261231T235959") == "Every month on the last Friday; until Dec 31, 2026"
+    assert (
+        recurrence.describe("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=6")
+        == "Every 2 weeks on Tuesday, Thursday; 6 times"
+    )
+    assert (
+        recurrence.describe("FREQ=MONTHLY;INTERVAL=1;BYDAY=2TU;COUNT=1") == "Every month on the second Tuesday; 1 time"
+    )
+    assert (
+        recurrence.describe("FREQ=MONTHLY;INTERVAL=1;BYDAY=-1FR;UNTIL=20261231T235959")
+        == "Every month on the last Friday; until Dec 31, 2026"
+    )
     assert recurrence.describe("FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15;COUNT=4") == "Every 3 months on day 15; 4 times"

@@ -1,4 +1,5 @@
 """Hostile input on the session and series forms: bad ids and control characters are field errors, never a 500."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -8,7 +9,13 @@ from schedule_helpers import program_row, sessions_of
 from server.schedule.tables import ProgramSession
 
 NEXT_YEAR = date.today().year + 1
-SESSION = {"date": f"{NEXT_YEAR}-03-05", "start_time": "19:00", "end_time": "20:30", "topic": "Pola dasar", "location": "Balai RW 05"}
+SESSION = {
+    "date": f"{NEXT_YEAR}-03-05",
+    "start_time": "19:00",
+    "end_time": "20:30",
+    "topic": "Pola dasar",
+    "location": "Balai RW 05",
+}
 SERIES = {**SESSION, "frequency": "weekly", "weekdays": ["TH"], "interval": "1", "count": "3"}
 BAD_IDS = ["\x00", "99999999999999999999", "-3", "0", "2147483648", "١٢"]
 
@@ -59,21 +66,38 @@ async def test_a_facilitator_ticked_twice_counts_once(organizer_client, organize
     from schedule_helpers import join_team
 
     await join_team(workshop, organizer)
-    response = await post_form(organizer_client, url(workshop, "/sessions"), {**SESSION, "facilitators": [str(organizer.id), str(organizer.id)]})
+    response = await post_form(
+        organizer_client,
+        url(workshop, "/sessions"),
+        {**SESSION, "facilitators": [str(organizer.id), str(organizer.id)]},
+    )
     assert response.status_code == 303
     assert len(await sessions_of(workshop["id"])) == 1
 
 
-@pytest.mark.parametrize("link", ["https://meet.example.org/abc\r\nX-Evil: 1", "https://meet.example.org/a\nb", "https://meet.example.org/a b", "https://meet.example.org/a\x0bb"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://meet.example.org/abc\r\nX-Evil: 1",
+        "https://meet.example.org/a\nb",
+        "https://meet.example.org/a b",
+        "https://meet.example.org/a\x0bb",
+    ],
+)
 async def test_online_link_with_line_breaks_or_spaces_is_refused(organizer_client, workshop, link):
     response = await post_form(organizer_client, url(workshop, "/sessions"), {**SESSION, "online_link": link})
     assert response.status_code == 400
-    assert "Use a single line without tabs or invisible control characters." in response.text or "Enter a web address starting with https://." in response.text
+    assert (
+        "Use a single line without tabs or invisible control characters." in response.text
+        or "Enter a web address starting with https://." in response.text
+    )
     assert await ProgramSession.count().run() == 0
 
 
 async def test_topic_with_a_line_break_is_refused_on_the_series_form(organizer_client, workshop):
-    response = await post_form(organizer_client, url(workshop, "/series"), {**SERIES, "topic": "Pola\r\nDTSTART:20300101"})
+    response = await post_form(
+        organizer_client, url(workshop, "/series"), {**SERIES, "topic": "Pola\r\nDTSTART:20300101"}
+    )
     assert response.status_code == 400
     assert "Use a single line without tabs or invisible control characters." in response.text
     assert await ProgramSession.count().run() == 0

@@ -1,4 +1,5 @@
 """Schedule pages through the client: who may see them, each form's errors, htmx blocks, warnings, the agenda."""
+
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
@@ -18,7 +19,9 @@ NEXT_YEAR = date.today().year + 1
 async def workshop(db):
     from factories import make_program
 
-    program = await make_program(slug="menjahit", title="Kelas Menjahit", timezone="Asia/Jakarta", default_location="Balai RW 05")
+    program = await make_program(
+        slug="menjahit", title="Kelas Menjahit", timezone="Asia/Jakarta", default_location="Balai RW 05"
+    )
     return await program_row(program)
 
 
@@ -26,11 +29,18 @@ def url(program, rest=""):
     return f"/manage/programs/{program['slug']}{rest}"
 
 
-SESSION = {"date": f"{NEXT_YEAR}-03-05", "start_time": "19:00", "end_time": "20:30", "topic": "Pola dasar", "location": "Balai RW 05"}
+SESSION = {
+    "date": f"{NEXT_YEAR}-03-05",
+    "start_time": "19:00",
+    "end_time": "20:30",
+    "topic": "Pola dasar",
+    "location": "Balai RW 05",
+}
 SERIES = {**SESSION, "frequency": "weekly", "weekdays": ["TH"], "interval": "1", "count": "6"}
 
 
 # --- access ----------------------------------------------------------------------------------------
+
 
 async def test_anonymous_visitors_are_sent_to_sign_in(client, workshop):
     response = await client.get(url(workshop, "/schedule"), follow_redirects=False)
@@ -69,13 +79,16 @@ async def test_unknown_program_or_session_of_another_program_is_404(organizer_cl
 
 # --- the schedule page -----------------------------------------------------------------------------
 
+
 async def test_schedule_lists_upcoming_and_past_with_cancelled_marked(organizer_client, workshop):
     from factories import make_session
 
     program = SimpleNamespace(id=workshop["id"])
     await make_session(program, topic="Mengukur badan")
     await make_session(program, starts_in=timedelta(days=-7), topic="Perkenalan")
-    await make_session(program, starts_in=timedelta(days=9), topic="Menjahit kancing", status="cancelled", cancel_reason="Hujan deras")
+    await make_session(
+        program, starts_in=timedelta(days=9), topic="Menjahit kancing", status="cancelled", cancel_reason="Hujan deras"
+    )
     page = await organizer_client.get(url(workshop, "/schedule"))
     assert page.status_code == 200
     text = page.text
@@ -94,14 +107,23 @@ async def test_schedule_page_runs_the_same_queries_for_5_or_200_sessions(organiz
         # Past and coming sessions, each with a facilitator, so that every part of the page has rows to show.
         rows = [
             ProgramSession(
-                program=workshop["id"], uid=schedule.new_uid(), topic=f"Topic {offset + i}",
-                starts_at=now + timedelta(days=offset + i - 50), ends_at=now + timedelta(days=offset + i - 50, hours=1),
+                program=workshop["id"],
+                uid=schedule.new_uid(),
+                topic=f"Topic {offset + i}",
+                starts_at=now + timedelta(days=offset + i - 50),
+                ends_at=now + timedelta(days=offset + i - 50, hours=1),
             )
             for i in range(n)
         ]
         await ProgramSession.insert(*rows).run()
-        saved = await ProgramSession.select(ProgramSession.id).where(ProgramSession.uid.is_in([row.uid for row in rows])).run()
-        await SessionFacilitator.insert(*[SessionFacilitator(session=row["id"], staff=organizer.id) for row in saved]).run()
+        saved = (
+            await ProgramSession.select(ProgramSession.id)
+            .where(ProgramSession.uid.is_in([row.uid for row in rows]))
+            .run()
+        )
+        await SessionFacilitator.insert(
+            *[SessionFacilitator(session=row["id"], staff=organizer.id) for row in saved]
+        ).run()
 
     await seed(5, 48)
     async with count_queries() as small:
@@ -115,6 +137,7 @@ async def test_schedule_page_runs_the_same_queries_for_5_or_200_sessions(organiz
 
 
 # --- adding ----------------------------------------------------------------------------------------
+
 
 async def test_add_a_single_session(organizer_client, workshop):
     response = await post_form(organizer_client, url(workshop, "/sessions"), SESSION)
@@ -173,7 +196,10 @@ async def test_add_a_weekly_series(organizer_client, workshop):
         ({"weekdays": ["XX"]}, "Choose one of the options."),
         ({"end_time": "19:00"}, "The end time must be after the start time."),
         # A Thursday-only series that ends before the first Thursday.
-        ({"count": "", "date": f"{NEXT_YEAR}-03-02", "until": f"{NEXT_YEAR}-03-02", "weekdays": ["TH"]}, "This schedule gives no session at all; check the dates."),
+        (
+            {"count": "", "date": f"{NEXT_YEAR}-03-02", "until": f"{NEXT_YEAR}-03-02", "weekdays": ["TH"]},
+            "This schedule gives no session at all; check the dates.",
+        ),
     ],
 )
 async def test_series_form_errors_are_400_and_save_nothing(organizer_client, workshop, changes, message):
@@ -222,6 +248,7 @@ async def test_a_closed_program_shows_its_schedule_read_only_and_refuses_changes
 
 # --- conflicts -------------------------------------------------------------------------------------
 
+
 async def test_double_booking_is_saved_with_a_warning(organizer_client, organizer, workshop, staff_factory):
     from factories import make_program
 
@@ -229,8 +256,16 @@ async def test_double_booking_is_saved_with_a_warning(organizer_client, organize
     other = await program_row(await make_program(title="Posyandu Balita", timezone="Asia/Jakarta"))
     await join_team(other, dewi)
     await join_team(workshop, dewi)
-    await schedule.add_session(other, day=date(NEXT_YEAR, 3, 5), start=time(19, 30), end=time(21, 0), details=Details(facilitator_ids=(dewi.id,)))
-    response = await post_form(organizer_client, url(workshop, "/sessions"), {**SESSION, "facilitators": [str(dewi.id)]})
+    await schedule.add_session(
+        other,
+        day=date(NEXT_YEAR, 3, 5),
+        start=time(19, 30),
+        end=time(21, 0),
+        details=Details(facilitator_ids=(dewi.id,)),
+    )
+    response = await post_form(
+        organizer_client, url(workshop, "/sessions"), {**SESSION, "facilitators": [str(dewi.id)]}
+    )
     assert response.status_code == 303
     assert len(await sessions_of(workshop["id"])) == 1
     page = await organizer_client.get(url(workshop, "/schedule"))
@@ -239,12 +274,18 @@ async def test_double_booking_is_saved_with_a_warning(organizer_client, organize
     assert "Balai RW 05" in page.text
 
 
-async def test_a_warning_names_a_discreet_program_outside_my_team_by_its_neutral_title(facilitator_client, facilitator, workshop):
+async def test_a_warning_names_a_discreet_program_outside_my_team_by_its_neutral_title(
+    facilitator_client, facilitator, workshop
+):
     from factories import make_program
 
     await join_team(workshop, facilitator)
-    hidden = await program_row(await make_program(title="Korban KDRT", public_title="Kelompok Kamis", discreet=True, timezone="Asia/Jakarta"))
-    await schedule.add_session(hidden, day=date(NEXT_YEAR, 3, 5), start=time(19, 0), end=time(20, 0), details=Details(location="Balai RW 05"))
+    hidden = await program_row(
+        await make_program(title="Korban KDRT", public_title="Kelompok Kamis", discreet=True, timezone="Asia/Jakarta")
+    )
+    await schedule.add_session(
+        hidden, day=date(NEXT_YEAR, 3, 5), start=time(19, 0), end=time(20, 0), details=Details(location="Balai RW 05")
+    )
     response = await post_form(facilitator_client, url(workshop, "/sessions"), SESSION)
     assert response.status_code == 303
     page = await facilitator_client.get(url(workshop, "/schedule"))
@@ -254,10 +295,14 @@ async def test_a_warning_names_a_discreet_program_outside_my_team_by_its_neutral
 
 # --- one session -----------------------------------------------------------------------------------
 
+
 async def _series(program, count=4, **details):
     series_id, _ = await schedule.add_series(
-        program, repeat=Repeat(frequency="weekly", first_day=date(NEXT_YEAR, 3, 5), count=count),
-        start=time(19, 0), end=time(20, 30), details=Details(**details),
+        program,
+        repeat=Repeat(frequency="weekly", first_day=date(NEXT_YEAR, 3, 5), count=count),
+        start=time(19, 0),
+        end=time(20, 30),
+        details=Details(**details),
     )
     return await sessions_of(program["id"])
 
@@ -273,7 +318,15 @@ async def test_session_page_shows_the_edit_form_with_local_times(organizer_clien
 async def test_edit_this_and_following_through_the_form(organizer_client, workshop):
     rows = await _series(workshop)
     local_day = (rows[2]["starts_at"] + timedelta(hours=7)).date().isoformat()
-    data = {"date": local_day, "start_time": "18:00", "end_time": "19:00", "topic": "Bagian 2", "location": "Aula", "online_link": "", "scope": "following"}
+    data = {
+        "date": local_day,
+        "start_time": "18:00",
+        "end_time": "19:00",
+        "topic": "Bagian 2",
+        "location": "Aula",
+        "online_link": "",
+        "scope": "following",
+    }
     response = await post_form(organizer_client, url(workshop, f"/sessions/{rows[2]['id']}"), data)
     assert response.status_code == 303
     assert response.headers["location"] == url(workshop, f"/sessions/{rows[2]['id']}")
@@ -293,17 +346,30 @@ async def test_edit_this_and_following_through_the_form(organizer_client, worksh
 async def test_edit_form_errors_are_400_and_change_nothing(organizer_client, workshop, changes, message):
     rows = await _series(workshop)
     local_day = (rows[1]["starts_at"] + timedelta(hours=7)).date().isoformat()
-    data = {"date": local_day, "start_time": "19:00", "end_time": "20:30", "topic": "X", "location": "", "online_link": "", "scope": "one", **changes}
+    data = {
+        "date": local_day,
+        "start_time": "19:00",
+        "end_time": "20:30",
+        "topic": "X",
+        "location": "",
+        "online_link": "",
+        "scope": "one",
+        **changes,
+    }
     response = await post_form(organizer_client, url(workshop, f"/sessions/{rows[1]['id']}"), data)
     assert response.status_code == 400
     assert message in response.text
-    assert [(r["topic"], r["sequence"], r["detached"]) for r in await sessions_of(workshop["id"])] == [("", 0, False)] * 4
+    assert [(r["topic"], r["sequence"], r["detached"]) for r in await sessions_of(workshop["id"])] == [
+        ("", 0, False)
+    ] * 4
 
 
 async def test_cancel_inline_with_htmx_swaps_only_the_row(organizer_client, workshop):
     rows = await _series(workshop, topic="Pola")
     target = url(workshop, f"/sessions/{rows[0]['id']}/cancel")
-    response = await post_form(organizer_client, target, {"reason": "Listrik padam", "return_to": "schedule"}, htmx=True)
+    response = await post_form(
+        organizer_client, target, {"reason": "Listrik padam", "return_to": "schedule"}, htmx=True
+    )
     assert response.status_code == 200
     text = response.text.strip()
     assert text.startswith('<li class="session-row is-cancelled"') and text.endswith("</li>")
@@ -350,10 +416,13 @@ async def test_restore_on_the_session_page_with_htmx_swaps_the_status_panel(orga
 
 # --- dashboard agenda ------------------------------------------------------------------------------
 
+
 async def test_dashboard_agenda_shows_my_sessions_with_real_titles_in_local_time(client, facilitator):
     from factories import make_program, make_session
 
-    mine = await make_program(title="Dukungan Duka", public_title="Kelompok Selasa", discreet=True, timezone="Asia/Jayapura")
+    mine = await make_program(
+        title="Dukungan Duka", public_title="Kelompok Selasa", discreet=True, timezone="Asia/Jayapura"
+    )
     other = await make_program(title="Bukan Milikku")
     await join_team(mine, facilitator)
     soon = await make_session(mine, starts_in=timedelta(days=3), topic="Berbagi cerita")
@@ -389,7 +458,9 @@ async def test_restoring_inline_warns_in_the_row_about_a_new_double_booking(orga
     target = url(workshop, f"/sessions/{rows[0]['id']}")
     await post_form(organizer_client, target + "/cancel", {"reason": "Libur", "return_to": "schedule"})
     # Meanwhile another group takes the hall at that time.
-    await schedule.add_session(workshop, day=date(NEXT_YEAR, 3, 5), start=time(20, 0), end=time(21, 0), details=Details(location="aula"))
+    await schedule.add_session(
+        workshop, day=date(NEXT_YEAR, 3, 5), start=time(20, 0), end=time(21, 0), details=Details(location="aula")
+    )
     response = await post_form(organizer_client, target + "/restore", {"return_to": "schedule"}, htmx=True)
     assert response.status_code == 200
     assert response.text.strip().startswith('<li class="session-row"')

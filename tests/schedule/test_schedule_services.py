@@ -1,4 +1,5 @@
 """Schedule rules without HTTP: series, occurrence edits, splits, sequence and uid, cancellations, conflicts, agenda."""
+
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ async def weekly_series(program, first=date(2030, 3, 5), count=10, at=time(19, 0
 
 # --- creating --------------------------------------------------------------------------------------
 
+
 async def test_series_keeps_19_local_across_dst_in_berlin_and_stores_utc(berlin):
     series_id = await weekly_series(berlin, topic="Gesprächskreis")
     rows = await sessions_of(berlin["id"])
@@ -42,7 +44,11 @@ async def test_series_keeps_19_local_across_dst_in_berlin_and_stores_utc(berlin)
     assert len({r["uid"] for r in rows}) == 10
     assert all(r["series"] == series_id and r["original_start"] == r["starts_at"] for r in rows)
     series = await Series.select().where(Series.id == series_id).first().run()
-    assert (series["local_start"], series["timezone"], series["duration_minutes"]) == (datetime(2030, 3, 5, 19, 0), "Europe/Berlin", 90)
+    assert (series["local_start"], series["timezone"], series["duration_minutes"]) == (
+        datetime(2030, 3, 5, 19, 0),
+        "Europe/Berlin",
+        90,
+    )
 
 
 async def test_series_keeps_19_local_across_dst_in_new_york(db):
@@ -62,7 +68,9 @@ async def test_monthly_series_on_the_last_friday(db):
     await schedule.add_series(
         program,
         repeat=Repeat(frequency="monthly_last_weekday", first_day=date(2030, 5, 31), until=date(2030, 8, 31)),
-        start=time(16, 0), end=time(17, 30), details=Details(),
+        start=time(16, 0),
+        end=time(17, 30),
+        details=Details(),
     )
     days = [local(r["starts_at"], "Asia/Jakarta").date() for r in await sessions_of(program["id"])]
     assert days == [date(2030, 5, 31), date(2030, 6, 28), date(2030, 7, 26), date(2030, 8, 30)]
@@ -72,7 +80,15 @@ async def test_monthly_series_on_the_last_friday(db):
     ("repeat", "field"),
     [
         (Repeat(frequency="weekly", first_day=date(2030, 3, 5), count=501), "count"),
-        (Repeat(frequency="weekly", first_day=date(2030, 3, 5), weekdays=("MO", "TU", "WE", "TH", "FR"), until=date(2032, 12, 31)), "until"),
+        (
+            Repeat(
+                frequency="weekly",
+                first_day=date(2030, 3, 5),
+                weekdays=("MO", "TU", "WE", "TH", "FR"),
+                until=date(2032, 12, 31),
+            ),
+            "until",
+        ),
         (Repeat(frequency="weekly", first_day=date(2030, 3, 5), until=date(2030, 3, 1)), "until"),
         (Repeat(frequency="weekly", first_day=date(2030, 3, 4), weekdays=("FR",), until=date(2030, 3, 6)), "until"),
         (Repeat(frequency="weekly", first_day=date(2030, 3, 5)), "until"),
@@ -96,14 +112,26 @@ async def test_a_session_that_ends_before_it_starts_is_refused(berlin):
 async def test_facilitators_come_from_the_programs_team(berlin, staff_factory):
     outsider = await staff_factory()
     with pytest.raises(DomainError) as error:
-        await schedule.add_session(berlin, day=date(2030, 3, 5), start=time(19, 0), end=time(20, 0), details=Details(facilitator_ids=(outsider.id,)))
+        await schedule.add_session(
+            berlin,
+            day=date(2030, 3, 5),
+            start=time(19, 0),
+            end=time(20, 0),
+            details=Details(facilitator_ids=(outsider.id,)),
+        )
     assert error.value.field == "facilitators"
     assert await ProgramSession.count().run() == 0
 
 
 async def test_only_web_links_are_accepted_as_online_links(berlin):
     with pytest.raises(DomainError) as error:
-        await schedule.add_session(berlin, day=date(2030, 3, 5), start=time(19, 0), end=time(20, 0), details=Details(online_link="javascript:alert(1)"))
+        await schedule.add_session(
+            berlin,
+            day=date(2030, 3, 5),
+            start=time(19, 0),
+            end=time(20, 0),
+            details=Details(online_link="javascript:alert(1)"),
+        )
     assert error.value.field == "online_link"
 
 
@@ -125,14 +153,34 @@ async def test_a_closed_program_refuses_schedule_changes(db):
 
 # --- one occurrence --------------------------------------------------------------------------------
 
+
 async def test_editing_one_occurrence_detaches_it_and_raises_sequence_only_for_time_or_place(berlin):
     await weekly_series(berlin, count=3, location="Saal 1")
     first, second, _third = await sessions_of(berlin["id"])
-    await schedule.edit_occurrence(berlin, first["id"], day=date(2030, 3, 5), start=time(19, 0), end=time(20, 30), details=Details(topic="Kennenlernen", location="Saal 1"))
+    await schedule.edit_occurrence(
+        berlin,
+        first["id"],
+        day=date(2030, 3, 5),
+        start=time(19, 0),
+        end=time(20, 30),
+        details=Details(topic="Kennenlernen", location="Saal 1"),
+    )
     after = await ProgramSession.select().where(ProgramSession.id == first["id"]).first().run()
-    assert (after["topic"], after["detached"], after["sequence"], after["uid"]) == ("Kennenlernen", True, 0, first["uid"])
+    assert (after["topic"], after["detached"], after["sequence"], after["uid"]) == (
+        "Kennenlernen",
+        True,
+        0,
+        first["uid"],
+    )
 
-    await schedule.edit_occurrence(berlin, second["id"], day=date(2030, 3, 12), start=time(19, 0), end=time(20, 30), details=Details(location="Saal 2"))
+    await schedule.edit_occurrence(
+        berlin,
+        second["id"],
+        day=date(2030, 3, 12),
+        start=time(19, 0),
+        end=time(20, 30),
+        details=Details(location="Saal 2"),
+    )
     after = await ProgramSession.select().where(ProgramSession.id == second["id"]).first().run()
     assert (after["location"], after["sequence"], after["uid"]) == ("Saal 2", 1, second["uid"])
 
@@ -157,7 +205,12 @@ async def test_cancelling_keeps_the_session_visible_and_restoring_brings_it_back
 
     await schedule.cancel_occurrence(berlin, row["id"], "Raum nicht verfügbar")
     after = await ProgramSession.select().where(ProgramSession.id == row["id"]).first().run()
-    assert (after["status"], after["cancel_reason"], after["sequence"], after["uid"]) == ("cancelled", "Raum nicht verfügbar", 1, row["uid"])
+    assert (after["status"], after["cancel_reason"], after["sequence"], after["uid"]) == (
+        "cancelled",
+        "Raum nicht verfügbar",
+        1,
+        row["uid"],
+    )
     listed = await schedule.program_schedule(berlin, now=JAN_2030)
     assert [s["status"] for g in listed["upcoming"] for s in g["sessions"]] == ["cancelled", "scheduled"]
     assert listed["cancelled_count"] == 1
@@ -186,17 +239,37 @@ async def test_a_session_of_another_program_is_not_found(berlin, db):
 
 # --- the whole series ------------------------------------------------------------------------------
 
+
 async def test_whole_series_edit_changes_future_sessions_but_not_detached_or_past_ones(berlin):
     series_id = await weekly_series(berlin, first=date(2030, 3, 5), count=6, location="Saal 1", topic="Alt")
     rows = await sessions_of(berlin["id"])
-    await schedule.edit_occurrence(berlin, rows[4]["id"], day=date(2030, 4, 2), start=time(19, 0), end=time(20, 30), details=Details(topic="Sonder", location="Saal 1"))
+    await schedule.edit_occurrence(
+        berlin,
+        rows[4]["id"],
+        day=date(2030, 4, 2),
+        start=time(19, 0),
+        end=time(20, 30),
+        details=Details(topic="Sonder", location="Saal 1"),
+    )
     now = datetime(2030, 3, 13, tzinfo=UTC)  # the first two are past
 
-    await schedule.edit_series(berlin, rows[3]["id"], start=time(19, 0), end=time(20, 30), details=Details(topic="Neu", location="Saal 3"), now=now)
+    await schedule.edit_series(
+        berlin,
+        rows[3]["id"],
+        start=time(19, 0),
+        end=time(20, 30),
+        details=Details(topic="Neu", location="Saal 3"),
+        now=now,
+    )
 
     after = {r["id"]: r for r in await sessions_of(berlin["id"])}
     assert [(after[r["id"]]["topic"], after[r["id"]]["location"]) for r in rows] == [
-        ("Alt", "Saal 1"), ("Alt", "Saal 1"), ("Neu", "Saal 3"), ("Neu", "Saal 3"), ("Sonder", "Saal 1"), ("Neu", "Saal 3"),
+        ("Alt", "Saal 1"),
+        ("Alt", "Saal 1"),
+        ("Neu", "Saal 3"),
+        ("Neu", "Saal 3"),
+        ("Sonder", "Saal 1"),
+        ("Neu", "Saal 3"),
     ]
     assert [after[r["id"]]["sequence"] for r in rows] == [0, 0, 1, 1, 0, 1]
     assert [after[r["id"]]["uid"] for r in rows] == [r["uid"] for r in rows]
@@ -207,10 +280,15 @@ async def test_whole_series_edit_changes_future_sessions_but_not_detached_or_pas
 async def test_whole_series_new_time_of_day_stays_local_across_dst(berlin):
     await weekly_series(berlin, first=date(2030, 3, 19), count=4)
     rows = await sessions_of(berlin["id"])
-    await schedule.edit_series(berlin, rows[0]["id"], start=time(18, 30), end=time(20, 0), details=Details(), now=JAN_2030)
+    await schedule.edit_series(
+        berlin, rows[0]["id"], start=time(18, 30), end=time(20, 0), details=Details(), now=JAN_2030
+    )
     after = await sessions_of(berlin["id"])
     assert [local(r["starts_at"], "Europe/Berlin") for r in after] == [
-        datetime(2030, 3, 19, 18, 30), datetime(2030, 3, 26, 18, 30), datetime(2030, 4, 2, 18, 30), datetime(2030, 4, 9, 18, 30),
+        datetime(2030, 3, 19, 18, 30),
+        datetime(2030, 3, 26, 18, 30),
+        datetime(2030, 4, 2, 18, 30),
+        datetime(2030, 4, 9, 18, 30),
     ]
     assert {local(r["ends_at"], "Europe/Berlin").time() for r in after} == {time(20, 0)}
     assert {r["sequence"] for r in after} == {1}
@@ -222,7 +300,9 @@ async def test_whole_series_new_time_of_day_stays_local_across_dst(berlin):
 async def test_topic_only_series_edit_does_not_raise_sequence(berlin):
     await weekly_series(berlin, count=3)
     rows = await sessions_of(berlin["id"])
-    await schedule.edit_series(berlin, rows[0]["id"], start=time(19, 0), end=time(20, 30), details=Details(topic="Lesson"), now=JAN_2030)
+    await schedule.edit_series(
+        berlin, rows[0]["id"], start=time(19, 0), end=time(20, 30), details=Details(topic="Lesson"), now=JAN_2030
+    )
     assert {(r["topic"], r["sequence"]) for r in await sessions_of(berlin["id"])} == {("Lesson", 0)}
 
 
@@ -231,25 +311,43 @@ async def test_several_sessions_cannot_move_to_another_day_at_once(berlin):
     row = (await sessions_of(berlin["id"]))[1]
     for edit in (schedule.edit_series, schedule.edit_following):
         with pytest.raises(DomainError) as error:
-            await edit(berlin, row["id"], day=date(2030, 3, 13), start=time(19, 0), end=time(20, 30), details=Details(), now=JAN_2030)
+            await edit(
+                berlin,
+                row["id"],
+                day=date(2030, 3, 13),
+                start=time(19, 0),
+                end=time(20, 30),
+                details=Details(),
+                now=JAN_2030,
+            )
         assert error.value.field == "date"
 
 
 async def test_a_one_off_session_has_no_series_to_edit(berlin):
-    session_id, _ = await schedule.add_session(berlin, day=date(2030, 3, 5), start=time(19, 0), end=time(20, 0), details=Details())
+    session_id, _ = await schedule.add_session(
+        berlin, day=date(2030, 3, 5), start=time(19, 0), end=time(20, 0), details=Details()
+    )
     with pytest.raises(DomainError) as error:
-        await schedule.edit_series(berlin, session_id, start=time(19, 0), end=time(20, 0), details=Details(), now=JAN_2030)
+        await schedule.edit_series(
+            berlin, session_id, start=time(19, 0), end=time(20, 0), details=Details(), now=JAN_2030
+        )
     assert error.value.field == "scope"
 
 
 # --- this and following ----------------------------------------------------------------------------
 
+
 async def test_this_and_following_splits_the_series_and_keeps_uids(berlin):
     old_id = await weekly_series(berlin, first=date(2030, 3, 5), count=8, topic="Teil 1", location="Saal 1")
     rows = await sessions_of(berlin["id"])
     await schedule.edit_following(
-        berlin, rows[4]["id"], day=date(2030, 4, 2), start=time(18, 0), end=time(19, 30),
-        details=Details(topic="Teil 2", location="Saal 2"), now=JAN_2030,
+        berlin,
+        rows[4]["id"],
+        day=date(2030, 4, 2),
+        start=time(18, 0),
+        end=time(19, 30),
+        details=Details(topic="Teil 2", location="Saal 2"),
+        now=JAN_2030,
     )
     after = await sessions_of(berlin["id"])
     assert [r["uid"] for r in after] == [r["uid"] for r in rows]
@@ -267,14 +365,28 @@ async def test_this_and_following_splits_the_series_and_keeps_uids(berlin):
     assert len(recurrence.expand(old["rrule"], old["local_start"], old["timezone"], old["duration_minutes"])) == 4
     rest = recurrence.expand(new["rrule"], new["local_start"], new["timezone"], new["duration_minutes"])
     assert [o.starts_at for o in rest] == [r["starts_at"] for r in after[4:]]
-    assert (new["local_start"], new["topic"], new["location"], new["duration_minutes"]) == (datetime(2030, 4, 2, 18, 0), "Teil 2", "Saal 2", 90)
+    assert (new["local_start"], new["topic"], new["location"], new["duration_minutes"]) == (
+        datetime(2030, 4, 2, 18, 0),
+        "Teil 2",
+        "Saal 2",
+        90,
+    )
 
 
 async def test_this_and_following_leaves_hand_edited_sessions_their_values(berlin):
     await weekly_series(berlin, count=5, location="Saal 1")
     rows = await sessions_of(berlin["id"])
-    await schedule.edit_occurrence(berlin, rows[3]["id"], day=date(2030, 3, 26), start=time(19, 0), end=time(20, 30), details=Details(location="Garten"))
-    await schedule.edit_following(berlin, rows[1]["id"], start=time(19, 0), end=time(20, 30), details=Details(location="Saal 2"), now=JAN_2030)
+    await schedule.edit_occurrence(
+        berlin,
+        rows[3]["id"],
+        day=date(2030, 3, 26),
+        start=time(19, 0),
+        end=time(20, 30),
+        details=Details(location="Garten"),
+    )
+    await schedule.edit_following(
+        berlin, rows[1]["id"], start=time(19, 0), end=time(20, 30), details=Details(location="Saal 2"), now=JAN_2030
+    )
     after = await sessions_of(berlin["id"])
     assert [r["location"] for r in after] == ["Saal 1", "Saal 2", "Saal 2", "Garten", "Saal 2"]
     assert after[3]["detached"] is True and after[3]["series"] == after[1]["series"] != after[0]["series"]
@@ -283,7 +395,9 @@ async def test_this_and_following_leaves_hand_edited_sessions_their_values(berli
 async def test_this_and_following_from_the_first_session_changes_the_series_in_place(berlin):
     series_id = await weekly_series(berlin, count=3)
     rows = await sessions_of(berlin["id"])
-    await schedule.edit_following(berlin, rows[0]["id"], start=time(19, 0), end=time(20, 0), details=Details(topic="Alles"), now=JAN_2030)
+    await schedule.edit_following(
+        berlin, rows[0]["id"], start=time(19, 0), end=time(20, 0), details=Details(topic="Alles"), now=JAN_2030
+    )
     assert await Series.count().run() == 1
     series = await Series.select().first().run()
     assert (series["id"], series["topic"], series["duration_minutes"]) == (series_id, "Alles", 60)
@@ -294,21 +408,35 @@ async def test_this_and_following_refuses_a_past_session(berlin):
     await weekly_series(berlin, count=3)
     rows = await sessions_of(berlin["id"])
     with pytest.raises(DomainError) as error:
-        await schedule.edit_following(berlin, rows[1]["id"], start=time(19, 0), end=time(20, 0), details=Details(), now=datetime(2031, 1, 1, tzinfo=UTC))
+        await schedule.edit_following(
+            berlin,
+            rows[1]["id"],
+            start=time(19, 0),
+            end=time(20, 0),
+            details=Details(),
+            now=datetime(2031, 1, 1, tzinfo=UTC),
+        )
     assert error.value.field == "scope"
 
 
 async def test_splitting_twice_then_editing_the_middle_series_only_changes_it(berlin):
     await weekly_series(berlin, count=9)
     rows = await sessions_of(berlin["id"])
-    await schedule.edit_following(berlin, rows[3]["id"], start=time(19, 0), end=time(20, 30), details=Details(topic="B"), now=JAN_2030)
-    await schedule.edit_following(berlin, rows[6]["id"], start=time(19, 0), end=time(20, 30), details=Details(topic="C"), now=JAN_2030)
-    await schedule.edit_series(berlin, rows[4]["id"], start=time(19, 0), end=time(20, 30), details=Details(topic="B2"), now=JAN_2030)
+    await schedule.edit_following(
+        berlin, rows[3]["id"], start=time(19, 0), end=time(20, 30), details=Details(topic="B"), now=JAN_2030
+    )
+    await schedule.edit_following(
+        berlin, rows[6]["id"], start=time(19, 0), end=time(20, 30), details=Details(topic="C"), now=JAN_2030
+    )
+    await schedule.edit_series(
+        berlin, rows[4]["id"], start=time(19, 0), end=time(20, 30), details=Details(topic="B2"), now=JAN_2030
+    )
     assert [r["topic"] for r in await sessions_of(berlin["id"])] == ["", "", "", "B2", "B2", "B2", "C", "C", "C"]
     assert await Series.count().run() == 3
 
 
 # --- conflicts -------------------------------------------------------------------------------------
+
 
 async def test_double_booked_facilitator_and_location_are_reported_not_refused(berlin, staff_factory):
     from factories import make_program
@@ -318,10 +446,20 @@ async def test_double_booked_facilitator_and_location_are_reported_not_refused(b
     other_row = await program_row(other)
     await join_team(other, lead)
     await join_team(berlin, lead)
-    booked_id, _ = await schedule.add_session(other_row, day=date(2030, 3, 6), start=time(1, 0), end=time(2, 30), details=Details(location="Balai Warga", facilitator_ids=(lead.id,)))
+    booked_id, _ = await schedule.add_session(
+        other_row,
+        day=date(2030, 3, 6),
+        start=time(1, 0),
+        end=time(2, 30),
+        details=Details(location="Balai Warga", facilitator_ids=(lead.id,)),
+    )
     # Berlin 19:00-20:00 on 5 March is 01:00-02:00 on 6 March in Jakarta.
     session_id, conflicts = await schedule.add_session(
-        berlin, day=date(2030, 3, 5), start=time(19, 0), end=time(20, 0), details=Details(location="balai warga ", facilitator_ids=(lead.id,))
+        berlin,
+        day=date(2030, 3, 5),
+        start=time(19, 0),
+        end=time(20, 0),
+        details=Details(location="balai warga ", facilitator_ids=(lead.id,)),
     )
     assert await ProgramSession.count().run() == 2
     assert {(c.kind, c.subject, c.other_session_id, c.other_program_title) for c in conflicts} == {
@@ -335,10 +473,16 @@ async def test_no_conflict_with_cancelled_or_back_to_back_sessions(berlin, staff
     from factories import make_program
 
     other = await program_row(await make_program(timezone="Europe/Berlin"))
-    cancelled_id, _ = await schedule.add_session(other, day=date(2030, 3, 5), start=time(19, 0), end=time(20, 0), details=Details(location="Saal 1"))
+    cancelled_id, _ = await schedule.add_session(
+        other, day=date(2030, 3, 5), start=time(19, 0), end=time(20, 0), details=Details(location="Saal 1")
+    )
     await schedule.cancel_occurrence(other, cancelled_id, "Krank")
-    await schedule.add_session(other, day=date(2030, 3, 5), start=time(18, 0), end=time(19, 0), details=Details(location="Saal 1"))
-    _id, conflicts = await schedule.add_session(berlin, day=date(2030, 3, 5), start=time(19, 0), end=time(20, 0), details=Details(location="Saal 1"))
+    await schedule.add_session(
+        other, day=date(2030, 3, 5), start=time(18, 0), end=time(19, 0), details=Details(location="Saal 1")
+    )
+    _id, conflicts = await schedule.add_session(
+        berlin, day=date(2030, 3, 5), start=time(19, 0), end=time(20, 0), details=Details(location="Saal 1")
+    )
     assert conflicts == []
     # Restoring the cancelled one brings the double booking back, as a warning.
     conflicts = await schedule.restore_occurrence(other, cancelled_id)
@@ -346,14 +490,21 @@ async def test_no_conflict_with_cancelled_or_back_to_back_sessions(berlin, staff
 
 
 async def test_a_series_reports_each_double_booked_occurrence(berlin):
-    await schedule.add_session(berlin, day=date(2030, 3, 12), start=time(19, 30), end=time(21, 0), details=Details(location="Saal 1"))
+    await schedule.add_session(
+        berlin, day=date(2030, 3, 12), start=time(19, 30), end=time(21, 0), details=Details(location="Saal 1")
+    )
     _id, conflicts = await schedule.add_series(
-        berlin, repeat=Repeat(frequency="weekly", first_day=date(2030, 3, 5), count=4), start=time(19, 0), end=time(20, 0), details=Details(location="SAAL 1")
+        berlin,
+        repeat=Repeat(frequency="weekly", first_day=date(2030, 3, 5), count=4),
+        start=time(19, 0),
+        end=time(20, 0),
+        details=Details(location="SAAL 1"),
     )
     assert [local(c.starts_at, "Europe/Berlin").date() for c in conflicts] == [date(2030, 3, 12)]
 
 
 # --- lists -----------------------------------------------------------------------------------------
+
 
 async def test_program_schedule_groups_upcoming_and_past_by_local_month(berlin):
     await weekly_series(berlin, first=date(2030, 3, 19), count=4)

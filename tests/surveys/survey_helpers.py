@@ -1,4 +1,5 @@
 """Helpers for survey tests: surveys with questions of each kind, and responses stored through the service."""
+
 from __future__ import annotations
 
 import itertools
@@ -14,14 +15,32 @@ NEEDS = [{"value": v, "label": v.title()} for v in ("water", "health", "school")
 
 async def make_survey(actor, *, questions=(), published=True, **values) -> dict:
     base = {
-        "title": "Survei Kebutuhan Warga", "purpose": "needs_assessment", "program": None, "intro": "Halo warga.",
-        "consent_text": "Jawaban Anda rahasia.", "opens_on": None, "closes_on": None, "languages": "id,en", "anonymous": True,
+        "title": "Survei Kebutuhan Warga",
+        "purpose": "needs_assessment",
+        "program": None,
+        "intro": "Halo warga.",
+        "consent_text": "Jawaban Anda rahasia.",
+        "opens_on": None,
+        "closes_on": None,
+        "languages": "id,en",
+        "anonymous": True,
     }
     base.update(values)
     survey_id = await surveys.create_survey(actor, base)
     survey = await surveys.get_survey(survey_id)
     for question in questions:
-        spec = {"kind": "single", "text": "?", "help": "", "required": False, "options": [], "min_value": None, "max_value": None, "code": "", "show_if_question": None, "show_if_value": ""}
+        spec = {
+            "kind": "single",
+            "text": "?",
+            "help": "",
+            "required": False,
+            "options": [],
+            "min_value": None,
+            "max_value": None,
+            "code": "",
+            "show_if_question": None,
+            "show_if_value": "",
+        }
         spec.update(question)
         await surveys.add_question(survey, spec)
     if published:
@@ -49,7 +68,11 @@ async def respond(survey, answers: dict, *, participant_id=None, at: datetime | 
         else:
             rows.append((question["id"], value, None))
     created = await surveys.submit_response(
-        survey, rows, submission_key=f"test-{next(_keys)}", participant_id=participant_id, program_id=program_id,
+        survey,
+        rows,
+        submission_key=f"test-{next(_keys)}",
+        participant_id=participant_id,
+        program_id=program_id,
         now=at or datetime.now(UTC),
     )
     assert created
@@ -58,7 +81,12 @@ async def respond(survey, answers: dict, *, participant_id=None, at: datetime | 
 NEEDS_QUESTIONS = [
     {"code": "rw", "kind": "single", "text": "Tinggal di RW mana?", "required": True, "options": NEIGHBOURHOODS},
     {"code": "clean", "kind": "likert", "text": "Air bersih mudah didapat.", "required": True},
-    {"code": "helps", "kind": "multiple", "text": "Siapa yang perlu dibantu?", "options": [{"value": "elderly", "label": "Lansia"}, {"value": "kids", "label": "Anak"}]},
+    {
+        "code": "helps",
+        "kind": "multiple",
+        "text": "Siapa yang perlu dibantu?",
+        "options": [{"value": "elderly", "label": "Lansia"}, {"value": "kids", "label": "Anak"}],
+    },
     {"code": "score", "kind": "rating", "text": "Nilai lingkungan Anda"},
     {"code": "people", "kind": "number", "text": "Jumlah orang di rumah", "min_value": 1, "max_value": 30},
     {"code": "needs", "kind": "ranking", "text": "Urutkan kebutuhan", "options": NEEDS},

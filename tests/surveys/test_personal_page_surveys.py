@@ -1,4 +1,5 @@
 """The personal page links a participant to the open surveys of their programs."""
+
 from factories import make_program
 
 

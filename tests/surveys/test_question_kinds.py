@@ -1,5 +1,6 @@
 """The question-kind registry: every kind brings its own parsing, results, export and Jinja macros, and the
 shared code asks the kind instead of naming kinds."""
+
 import pytest
 
 from server.surveys.kinds import KINDS, NAMES, kind_of
@@ -21,7 +22,13 @@ class FakeForm:
 
 
 def question(kind, **extra):
-    row = {"id": 7, "kind": kind, "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}], "min_value": None, "max_value": None}
+    row = {
+        "id": 7,
+        "kind": kind,
+        "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+        "min_value": None,
+        "max_value": None,
+    }
     row.update(extra)
     row["choices"] = kind_of(kind).choices(row)
     return row
@@ -50,11 +57,17 @@ def test_only_single_choice_can_show_or_hide_later_questions():
 
 def test_each_kind_parses_its_own_answer_shape():
     assert kind_of("single").parse(question("single"), FakeForm({"q7": "b"}), "q7") == [(7, "b", None)]
-    assert kind_of("multiple").parse(question("multiple"), FakeForm({"q7": ["b", "a"]}), "q7") == [(7, "a", None), (7, "b", None)]
+    assert kind_of("multiple").parse(question("multiple"), FakeForm({"q7": ["b", "a"]}), "q7") == [
+        (7, "a", None),
+        (7, "b", None),
+    ]
     assert kind_of("likert").parse(question("likert"), FakeForm({"q7": "4"}), "q7") == [(7, "", 4.0)]
     assert kind_of("rating").parse(question("rating"), FakeForm({"q7": "0"}), "q7") == [(7, "", 0.0)]
     assert kind_of("number").parse(question("number"), FakeForm({"q7": "2.5"}), "q7") == [(7, "", 2.5)]
-    assert kind_of("ranking").parse(question("ranking"), FakeForm({"q7-a": "2", "q7-b": "1"}), "q7") == [(7, "b", 1.0), (7, "a", 2.0)]
+    assert kind_of("ranking").parse(question("ranking"), FakeForm({"q7-a": "2", "q7-b": "1"}), "q7") == [
+        (7, "b", 1.0),
+        (7, "a", 2.0),
+    ]
     with pytest.raises(Invalid):
         kind_of("number").parse(question("number", min_value=3.0), FakeForm({"q7": "2"}), "q7")
 

@@ -1,5 +1,6 @@
 """Survey pages through the HTTP client: permissions, the builder and its htmx blocks, answering with consent first,
 bad input, personal links, data entry, results, exports and the pre/post page."""
+
 import re
 from datetime import date, timedelta
 
@@ -34,9 +35,15 @@ async def _ids(survey):
 
 # --- who may reach what ---------------------------------------------------------------------------
 
+
 async def test_anonymous_visitor_is_sent_to_sign_in_from_survey_pages(client, organizer):
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS)
-    for url in ("/surveys", f"/surveys/{survey['id']}/results", f"/surveys/{survey['id']}/responses.csv", "/surveys/compare"):
+    for url in (
+        "/surveys",
+        f"/surveys/{survey['id']}/results",
+        f"/surveys/{survey['id']}/responses.csv",
+        "/surveys/compare",
+    ):
         response = await client.get(url, follow_redirects=False)
         assert response.status_code in (303, 401), url
         assert "Survei Kebutuhan" not in response.text
@@ -70,30 +77,48 @@ async def test_facilitator_reaches_the_surveys_of_their_program(client, organize
 
 # --- creating and building ------------------------------------------------------------------------
 
+
 def _survey_form(**overrides):
-    data = {"title": "Survei Air Bersih", "purpose": "needs_assessment", "program": "", "intro": "Halo", "consent_text": "Setuju?", "languages": "id,en", "anonymous": "on"}
+    data = {
+        "title": "Survei Air Bersih",
+        "purpose": "needs_assessment",
+        "program": "",
+        "intro": "Halo",
+        "consent_text": "Setuju?",
+        "languages": "id,en",
+        "anonymous": "on",
+    }
     data.update(overrides)
     return data
 
 
 async def test_organizer_creates_a_survey_and_lands_on_the_builder(organizer_client):
-    response = await post_form(organizer_client, "/surveys/new", _survey_form(opens_on="2026-01-05", closes_on="2026-02-01"))
+    response = await post_form(
+        organizer_client, "/surveys/new", _survey_form(opens_on="2026-01-05", closes_on="2026-02-01")
+    )
     assert response.status_code == 303
     survey = await Survey.select().first().run()
     assert response.headers["location"] == f"/surveys/{survey['id']}/questions"
     assert survey["anonymous"] and not survey["published"]
-    assert surveys.local_day(survey["opens_at"]) == date(2026, 1, 5) and surveys.local_day(survey["closes_at"], end=True) == date(2026, 2, 1)
+    assert surveys.local_day(survey["opens_at"]) == date(2026, 1, 5) and surveys.local_day(
+        survey["closes_at"], end=True
+    ) == date(2026, 2, 1)
 
 
 async def test_close_date_before_open_date_is_a_field_error(organizer_client):
-    response = await post_form(organizer_client, "/surveys/new", _survey_form(opens_on="2026-03-01", closes_on="2026-02-01"), htmx=True)
+    response = await post_form(
+        organizer_client, "/surveys/new", _survey_form(opens_on="2026-03-01", closes_on="2026-02-01"), htmx=True
+    )
     assert response.status_code == 400
     assert "The survey must close after it opens." in response.text and "<html" not in response.text
     assert await Survey.count().run() == 0
 
 
 async def test_program_choice_is_limited_to_managed_programs(facilitator_client, facilitator):
-    mine, other = await make_program(slug="mine", title="Program Saya"), await make_program(slug="other", title="Program Orang")
+    mine, other = (
+        await make_program(slug="mine", title="Program Saya"),
+        await make_program(slug="other", title="Program Orang"),
+    )
     await _team(mine, facilitator)
     page = await facilitator_client.get("/surveys/new")
     assert "Program Saya" in page.text and "Program Orang" not in page.text
@@ -102,7 +127,9 @@ async def test_program_choice_is_limited_to_managed_programs(facilitator_client,
 
 
 async def test_start_from_template_creates_the_survey_with_questions(organizer_client):
-    response = await post_form(organizer_client, "/surveys/templates", {"template": "needs_assessment", "program": "", "languages": "en"})
+    response = await post_form(
+        organizer_client, "/surveys/templates", {"template": "needs_assessment", "program": "", "languages": "en"}
+    )
     assert response.status_code == 303
     survey = await Survey.select().first().run()
     assert await Question.count().where(Question.survey == survey["id"]).run() >= 15
@@ -112,7 +139,12 @@ async def test_start_from_template_creates_the_survey_with_questions(organizer_c
 
 async def test_builder_adds_a_question_as_an_htmx_block_and_asks_the_preview_to_reload(organizer_client, organizer):
     survey = await make_survey(organizer, published=False)
-    data = {"kind": "single", "text": "Apakah air PDAM mengalir setiap hari?", "options": "Ya\nTidak\nKadang-kadang", "show_if": ""}
+    data = {
+        "kind": "single",
+        "text": "Apakah air PDAM mengalir setiap hari?",
+        "options": "Ya\nTidak\nKadang-kadang",
+        "show_if": "",
+    }
     response = await post_form(organizer_client, f"/surveys/{survey['id']}/questions", data, htmx=True)
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="questions-panel"' in response.text
@@ -120,12 +152,20 @@ async def test_builder_adds_a_question_as_an_htmx_block_and_asks_the_preview_to_
     question = await Question.select().first().output(load_json=True).run()
     assert [o["value"] for o in question["options"]] == ["ya", "tidak", "kadang_kadang"]
     preview = await organizer_client.get(f"/surveys/{survey['id']}/preview", headers={"HX-Request": "true"})
-    assert "<html" not in preview.text and "Apakah air PDAM mengalir setiap hari?" in preview.text and 'id="survey-preview"' in preview.text
+    assert (
+        "<html" not in preview.text
+        and "Apakah air PDAM mengalir setiap hari?" in preview.text
+        and 'id="survey-preview"' in preview.text
+    )
 
 
 async def test_builder_without_javascript_redirects_back_to_the_page(organizer_client, organizer):
     survey = await make_survey(organizer, published=False)
-    response = await post_form(organizer_client, f"/surveys/{survey['id']}/questions", {"kind": "likert", "text": "Saya merasa aman.", "show_if": ""})
+    response = await post_form(
+        organizer_client,
+        f"/surveys/{survey['id']}/questions",
+        {"kind": "likert", "text": "Saya merasa aman.", "show_if": ""},
+    )
     assert response.status_code == 303 and response.headers["location"].startswith(f"/surveys/{survey['id']}/questions")
     page = await organizer_client.get(f"/surveys/{survey['id']}/questions")
     assert "<html" in page.text and "Saya merasa aman." in page.text and "Strongly agree" in page.text
@@ -133,10 +173,20 @@ async def test_builder_without_javascript_redirects_back_to_the_page(organizer_c
 
 async def test_builder_bad_question_returns_the_panel_with_errors(organizer_client, organizer):
     survey = await make_survey(organizer, published=False)
-    response = await post_form(organizer_client, f"/surveys/{survey['id']}/questions", {"kind": "single", "text": "", "options": "Hanya satu", "show_if": ""}, htmx=True)
+    response = await post_form(
+        organizer_client,
+        f"/surveys/{survey['id']}/questions",
+        {"kind": "single", "text": "", "options": "Hanya satu", "show_if": ""},
+        htmx=True,
+    )
     assert response.status_code == 400 and "<html" not in response.text
     assert "This field is required." in response.text
-    response = await post_form(organizer_client, f"/surveys/{survey['id']}/questions", {"kind": "single", "text": "Pilih", "options": "Hanya satu", "show_if": ""}, htmx=True)
+    response = await post_form(
+        organizer_client,
+        f"/surveys/{survey['id']}/questions",
+        {"kind": "single", "text": "Pilih", "options": "Hanya satu", "show_if": ""},
+        htmx=True,
+    )
     assert response.status_code == 400 and "Give between 2 and 20 options" in response.text
     assert await Question.count().run() == 0
 
@@ -146,10 +196,20 @@ async def test_edit_question_inline_swaps_only_that_question(organizer_client, o
     qid = (await question_ids(survey))["clean"]
     form = await organizer_client.get(f"/surveys/{survey['id']}/questions/{qid}/edit", headers={"HX-Request": "true"})
     assert form.status_code == 200 and "<html" not in form.text
-    assert f'id="question-{qid}"' in form.text and "Save question" in form.text and 'id="questions-panel"' not in form.text
-    data = {"kind": "likert", "text": "Air bersih mudah didapat di RW saya.", "code": "clean", "required": "on", "show_if": ""}
+    assert (
+        f'id="question-{qid}"' in form.text and "Save question" in form.text and 'id="questions-panel"' not in form.text
+    )
+    data = {
+        "kind": "likert",
+        "text": "Air bersih mudah didapat di RW saya.",
+        "code": "clean",
+        "required": "on",
+        "show_if": "",
+    }
     saved = await post_form(organizer_client, f"/surveys/{survey['id']}/questions/{qid}", data, htmx=True)
-    assert saved.status_code == 200 and "<html" not in saved.text and "Air bersih mudah didapat di RW saya." in saved.text
+    assert (
+        saved.status_code == 200 and "<html" not in saved.text and "Air bersih mudah didapat di RW saya." in saved.text
+    )
     assert saved.headers.get("hx-trigger") == "survey-changed"
 
 
@@ -173,19 +233,44 @@ async def test_builder_refuses_edits_that_would_corrupt_answers(organizer_client
     base = f"/surveys/{survey['id']}/questions"
     deleted = await post_form(organizer_client, f"{base}/{ids['rw']}/delete", {}, htmx=True)
     assert deleted.status_code == 409 and "already has answers and cannot be deleted" in deleted.text
-    changed = await post_form(organizer_client, f"{base}/{ids['clean']}", {"kind": "rating", "text": "Air", "code": "clean", "show_if": ""}, htmx=True)
+    changed = await post_form(
+        organizer_client,
+        f"{base}/{ids['clean']}",
+        {"kind": "rating", "text": "Air", "code": "clean", "show_if": ""},
+        htmx=True,
+    )
     assert changed.status_code == 400 and "its type cannot change" in changed.text
-    renamed = await post_form(organizer_client, f"{base}/{ids['rw']}", {"kind": "single", "text": "RW?", "code": "rw", "options": "satu | RW 01\nrw02 | RW 02", "show_if": ""}, htmx=True)
+    renamed = await post_form(
+        organizer_client,
+        f"{base}/{ids['rw']}",
+        {"kind": "single", "text": "RW?", "code": "rw", "options": "satu | RW 01\nrw02 | RW 02", "show_if": ""},
+        htmx=True,
+    )
     assert renamed.status_code == 400 and "option values cannot be removed or renamed" in renamed.text
-    reworded = await post_form(organizer_client, f"{base}/{ids['rw']}", {"kind": "single", "text": "RW tempat tinggal?", "code": "rw", "options": "rw01 | RW 01 (utara)\nrw02 | RW 02\nrw03 | RW 03", "required": "on", "show_if": ""}, htmx=True)
+    reworded = await post_form(
+        organizer_client,
+        f"{base}/{ids['rw']}",
+        {
+            "kind": "single",
+            "text": "RW tempat tinggal?",
+            "code": "rw",
+            "options": "rw01 | RW 01 (utara)\nrw02 | RW 02\nrw03 | RW 03",
+            "required": "on",
+            "show_if": "",
+        },
+        htmx=True,
+    )
     assert reworded.status_code == 200
     assert await Question.count().run() == len(NEEDS_QUESTIONS) and await Answer.count().run() == 2
 
 
 # --- answering ---------------------------------------------------------------------------------------
 
+
 async def test_consent_comes_first_and_declining_records_nothing(client, organizer):
-    survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, consent_text="Jawaban Anda tidak disimpan dengan nama.")
+    survey = await make_survey(
+        organizer, questions=NEEDS_QUESTIONS, consent_text="Jawaban Anda tidak disimpan dengan nama."
+    )
     page = await client.get(f"/s/{survey['token']}")
     assert page.status_code == 200
     assert "Jawaban Anda tidak disimpan dengan nama." in page.text and "Halo warga." in page.text
@@ -204,8 +289,16 @@ async def test_participant_answers_and_a_double_submission_stores_one_response(c
     key = await _consent(client, url)
     q = await _ids(survey)
     data = {
-        "submission_key": key, q["rw"]: "rw02", q["clean"]: "4", q["helps"]: ["elderly", "kids"], q["score"]: "7",
-        q["people"]: "5", f"{q['needs']}-water": "1", f"{q['needs']}-health": "3", f"{q['needs']}-school": "2", q["note"]: "Terima kasih",
+        "submission_key": key,
+        q["rw"]: "rw02",
+        q["clean"]: "4",
+        q["helps"]: ["elderly", "kids"],
+        q["score"]: "7",
+        q["people"]: "5",
+        f"{q['needs']}-water": "1",
+        f"{q['needs']}-health": "3",
+        f"{q['needs']}-school": "2",
+        q["note"]: "Terima kasih",
     }
     first = await post_form(client, url, data)
     assert first.status_code == 303 and first.headers["location"] == f"{url}/done"
@@ -219,11 +312,29 @@ async def test_participant_answers_and_a_double_submission_stores_one_response(c
 
 
 async def test_progress_legends_and_conditional_hint(client, organizer):
-    survey = await make_survey(organizer, questions=[
-        {"code": "a", "kind": "single", "text": "Punya anak?", "options": [{"value": "yes", "label": "Ya"}, {"value": "no", "label": "Tidak"}]},
-    ])
+    survey = await make_survey(
+        organizer,
+        questions=[
+            {
+                "code": "a",
+                "kind": "single",
+                "text": "Punya anak?",
+                "options": [{"value": "yes", "label": "Ya"}, {"value": "no", "label": "Tidak"}],
+            },
+        ],
+    )
     trigger = (await question_ids(survey))["a"]
-    await surveys.add_question(survey, {"kind": "number", "text": "Berapa anak?", "show_if_question": trigger, "show_if_value": "yes", "code": "b", "required": True})
+    await surveys.add_question(
+        survey,
+        {
+            "kind": "number",
+            "text": "Berapa anak?",
+            "show_if_question": trigger,
+            "show_if_value": "yes",
+            "code": "b",
+            "required": True,
+        },
+    )
     page = await post_form(client, f"/s/{survey['token']}", {"agree": "on", "decision": "agree"})
     assert "Question 1 of 2" in page.text and "Question 2 of 2" in page.text
     assert "Answer only if your answer to question 1 was “Ya”." in page.text
@@ -231,11 +342,32 @@ async def test_progress_legends_and_conditional_hint(client, organizer):
 
 
 async def test_hidden_conditional_question_is_neither_required_nor_stored(client, organizer):
-    survey = await make_survey(organizer, questions=[
-        {"code": "a", "kind": "single", "text": "Punya anak?", "required": True, "options": [{"value": "yes", "label": "Ya"}, {"value": "no", "label": "Tidak"}]},
-    ])
+    survey = await make_survey(
+        organizer,
+        questions=[
+            {
+                "code": "a",
+                "kind": "single",
+                "text": "Punya anak?",
+                "required": True,
+                "options": [{"value": "yes", "label": "Ya"}, {"value": "no", "label": "Tidak"}],
+            },
+        ],
+    )
     trigger = (await question_ids(survey))["a"]
-    await surveys.add_question(survey, {"kind": "number", "text": "Berapa anak?", "show_if_question": trigger, "show_if_value": "yes", "code": "b", "required": True, "min_value": 0, "max_value": 20})
+    await surveys.add_question(
+        survey,
+        {
+            "kind": "number",
+            "text": "Berapa anak?",
+            "show_if_question": trigger,
+            "show_if_value": "yes",
+            "code": "b",
+            "required": True,
+            "min_value": 0,
+            "max_value": 20,
+        },
+    )
     q = await _ids(survey)
     url = f"/s/{survey['token']}"
     key = await _consent(client, url)
@@ -259,7 +391,17 @@ async def test_bad_answers_are_rejected_per_question_and_nothing_is_stored(clien
         ({q["rw"]: "rw01", q["clean"]: "4", q["score"]: "11"}, q["score"], "Choose one of the options."),
         ({q["rw"]: "rw01", q["clean"]: "4", q["people"]: "31"}, q["people"], "Must be at most 30."),
         ({q["rw"]: "rw01", q["clean"]: "4", q["people"]: "banyak"}, q["people"], "Enter a number."),
-        ({q["rw"]: "rw01", q["clean"]: "4", f"{q['needs']}-water": "1", f"{q['needs']}-health": "1", f"{q['needs']}-school": "2"}, q["needs"], "Give each option a different number from 1 to 3."),
+        (
+            {
+                q["rw"]: "rw01",
+                q["clean"]: "4",
+                f"{q['needs']}-water": "1",
+                f"{q['needs']}-health": "1",
+                f"{q['needs']}-school": "2",
+            },
+            q["needs"],
+            "Give each option a different number from 1 to 3.",
+        ),
         ({q["rw"]: "rw01", q["clean"]: "4", q["note"]: "x" * 5001}, q["note"], "At most 5000 characters."),
     ]
     for data, name, message in cases:
@@ -282,7 +424,9 @@ async def test_validation_messages_follow_the_active_language(client, organizer)
 async def test_forged_or_missing_consent_marker_goes_back_to_consent(client, organizer):
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS)
     q = await _ids(survey)
-    response = await post_form(client, f"/s/{survey['token']}", {"submission_key": "abc.def", q["rw"]: "rw01", q["clean"]: "4"})
+    response = await post_form(
+        client, f"/s/{survey['token']}", {"submission_key": "abc.def", q["rw"]: "rw01", q["clean"]: "4"}
+    )
     assert response.status_code == 400 and "agree before answering" in response.text
     assert await Response.count().run() == 0
 
@@ -296,12 +440,16 @@ async def test_unknown_and_unpublished_links_are_404(client, organizer):
 
 async def test_closed_and_not_yet_open_surveys_show_a_clear_message(client, organizer):
     today = date.today()
-    closed = await make_survey(organizer, questions=NEEDS_QUESTIONS, opens_on=today - timedelta(days=10), closes_on=today - timedelta(days=2))
+    closed = await make_survey(
+        organizer, questions=NEEDS_QUESTIONS, opens_on=today - timedelta(days=10), closes_on=today - timedelta(days=2)
+    )
     page = await client.get(f"/s/{closed['token']}")
     assert page.status_code == 200 and "This survey is closed" in page.text
     key = surveys.new_submission_key(closed["id"], "public")
     q = await _ids(closed)
-    response = await post_form(client, f"/s/{closed['token']}", {"submission_key": key, q["rw"]: "rw01", q["clean"]: "4"})
+    response = await post_form(
+        client, f"/s/{closed['token']}", {"submission_key": key, q["rw"]: "rw01", q["clean"]: "4"}
+    )
     assert response.status_code == 409 and "This survey is closed" in response.text
     later = await make_survey(organizer, questions=NEEDS_QUESTIONS, opens_on=today + timedelta(days=3))
     page = await client.get(f"/s/{later['token']}")
@@ -310,7 +458,12 @@ async def test_closed_and_not_yet_open_surveys_show_a_clear_message(client, orga
 
 
 async def test_personal_link_records_the_participant_once(client, organizer):
-    survey = await make_survey(organizer, questions=[{"code": "calm", "kind": "likert", "text": "Tenang", "required": True}], anonymous=False, purpose="pre")
+    survey = await make_survey(
+        organizer,
+        questions=[{"code": "calm", "kind": "likert", "text": "Tenang", "required": True}],
+        anonymous=False,
+        purpose="pre",
+    )
     person = await make_person("Sari", preferred_locale="en")
     link = await surveys.invite_link(survey["id"], person, await reissue_personal_links(None, person))
     path = link.split("://", 1)[1].split("/", 1)[1]
@@ -330,11 +483,18 @@ async def test_personal_link_records_the_participant_once(client, organizer):
 
 # --- data entry ----------------------------------------------------------------------------------------
 
+
 async def test_facilitator_types_in_paper_forms_for_their_participants(client, organizer):
     program = await make_program(slug="parenting")
     member = await make_staff("facilitator", username="budi")
     await _team(program, member)
-    survey = await make_survey(organizer, program=program.id, anonymous=False, purpose="pre", questions=[{"code": "calm", "kind": "likert", "text": "Tenang", "required": True}])
+    survey = await make_survey(
+        organizer,
+        program=program.id,
+        anonymous=False,
+        purpose="pre",
+        questions=[{"code": "calm", "kind": "likert", "text": "Tenang", "required": True}],
+    )
     person = await make_person("Ibu Rina")
     from server.enrolment.tables import Enrolment
 
@@ -344,14 +504,31 @@ async def test_facilitator_types_in_paper_forms_for_their_participants(client, o
     assert page.status_code == 200 and "Ibu Rina" in page.text
     key = KEY_RE.search(page.text).group(1)
     q = await _ids(survey)
-    missing = await post_form(client, f"/surveys/{survey['id']}/enter", {"submission_key": key, q["calm"]: "3", "participant": str(person), "then": "another"})
+    missing = await post_form(
+        client,
+        f"/surveys/{survey['id']}/enter",
+        {"submission_key": key, q["calm"]: "3", "participant": str(person), "then": "another"},
+    )
     assert missing.status_code == 400 and "Confirm that the person agreed" in missing.text
-    saved = await post_form(client, f"/surveys/{survey['id']}/enter", {"submission_key": key, q["calm"]: "3", "participant": str(person), "paper_consent": "on", "then": "another"})
+    saved = await post_form(
+        client,
+        f"/surveys/{survey['id']}/enter",
+        {"submission_key": key, q["calm"]: "3", "participant": str(person), "paper_consent": "on", "then": "another"},
+    )
     assert saved.status_code == 303 and saved.headers["location"] == f"/surveys/{survey['id']}/enter"
     row = await Response.select().first().run()
     assert (row["participant"], row["entered_by"], row["program"]) == (person, member.id, program.id)
     stranger = await make_person("Orang Lain")
-    tampered = await post_form(client, f"/surveys/{survey['id']}/enter", {"submission_key": surveys.new_submission_key(survey["id"], f"entry:{member.id}"), q["calm"]: "3", "participant": str(stranger), "paper_consent": "on"})
+    tampered = await post_form(
+        client,
+        f"/surveys/{survey['id']}/enter",
+        {
+            "submission_key": surveys.new_submission_key(survey["id"], f"entry:{member.id}"),
+            q["calm"]: "3",
+            "participant": str(stranger),
+            "paper_consent": "on",
+        },
+    )
     assert tampered.status_code == 400 and await Response.count().run() == 1
 
 
@@ -364,12 +541,21 @@ async def test_data_entry_of_anonymous_survey_offers_no_names(organizer_client, 
 
 # --- results and exports --------------------------------------------------------------------------------
 
+
 async def _fill(survey, count):
     for n in range(count):
-        await respond(survey, {
-            "rw": "rw01" if n % 3 else "rw02", "clean": 1 + n % 5, "helps": ["elderly"] if n % 2 else ["kids"], "score": n % 11,
-            "people": 1 + n % 7, "needs": {"water": 1, "health": 2 + n % 2, "school": 3 - n % 2}, "note": f"Catatan {n}",
-        })
+        await respond(
+            survey,
+            {
+                "rw": "rw01" if n % 3 else "rw02",
+                "clean": 1 + n % 5,
+                "helps": ["elderly"] if n % 2 else ["kids"],
+                "score": n % 11,
+                "people": 1 + n % 7,
+                "needs": {"water": 1, "health": 2 + n % 2, "school": 3 - n % 2},
+                "note": f"Catatan {n}",
+            },
+        )
 
 
 async def test_results_page_shows_accessible_charts_tables_and_priorities(organizer_client, organizer):
@@ -377,7 +563,11 @@ async def test_results_page_shows_accessible_charts_tables_and_priorities(organi
     await _fill(survey, 12)
     page = await organizer_client.get(f"/surveys/{survey['id']}/results")
     assert page.status_code == 200
-    assert 'role="img"' in page.text and "<svg" in page.text and 'aria-label="Chart of the answers to question 2"' in page.text
+    assert (
+        'role="img"' in page.text
+        and "<svg" in page.text
+        and 'aria-label="Chart of the answers to question 2"' in page.text
+    )
     assert "Priority order" in page.text and "Catatan 11" in page.text and "Median" in page.text
     assert 'style="' not in page.text and "<script>" not in page.text
 
@@ -427,8 +617,20 @@ async def test_csv_export_of_anonymous_survey_has_no_names(organizer_client, org
 
 async def test_prepost_page_shows_chart_and_table_for_the_program(organizer_client, organizer):
     program = await make_program(slug="parenting", title="Pelatihan Pengasuhan")
-    pre = await make_survey(organizer, purpose="pre", anonymous=False, program=program.id, questions=[{"code": "calm", "kind": "likert", "text": "Saya tenang"}])
-    post = await make_survey(organizer, purpose="post", anonymous=False, program=program.id, questions=[{"code": "calm", "kind": "likert", "text": "Saya tenang"}])
+    pre = await make_survey(
+        organizer,
+        purpose="pre",
+        anonymous=False,
+        program=program.id,
+        questions=[{"code": "calm", "kind": "likert", "text": "Saya tenang"}],
+    )
+    post = await make_survey(
+        organizer,
+        purpose="post",
+        anonymous=False,
+        program=program.id,
+        questions=[{"code": "calm", "kind": "likert", "text": "Saya tenang"}],
+    )
     for before, after in ((2, 4), (3, 3), (4, 5), (2, 4), (3, 3), (4, 5)):
         person = await make_person()
         await respond(pre, {"calm": before}, participant_id=person)
@@ -444,14 +646,18 @@ async def test_prepost_page_shows_chart_and_table_for_the_program(organizer_clie
 async def test_publish_and_unpublish_controls_the_link(organizer_client, organizer):
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, published=False)
     assert (await organizer_client.get(f"/s/{survey['token']}")).status_code == 404
-    assert (await post_form(organizer_client, f"/surveys/{survey['id']}/publish", {"published": "on"})).status_code == 303
+    assert (
+        await post_form(organizer_client, f"/surveys/{survey['id']}/publish", {"published": "on"})
+    ).status_code == 303
     assert (await organizer_client.get(f"/s/{survey['token']}")).status_code == 200
     assert (await post_form(organizer_client, f"/surveys/{survey['id']}/publish", {})).status_code == 303
     assert (await organizer_client.get(f"/s/{survey['token']}")).status_code == 404
 
 
 async def test_control_characters_in_written_answers_are_dropped(client, organizer):
-    survey = await make_survey(organizer, questions=[{"code": "note", "kind": "short_text", "text": "Catatan", "required": True}])
+    survey = await make_survey(
+        organizer, questions=[{"code": "note", "kind": "short_text", "text": "Catatan", "required": True}]
+    )
     q = await _ids(survey)
     url = f"/s/{survey['token']}"
     key = await _consent(client, url)
@@ -463,8 +669,17 @@ async def test_edit_question_without_javascript_is_a_whole_page(organizer_client
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS[:2])
     qid = (await question_ids(survey))["clean"]
     page = await organizer_client.get(f"/surveys/{survey['id']}/questions/{qid}/edit")
-    assert page.status_code == 200 and "<html" in page.text and "Save question" in page.text and f'id="edit-{qid}-text"' in page.text
-    saved = await post_form(organizer_client, f"/surveys/{survey['id']}/questions/{qid}", {"kind": "likert", "text": "Air mudah didapat.", "code": "clean", "show_if": ""})
+    assert (
+        page.status_code == 200
+        and "<html" in page.text
+        and "Save question" in page.text
+        and f'id="edit-{qid}-text"' in page.text
+    )
+    saved = await post_form(
+        organizer_client,
+        f"/surveys/{survey['id']}/questions/{qid}",
+        {"kind": "likert", "text": "Air mudah didapat.", "code": "clean", "show_if": ""},
+    )
     assert saved.status_code == 303 and saved.headers["location"] == f"/surveys/{survey['id']}/questions#question-{qid}"
 
 
@@ -475,7 +690,10 @@ async def test_settings_refuse_changing_anonymity_after_responses(organizer_clie
     assert response.status_code == 400 and "whether this survey is anonymous can no longer change" in response.text
     renamed = await post_form(organizer_client, f"/surveys/{survey['id']}/edit", _survey_form(title="Survei Baru"))
     assert renamed.status_code == 303
-    assert (await Survey.select(Survey.title, Survey.anonymous).first().run()) == {"title": "Survei Baru", "anonymous": True}
+    assert (await Survey.select(Survey.title, Survey.anonymous).first().run()) == {
+        "title": "Survei Baru",
+        "anonymous": True,
+    }
 
 
 async def test_filtered_results_of_a_small_anonymous_group_show_a_notice(organizer_client, organizer):

@@ -1,6 +1,7 @@
 """Issue 11 through the HTTP client: small groups hidden on every results page and export, a consent text that
 quotes the configured limit, no switch to anonymous after personal links, and anonymous answers that keep no
 key or number pointing back to a person or to the order of answering."""
+
 import csv
 import dataclasses
 import io
@@ -23,7 +24,18 @@ SECRET_TEXTS = ("Suami saya memukul saya", "Saya takut pulang")
 
 async def _two_responses(survey):
     for text in SECRET_TEXTS:
-        await respond(survey, {"rw": "rw02", "clean": 1, "helps": ["kids"], "score": 9, "people": 7, "needs": {"water": 1, "health": 2, "school": 3}, "note": text})
+        await respond(
+            survey,
+            {
+                "rw": "rw02",
+                "clean": 1,
+                "helps": ["kids"],
+                "score": 9,
+                "people": 7,
+                "needs": {"water": 1, "health": 2, "school": 3},
+                "note": text,
+            },
+        )
 
 
 @pytest.fixture
@@ -38,6 +50,7 @@ async def app_with_limit(db, settings):
 
 
 # --- 1. small groups -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("anonymous", [True, False])
 async def test_survey_with_two_responses_shows_only_that_there_are_too_few(organizer_client, organizer, anonymous):
@@ -80,8 +93,20 @@ async def test_overall_totals_cannot_reveal_a_hidden_crosstab_group(organizer_cl
 
 async def test_prepost_page_hides_a_comparison_of_too_few_pairs(organizer_client, organizer):
     program = await make_program(slug="kelompok", title="Kelompok Kamis")
-    pre = await make_survey(organizer, purpose="pre", anonymous=False, program=program.id, questions=[{"code": "calm", "kind": "likert", "text": "Saya tenang"}])
-    post = await make_survey(organizer, purpose="post", anonymous=False, program=program.id, questions=[{"code": "calm", "kind": "likert", "text": "Saya tenang"}])
+    pre = await make_survey(
+        organizer,
+        purpose="pre",
+        anonymous=False,
+        program=program.id,
+        questions=[{"code": "calm", "kind": "likert", "text": "Saya tenang"}],
+    )
+    post = await make_survey(
+        organizer,
+        purpose="post",
+        anonymous=False,
+        program=program.id,
+        questions=[{"code": "calm", "kind": "likert", "text": "Saya tenang"}],
+    )
     for before, after in ((1, 5), (2, 4)):
         person = await make_person()
         await respond(pre, {"calm": before}, participant_id=person)
@@ -102,6 +127,7 @@ async def test_written_answers_are_listed_in_alphabetical_not_submission_order(o
 
 # --- 2. the consent text follows the setting ---------------------------------------------------------
 
+
 async def test_consent_text_quotes_the_limit_the_results_use(app_with_limit, organizer):
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=True)
     for n in range(3):
@@ -119,7 +145,10 @@ async def test_consent_text_quotes_the_limit_the_results_use(app_with_limit, org
                 assert "Catatan rahasia 2" in page.text and "Too few responses" not in page.text
                 assert export.status_code == 200 and "Catatan rahasia 2" in export.text
             else:
-                assert f"Too few responses to show results (fewer than {limit})." in page.text and "Catatan rahasia" not in page.text
+                assert (
+                    f"Too few responses to show results (fewer than {limit})." in page.text
+                    and "Catatan rahasia" not in page.text
+                )
                 assert export.status_code == 409 and "Catatan rahasia" not in export.text
 
 
@@ -131,27 +160,47 @@ async def test_named_survey_consent_states_names_are_kept_and_the_limit(client, 
 
 # --- 3. anonymity -------------------------------------------------------------------------------------
 
+
 def _survey_form(**overrides):
-    data = {"title": "Survei Kelompok", "purpose": "pre", "program": "", "intro": "Halo", "consent_text": "Setuju?", "languages": "id,en", "anonymous": ""}
+    data = {
+        "title": "Survei Kelompok",
+        "purpose": "pre",
+        "program": "",
+        "intro": "Halo",
+        "consent_text": "Setuju?",
+        "languages": "id,en",
+        "anonymous": "",
+    }
     data.update(overrides)
     return data
 
 
 async def test_named_survey_with_personal_links_cannot_become_anonymous(organizer_client, organizer):
-    survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=False, title="Survei Kelompok", purpose="pre")
+    survey = await make_survey(
+        organizer, questions=NEEDS_QUESTIONS, anonymous=False, title="Survei Kelompok", purpose="pre"
+    )
     await surveys.invite_link(survey["id"], await make_person("Sari"), new_token())
-    response = await post_form(organizer_client, f"/surveys/{survey['id']}/edit", _survey_form(anonymous="on", title="Judul Baru"))
+    response = await post_form(
+        organizer_client, f"/surveys/{survey['id']}/edit", _survey_form(anonymous="on", title="Judul Baru")
+    )
     assert response.status_code == 400
     assert "Personal links have already been made for this survey, so it cannot become anonymous." in response.text
-    assert (await Survey.select(Survey.title, Survey.anonymous).where(Survey.id == survey["id"]).first().run()) == {"title": "Survei Kelompok", "anonymous": False}
+    assert (await Survey.select(Survey.title, Survey.anonymous).where(Survey.id == survey["id"]).first().run()) == {
+        "title": "Survei Kelompok",
+        "anonymous": False,
+    }
     fresh = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=False, title="Survei Kosong")
-    switched = await post_form(organizer_client, f"/surveys/{fresh['id']}/edit", _survey_form(anonymous="on", title="Survei Kosong"))
+    switched = await post_form(
+        organizer_client, f"/surveys/{fresh['id']}/edit", _survey_form(anonymous="on", title="Survei Kosong")
+    )
     assert switched.status_code == 303
     assert (await Survey.select(Survey.anonymous).where(Survey.id == fresh["id"]).first().run())["anonymous"] is True
 
 
 async def test_anonymous_answer_through_an_old_personal_link_keeps_no_key_derived_from_it(client, organizer):
-    survey = await make_survey(organizer, questions=[{"code": "calm", "kind": "likert", "text": "Tenang", "required": True}], anonymous=True)
+    survey = await make_survey(
+        organizer, questions=[{"code": "calm", "kind": "likert", "text": "Tenang", "required": True}], anonymous=True
+    )
     person = await make_person("Wati")
     # A personal link left from before the survey became anonymous (allowed by older versions).
     await reissue_personal_links(None, person)
@@ -191,7 +240,9 @@ def test_min_group_size_comes_from_the_environment_and_must_be_positive():
 
     assert load_settings({}).min_group_size == 5
     assert load_settings({"GOTONG_MIN_GROUP_SIZE": "3"}).min_group_size == 3
-    assert any("GOTONG_MIN_GROUP_SIZE" in problem for problem in load_settings({"GOTONG_MIN_GROUP_SIZE": "0"}).problems())
+    assert any(
+        "GOTONG_MIN_GROUP_SIZE" in problem for problem in load_settings({"GOTONG_MIN_GROUP_SIZE": "0"}).problems()
+    )
 
 
 async def test_migration_gives_old_responses_a_public_id_and_anonymous_ones_a_random_key(organizer):
@@ -209,5 +260,7 @@ async def test_migration_gives_old_responses_a_public_id_and_anonymous_ones_a_ra
         await raw()
     rows = {row["survey"]: row for row in await Response.select().run()}
     assert all(len(row["public_id"]) == 16 for row in rows.values())
-    assert rows[anonymous["id"]]["submission_key"] != old_key and not surveys.check_submission_key(rows[anonymous["id"]]["submission_key"], anonymous["id"], "invite:7")
+    assert rows[anonymous["id"]]["submission_key"] != old_key and not surveys.check_submission_key(
+        rows[anonymous["id"]]["submission_key"], anonymous["id"], "invite:7"
+    )
     assert rows[named["id"]]["submission_key"] == "named-key"

@@ -1,4 +1,5 @@
 """Results with known answer sets: counts, shares, mean and median, priority order, cross-tab, small groups, pre/post pairs, CSV."""
+
 import csv
 import io
 from datetime import UTC, datetime, timedelta
@@ -13,8 +14,23 @@ from server.surveys import services as surveys
 from server.surveys.tables import Response
 
 FOUR_ANSWERS = [
-    {"rw": "rw01", "clean": 5, "helps": ["elderly"], "score": 8, "people": 4, "needs": {"water": 1, "health": 2, "school": 3}, "note": "Sumur kering"},
-    {"rw": "rw01", "clean": 4, "helps": ["elderly", "kids"], "score": 6, "people": 6, "needs": {"water": 1, "school": 2, "health": 3}},
+    {
+        "rw": "rw01",
+        "clean": 5,
+        "helps": ["elderly"],
+        "score": 8,
+        "people": 4,
+        "needs": {"water": 1, "health": 2, "school": 3},
+        "note": "Sumur kering",
+    },
+    {
+        "rw": "rw01",
+        "clean": 4,
+        "helps": ["elderly", "kids"],
+        "score": 6,
+        "people": 6,
+        "needs": {"water": 1, "school": 2, "health": 3},
+    },
     {"rw": "rw02", "clean": 2, "score": 3, "people": 2, "needs": {"health": 1, "water": 2, "school": 3}},
     {"rw": "rw02", "clean": 4, "score": 7, "people": 5, "needs": {"water": 1, "health": 2, "school": 3}, "note": ""},
 ]
@@ -45,7 +61,12 @@ async def test_counts_shares_means_and_medians_of_a_known_answer_set(organizer):
     assert _shares(by_code["helps"]) == {"elderly": (2, 1.0), "kids": (1, 0.5)}
     assert by_code["score"]["mean"] == pytest.approx(6.0) and by_code["score"]["median"] == 6.5
     assert _shares(by_code["score"])["8"] == (1, 0.25)
-    assert (by_code["people"]["mean"], by_code["people"]["median"], by_code["people"]["low"], by_code["people"]["high"]) == (pytest.approx(4.25), 4.5, 2.0, 6.0)
+    assert (
+        by_code["people"]["mean"],
+        by_code["people"]["median"],
+        by_code["people"]["low"],
+        by_code["people"]["high"],
+    ) == (pytest.approx(4.25), 4.5, 2.0, 6.0)
     assert by_code["note"]["texts"] == ["Sumur kering"]
 
 
@@ -73,7 +94,11 @@ async def test_crosstab_splits_each_question_by_neighbourhood(organizer):
     rw = next(q for q in questions if q["code"] == "rw")
     found, _by_code = await _results(survey, cross_by=rw["id"])
     crosstab = found["crosstab"]
-    assert [(g["value"], g["size"], g["shown"]) for g in crosstab["groups"]] == [("rw01", 2, True), ("rw02", 2, True), ("rw03", 0, True)]
+    assert [(g["value"], g["size"], g["shown"]) for g in crosstab["groups"]] == [
+        ("rw01", 2, True),
+        ("rw02", 2, True),
+        ("rw03", 0, True),
+    ]
     tables = {t["question"]["code"]: t for t in crosstab["tables"]}
     assert "rw" not in tables and "note" not in tables
     clean_means = [cell["mean"] for cell in tables["clean"]["rows"][0]["cells"]]
@@ -191,25 +216,43 @@ async def test_date_and_program_filters_narrow_the_responses(organizer):
     assert found["total"] == 1 and by_code["clean"]["mean"] == 5.0
     found, by_code = await _results(survey, program_id=first.id)
     assert found["total"] == 2 and by_code["clean"]["mean"] == 4.0
-    assert [title for _id, title in await results.response_programs(survey["id"])] == sorted([first.title, second.title])
+    assert [title for _id, title in await results.response_programs(survey["id"])] == sorted(
+        [first.title, second.title]
+    )
 
 
 async def test_prepost_pairs_people_by_participant_and_code(organizer):
     program = await make_program(slug="parenting")
     scales = [{"code": "calm", "kind": "likert", "text": "Tenang"}, {"code": "life", "kind": "rating", "text": "Puas"}]
-    pre = await make_survey(organizer, purpose="pre", anonymous=False, program=program.id, questions=scales + [{"code": "hopes", "kind": "short_text"}])
-    post = await make_survey(organizer, purpose="post", anonymous=False, program=program.id, questions=scales + [{"code": "extra", "kind": "likert"}])
+    pre = await make_survey(
+        organizer,
+        purpose="pre",
+        anonymous=False,
+        program=program.id,
+        questions=scales + [{"code": "hopes", "kind": "short_text"}],
+    )
+    post = await make_survey(
+        organizer,
+        purpose="post",
+        anonymous=False,
+        program=program.id,
+        questions=scales + [{"code": "extra", "kind": "likert"}],
+    )
     a, b, c, d = [await make_person(name) for name in ("Ani", "Budi", "Citra", "Dewi")]
     start = datetime.now(UTC) - timedelta(days=60)
     await respond(pre, {"calm": 2, "life": 5}, participant_id=a, at=start)
     await respond(pre, {"calm": 1, "life": 6}, participant_id=b, at=start)
-    await respond(pre, {"calm": 3, "life": 6}, participant_id=b, at=start + timedelta(hours=2))  # answered again: the latest counts
+    await respond(
+        pre, {"calm": 3, "life": 6}, participant_id=b, at=start + timedelta(hours=2)
+    )  # answered again: the latest counts
     await respond(pre, {"calm": 4, "life": 9}, participant_id=c, at=start)
     await respond(post, {"calm": 4, "life": 7}, participant_id=a, at=start + timedelta(days=50))
     await respond(post, {"calm": 3, "life": 5}, participant_id=b, at=start + timedelta(days=50))
     await respond(post, {"calm": 5, "life": 10}, participant_id=d, at=start + timedelta(days=50))
     await respond(post, {"calm": 5, "life": 10}, at=start + timedelta(days=50))  # typed in without a name: unpaired
-    comparison = await results.prepost_comparison(pre, post, await surveys.list_questions(pre["id"]), await surveys.list_questions(post["id"]), 1)
+    comparison = await results.prepost_comparison(
+        pre, post, await surveys.list_questions(pre["id"]), await surveys.list_questions(post["id"]), 1
+    )
     assert (comparison["paired"], comparison["pre_count"], comparison["post_count"]) == (2, 3, 3)
     items = {item["code"]: item for item in comparison["rows"]}
     assert set(items) == {"calm", "life"}
@@ -271,13 +314,27 @@ async def test_csv_of_anonymous_survey_has_no_names_and_defuses_formulas(organiz
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=True)
     person = await make_person("Siti Rahasia")
     await surveys.submit_response(survey, [], submission_key="x1", participant_id=person)
-    await respond(survey, {"rw": "rw01", "helps": ["elderly", "kids"], "needs": {"health": 1, "school": 2, "water": 3}, "people": 4, "note": "=HYPERLINK(\"http://x\")"})
+    await respond(
+        survey,
+        {
+            "rw": "rw01",
+            "helps": ["elderly", "kids"],
+            "needs": {"health": 1, "school": 2, "water": 3},
+            "people": 4,
+            "note": '=HYPERLINK("http://x")',
+        },
+    )
     text = await results.responses_csv(survey, await surveys.list_questions(survey["id"]), "Asia/Jakarta", 1)
     assert "Siti" not in text and "participant" not in text
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert list(rows[0])[:4] == ["response", "submitted", "language", "entered_from_paper"]
     last = next(row for row in rows if row["rw"])
-    assert (last["rw"], last["helps"], last["needs"], last["people"]) == ("rw01", "elderly;kids", "health>school>water", "4")
+    assert (last["rw"], last["helps"], last["needs"], last["people"]) == (
+        "rw01",
+        "elderly;kids",
+        "health>school>water",
+        "4",
+    )
     assert last["note"].startswith("'=")
     assert len(last["submitted"]) == 10  # a date only
 

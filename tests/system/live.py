@@ -1,4 +1,5 @@
 """Starting real server processes for system tests (several workers, crashes)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -44,7 +45,13 @@ def fresh_database_url(workdir: Path, name: str) -> str:
 
 
 def server_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "HOST": "127.0.0.1", "PORT": str(port), "GOTONG_DEFAULT_LOCALE": "en"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "GOTONG_DEFAULT_LOCALE": "en",
+    }
     env.pop("GOTONG_DB_POOL", None)
     env.update(extra)
     return env
@@ -60,7 +67,10 @@ def start_server(env: dict[str, str], workers: int = 1, log: Path | None = None)
     quiet = [] if log else ["--quiet"]
     process = subprocess.Popen(
         [sys.executable, "-m", "server", "serve", *quiet, "--workers", str(workers)],
-        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
     if log:
         output.close()

@@ -1,4 +1,5 @@
 """Seeds the access-log test's database with one real link of every secret kind and prints them as JSON (a script)."""
+
 import asyncio
 import json
 import sys
@@ -25,7 +26,14 @@ async def main() -> None:
     invite = urlparse(await surveys.invite_link(survey.id, participant, page)).path
     json.dump(
         {
-            "paths": [f"/my/{page}", f"/my/{page}/data.json", f"/feeds/{feed}.ics", f"/feeds/{staff_feed}.ics", f"/s/{survey.token}", invite],
+            "paths": [
+                f"/my/{page}",
+                f"/my/{page}/data.json",
+                f"/feeds/{feed}.ics",
+                f"/feeds/{staff_feed}.ics",
+                f"/s/{survey.token}",
+                invite,
+            ],
             "secrets": [page, feed, staff_feed, survey.token, invite.rsplit("/", 1)[-1]],
         },
         sys.stdout,

@@ -1,4 +1,5 @@
 """Logs never hold a secret link: the access log of a real server process shows /my/[redacted], not the token."""
+
 import json
 import subprocess
 import sys
@@ -18,7 +19,14 @@ def test_access_log_of_a_real_server_never_contains_a_secret_token():
     run_cli(env, "migrate")
     run_cli(env, "create-user", "pencatat", "--email", "pencatat@example.org", "--role", "admin", "--name", "Pencatat")
     seeded = json.loads(
-        subprocess.run([sys.executable, str(ROOT / "tests/system/secrets_seed.py")], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, check=True, capture_output=True, text=True).stdout
+        subprocess.run(
+            [sys.executable, str(ROOT / "tests/system/secrets_seed.py")],
+            cwd=ROOT,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     )
     log = workdir / "server.log"
     server = start_server(env, log=log)
@@ -37,6 +45,13 @@ def test_access_log_of_a_real_server_never_contains_a_secret_token():
     text = log.read_text()
     for secret in seeded["secrets"]:
         assert secret not in text
-    for shown in ("/my/[redacted]", "/my/[redacted]/data.json", "/feeds/[redacted]", "/s/[redacted]/i/[redacted]", "/login?next=/my/[redacted]", "%2Fmy%2F[redacted]"):
+    for shown in (
+        "/my/[redacted]",
+        "/my/[redacted]/data.json",
+        "/feeds/[redacted]",
+        "/s/[redacted]/i/[redacted]",
+        "/login?next=/my/[redacted]",
+        "%2Fmy%2F[redacted]",
+    ):
         assert f'"GET {shown}' in text or shown in text, shown
     assert text.count("/my/[redacted]") >= 3 and '" 200' in text  # the access log was on and saw the requests

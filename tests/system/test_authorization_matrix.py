@@ -1,5 +1,6 @@
 """Every registered route, requested as each kind of user: the declared access holds, and confidential data
 never reaches a response for someone who may not see it."""
+
 import pytest
 from conftest import csrf_token
 from world import (
@@ -80,7 +81,12 @@ async def test_every_route_answers_as_declared(client, actor, db):
         if actor in ("anonymous", "w-gone"):
             return
         token = await csrf_token(client)
-        response = await client.post("/login", data={"username": actor, "password": PASSWORD}, headers={"x-csrftoken": token}, follow_redirects=False)
+        response = await client.post(
+            "/login",
+            data={"username": actor, "password": PASSWORD},
+            headers={"x-csrftoken": token},
+            follow_redirects=False,
+        )
         assert response.status_code == 303, (actor, response.status_code)
 
     if actor == "w-gone":
@@ -96,16 +102,21 @@ async def test_every_route_answers_as_declared(client, actor, db):
             response = await client.get(path, follow_redirects=False)
         else:
             token = await csrf_token(client)
-            response = await client.request(method, path, data={}, headers={"x-csrftoken": token}, follow_redirects=False)
+            response = await client.request(
+                method, path, data={}, headers={"x-csrftoken": token}, follow_redirects=False
+            )
         status = response.status_code
         want = expected(actor, pattern, level)
-        login = status in (303, 302) and response.headers.get("location", "").startswith("/login") or status == 401
-        ok = status < 500 and {
-            "open": status not in (401, 403) or pattern.startswith("/logout"),
-            "login": login,
-            "deny": status in (403, 404),
-            "allow": status not in (401, 403) and not login,
-        }[want]
+        login = (status in (303, 302) and response.headers.get("location", "").startswith("/login")) or status == 401
+        ok = (
+            status < 500
+            and {
+                "open": status not in (401, 403) or pattern.startswith("/logout"),
+                "login": login,
+                "deny": status in (403, 404),
+                "allow": status not in (401, 403) and not login,
+            }[want]
+        )
         if not ok:
             failures.append(f"{actor} {method} {pattern} -> {status}, expected {want}")
         body = response.text
@@ -132,5 +143,7 @@ async def test_secret_links_with_unknown_tokens_are_plain_404(client, db):
         if method == "GET":
             response = await client.get(path, follow_redirects=False)
         else:
-            response = await client.request(method, path, data={}, headers={"x-csrftoken": await csrf_token(client)}, follow_redirects=False)
+            response = await client.request(
+                method, path, data={}, headers={"x-csrftoken": await csrf_token(client)}, follow_redirects=False
+            )
         assert response.status_code == 404, (method, path, response.status_code)

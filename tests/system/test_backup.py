@@ -1,4 +1,5 @@
 """Backup and restore round trip on the engine under test."""
+
 import os
 from pathlib import Path
 
@@ -26,6 +27,12 @@ def test_cli_backup_writes_a_file(tmp_path, db):
     import sys
 
     root = Path(__file__).resolve().parents[2]
-    result = subprocess.run([sys.executable, "-m", "server", "backup", str(tmp_path / "cli.backup")], cwd=root, env=os.environ.copy(), capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "backup", str(tmp_path / "cli.backup")],
+        cwd=root,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cli.backup").stat().st_size > 0

@@ -1,5 +1,6 @@
 """No cache keeps what a signed-in staff member received, nor any export or secret-link page: Cache-Control
 no-store. Public pages and public feeds keep their caching."""
+
 from conftest import sign_in
 from test_authorization_matrix import all_routes
 from world import PASSWORD, build_world, resolve_path
@@ -39,7 +40,9 @@ async def test_every_export_and_download_is_no_store(client, db):
 
     world = await build_world()
     # Present at the past session: the certificate can be printed.
-    await Attendance.insert(Attendance(session=world.ids["session"], participant=world.ids["participant"], status="present")).run()
+    await Attendance.insert(
+        Attendance(session=world.ids["session"], participant=world.ids["participant"], status="present")
+    ).run()
     await sign_in(client, "w-admin", PASSWORD)
     ids = world.ids
     for template in EXPORTS:

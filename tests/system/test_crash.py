@@ -1,4 +1,5 @@
 """Kill -9 in the middle of a burst of writes: every write that got a success answer is still there after restart."""
+
 import json
 import os
 import re
@@ -23,7 +24,16 @@ def test_acknowledged_writes_survive_kill_9():
     env = server_env(fresh_database_url(workdir, "crash"), port, GOTONG_NEW_USER_PASSWORD="crash-test-pass")
     run_cli(env, "migrate")
     run_cli(env, "create-user", "kasir", "--email", "kasir@example.org", "--role", "facilitator", "--name", "Kasir")
-    seeded = json.loads(subprocess.run([sys.executable, str(ROOT / "tests/system/crash_seed.py")], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, check=True, capture_output=True, text=True).stdout)
+    seeded = json.loads(
+        subprocess.run(
+            [sys.executable, str(ROOT / "tests/system/crash_seed.py")],
+            cwd=ROOT,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     server = start_server(env)
     base = f"http://127.0.0.1:{port}"
     acknowledged_marks: dict[int, str] = {}
@@ -56,7 +66,13 @@ def test_acknowledged_writes_survive_kill_9():
                 token = CSRF.search(client.get("/programs/crash/register").text).group(1)
                 response = client.post(
                     "/programs/crash/register",
-                    data={"display_name": name, "preferred_locale": "id", "consent_participation": "on", "consent_data_collection": "on", "_csrf_token": token},
+                    data={
+                        "display_name": name,
+                        "preferred_locale": "id",
+                        "consent_participation": "on",
+                        "consent_data_collection": "on",
+                        "_csrf_token": token,
+                    },
                     follow_redirects=False,
                 )
             except (httpx.HTTPError, AttributeError):
@@ -67,9 +83,14 @@ def test_acknowledged_writes_survive_kill_9():
     try:
         staff = httpx.Client(base_url=base, timeout=5)
         token = CSRF.search(staff.get("/login").text).group(1)
-        assert staff.post("/login", data={"username": "kasir", "password": "crash-test-pass", "_csrf_token": token}).status_code in (200, 303)
+        assert staff.post(
+            "/login", data={"username": "kasir", "password": "crash-test-pass", "_csrf_token": token}
+        ).status_code in (200, 303)
         public = httpx.Client(base_url=base, timeout=5)
-        workers = [threading.Thread(target=mark_attendance, args=(staff, token)), threading.Thread(target=self_register, args=(public,))]
+        workers = [
+            threading.Thread(target=mark_attendance, args=(staff, token)),
+            threading.Thread(target=self_register, args=(public,)),
+        ]
         for worker in workers:
             worker.start()
         deadline = time.monotonic() + 20
@@ -87,8 +108,16 @@ def test_acknowledged_writes_survive_kill_9():
     assert len(acknowledged_marks) >= 20 and len(acknowledged_names) >= 5
 
     check = subprocess.run(
-        [sys.executable, "-c", _CHECK, json.dumps({"session": seeded["session"], "marks": acknowledged_marks, "names": acknowledged_names})],
-        cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            _CHECK,
+            json.dumps({"session": seeded["session"], "marks": acknowledged_marks, "names": acknowledged_names}),
+        ],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
     )
     assert check.returncode == 0, check.stdout + check.stderr
 

@@ -1,5 +1,6 @@
 """Files at rest: the SQLite database, its WAL and shared-memory files and backups are 0600 in a 0700 directory,
 whichever command makes them, and SQLite overwrites deleted content (secure_delete)."""
+
 import os
 import sqlite3
 import stat

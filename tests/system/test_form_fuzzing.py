@@ -1,5 +1,6 @@
 """Property-based fuzzing of every form a facilitator can reach: no 500, nothing half-saved elsewhere, and no
 change to another program's data whatever the submitted fields say."""
+
 from __future__ import annotations
 
 import re
@@ -9,9 +10,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 NASTY = [
-    "", " ", "\x00", "\u202e\u0646", "'; DROP TABLE program; --", "<script>alert(1)</script>", "%(name)s", "{{ 7*7 }}",
-    "NaN", "inf", "-1", "0", "99999999999999999999", "1e309", "2026-02-30", "9999-12-31T23:59", "on", "true",
-    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 👩🏽‍🌾", "a" * 5000,
+    "",
+    " ",
+    "\x00",
+    "\u202e\u0646",
+    "'; DROP TABLE program; --",
+    "<script>alert(1)</script>",
+    "%(name)s",
+    "{{ 7*7 }}",
+    "NaN",
+    "inf",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "1e309",
+    "2026-02-30",
+    "9999-12-31T23:59",
+    "on",
+    "true",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 👩🏽‍🌾",
+    "a" * 5000,
 ]
 
 
@@ -82,7 +100,15 @@ def test_fuzzed_forms_never_fail_or_touch_another_program(db_sync):
         other_ids = client.blocking_portal.call(_other_ids)
         login_page = client.get("/login").text
         token = re.search(r'name="_csrf_token" value="([^"]+)"', login_page).group(1)
-        assert client.post("/login", data={"username": "w-own", "password": PASSWORD}, headers={"x-csrftoken": token}, follow_redirects=False).status_code == 303
+        assert (
+            client.post(
+                "/login",
+                data={"username": "w-own", "password": PASSWORD},
+                headers={"x-csrftoken": token},
+                follow_redirects=False,
+            ).status_code
+            == 303
+        )
         before = client.blocking_portal.call(_snapshot())
 
         forms: dict[str, set[str]] = {}
@@ -123,8 +149,16 @@ async def _other_ids() -> list[str]:
 
     program = await Program.select(Program.id).where(Program.slug == "prog-b").first().run()
     ids = [program["id"]]
-    ids += [row["id"] for row in await ProgramSession.select(ProgramSession.id).where(ProgramSession.program == program["id"]).run()]
-    ids += [row["id"] for row in await Enrolment.select(Enrolment.id, Enrolment.participant).where(Enrolment.program == program["id"]).run()]
+    ids += [
+        row["id"]
+        for row in await ProgramSession.select(ProgramSession.id).where(ProgramSession.program == program["id"]).run()
+    ]
+    ids += [
+        row["id"]
+        for row in await Enrolment.select(Enrolment.id, Enrolment.participant)
+        .where(Enrolment.program == program["id"])
+        .run()
+    ]
     return [str(value) for value in ids] or ["1"]
 
 

@@ -18,6 +18,8 @@ async def test_migrations_apply_forwards_on_an_empty_database(db):
 
     from piccolo.apps.migrations.tables import Migration
 
-    applied = {row["name"] for row in await Migration.select(Migration.name).where(Migration.app_name == "gotong").run()}
+    applied = {
+        row["name"] for row in await Migration.select(Migration.name).where(Migration.app_name == "gotong").run()
+    }
     files = {path.stem for path in (Path(__file__).resolve().parents[2] / "migrations").glob("gotong_*.py")}
     assert len(applied) == len(files) and applied

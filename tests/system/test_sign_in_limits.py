@@ -1,4 +1,5 @@
 """The per-address sign-in limit of a real server cannot be dodged by inventing X-Forwarded-For addresses."""
+
 import re
 import tempfile
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Sessions and sign-in limits hold across two worker processes (no per-process state)."""
+
 import re
 import tempfile
 from pathlib import Path
@@ -21,14 +22,18 @@ def test_sessions_and_rate_limits_are_shared_by_two_workers():
         # A new connection per request lets the kernel hand requests to either worker.
         with httpx.Client(base_url=base, headers={"Connection": "close"}, follow_redirects=False) as browser:
             token = CSRF.search(browser.get("/login").text).group(1)
-            response = browser.post("/login", data={"username": "wati", "password": "two-workers-pass", "_csrf_token": token})
+            response = browser.post(
+                "/login", data={"username": "wati", "password": "two-workers-pass", "_csrf_token": token}
+            )
             assert response.status_code == 303
             for _ in range(30):
                 assert browser.get("/dashboard").status_code == 200
         with httpx.Client(base_url=base, headers={"Connection": "close"}, follow_redirects=False) as attacker:
             token = CSRF.search(attacker.get("/login").text).group(1)
             statuses = [
-                attacker.post("/login", data={"username": "wati", "password": "guess", "_csrf_token": token}).status_code
+                attacker.post(
+                    "/login", data={"username": "wati", "password": "guess", "_csrf_token": token}
+                ).status_code
                 for _ in range(12)
             ]
         assert statuses[0] == 400

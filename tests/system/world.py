@@ -1,8 +1,9 @@
 """A small organisation with two programs, used by the authorization matrix and the form fuzzer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from factories import PASSWORD, make_program, make_session, make_staff
@@ -33,9 +34,23 @@ async def build_world() -> World:
     from server.surveys.tables import Question, Survey
 
     world = World()
-    for role, username in (("admin", "w-admin"), ("organizer", "w-organizer"), ("facilitator", "w-own"), ("facilitator", "w-other"), ("facilitator", "w-gone")):
+    for role, username in (
+        ("admin", "w-admin"),
+        ("organizer", "w-organizer"),
+        ("facilitator", "w-own"),
+        ("facilitator", "w-other"),
+        ("facilitator", "w-gone"),
+    ):
         world.staff[username] = await make_staff(role=role, username=username, display_name=username)
-    program = await make_program(slug="prog-a", title=SECRET_TITLE, public_title=PUBLIC_TITLE, discreet=True, kind="skill_workshop", enrolment_mode="open", capacity=10)
+    program = await make_program(
+        slug="prog-a",
+        title=SECRET_TITLE,
+        public_title=PUBLIC_TITLE,
+        discreet=True,
+        kind="skill_workshop",
+        enrolment_mode="open",
+        capacity=10,
+    )
     other = await make_program(slug="prog-b", title="Program B")
     member = TeamMember(program=program.id, staff=world.staff["w-own"].id, role="lead")
     await member.save().run()
@@ -54,27 +69,43 @@ async def build_world() -> World:
     link = ProgramPartner(program=program.id, partner=partner.id, role="venue")
     await link.save().run()
 
-    own = await create_participant(None, {"display_name": OWN_PARTICIPANT, "phone": SECRET_PHONE, "notes": SECRET_NOTE}, ["contact"])
+    own = await create_participant(
+        None, {"display_name": OWN_PARTICIPANT, "phone": SECRET_PHONE, "notes": SECRET_NOTE}, ["contact"]
+    )
     theirs = await create_participant(None, {"display_name": OTHER_PARTICIPANT, "phone": "0813 1111 2222"}, ["contact"])
     for pid in (own, theirs):
         await record_consent(pid, "participation", actor=None)
-    enrolled_at = datetime.now(timezone.utc) - timedelta(days=10)
+    enrolled_at = datetime.now(UTC) - timedelta(days=10)
     enrolment = Enrolment(participant=own, program=program.id, status="enrolled", enrolled_at=enrolled_at)
     await enrolment.save().run()
-    await Enrolment.insert(Enrolment(participant=theirs, program=other.id, status="enrolled", enrolled_at=enrolled_at)).run()
+    await Enrolment.insert(
+        Enrolment(participant=theirs, program=other.id, status="enrolled", enrolled_at=enrolled_at)
+    ).run()
     individual_goal = IndividualGoal(enrolment=enrolment.id, statement="Datang rutin")
     await individual_goal.save().run()
-    survey = Survey(title="Survei A", purpose="pre", program=program.id, published=True, token=new_token(), consent_text="Setuju?")
+    survey = Survey(
+        title="Survei A", purpose="pre", program=program.id, published=True, token=new_token(), consent_text="Setuju?"
+    )
     await survey.save().run()
     question = Question(survey=survey.id, kind="short_text", text="Apa kabar?", position=0)
     await question.save().run()
 
     world.ids = {
         "page_token": await reissue_personal_links(None, own),
-        "program": program.id, "slug": "prog-a", "session": past.id, "goal": goal.id, "milestone": milestone.id,
-        "link": link.id, "member": member.id, "participant": own, "other_participant": theirs,
-        "enrolment": enrolment.id, "individual_goal": individual_goal.id, "survey": survey.id,
-        "survey_token": survey.token, "question": question.id,
+        "program": program.id,
+        "slug": "prog-a",
+        "session": past.id,
+        "goal": goal.id,
+        "milestone": milestone.id,
+        "link": link.id,
+        "member": member.id,
+        "participant": own,
+        "other_participant": theirs,
+        "enrolment": enrolment.id,
+        "individual_goal": individual_goal.id,
+        "survey": survey.id,
+        "survey_token": survey.token,
+        "question": question.id,
     }
     return world
 
@@ -88,11 +119,22 @@ async def resolve_path(world: World, path: str) -> str:
     page_token = ids["page_token"] if await token_owner(ids["page_token"], "participant_page") else "revoked"
     invite_token = (await invite_link(ids["survey"], ids["participant"], ids["page_token"])).rsplit("/i/", 1)[-1]
     values = {
-        "slug": ids["slug"], "session_id": ids["session"], "milestone_id": ids["milestone"], "link_id": ids["link"],
-        "member_id": ids["member"], "participant_id": ids["participant"], "enrolment_id": ids["enrolment"],
-        "staff_id": world.staff["w-own"].id, "survey_id": ids["survey"], "question_id": ids["question"],
-        "program_id": ids["program"], "purpose": "contact", "attendance_id": 999999, "file_path": "app.css",
-        "filename": f"{ids['session']}.ics", "invite_token": invite_token,
+        "slug": ids["slug"],
+        "session_id": ids["session"],
+        "milestone_id": ids["milestone"],
+        "link_id": ids["link"],
+        "member_id": ids["member"],
+        "participant_id": ids["participant"],
+        "enrolment_id": ids["enrolment"],
+        "staff_id": world.staff["w-own"].id,
+        "survey_id": ids["survey"],
+        "question_id": ids["question"],
+        "program_id": ids["program"],
+        "purpose": "contact",
+        "attendance_id": 999999,
+        "file_path": "app.css",
+        "filename": f"{ids['session']}.ics",
+        "invite_token": invite_token,
         "goal_id": ids["individual_goal"] if "/participants/" in path else ids["goal"],
     }
     if path.startswith("/feeds/"):

@@ -1,4 +1,5 @@
 """Every message in the code and templates is translated in both catalogs."""
+
 from server.web.catalogs import extract, missing
 
 

@@ -1,4 +1,5 @@
 """Settings and the app's refusal to start unsafely."""
+
 import pytest
 
 from server.config import ConfigError, load_settings

@@ -1,4 +1,5 @@
 """The shared form fields: control characters, whole numbers and ids are checked once, for every form."""
+
 import pytest
 
 from server.web.forms import MAX_ID, Form, Id, IdList, Integer, LongText, Text, Url, parse_id
@@ -21,7 +22,9 @@ def _errors(**data):
     return form
 
 
-@pytest.mark.parametrize("value", ["a\nb", "a\r\nb", "a\rb", "a\tb", "a\x00b", "a\x1bb", "a\x7fb", "a\x85b", "a\u2028b"])
+@pytest.mark.parametrize(
+    "value", ["a\nb", "a\r\nb", "a\rb", "a\tb", "a\x00b", "a\x1bb", "a\x7fb", "a\x85b", "a\u2028b"]
+)
 def test_single_line_text_refuses_line_breaks_tabs_and_control_characters(value):
     form = _errors(title=value)
     assert form.errors["title"] == "Use a single line without tabs or invisible control characters."
@@ -38,7 +41,9 @@ def test_multi_line_text_keeps_line_breaks_and_tabs_but_refuses_other_controls()
         assert _errors(notes=value).errors["notes"] == "Remove the invisible control characters from this text."
 
 
-@pytest.mark.parametrize("value", ["https://meet.example.org/a b", "https://meet.example.org/a\nb", "https://meet.example.org/a\u00a0b"])
+@pytest.mark.parametrize(
+    "value", ["https://meet.example.org/a b", "https://meet.example.org/a\nb", "https://meet.example.org/a\u00a0b"]
+)
 def test_links_refuse_whitespace_inside(value):
     assert "link" in _errors(link=value).errors
 
@@ -53,7 +58,9 @@ def test_whole_numbers_in_range_are_accepted():
     assert _errors(count=str(MAX_ID)).cleaned["count"] == MAX_ID
 
 
-@pytest.mark.parametrize("value", ["\x00", "0", "-1", "+1", "1 2", "99999999999999999999", str(MAX_ID + 1), "١٢", "²", "abc"])
+@pytest.mark.parametrize(
+    "value", ["\x00", "0", "-1", "+1", "1 2", "99999999999999999999", str(MAX_ID + 1), "١٢", "²", "abc"]
+)
 def test_ids_outside_one_to_two_to_the_31_are_refused(value):
     assert _errors(owner=value).errors["owner"] == "Choose one of the options."
     assert _errors(people=["1", value]).errors["people"] == "Choose one of the options."

@@ -1,6 +1,7 @@
 """One organisation "today": around midnight in Asia/Jakarta (UTC+7) the licence rule gives the same answer on
 the dashboard, the program's team page and the organisation report, whatever the server's or UTC's date is."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 import pytest
 from factories import make_program, make_staff
@@ -10,14 +11,18 @@ from server.people.tables import Staff
 from server.programs.tables import TeamMember
 
 # 00:30 on 2 December in Jakarta is still 1 December in UTC.
-JUST_AFTER_MIDNIGHT_IN_JAKARTA = datetime(2026, 12, 1, 17, 30, tzinfo=timezone.utc)
-JUST_BEFORE_MIDNIGHT_IN_JAKARTA = datetime(2026, 12, 1, 16, 30, tzinfo=timezone.utc)
+JUST_AFTER_MIDNIGHT_IN_JAKARTA = datetime(2026, 12, 1, 17, 30, tzinfo=UTC)
+JUST_BEFORE_MIDNIGHT_IN_JAKARTA = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)
 
 
 async def _facilitator_with_licence_until(day: date):
     program = await make_program(slug="berlisensi", title="Konseling Berlisensi", requires_licence=True)
     facilitator = await make_staff(display_name="Fasilitator Wulan")
-    await Staff.update({Staff.licence_number: "SIP-123", Staff.licence_expires_on: day}).where(Staff.id == facilitator.id).run()
+    await (
+        Staff.update({Staff.licence_number: "SIP-123", Staff.licence_expires_on: day})
+        .where(Staff.id == facilitator.id)
+        .run()
+    )
     await TeamMember.insert(TeamMember(program=program.id, staff=facilitator.id, role="lead")).run()
     return program
 

@@ -1,4 +1,5 @@
 """Public pages, error pages, health check and language choice."""
+
 from datetime import timedelta
 
 from conftest import post_form

@@ -1,4 +1,5 @@
 """The phase bar reads the intervention cycle's order from the phase labels; it must be the programs' order."""
+
 from server.programs.services import PHASES
 from server.web.labels import LABELS
 from server.web.templating import make_environment

@@ -1,4 +1,5 @@
 """X-Forwarded-For is believed only from the reverse proxies named in GOTONG_TRUSTED_PROXIES."""
+
 import json
 
 from litestar import Litestar, Request, get
@@ -39,9 +40,18 @@ async def _client_host(trusted: list[str], peer: str, headers: dict[str, str]) -
     app = Litestar([who], middleware=[TrustedProxyMiddleware(trusted)])
     sent: list[dict] = []
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": "/who", "raw_path": b"/who", "root_path": "", "query_string": b"", "client": (peer, 5000),
-        "server": ("127.0.0.1", 8000), "headers": [(name.lower().encode(), value.encode()) for name, value in headers.items()],
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/who",
+        "raw_path": b"/who",
+        "root_path": "",
+        "query_string": b"",
+        "client": (peer, 5000),
+        "server": ("127.0.0.1", 8000),
+        "headers": [(name.lower().encode(), value.encode()) for name, value in headers.items()],
     }
 
     async def receive() -> dict:

@@ -28,7 +28,14 @@ async def test_production_adds_hsts(db):
     from server.app import create_app
     from server.config import load_settings
 
-    settings = load_settings({"GOTONG_ENV": "production", "GOTONG_SECRET_KEY": "s" * 40, "DATABASE_URL": __import__("os").environ["DATABASE_URL"], "GOTONG_DB_POOL": "0"})
+    settings = load_settings(
+        {
+            "GOTONG_ENV": "production",
+            "GOTONG_SECRET_KEY": "s" * 40,
+            "DATABASE_URL": __import__("os").environ["DATABASE_URL"],
+            "GOTONG_DB_POOL": "0",
+        }
+    )
     async with AsyncTestClient(app=create_app(settings)) as client:
         response = await client.get("/healthz")
         assert "max-age" in response.headers["strict-transport-security"]

@@ -1,4 +1,7 @@
 """Signing in and out, sessions, rate limiting and CSRF."""
+
+from datetime import UTC
+
 from conftest import csrf_token, post_form, sign_in
 
 
@@ -9,7 +12,9 @@ async def test_dashboard_requires_sign_in_and_redirects_to_login(client, db):
 
 
 async def test_staff_signs_in_and_sees_dashboard(client, facilitator):
-    response = await post_form(client, "/login", {"username": "facil1", "password": "correct-horse", "next": "/dashboard"})
+    response = await post_form(
+        client, "/login", {"username": "facil1", "password": "correct-horse", "next": "/dashboard"}
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/dashboard"
     page = await client.get("/dashboard")
@@ -47,7 +52,9 @@ async def test_sign_in_rotates_session_id(client, facilitator):
 
 
 async def test_open_redirect_after_sign_in_is_refused(client, facilitator):
-    response = await post_form(client, "/login", {"username": "facil1", "password": "correct-horse", "next": "//evil.example/x"})
+    response = await post_form(
+        client, "/login", {"username": "facil1", "password": "correct-horse", "next": "//evil.example/x"}
+    )
     assert response.headers["location"] == "/dashboard"
 
 
@@ -70,7 +77,9 @@ async def test_post_without_csrf_token_is_refused(client, facilitator):
 
 
 async def test_htmx_post_with_csrf_header_succeeds(client, facilitator):
-    response = await post_form(client, "/login", {"username": "facil1", "password": "correct-horse", "next": "/dashboard"}, htmx=True)
+    response = await post_form(
+        client, "/login", {"username": "facil1", "password": "correct-horse", "next": "/dashboard"}, htmx=True
+    )
     assert response.status_code == 200
     assert response.headers["hx-redirect"] == "/dashboard"
 
@@ -111,6 +120,7 @@ async def test_csrf_token_helper_reads_a_token(client, db):
 
 # --- the limit per account ---------------------------------------------------------------------------
 
+
 def _client_with(settings, **changes):
     from dataclasses import replace
 
@@ -119,7 +129,9 @@ def _client_with(settings, **changes):
     from server.app import create_app
 
     # The per-address limit out of the way: only the per-account limit is under test.
-    return AsyncTestClient(app=create_app(replace(settings, login_attempts_per_minute=1000, **changes)), base_url="http://testserver.local")
+    return AsyncTestClient(
+        app=create_app(replace(settings, login_attempts_per_minute=1000, **changes)), base_url="http://testserver.local"
+    )
 
 
 async def test_failed_sign_ins_per_account_are_limited_even_with_the_right_password(facilitator, settings):
@@ -153,26 +165,37 @@ async def test_one_accounts_failures_do_not_lock_another_account(facilitator, or
 
 async def test_unknown_usernames_are_limited_like_real_ones(db, settings):
     async with _client_with(settings, login_failures_per_account=2) as client:
-        statuses = [(await post_form(client, "/login", {"username": "nobody", "password": "guess"})).status_code for _ in range(3)]
+        statuses = [
+            (await post_form(client, "/login", {"username": "nobody", "password": "guess"})).status_code
+            for _ in range(3)
+        ]
         assert statuses == [400, 400, 429]
 
 
 async def test_sign_in_works_again_once_the_window_has_passed(facilitator, settings):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from server.web.tables import StoredValue
 
     async with _client_with(settings, login_failures_per_account=2) as client:
         for _attempt in range(2):
             await post_form(client, "/login", {"username": "facil1", "password": "guess"})
-        assert (await post_form(client, "/login", {"username": "facil1", "password": "correct-horse"})).status_code == 429
+        assert (
+            await post_form(client, "/login", {"username": "facil1", "password": "correct-horse"})
+        ).status_code == 429
         # The stored count records no username, only a hash of it.
-        rows = await StoredValue.select(StoredValue.key, StoredValue.value).where(StoredValue.key.like("%login_failures%")).run()
+        rows = (
+            await StoredValue.select(StoredValue.key, StoredValue.value)
+            .where(StoredValue.key.like("%login_failures%"))
+            .run()
+        )
         assert rows and all("facil1" not in row["key"] and b"facil1" not in bytes(row["value"]) for row in rows)
         # Fifteen minutes later:
-        past = datetime.now(timezone.utc) - timedelta(seconds=1)
+        past = datetime.now(UTC) - timedelta(seconds=1)
         await StoredValue.update({StoredValue.expires_at: past}).where(StoredValue.key.like("%login_failures%")).run()
-        response = await post_form(client, "/login", {"username": "facil1", "password": "correct-horse", "next": "/dashboard"})
+        response = await post_form(
+            client, "/login", {"username": "facil1", "password": "correct-horse", "next": "/dashboard"}
+        )
         assert response.status_code == 303 and response.headers["location"] == "/dashboard"
 
 
@@ -184,4 +207,6 @@ async def test_a_successful_sign_in_clears_the_accounts_failures(facilitator, se
         await post_form(client, "/logout")
         for _attempt in range(2):
             assert (await post_form(client, "/login", {"username": "facil1", "password": "guess"})).status_code == 400
-        assert (await post_form(client, "/login", {"username": "facil1", "password": "correct-horse"})).status_code == 303
+        assert (
+            await post_form(client, "/login", {"username": "facil1", "password": "correct-horse"})
+        ).status_code == 303

@@ -1,4 +1,5 @@
 """Who may manage which program: the team decides for facilitators, organizers and admins manage every program."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,9 +29,14 @@ async def program_for_staff(staff: CurrentStaff, slug: str) -> dict[str, Any]:
     redirect to the current address (public pages never look old addresses up)."""
     program = await Program.select().where(Program.slug == slug).first().run()
     if program is None:
-        alias = await ProgramSlugAlias.select(
-            ProgramSlugAlias.program.as_alias("id"), ProgramSlugAlias.program.slug.as_alias("slug")
-        ).where(ProgramSlugAlias.slug == slug).first().run()
+        alias = (
+            await ProgramSlugAlias.select(
+                ProgramSlugAlias.program.as_alias("id"), ProgramSlugAlias.program.slug.as_alias("slug")
+            )
+            .where(ProgramSlugAlias.slug == slug)
+            .first()
+            .run()
+        )
         if alias is None:
             raise NotFound("program")
         if not await can_manage(staff, alias["id"]):

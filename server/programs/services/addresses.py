@@ -1,5 +1,6 @@
 """Web addresses of programs: made from the title the public sees, unique now and before, and never revealing a
 discreet program's real title."""
+
 from __future__ import annotations
 
 import re
@@ -16,13 +17,38 @@ RESERVED_SLUGS = ("new", "calendar.ics")
 # Words too common to out anyone: an address may share them with a discreet program's real title
 # ("kelompok-kamis-malam" for "Kelompok Dukungan Penyintas Kekerasan"). Kept small on purpose: every word
 # added here is one the check lets through. Words shorter than MIN_SIGNIFICANT letters never count.
-ADDRESS_STOP_WORDS = frozenset({
-    # Indonesian
-    "dan", "atau", "untuk", "dengan", "yang", "dari", "bagi", "para", "pada", "kami", "kita", "kelompok", "kelas",
-    "program", "sesi", "pertemuan",
-    # English
-    "the", "and", "for", "with", "from", "group", "class", "programme", "session", "meeting",
-})
+ADDRESS_STOP_WORDS = frozenset(
+    {
+        # Indonesian
+        "dan",
+        "atau",
+        "untuk",
+        "dengan",
+        "yang",
+        "dari",
+        "bagi",
+        "para",
+        "pada",
+        "kami",
+        "kita",
+        "kelompok",
+        "kelas",
+        "program",
+        "sesi",
+        "pertemuan",
+        # English
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "group",
+        "class",
+        "programme",
+        "session",
+        "meeting",
+    }
+)
 MIN_SIGNIFICANT = 3
 # A significant word at least this long is also refused inside a run-together address ("penyintaskamis").
 MIN_EMBEDDED = 5
@@ -37,7 +63,9 @@ def _fold(text: str) -> str:
 
 def significant_words(text: str) -> set[str]:
     return {
-        word for word in _WORD_RE.findall(_fold(text)) if len(word) >= MIN_SIGNIFICANT and word not in ADDRESS_STOP_WORDS
+        word
+        for word in _WORD_RE.findall(_fold(text))
+        if len(word) >= MIN_SIGNIFICANT and word not in ADDRESS_STOP_WORDS
     }
 
 
@@ -89,8 +117,11 @@ async def choose_address(values: dict[str, Any], program_id: int | None = None) 
         if word:
             raise DomainError(
                 "slug_reveals_title",
-                N_("This web address contains “%(word)s” from the real title, and everyone sees the address. Make it from the neutral public title."),  # noqa: E501
-                field="slug", word=word,
+                N_(
+                    "This web address contains “%(word)s” from the real title, and everyone sees the address. Make it from the neutral public title."
+                ),
+                field="slug",
+                word=word,
             )
     if await _address_taken(values["slug"], program_id):
         raise DomainError("slug_taken", N_("Another program already uses this web address."), field="slug")

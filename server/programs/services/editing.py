@@ -1,4 +1,5 @@
 """Creating, editing and archiving programs."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,9 +16,25 @@ from server.web.access import CurrentStaff
 
 # Program fields a form may set; anything else (phase, archived) changes through its own rule.
 EDITABLE_FIELDS = (
-    "slug", "kind", "title", "public_title", "discreet", "summary", "description", "visibility", "timezone",
-    "default_location", "default_online_link", "capacity", "enrolment_mode", "starts_on", "ends_on",
-    "requires_licence", "completion_threshold", "area", "place_members_only",
+    "slug",
+    "kind",
+    "title",
+    "public_title",
+    "discreet",
+    "summary",
+    "description",
+    "visibility",
+    "timezone",
+    "default_location",
+    "default_online_link",
+    "capacity",
+    "enrolment_mode",
+    "starts_on",
+    "ends_on",
+    "requires_licence",
+    "completion_threshold",
+    "area",
+    "place_members_only",
 )
 
 
@@ -79,8 +96,10 @@ async def update_program(actor: CurrentStaff, program: dict[str, Any], values: d
 async def archive_program(actor: CurrentStaff, program: dict[str, Any], archived: bool = True) -> None:
     if not actor.is_organizer:
         raise Forbidden()
-    await Program.update({Program.archived: archived, Program.updated_at: clock.now()}).where(
-        Program.id == program["id"]
-    ).run()
+    await (
+        Program.update({Program.archived: archived, Program.updated_at: clock.now()})
+        .where(Program.id == program["id"])
+        .run()
+    )
     action = "archive" if archived else "unarchive"
     await record_audit(actor, action, "program", program["id"], privacy.title(program, privacy.ADMIN, privacy.LOG))

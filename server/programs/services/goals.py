@@ -1,4 +1,5 @@
 """Measurable goals of a program: adding, progress from baseline to target, recorded values and their history."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -62,7 +63,10 @@ async def goal_history(goal_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         return {}
     rows = (
         await GoalUpdate.select(
-            GoalUpdate.goal, GoalUpdate.value, GoalUpdate.note, GoalUpdate.recorded_at,
+            GoalUpdate.goal,
+            GoalUpdate.value,
+            GoalUpdate.note,
+            GoalUpdate.recorded_at,
             GoalUpdate.recorded_by.display_name.as_alias("by"),
         )
         .where(GoalUpdate.goal.is_in(goal_ids))

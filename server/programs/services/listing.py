@@ -1,5 +1,6 @@
 """Lists of programs: the staff list, the public catalogue and the public program page (programs only; the pages
 that add sessions compose them with the schedule)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,8 +27,17 @@ class ProgramFilter:
 async def list_programs_for_staff(staff: CurrentStaff, filters: ProgramFilter) -> list[dict[str, Any]]:
     """Programs on the staff list, in one query whatever the number of programs."""
     query = Program.select(
-        Program.id, Program.slug, Program.kind, Program.title, Program.public_title, Program.discreet,
-        Program.visibility, Program.phase, Program.archived, Program.capacity, Program.starts_on,
+        Program.id,
+        Program.slug,
+        Program.kind,
+        Program.title,
+        Program.public_title,
+        Program.discreet,
+        Program.visibility,
+        Program.phase,
+        Program.archived,
+        Program.capacity,
+        Program.starts_on,
     ).where(Program.archived == filters.archived)
     ids = await managed_program_ids(staff)
     if ids is not None:
@@ -51,9 +61,19 @@ async def list_programs_for_staff(staff: CurrentStaff, filters: ProgramFilter) -
 async def public_programs(kind: str = "", mode: str = "") -> list[dict[str, Any]]:
     """Public programs with their displayed (never the real discreet) title, sorted by that title."""
     query = Program.select(
-        Program.id, Program.slug, Program.kind, Program.title, Program.public_title, Program.discreet, Program.summary,
-        Program.default_location, Program.default_online_link, Program.enrolment_mode, Program.phase,
-        Program.place_members_only, Program.area,
+        Program.id,
+        Program.slug,
+        Program.kind,
+        Program.title,
+        Program.public_title,
+        Program.discreet,
+        Program.summary,
+        Program.default_location,
+        Program.default_online_link,
+        Program.enrolment_mode,
+        Program.phase,
+        Program.place_members_only,
+        Program.area,
     ).where((Program.visibility == "public") & (Program.archived == False))  # noqa: E712
     if kind in KINDS:
         query = query.where(Program.kind == kind)

@@ -1,4 +1,5 @@
 """Milestones of a community project: planned steps with a due date, an owner and a status."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,15 +13,21 @@ from server.programs.tables import Milestone
 
 
 def _with_flags(milestone: dict[str, Any], today: date) -> dict[str, Any]:
-    milestone["overdue"] = milestone["due_on"] is not None and milestone["due_on"] < today and milestone["status"] != "done"
+    milestone["overdue"] = (
+        milestone["due_on"] is not None and milestone["due_on"] < today and milestone["status"] != "done"
+    )
     return milestone
 
 
 async def list_milestones(program_id: int, today: date | None = None) -> list[dict[str, Any]]:
     """Milestones by due date; with `today`, each says whether it is `overdue`."""
-    rows = await Milestone.select().where(Milestone.program == program_id).order_by(Milestone.due_on).order_by(
-        Milestone.id
-    ).run()
+    rows = (
+        await Milestone.select()
+        .where(Milestone.program == program_id)
+        .order_by(Milestone.due_on)
+        .order_by(Milestone.id)
+        .run()
+    )
     return [_with_flags(row, today) for row in rows] if today is not None else rows
 
 
@@ -32,9 +39,12 @@ async def add_milestone(program: dict[str, Any], values: dict[str, Any]) -> int:
 
 
 async def get_milestone(program: dict[str, Any], milestone_id: int, today: date | None = None) -> dict[str, Any]:
-    row = await Milestone.select().where(
-        (Milestone.id == milestone_id) & (Milestone.program == program["id"])
-    ).first().run()
+    row = (
+        await Milestone.select()
+        .where((Milestone.id == milestone_id) & (Milestone.program == program["id"]))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("milestone")
     return _with_flags(row, today) if today is not None else row

@@ -1,4 +1,5 @@
 """Partner organisations linked to a program."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,9 +14,13 @@ from server.programs.tables import Partner, ProgramPartner
 async def list_partners(program_id: int) -> list[dict[str, Any]]:
     return (
         await ProgramPartner.select(
-            ProgramPartner.id, ProgramPartner.role, ProgramPartner.partner.id.as_alias("partner_id"),
-            ProgramPartner.partner.name.as_alias("name"), ProgramPartner.partner.contact_name.as_alias("contact_name"),
-            ProgramPartner.partner.phone.as_alias("phone"), ProgramPartner.partner.email.as_alias("email"),
+            ProgramPartner.id,
+            ProgramPartner.role,
+            ProgramPartner.partner.id.as_alias("partner_id"),
+            ProgramPartner.partner.name.as_alias("name"),
+            ProgramPartner.partner.contact_name.as_alias("contact_name"),
+            ProgramPartner.partner.phone.as_alias("phone"),
+            ProgramPartner.partner.email.as_alias("email"),
             ProgramPartner.partner.website.as_alias("website"),
         )
         .where(ProgramPartner.program == program_id)
@@ -35,9 +40,7 @@ async def add_partner(program: dict[str, Any], values: dict[str, Any], role: str
                 (ProgramPartner.program == program["id"]) & (ProgramPartner.partner == partner_id)
             )
             if await linked.run():
-                raise DomainError(
-                    "partner_linked", N_("This partner is already linked to the program."), field="name"
-                )
+                raise DomainError("partner_linked", N_("This partner is already linked to the program."), field="name")
         else:
             partner = Partner(**values)
             await partner.save().run()
@@ -47,6 +50,6 @@ async def add_partner(program: dict[str, Any], values: dict[str, Any], role: str
 
 async def remove_partner(program: dict[str, Any], link_id: int) -> None:
     ensure_open(program)
-    await ProgramPartner.delete().where(
-        (ProgramPartner.id == link_id) & (ProgramPartner.program == program["id"])
-    ).run()
+    await (
+        ProgramPartner.delete().where((ProgramPartner.id == link_id) & (ProgramPartner.program == program["id"])).run()
+    )

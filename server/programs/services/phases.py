@@ -3,6 +3,7 @@
 A phase may ask for things that features above programs hold (a planned schedule, a held session). Those features
 add their requirement with `phase_requirement` when they are imported, so the rule stays here and imports point down.
 """
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -56,9 +57,11 @@ async def _goal_set(program: dict[str, Any]) -> bool:
 
 @phase_requirement("planning", 30, N_("Assign at least one facilitator."))
 async def _facilitator_assigned(program: dict[str, Any]) -> bool:
-    return await TeamMember.exists().where(
-        (TeamMember.program == program["id"]) & TeamMember.role.is_in(["lead", "co_facilitator"])
-    ).run()
+    return (
+        await TeamMember.exists()
+        .where((TeamMember.program == program["id"]) & TeamMember.role.is_in(["lead", "co_facilitator"]))
+        .run()
+    )
 
 
 @phase_requirement("evaluation", 10, N_("Record the goals' current values."))
@@ -94,12 +97,17 @@ async def change_phase(actor: CurrentStaff, program: dict[str, Any], to_phase: s
         if not reason.strip():
             raise DomainError("reason_required", N_("Give a reason for moving back."), field="reason")
     async with transaction():
-        await Program.update({Program.phase: to_phase, Program.updated_at: clock.now()}).where(
-            Program.id == program["id"]
-        ).run()
+        await (
+            Program.update({Program.phase: to_phase, Program.updated_at: clock.now()})
+            .where(Program.id == program["id"])
+            .run()
+        )
         await PhaseChange.insert(
             PhaseChange(
-                program=program["id"], from_phase=program["phase"], to_phase=to_phase, reason=reason.strip(),
+                program=program["id"],
+                from_phase=program["phase"],
+                to_phase=to_phase,
+                reason=reason.strip(),
                 changed_by=actor.id,
             )
         ).run()
@@ -108,7 +116,10 @@ async def change_phase(actor: CurrentStaff, program: dict[str, Any], to_phase: s
 async def phase_history(program_id: int) -> list[dict[str, Any]]:
     return (
         await PhaseChange.select(
-            PhaseChange.from_phase, PhaseChange.to_phase, PhaseChange.reason, PhaseChange.changed_at,
+            PhaseChange.from_phase,
+            PhaseChange.to_phase,
+            PhaseChange.reason,
+            PhaseChange.changed_at,
             PhaseChange.changed_by.display_name.as_alias("by"),
         )
         .where(PhaseChange.program == program_id)
@@ -119,6 +130,8 @@ async def phase_history(program_id: int) -> list[dict[str, Any]]:
 
 async def save_assessment_notes(program: dict[str, Any], notes: str) -> None:
     ensure_open(program)
-    await Program.update({Program.assessment_notes: notes, Program.updated_at: clock.now()}).where(
-        Program.id == program["id"]
-    ).run()
+    await (
+        Program.update({Program.assessment_notes: notes, Program.updated_at: clock.now()})
+        .where(Program.id == program["id"])
+        .run()
+    )

@@ -1,4 +1,5 @@
 """A program's team: members and their roles, and the licence rule for facilitators."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,8 +19,11 @@ from server.web.access import CurrentStaff
 async def list_team(program_id: int) -> list[dict[str, Any]]:
     return (
         await TeamMember.select(
-            TeamMember.id, TeamMember.role, TeamMember.staff.id.as_alias("staff_id"),
-            TeamMember.staff.display_name.as_alias("name"), TeamMember.staff.role.as_alias("staff_role"),
+            TeamMember.id,
+            TeamMember.role,
+            TeamMember.staff.id.as_alias("staff_id"),
+            TeamMember.staff.display_name.as_alias("name"),
+            TeamMember.staff.role.as_alias("staff_role"),
             TeamMember.staff.licence_number.as_alias("licence_number"),
             TeamMember.staff.licence_expires_on.as_alias("licence_expires_on"),
         )
@@ -74,8 +78,10 @@ def licence_problem(member: dict[str, Any], today: date) -> str | None:
 async def licence_warnings(staff: CurrentStaff, today: date) -> list[dict[str, Any]]:
     """Facilitators on programs that require a licence, whose licence is missing or expired."""
     query = TeamMember.select(
-        TeamMember.program.slug.as_alias("slug"), TeamMember.program.title.as_alias("title"),
-        TeamMember.staff.display_name.as_alias("name"), TeamMember.staff.licence_number.as_alias("licence_number"),
+        TeamMember.program.slug.as_alias("slug"),
+        TeamMember.program.title.as_alias("title"),
+        TeamMember.staff.display_name.as_alias("name"),
+        TeamMember.staff.licence_number.as_alias("licence_number"),
         TeamMember.staff.licence_expires_on.as_alias("licence_expires_on"),
     ).where(
         (TeamMember.program.requires_licence == True)  # noqa: E712

@@ -1,5 +1,6 @@
 """The rules for program sessions, one module per part (reading, adding, occurrence edits, series edits, conflicts,
 agenda, public reads); the package offers every public rule under one name, `from server.schedule import services`."""
+
 from server.schedule.services.adding import add_series, add_session, create_series
 from server.schedule.services.agenda import AGENDA_DAYS, staff_agenda
 from server.schedule.services.conflicts import Conflict, conflicts_for, visible_conflicts
@@ -16,9 +17,30 @@ from server.schedule.services.series_edits import edit_following, edit_series
 from server.schedule.services.sessions import STATUSES, get_series, get_session, new_uid, program_schedule
 
 __all__ = [
-    "AGENDA_DAYS", "STATUSES", "Conflict", "Details", "Repeat", "add_series", "add_session", "cancel_occurrence",
-    "conflicts_for", "create_series", "edit_following", "edit_occurrence", "edit_series", "get_series", "get_session",
-    "move_occurrence", "new_uid", "next_public_session_by_program", "program_schedule", "public_program_sessions",
-    "restore_occurrence", "staff_agenda", "upcoming_counts", "upcoming_public_sessions", "upcoming_sessions_for_program",
+    "AGENDA_DAYS",
+    "STATUSES",
+    "Conflict",
+    "Details",
+    "Repeat",
+    "add_series",
+    "add_session",
+    "cancel_occurrence",
+    "conflicts_for",
+    "create_series",
+    "edit_following",
+    "edit_occurrence",
+    "edit_series",
+    "get_series",
+    "get_session",
+    "move_occurrence",
+    "new_uid",
+    "next_public_session_by_program",
+    "program_schedule",
+    "public_program_sessions",
+    "restore_occurrence",
+    "staff_agenda",
+    "upcoming_counts",
+    "upcoming_public_sessions",
+    "upcoming_sessions_for_program",
     "visible_conflicts",
 ]

@@ -1,4 +1,5 @@
 """Adding sessions: a one-off session, or a recurring series with all its sessions."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -31,8 +32,13 @@ async def add_session(
     details = await check_details(program["id"], details)
     async with transaction():
         session = ProgramSession(
-            program=program["id"], uid=new_uid(), starts_at=starts_at, ends_at=ends_at,
-            topic=details.topic, location=details.location, online_link=details.online_link,
+            program=program["id"],
+            uid=new_uid(),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            topic=details.topic,
+            location=details.location,
+            online_link=details.online_link,
         )
         await session.save().run()
         await set_facilitators([session.id], details.facilitator_ids)
@@ -47,13 +53,23 @@ async def add_series(
     slot(repeat.first_day, start, end, program_zone(program))
     details = await check_details(program["id"], details)
     rrule = recurrence.build_rrule(
-        frequency=repeat.frequency, first_day=repeat.first_day, weekdays=list(repeat.weekdays),
-        interval=repeat.interval, until=repeat.until, count=repeat.count,
+        frequency=repeat.frequency,
+        first_day=repeat.first_day,
+        weekdays=list(repeat.weekdays),
+        interval=repeat.interval,
+        until=repeat.until,
+        count=repeat.count,
     )
     series_id = await create_series(
-        program_id=program["id"], rrule=rrule, local_start=recurrence.local_datetime(repeat.first_day, start),
-        duration_minutes=minutes(start, end), timezone_name=program["timezone"], topic=details.topic,
-        location=details.location, online_link=details.online_link, facilitator_ids=details.facilitator_ids,
+        program_id=program["id"],
+        rrule=rrule,
+        local_start=recurrence.local_datetime(repeat.first_day, start),
+        duration_minutes=minutes(start, end),
+        timezone_name=program["timezone"],
+        topic=details.topic,
+        location=details.location,
+        online_link=details.online_link,
+        facilitator_ids=details.facilitator_ids,
     )
     return series_id, await conflicts_for(ProgramSession.series == series_id)
 
@@ -105,4 +121,3 @@ async def create_series(
             rows = await ProgramSession.select(ProgramSession.id).where(ProgramSession.series == series.id).run()
             await set_facilitators([row["id"] for row in rows], staff_ids)
     return series.id
-

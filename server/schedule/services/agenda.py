@@ -1,4 +1,5 @@
 """A staff member's agenda: the coming sessions of the programs they work on."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -45,9 +46,13 @@ async def staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None 
     viewer = privacy.Viewer(privacy.TEAM)  # only the viewer's own programs, or every one for organizers
     for row in rows:
         row["program_title"] = privacy.title(
-            {"title": row.pop("program_real_title"), "public_title": row.pop("program_public_title"), "discreet": row.pop("program_discreet")},
-            viewer, privacy.PAGE,
+            {
+                "title": row.pop("program_real_title"),
+                "public_title": row.pop("program_public_title"),
+                "discreet": row.pop("program_discreet"),
+            },
+            viewer,
+            privacy.PAGE,
         )
         row["mine"] = staff.id in row["facilitator_ids"]
     return rows
-

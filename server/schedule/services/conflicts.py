@@ -1,4 +1,5 @@
 """Double bookings: a facilitator or a place in two sessions at overlapping times — warnings, never refusals."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -48,26 +49,42 @@ class _Booking:
 async def conflicts_for(where: Any) -> list[Conflict]:
     """Double bookings of the selected sessions: one of their facilitators, or their location (same text,
     any case), already in another session of any program at an overlapping time. Four queries at most."""
-    rows = await ProgramSession.select(
-        ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.location
-    ).where(where & (ProgramSession.status != "cancelled")).run()
+    rows = (
+        await ProgramSession.select(
+            ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.location
+        )
+        .where(where & (ProgramSession.status != "cancelled"))
+        .run()
+    )
     if not rows:
         return []
     bookings = {row["id"]: _Booking(row["id"], row["starts_at"], row["ends_at"], row["location"]) for row in rows}
-    links = await SessionFacilitator.select(SessionFacilitator.session, SessionFacilitator.staff).where(
-        SessionFacilitator.session.is_in(list(bookings))
-    ).run()
+    links = (
+        await SessionFacilitator.select(SessionFacilitator.session, SessionFacilitator.staff)
+        .where(SessionFacilitator.session.is_in(list(bookings)))
+        .run()
+    )
     for link in links:
         bookings[link["session"]].staff_ids.add(link["staff"])
     return await _find_conflicts(list(bookings.values()))
 
 
 async def _other_sessions(*where: Any) -> list[dict[str, Any]]:
-    return await ProgramSession.select(
-        ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.location,
-        ProgramSession.program, ProgramSession.program.slug.as_alias("slug"), ProgramSession.program.title.as_alias("title"),
-        ProgramSession.program.public_title.as_alias("public_title"), ProgramSession.program.discreet.as_alias("discreet"),
-    ).where(*where).run()
+    return (
+        await ProgramSession.select(
+            ProgramSession.id,
+            ProgramSession.starts_at,
+            ProgramSession.ends_at,
+            ProgramSession.location,
+            ProgramSession.program,
+            ProgramSession.program.slug.as_alias("slug"),
+            ProgramSession.program.title.as_alias("title"),
+            ProgramSession.program.public_title.as_alias("public_title"),
+            ProgramSession.program.discreet.as_alias("discreet"),
+        )
+        .where(*where)
+        .run()
+    )
 
 
 async def _find_conflicts(bookings: list[_Booking]) -> list[Conflict]:
@@ -80,17 +97,26 @@ async def _find_conflicts(bookings: list[_Booking]) -> list[Conflict]:
     # (kind, the facilitator's id and name or None, the other session)
     candidates: list[tuple[str, tuple[int, str] | None, dict[str, Any]]] = []
     if staff_ids:
-        busy = await SessionFacilitator.select(
-            SessionFacilitator.session, SessionFacilitator.staff, SessionFacilitator.staff.display_name.as_alias("name")
-        ).where(
-            SessionFacilitator.staff.is_in(staff_ids)
-            & (SessionFacilitator.session.starts_at < hi)
-            & (SessionFacilitator.session.ends_at > lo)
-            & (SessionFacilitator.session.status != "cancelled")
-        ).run()
+        busy = (
+            await SessionFacilitator.select(
+                SessionFacilitator.session,
+                SessionFacilitator.staff,
+                SessionFacilitator.staff.display_name.as_alias("name"),
+            )
+            .where(
+                SessionFacilitator.staff.is_in(staff_ids)
+                & (SessionFacilitator.session.starts_at < hi)
+                & (SessionFacilitator.session.ends_at > lo)
+                & (SessionFacilitator.session.status != "cancelled")
+            )
+            .run()
+        )
         busy = [link for link in busy if link["session"] not in own]
         if busy:
-            sessions = {row["id"]: row for row in await _other_sessions(ProgramSession.id.is_in(sorted({b["session"] for b in busy})))}
+            sessions = {
+                row["id"]: row
+                for row in await _other_sessions(ProgramSession.id.is_in(sorted({b["session"] for b in busy})))
+            }
             candidates += [("facilitator", (link["staff"], link["name"]), sessions[link["session"]]) for link in busy]
     if locations:
         # Piccolo's is_in on a function renders a Python list, hence the raw condition (values stay parameters).
@@ -116,11 +142,18 @@ async def _find_conflicts(bookings: list[_Booking]) -> list[Conflict]:
             conflicts.setdefault(
                 (booking.session_id, other_row["id"], kind, subject),
                 Conflict(
-                    kind=kind, subject=subject, session_id=booking.session_id, starts_at=booking.starts_at,
-                    other_session_id=other_row["id"], other_starts_at=other_row["starts_at"],
-                    other_ends_at=other_row["ends_at"], other_program_id=other_row["program"],
-                    other_program_slug=other_row["slug"], other_program_title=other_row["title"],
-                    other_program_public_title=other_row["public_title"], other_program_discreet=other_row["discreet"],
+                    kind=kind,
+                    subject=subject,
+                    session_id=booking.session_id,
+                    starts_at=booking.starts_at,
+                    other_session_id=other_row["id"],
+                    other_starts_at=other_row["starts_at"],
+                    other_ends_at=other_row["ends_at"],
+                    other_program_id=other_row["program"],
+                    other_program_slug=other_row["slug"],
+                    other_program_title=other_row["title"],
+                    other_program_public_title=other_row["public_title"],
+                    other_program_discreet=other_row["discreet"],
                 ),
             )
     return sorted(conflicts.values(), key=lambda c: (c.starts_at, c.kind, c.subject))
@@ -147,4 +180,3 @@ async def visible_conflicts(viewer: CurrentStaff, conflicts: list[Conflict]) -> 
         )
         for conflict in conflicts
     ]
-

@@ -1,4 +1,5 @@
 """What a form hands to the schedule's rules, and the checks every change of a session shares."""
+
 from __future__ import annotations
 
 import re
@@ -70,9 +71,11 @@ async def check_details(program_id: int, details: Details) -> Details:
     if any(not isinstance(i, int) or not 1 <= i <= _MAX_ID for i in staff_ids):
         raise DomainError("not_on_team", N_("Choose facilitators from the program's team."), field="facilitators")
     if staff_ids:
-        rows = await TeamMember.select(TeamMember.staff).where(
-            (TeamMember.program == program_id) & TeamMember.staff.is_in(list(staff_ids))
-        ).run()
+        rows = (
+            await TeamMember.select(TeamMember.staff)
+            .where((TeamMember.program == program_id) & TeamMember.staff.is_in(list(staff_ids)))
+            .run()
+        )
         if {row["staff"] for row in rows} != set(staff_ids):
             raise DomainError("not_on_team", N_("Choose facilitators from the program's team."), field="facilitators")
     return Details(details.topic.strip(), details.location.strip(), link, staff_ids)
@@ -82,15 +85,20 @@ async def set_facilitators(session_ids: list[int], staff_ids: Iterable[int]) -> 
     if not session_ids:
         return
     await SessionFacilitator.delete().where(SessionFacilitator.session.is_in(session_ids)).run()
-    links = [SessionFacilitator(session=session_id, staff=staff_id) for session_id in session_ids for staff_id in staff_ids]
+    links = [
+        SessionFacilitator(session=session_id, staff=staff_id) for session_id in session_ids for staff_id in staff_ids
+    ]
     if links:
         await SessionFacilitator.insert(*links).run()
 
 
 async def get_row(program: dict[str, Any], session_id: int) -> dict[str, Any]:
-    row = await ProgramSession.select(*SESSION_COLUMNS).where(
-        (ProgramSession.id == session_id) & (ProgramSession.program == program["id"])
-    ).first().run()
+    row = (
+        await ProgramSession.select(*SESSION_COLUMNS)
+        .where((ProgramSession.id == session_id) & (ProgramSession.program == program["id"]))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("session")
     return row
@@ -104,4 +112,3 @@ def changes_calendar(row: dict[str, Any], starts_at: datetime, ends_at: datetime
         or row["location"] != details.location
         or row["online_link"] != details.online_link
     )
-

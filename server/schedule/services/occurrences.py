@@ -1,4 +1,5 @@
 """Changing one session: its time and details, moving, cancelling and restoring it."""
+
 from __future__ import annotations
 
 from datetime import date, time
@@ -48,7 +49,9 @@ async def edit_occurrence(
     return await conflicts_for(ProgramSession.id == session_id)
 
 
-async def move_occurrence(program: dict[str, Any], session_id: int, *, day: date, start: time, end: time) -> list[Conflict]:
+async def move_occurrence(
+    program: dict[str, Any], session_id: int, *, day: date, start: time, end: time
+) -> list[Conflict]:
     """A new day or time for one session, keeping what else it has."""
     row = await get_session(program, session_id)
     details = Details(row["topic"], row["location"], row["online_link"], tuple(row["facilitator_ids"]))
@@ -66,14 +69,18 @@ async def cancel_occurrence(program: dict[str, Any], session_id: int, reason: st
         raise DomainError("already_cancelled", N_("This session is already cancelled."), field="reason")
     if row["status"] == "held":
         raise DomainError("already_held", N_("This session was held and can no longer be cancelled."), field="reason")
-    await ProgramSession.update(
-        {
-            ProgramSession.status: "cancelled",
-            ProgramSession.cancel_reason: reason,
-            ProgramSession.sequence: ProgramSession.sequence + 1,
-            ProgramSession.updated_at: clock.now(),
-        }
-    ).where((ProgramSession.id == session_id) & (ProgramSession.status == "scheduled")).run()
+    await (
+        ProgramSession.update(
+            {
+                ProgramSession.status: "cancelled",
+                ProgramSession.cancel_reason: reason,
+                ProgramSession.sequence: ProgramSession.sequence + 1,
+                ProgramSession.updated_at: clock.now(),
+            }
+        )
+        .where((ProgramSession.id == session_id) & (ProgramSession.status == "scheduled"))
+        .run()
+    )
 
 
 async def restore_occurrence(program: dict[str, Any], session_id: int) -> list[Conflict]:
@@ -82,13 +89,16 @@ async def restore_occurrence(program: dict[str, Any], session_id: int) -> list[C
     row = await get_row(program, session_id)
     if row["status"] != "cancelled":
         raise DomainError("not_cancelled", N_("This session is not cancelled."))
-    await ProgramSession.update(
-        {
-            ProgramSession.status: "scheduled",
-            ProgramSession.cancel_reason: "",
-            ProgramSession.sequence: ProgramSession.sequence + 1,
-            ProgramSession.updated_at: clock.now(),
-        }
-    ).where((ProgramSession.id == session_id) & (ProgramSession.status == "cancelled")).run()
+    await (
+        ProgramSession.update(
+            {
+                ProgramSession.status: "scheduled",
+                ProgramSession.cancel_reason: "",
+                ProgramSession.sequence: ProgramSession.sequence + 1,
+                ProgramSession.updated_at: clock.now(),
+            }
+        )
+        .where((ProgramSession.id == session_id) & (ProgramSession.status == "cancelled"))
+        .run()
+    )
     return await conflicts_for(ProgramSession.id == session_id)
-

@@ -1,4 +1,5 @@
 """Sessions as other pages read them: public upcoming sessions, a program's coming sessions, counts per program."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -43,8 +44,10 @@ async def upcoming_public_sessions(limit: int = 10, now: datetime | None = None)
 
 def _public_row(row: dict[str, Any]) -> dict[str, Any]:
     program = {
-        "title": row.pop("program_title"), "public_title": row.pop("program_public_title"),
-        "discreet": row.pop("program_discreet"), "place_members_only": row.pop("program_place_members_only"),
+        "title": row.pop("program_title"),
+        "public_title": row.pop("program_public_title"),
+        "discreet": row.pop("program_discreet"),
+        "place_members_only": row.pop("program_place_members_only"),
     }
     row = privacy.session_view(row, program, privacy.ANYONE, privacy.PAGE)
     row["program_title"] = privacy.public_title(program)
@@ -68,14 +71,20 @@ async def upcoming_counts(program_ids: list[int], now: datetime | None = None) -
     return {row["program"]: row["n"] for row in rows}
 
 
-async def next_public_session_by_program(program_ids: list[int], now: datetime | None = None) -> dict[int, dict[str, Any]]:
+async def next_public_session_by_program(
+    program_ids: list[int], now: datetime | None = None
+) -> dict[int, dict[str, Any]]:
     """The next scheduled session of each program, in one query."""
     if not program_ids:
         return {}
     rows = (
         await ProgramSession.select(
-            ProgramSession.program, ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at,
-            ProgramSession.topic, ProgramSession.program.timezone.as_alias("timezone"),
+            ProgramSession.program,
+            ProgramSession.id,
+            ProgramSession.starts_at,
+            ProgramSession.ends_at,
+            ProgramSession.topic,
+            ProgramSession.program.timezone.as_alias("timezone"),
         )
         .where(
             ProgramSession.program.is_in(program_ids)
@@ -91,19 +100,29 @@ async def next_public_session_by_program(program_ids: list[int], now: datetime |
     return first
 
 
-async def public_program_sessions(program: dict[str, Any], limit: int = 10, now: datetime | None = None) -> list[dict[str, Any]]:
+async def public_program_sessions(
+    program: dict[str, Any], limit: int = 10, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """A program's coming sessions as the public may see them (its page): cancelled ones marked, without the reason."""
     rows = await upcoming_sessions_for_program(program["id"], limit=limit, now=now)
     return [privacy.session_view(row, program, privacy.ANYONE, privacy.PAGE) for row in rows]
 
 
-async def upcoming_sessions_for_program(program_id: int, limit: int = 10, now: datetime | None = None, include_cancelled: bool = True) -> list[dict[str, Any]]:
+async def upcoming_sessions_for_program(
+    program_id: int, limit: int = 10, now: datetime | None = None, include_cancelled: bool = True
+) -> list[dict[str, Any]]:
     """A program's coming sessions with every detail (cancelled ones included); pass them through the privacy policy."""
     statuses = ["scheduled", "cancelled"] if include_cancelled else ["scheduled"]
     return (
         await ProgramSession.select(
-            ProgramSession.id, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.status,
-            ProgramSession.topic, ProgramSession.location, ProgramSession.online_link, ProgramSession.cancel_reason,
+            ProgramSession.id,
+            ProgramSession.starts_at,
+            ProgramSession.ends_at,
+            ProgramSession.status,
+            ProgramSession.topic,
+            ProgramSession.location,
+            ProgramSession.online_link,
+            ProgramSession.cancel_reason,
         )
         .where(
             (ProgramSession.program == program_id)

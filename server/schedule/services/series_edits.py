@@ -1,4 +1,5 @@
 """Changing a series: this session and the following ones, or the whole series from now on."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -64,7 +65,9 @@ async def _apply_to_members(
     now = clock.now()
     for member in members:
         original = member["original_start"] or member["starts_at"]
-        new_original = recurrence.to_utc(recurrence.local_datetime(recurrence.to_local(original, zone).date(), start), zone)
+        new_original = recurrence.to_utc(
+            recurrence.local_datetime(recurrence.to_local(original, zone).date(), start), zone
+        )
         changes: dict[Any, Any] = {}
         if new_original != original:
             changes[ProgramSession.original_start] = new_original
@@ -89,8 +92,14 @@ async def _apply_to_members(
 
 
 async def edit_following(
-    program: dict[str, Any], session_id: int, *, start: time, end: time, details: Details,
-    day: date | None = None, now: datetime | None = None,
+    program: dict[str, Any],
+    session_id: int,
+    *,
+    start: time,
+    end: time,
+    details: Details,
+    day: date | None = None,
+    now: datetime | None = None,
 ) -> list[Conflict]:
     """This session and the rest of its series: the series ends before it and a new series holds the rest
     with the new values. Sessions keep their uid; ones edited by hand keep their own values."""
@@ -120,13 +129,21 @@ async def edit_following(
             head, tail = recurrence.split(series["rrule"], series["local_start"], boundary_local, new_start)
             await Series.update({Series.rrule: head}).where(Series.id == series["id"]).run()
             rest = Series(
-                program=program["id"], rrule=tail, local_start=new_start, duration_minutes=minutes(start, end),
-                timezone=series["timezone"], topic=details.topic, location=details.location, online_link=details.online_link,
+                program=program["id"],
+                rrule=tail,
+                local_start=new_start,
+                duration_minutes=minutes(start, end),
+                timezone=series["timezone"],
+                topic=details.topic,
+                location=details.location,
+                online_link=details.online_link,
             )
             await rest.save().run()
-            await ProgramSession.update({ProgramSession.series: rest.id}).where(
-                ProgramSession.id.is_in([m["id"] for m in later])
-            ).run()
+            await (
+                ProgramSession.update({ProgramSession.series: rest.id})
+                .where(ProgramSession.id.is_in([m["id"] for m in later]))
+                .run()
+            )
         await _apply_to_members(later, targets, zone, start, end, details)
         # The edited session now follows the new series again, unless it sits on another day than its slot.
         moved = recurrence.to_local(row["starts_at"], zone).date() != boundary_local.date()
@@ -135,8 +152,14 @@ async def edit_following(
 
 
 async def edit_series(
-    program: dict[str, Any], session_id: int, *, start: time, end: time, details: Details,
-    day: date | None = None, now: datetime | None = None,
+    program: dict[str, Any],
+    session_id: int,
+    *,
+    start: time,
+    end: time,
+    details: Details,
+    day: date | None = None,
+    now: datetime | None = None,
 ) -> list[Conflict]:
     """The whole series from now on: every future session not edited by hand (and the one being edited)."""
     now = now or clock.now()
@@ -145,17 +168,20 @@ async def edit_series(
     targets = {m["id"] for m in members if m["id"] == session_id or not m["detached"]}
     local_start = series["local_start"]
     async with transaction():
-        await Series.update(
-            {
-                Series.topic: details.topic,
-                Series.location: details.location,
-                Series.online_link: details.online_link,
-                Series.duration_minutes: minutes(start, end),
-                Series.local_start: recurrence.local_datetime(local_start.date(), start),
-            }
-        ).where(Series.id == series["id"]).run()
+        await (
+            Series.update(
+                {
+                    Series.topic: details.topic,
+                    Series.location: details.location,
+                    Series.online_link: details.online_link,
+                    Series.duration_minutes: minutes(start, end),
+                    Series.local_start: recurrence.local_datetime(local_start.date(), start),
+                }
+            )
+            .where(Series.id == series["id"])
+            .run()
+        )
         await _apply_to_members(members, targets, zone, start, end, details)
     if not targets:
         return []
     return await conflicts_for(ProgramSession.id.is_in(sorted(targets)))
-

@@ -1,4 +1,5 @@
 """Reading a program's sessions: its staff schedule by month, one session, a series; and new calendar uids."""
+
 from __future__ import annotations
 
 import uuid
@@ -19,10 +20,21 @@ def new_uid() -> str:
 
 
 SESSION_COLUMNS = (
-    ProgramSession.id, ProgramSession.program, ProgramSession.series, ProgramSession.uid, ProgramSession.sequence,
-    ProgramSession.status, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.original_start,
-    ProgramSession.detached, ProgramSession.topic, ProgramSession.location, ProgramSession.online_link,
-    ProgramSession.cancel_reason, ProgramSession.notes,
+    ProgramSession.id,
+    ProgramSession.program,
+    ProgramSession.series,
+    ProgramSession.uid,
+    ProgramSession.sequence,
+    ProgramSession.status,
+    ProgramSession.starts_at,
+    ProgramSession.ends_at,
+    ProgramSession.original_start,
+    ProgramSession.detached,
+    ProgramSession.topic,
+    ProgramSession.location,
+    ProgramSession.online_link,
+    ProgramSession.cancel_reason,
+    ProgramSession.notes,
 )
 
 
@@ -104,4 +116,3 @@ async def get_session(program: dict[str, Any], session_id: int) -> dict[str, Any
 
 async def get_series(series_id: int) -> dict[str, Any] | None:
     return await Series.select().where(Series.id == series_id).first().run()
-

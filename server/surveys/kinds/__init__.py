@@ -3,6 +3,7 @@
 Adding a kind: write its class (a module in this package), its macros in templates/surveys/kinds/<name>.html,
 and add it to KINDS below. docs/architecture.md walks through an example.
 """
+
 from __future__ import annotations
 
 from server.errors import DomainError
@@ -38,6 +39,19 @@ def chosen_kind(name: object) -> QuestionKind:
 
 
 __all__ = [
-    "KINDS", "LIKERT", "MAX_OPTIONS", "MAX_RANKING_OPTIONS", "MAX_TEXT", "NAMES", "RATING_MAX", "AnswerInput", "AnswerValue",
-    "QuestionKind", "ResultData", "chosen_kind", "kind_of", "median", "number_text",
+    "KINDS",
+    "LIKERT",
+    "MAX_OPTIONS",
+    "MAX_RANKING_OPTIONS",
+    "MAX_TEXT",
+    "NAMES",
+    "RATING_MAX",
+    "AnswerInput",
+    "AnswerValue",
+    "QuestionKind",
+    "ResultData",
+    "chosen_kind",
+    "kind_of",
+    "median",
+    "number_text",
 ]

@@ -4,6 +4,7 @@ A kind is one class; the registry in kinds/__init__.py lists them. Each kind has
 templates/surveys/kinds/<name>.html, with the macros `answer` (the answering field), `card` (what the builder
 shows about its settings) and `result` (its section of the results page), looked up by the kind's name.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -103,7 +104,12 @@ class QuestionKind:
         """Adds this kind's figures to a question's results item (rows, ranking, mean…)."""
 
     def crosstab(
-        self, question: dict[str, Any], columns: list[Any], hidden: set[Any], counts: Mapping[Any, CellCounts], answered: Mapping[Any, int]
+        self,
+        question: dict[str, Any],
+        columns: list[Any],
+        hidden: set[Any],
+        counts: Mapping[Any, CellCounts],
+        answered: Mapping[Any, int],
     ) -> tuple[str, list[dict[str, Any]]] | None:
         """The cell style and rows of the question's cross-tab (counts and answered keyed by column value), or None
         when the kind is not cross-tabulated."""
@@ -147,7 +153,9 @@ def choose_one() -> str:
 def check_options(values: dict[str, Any], limit: int) -> list[dict[str, str]]:
     options = list(values.get("options") or [])
     if not 2 <= len(options) <= limit:
-        raise DomainError("option_count", N_("Give between 2 and %(n)s options, one per line."), field="options", n=limit)
+        raise DomainError(
+            "option_count", N_("Give between 2 and %(n)s options, one per line."), field="options", n=limit
+        )
     if len({option["value"] for option in options}) != len(options):
         raise DomainError("option_duplicate", N_("Two options have the same value."), field="options")
     return options
@@ -166,7 +174,12 @@ class NumericKind(QuestionKind):
         item["high"] = values[-1] if values else None
 
     def crosstab(
-        self, question: dict[str, Any], columns: list[Any], hidden: set[Any], counts: Mapping[Any, CellCounts], answered: Mapping[Any, int]
+        self,
+        question: dict[str, Any],
+        columns: list[Any],
+        hidden: set[Any],
+        counts: Mapping[Any, CellCounts],
+        answered: Mapping[Any, int],
     ) -> tuple[str, list[dict[str, Any]]] | None:
         cells: list[dict[str, Any] | None] = []
         for column in columns:

@@ -1,4 +1,5 @@
 """Choice questions: one option (single) or several (multiple) from the options typed in the builder."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -40,7 +41,12 @@ class OptionKind(QuestionKind):
         item["rows"] = counted_rows(question, answered, lambda value: data.counts.get((question["id"], value, None), 0))
 
     def crosstab(
-        self, question: dict[str, Any], columns: list[Any], hidden: set[Any], counts: Mapping[Any, CellCounts], answered: Mapping[Any, int]
+        self,
+        question: dict[str, Any],
+        columns: list[Any],
+        hidden: set[Any],
+        counts: Mapping[Any, CellCounts],
+        answered: Mapping[Any, int],
     ) -> tuple[str, list[dict[str, Any]]] | None:
         rows = []
         for value, label in question["choices"]:

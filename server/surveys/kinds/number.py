@@ -1,4 +1,5 @@
 """Number questions: any number, optionally between a lowest and highest value set in the builder."""
+
 from __future__ import annotations
 
 from typing import Any

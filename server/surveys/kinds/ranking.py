@@ -1,4 +1,5 @@
 """Priority ranking: each option gets a different place from 1 (first) to the number of options."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -44,7 +45,9 @@ class Ranking(OptionKind):
         places = len(question["choices"])
         ranking = []
         for value, label in question["choices"]:
-            by_rank = {rank: n for (q, text, rank), n in data.counts.items() if q == qid and text == value and rank is not None}
+            by_rank = {
+                rank: n for (q, text, rank), n in data.counts.items() if q == qid and text == value and rank is not None
+            }
             mean_rank = _mean_rank(by_rank)
             ranking.append(
                 {
@@ -61,7 +64,12 @@ class Ranking(OptionKind):
         item["ranking"] = ranking
 
     def crosstab(
-        self, question: dict[str, Any], columns: list[Any], hidden: set[Any], counts: Mapping[Any, CellCounts], answered: Mapping[Any, int]
+        self,
+        question: dict[str, Any],
+        columns: list[Any],
+        hidden: set[Any],
+        counts: Mapping[Any, CellCounts],
+        answered: Mapping[Any, int],
     ) -> tuple[str, list[dict[str, Any]]] | None:
         rows = []
         for value, label in question["choices"]:
@@ -71,7 +79,13 @@ class Ranking(OptionKind):
                     cells.append(None)
                     continue
                 found = counts.get(column, {})
-                cells.append({"mean_rank": _mean_rank({rank: n for (text, rank), n in found.items() if text == value and rank is not None})})
+                cells.append(
+                    {
+                        "mean_rank": _mean_rank(
+                            {rank: n for (text, rank), n in found.items() if text == value and rank is not None}
+                        )
+                    }
+                )
             rows.append({"label": label, "cells": cells})
         return "rank", rows
 

@@ -1,4 +1,5 @@
 """Scales: the fixed five-point agreement scale (likert) and a rating from 0 to 10, stored as value_number."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -42,7 +43,9 @@ class ScaleKind(NumericKind):
         return [(question["id"], "", float(text))]
 
     def summarise(self, item: dict[str, Any], question: dict[str, Any], answered: int, data: ResultData) -> None:
-        item["rows"] = counted_rows(question, answered, lambda value: data.counts.get((question["id"], "", float(value)), 0))
+        item["rows"] = counted_rows(
+            question, answered, lambda value: data.counts.get((question["id"], "", float(value)), 0)
+        )
         super().summarise(item, question, answered, data)
 
     def scale_max(self, question: dict[str, Any], values: list[float]) -> float:

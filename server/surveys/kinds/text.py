@@ -1,4 +1,5 @@
 """Written answers: a short line or a longer text. Results list them (never split into groups)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,6 +1,7 @@
 """The rules of surveys, one module per part: questionnaires (survey records, dates, access, templates), questions
 (building), answering (links, submission keys, storing responses) and invites (personal links). Callers outside
 the feature import from here."""
+
 from __future__ import annotations
 
 from server.surveys.kinds import LIKERT, MAX_OPTIONS, MAX_RANKING_OPTIONS, MAX_TEXT, NAMES, RATING_MAX
@@ -53,12 +54,51 @@ from server.surveys.services.questions import (
 KINDS = NAMES
 
 __all__ = [
-    "DEFAULT_CONSENT", "KINDS", "LANGUAGE_CHOICES", "LIKERT", "MAX_OPTIONS", "MAX_RANKING_OPTIONS", "MAX_TEXT",
-    "PRIVACY_STATEMENT", "PURPOSES", "RATING_MAX", "add_question", "already_answered", "answer_counts", "availability",
-    "check_submission_key", "create_from_template", "create_survey", "day_start", "delete_question", "duplicate_question",
-    "entry_participants", "get_question", "get_survey", "invite_by_token", "invite_language", "invite_link", "list_questions", "list_surveys",
-    "local_day", "move_question", "new_submission_key", "open_surveys_for_participant", "option_value", "privacy_statement",
-    "program_choices", "public_url", "question_choices", "response_counts", "set_published", "status",
-    "submission_context", "submission_stored", "submit_response", "survey_by_token", "survey_for_staff",
-    "update_question", "update_survey",
+    "DEFAULT_CONSENT",
+    "KINDS",
+    "LANGUAGE_CHOICES",
+    "LIKERT",
+    "MAX_OPTIONS",
+    "MAX_RANKING_OPTIONS",
+    "MAX_TEXT",
+    "PRIVACY_STATEMENT",
+    "PURPOSES",
+    "RATING_MAX",
+    "add_question",
+    "already_answered",
+    "answer_counts",
+    "availability",
+    "check_submission_key",
+    "create_from_template",
+    "create_survey",
+    "day_start",
+    "delete_question",
+    "duplicate_question",
+    "entry_participants",
+    "get_question",
+    "get_survey",
+    "invite_by_token",
+    "invite_language",
+    "invite_link",
+    "list_questions",
+    "list_surveys",
+    "local_day",
+    "move_question",
+    "new_submission_key",
+    "open_surveys_for_participant",
+    "option_value",
+    "privacy_statement",
+    "program_choices",
+    "public_url",
+    "question_choices",
+    "response_counts",
+    "set_published",
+    "status",
+    "submission_context",
+    "submission_stored",
+    "submit_response",
+    "survey_by_token",
+    "survey_for_staff",
+    "update_question",
+    "update_survey",
 ]

@@ -1,5 +1,6 @@
 """Answering: a survey by its public link, the submission key that proves consent and stops double submissions,
 storing a response (from the public form or typed in from paper), and who a paper form may be typed in for."""
+
 from __future__ import annotations
 
 import base64
@@ -64,7 +65,9 @@ async def submission_stored(submission_key: str) -> bool:
 
 
 async def already_answered(survey_id: int, participant_id: int) -> bool:
-    return await Response.exists().where((Response.survey == survey_id) & (Response.participant == participant_id)).run()
+    return (
+        await Response.exists().where((Response.survey == survey_id) & (Response.participant == participant_id)).run()
+    )
 
 
 async def submit_response(
@@ -103,7 +106,10 @@ async def submit_response(
             await response.save().run()
             if answers:
                 await Answer.insert(
-                    *(Answer(response=response.id, question=qid, value_text=text, value_number=number) for qid, text, number in answers)
+                    *(
+                        Answer(response=response.id, question=qid, value_text=text, value_number=number)
+                        for qid, text, number in answers
+                    )
                 ).run()
             if invite_id is not None:
                 await SurveyInvite.update({SurveyInvite.used_at: now}).where(SurveyInvite.id == invite_id).run()

@@ -1,5 +1,6 @@
 """Personal answering links: derived from a person's personal-page link so that their pre and post answers pair
 up, found again by their hash, and the open surveys a person's personal page lists with their links."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,7 +30,11 @@ async def invite_by_token(survey: dict[str, Any], invite_token: str) -> dict[str
         return None
     page = (
         await AccessToken.select(AccessToken.created_at)
-        .where((AccessToken.participant == row["participant"]) & (AccessToken.kind == "participant_page") & AccessToken.revoked_at.is_null())
+        .where(
+            (AccessToken.participant == row["participant"])
+            & (AccessToken.kind == "participant_page")
+            & AccessToken.revoked_at.is_null()
+        )
         .order_by(AccessToken.created_at, ascending=False)
         .first()
         .run()
@@ -38,7 +43,6 @@ async def invite_by_token(survey: dict[str, Any], invite_token: str) -> dict[str
     if page is None or row["created_at"] < page["created_at"]:
         return None
     return dict(row, token=invite_token)  # the holder's own link, for building the form's addresses
-
 
 
 async def invite_link(survey_id: int, participant_id: int, page_token: str) -> str:
@@ -53,27 +57,45 @@ async def invite_link(survey_id: int, participant_id: int, page_token: str) -> s
 async def _personal_invite(survey_id: int, participant_id: int, page_token: str) -> str:
     """The invite token derived from the page link, its hash stored on first use and rewritten after the page
     link was reissued (which ended the earlier invite link)."""
-    row = await SurveyInvite.select(SurveyInvite.id, SurveyInvite.token).where(
-        (SurveyInvite.survey == survey_id) & (SurveyInvite.participant == participant_id)
-    ).first().run()
+    row = (
+        await SurveyInvite.select(SurveyInvite.id, SurveyInvite.token)
+        .where((SurveyInvite.survey == survey_id) & (SurveyInvite.participant == participant_id))
+        .first()
+        .run()
+    )
     if row is None:
         invite = SurveyInvite(survey=survey_id, participant=participant_id, token=token_hash(new_token()))
         await invite.save().run()
         row = {"id": invite.id, "token": invite.token}
     token = derive_invite_token(page_token, row["id"])
     if not same_hash(row["token"], token):
-        await SurveyInvite.update({SurveyInvite.token: token_hash(token), SurveyInvite.created_at: clock.now()}).where(SurveyInvite.id == row["id"]).run()
+        await (
+            SurveyInvite.update({SurveyInvite.token: token_hash(token), SurveyInvite.created_at: clock.now()})
+            .where(SurveyInvite.id == row["id"])
+            .run()
+        )
     return token
 
 
-async def open_surveys_for_participant(participant_id: int, page_token: str, now: datetime | None = None) -> list[dict[str, Any]]:
+async def open_surveys_for_participant(
+    participant_id: int, page_token: str, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """Open, published surveys of the programs a person is enrolled in, with their link, minus the ones they answered."""
     now = now or clock.now()
     programs = Enrolment.select(Enrolment.program).where(
         (Enrolment.participant == participant_id) & Enrolment.status.is_in(["enrolled", "completed"])
     )
     surveys = (
-        await Survey.select(Survey.id, Survey.title, Survey.purpose, Survey.token, Survey.anonymous, Survey.opens_at, Survey.closes_at, Survey.published)
+        await Survey.select(
+            Survey.id,
+            Survey.title,
+            Survey.purpose,
+            Survey.token,
+            Survey.anonymous,
+            Survey.opens_at,
+            Survey.closes_at,
+            Survey.published,
+        )
         .where(Survey.program.is_in(programs) & (Survey.published == True))  # noqa: E712
         .order_by(Survey.created_at)
         .run()
@@ -82,7 +104,11 @@ async def open_surveys_for_participant(participant_id: int, page_token: str, now
     named = [s["id"] for s in surveys if not s["anonymous"]]
     answered = set()
     if named:
-        rows = await Response.select(Response.survey).where(Response.survey.is_in(named) & (Response.participant == participant_id)).run()
+        rows = (
+            await Response.select(Response.survey)
+            .where(Response.survey.is_in(named) & (Response.participant == participant_id))
+            .run()
+        )
         answered = {row["survey"] for row in rows}
     found = []
     for survey in surveys:
@@ -92,11 +118,24 @@ async def open_surveys_for_participant(participant_id: int, page_token: str, now
             url = public_url(survey)
         else:
             url = f"{public_url(survey)}/i/{await _personal_invite(survey['id'], participant_id, page_token)}"
-        found.append({"id": survey["id"], "title": survey["title"], "purpose": survey["purpose"], "closes_at": survey["closes_at"], "url": url})
+        found.append(
+            {
+                "id": survey["id"],
+                "title": survey["title"],
+                "purpose": survey["purpose"],
+                "closes_at": survey["closes_at"],
+                "url": url,
+            }
+        )
     return found
 
 
 async def invite_language(invite: dict[str, Any]) -> str | None:
     """The language the invited person prefers, for their answering page."""
-    row = await Participant.select(Participant.preferred_locale).where(Participant.id == invite["participant"]).first().run()
+    row = (
+        await Participant.select(Participant.preferred_locale)
+        .where(Participant.id == invite["participant"])
+        .first()
+        .run()
+    )
     return row["preferred_locale"] if row else None

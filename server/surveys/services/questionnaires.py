@@ -1,5 +1,6 @@
 """Survey records: purposes and languages, opening dates and status, who may see and change a survey, creating
 one (from scratch or from a ready-made template), editing and publishing it."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -35,8 +36,12 @@ LABELS.register(
         "session_feedback": N_("Session feedback"),
     },
 )
-LABELS.register("survey_languages", {"id,en": N_("Indonesian and English"), "id": N_("Indonesian only"), "en": N_("English only")})
-LABELS.register("survey_status", {"draft": N_("Draft"), "scheduled": N_("Not open yet"), "open": N_("Open"), "closed": N_("Closed")})
+LABELS.register(
+    "survey_languages", {"id,en": N_("Indonesian and English"), "id": N_("Indonesian only"), "en": N_("English only")}
+)
+LABELS.register(
+    "survey_status", {"draft": N_("Draft"), "scheduled": N_("Not open yet"), "open": N_("Open"), "closed": N_("Closed")}
+)
 LABELS.register("audit_subject", {"survey": N_("Survey")})
 
 # The text staff may edit. What happens to the answers is stated by privacy_statement() below, made from the code's
@@ -74,10 +79,10 @@ def privacy_statement(survey: dict[str, Any], min_group: int) -> str:
     return gettext(PRIVACY_STATEMENT[bool(survey["anonymous"])], n=min_group)
 
 
-
 # --- dates ---------------------------------------------------------------------------------------
 # Surveys open and close on whole days in the organisation's timezone: open from the start of the opening day,
 # closed from the end of the closing day.
+
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(settings.default_timezone)
@@ -127,6 +132,7 @@ def public_url(survey: dict[str, Any]) -> str:
 
 # --- who may see and change a survey -------------------------------------------------------------
 
+
 async def get_survey(survey_id: int) -> dict[str, Any]:
     row = (
         await Survey.select(*Survey.all_columns(), Survey.program.title.as_alias("program_title"))
@@ -152,8 +158,16 @@ async def survey_for_staff(staff: CurrentStaff, survey_id: int) -> dict[str, Any
 
 async def list_surveys(staff: CurrentStaff) -> list[dict[str, Any]]:
     query = Survey.select(
-        Survey.id, Survey.title, Survey.purpose, Survey.program, Survey.program.title.as_alias("program_title"),
-        Survey.published, Survey.opens_at, Survey.closes_at, Survey.anonymous, Survey.created_at,
+        Survey.id,
+        Survey.title,
+        Survey.purpose,
+        Survey.program,
+        Survey.program.title.as_alias("program_title"),
+        Survey.published,
+        Survey.opens_at,
+        Survey.closes_at,
+        Survey.anonymous,
+        Survey.created_at,
     ).order_by(Survey.created_at, ascending=False)
     ids = await managed_program_ids(staff)
     if ids is not None:
@@ -170,7 +184,12 @@ async def list_surveys(staff: CurrentStaff) -> list[dict[str, Any]]:
 async def response_counts(survey_ids: list[int]) -> dict[int, int]:
     if not survey_ids:
         return {}
-    rows = await Response.select(Response.survey, Count()).where(Response.survey.is_in(survey_ids)).group_by(Response.survey).run()
+    rows = (
+        await Response.select(Response.survey, Count())
+        .where(Response.survey.is_in(survey_ids))
+        .group_by(Response.survey)
+        .run()
+    )
     return {row["survey"]: row["count"] for row in rows}
 
 
@@ -201,6 +220,7 @@ def _check_choices(values: dict[str, Any]) -> None:
 
 
 # --- surveys -------------------------------------------------------------------------------------
+
 
 async def create_survey(actor: CurrentStaff, values: dict[str, Any]) -> int:
     _check_choices(values)
@@ -236,40 +256,57 @@ async def update_survey(actor: CurrentStaff, survey: dict[str, Any], values: dic
         # People answered under one promise about their identity; changing it afterwards would break that promise.
         raise DomainError(
             "anonymity_locked",
-            N_("Responses have already been collected, so whether this survey is anonymous can no longer change. Make a new survey instead."),
+            N_(
+                "Responses have already been collected, so whether this survey is anonymous can no longer change. Make a new survey instead."
+            ),
             field="anonymous",
         )
-    if anonymous and not survey["anonymous"] and await SurveyInvite.exists().where(SurveyInvite.survey == survey["id"]).run():
+    if (
+        anonymous
+        and not survey["anonymous"]
+        and await SurveyInvite.exists().where(SurveyInvite.survey == survey["id"]).run()
+    ):
         # Personal links were handed out as named: their holders may answer believing the survey names them, and
         # an answer through such a link must never be mistaken for an anonymous one.
         raise DomainError(
             "anonymity_invites",
-            N_("Personal links have already been made for this survey, so it cannot become anonymous. Make a new anonymous survey instead."),
+            N_(
+                "Personal links have already been made for this survey, so it cannot become anonymous. Make a new anonymous survey instead."
+            ),
             field="anonymous",
         )
-    await Survey.update(
-        {
-            Survey.title: values["title"],
-            Survey.purpose: values["purpose"],
-            Survey.program: values.get("program"),
-            Survey.intro: values.get("intro") or "",
-            Survey.consent_text: values.get("consent_text") or "",
-            Survey.languages: values["languages"],
-            Survey.anonymous: anonymous,
-            Survey.updated_at: clock.now(),
-            **dates,
-        }
-    ).where(Survey.id == survey["id"]).run()
+    await (
+        Survey.update(
+            {
+                Survey.title: values["title"],
+                Survey.purpose: values["purpose"],
+                Survey.program: values.get("program"),
+                Survey.intro: values.get("intro") or "",
+                Survey.consent_text: values.get("consent_text") or "",
+                Survey.languages: values["languages"],
+                Survey.anonymous: anonymous,
+                Survey.updated_at: clock.now(),
+                **dates,
+            }
+        )
+        .where(Survey.id == survey["id"])
+        .run()
+    )
 
 
 async def set_published(actor: CurrentStaff, survey: dict[str, Any], published: bool) -> None:
     if published and not await Question.exists().where(Question.survey == survey["id"]).run():
         raise DomainError("no_questions", N_("Add at least one question before publishing."))
-    await Survey.update({Survey.published: published, Survey.updated_at: clock.now()}).where(Survey.id == survey["id"]).run()
+    await (
+        Survey.update({Survey.published: published, Survey.updated_at: clock.now()})
+        .where(Survey.id == survey["id"])
+        .run()
+    )
     await record_audit(actor, "update", "survey", survey["id"], "published" if published else "unpublished")
 
 
 # --- ready-made templates --------------------------------------------------------------------------
+
 
 async def create_from_template(actor: CurrentStaff, key: str, *, program_id: int | None, languages: str) -> list[int]:
     """Creates the template's survey (or its pre/post pair) with its questions, written in the survey's first language."""
@@ -316,15 +353,18 @@ async def create_from_template(actor: CurrentStaff, key: str, *, program_id: int
                 )
             await Question.insert(*rows).run()
             # Conditions name the trigger by code in the template; ids exist only now.
-            ids = {row["code"]: row["id"] for row in await Question.select(Question.id, Question.code).where(Question.survey == survey.id).run()}
+            ids = {
+                row["code"]: row["id"]
+                for row in await Question.select(Question.id, Question.code).where(Question.survey == survey.id).run()
+            }
             for spec in part["questions"]:
                 if spec.get("show_if"):
                     code, value = spec["show_if"]
-                    await Question.update({Question.show_if_question: ids[code], Question.show_if_value: value}).where(
-                        (Question.survey == survey.id) & (Question.code == spec["code"])
-                    ).run()
+                    await (
+                        Question.update({Question.show_if_question: ids[code], Question.show_if_value: value})
+                        .where((Question.survey == survey.id) & (Question.code == spec["code"]))
+                        .run()
+                    )
             await record_audit(actor, "create", "survey", survey.id, f"survey created from template {key}")
             created.append(survey.id)
     return created
-
-

@@ -1,5 +1,6 @@
 """Question building: the questions of a survey in order with their conditions, and adding, editing, moving,
 duplicating and deleting them without changing what stored answers mean. What differs by kind is in kinds/."""
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,14 @@ def _prepare(question: dict[str, Any]) -> dict[str, Any]:
 
 
 async def list_questions(survey_id: int) -> list[dict[str, Any]]:
-    rows = await Question.select().where(Question.survey == survey_id).order_by(Question.position).order_by(Question.id).output(load_json=True).run()
+    rows = (
+        await Question.select()
+        .where(Question.survey == survey_id)
+        .order_by(Question.position)
+        .order_by(Question.id)
+        .output(load_json=True)
+        .run()
+    )
     questions = [_prepare(row) for row in rows]
     numbers = {question["id"]: index for index, question in enumerate(questions, start=1)}
     by_id = {question["id"]: question for question in questions}
@@ -41,7 +49,12 @@ async def list_questions(survey_id: int) -> list[dict[str, Any]]:
         question["condition"] = None
         if trigger is not None:
             label = dict(trigger["choices"]).get(question["show_if_value"], question["show_if_value"])
-            question["condition"] = {"question": trigger["id"], "number": trigger["number"], "value": question["show_if_value"], "label": label}
+            question["condition"] = {
+                "question": trigger["id"],
+                "number": trigger["number"],
+                "value": question["show_if_value"],
+                "label": label,
+            }
     return questions
 
 
@@ -81,13 +94,22 @@ def _normalise_question(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _check_condition(values: dict[str, Any], questions: list[dict[str, Any]], position: int, own_id: int | None) -> None:
+def _check_condition(
+    values: dict[str, Any], questions: list[dict[str, Any]], position: int, own_id: int | None
+) -> None:
     trigger_id = values["show_if_question"]
     if trigger_id is None:
         return
     trigger = next((q for q in questions if q["id"] == trigger_id), None)
-    if trigger is None or trigger_id == own_id or not kind_of(trigger["kind"]).partitions or trigger["position"] >= position:
-        raise DomainError("bad_condition", N_("A question can only depend on an earlier single-choice question."), field="show_if")
+    if (
+        trigger is None
+        or trigger_id == own_id
+        or not kind_of(trigger["kind"]).partitions
+        or trigger["position"] >= position
+    ):
+        raise DomainError(
+            "bad_condition", N_("A question can only depend on an earlier single-choice question."), field="show_if"
+        )
     if values["show_if_value"] not in {option["value"] for option in trigger["options"]}:
         raise DomainError("bad_condition_value", N_("Choose one of that question's options."), field="show_if")
 
@@ -124,7 +146,9 @@ async def _check_answered(question: dict[str, Any], values: dict[str, Any]) -> N
     if not old_values <= {option["value"] for option in values["options"]}:
         raise DomainError(
             "answered_options",
-            N_("This question already has answers, so its option values cannot be removed or renamed. You may reword the labels or add options."),
+            N_(
+                "This question already has answers, so its option values cannot be removed or renamed. You may reword the labels or add options."
+            ),
             field="options",
         )
     if kind_of(values["kind"]).has_range and (values["min_value"] is not None or values["max_value"] is not None):
@@ -134,9 +158,13 @@ async def _check_answered(question: dict[str, Any], values: dict[str, Any]) -> N
             .first()
             .run()
         )
-        if row and row["low"] is not None and (
-            (values["min_value"] is not None and row["low"] < values["min_value"])
-            or (values["max_value"] is not None and row["high"] > values["max_value"])
+        if (
+            row
+            and row["low"] is not None
+            and (
+                (values["min_value"] is not None and row["low"] < values["min_value"])
+                or (values["max_value"] is not None and row["high"] > values["max_value"])
+            )
         ):
             raise DomainError("answered_range", N_("Some existing answers fall outside this range."), field="min_value")
 
@@ -163,7 +191,11 @@ async def update_question(survey: dict[str, Any], question_id: int, values: dict
     _check_dependents(question, values, questions)
     if (await answer_counts(survey["id"])).get(question_id):
         await _check_answered(question, values)
-    await Question.update({getattr(Question, key): value for key, value in values.items()}).where(Question.id == question_id).run()
+    await (
+        Question.update({getattr(Question, key): value for key, value in values.items()})
+        .where(Question.id == question_id)
+        .run()
+    )
 
 
 async def _renumber(ordered_ids: Iterable[int]) -> None:
@@ -204,9 +236,18 @@ async def duplicate_question(survey: dict[str, Any], question_id: int) -> int:
         raise NotFound("question")
     source = questions[index]
     copy = Question(
-        survey=survey["id"], kind=source["kind"], text=source["text"], help=source["help"], required=source["required"],
-        options=source["options"], min_value=source["min_value"], max_value=source["max_value"], code="",
-        show_if_question=source["show_if_question"], show_if_value=source["show_if_value"], position=0,
+        survey=survey["id"],
+        kind=source["kind"],
+        text=source["text"],
+        help=source["help"],
+        required=source["required"],
+        options=source["options"],
+        min_value=source["min_value"],
+        max_value=source["max_value"],
+        code="",
+        show_if_question=source["show_if_question"],
+        show_if_value=source["show_if_value"],
+        position=0,
     )
     async with transaction():
         await copy.save().run()
@@ -222,7 +263,9 @@ async def delete_question(survey: dict[str, Any], question_id: int) -> None:
     if question is None:
         raise NotFound("question")
     if (await answer_counts(survey["id"])).get(question_id):
-        raise DomainError("answered_delete", N_("This question already has answers and cannot be deleted. You may reword it instead."))
+        raise DomainError(
+            "answered_delete", N_("This question already has answers and cannot be deleted. You may reword it instead.")
+        )
     dependent = next((q for q in questions if q["show_if_question"] == question_id), None)
     if dependent is not None:
         raise DomainError(
