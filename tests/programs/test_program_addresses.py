@@ -46,6 +46,28 @@ def test_stop_words_and_short_words_do_not_count(slug, title):
     assert programs.address_leak(slug, title) is None
 
 
+def test_a_word_the_neutral_title_shares_with_the_real_title_reveals_nothing():
+    real, neutral = "Dukungan Penyintas Malam Kamis", "Pertemuan Malam Kamis"
+    assert programs.address_leak("pertemuan-malam-kamis", real, neutral) is None
+    assert programs.address_leak("malam-kamis-penyintas", real, neutral) == "penyintas"
+
+
+async def test_an_empty_address_is_made_from_a_neutral_title_that_shares_words_with_the_real_one(organizer_client):
+    response = await post_form(
+        organizer_client,
+        "/manage/programs/new",
+        _form(
+            slug="",
+            title="Dukungan Penyintas Malam Kamis",
+            public_title="Pertemuan Malam Kamis",
+            discreet="on",
+            kind="support_group",
+        ),
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/manage/programs/pertemuan-malam-kamis"
+
+
 def test_a_title_becomes_an_ascii_address():
     assert programs.slugify("  Kelompok Kamis — Malam!  ") == "kelompok-kamis-malam"
     assert programs.slugify("Pémulihan Ibu") == "pemulihan-ibu"

@@ -69,11 +69,12 @@ def significant_words(text: str) -> set[str]:
     }
 
 
-def address_leak(slug: str, real_title: str) -> str | None:
-    """The first word of a discreet program's real title that its address would reveal, or None."""
+def address_leak(slug: str, real_title: str, public_title: str = "") -> str | None:
+    """The first word of a discreet program's real title that its address would reveal, or None. A word the
+    neutral public title also has is public already ("Kelompok Kamis" in both), so it reveals nothing."""
     slug_words = set(_WORD_RE.findall(_fold(slug)))
     joined = "".join(_WORD_RE.findall(_fold(slug)))
-    for word in sorted(significant_words(real_title)):
+    for word in sorted(significant_words(real_title) - significant_words(public_title)):
         if word in slug_words or (len(word) >= MIN_EMBEDDED and word in joined):
             return word
     return None
@@ -113,7 +114,7 @@ async def choose_address(values: dict[str, Any], program_id: int | None = None) 
             slug, number = f"{base}-{number}", number + 1
         values["slug"] = slug
     if values.get("discreet"):
-        word = address_leak(values["slug"], values.get("title") or "")
+        word = address_leak(values["slug"], values.get("title") or "", values.get("public_title") or "")
         if word:
             raise DomainError(
                 "slug_reveals_title",
