@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from server.i18n import gettext
+
 
 class DomainError(Exception):
     def __init__(self, code: str, message: str, field: str | None = None, **params: object) -> None:
@@ -18,8 +20,6 @@ class DomainError(Exception):
         return 400 if self.field else 409
 
     def translated(self) -> str:
-        from server.i18n import gettext
-
         return gettext(self.message, **self.params)
 
 
