@@ -62,7 +62,8 @@ async def seed_reports() -> None:
         """
         INSERT INTO attendance ("session", participant, guest_label, status, note, recorded_at)
         SELECT s.id, e.participant, '',
-               CASE (s.id + e.participant) % 7 WHEN 0 THEN 'absent' WHEN 1 THEN 'absent' WHEN 2 THEN 'late' ELSE 'present' END,
+               CASE (s.id + e.participant) % 7
+                    WHEN 0 THEN 'absent' WHEN 1 THEN 'absent' WHEN 2 THEN 'late' ELSE 'present' END,
                '', s.ends_at
         FROM program_session s JOIN enrolment e ON e.program = s.program
         WHERE s.status = 'held'

@@ -32,7 +32,7 @@ def _wrk(url: str, headers: list[str]) -> dict[str, float]:
     args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "--timeout", "5s"]
     for header in headers:
         args += ["-H", header]
-    output = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p99_match = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
     value, unit = float(p99_match.group(1)), p99_match.group(2)

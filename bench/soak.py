@@ -24,7 +24,8 @@ CONNECTIONS = os.environ.get("SOAK_CONNECTIONS", "64")
 WORKERS = os.environ.get("SOAK_WORKERS", "2")
 
 LUA = r"""
-local feed, page, sheet, mark, cookie, token, people = "__FEED__", "__PAGE__", "__SHEET__", "__MARK__", "__COOKIE__", "__TOKEN__", {__PEOPLE__}
+local feed, page, sheet, mark = "__FEED__", "__PAGE__", "__SHEET__", "__MARK__"
+local cookie, token, people = "__COOKIE__", "__TOKEN__", {__PEOPLE__}
 local statuses = {"present", "late", "excused", "absent"}
 local n = 0
 request = function()
@@ -183,11 +184,13 @@ def main() -> None:
         socket_errors = re.search(r"Socket errors: (.*)", output)
         print(f"workers: {WORKERS}, database: {os.environ['DATABASE_URL'].split(':', 1)[0]}")
         print(
-            f"non-2xx/3xx responses: {errors.group(1) if errors else 0}; socket errors: {socket_errors.group(1) if socket_errors else 'none'}"
+            f"non-2xx/3xx responses: {errors.group(1) if errors else 0}; "
+            f"socket errors: {socket_errors.group(1) if socket_errors else 'none'}"
         )
         print(f"memory (all workers, RSS): {rss_before / 1024:.0f} MiB before, {rss_after / 1024:.0f} MiB after")
         print(
-            f"lost attendance writes: {asyncio.run(_lost_marks(session, seeded['people']))} of {len(seeded['people'])} people marked"
+            f"lost attendance writes: {asyncio.run(_lost_marks(session, seeded['people']))} "
+            f"of {len(seeded['people'])} people marked"
         )
     finally:
         server.terminate()

@@ -97,7 +97,10 @@ async def seed_demo(today: date | None = None) -> bool:
         slug="pengasuhan-positif",
         kind="skill_workshop",
         title="Pelatihan Pengasuhan Positif",
-        summary="Delapan sesi tentang pengasuhan tanpa kekerasan untuk orang tua. / Eight sessions on non-violent parenting.",
+        summary=(
+            "Delapan sesi tentang pengasuhan tanpa kekerasan untuk orang tua. / "
+            "Eight sessions on non-violent parenting."
+        ),
         description="Untuk orang tua dan pengasuh anak usia 0–12 tahun. Setiap sesi membahas satu topik praktis.",
         visibility="public",
         phase="implementation",
@@ -112,7 +115,10 @@ async def seed_demo(today: date | None = None) -> bool:
         slug="air-bersih-cibaduyut",
         kind="community_project",
         title="Air Bersih untuk Kampung Cibaduyut",
-        summary="Warga, puskesmas dan PDAM bersama membangun akses air bersih. / Residents, the clinic and the water utility building clean water access together.",
+        summary=(
+            "Warga, puskesmas dan PDAM bersama membangun akses air bersih. / "
+            "Residents, the clinic and the water utility building clean water access together."
+        ),
         visibility="public",
         phase="planning",
         timezone="Asia/Jakarta",
@@ -192,7 +198,10 @@ async def _seed_planning(
     await (
         Program.update(
             {
-                Program.assessment_notes: "Asesmen Agustus: 14 dari 20 orang tua di RW 05 masih memakai hukuman fisik; mereka meminta cara lain yang praktis."
+                Program.assessment_notes: (
+                    "Asesmen Agustus: 14 dari 20 orang tua di RW 05 masih memakai hukuman fisik; "
+                    "mereka meminta cara lain yang praktis."
+                )
             }
         )
         .where(Program.id == workshop.id)
@@ -201,7 +210,9 @@ async def _seed_planning(
     await (
         Program.update(
             {
-                Program.assessment_notes: "Survei 120 KK: 62% membeli air jeriken; sumur dangkal tercemar bakteri E. coli (uji Puskesmas)."
+                Program.assessment_notes: (
+                    "Survei 120 KK: 62% membeli air jeriken; sumur dangkal tercemar bakteri E. coli (uji Puskesmas)."
+                )
             }
         )
         .where(Program.id == water.id)
@@ -480,7 +491,9 @@ async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> Non
         starts_on=start,
         ends_on=start + timedelta(days=35),
         completion_threshold=75,
-        assessment_notes="Ibu-ibu RW 03 ingin penghasilan tambahan dari rumah; 9 dari 12 belum bisa memakai mesin jahit.",
+        assessment_notes=(
+            "Ibu-ibu RW 03 ingin penghasilan tambahan dari rumah; 9 dari 12 belum bisa memakai mesin jahit."
+        ),
     )
     await sewing.save().run()
     await TeamMember.insert(
@@ -563,8 +576,9 @@ async def _seed_finished_workshop(today: date, staff_ids: dict[str, int]) -> Non
             program=sewing.id,
             written_by=staff_ids["budi"],
             text=(
-                "Enam dari delapan peserta menyelesaikan pelatihan dan membuat tas kain sendiri; dua sudah menjual hasilnya di pasar "
-                "RW. Kehadiran tinggi (rata-rata di atas 80 persen). Satu peserta pindah kota. Untuk angkatan berikut: tambahkan sesi "
+                "Enam dari delapan peserta menyelesaikan pelatihan dan membuat tas kain sendiri; "
+                "dua sudah menjual hasilnya di pasar RW. Kehadiran tinggi (rata-rata di atas 80 persen). "
+                "Satu peserta pindah kota. Untuk angkatan berikut: tambahkan sesi "
                 "tentang pemasaran daring dan pinjaman mesin jahit bergilir."
             ),
         )

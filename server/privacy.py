@@ -148,7 +148,8 @@ ANYONE = Viewer(PUBLIC)
 
 def staff_viewer(staff: Any, *, on_team: bool, real_details: bool = False) -> Viewer:
     """A signed-in staff member (anything with `is_admin` and `is_organizer`) as a viewer of one program or person.
-    `on_team`: a member of the program's team (for a person: the team of one of their programs, or who registered them)."""
+    `on_team`: a member of the program's team (for a person: the team of one of their programs, or who registered
+    them)."""
     if staff.is_admin:
         role = ADMIN
     elif on_team:

@@ -1,4 +1,5 @@
-"""Test databases: one migrated template per run, copied fresh for every test (SQLite file copy or PostgreSQL TEMPLATE)."""
+"""Test databases: one migrated template per run, copied fresh for every test (SQLite file copy or PostgreSQL
+TEMPLATE)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,7 @@ _WORKDIR = Path(tempfile.mkdtemp(prefix="gotong-test-"))
 
 def configure_environment() -> str:
     """Points the app at the per-test database before any table module is imported."""
-    if USING_POSTGRES:
-        url = TEST_DATABASE_URL
-    else:
-        url = f"sqlite:///{_WORKDIR / 'test.sqlite3'}"
+    url = TEST_DATABASE_URL if USING_POSTGRES else f"sqlite:///{_WORKDIR / 'test.sqlite3'}"
     os.environ["DATABASE_URL"] = url
     os.environ["PICCOLO_CONF"] = "piccolo_conf"
     os.environ.setdefault("GOTONG_DEFAULT_LOCALE", "en")

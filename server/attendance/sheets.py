@@ -106,7 +106,8 @@ def _check_writable(staff: CurrentStaff, program: dict[str, Any], session: dict[
         raise DomainError(
             "sheet_locked",
             N_(
-                "This attendance sheet is locked because the session ended more than %(days)s days ago. Ask an organizer to correct it."
+                "This attendance sheet is locked because the session ended more than %(days)s days ago. "
+                "Ask an organizer to correct it."
             ),
             days=settings.attendance_lock_days,
         )

@@ -17,7 +17,8 @@ from server.web.access import CurrentStaff
 
 
 async def sees_confidential(staff: CurrentStaff, program_id: int) -> bool:
-    """Personal links on a program's list: whoever may see contact details of the program's people (its team, admins)."""
+    """Personal links on a program's list: whoever may see contact details of the program's people
+    (its team, admins)."""
     on_team = (
         not staff.is_admin
         and await TeamMember.exists().where((TeamMember.program == program_id) & (TeamMember.staff == staff.id)).run()

@@ -122,7 +122,8 @@ class ProgramParticipantsController(Controller):
                 form.add_error(
                     "display_name",
                     _(
-                        "This person may already be registered. Enrol the existing record, or confirm that this is someone else."
+                        "This person may already be registered. Enrol the existing record, "
+                        "or confirm that this is someone else."
                     ),
                 )
             else:

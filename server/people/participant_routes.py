@@ -39,7 +39,8 @@ class ParticipantRegistryController(Controller):
                 form.add_error(
                     "display_name",
                     _(
-                        "This person may already be registered. Open the existing record, or confirm that this is someone else."
+                        "This person may already be registered. Open the existing record, "
+                        "or confirm that this is someone else."
                     ),
                 )
             else:

@@ -72,7 +72,8 @@ def _check_contact_consent(values: dict[str, Any], consents_to_contact: bool) ->
             raise DomainError(
                 "contact_without_consent",
                 N_(
-                    "A phone number or e-mail address is kept only with consent to be contacted: record that consent, or leave this empty."
+                    "A phone number or e-mail address is kept only with consent to be contacted: "
+                    "record that consent, or leave this empty."
                 ),
                 field=field,
             )

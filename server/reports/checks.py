@@ -68,7 +68,10 @@ class _Scope:
         # The people in their programs, and the people they registered themselves (as for seeing a person at all).
         if self.all:
             return "1 = 1"
-        return f'({alias}.id IN (SELECT e2.participant FROM "{T_ENROLMENT}" e2 WHERE e2.program IN (:ids)) OR {alias}.created_by = :staff)'
+        return (
+            f'({alias}.id IN (SELECT e2.participant FROM "{T_ENROLMENT}" e2 WHERE e2.program IN (:ids))'
+            f" OR {alias}.created_by = :staff)"
+        )
 
 
 def _from_where(kind: str, scope: _Scope) -> str:
@@ -81,17 +84,19 @@ def _from_where(kind: str, scope: _Scope) -> str:
         """
     if kind == "no_consent":
         return f"""
-        FROM "{T_ENROLMENT}" e JOIN "{T_PARTICIPANT}" pa ON pa.id = e.participant JOIN "{T_PROGRAM}" p ON p.id = e.program
+        FROM "{T_ENROLMENT}" e JOIN "{T_PARTICIPANT}" pa ON pa.id = e.participant
+             JOIN "{T_PROGRAM}" p ON p.id = e.program
         WHERE e.status = 'enrolled' AND p.archived = :archived AND p.phase <> 'closed'
-          AND NOT EXISTS (SELECT 1 FROM "{T_CONSENT}" c WHERE c.participant = e.participant AND c.purpose = 'participation'
-                          AND c.withdrawn_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM "{T_CONSENT}" c WHERE c.participant = e.participant
+                          AND c.purpose = 'participation' AND c.withdrawn_at IS NULL)
           AND {scope.program("e.program")}
         """
     if kind == "contact_without_consent":
         return f"""
         FROM "{T_PARTICIPANT}" pa
         WHERE pa.anonymised_at IS NULL AND (pa.phone <> '' OR pa.email <> '')
-          AND NOT EXISTS (SELECT 1 FROM "{T_CONSENT}" c WHERE c.participant = pa.id AND c.purpose = 'contact' AND c.withdrawn_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM "{T_CONSENT}" c WHERE c.participant = pa.id AND c.purpose = 'contact'
+                          AND c.withdrawn_at IS NULL)
           AND {scope.person("pa")}
         """
     if kind == "ended_in_implementation":
@@ -104,7 +109,8 @@ def _from_where(kind: str, scope: _Scope) -> str:
         phases = ", ".join(f"'{phase}'" for phase in MEASURED_PHASES)
         return f"""
         FROM "{T_GOAL}" g JOIN "{T_PROGRAM}" p ON p.id = g.program
-        WHERE g.current_value IS NULL AND p.archived = :archived AND p.phase IN ({phases}) AND {scope.program("g.program")}
+        WHERE g.current_value IS NULL AND p.archived = :archived AND p.phase IN ({phases})
+          AND {scope.program("g.program")}
         """
     raise ValueError(kind)
 
@@ -151,7 +157,8 @@ async def check_counts(staff: CurrentStaff, now: datetime, program_ids: list[int
     )
     columns.append(
         f"""(SELECT COUNT(*) FROM "{T_PROGRAM}" p WHERE p.phase = 'implementation' AND p.archived = :archived
-             AND NOT EXISTS (SELECT 1 FROM "{T_GOAL}" g WHERE g.program = p.id) AND {scope.program("p.id")}) AS programs_without_goals"""
+             AND NOT EXISTS (SELECT 1 FROM "{T_GOAL}" g WHERE g.program = p.id) AND {scope.program("p.id")})
+           AS programs_without_goals"""
     )
     rows = await raw("SELECT " + ",\n".join(columns), now=now, today=clock.organisation_today(now), **scope.params)
     row = rows[0]
@@ -198,7 +205,8 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
 
     found["no_consent"] = await raw(
         f"""
-        SELECT e.id AS enrolment_id, pa.id AS participant_id, pa.display_name AS display_name, p.slug AS slug, p.title AS title
+        SELECT e.id AS enrolment_id, pa.id AS participant_id, pa.display_name AS display_name,
+               p.slug AS slug, p.title AS title
         {_from_where("no_consent", scope)}
         ORDER BY p.title, pa.display_name, e.id LIMIT :limit
         """,

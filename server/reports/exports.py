@@ -163,8 +163,9 @@ async def _programs(access: _Access, period: Period) -> tuple[list[str], list[li
     rows = await raw(
         f"""
         SELECT {_PROGRAM_COLUMNS}, p.slug AS slug, p.kind AS kind, p.phase AS phase, p.visibility AS visibility,
-               p.starts_on AS starts_on, p.ends_on AS ends_on, p.capacity AS capacity, p.area AS area, p.archived AS archived,
-               e.took_part AS took_part, e.still_enrolled AS still_enrolled, e.completed AS completed, e.withdrawn AS withdrawn,
+               p.starts_on AS starts_on, p.ends_on AS ends_on, p.capacity AS capacity, p.area AS area,
+               p.archived AS archived, e.took_part AS took_part, e.still_enrolled AS still_enrolled,
+               e.completed AS completed, e.withdrawn AS withdrawn,
                e.waitlisted AS waitlisted, ss.planned AS planned, ss.held AS held, ss.cancelled AS cancelled
         FROM "{T_PROGRAM}" p
         LEFT JOIN (
@@ -311,9 +312,9 @@ async def _enrolments(access: _Access, period: Period) -> tuple[list[str], list[
     """Enrolments that were open at some time in the period."""
     rows = await raw(
         f"""
-        SELECT {_PROGRAM_COLUMNS}, p.timezone AS timezone, e.id AS id, e.status AS status, e.requested_at AS requested_at,
-               e.enrolled_at AS enrolled_at, e.ended_at AS ended_at, pa.id AS participant_id, pa.display_name AS display_name,
-               pa.phone AS phone, pa.email AS email,
+        SELECT {_PROGRAM_COLUMNS}, p.timezone AS timezone, e.id AS id, e.status AS status,
+               e.requested_at AS requested_at, e.enrolled_at AS enrolled_at, e.ended_at AS ended_at,
+               pa.id AS participant_id, pa.display_name AS display_name, pa.phone AS phone, pa.email AS email,
                CASE WHEN EXISTS (SELECT 1 FROM "{T_CONSENT}" c WHERE c.participant = pa.id AND c.purpose = 'contact'
                                  AND c.withdrawn_at IS NULL) THEN 1 ELSE 0 END AS contact_consent
         FROM "{T_ENROLMENT}" e
@@ -371,7 +372,8 @@ async def _attendance(access: _Access, period: Period) -> tuple[list[str], list[
     rows = await raw(
         f"""
         SELECT {_PROGRAM_COLUMNS}, p.timezone AS timezone, s.starts_at AS starts_at, s.topic AS topic,
-               a.participant AS participant_id, pa.display_name AS display_name, a.guest_label AS guest_label, a.status AS status
+               a.participant AS participant_id, pa.display_name AS display_name, a.guest_label AS guest_label,
+               a.status AS status
         FROM "{T_ATTENDANCE}" a
         JOIN "{T_SESSION}" s ON s.id = a."session"
         JOIN "{T_PROGRAM}" p ON p.id = s.program
@@ -432,7 +434,8 @@ async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[lis
         JOIN "{T_RESPONSE}" r ON r.id = a.response
         JOIN "{T_SURVEY}" s ON s.id = r.survey
         JOIN "{T_QUESTION}" q ON q.id = a.question
-        WHERE r.submitted_at >= :start AND r.submitted_at < :end AND q.kind NOT IN ('short_text', 'long_text') AND {scope}
+        WHERE r.submitted_at >= :start AND r.submitted_at < :end AND q.kind NOT IN ('short_text', 'long_text')
+          AND {scope}
         GROUP BY s.id, {program_of}, q.id, a.value_text
         """,
         start=period.start,
@@ -441,8 +444,9 @@ async def _surveys(access: _Access, period: Period) -> tuple[list[str], list[lis
     )
     sizes = await raw(
         f"""
-        SELECT s.id AS survey_id, {program_of} AS program_id, s.title AS survey_title, s.purpose AS purpose, s.anonymous AS anonymous,
-               p.title AS title, p.public_title AS public_title, p.discreet AS discreet, COUNT(*) AS responses
+        SELECT s.id AS survey_id, {program_of} AS program_id, s.title AS survey_title, s.purpose AS purpose,
+               s.anonymous AS anonymous, p.title AS title, p.public_title AS public_title, p.discreet AS discreet,
+               COUNT(*) AS responses
         FROM "{T_RESPONSE}" r
         JOIN "{T_SURVEY}" s ON s.id = r.survey
         LEFT JOIN "{T_PROGRAM}" p ON p.id = {program_of}

@@ -57,7 +57,8 @@ async def people_served(now: datetime, period: Period) -> dict[str, int]:
     quarter, this year and in the chosen period; guests are visits without a person, counted apart. One query."""
     periods = {**calendar_periods(now), "range": period}
     columns = ",\n".join(
-        f"COUNT(DISTINCT CASE WHEN s.starts_at >= :{name}_start AND s.starts_at < :{name}_end THEN a.participant END) AS {name}"
+        f"COUNT(DISTINCT CASE WHEN s.starts_at >= :{name}_start AND s.starts_at < :{name}_end "
+        f"THEN a.participant END) AS {name}"
         for name in periods
     )
     params: dict[str, Any] = {}
@@ -68,7 +69,8 @@ async def people_served(now: datetime, period: Period) -> dict[str, int]:
     rows = await raw(
         f"""
         SELECT {columns},
-          SUM(CASE WHEN a.participant IS NULL AND s.starts_at >= :range_start AND s.starts_at < :range_end THEN 1 ELSE 0 END) AS guests
+          SUM(CASE WHEN a.participant IS NULL AND s.starts_at >= :range_start AND s.starts_at < :range_end
+                   THEN 1 ELSE 0 END) AS guests
         FROM "{T_ATTENDANCE}" a JOIN "{T_SESSION}" s ON s.id = a."session"
         WHERE a.status IN ('present', 'late') AND s.status <> 'cancelled'
           AND s.starts_at >= :lowest AND s.starts_at < :highest

@@ -58,7 +58,8 @@ async def session_counts(program_id: int, now: datetime) -> dict[str, Any]:
           SUM(CASE WHEN {HELD_SQL} THEN 1 ELSE 0 END) AS held,
           SUM(CASE WHEN s.status <> 'cancelled' AND s.starts_at > :now THEN 1 ELSE 0 END) AS upcoming,
           SUM(CASE WHEN s.status <> 'cancelled' AND s.ends_at < :now
-                    AND NOT EXISTS (SELECT 1 FROM "{T_ATTENDANCE}" y WHERE y."session" = s.id) THEN 1 ELSE 0 END) AS not_taken,
+                    AND NOT EXISTS (SELECT 1 FROM "{T_ATTENDANCE}" y WHERE y."session" = s.id)
+                   THEN 1 ELSE 0 END) AS not_taken,
           MIN(CASE WHEN s.status <> 'cancelled' THEN s.starts_at END) AS first_at,
           MAX(CASE WHEN s.status <> 'cancelled' THEN s.starts_at END) AS last_at
         FROM "{T_SESSION}" s
@@ -118,7 +119,8 @@ async def rate_distribution(program_id: int, now: datetime) -> dict[str, Any]:
     sql = (
         marks_sql("s.program = :program")
         + f"""
-    SELECT b.bucket AS bucket, COUNT(*) AS people, SUM(b.attended) AS attended, SUM(b.absent) AS absent, SUM(b.excused) AS excused
+    SELECT b.bucket AS bucket, COUNT(*) AS people, SUM(b.attended) AS attended, SUM(b.absent) AS absent,
+           SUM(b.excused) AS excused
     FROM (SELECT {_BUCKET_SQL} AS bucket, attended, absent, excused FROM rates) b
     GROUP BY b.bucket
     """

@@ -55,7 +55,8 @@ async def crosstab(
     # Piccolo has no self-join: the group of each answer is the by-question's answer in the same response (none
     # when it was skipped).
     rows = await Answer.raw(
-        "SELECT a.question AS question, a.value_text AS value_text, a.value_number AS value_number, g.value_text AS grp, COUNT(*) AS n "
+        "SELECT a.question AS question, a.value_text AS value_text, a.value_number AS value_number, "
+        "g.value_text AS grp, COUNT(*) AS n "
         "FROM answer a LEFT JOIN answer g ON g.response = a.response AND g.question = {} "
         "WHERE a.response IN ({}) GROUP BY a.question, a.value_text, a.value_number, g.value_text",
         by["id"],

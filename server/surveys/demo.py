@@ -267,7 +267,8 @@ async def _seed_prepost(
 async def seed_demo_surveys(
     staff_ids: dict[str, int], programs: dict[Any, Any], today: date | None = None
 ) -> dict[str, int]:
-    """Creates the demo surveys once; returns their ids by name (empty when surveys already exist or programs are missing)."""
+    """Creates the demo surveys once; returns their ids by name (empty when surveys already exist or programs are
+    missing)."""
     if await Survey.count().run() > 0:
         return {}
     today = today or clock.organisation_today()

@@ -1,4 +1,5 @@
-"""Input parsing for surveys: the survey and question forms, results filters, and the answering form built from a survey's questions."""
+"""Input parsing for surveys: the survey and question forms, results filters, and the answering form built from a
+survey's questions."""
 
 from __future__ import annotations
 

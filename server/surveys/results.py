@@ -8,10 +8,10 @@ conditional question is asked only of some), each column of a cross-tab (the peo
 compared question, and those who skipped it), and the people paired in a pre/post comparison. Figures about a
 group of 1 to min_group_size - 1 responses are not shown at all: no count, share, mean, median, chart or written
 answer. Counts of each answer *within* a shown group are shown (they describe the group, not a subgroup). And
-because the whole is shown too, a hidden group must not be recoverable by subtraction: suppressed_groups() (small_groups.py) hides
-further groups until the hidden ones together are empty or at least min_group_size (complementary suppression);
-a filtered page is hidden when the responses it leaves out are such a small group; a pre/post row is hidden when
-the answers it leaves out of either survey's own results are.
+because the whole is shown too, a hidden group must not be recoverable by subtraction: suppressed_groups()
+(small_groups.py) hides further groups until the hidden ones together are empty or at least min_group_size
+(complementary suppression); a filtered page is hidden when the responses it leaves out are such a small group; a
+pre/post row is hidden when the answers it leaves out of either survey's own results are.
 
 Counts, shares, means and ranking positions are computed in SQL with GROUP BY on the answers, so a results page
 runs the same handful of queries whatever the number of responses. Medians are the exception: SQLite has no

@@ -130,7 +130,8 @@ NEEDS_ASSESSMENT = {
             "kind": "single",
             "options": YES_NO,
             "text": N_(
-                "In the last three months, did you take part in a community activity (gotong royong, arisan, pengajian, posyandu)?"
+                "In the last three months, did you take part in a community activity "
+                "(gotong royong, arisan, pengajian, posyandu)?"
             ),
         },
         {
@@ -217,7 +218,8 @@ WELLBEING_PRE = {
     "purpose": "pre",
     "anonymous": False,
     "intro": N_(
-        "Before the program starts, we would like to know how you are doing. At the end you will answer the same questions, so that together we can see what changed. It takes about 5 minutes."
+        "Before the program starts, we would like to know how you are doing. At the end you will answer the same "
+        "questions, so that together we can see what changed. It takes about 5 minutes."
     ),
     "questions": [
         *WELLBEING_SCALES,
@@ -230,7 +232,8 @@ WELLBEING_POST = {
     "purpose": "post",
     "anonymous": False,
     "intro": N_(
-        "The program has ended. These are the same questions you answered at the start, so that together we can see what changed. It takes about 5 minutes."
+        "The program has ended. These are the same questions you answered at the start, so that together we can see "
+        "what changed. It takes about 5 minutes."
     ),
     "questions": [
         *WELLBEING_SCALES,
@@ -266,14 +269,16 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "needs_assessment": {
         "name": N_("Community needs assessment"),
         "description": N_(
-            "Health, education, work and income, housing and water, safety and social ties, with a priority ranking of needs and the neighbourhood (RW) for comparisons. Anonymous."
+            "Health, education, work and income, housing and water, safety and social ties, with a priority ranking "
+            "of needs and the neighbourhood (RW) for comparisons. Anonymous."
         ),
         "surveys": [NEEDS_ASSESSMENT],
     },
     "wellbeing_pair": {
         "name": N_("Wellbeing and skills, before and after"),
         "description": N_(
-            "Two surveys with the same scale questions, one at the start and one at the end of a program, so that each person's change can be shown. Answered through personal links."
+            "Two surveys with the same scale questions, one at the start and one at the end of a program, "
+            "so that each person's change can be shown. Answered through personal links."
         ),
         "surveys": [WELLBEING_PRE, WELLBEING_POST],
     },

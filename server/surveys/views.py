@@ -6,7 +6,8 @@ from typing import Any
 
 from litestar import Request
 
-# Static CSS holds one rule per conditional question slot (charts.css); beyond this many, questions stay visible with their hint.
+# Static CSS holds one rule per conditional question slot (charts.css); beyond this many, questions stay visible
+# with their hint.
 CONDITION_SLOTS = 40
 
 

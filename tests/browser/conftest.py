@@ -72,26 +72,29 @@ def live_server():
         "PYTHONUNBUFFERED": "1",
     }
     subprocess.run([sys.executable, "-m", "server", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    log = open(workdir / "server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--quiet"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base_url + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
+    with open(workdir / "server.log", "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve", "--quiet"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(base_url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            process.terminate()
+            raise RuntimeError("server did not start: " + (workdir / "server.log").read_text())
+        yield base_url
         process.terminate()
-        raise RuntimeError("server did not start: " + (workdir / "server.log").read_text())
-    yield base_url
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+        process.wait(timeout=10)
     shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -256,7 +256,7 @@ async def test_feed_window_keeps_old_programs_small(client, db):
 
 async def test_feeds_run_a_constant_number_of_queries(client, db):
     program = await make_program(slug="banyak")
-    pid, token, _page = await _participant_with_feed([program])
+    _pid, token, _page = await _participant_with_feed([program])
     counts = {}
     for size in (5, 120):
         for number in range(size - sum(1 for _ in counts) * 5 if counts else size):
@@ -296,7 +296,7 @@ async def test_demo_public_calendar_passes_both_parsers(client, db):
 
 async def test_personal_page_offers_the_personal_feed(client, db):
     program = await make_program(slug="kelas")
-    pid, feed, page_token = await _participant_with_feed([program])
+    _pid, feed, page_token = await _participant_with_feed([program])
     page = await client.get(f"/my/{page_token}")
     assert page.status_code == 200
     assert f"/feeds/{feed}.ics" in page.text and "webcal://" in page.text

@@ -62,7 +62,7 @@ async def _seed():
 
 async def test_no_marker_leaks_beyond_what_the_policy_allows(client, db):
 
-    secret, sessions, tokens, survey, staff = await _seed()
+    _secret, sessions, tokens, survey, staff = await _seed()
     member_page, member_feed = tokens["member"]
     outsider_page, outsider_feed = tokens["outsider"]
     public = [

@@ -29,11 +29,13 @@ class Workshop:
 
 
 async def workshop_fixture(now: datetime = NOW, **program_values) -> Workshop:
-    """A skill workshop around `now` (the fixed clock NOW for rule tests, the real clock for pages), all people enrolled ten weeks before it.
+    """A skill workshop around `now` (the fixed clock NOW for rule tests, the real clock for pages), all people
+    enrolled ten weeks before it.
 
     Sessions: s1 held (-6 w), s2 held (-5 w), s3 cancelled (-4 w), s4 held (-3 w, one guest), s5 scheduled (-2 w) with
     no attendance taken, s6 scheduled (+1 w), s7 cancelled (+2 w).
-      planned (not cancelled, future included) = s1 s2 s4 s5 s6 = 5; held = 3; cancelled = 2; to come = 1; not taken = 1.
+      planned (not cancelled, future included) = s1 s2 s4 s5 s6 = 5; held = 3; cancelled = 2; to come = 1;
+      not taken = 1.
     People (present/late attend; excused leaves the count; unmarked on a held session is absent):
       Ani   enrolled          s1 present, s2 present, s4 late          3/3 = 100 %  -> 75–100
       Budi  completed (-1 d)  s1 present, s2 absent,  s4 present       2/3 =  67 %  -> 50–75
@@ -44,7 +46,8 @@ async def workshop_fixture(now: datetime = NOW, **program_values) -> Workshop:
       Fitri waitlisted; Gita withdrew before joining (no enrolled_at): neither took part.
       took part 6, still enrolled 4 (Ani Dewi Eko Hadi), completed 1, withdrew 1, retained 5 (5/6), anonymised 1.
       overall: attended 8, absent 6 -> 8/14.
-    Per session: s1 3 of 5 came (3/5 = 60 %); s2 2 came, 1 excused, 2 absent (2/4 = 50 %); s4 3 of 5 came (60 %), 1 guest.
+    Per session: s1 3 of 5 came (3/5 = 60 %); s2 2 came, 1 excused, 2 absent (2/4 = 50 %); s4 3 of 5 came (60 %),
+    1 guest.
     Goals: 0 -> 10 now 10 (reached), 50 -> 20 now 35 (half way), 0 -> 5 not measured.
     """
     from server.enrolment.tables import Enrolment

@@ -297,7 +297,7 @@ async def test_a_warning_names_a_discreet_program_outside_my_team_by_its_neutral
 
 
 async def _series(program, count=4, **details):
-    series_id, _ = await schedule.add_series(
+    await schedule.add_series(
         program,
         repeat=Repeat(frequency="weekly", first_day=date(NEXT_YEAR, 3, 5), count=count),
         start=time(19, 0),

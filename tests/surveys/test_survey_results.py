@@ -1,4 +1,5 @@
-"""Results with known answer sets: counts, shares, mean and median, priority order, cross-tab, small groups, pre/post pairs, CSV."""
+"""Results with known answer sets: counts, shares, mean and median, priority order, cross-tab, small groups,
+pre/post pairs, CSV."""
 
 import csv
 import io
@@ -115,7 +116,7 @@ async def test_crosstab_hides_small_groups_and_the_next_smallest_against_subtrac
         for _ in range(times):
             await respond(survey, {"rw": rw, "clean": clean})
     rw = next(q for q in await surveys.list_questions(survey["id"]) if q["code"] == "rw")
-    found, by_code = await _results(survey, min_group=5, cross_by=rw["id"])
+    found, _by_code = await _results(survey, min_group=5, cross_by=rw["id"])
     groups = {g["value"]: g for g in found["crosstab"]["groups"]}
     # rw02 (2 people) is too small; the whole survey's mean minus rw01 and rw03 would give it back, so the
     # next-smallest group (rw01, 6 people) is hidden too.
@@ -185,7 +186,7 @@ async def test_question_answered_by_too_few_is_hidden(organizer):
     survey = await make_survey(organizer, questions=NEEDS_QUESTIONS, anonymous=True)
     for n in range(6):
         await respond(survey, {"rw": "rw01", "clean": 3, **({"note": f"Rahasia {n}"} if n < 2 else {})})
-    found, by_code = await _results(survey, min_group=5)
+    _found, by_code = await _results(survey, min_group=5)
     assert by_code["note"]["hidden"] and by_code["note"]["texts"] == [] and by_code["note"]["answered"] is None
     assert not by_code["clean"]["hidden"] and by_code["clean"]["mean"] == 3.0
 
@@ -229,14 +230,14 @@ async def test_prepost_pairs_people_by_participant_and_code(organizer):
         purpose="pre",
         anonymous=False,
         program=program.id,
-        questions=scales + [{"code": "hopes", "kind": "short_text"}],
+        questions=[*scales, {"code": "hopes", "kind": "short_text"}],
     )
     post = await make_survey(
         organizer,
         purpose="post",
         anonymous=False,
         program=program.id,
-        questions=scales + [{"code": "extra", "kind": "likert"}],
+        questions=[*scales, {"code": "extra", "kind": "likert"}],
     )
     a, b, c, d = [await make_person(name) for name in ("Ani", "Budi", "Citra", "Dewi")]
     start = datetime.now(UTC) - timedelta(days=60)

@@ -1,4 +1,5 @@
-"""Survey rules without HTTP: building and refusing corrupting edits, conditions, templates, storing responses, personal links."""
+"""Survey rules without HTTP: building and refusing corrupting edits, conditions, templates, storing responses,
+personal links."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -62,7 +62,8 @@ def run_cli(env: dict[str, str], *args: str) -> None:
 
 
 def start_server(env: dict[str, str], workers: int = 1, log: Path | None = None) -> subprocess.Popen:
-    """A `python -m server serve` process; with `log`, not quiet and its whole output (access log included) goes there."""
+    """A `python -m server serve` process; with `log`, not quiet and its whole output (access log included) goes
+    there."""
     output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it open)
     quiet = [] if log else ["--quiet"]
     process = subprocess.Popen(

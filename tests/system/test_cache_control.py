@@ -14,7 +14,8 @@ EXPORTS = (
     "/surveys/{survey}/codebook.csv",
     "/manage/programs/prog-a/participants/{participant}/certificate",
     "/sessions/{session}.ics",
-) + tuple(f"/reports/exports/{kind}.csv" for kind in ("programs", "sessions", "enrolments", "attendance", "surveys"))
+    *(f"/reports/exports/{kind}.csv" for kind in ("programs", "sessions", "enrolments", "attendance", "surveys")),
+)
 
 
 def no_store(response) -> bool:

@@ -135,7 +135,11 @@ async def main():
     if engine().engine_type == "sqlite":
         result = await engine().run_ddl("PRAGMA integrity_check")
         assert result[0]["integrity_check"] == "ok", result
-    rows = await Attendance.select(Attendance.participant, Attendance.status).where(Attendance.session == expected["session"]).run()
+    rows = await (
+        Attendance.select(Attendance.participant, Attendance.status)
+        .where(Attendance.session == expected["session"])
+        .run()
+    )
     saved = {row["participant"]: row["status"] for row in rows}
     for pid, status in expected["marks"].items():
         # The last acknowledged write may have been followed by an unacknowledged one that also landed.

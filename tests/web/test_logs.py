@@ -1,4 +1,5 @@
-"""Log lines the app itself writes never carry a secret link token (the real-server access log: tests/system/test_logs.py)."""
+"""Log lines the app itself writes never carry a secret link token (the real-server access log:
+tests/system/test_logs.py)."""
 
 import logging
 

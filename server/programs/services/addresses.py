@@ -119,7 +119,8 @@ async def choose_address(values: dict[str, Any], program_id: int | None = None) 
             raise DomainError(
                 "slug_reveals_title",
                 N_(
-                    "This web address contains “%(word)s” from the real title, and everyone sees the address. Make it from the neutral public title."
+                    "This web address contains “%(word)s” from the real title, and everyone sees the address. "
+                    "Make it from the neutral public title."
                 ),
                 field="slug",
                 word=word,

@@ -80,7 +80,8 @@ async def _personal_invite(survey_id: int, participant_id: int, page_token: str)
 async def open_surveys_for_participant(
     participant_id: int, page_token: str, now: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Open, published surveys of the programs a person is enrolled in, with their link, minus the ones they answered."""
+    """Open, published surveys of the programs a person is enrolled in, with their link, minus the ones they
+    answered."""
     now = now or clock.now()
     programs = Enrolment.select(Enrolment.program).where(
         (Enrolment.participant == participant_id) & Enrolment.status.is_in(["enrolled", "completed"])

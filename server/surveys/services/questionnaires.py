@@ -257,7 +257,8 @@ async def update_survey(actor: CurrentStaff, survey: dict[str, Any], values: dic
         raise DomainError(
             "anonymity_locked",
             N_(
-                "Responses have already been collected, so whether this survey is anonymous can no longer change. Make a new survey instead."
+                "Responses have already been collected, so whether this survey is anonymous can no longer change. "
+                "Make a new survey instead."
             ),
             field="anonymous",
         )
@@ -271,7 +272,8 @@ async def update_survey(actor: CurrentStaff, survey: dict[str, Any], values: dic
         raise DomainError(
             "anonymity_invites",
             N_(
-                "Personal links have already been made for this survey, so it cannot become anonymous. Make a new anonymous survey instead."
+                "Personal links have already been made for this survey, so it cannot become anonymous. "
+                "Make a new anonymous survey instead."
             ),
             field="anonymous",
         )
@@ -309,7 +311,8 @@ async def set_published(actor: CurrentStaff, survey: dict[str, Any], published: 
 
 
 async def create_from_template(actor: CurrentStaff, key: str, *, program_id: int | None, languages: str) -> list[int]:
-    """Creates the template's survey (or its pre/post pair) with its questions, written in the survey's first language."""
+    """Creates the template's survey (or its pre/post pair) with its questions, written in the survey's first
+    language."""
     template = TEMPLATES.get(key)
     if template is None:
         raise DomainError("bad_template", N_("Choose one of the options."), field="template")

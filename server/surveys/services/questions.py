@@ -147,7 +147,8 @@ async def _check_answered(question: dict[str, Any], values: dict[str, Any]) -> N
         raise DomainError(
             "answered_options",
             N_(
-                "This question already has answers, so its option values cannot be removed or renamed. You may reword the labels or add options."
+                "This question already has answers, so its option values cannot be removed or renamed. "
+                "You may reword the labels or add options."
             ),
             field="options",
         )
