@@ -1,4 +1,7 @@
-"""Demo data that looks like a small Indonesian NGO: staff of each role and one program of each kind."""
+"""Demo data that looks like a small Indonesian NGO: staff of each role and one program of each kind.
+
+Over 450 lines because it is mostly data (names, sessions, attendance patterns) written out to be read; the few
+functions only insert it."""
 
 from __future__ import annotations
 

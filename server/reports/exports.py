@@ -5,6 +5,9 @@ names, never legal names or notes; contact details only for programs the viewer 
 and exporting them is written to the audit log; a discreet program's real title only for staff who manage it
 (server/privacy.py decides the title); survey figures keep the small-group rule of survey results. Headers and
 codes are in the active language; server/csvfile.py writes the file (byte-order mark, no cell starts a formula).
+
+One file over 450 lines on purpose: each export is a short query with its columns, and keeping all of them side
+by side keeps every export's privacy decisions in one place to review.
 """
 
 from __future__ import annotations
