@@ -1,20 +1,22 @@
-"""Benchmark of the reports: seeds the large organisation (seed_large.seed) on a fresh SQLite database, adds a year
-of attendance, goals and an organizer, serves it as production would (uvicorn, one worker), signs in and measures
-GET /reports (the organisation dashboard) and one program's evaluation report with wrk on loopback, each against a
-static file of the same bytes from the same server.
+"""Benchmark of the pages (part of `make bench`): seeds the large organisation (seed_large.seed) on a fresh SQLite
+database, adds a year of attendance (about 330,000 marks), goals and an organizer, serves it as production would
+(uvicorn, one worker), signs in and measures with wrk on loopback, in one run, every page of issue 13's table
+(bench/pages.py) and an attendance-mark POST, each as a ratio to GET /healthz and to a static file of the same
+server measured in the same run.
 
-    .venv/bin/python bench/reports.py          (BENCH_DURATION=10s, BENCH_REPORT_CONNECTIONS=2 by default)
+    .venv/bin/python bench/reports.py
+        BENCH_PAGE_DURATION=4s      wrk time per path (13 paths: about a minute in all, plus seeding)
+        BENCH_PAGE_CONNECTIONS=4    connections (one worker answers one request at a time; queued requests wait)
+        BENCH_PAGES_DATABASE_URL    another (empty) database instead of a fresh SQLite file, e.g. PostgreSQL
 
-A report page takes far longer than a feed, and one worker answers one request at a time: with many connections
-wrk's 5-second timeout would count queued requests as errors. The page and the static file are measured with the
-same (small) number of connections, so the ratio compares like with like.
+    DATABASE_URL=... .venv/bin/python bench/reports.py --seed-only    seeds that database and stops (for
+                                                                       bench/explain.py)
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.cookiejar
 import io
 import os
 import re
@@ -23,17 +25,21 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-import run  # noqa: E402  (the same wrk helpers as make bench)
-from run import _free_port, _wrk  # noqa: E402
+from pages import mark_path, pages, targets  # noqa: E402
+from run import _free_port  # noqa: E402
 
-run.CONNECTIONS = os.environ.get("BENCH_REPORT_CONNECTIONS", "2")
+DURATION = os.environ.get("BENCH_PAGE_DURATION", "4s")
+CONNECTIONS = os.environ.get("BENCH_PAGE_CONNECTIONS", "4")
 
 ORGANIZER = "bench-organizer"
 PASSWORD = "bench-password-123"
@@ -93,44 +99,149 @@ async def seed_reports() -> None:
     )
 
 
-def _sign_in(base: str) -> str:
-    """Signs in through the real form (CSRF token and all); returns the session cookie header."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(base + "/login").read().decode()
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"username": ORGANIZER, "password": PASSWORD, "next": "/reports", "_csrf_token": token}
-    ).encode()
-    opener.open(urllib.request.Request(base + "/login", data=data, headers={"x-csrftoken": token})).read()
-    session = next(cookie.value for cookie in jar if cookie.name == "gotong_session")
-    return f"Cookie: gotong_session={session}"
+def _sign_in(base: str) -> tuple[str, str]:
+    """Signs in through the real form (CSRF token and all); returns the Cookie header and the CSRF token."""
+    with httpx.Client(base_url=base) as client:
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+        response = client.post(
+            "/login",
+            data={"username": ORGANIZER, "password": PASSWORD, "_csrf_token": token},
+            headers={"x-csrftoken": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.status_code
+        return "; ".join(f"{name}={value}" for name, value in client.cookies.items()), token
 
 
-def _fetch(url: str, cookie: str) -> bytes:
-    name, value = cookie.split(": ", 1)
-    with urllib.request.urlopen(urllib.request.Request(url, headers={name: value})) as response:
-        assert response.status == 200, (url, response.status)
-        return response.read()
+@dataclass
+class Measure:
+    label: str
+    path: str
+    size: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
 
 
-def main() -> None:
-    if shutil.which("wrk") is None:
-        sys.exit("bench needs wrk (apt-get install wrk)")
-    workdir = Path(tempfile.mkdtemp(prefix="gotong-bench-reports-"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}"}
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
-    started = time.monotonic()
+def _ms(output: str, percent: str) -> float:
+    match = re.search(rf"{percent}%\s+([\d.]+)(us|ms|s)\b", output)
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def _wrk(url: str, script: Path | None = None, headers: tuple[str, ...] = ()) -> dict[str, float]:
+    # A generous timeout: with one worker and several connections a slow page's requests queue, and wrk would
+    # count them as errors; the rate is what is compared.
+    args = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "--timeout", "30s"]
+    for header in headers:
+        args += ["-H", header]
+    if script is not None:
+        args += ["-s", str(script)]
+    output = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    timeouts = re.search(r"timeout (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": _ms(output, "50"),
+        "p99_ms": _ms(output, "99"),
+        "errors": int(errors.group(1) if errors else 0) + int(timeouts.group(1) if timeouts else 0),
+    }
+
+
+MARK_LUA = """
+local statuses = {"present", "late", "excused", "absent"}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", nil, nil, "status=" .. statuses[(n % 4) + 1])
+end
+"""
+
+
+def _measure_all(base: str, workdir: Path) -> list[Measure]:
+    cookie, token = _sign_in(base)
+    found = asyncio.run(targets())
+    static_dir = ROOT / "static" / "bench-pages"
+    static_dir.mkdir(exist_ok=True)
+    measured: list[Measure] = []
+
+    def measure(label: str, path: str, size: int, **options: Any) -> None:
+        result = _wrk(base + path, **options)
+        measured.append(Measure(label, path, size, result["rps"], result["p50_ms"], result["p99_ms"], result["errors"]))
+        print(f"  {label}: {result['rps']:.1f} req/s", flush=True)
+
+    with httpx.Client(base_url=base, headers={"Cookie": cookie}) as client:
+        measure("/healthz", "/healthz", len(client.get("/healthz").content))
+        # The static file: the home page's bytes, served by the same server (Litestar's static files).
+        home = client.get("/").content
+        (static_dir / "page.html").write_bytes(home)
+        measure("static file", "/static/bench-pages/page.html", len(home))
+        for label, path in pages(found):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            measure(label, path, len(response.content), headers=(f"Cookie: {cookie}",))
+    script = workdir / "mark.lua"
+    script.write_text(MARK_LUA)
+    measure(
+        "attendance mark POST (htmx)",
+        mark_path(found),
+        0,
+        script=script,
+        headers=(
+            f"Cookie: {cookie}",
+            f"x-csrftoken: {token}",
+            "HX-Request: true",
+            "Content-Type: application/x-www-form-urlencoded",
+        ),
+    )
+    return measured
+
+
+def _table(measured: list[Measure]) -> str:
+    healthz = next(m for m in measured if m.label == "/healthz").rps
+    static = next(m for m in measured if m.label == "static file").rps
+    lines = [
+        "| page | bytes | req/s | p50 | p99 | ratio to /healthz | ratio to static | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for m in measured:
+        lines.append(
+            f"| {m.label} | {m.size:,} | {m.rps:,.1f} | {_fmt_ms(m.p50_ms)} | {_fmt_ms(m.p99_ms)} "
+            f"| {m.rps / healthz:.3f} | {m.rps / static:.3f} | {m.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def _fmt_ms(value: float) -> str:
+    return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
+
+
+def _seed(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
     from server.cli import migrate
 
     with contextlib.redirect_stdout(io.StringIO()):
         asyncio.run(migrate())
     asyncio.run(seed_reports())
-    print(f"seeded in {time.monotonic() - started:.0f} s (sqlite)")
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    if "--seed-only" in sys.argv:
+        _seed(os.environ["DATABASE_URL"])
+        return
+    if shutil.which("wrk") is None:
+        sys.exit("bench needs wrk (apt-get install wrk)")
+    workdir = Path(tempfile.mkdtemp(prefix="gotong-bench-pages-"))
+    database_url = os.environ.get("BENCH_PAGES_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    started = time.monotonic()
+    _seed(database_url)
+    print(f"seeded in {time.monotonic() - started:.0f} s ({database_url.split(':', 1)[0]})")
 
     port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url}
     server_env = {**env, "PORT": str(port), "HOST": "127.0.0.1", "GOTONG_BASE_URL": f"http://127.0.0.1:{port}"}
     server = subprocess.Popen(
         [sys.executable, "-m", "server", "serve", "--quiet", "--workers", "1"],
@@ -140,7 +251,6 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    static_dir = ROOT / "static" / "bench-reports"
     try:
         for _ in range(150):
             try:
@@ -148,27 +258,9 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        cookie = _sign_in(base)
-        static_dir.mkdir(exist_ok=True)
-        print(f"--- one uvicorn worker, signed in as an organizer, {run.CONNECTIONS} connections, {run.DURATION}")
-        for label, path, name in (
-            ("organisation dashboard /reports", "/reports", "reports.html"),
-            (
-                f"program report /manage/programs/{REPORT_SLUG}/report",
-                f"/manage/programs/{REPORT_SLUG}/report",
-                "report.html",
-            ),
-        ):
-            body = _fetch(base + path, cookie)
-            (static_dir / name).write_bytes(body)
-            page = _wrk(base + path, [cookie])
-            static = _wrk(f"{base}/static/bench-reports/{name}", [])
-            print(f"{label}: {len(body)} bytes")
-            print(f"  (a) page       : {page['rps']:8.1f} req/s  p99 {page['p99_ms']:7.1f} ms")
-            print(f"  (b) static file: {static['rps']:8.1f} req/s  p99 {static['p99_ms']:7.1f} ms")
-            print(f"  ratio a/b = {page['rps'] / static['rps']:.3f}")
-            if page["non_2xx"] or static["non_2xx"]:
-                print(f"  warning: {page['non_2xx'] + static['non_2xx']:.0f} error responses")
+        print(f"--- pages: one uvicorn worker, signed in as an organizer, wrk {CONNECTIONS} connections, {DURATION}")
+        measured = _measure_all(base, workdir)
+        print(_table(measured))
     finally:
         server.terminate()
         try:
@@ -177,7 +269,7 @@ def main() -> None:
             server.kill()  # still answering queued requests
             server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
-        shutil.rmtree(static_dir, ignore_errors=True)
+        shutil.rmtree(ROOT / "static" / "bench-pages", ignore_errors=True)
 
 
 if __name__ == "__main__":
