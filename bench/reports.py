@@ -5,8 +5,9 @@ database, adds a year of attendance (about 330,000 marks), goals and an organize
 server measured in the same run.
 
     .venv/bin/python bench/reports.py
-        BENCH_PAGE_DURATION=4s      wrk time per path (13 paths: about a minute in all, plus seeding)
-        BENCH_PAGE_CONNECTIONS=4    connections (one worker answers one request at a time; queued requests wait)
+        BENCH_PAGE_DURATION=4s      wrk time per path (13 paths; a slow page gets up to 20 s)
+        BENCH_PAGE_CONNECTIONS=4    connections (1 for a page slower than a second: one worker answers one
+                                    request at a time, so more would only queue)
         BENCH_PAGES_DATABASE_URL    another (empty) database instead of a fresh SQLite file, e.g. PostgreSQL
 
     DATABASE_URL=... .venv/bin/python bench/reports.py --seed-only    seeds that database and stops (for
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import math
 import os
 import re
 import shutil
@@ -122,6 +124,7 @@ class Measure:
     p50_ms: float
     p99_ms: float
     errors: int
+    connections: str
 
 
 def _ms(output: str, percent: str) -> float:
@@ -130,10 +133,16 @@ def _ms(output: str, percent: str) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def _wrk(url: str, script: Path | None = None, headers: tuple[str, ...] = ()) -> dict[str, float]:
+def _wrk(
+    url: str,
+    script: Path | None = None,
+    headers: tuple[str, ...] = (),
+    duration: str = DURATION,
+    connections: str = CONNECTIONS,
+) -> dict[str, float]:
     # A generous timeout: with one worker and several connections a slow page's requests queue, and wrk would
     # count them as errors; the rate is what is compared.
-    args = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "--timeout", "30s"]
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{duration}", "--latency", "--timeout", "60s"]
     for header in headers:
         args += ["-H", header]
     if script is not None:
@@ -147,6 +156,13 @@ def _wrk(url: str, script: Path | None = None, headers: tuple[str, ...] = ()) ->
         "p99_ms": _ms(output, "99"),
         "errors": int(errors.group(1) if errors else 0) + int(timeouts.group(1) if timeouts else 0),
     }
+
+
+MAX_SECONDS = 20
+
+
+def _seconds(duration: str) -> int:
+    return int(duration.rstrip("s"))
 
 
 MARK_LUA = """
@@ -168,19 +184,36 @@ def _measure_all(base: str, workdir: Path) -> list[Measure]:
 
     def measure(label: str, path: str, size: int, **options: Any) -> None:
         result = _wrk(base + path, **options)
-        measured.append(Measure(label, path, size, result["rps"], result["p50_ms"], result["p99_ms"], result["errors"]))
-        print(f"  {label}: {result['rps']:.1f} req/s", flush=True)
+        connections = options.get("connections", CONNECTIONS)
+        measured.append(
+            Measure(label, path, size, result["rps"], result["p50_ms"], result["p99_ms"], result["errors"], connections)
+        )
+        print(f"  {label}: {result['rps']:.2f} req/s", flush=True)
 
-    with httpx.Client(base_url=base, headers={"Cookie": cookie}) as client:
+    with httpx.Client(base_url=base, headers={"Cookie": cookie}, timeout=120) as client:
         measure("/healthz", "/healthz", len(client.get("/healthz").content))
         # The static file: the home page's bytes, served by the same server (Litestar's static files).
         home = client.get("/").content
         (static_dir / "page.html").write_bytes(home)
         measure("static file", "/static/bench-pages/page.html", len(home))
         for label, path in pages(found):
+            started = time.monotonic()
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
-            measure(label, path, len(response.content), headers=(f"Cookie: {cookie}",))
+            # A slow page gets enough time for about ten answers (at most MAX_SECONDS) and, slower than a second,
+            # one connection: one worker answers one request at a time, so more connections would only queue
+            # (its throughput, the figure compared, is the same) and might see no answer at all in the time.
+            elapsed = time.monotonic() - started
+            seconds = max(_seconds(DURATION), min(MAX_SECONDS, math.ceil(10 * elapsed)))
+            measure(
+                label,
+                path,
+                len(response.content),
+                headers=(f"Cookie: {cookie}",),
+                duration=f"{seconds}s",
+                connections="1" if elapsed > 1 else CONNECTIONS,
+            )
+            client.get("/healthz")  # waits until the worker has answered the requests still queued
     script = workdir / "mark.lua"
     script.write_text(MARK_LUA)
     measure(
@@ -202,12 +235,12 @@ def _table(measured: list[Measure]) -> str:
     healthz = next(m for m in measured if m.label == "/healthz").rps
     static = next(m for m in measured if m.label == "static file").rps
     lines = [
-        "| page | bytes | req/s | p50 | p99 | ratio to /healthz | ratio to static | errors |",
-        "|---|---|---|---|---|---|---|---|",
+        "| page | bytes | connections | req/s | p50 | p99 | ratio to /healthz | ratio to static | errors |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for m in measured:
         lines.append(
-            f"| {m.label} | {m.size:,} | {m.rps:,.1f} | {_fmt_ms(m.p50_ms)} | {_fmt_ms(m.p99_ms)} "
+            f"| {m.label} | {m.size:,} | {m.connections} | {m.rps:,.2f} | {_fmt_ms(m.p50_ms)} | {_fmt_ms(m.p99_ms)} "
             f"| {m.rps / healthz:.3f} | {m.rps / static:.3f} | {m.errors} |"
         )
     return "\n".join(lines)

@@ -19,7 +19,8 @@ INDEXES = (
     # A program's members (status in enrolled/completed/withdrawn) or waiting list: marks of the rates and early
     # warnings, roster, capacity.
     "CREATE INDEX IF NOT EXISTS enrolment_program_status ON enrolment (program, status)",
-    # A person's consent for one purpose: data checks (no consent, contact without consent), participants list.
+    # A person's consent for one purpose: data checks (no consent, contact without consent) on /reports/checks
+    # and the dashboard.
     "CREATE INDEX IF NOT EXISTS consent_participant_purpose ON consent (participant, purpose)",
 )
 
