@@ -15,7 +15,7 @@ from server.errors import DomainError
 from server.i18n import gettext as _
 from server.i18n import ngettext
 from server.people import consent
-from server.programs.dependencies import MANAGED_PROGRAM
+from server.programs.dependencies import MANAGED_PROGRAM, ManagedProgram
 from server.web.access import STAFF
 from server.web.rendering import redirect, render, wants_fragment
 
@@ -59,14 +59,14 @@ class AttendanceController(Controller):
         return context
 
     @get("/sessions/{session_id:int}/attendance", name="attendance_sheet")
-    async def attendance_sheet(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
+    async def attendance_sheet(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:
         session = await sheets.session_of(program, session_id)
         # The only htmx GET of this page is the summary refreshing after a row was saved.
         return render(request, SHEET_PAGE, await self._sheet_context(request, program, session), block="sheet_summary")
 
     @post("/sessions/{session_id:int}/attendance/{participant_id:int}", name="attendance_mark")
     async def mark(
-        self, request: Request, program: dict[str, Any], session_id: FromPath[int], participant_id: FromPath[int]
+        self, request: Request, program: ManagedProgram, session_id: FromPath[int], participant_id: FromPath[int]
     ) -> Any:
         session = await sheets.session_of(program, session_id)
         form = forms.MarkForm(await request.form())
@@ -101,7 +101,7 @@ class AttendanceController(Controller):
         return response
 
     @post("/sessions/{session_id:int}/attendance/rest-absent", name="attendance_rest_absent")
-    async def rest_absent(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
+    async def rest_absent(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:
         session = await sheets.session_of(program, session_id)
         try:
             count = await sheets.mark_rest_absent(request.user, program, session)
@@ -116,7 +116,7 @@ class AttendanceController(Controller):
         return redirect(request, url, _("Everyone was already marked."))
 
     @post("/sessions/{session_id:int}/attendance/walk-in", name="attendance_walk_in")
-    async def walk_in(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
+    async def walk_in(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:
         session = await sheets.session_of(program, session_id)
         form = forms.WalkInForm(await request.form())
         if form.is_valid():
@@ -144,7 +144,7 @@ class AttendanceController(Controller):
         return render(request, SHEET_PAGE, context, block="walkin_form", status_code=form.status_code)
 
     @post("/sessions/{session_id:int}/attendance/guests", name="attendance_guest_add")
-    async def add_guest(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
+    async def add_guest(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:
         session = await sheets.session_of(program, session_id)
         form = forms.GuestForm(await request.form())
         if form.is_valid():
@@ -159,7 +159,7 @@ class AttendanceController(Controller):
 
     @post("/sessions/{session_id:int}/attendance/guests/{attendance_id:int}/remove", name="attendance_guest_remove")
     async def remove_guest(
-        self, request: Request, program: dict[str, Any], session_id: FromPath[int], attendance_id: FromPath[int]
+        self, request: Request, program: ManagedProgram, session_id: FromPath[int], attendance_id: FromPath[int]
     ) -> Any:
         session = await sheets.session_of(program, session_id)
         try:
@@ -174,7 +174,7 @@ class AttendanceController(Controller):
     # --- the program's attendance tab, register and export ---
 
     @get("/attendance", name="program_attendance")
-    async def program_attendance(self, request: Request, program: dict[str, Any]) -> Any:
+    async def program_attendance(self, request: Request, program: ManagedProgram) -> Any:
         now = clock.now()
         participants = await rates.participant_summaries(program, now)
         context = {
@@ -189,7 +189,7 @@ class AttendanceController(Controller):
         return render(request, "attendance/program.html", context)
 
     @get("/attendance/register", name="attendance_register")
-    async def register(self, request: Request, program: dict[str, Any]) -> Any:
+    async def register(self, request: Request, program: ManagedProgram) -> Any:
         form = forms.RangeForm(request.query_params)
         context = {
             "program": program,
@@ -203,7 +203,7 @@ class AttendanceController(Controller):
         return render(request, "attendance/register.html", context)
 
     @get("/attendance.csv", name="attendance_csv")
-    async def export_csv(self, request: Request, program: dict[str, Any]) -> Response:
+    async def export_csv(self, request: Request, program: ManagedProgram) -> Response:
         form = forms.RangeForm(request.query_params)
         if not form.is_valid():
             return Response(content="\n".join(form.errors.values()) + "\n", status_code=400, media_type=MediaType.TEXT)
@@ -230,7 +230,7 @@ class AttendanceController(Controller):
     # --- certificates ---
 
     @get("/participants/{participant_id:int}/certificate", name="certificate")
-    async def certificate(self, request: Request, program: dict[str, Any], participant_id: FromPath[int]) -> Any:
+    async def certificate(self, request: Request, program: ManagedProgram, participant_id: FromPath[int]) -> Any:
         try:
             certificate = await certificates.certificate(request.user, program, participant_id)
         except DomainError as exc:

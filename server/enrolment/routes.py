@@ -12,7 +12,7 @@ from server.enrolment import forms, goals, participant_access, registration_rout
 from server.errors import DomainError, NotFound
 from server.i18n import gettext as _
 from server.people import consent, links, participants
-from server.programs.dependencies import MANAGED_PROGRAM
+from server.programs.dependencies import MANAGED_PROGRAM, ManagedProgram
 from server.programs.services import ensure_open
 from server.web.access import STAFF
 from server.web.rendering import redirect, render, wants_fragment
@@ -87,11 +87,11 @@ class ProgramParticipantsController(Controller):
         return request.app.route_reverse("program_participants", slug=program["slug"])
 
     @get("/", name="program_participants")
-    async def participants(self, request: Request, program: dict[str, Any]) -> Any:
+    async def participants(self, request: Request, program: ManagedProgram) -> Any:
         return render(request, PARTICIPANTS_PAGE, await self._context(request, program), block="candidates")
 
     @post("/enrol", name="enrol_existing")
-    async def enrol_existing(self, request: Request, program: dict[str, Any]) -> Any:
+    async def enrol_existing(self, request: Request, program: ManagedProgram) -> Any:
         data = await request.form()
         form = forms.EnrolExistingForm(data)
         if not form.is_valid() or not await participant_access.can_see_participant(
@@ -111,7 +111,7 @@ class ProgramParticipantsController(Controller):
         return render(request, PARTICIPANTS_PAGE, context, status_code=form.status_code)
 
     @post("/new", name="enrol_new")
-    async def enrol_new(self, request: Request, program: dict[str, Any]) -> Any:
+    async def enrol_new(self, request: Request, program: ManagedProgram) -> Any:
         form = forms.NewParticipantForm(await request.form())
         duplicates: list[dict[str, Any]] = []
         if form.is_valid():
@@ -160,19 +160,19 @@ class ProgramParticipantsController(Controller):
             return render(request, PARTICIPANTS_PAGE, context, status_code=400)
 
     @post("/{enrolment_id:int}/approve", name="enrolment_approve")
-    async def approve(self, request: Request, program: dict[str, Any], enrolment_id: FromPath[int]) -> Any:
+    async def approve(self, request: Request, program: ManagedProgram, enrolment_id: FromPath[int]) -> Any:
         return await self._act(request, program, enrolment_id, "approve")
 
     @post("/{enrolment_id:int}/complete", name="enrolment_complete")
-    async def complete(self, request: Request, program: dict[str, Any], enrolment_id: FromPath[int]) -> Any:
+    async def complete(self, request: Request, program: ManagedProgram, enrolment_id: FromPath[int]) -> Any:
         return await self._act(request, program, enrolment_id, "complete")
 
     @post("/{enrolment_id:int}/confirm", name="enrolment_confirm")
-    async def confirm(self, request: Request, program: dict[str, Any], enrolment_id: FromPath[int]) -> Any:
+    async def confirm(self, request: Request, program: ManagedProgram, enrolment_id: FromPath[int]) -> Any:
         return await self._act(request, program, enrolment_id, "confirm")
 
     @post("/{enrolment_id:int}/withdraw", name="enrolment_withdraw")
-    async def withdraw(self, request: Request, program: dict[str, Any], enrolment_id: FromPath[int]) -> Any:
+    async def withdraw(self, request: Request, program: ManagedProgram, enrolment_id: FromPath[int]) -> Any:
         form = forms.WithdrawForm(await request.form())
         if form.is_valid():
             try:
@@ -186,7 +186,7 @@ class ProgramParticipantsController(Controller):
         return render(request, PARTICIPANTS_PAGE, context, status_code=400)
 
     @post("/{enrolment_id:int}/link", name="enrolment_link")
-    async def personal_link(self, request: Request, program: dict[str, Any], enrolment_id: FromPath[int]) -> Any:
+    async def personal_link(self, request: Request, program: ManagedProgram, enrolment_id: FromPath[int]) -> Any:
         row = await services.get_enrolment(enrolment_id)
         if row["program"] != program["id"]:
             raise NotFound("enrolment")
@@ -244,13 +244,13 @@ class IndividualGoalsController(Controller):
         return request.app.route_reverse("individual_goals", slug=program["slug"], participant_id=participant_id)
 
     @get("/", name="individual_goals")
-    async def goals(self, request: Request, program: dict[str, Any], participant_id: FromPath[int]) -> Any:
+    async def goals(self, request: Request, program: ManagedProgram, participant_id: FromPath[int]) -> Any:
         enrolment = await goals.enrolment_of(program, participant_id)
         rows = await goals.view_individual_goals(request.user, enrolment)
         return render(request, GOALS_PAGE, await self._context(request, program, enrolment, rows))
 
     @post("/", name="individual_goal_add")
-    async def add_goal(self, request: Request, program: dict[str, Any], participant_id: FromPath[int]) -> Any:
+    async def add_goal(self, request: Request, program: ManagedProgram, participant_id: FromPath[int]) -> Any:
         enrolment = await goals.enrolment_of(program, participant_id)
         form = forms.IndividualGoalForm(await request.form())
         if form.is_valid():
@@ -266,7 +266,7 @@ class IndividualGoalsController(Controller):
 
     @post("/{goal_id:int}/notes", name="progress_note_add")
     async def add_note(
-        self, request: Request, program: dict[str, Any], participant_id: FromPath[int], goal_id: FromPath[int]
+        self, request: Request, program: ManagedProgram, participant_id: FromPath[int], goal_id: FromPath[int]
     ) -> Any:
         enrolment = await goals.enrolment_of(program, participant_id)
         form = forms.ProgressNoteForm(await request.form())

@@ -14,7 +14,7 @@ from server.errors import DomainError
 from server.i18n import gettext as _
 from server.programs import forms
 from server.programs import services as programs
-from server.programs.dependencies import MANAGED_PROGRAM
+from server.programs.dependencies import MANAGED_PROGRAM, ManagedProgram
 from server.web.access import ORGANIZER, STAFF
 from server.web.forms import common_timezones
 from server.web.rendering import redirect, render, wants_fragment
@@ -78,7 +78,7 @@ class ProgramController(Controller):
     # --- overview, phase and goals ---
 
     @get("/", name="program_overview")
-    async def overview(self, request: Request, program: dict[str, Any]) -> Any:
+    async def overview(self, request: Request, program: ManagedProgram) -> Any:
         return render(request, "programs/overview.html", await self._overview_context(program))
 
     async def _overview_context(self, program: dict[str, Any], **forms_: Any) -> dict[str, Any]:
@@ -97,7 +97,7 @@ class ProgramController(Controller):
         }
 
     @post("/phase", name="program_phase")
-    async def change_phase(self, request: Request, program: dict[str, Any]) -> Any:
+    async def change_phase(self, request: Request, program: ManagedProgram) -> Any:
         form = forms.PhaseForm(await request.form())
         if form.is_valid():
             try:
@@ -110,7 +110,7 @@ class ProgramController(Controller):
         return render(request, "programs/overview.html", context, block="phase_panel", status_code=form.status_code)
 
     @post("/assessment", name="program_assessment")
-    async def save_assessment(self, request: Request, program: dict[str, Any]) -> Any:
+    async def save_assessment(self, request: Request, program: ManagedProgram) -> Any:
         form = forms.AssessmentForm(await request.form())
         if form.is_valid():
             try:
@@ -123,7 +123,7 @@ class ProgramController(Controller):
         return render(request, "programs/overview.html", context, status_code=form.status_code)
 
     @post("/goals", name="goal_create")
-    async def add_goal(self, request: Request, program: dict[str, Any]) -> Any:
+    async def add_goal(self, request: Request, program: ManagedProgram) -> Any:
         form = forms.GoalForm(await request.form())
         if form.is_valid():
             try:
@@ -136,7 +136,7 @@ class ProgramController(Controller):
         return render(request, "programs/overview.html", context, block="goal_form", status_code=form.status_code)
 
     @post("/goals/{goal_id:int}/value", name="goal_value")
-    async def record_goal_value(self, request: Request, program: dict[str, Any], goal_id: FromPath[int]) -> Any:
+    async def record_goal_value(self, request: Request, program: ManagedProgram, goal_id: FromPath[int]) -> Any:
         form = forms.GoalValueForm(await request.form())
         goal = await programs.get_goal(program, goal_id)
         status_code = form.status_code
@@ -155,19 +155,19 @@ class ProgramController(Controller):
         return render(request, "programs/overview.html", context, block="goal_row", status_code=status_code)
 
     @post("/goals/{goal_id:int}/delete", name="goal_delete")
-    async def delete_goal(self, request: Request, program: dict[str, Any], goal_id: FromPath[int]) -> Any:
+    async def delete_goal(self, request: Request, program: ManagedProgram, goal_id: FromPath[int]) -> Any:
         await programs.delete_goal(program, goal_id)
         return redirect(request, _url(request, "program_overview", program), _("Goal deleted."))
 
     # --- settings ---
 
     @get("/edit", name="program_edit")
-    async def edit(self, request: Request, program: dict[str, Any]) -> Any:
+    async def edit(self, request: Request, program: ManagedProgram) -> Any:
         form = forms.ProgramForm(initial=program)
         return render(request, "programs/form.html", _program_form_context(form, program=program, tab="edit"))
 
     @post("/edit", name="program_update")
-    async def update(self, request: Request, program: dict[str, Any]) -> Any:
+    async def update(self, request: Request, program: ManagedProgram) -> Any:
         form = forms.ProgramForm(await request.form())
         if form.is_valid():
             try:
@@ -181,7 +181,7 @@ class ProgramController(Controller):
         return render(request, "programs/form.html", context, block="program_form", status_code=form.status_code)
 
     @post("/archive", name="program_archive", opt=ORGANIZER)
-    async def archive(self, request: Request, program: dict[str, Any]) -> Any:
+    async def archive(self, request: Request, program: ManagedProgram) -> Any:
         archived = not program["archived"]
         await programs.archive_program(request.user, program, archived)
         message = _("Program archived.") if archived else _("Program restored.")
@@ -201,11 +201,11 @@ class ProgramController(Controller):
         }
 
     @get("/team", name="program_team")
-    async def team(self, request: Request, program: dict[str, Any]) -> Any:
+    async def team(self, request: Request, program: ManagedProgram) -> Any:
         return render(request, "programs/team.html", await self._team_context(program))
 
     @post("/team", name="team_add", opt=ORGANIZER)
-    async def add_team_member(self, request: Request, program: dict[str, Any]) -> Any:
+    async def add_team_member(self, request: Request, program: ManagedProgram) -> Any:
         form = forms.TeamMemberForm(await request.form())
         if form.is_valid():
             try:
@@ -218,12 +218,12 @@ class ProgramController(Controller):
         return render(request, "programs/team.html", context, block="team_form", status_code=form.status_code)
 
     @post("/team/{member_id:int}/remove", name="team_remove", opt=ORGANIZER)
-    async def remove_team_member(self, request: Request, program: dict[str, Any], member_id: FromPath[int]) -> Any:
+    async def remove_team_member(self, request: Request, program: ManagedProgram, member_id: FromPath[int]) -> Any:
         await programs.remove_team_member(request.user, program, member_id)
         return redirect(request, _url(request, "program_team", program), _("Team member removed."))
 
     @post("/partners", name="partner_add")
-    async def add_partner(self, request: Request, program: dict[str, Any]) -> Any:
+    async def add_partner(self, request: Request, program: ManagedProgram) -> Any:
         form = forms.PartnerForm(await request.form())
         if form.is_valid():
             values = {k: form[k] for k in ("name", "contact_name", "phone", "email", "website")}
@@ -237,7 +237,7 @@ class ProgramController(Controller):
         return render(request, "programs/team.html", context, block="partner_form", status_code=form.status_code)
 
     @post("/partners/{link_id:int}/remove", name="partner_remove")
-    async def remove_partner(self, request: Request, program: dict[str, Any], link_id: FromPath[int]) -> Any:
+    async def remove_partner(self, request: Request, program: ManagedProgram, link_id: FromPath[int]) -> Any:
         await programs.remove_partner(program, link_id)
         return redirect(request, _url(request, "program_team", program), _("Partner removed."))
 
@@ -254,11 +254,11 @@ class ProgramController(Controller):
         }
 
     @get("/milestones", name="program_milestones")
-    async def milestones(self, request: Request, program: dict[str, Any]) -> Any:
+    async def milestones(self, request: Request, program: ManagedProgram) -> Any:
         return render(request, "programs/milestones.html", await self._milestone_context(program))
 
     @post("/milestones", name="milestone_create")
-    async def add_milestone(self, request: Request, program: dict[str, Any]) -> Any:
+    async def add_milestone(self, request: Request, program: ManagedProgram) -> Any:
         form = forms.MilestoneForm(await request.form())
         if form.is_valid():
             try:
@@ -273,7 +273,7 @@ class ProgramController(Controller):
         )
 
     @post("/milestones/{milestone_id:int}/status", name="milestone_status")
-    async def milestone_status(self, request: Request, program: dict[str, Any], milestone_id: FromPath[int]) -> Any:
+    async def milestone_status(self, request: Request, program: ManagedProgram, milestone_id: FromPath[int]) -> Any:
         today = clock.organisation_today()
         form = forms.MilestoneStatusForm(await request.form())
         milestone = await programs.get_milestone(program, milestone_id, today)
@@ -291,7 +291,7 @@ class ProgramController(Controller):
         return render(request, "programs/milestones.html", context, block="milestone_row", status_code=status_code)
 
     @post("/milestones/{milestone_id:int}/delete", name="milestone_delete")
-    async def delete_milestone(self, request: Request, program: dict[str, Any], milestone_id: FromPath[int]) -> Any:
+    async def delete_milestone(self, request: Request, program: ManagedProgram, milestone_id: FromPath[int]) -> Any:
         await programs.delete_milestone(program, milestone_id)
         return redirect(request, _url(request, "program_milestones", program), _("Milestone deleted."))
 

@@ -14,7 +14,7 @@ from server.csvfile import to_csv
 from server.errors import DomainError, NotFound
 from server.i18n import gettext as _
 from server.programs import services as programs
-from server.programs.dependencies import MANAGED_PROGRAM
+from server.programs.dependencies import MANAGED_PROGRAM, ManagedProgram
 from server.programs.tables import Program
 from server.reports import checks as report_checks
 from server.reports import exports as report_exports
@@ -53,7 +53,7 @@ class ProgramReportController(Controller):
         }
 
     @get("/", name="program_report")
-    async def report(self, request: Request, program: dict[str, Any]) -> Any:
+    async def report(self, request: Request, program: ManagedProgram) -> Any:
         context = await self._context(request, program)
         template = (
             "reports/program_report_print.html"
@@ -63,11 +63,11 @@ class ProgramReportController(Controller):
         return render(request, template, context)
 
     @get("/print", name="program_report_print")
-    async def print_view(self, request: Request, program: dict[str, Any]) -> Any:
+    async def print_view(self, request: Request, program: ManagedProgram) -> Any:
         return render(request, "reports/program_report_print.html", await self._context(request, program))
 
     @post("/evaluation", name="program_evaluation_save")
-    async def save_evaluation(self, request: Request, program: dict[str, Any]) -> Any:
+    async def save_evaluation(self, request: Request, program: ManagedProgram) -> Any:
         form = EvaluationForm(await request.form())
         if form.is_valid():
             try:

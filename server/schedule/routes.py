@@ -14,7 +14,7 @@ from server.errors import DomainError, NotFound
 from server.i18n import N_, format_date, format_time, get_locale
 from server.i18n import gettext as _
 from server.programs import services as programs
-from server.programs.dependencies import MANAGED_PROGRAM
+from server.programs.dependencies import MANAGED_PROGRAM, ManagedProgram
 from server.programs.rules import is_open
 from server.schedule import recurrence, services
 from server.schedule.forms import CancelForm, EditSessionForm, ReturnForm, SeriesForm, SessionForm
@@ -151,11 +151,11 @@ class ScheduleController(Controller):
         return context
 
     @get("/schedule", name="program_schedule")
-    async def schedule(self, request: Request, program: dict[str, Any]) -> Any:
+    async def schedule(self, request: Request, program: ManagedProgram) -> Any:
         return render(request, SCHEDULE_PAGE, await self._schedule_context(program))
 
     @post("/sessions", name="session_add")
-    async def add_session(self, request: Request, program: dict[str, Any]) -> Any:
+    async def add_session(self, request: Request, program: ManagedProgram) -> Any:
         form = SessionForm(await request.form())
         if form.is_valid():
             try:
@@ -172,7 +172,7 @@ class ScheduleController(Controller):
         return render(request, SCHEDULE_PAGE, context, block="session_form", status_code=form.status_code)
 
     @post("/series", name="series_add")
-    async def add_series(self, request: Request, program: dict[str, Any]) -> Any:
+    async def add_series(self, request: Request, program: ManagedProgram) -> Any:
         form = SeriesForm(await request.form())
         if form.is_valid():
             try:
@@ -193,12 +193,12 @@ class ScheduleController(Controller):
         return render(request, SCHEDULE_PAGE, context, block="series_form", status_code=form.status_code)
 
     @get("/sessions/{session_id:int}", name="session_detail")
-    async def session_detail(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
+    async def session_detail(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:
         session = await services.get_session(program, session_id)
         return render(request, SESSION_PAGE, await self._session_context(program, session))
 
     @post("/sessions/{session_id:int}", name="session_edit")
-    async def edit_session(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
+    async def edit_session(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:
         session = await services.get_session(program, session_id)
         form = EditSessionForm(await request.form())
         if form.is_valid():
@@ -214,7 +214,7 @@ class ScheduleController(Controller):
         return render(request, SESSION_PAGE, context, block="edit_form", status_code=form.status_code)
 
     @staticmethod
-    async def _apply_edit(program: dict[str, Any], session_id: int, form: EditSessionForm) -> list[services.Conflict]:
+    async def _apply_edit(program: ManagedProgram, session_id: int, form: EditSessionForm) -> list[services.Conflict]:
         times = {"start": form["start_time"], "end": form["end_time"], "details": form.details()}
         if form["scope"] == "following":
             return await services.edit_following(program, session_id, day=form["date"], **times)
@@ -223,7 +223,7 @@ class ScheduleController(Controller):
         return await services.edit_occurrence(program, session_id, day=form["date"], **times)
 
     @post("/sessions/{session_id:int}/cancel", name="session_cancel")
-    async def cancel_session(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
+    async def cancel_session(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:
         data = await request.form()
         return_to = _return_to(data)
         form = CancelForm(data)
@@ -244,7 +244,7 @@ class ScheduleController(Controller):
         )
 
     @post("/sessions/{session_id:int}/restore", name="session_restore")
-    async def restore_session(self, request: Request, program: dict[str, Any], session_id: FromPath[int]) -> Any:
+    async def restore_session(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:
         return_to = _return_to(await request.form())
         try:
             conflicts = await services.restore_occurrence(program, session_id)
