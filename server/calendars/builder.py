@@ -15,10 +15,18 @@ from icalendar.enums import STATUS
 from icalendar.prop.conference import Conference
 
 from server import privacy
+from server.i18n import format_date, format_number
 from server.i18n import gettext as _
 
 PRODID = "-//Gotong//Community programs//EN"
 REFRESH = timedelta(hours=1)
+# Google Calendar stops reading a subscribed feed at about 1 MB, so no feed may reach it, whatever the organisation's
+# size. A typical event (title, topic, place, online link, page link) measures about 500 bytes, so at most
+# MAX_EVENTS events (chosen in SQL, nearest to today first) make about half the limit; events with unusually long
+# texts (up to 2.4 kB each) are trimmed further by size, farthest from today first, to stay under FEED_BYTES.
+FEED_BYTES = 1_000_000
+MAX_EVENTS = 1000
+_SIZE_MARGIN = 4_000  # for the description, which names the first and last date kept, and the time zones
 # Control characters (CR and LF above all) in stored text could end a property early and inject lines; whatever
 # the forms let through, the builder never passes them on. Line and paragraph separators count as breaks too.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -43,6 +51,9 @@ class FeedInfo:
     url: str
     first_date: date
     last_date: date
+    # Where the sessions a capped feed leaves out can be found (a sentence with its address); empty for a feed
+    # that never says how far it reaches (one session).
+    more: str = ""
 
 
 def clean_text(value: Any) -> str:
@@ -105,25 +116,72 @@ def session_event(row: dict[str, Any], viewer: privacy.Viewer, links: Links) -> 
     return event
 
 
-def build_calendar(info: FeedInfo, entries: Iterable[tuple[dict[str, Any], privacy.Viewer]], links: Links) -> bytes:
-    """The feed's bytes from (session row, who reads it) pairs: one feed may mix programs the reader is
-    enrolled in with others."""
+def build_calendar(
+    info: FeedInfo, entries: Iterable[tuple[dict[str, Any], privacy.Viewer]], links: Links, capped: bool = False
+) -> bytes:
+    """The feed's bytes from (session row, who reads it) pairs, nearest to today first: one feed may mix programs
+    the reader is enrolled in with others. `capped` says that the query left sessions out (MAX_EVENTS); the
+    events farthest from today are dropped too while the feed would reach FEED_BYTES."""
+    events = [(row, session_event(row, viewer, links)) for row, viewer in entries]
+    # Each event is serialised once, then joined into the calendar's shell (header, description, time zones).
+    sized = [(row, event, event.to_ical()) for row, event in events]
+    shell = _shell(info, events, capped)
+    room, keep = FEED_BYTES - _SIZE_MARGIN - len(shell), 0
+    for _row, _event, ical in sized:
+        if len(ical) > room:
+            break
+        room, keep = room - len(ical), keep + 1
+    if keep < len(sized):
+        capped = True
+        shell = _shell(info, events[:keep], capped)
+    kept = sorted(sized[:keep], key=lambda item: (item[0]["starts_at"], item[0]["id"]))
+    return shell.removesuffix(_END) + b"".join(ical for _row, _event, ical in kept) + _END
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _shell(info: FeedInfo, events: list[tuple[dict[str, Any], Event]], capped: bool) -> bytes:
+    """The calendar without its events: properties, a description of how far it reaches, and the time zones
+    the events use (VTIMEZONEs come first in the calendar, events after them)."""
+    ordered = sorted(events, key=lambda pair: (pair[0]["starts_at"], pair[0]["id"]))
     calendar = Calendar.new(
         uid=uuid.uuid5(uuid.NAMESPACE_URL, info.url),
         prodid=PRODID,
         name=clean_text(info.name),
-        description=clean_text(info.description),
+        description=clean_text(" ".join(filter(None, [info.description, _reach(info, ordered, capped)]))),
         url=clean_url(info.url),
         refresh_interval=REFRESH,
-        subcomponents=[session_event(row, viewer, links) for row, viewer in entries],
+        subcomponents=[event for _row, event in ordered],
     )
     # RFC 7986 wants the value type spelled out; Outlook reads only X-PUBLISHED-TTL.
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
     calendar.add("X-PUBLISHED-TTL", "PT1H")
     calendar.add_missing_timezones(first_date=info.first_date, last_date=info.last_date)
+    calendar.subcomponents = [component for component in calendar.subcomponents if component.name != "VEVENT"]
     for zone in calendar.walk("VTIMEZONE"):
         _split_rdates(zone)
-    return calendar.to_ical()
+    body: bytes = calendar.to_ical()
+    assert body.endswith(_END)
+    return body
+
+
+def _reach(info: FeedInfo, ordered: list[tuple[dict[str, Any], Event]], capped: bool) -> str:
+    """How far the feed reaches, in its language; a capped feed also says where the other sessions are."""
+    if not info.more:
+        return ""
+    if not capped or not ordered:
+        return _(
+            "Sessions from %(first)s to %(last)s.", first=format_date(info.first_date), last=format_date(info.last_date)
+        )
+    first, last = ordered[0][0], ordered[-1][0]
+    reach = _(
+        "Only the %(count)s sessions nearest to today, from %(first)s to %(last)s.",
+        count=format_number(len(ordered)),
+        first=format_date(first["starts_at"], tz=first["timezone"]),
+        last=format_date(last["starts_at"], tz=last["timezone"]),
+    )
+    return f"{reach} {info.more}"
 
 
 def _split_rdates(zone: Any) -> None:
@@ -148,5 +206,6 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def window(now: datetime) -> tuple[datetime, datetime]:
-    """Feeds hold the last 90 days and the next 12 months, so they stay small however old a program is."""
+    """Feeds hold at most the last 90 days and the next 12 months, so they stay small however old a program is
+    (and at most MAX_EVENTS of those sessions, however many programs it holds)."""
     return now - timedelta(days=90), now + timedelta(days=366)

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Max
+from piccolo.querystring import QueryString
 
 from server import clock, privacy
-from server.calendars.builder import FeedInfo, Links, build_calendar, window
+from server.calendars.builder import MAX_EVENTS, FeedInfo, Links, build_calendar, window
 from server.config import SUPPORTED_LOCALES, settings
 from server.enrolment.tables import Enrolment
 from server.errors import NotFound
@@ -64,6 +65,7 @@ class Feed:
     member_program_ids: frozenset[int] = frozenset()
     session_id: int | None = None
     shared_cache: bool = False  # a proxy may cache it (public feeds only)
+    more: str = ""  # where to find the sessions a capped feed leaves out (see builder.MAX_EVENTS)
 
     def viewer_of(self, row: dict[str, Any]) -> privacy.Viewer:
         if row["program_id"] in self.member_program_ids:
@@ -82,6 +84,7 @@ async def public_feed(links: Links, locale: str) -> Feed:
             locale=locale,
             public_programs=True,
             shared_cache=True,
+            more=_more_programs(links),
         )
 
 
@@ -97,6 +100,7 @@ async def program_feed(slug: str, links: Links, locale: str) -> Feed:
             locale=locale,
             program_ids=(program["id"],),
             shared_cache=True,
+            more=_("For the other sessions, see the program's page: %(url)s", url=links.public_program(slug)),
         )
 
 
@@ -158,6 +162,7 @@ async def owner_feed(row: dict[str, Any], links: Links) -> Feed:
                 locale=locale,
                 program_ids=tuple(sorted(r["program"] for r in enrolments)),
                 member_program_ids=frozenset(r["program"] for r in enrolments if r["status"] == "enrolled"),
+                more=_more_programs(links),
             )
     staff = (
         await Staff.select(Staff.role, Staff.locale, Staff.feed_real_details)
@@ -182,7 +187,15 @@ async def owner_feed(row: dict[str, Any], links: Links) -> Feed:
             viewer=viewer,
             locale=locale,
             program_ids=tuple(sorted({r["program"] for r in team})),
+            more=_("For the other sessions, see each program's schedule in Gotong: %(url)s", url=links.dashboard),
         )
+
+
+def _more_programs(links: Links) -> str:
+    return _(
+        "For the other sessions, subscribe to a single program's calendar from the catalogue: %(url)s",
+        url=links.catalogue,
+    )
 
 
 def _saved_locale(locale: str | None) -> str:
@@ -230,8 +243,13 @@ async def session_feed(session_id: int, staff: Any, links: Links, locale: str) -
     )
 
 
+def _today(now: datetime) -> datetime:
+    """Feeds are chosen from the start of the day (UTC): a feed's sessions change with the day, as its version does."""
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _where(feed: Feed, now: datetime):
-    start, end = window(now)
+    start, end = window(_today(now))
     condition = (ProgramSession.starts_at >= start) & (ProgramSession.starts_at <= end)
     if feed.session_id is not None:
         return ProgramSession.id == feed.session_id
@@ -241,7 +259,9 @@ def _where(feed: Feed, now: datetime):
 
 
 async def feed_version(feed: Feed, now: datetime | None = None) -> tuple[str, datetime]:
-    """An ETag and Last-Modified from one aggregate query: what changes whenever any event in the feed changes."""
+    """An ETag and Last-Modified from one aggregate query: what changes whenever any event in the feed changes.
+    It covers the whole time window, not only the MAX_EVENTS sessions chosen from it: the sessions chosen for a day
+    change only when a session in the window is added, removed or changed, which the count and latest change see."""
     now = now or clock.now()
     row = (
         await ProgramSession.select(
@@ -259,7 +279,7 @@ async def feed_version(feed: Feed, now: datetime | None = None) -> tuple[str, da
     # The day is part of the version: the window moves daily, so old sessions leave the feed.
     fingerprint = (
         f"{feed.key}|{feed.locale}|{feed.viewer}|{feed.program_ids}|{sorted(feed.member_program_ids)}|{row['n']}|"
-        f"{last_modified.isoformat()}|{now.date().isoformat()}|{feed.name}"
+        f"{last_modified.isoformat()}|{_today(now).date().isoformat()}|{feed.name}|{MAX_EVENTS}"
     )
     return hashlib.sha256(fingerprint.encode()).hexdigest()[:32], last_modified.replace(microsecond=0)
 
@@ -270,13 +290,24 @@ def _as_utc(value: Any) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-async def feed_rows(feed: Feed, now: datetime | None = None) -> list[dict[str, Any]]:
-    return (
+async def feed_rows(feed: Feed, now: datetime | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """The feed's sessions nearest to today first (upcoming ones from the earliest, then past ones from the latest),
+    at most MAX_EVENTS of them, and whether the window held more."""
+    today = _today(now or clock.now())
+    starts = ProgramSession.starts_at._meta.get_full_name(with_alias=False)
+    rows = (
         await ProgramSession.select(*_SESSION_COLUMNS)
-        .where(_where(feed, now or clock.now()))
-        .order_by(ProgramSession.starts_at)
+        .where(_where(feed, today))
+        .order_by(
+            QueryString(f"CASE WHEN {starts} >= {{}} THEN 0 ELSE 1 END", today),
+            QueryString(f"CASE WHEN {starts} >= {{}} THEN {starts} END", today),
+        )
+        .order_by(ProgramSession.starts_at, ascending=False)
+        .order_by(ProgramSession.id)
+        .limit(MAX_EVENTS + 1)
         .run()
     )
+    return rows[:MAX_EVENTS], len(rows) > MAX_EVENTS
 
 
 class _BuiltFeeds:
@@ -354,12 +385,17 @@ async def feed_bytes(feed: Feed, etag: str, links: Links, now: datetime | None =
     body = BUILT.get(key)
     if body is None:
         now = now or clock.now()
-        start, end = window(now)
+        start, end = window(_today(now))
         info = FeedInfo(
-            name=feed.name, description=feed.description, url=feed.url, first_date=start.date(), last_date=end.date()
+            name=feed.name,
+            description=feed.description,
+            url=feed.url,
+            first_date=start.date(),
+            last_date=end.date(),
+            more=feed.more,
         )
-        rows = await feed_rows(feed, now)
+        rows, capped = await feed_rows(feed, now)
         with use_locale(feed.locale):
-            body = build_calendar(info, [(row, feed.viewer_of(row)) for row in rows], links)
+            body = build_calendar(info, [(row, feed.viewer_of(row)) for row in rows], links, capped)
         BUILT.put(key, body)
     return body
