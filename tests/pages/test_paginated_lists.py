@@ -7,6 +7,7 @@ from factories import make_program, make_session
 from querycount import count_queries
 
 from server.pages.catalogue import CATALOGUE_PAGE_SIZE, PROGRAM_LIST_PAGE_SIZE
+from server.pages.participants import PARTICIPANT_PAGE_SIZE
 
 
 def _links(html: str, rel: str) -> list[str]:
@@ -115,3 +116,63 @@ async def test_catalogue_and_staff_list_query_counts_do_not_grow_with_the_organi
             measured.append(counter["n"])
         counts[total] = measured
     assert counts[30] == counts[130], counts
+
+
+async def _people(count: int, prefix: str = "Orang", created_by: int | None = None) -> None:
+    from server.people.tables import Participant
+
+    await Participant.insert(
+        *[Participant(display_name=f"{prefix} {n:03d}", created_by=created_by) for n in range(count)]
+    ).run()
+
+
+def _people_names(html: str) -> list[str]:
+    return re.findall(r'<a href="/participants/\d+">([^<]+)</a>', html)
+
+
+async def test_participant_list_is_no_longer_cut_at_200(organizer_client):
+    await _people(PARTICIPANT_PAGE_SIZE * 4 + 10)
+    last = (await organizer_client.get("/participants?page=999")).text
+    shown = PARTICIPANT_PAGE_SIZE * 4
+    assert _people_names(last) == [f"Orang {n:03d}" for n in range(shown, shown + 10)]
+    assert _links(last, "prev") == ["?page=4"]
+
+
+async def test_participant_list_pages_keep_the_search(organizer_client):
+    await _people(PARTICIPANT_PAGE_SIZE + 5, prefix="Melati")
+    await _people(5, prefix="Anggrek")
+    first = (await organizer_client.get("/participants?q=melati")).text
+    assert len(_people_names(first)) == PARTICIPANT_PAGE_SIZE and "Anggrek" not in first
+    assert _links(first, "next") == ["?q=melati&page=2"]
+    second = (await organizer_client.get("/participants?q=melati&page=2")).text
+    assert _people_names(second) == [f"Melati {n:03d}" for n in range(PARTICIPANT_PAGE_SIZE, PARTICIPANT_PAGE_SIZE + 5)]
+    fragment = await organizer_client.get("/participants?q=melati", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text and _links(fragment.text, "next") == ["?q=melati&page=2"]
+
+
+@pytest.mark.parametrize(("asked", "first_name"), [("999", "Orang 050"), ("-1", "Orang 000"), ("abc", "Orang 000")])
+async def test_participant_list_out_of_range_page_shows_first_or_last(organizer_client, asked, first_name):
+    await _people(PARTICIPANT_PAGE_SIZE + 1)
+    response = await organizer_client.get("/participants", params={"page": asked})
+    assert response.status_code == 200 and _people_names(response.text)[0] == first_name
+
+
+async def test_participant_list_pages_a_facilitator_only_over_people_they_may_see(client, facilitator):
+    from conftest import sign_in
+
+    await _people(PARTICIPANT_PAGE_SIZE + 2, prefix="Milik", created_by=facilitator.id)
+    await _people(30, prefix="Lain")
+    await sign_in(client, facilitator.username)
+    pages = [(await client.get(f"/participants?page={n}")).text for n in (1, 2)]
+    assert "Lain" not in "".join(pages)
+    assert len(_people_names(pages[1])) == 2
+
+
+async def test_participant_list_query_count_does_not_grow_with_the_number_of_people(organizer_client):
+    counts = []
+    for count in (60, 400):
+        await _people(count, prefix=f"P{count}")
+        with count_queries() as counter:
+            assert (await organizer_client.get("/participants?page=2")).status_code == 200
+        counts.append(counter["n"])
+    assert counts[0] == counts[1], counts
