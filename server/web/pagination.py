@@ -46,6 +46,8 @@ class Page(Generic[T]):
     size: int
     total: int
     kept: tuple[tuple[str, str], ...] = field(default=())
+    # The query parameter holding this list's page number (a page with several lists gives each its own).
+    parameter: str = PARAMETER
 
     @property
     def pages(self) -> int:
@@ -80,13 +82,13 @@ class Page(Generic[T]):
 
     def url(self, number: int) -> str:
         """The query string of page `number`, with the filters of this page kept (page 1 needs no parameter)."""
-        params = list(self.kept) + ([(PARAMETER, str(number))] if number > 1 else [])
+        params = list(self.kept) + ([(self.parameter, str(number))] if number > 1 else [])
         return "?" + urlencode(params)
 
 
-def kept_parameters(query: Iterable[tuple[str, Any]]) -> tuple[tuple[str, str], ...]:
+def kept_parameters(query: Iterable[tuple[str, Any]], parameter: str = PARAMETER) -> tuple[tuple[str, str], ...]:
     """Every query parameter but the page number, in their order (a filter may repeat)."""
-    return tuple((key, str(value)) for key, value in query if key != PARAMETER)
+    return tuple((key, str(value)) for key, value in query if key != parameter)
 
 
 @dataclass(frozen=True)
@@ -96,11 +98,17 @@ class PageRequest:
     number: int = 1
     size: int = DEFAULT_SIZE
     kept: tuple[tuple[str, str], ...] = ()
+    parameter: str = PARAMETER
 
     @classmethod
-    def of(cls, request: Request, size: int = DEFAULT_SIZE) -> PageRequest:
+    def of(cls, request: Request, size: int = DEFAULT_SIZE, parameter: str = PARAMETER) -> PageRequest:
         query = request.query_params
-        return cls(requested_page(query.get(PARAMETER)), size, kept_parameters(query.multi_items()))
+        kept = kept_parameters(query.multi_items(), parameter)
+        return cls(requested_page(query.get(parameter)), size, kept, parameter)
+
+    def page(self, items: list[T], number: int, total: int) -> Page[T]:
+        """The page shown, once the list's service has chosen its number within the total."""
+        return Page(items, number, self.size, total, self.kept, self.parameter)
 
 
 async def paginate(
@@ -114,13 +122,11 @@ async def paginate(
     total = await count()
     number = page_number(wanted.number, total, wanted.size)
     items = await fetch(wanted.size, (number - 1) * wanted.size)
-    return Page(items=items, number=number, size=wanted.size, total=total, kept=wanted.kept)
+    return wanted.page(items, number, total)
 
 
 def page_of(wanted: PageRequest, items: list[T]) -> Page[T]:
     """The page asked for of a list already in memory (a short list that a service builds whole)."""
     number = page_number(wanted.number, len(items), wanted.size)
     start = (number - 1) * wanted.size
-    return Page(
-        items=items[start : start + wanted.size], number=number, size=wanted.size, total=len(items), kept=wanted.kept
-    )
+    return wanted.page(items[start : start + wanted.size], number, len(items))
