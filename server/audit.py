@@ -54,6 +54,26 @@ async def record_audit(
     ).run()
 
 
+def _log_where(action: str, subject_type: str, actor_id: int | None, subject_id: int | None) -> Any:
+    where: Any = AuditEvent.id.is_not_null()
+    if action:
+        where &= AuditEvent.action == action
+    if subject_type:
+        where &= AuditEvent.subject_type == subject_type
+    if actor_id:
+        where &= AuditEvent.actor == actor_id
+    if subject_id:
+        where &= AuditEvent.subject_id == subject_id
+    return where
+
+
+async def count_audit_events(
+    *, action: str = "", subject_type: str = "", actor_id: int | None = None, subject_id: int | None = None
+) -> int:
+    """How many events the audit log holds with these filters."""
+    return await AuditEvent.count().where(_log_where(action, subject_type, actor_id, subject_id)).run()
+
+
 async def audit_log(
     *,
     action: str = "",
@@ -61,24 +81,23 @@ async def audit_log(
     actor_id: int | None = None,
     subject_id: int | None = None,
     limit: int = 200,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    query = AuditEvent.select(
-        AuditEvent.id,
-        AuditEvent.at,
-        AuditEvent.actor_label,
-        AuditEvent.action,
-        AuditEvent.subject_type,
-        AuditEvent.subject_id,
-        AuditEvent.summary,
-    )
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if subject_type:
-        query = query.where(AuditEvent.subject_type == subject_type)
-    if actor_id:
-        query = query.where(AuditEvent.actor == actor_id)
-    if subject_id:
-        query = query.where(AuditEvent.subject_id == subject_id)
+    """Events with these filters, newest first; `limit`/`offset` for one page."""
     return (
-        await query.order_by(AuditEvent.at, ascending=False).order_by(AuditEvent.id, ascending=False).limit(limit).run()
+        await AuditEvent.select(
+            AuditEvent.id,
+            AuditEvent.at,
+            AuditEvent.actor_label,
+            AuditEvent.action,
+            AuditEvent.subject_type,
+            AuditEvent.subject_id,
+            AuditEvent.summary,
+        )
+        .where(_log_where(action, subject_type, actor_id, subject_id))
+        .order_by(AuditEvent.at, ascending=False)
+        .order_by(AuditEvent.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
+        .run()
     )

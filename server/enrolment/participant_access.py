@@ -70,24 +70,39 @@ async def participant_for_staff(staff: CurrentStaff, participant_id: int) -> dic
     return row
 
 
-async def list_participants(
-    staff: CurrentStaff, search: str = "", program_id: int | None = None, limit: int = 200
-) -> list[dict[str, Any]]:
-    """Display names of the people a staff member may see; contact details never appear in lists."""
-    query = Participant.select(
-        Participant.id, Participant.display_name, Participant.anonymised_at, Participant.created_at
-    )
+async def _list_where(staff: CurrentStaff, search: str, program_id: int | None) -> Any:
+    where: Any = Participant.id.is_not_null()
     ids = await managed_program_ids(staff)
     if ids is not None:
         enrolled = Enrolment.select(Enrolment.participant).where(Enrolment.program.is_in(ids or [-1]))
-        query = query.where(Participant.id.is_in(enrolled) | (Participant.created_by == staff.id))
+        where &= Participant.id.is_in(enrolled) | (Participant.created_by == staff.id)
     if program_id is not None:
-        query = query.where(
-            Participant.id.is_in(Enrolment.select(Enrolment.participant).where(Enrolment.program == program_id))
-        )
+        where &= Participant.id.is_in(Enrolment.select(Enrolment.participant).where(Enrolment.program == program_id))
     if search:
-        query = query.where(contains_text(Participant.display_name, search.replace("%", "")))
-    return await query.order_by(Participant.display_name).limit(limit).run()
+        where &= contains_text(Participant.display_name, search.replace("%", ""))
+    return where
+
+
+async def count_participants(staff: CurrentStaff, search: str = "", program_id: int | None = None) -> int:
+    """How many people the participant list holds for this staff member and search."""
+    return await Participant.count().where(await _list_where(staff, search, program_id)).run()
+
+
+async def list_participants(
+    staff: CurrentStaff, search: str = "", program_id: int | None = None, limit: int = 200, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Display names of the people a staff member may see, by name; contact details never appear in lists."""
+    return (
+        await Participant.select(
+            Participant.id, Participant.display_name, Participant.anonymised_at, Participant.created_at
+        )
+        .where(await _list_where(staff, search, program_id))
+        .order_by(Participant.display_name)
+        .order_by(Participant.id)
+        .limit(limit)
+        .offset(offset)
+        .run()
+    )
 
 
 async def participant_enrolments(staff: CurrentStaff, participant_id: int) -> list[dict[str, Any]]:

@@ -12,37 +12,60 @@ from server.programs import forms as program_forms
 from server.programs import services as programs
 from server.schedule import services as schedule
 from server.web.access import PUBLIC, STAFF, CurrentStaff
+from server.web.pagination import Page, PageRequest, paginate
 from server.web.rendering import render
 
+CATALOGUE_PAGE_SIZE = 24
+PROGRAM_LIST_PAGE_SIZE = 50
 
-async def public_catalogue(kind: str = "", mode: str = "", upcoming_only: bool = False) -> list[dict[str, Any]]:
-    """Public programs with their displayed (never the real discreet) title and next session, in two queries."""
-    found = await programs.public_programs(kind=kind, mode=mode)
-    next_sessions = await schedule.next_public_session_by_program([p["id"] for p in found])
-    for program in found:
+
+async def public_catalogue(
+    kind: str = "", mode: str = "", upcoming_only: bool = False, wanted: PageRequest | None = None
+) -> Page[dict[str, Any]]:
+    """One page of public programs with their displayed (never the real discreet) title and next session, in at most
+    four queries whatever the number of programs."""
+    only_ids = await schedule.programs_with_upcoming_sessions() if upcoming_only else None
+    page = await paginate(
+        wanted or PageRequest(size=CATALOGUE_PAGE_SIZE),
+        count=lambda: programs.count_public_programs(kind=kind, mode=mode, only_ids=only_ids),
+        fetch=lambda limit, offset: programs.public_programs(
+            kind=kind, mode=mode, only_ids=only_ids, limit=limit, offset=offset
+        ),
+    )
+    next_sessions = await schedule.next_public_session_by_program([p["id"] for p in page.items])
+    for program in page.items:
         program["next_session"] = next_sessions.get(program["id"])
-    if upcoming_only:
-        found = [p for p in found if p["next_session"]]
-    return found
+    return page
 
 
-async def staff_program_list(staff: CurrentStaff, filters: programs.ProgramFilter) -> list[dict[str, Any]]:
-    """The staff list of programs, each with its number of upcoming sessions, in two queries."""
-    found = await programs.list_programs_for_staff(staff, filters)
-    counts = await schedule.upcoming_counts([p["id"] for p in found])
-    for program in found:
+async def staff_program_list(
+    staff: CurrentStaff, filters: programs.ProgramFilter, wanted: PageRequest | None = None
+) -> Page[dict[str, Any]]:
+    """One page of the staff list of programs, each with its number of upcoming sessions, in a constant number of
+    queries."""
+    page = await paginate(
+        wanted or PageRequest(size=PROGRAM_LIST_PAGE_SIZE),
+        count=lambda: programs.count_programs_for_staff(staff, filters),
+        fetch=lambda limit, offset: programs.list_programs_for_staff(staff, filters, limit=limit, offset=offset),
+    )
+    counts = await schedule.upcoming_counts([p["id"] for p in page.items])
+    for program in page.items:
         program["upcoming_sessions"] = counts.get(program["id"], 0)
-    return found
+    return page
 
 
 @get("/programs", opt=PUBLIC, name="catalogue")
 async def catalogue(request: Request) -> Any:
     filters = program_forms.CatalogueFilter(request.query_params)
     values = filters.cleaned if filters.is_valid() else {"kind": "", "mode": "", "upcoming": False}
-    found = await public_catalogue(
-        kind=str(values["kind"]), mode=str(values["mode"]), upcoming_only=bool(values["upcoming"])
+    page = await public_catalogue(
+        kind=str(values["kind"]),
+        mode=str(values["mode"]),
+        upcoming_only=bool(values["upcoming"]),
+        wanted=PageRequest.of(request, CATALOGUE_PAGE_SIZE),
     )
-    return render(request, "programs/catalogue.html", {"programs": found, "filters": filters}, block="results")
+    context = {"programs": page.items, "page": page, "filters": filters}
+    return render(request, "programs/catalogue.html", context, block="results")
 
 
 @get("/programs/{slug:str}", opt=PUBLIC, name="public_program")
@@ -56,11 +79,12 @@ async def public_program(request: Request, slug: FromPath[str]) -> Any:
 async def program_list(request: Request) -> Any:
     filters = program_forms.StaffProgramFilter(request.query_params)
     values = filters.cleaned if filters.is_valid() else {"kind": "", "phase": "", "q": "", "archived": False}
-    wanted = programs.ProgramFilter(
+    chosen = programs.ProgramFilter(
         kind=str(values["kind"]), phase=str(values["phase"]), search=str(values["q"]), archived=bool(values["archived"])
     )
-    found = await staff_program_list(request.user, wanted)
-    return render(request, "programs/list.html", {"programs": found, "filters": filters}, block="results")
+    page = await staff_program_list(request.user, chosen, PageRequest.of(request, PROGRAM_LIST_PAGE_SIZE))
+    context = {"programs": page.items, "page": page, "filters": filters}
+    return render(request, "programs/list.html", context, block="results")
 
 
 ROUTES = [catalogue, public_program, program_list]

@@ -9,14 +9,22 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 
 from server.config import settings
-from server.enrolment.participant_access import list_participants, participant_enrolments, participant_for_staff
+from server.enrolment.participant_access import (
+    count_participants,
+    list_participants,
+    participant_enrolments,
+    participant_for_staff,
+)
 from server.errors import DomainError
 from server.i18n import gettext as _
 from server.pages.personal_data import erase_participant
 from server.people import consent, links, participants
 from server.people.participant_forms import ConsentForm, EraseForm, ParticipantForm
 from server.web.access import ADMIN, STAFF
+from server.web.pagination import PageRequest, paginate
 from server.web.rendering import redirect, render
+
+PARTICIPANT_PAGE_SIZE = 50
 
 
 def _not_allowed(request: Request) -> Any:
@@ -31,9 +39,14 @@ class ParticipantPages(Controller):
     @get("/", name="participant_list")
     async def participant_list(self, request: Request) -> Any:
         search = (request.query_params.get("q") or "")[:100]
-        found = await list_participants(request.user, search=search)
-        consents = await consent.active_consents([p["id"] for p in found])
-        context = {"participants": found, "consents": consents, "q": search}
+        staff = request.user
+        page = await paginate(
+            PageRequest.of(request, PARTICIPANT_PAGE_SIZE),
+            count=lambda: count_participants(staff, search=search),
+            fetch=lambda limit, offset: list_participants(staff, search=search, limit=limit, offset=offset),
+        )
+        consents = await consent.active_consents([p["id"] for p in page])
+        context = {"participants": page.items, "page": page, "consents": consents, "q": search}
         return render(request, "people/participant_list.html", context, block="results")
 
     async def _detail_context(self, request: Request, participant_id: int, **extra: Any) -> dict[str, Any]:

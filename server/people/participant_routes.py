@@ -13,7 +13,10 @@ from server.i18n import gettext as _
 from server.people import consent, participants
 from server.people.participant_forms import AuditFilter, ParticipantForm
 from server.web.access import ADMIN, STAFF
+from server.web.pagination import PageRequest, paginate
 from server.web.rendering import redirect, render
+
+AUDIT_PAGE_SIZE = 100
 
 
 class ParticipantRegistryController(Controller):
@@ -63,10 +66,13 @@ async def audit_log(request: Request) -> Any:
     values: dict[str, Any] = {"action": "", "subject_type": "", "subject_id": None}
     if filters.is_valid():
         values = dict(filters.cleaned)
-    events = await audit.audit_log(
-        action=values["action"], subject_type=values["subject_type"], subject_id=values["subject_id"]
+    chosen = {"action": values["action"], "subject_type": values["subject_type"], "subject_id": values["subject_id"]}
+    page = await paginate(
+        PageRequest.of(request, AUDIT_PAGE_SIZE),
+        count=lambda: audit.count_audit_events(**chosen),
+        fetch=lambda limit, offset: audit.audit_log(**chosen, limit=limit, offset=offset),
     )
-    return render(request, "people/audit_log.html", {"events": events, "filters": filters})
+    return render(request, "people/audit_log.html", {"events": page.items, "page": page, "filters": filters})
 
 
 ROUTES = [ParticipantRegistryController, audit_log]

@@ -7,6 +7,7 @@ of the programs they work on and of the people in them; organizers and admins se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from server.reports.sql import (
 )
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
+from server.web.pagination import page_number
 
 KINDS = (
     "no_attendance",
@@ -175,16 +177,19 @@ async def sessions_without_attendance(
     return await _sessions_without_attendance(_Scope(staff, program_ids), now, limit)
 
 
-async def _sessions_without_attendance(scope: _Scope, now: datetime, limit: int) -> list[dict[str, Any]]:
+async def _sessions_without_attendance(
+    scope: _Scope, now: datetime, limit: int, offset: int = 0
+) -> list[dict[str, Any]]:
     rows = await raw(
         f"""
         SELECT s.id AS id, s.starts_at AS starts_at, s.topic AS topic, s.status AS status,
                p.slug AS slug, p.title AS title, p.timezone AS timezone
         {_from_where("no_attendance", scope)}
-        ORDER BY s.starts_at DESC, s.id DESC LIMIT :limit
+        ORDER BY s.starts_at DESC, s.id DESC LIMIT :limit OFFSET :offset
         """,
         now=now,
         limit=limit,
+        offset=offset,
         **scope.params,
     )
     for row in rows:
@@ -192,24 +197,31 @@ async def _sessions_without_attendance(scope: _Scope, now: datetime, limit: int)
     return rows
 
 
-async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMIT) -> dict[str, Any]:
-    """Every check with its count and its first `limit` problems, each with the ids of the page that fixes it.
-    Eight queries at most, whatever the size of the data."""
+async def data_checks(
+    staff: CurrentStaff, now: datetime, limit: int = LIST_LIMIT, pages: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """Every check with its count and one page of `limit` problems (`pages` asks for a page per check, the first by
+    default, clamped to the last; duplicates always show their first groups), each with the ids of the page that
+    fixes it. Eight queries at most, whatever the size of the data."""
     program_ids = await programs.managed_program_ids(staff)
     scope = _Scope(staff, program_ids)
     counts = await check_counts(staff, now, program_ids)
+    numbers = {kind: page_number((pages or {}).get(kind, 1), counts[kind], limit) for kind in KINDS}
+    numbers["duplicates"] = 1
+    offsets = {kind: (number - 1) * limit for kind, number in numbers.items()}
     params = {"now": now, "today": clock.organisation_today(now), "limit": limit, **scope.params}
     found: dict[str, list[dict[str, Any]]] = {}
 
-    found["no_attendance"] = await _sessions_without_attendance(scope, now, limit)
+    found["no_attendance"] = await _sessions_without_attendance(scope, now, limit, offsets["no_attendance"])
 
     found["no_consent"] = await raw(
         f"""
         SELECT e.id AS enrolment_id, pa.id AS participant_id, pa.display_name AS display_name,
                p.slug AS slug, p.title AS title
         {_from_where("no_consent", scope)}
-        ORDER BY p.title, pa.display_name, e.id LIMIT :limit
+        ORDER BY p.title, pa.display_name, e.id LIMIT :limit OFFSET :offset
         """,
+        offset=offsets["no_consent"],
         **params,
     )
 
@@ -228,8 +240,9 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
         f"""
         SELECT pa.id AS participant_id, pa.display_name AS display_name
         {_from_where("contact_without_consent", scope)}
-        ORDER BY pa.display_name, pa.id LIMIT :limit
+        ORDER BY pa.display_name, pa.id LIMIT :limit OFFSET :offset
         """,
+        offset=offsets["contact_without_consent"],
         **params,
     )
 
@@ -237,8 +250,9 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
         f"""
         SELECT p.id AS program_id, p.slug AS slug, p.title AS title, p.ends_on AS ends_on
         {_from_where("ended_in_implementation", scope)}
-        ORDER BY p.ends_on, p.title LIMIT :limit
+        ORDER BY p.ends_on, p.title, p.id LIMIT :limit OFFSET :offset
         """,
+        offset=offsets["ended_in_implementation"],
         **params,
     )
 
@@ -246,12 +260,15 @@ async def data_checks(staff: CurrentStaff, now: datetime, limit: int = LIST_LIMI
         f"""
         SELECT g.id AS goal_id, g.statement AS statement, p.slug AS slug, p.title AS title
         {_from_where("goals_without_value", scope)}
-        ORDER BY p.title, g.position, g.id LIMIT :limit
+        ORDER BY p.title, g.position, g.id LIMIT :limit OFFSET :offset
         """,
+        offset=offsets["goals_without_value"],
         **params,
     )
 
-    checks: list[dict[str, Any]] = [{"kind": kind, "count": counts[kind], "rows": found[kind]} for kind in KINDS]
+    checks: list[dict[str, Any]] = [
+        {"kind": kind, "count": counts[kind], "rows": found[kind], "number": numbers[kind]} for kind in KINDS
+    ]
     for check in checks:
-        check["more"] = max(0, check["count"] - len(check["rows"]))
+        check["more"] = max(0, check["count"] - offsets[check["kind"]] - len(check["rows"]))
     return {"checks": checks, "total": counts["total"], "limit": limit}

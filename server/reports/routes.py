@@ -22,6 +22,7 @@ from server.reports import organisation
 from server.reports import services as reports
 from server.reports.forms import EvaluationForm, ExportForm, PeriodForm
 from server.web.access import ORGANIZER, STAFF
+from server.web.pagination import PageRequest
 from server.web.rendering import redirect, render
 
 
@@ -101,7 +102,15 @@ class ReportsController(Controller):
 
     @get("/checks", name="data_checks")
     async def checks(self, request: Request) -> Any:
-        found = await report_checks.data_checks(request.user, clock.now())
+        size = report_checks.LIST_LIMIT
+        wanted = {kind: PageRequest.of(request, size, f"page_{kind}") for kind in report_checks.KINDS}
+        pages = {kind: asked.number for kind, asked in wanted.items()}
+        found = await report_checks.data_checks(request.user, clock.now(), size, pages)
+        for check in found["checks"]:
+            # Duplicates are groups of people and always show their first groups.
+            asked = wanted[check["kind"]]
+            paged = check["kind"] != "duplicates"
+            check["page"] = asked.page(check["rows"], check["number"], check["count"]) if paged else None
         return render(request, "reports/checks.html", {"found": found})
 
     async def _export_context(self, request: Request, form: ExportForm) -> dict[str, Any]:

@@ -21,9 +21,11 @@ from server.surveys.templates_data import TEMPLATES
 from server.surveys.views import conditions, min_group
 from server.web.access import STAFF
 from server.web.forms import parse_id
+from server.web.pagination import PageRequest, paginate
 from server.web.rendering import redirect, render
 
 NO_STORE = {"Cache-Control": "private, no-store"}
+SURVEY_PAGE_SIZE = 50
 
 
 def _csv(content: str, filename: str) -> Response:
@@ -42,8 +44,13 @@ class SurveyController(Controller):
 
     @get("/", name="survey_list")
     async def survey_list(self, request: Request) -> Any:
-        found = await surveys.list_surveys(request.user)
-        return render(request, "surveys/list.html", {"surveys": found, "templates": TEMPLATES})
+        staff = request.user
+        page = await paginate(
+            PageRequest.of(request, SURVEY_PAGE_SIZE),
+            count=lambda: surveys.count_surveys(staff),
+            fetch=lambda limit, offset: surveys.list_surveys(staff, limit=limit, offset=offset),
+        )
+        return render(request, "surveys/list.html", {"surveys": page.items, "page": page, "templates": TEMPLATES})
 
     async def _form_context(
         self, request: Request, form: forms.SurveyForm, survey: dict[str, Any] | None

@@ -22,7 +22,14 @@ from server.programs.services.goals import (
     list_goals,
     record_goal_value,
 )
-from server.programs.services.listing import ProgramFilter, list_programs_for_staff, public_program, public_programs
+from server.programs.services.listing import (
+    ProgramFilter,
+    count_programs_for_staff,
+    count_public_programs,
+    list_programs_for_staff,
+    public_program,
+    public_programs,
+)
 from server.programs.services.milestones import (
     add_milestone,
     delete_milestone,
@@ -66,6 +73,8 @@ __all__ = [
     "archive_program",
     "can_manage",
     "change_phase",
+    "count_programs_for_staff",
+    "count_public_programs",
     "create_program",
     "delete_goal",
     "delete_milestone",

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.query import OrderByRaw
+
 from server import privacy
 from server.db import contains_text
 from server.errors import NotFound
@@ -24,66 +26,116 @@ class ProgramFilter:
     archived: bool = False
 
 
-async def list_programs_for_staff(staff: CurrentStaff, filters: ProgramFilter) -> list[dict[str, Any]]:
-    """Programs on the staff list, in one query whatever the number of programs."""
-    query = Program.select(
-        Program.id,
-        Program.slug,
-        Program.kind,
-        Program.title,
-        Program.public_title,
-        Program.discreet,
-        Program.visibility,
-        Program.phase,
-        Program.archived,
-        Program.capacity,
-        Program.starts_on,
-    ).where(Program.archived == filters.archived)
+async def _staff_where(staff: CurrentStaff, filters: ProgramFilter) -> Any | None:
+    """The staff list's conditions, or None when this staff member manages no program at all."""
+    where: Any = Program.archived == filters.archived
     ids = await managed_program_ids(staff)
     if ids is not None:
         if not ids:
-            return []
-        query = query.where(Program.id.is_in(ids))
+            return None
+        where &= Program.id.is_in(ids)
     if filters.kind in KINDS:
-        query = query.where(Program.kind == filters.kind)
+        where &= Program.kind == filters.kind
     if filters.phase in PHASES:
-        query = query.where(Program.phase == filters.phase)
+        where &= Program.phase == filters.phase
     if filters.search:
         text = filters.search.replace("%", "").replace("_", " ")
-        query = query.where(
+        where &= (
             contains_text(Program.title, text)
             | contains_text(Program.slug, text)
             | contains_text(Program.public_title, text)
         )
-    return await query.order_by(Program.title).run()
+    return where
 
 
-async def public_programs(kind: str = "", mode: str = "") -> list[dict[str, Any]]:
-    """Public programs with their displayed (never the real discreet) title, sorted by that title."""
-    query = Program.select(
-        Program.id,
-        Program.slug,
-        Program.kind,
-        Program.title,
-        Program.public_title,
-        Program.discreet,
-        Program.summary,
-        Program.default_location,
-        Program.default_online_link,
-        Program.enrolment_mode,
-        Program.phase,
-        Program.place_members_only,
-        Program.area,
-    ).where((Program.visibility == "public") & (Program.archived == False))  # noqa: E712
+async def count_programs_for_staff(staff: CurrentStaff, filters: ProgramFilter) -> int:
+    """How many programs the staff list shows with these filters."""
+    where = await _staff_where(staff, filters)
+    return 0 if where is None else await Program.count().where(where).run()
+
+
+async def list_programs_for_staff(
+    staff: CurrentStaff, filters: ProgramFilter, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Programs on the staff list, in one query whatever the number of programs; `limit`/`offset` for one page."""
+    where = await _staff_where(staff, filters)
+    if where is None:
+        return []
+    query = (
+        Program.select(
+            Program.id,
+            Program.slug,
+            Program.kind,
+            Program.title,
+            Program.public_title,
+            Program.discreet,
+            Program.visibility,
+            Program.phase,
+            Program.archived,
+            Program.capacity,
+            Program.starts_on,
+        )
+        .where(where)
+        .order_by(Program.title)
+        .order_by(Program.id)
+    )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return await query.run()
+
+
+def _public_where(kind: str, mode: str, only_ids: list[int] | None) -> Any:
+    where: Any = (Program.visibility == "public") & (Program.archived == False)  # noqa: E712
     if kind in KINDS:
-        query = query.where(Program.kind == kind)
+        where &= Program.kind == kind
     if mode == "online":
-        query = query.where(Program.default_online_link != "")
+        where &= Program.default_online_link != ""
     elif mode == "in_person":
-        query = query.where(Program.default_location != "")
-    rows = await query.order_by(Program.id).run()
-    programs = [privacy.program_view(row, privacy.ANYONE, privacy.PAGE) for row in rows]
-    return sorted(programs, key=lambda p: p["title"].lower())
+        where &= Program.default_location != ""
+    if only_ids is not None:
+        where &= Program.id.is_in(only_ids or [-1])
+    return where
+
+
+# The title the public sees (privacy.public_title: the neutral title of a discreet program), as SQL, so that the
+# catalogue sorts and pages in the database.
+_DISPLAYED_TITLE = OrderByRaw("lower(CASE WHEN discreet THEN public_title ELSE title END)")
+
+
+async def count_public_programs(kind: str = "", mode: str = "", only_ids: list[int] | None = None) -> int:
+    """How many programs the catalogue lists with these filters."""
+    return await Program.count().where(_public_where(kind, mode, only_ids)).run()
+
+
+async def public_programs(
+    kind: str = "", mode: str = "", only_ids: list[int] | None = None, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Public programs with their displayed (never the real discreet) title, sorted by that title; `only_ids`
+    narrows them to those programs, `limit`/`offset` to one page."""
+    query = (
+        Program.select(
+            Program.id,
+            Program.slug,
+            Program.kind,
+            Program.title,
+            Program.public_title,
+            Program.discreet,
+            Program.summary,
+            Program.default_location,
+            Program.default_online_link,
+            Program.enrolment_mode,
+            Program.phase,
+            Program.place_members_only,
+            Program.area,
+        )
+        .where(_public_where(kind, mode, only_ids))
+        .order_by(_DISPLAYED_TITLE)
+        .order_by(Program.id)
+    )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    rows = await query.run()
+    return [privacy.program_view(row, privacy.ANYONE, privacy.PAGE) for row in rows]
 
 
 async def public_program(slug: str) -> dict[str, Any]:

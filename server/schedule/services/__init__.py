@@ -8,6 +8,7 @@ from server.schedule.services.details import Details, Repeat
 from server.schedule.services.occurrences import cancel_occurrence, edit_occurrence, move_occurrence, restore_occurrence
 from server.schedule.services.public import (
     next_public_session_by_program,
+    programs_with_upcoming_sessions,
     public_program_sessions,
     upcoming_counts,
     upcoming_public_sessions,
@@ -36,6 +37,7 @@ __all__ = [
     "new_uid",
     "next_public_session_by_program",
     "program_schedule",
+    "programs_with_upcoming_sessions",
     "public_program_sessions",
     "restore_occurrence",
     "staff_agenda",

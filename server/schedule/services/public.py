@@ -71,6 +71,17 @@ async def upcoming_counts(program_ids: list[int], now: datetime | None = None) -
     return {row["program"]: row["n"] for row in rows}
 
 
+async def programs_with_upcoming_sessions(now: datetime | None = None) -> list[int]:
+    """Ids of the programs that have a scheduled session to come (the catalogue's "upcoming only" filter)."""
+    rows = (
+        await ProgramSession.select(ProgramSession.program)
+        .distinct()
+        .where((ProgramSession.status == "scheduled") & (ProgramSession.starts_at >= (now or clock.now())))
+        .run()
+    )
+    return [row["program"] for row in rows]
+
+
 async def next_public_session_by_program(
     program_ids: list[int], now: datetime | None = None
 ) -> dict[int, dict[str, Any]]:

@@ -156,22 +156,40 @@ async def survey_for_staff(staff: CurrentStaff, survey_id: int) -> dict[str, Any
     raise Forbidden()
 
 
-async def list_surveys(staff: CurrentStaff) -> list[dict[str, Any]]:
-    query = Survey.select(
-        Survey.id,
-        Survey.title,
-        Survey.purpose,
-        Survey.program,
-        Survey.program.title.as_alias("program_title"),
-        Survey.published,
-        Survey.opens_at,
-        Survey.closes_at,
-        Survey.anonymous,
-        Survey.created_at,
-    ).order_by(Survey.created_at, ascending=False)
+async def _list_where(staff: CurrentStaff) -> Any:
     ids = await managed_program_ids(staff)
-    if ids is not None:
-        query = query.where(Survey.program.is_in(ids or [-1]) | (Survey.created_by == staff.id))
+    if ids is None:
+        return Survey.id.is_not_null()
+    return Survey.program.is_in(ids or [-1]) | (Survey.created_by == staff.id)
+
+
+async def count_surveys(staff: CurrentStaff) -> int:
+    """How many surveys the staff member's survey list holds."""
+    return await Survey.count().where(await _list_where(staff)).run()
+
+
+async def list_surveys(staff: CurrentStaff, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """The surveys of a staff member's programs and the ones they made, newest first, with their response counts;
+    `limit`/`offset` for one page."""
+    query = (
+        Survey.select(
+            Survey.id,
+            Survey.title,
+            Survey.purpose,
+            Survey.program,
+            Survey.program.title.as_alias("program_title"),
+            Survey.published,
+            Survey.opens_at,
+            Survey.closes_at,
+            Survey.anonymous,
+            Survey.created_at,
+        )
+        .where(await _list_where(staff))
+        .order_by(Survey.created_at, ascending=False)
+        .order_by(Survey.id, ascending=False)
+    )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     rows = await query.run()
     counts = await response_counts([row["id"] for row in rows])
     now = clock.now()
