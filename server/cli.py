@@ -1,4 +1,4 @@
-"""Command line: python -m server serve | migrate | seed-demo | create-user | check | backup."""
+"""Command line: python -m server serve | migrate | seed-demo | create-user | check | backup | rebuild-stats …"""
 
 from __future__ import annotations
 
@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--name")
     user.add_argument("--password", help="prefer GOTONG_NEW_USER_PASSWORD or the prompt")
     commands.add_parser("check", help="check configuration and database")
+    commands.add_parser("rebuild-stats", help="recompute every enrolment's kept attendance figures from the marks")
     backup_cmd = commands.add_parser("backup", help="write a consistent backup of the database")
     backup_cmd.add_argument(
         "target", nargs="?", help="file to write (default: data/backups/gotong-<time>.sqlite3 or .dump)"
@@ -160,6 +161,11 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(create_user(args))
     elif args.command == "check":
         raise SystemExit(asyncio.run(check()))
+    elif args.command == "rebuild-stats":
+        # After PICCOLO_CONF is set (see the note at the top).
+        from server.attendance.stats import rebuild_all
+
+        print(f"Attendance figures rebuilt for {asyncio.run(rebuild_all())} enrolments.")
     elif args.command == "backup":
         # Only what a backup needs (see the note at the top).
         from datetime import datetime

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from piccolo.engine import engine_finder
@@ -80,6 +81,26 @@ def engine():
 def transaction():
     """One transaction around a service's writes: all saved or nothing."""
     return engine().transaction()
+
+
+# --- figures kept in step with writes --------------------------------------------------------------
+# A feature that keeps figures derived from other features' rows (attendance's per-enrolment summary, derived from
+# enrolments, sessions and marks) must update them in the same transaction as the write. The writers sit below it
+# and may not import it, so they announce which program changed and the keeper registered here recomputes it
+# (server/attendance/__init__.py registers attendance's, so any process that has loaded attendance keeps them).
+_KEEPERS: dict[str, Callable[[int], Awaitable[None]]] = {}
+
+
+def keep_figures(name: str, keeper: Callable[[int], Awaitable[None]]) -> None:
+    """Registers `keeper(program_id)`; registering the same name again replaces it (a module imported twice)."""
+    _KEEPERS[name] = keeper
+
+
+async def program_changed(program_id: int) -> None:
+    """A write changed a program's enrolments, sessions or marks: every keeper recomputes, in the caller's
+    transaction (call it inside the transaction, after the write)."""
+    for keeper in _KEEPERS.values():
+        await keeper(program_id)
 
 
 def contains_text(column, text: str):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from server import clock
+from server.attendance import stats
 from server.attendance.tables import Attendance
 from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
 from server.people.consent import record_consent
@@ -191,6 +192,8 @@ async def seed_demo(today: date | None = None) -> bool:
     await _seed_people(staff_ids, support, workshop)
     await _seed_finished_workshop(today, staff_ids)
     await seed_demo_surveys(staff_ids, {"air-bersih-cibaduyut": water, "pengasuhan-positif": workshop}, today)
+    # The demo writes marks and enrolments directly, not through the services that keep the figures.
+    await stats.rebuild_all()
     return True
 
 

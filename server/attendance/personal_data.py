@@ -1,4 +1,4 @@
-"""What the attendance feature holds about a participant: their attendance marks."""
+"""What the attendance feature holds about a participant: their attendance marks (and the figures kept from them)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from server import privacy
-from server.attendance.tables import Attendance
+from server.attendance.tables import Attendance, EnrolmentStats
 from server.personal_data import PersonalData, Record, register
 
 
@@ -45,4 +45,6 @@ async def _erase_notes(participant_id: int, now: datetime) -> None:
     await Attendance.update({Attendance.note: ""}).where(Attendance.participant == participant_id).run()
 
 
-MARKS = register(PersonalData("attendance", (Attendance,), _marks, _erase_notes))
+# EnrolmentStats holds only counts derived from the marks: the download carries the marks themselves, and erasure
+# keeps the counts as it keeps the marks (the withdrawal that starts an erasure recomputes them).
+MARKS = register(PersonalData("attendance", (Attendance, EnrolmentStats), _marks, _erase_notes))

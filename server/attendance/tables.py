@@ -1,10 +1,12 @@
-"""Attendance: one row per person per session; the last write for a person wins."""
+"""Attendance: one row per person per session (the last write for a person wins), and each enrolment's kept figures."""
 
-from piccolo.columns import ForeignKey, OnDelete, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from server.enrolment.tables import Enrolment
 from server.people.tables import Participant, Staff
+from server.programs.tables import Program
 from server.schedule.tables import ProgramSession
 
 
@@ -19,3 +21,26 @@ class Attendance(Table):
     recorded_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)
     recorded_at = Timestamptz(default=TimestamptzNow())
     # Unique (session, participant): a unique index made in the migration.
+
+
+class EnrolmentStats(Table):
+    """One enrolment's attendance figures, kept in step with every write that changes them (server/attendance/
+    stats.py), so that warnings and rates need not sum every mark. They are exact for any instant in
+    [valid_from, valid_until): the starts of the program's nearest countable sessions around the last recompute
+    (None: unbounded). A reader outside that window computes from the marks instead."""
+
+    id: Serial
+    enrolment = ForeignKey(references=Enrolment, unique=True, on_delete=OnDelete.cascade)
+    program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
+    participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
+    # Counted sessions at whose start the person was a member, and how each was marked (unmarked = absent).
+    sessions = Integer(default=0)
+    present = Integer(default=0)
+    late = Integer(default=0)
+    excused = Integer(default=0)
+    absent = Integer(default=0)
+    # Counted absences after the last attended session (excused neither extends nor breaks it).
+    streak = Integer(default=0)
+    last_attended = Timestamptz(null=True, default=None)
+    valid_from = Timestamptz(null=True, default=None)
+    valid_until = Timestamptz(null=True, default=None)

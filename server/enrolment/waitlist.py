@@ -11,7 +11,7 @@ from typing import Any
 
 from piccolo.engine.sqlite import TransactionType
 
-from server.db import engine
+from server.db import engine, program_changed
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.errors import DomainError, NotFound
 from server.i18n import N_
@@ -75,15 +75,19 @@ async def program_lock(program_id: int) -> AsyncIterator[None]:
     Capacity is a count followed by an insert; two registrations interleaving between them would both see a free
     place. PostgreSQL locks the program row until commit; SQLite takes its single write lock at BEGIN IMMEDIATE
     (a deferred transaction would read first and could not upgrade to a write while another reader waits).
+    Every write under the lock (enrolments, marks) may change the program's attendance figures: they are
+    recomputed before the commit (server.db.program_changed), unless the block failed and nothing is saved.
     """
     db = engine()
     if db.engine_type == "sqlite":
         async with db.transaction(transaction_type=TransactionType.immediate):
             yield
+            await program_changed(program_id)
     else:
         async with db.transaction():
             await Program.raw("SELECT id FROM program WHERE id = {} FOR UPDATE", program_id).run()
             yield
+            await program_changed(program_id)
 
 
 # --- internal steps (run inside program_lock) -----------------------------------------------------

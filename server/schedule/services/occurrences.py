@@ -6,7 +6,7 @@ from datetime import date, time
 from typing import Any
 
 from server import clock
-from server.db import transaction
+from server.db import program_changed, transaction
 from server.errors import DomainError
 from server.i18n import N_
 from server.programs.rules import ensure_open
@@ -46,6 +46,8 @@ async def edit_occurrence(
     async with transaction():
         await ProgramSession.update(changes).where(ProgramSession.id == session_id).run()
         await set_facilitators([session_id], details.facilitator_ids)
+        # A held or marked session that moves may start counting earlier or later.
+        await program_changed(program["id"])
     return await conflicts_for(ProgramSession.id == session_id)
 
 
@@ -69,18 +71,21 @@ async def cancel_occurrence(program: dict[str, Any], session_id: int, reason: st
         raise DomainError("already_cancelled", N_("This session is already cancelled."), field="reason")
     if row["status"] == "held":
         raise DomainError("already_held", N_("This session was held and can no longer be cancelled."), field="reason")
-    await (
-        ProgramSession.update(
-            {
-                ProgramSession.status: "cancelled",
-                ProgramSession.cancel_reason: reason,
-                ProgramSession.sequence: ProgramSession.sequence + 1,
-                ProgramSession.updated_at: clock.now(),
-            }
+    async with transaction():
+        await (
+            ProgramSession.update(
+                {
+                    ProgramSession.status: "cancelled",
+                    ProgramSession.cancel_reason: reason,
+                    ProgramSession.sequence: ProgramSession.sequence + 1,
+                    ProgramSession.updated_at: clock.now(),
+                }
+            )
+            .where((ProgramSession.id == session_id) & (ProgramSession.status == "scheduled"))
+            .run()
         )
-        .where((ProgramSession.id == session_id) & (ProgramSession.status == "scheduled"))
-        .run()
-    )
+        # A session marked in advance stops counting when cancelled.
+        await program_changed(program["id"])
 
 
 async def restore_occurrence(program: dict[str, Any], session_id: int) -> list[Conflict]:
@@ -89,16 +94,19 @@ async def restore_occurrence(program: dict[str, Any], session_id: int) -> list[C
     row = await get_row(program, session_id)
     if row["status"] != "cancelled":
         raise DomainError("not_cancelled", N_("This session is not cancelled."))
-    await (
-        ProgramSession.update(
-            {
-                ProgramSession.status: "scheduled",
-                ProgramSession.cancel_reason: "",
-                ProgramSession.sequence: ProgramSession.sequence + 1,
-                ProgramSession.updated_at: clock.now(),
-            }
+    async with transaction():
+        await (
+            ProgramSession.update(
+                {
+                    ProgramSession.status: "scheduled",
+                    ProgramSession.cancel_reason: "",
+                    ProgramSession.sequence: ProgramSession.sequence + 1,
+                    ProgramSession.updated_at: clock.now(),
+                }
+            )
+            .where((ProgramSession.id == session_id) & (ProgramSession.status == "cancelled"))
+            .run()
         )
-        .where((ProgramSession.id == session_id) & (ProgramSession.status == "cancelled"))
-        .run()
-    )
+        # A restored session with marks counts again.
+        await program_changed(program["id"])
     return await conflicts_for(ProgramSession.id == session_id)

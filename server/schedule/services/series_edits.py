@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server import clock
-from server.db import transaction
+from server.db import program_changed, transaction
 from server.errors import DomainError
 from server.i18n import N_
 from server.programs.rules import ensure_open
@@ -148,6 +148,7 @@ async def edit_following(
         # The edited session now follows the new series again, unless it sits on another day than its slot.
         moved = recurrence.to_local(row["starts_at"], zone).date() != boundary_local.date()
         await ProgramSession.update({ProgramSession.detached: moved}).where(ProgramSession.id == session_id).run()
+        await program_changed(program["id"])
     return await conflicts_for(ProgramSession.id.is_in(sorted(targets)))
 
 
@@ -182,6 +183,7 @@ async def edit_series(
             .run()
         )
         await _apply_to_members(members, targets, zone, start, end, details)
+        await program_changed(program["id"])
     if not targets:
         return []
     return await conflicts_for(ProgramSession.id.is_in(sorted(targets)))

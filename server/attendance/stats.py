@@ -1,0 +1,180 @@
+"""Each enrolment's kept attendance figures (table EnrolmentStats): recomputing the rows a write touched, inside
+the writer's transaction, rebuilding them all, and reading them where they are exact.
+
+Definitions are those of server/attendance/rules.py (counted session, member at session start) and of the rates
+in server/attendance/rates.py (unmarked = absent; the streak is the counted absences after the last attended
+session), keyed by enrolment (an enrolment is unique per participant and program).
+
+Time: a session counts once it has started, so figures depend on the instant. A recompute at `now` stores the
+figures at `now` together with the window in which they stay exact: from the start of the program's latest
+countable session (not cancelled; held or with marks) at or before `now`, to the start of its earliest countable
+session after `now`. Inside the window the set of counted sessions cannot change without a write, and every such
+write recomputes. A reader at an instant outside the window (a session marked in advance has since started, or a
+question about the past) computes that program from the marks, as before; the next write refreshes the window.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from server import clock
+from server.attendance.rules import (
+    COUNTED_SESSION_SQL,
+    T_ATTENDANCE,
+    T_ENROLMENT,
+    T_SESSION,
+    as_datetime,
+    member_at_start_sql,
+    raw,
+)
+from server.attendance.tables import EnrolmentStats
+from server.db import transaction
+
+T_STATS = EnrolmentStats._meta.tablename
+COLUMNS = (
+    "sessions",
+    "present",
+    "late",
+    "excused",
+    "absent",
+    "streak",
+    "last_attended",
+    "valid_from",
+    "valid_until",
+)
+
+
+def fresh_sql(st: str = "st", now: str = ":now") -> str:
+    """SQL condition on a kept row aliased `st`: its figures are exact at the instant `now`."""
+    return (
+        f"({st}.valid_from IS NULL OR {st}.valid_from <= {now}) "
+        f"AND ({st}.valid_until IS NULL OR {st}.valid_until > {now})"
+    )
+
+
+def is_fresh(row: dict[str, Any], now: datetime) -> bool:
+    """The same condition for a kept row already loaded."""
+    return (row["valid_from"] is None or row["valid_from"] <= now) and (
+        row["valid_until"] is None or row["valid_until"] > now
+    )
+
+
+def figures_sql(scope: str) -> str:
+    """SELECT of the figures at `:now` of every enrolment aliased `e` matching `scope` (an SQL condition), from the
+    raw rows: enrolment, program, participant, then COLUMNS."""
+    countable = COUNTED_SESSION_SQL.replace(" AND s.starts_at <= :now", "")
+    return f"""
+    WITH scope AS (SELECT e.id AS enrolment_id, e.program AS program_id FROM "{T_ENROLMENT}" e WHERE {scope}),
+    counted AS (
+        SELECT s.id AS session_id, s.program AS program_id, s.starts_at AS starts_at
+        FROM "{T_SESSION}" s
+        WHERE s.program IN (SELECT program_id FROM scope) AND {COUNTED_SESSION_SQL}
+    ),
+    marks AS (
+        SELECT e.id AS enrolment_id, c.starts_at AS starts_at, COALESCE(a.status, 'absent') AS status
+        FROM counted c
+        JOIN "{T_ENROLMENT}" e ON e.program = c.program_id AND {member_at_start_sql("e", "c.starts_at")}
+        LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = c.session_id AND a.participant = e.participant
+        WHERE e.id IN (SELECT enrolment_id FROM scope)
+    ),
+    last_seen AS (
+        SELECT enrolment_id, MAX(CASE WHEN status IN ('present', 'late') THEN starts_at END) AS last_attended
+        FROM marks GROUP BY enrolment_id
+    ),
+    sums AS (
+        SELECT m.enrolment_id AS enrolment_id, COUNT(*) AS sessions,
+               SUM(CASE WHEN m.status = 'present' THEN 1 ELSE 0 END) AS present,
+               SUM(CASE WHEN m.status = 'late' THEN 1 ELSE 0 END) AS late,
+               SUM(CASE WHEN m.status = 'excused' THEN 1 ELSE 0 END) AS excused,
+               SUM(CASE WHEN m.status = 'absent' THEN 1 ELSE 0 END) AS absent,
+               SUM(CASE WHEN m.status = 'absent' AND (l.last_attended IS NULL OR m.starts_at > l.last_attended)
+                        THEN 1 ELSE 0 END) AS streak,
+               MAX(l.last_attended) AS last_attended
+        FROM marks m JOIN last_seen l ON l.enrolment_id = m.enrolment_id
+        GROUP BY m.enrolment_id
+    ),
+    bounds AS (
+        SELECT s.program AS program_id,
+               MAX(CASE WHEN s.starts_at <= :now THEN s.starts_at END) AS valid_from,
+               MIN(CASE WHEN s.starts_at > :now THEN s.starts_at END) AS valid_until
+        FROM "{T_SESSION}" s
+        WHERE s.program IN (SELECT program_id FROM scope) AND {countable}
+        GROUP BY s.program
+    )
+    SELECT e.id AS enrolment, e.program AS program, e.participant AS participant,
+           COALESCE(r.sessions, 0) AS sessions, COALESCE(r.present, 0) AS present, COALESCE(r.late, 0) AS late,
+           COALESCE(r.excused, 0) AS excused, COALESCE(r.absent, 0) AS absent, COALESCE(r.streak, 0) AS streak,
+           r.last_attended AS last_attended, b.valid_from AS valid_from, b.valid_until AS valid_until
+    FROM "{T_ENROLMENT}" e
+    LEFT JOIN sums r ON r.enrolment_id = e.id
+    LEFT JOIN bounds b ON b.program_id = e.program
+    WHERE e.id IN (SELECT enrolment_id FROM scope)
+    """
+
+
+def _insert_sql(scope: str) -> str:
+    return f'INSERT INTO "{T_STATS}" (enrolment, program, participant, {", ".join(COLUMNS)}) {figures_sql(scope)}'
+
+
+async def _recompute(scope: str, now: datetime | None, **params: Any) -> None:
+    # Two statements, in the caller's transaction: the rows of the scope are replaced as a whole.
+    await raw(
+        f'DELETE FROM "{T_STATS}" WHERE enrolment IN (SELECT e.id FROM "{T_ENROLMENT}" e WHERE {scope})', **params
+    )
+    await raw(_insert_sql(scope), now=now or clock.now(), **params)
+
+
+async def recompute_for(
+    *,
+    enrolment_ids: list[int] | None = None,
+    program_id: int | None = None,
+    session_id: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Recomputes the kept figures of some enrolments, of every enrolment of a program, or of every enrolment of a
+    session's program (a mark or a session's change touches every member). Call it inside the writing
+    transaction, after the write."""
+    if enrolment_ids is not None:
+        await _recompute("e.id IN (:ids)", now, ids=list(enrolment_ids))
+    if program_id is not None:
+        await _recompute("e.program = :program", now, program=program_id)
+    if session_id is not None:
+        await _recompute(
+            f'e.program IN (SELECT s.program FROM "{T_SESSION}" s WHERE s.id = :session)', now, session=session_id
+        )
+
+
+async def program_changed(program_id: int) -> None:
+    """The keeper registered with server.db: a write under a program's lock, or to its sessions, recomputes it."""
+    await recompute_for(program_id=program_id)
+
+
+async def rebuild_all(now: datetime | None = None) -> int:
+    """Recomputes every enrolment's figures from the raw rows (python -m server rebuild-stats); returns the count."""
+    async with transaction():
+        await raw(f'DELETE FROM "{T_STATS}"')
+        await raw(_insert_sql("1 = 1"), now=now or clock.now())
+    return await EnrolmentStats.count().run()
+
+
+def _normalised(row: dict[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    for key in ("last_attended", "valid_from", "valid_until"):
+        row[key] = as_datetime(row[key])
+    for key in ("sessions", "present", "late", "excused", "absent", "streak"):
+        row[key] = int(row[key] or 0)
+    return row
+
+
+async def kept_figures() -> list[dict[str, Any]]:
+    """Every kept row, by enrolment (tests and checks compare them with figures_from_marks)."""
+    columns = [getattr(EnrolmentStats, name) for name in ("enrolment", "program", "participant", *COLUMNS)]
+    rows = await EnrolmentStats.select(*columns).order_by(EnrolmentStats.enrolment).run()
+    return [_normalised(row) for row in rows]
+
+
+async def figures_from_marks(now: datetime | None = None) -> list[dict[str, Any]]:
+    """Every enrolment's figures at `now` computed from scratch, in the kept rows' shape, by enrolment."""
+    rows = await raw(figures_sql("1 = 1") + " ORDER BY e.id", now=now or clock.now())
+    return [_normalised(row) for row in rows]
