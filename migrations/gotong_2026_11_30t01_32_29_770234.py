@@ -54,9 +54,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="gotong", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="gotong", description=DESCRIPTION)
 
     manager.add_table(
         class_name="EnrolmentStats",
