@@ -3,11 +3,11 @@ reading aggregate rows back."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 # The attendance rules' SQL helpers: one definition of counted sessions and marks for rates everywhere.
 from server.attendance.rules import T_ATTENDANCE, T_ENROLMENT, counted_session_sql, marks_sql, raw
+from server.attendance.rules import as_datetime as instant  # timestamps of raw aggregates (text on SQLite)
 from server.people.tables import Consent, Participant
 from server.programs.tables import Goal, Program
 from server.schedule.tables import ProgramSession
@@ -27,14 +27,6 @@ T_ANSWER = Answer._meta.tablename
 
 # A session counts as held when the attendance rules count it (status held, or started with attendance taken).
 HELD_SQL = counted_session_sql("s")
-
-
-def instant(value: Any) -> datetime | None:
-    """Timestamps from raw aggregates come back as text on SQLite."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def as_int(value: Any) -> int:
