@@ -133,9 +133,7 @@ class PersonalPageController(Controller):
         except NotFound:
             raise NotFoundException() from None
         except DomainError as refusal:
-            return self._page(
-                request, await self._context(request, token, profile, error=refusal.translated()), status_code=409
-            )
+            return await self._refused(request, token, profile, refusal)
         return redirect(
             request, request.app.route_reverse("personal_page", token=token), _("You have left the program.")
         )
@@ -148,12 +146,15 @@ class PersonalPageController(Controller):
         except NotFound:
             raise NotFoundException() from None
         except DomainError as refusal:
-            return self._page(
-                request, await self._context(request, token, profile, error=refusal.translated()), status_code=409
-            )
+            return await self._refused(request, token, profile, refusal)
         return redirect(
             request, request.app.route_reverse("personal_page", token=token), _("Your place is confirmed. Welcome!")
         )
+
+    async def _refused(self, request: Request, token: str, profile: dict[str, Any], refusal: DomainError) -> Any:
+        """The page again with a rule's refusal at the top, answered with its status (409 for a conflict)."""
+        context = await self._context(request, token, profile, error=refusal.translated())
+        return self._page(request, context, status_code=refusal.status)
 
     @post("/language", name="personal_language")
     async def language(self, request: Request, token: FromPath[str]) -> Any:

@@ -7,6 +7,7 @@ shows about its settings) and `result` (its section of the results page), looked
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -62,7 +63,7 @@ def choices_text(question: dict[str, Any]) -> str:
     return "; ".join(f"{value} = {label}" for value, label in question["choices"])
 
 
-class QuestionKind:
+class QuestionKind(ABC):
     """A question kind. The flags tell the shared code what to gather; the methods do the kind's own part."""
 
     name: ClassVar[str]
@@ -94,14 +95,16 @@ class QuestionKind:
 
     # --- answering ---
 
+    @abstractmethod
     def parse(self, question: dict[str, Any], form: AnswerInput, name: str) -> list[AnswerValue]:
-        """The answers to store from the answering form; [] when skipped; Invalid when not a valid answer."""
-        raise NotImplementedError
+        """The answers to store from the answering form; [] when skipped; Invalid when not a valid answer.
+        Every kind says how its answer is read, so the base class has no default."""
 
     # --- results ---
 
     def summarise(self, item: dict[str, Any], question: dict[str, Any], answered: int, data: ResultData) -> None:
-        """Adds this kind's figures to a question's results item (rows, ranking, mean…)."""
+        """Adds this kind's figures to a question's results item (rows, ranking, mean…); by default none."""
+        return None
 
     def crosstab(
         self,
