@@ -23,12 +23,16 @@ async def migrate() -> None:
     # After PICCOLO_CONF is set (see the note at the top).
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
+    from server.attendance import stats
     from server.db import prepare_database
 
     await prepare_database()
     result = await run_forwards(app_name="all")
     if not result.success:
         raise SystemExit(f"Migrations failed: {result.message}")
+    # A database from before the attendance figures were kept (or one restored without them) gets them now, once.
+    if await stats.missing_figures():
+        await stats.rebuild_all()
 
 
 async def check() -> int:
@@ -127,7 +131,9 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--name")
     user.add_argument("--password", help="prefer GOTONG_NEW_USER_PASSWORD or the prompt")
     commands.add_parser("check", help="check configuration and database")
-    commands.add_parser("rebuild-stats", help="recompute every enrolment's kept attendance figures from the marks")
+    commands.add_parser(
+        "rebuild-stats", help="recompute the kept attendance figures (enrolments and sessions) from the marks"
+    )
     backup_cmd = commands.add_parser("backup", help="write a consistent backup of the database")
     backup_cmd.add_argument(
         "target", nargs="?", help="file to write (default: data/backups/gotong-<time>.sqlite3 or .dump)"

@@ -57,4 +57,13 @@ async def make_session(program, starts_in: timedelta = timedelta(days=2), minute
     values.update(overrides)
     session = ProgramSession(**values)
     await session.save().run()
+    await keep_figures(values["program"])
     return session
+
+
+async def keep_figures(program_id: int) -> None:
+    """What the services do after every write to a program's sessions, enrolments or marks: recompute its kept
+    attendance figures. Builders that write rows directly call it, so readers see what the services would."""
+    from server.attendance import stats
+
+    await stats.program_changed(program_id)

@@ -12,8 +12,10 @@ and member rules themselves are in server/attendance/rules.py):
   least settings.absence_warning_streak. Excused sessions neither extend nor break a run. Only people still enrolled
   are flagged.
 
-Rates are SQL aggregates (portable raw SQL through Table.raw, the same on SQLite and PostgreSQL), so pages run a
-constant number of queries whatever the number of sessions and people. Every rule takes the clock (`now`).
+Rates and warnings read the kept figures (server/attendance/stats.py): each enrolment's where they are exact at the
+instant asked about, and each session's; a program whose enrolment figures have gone stale (a session started
+since the last write) is summed from its marks in the same query. So pages run a constant number of queries, and
+their cost follows the rows shown, not the number of marks. Every rule takes the clock (`now`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,6 @@ from zoneinfo import ZoneInfo
 
 from server import clock
 from server.attendance.rules import (
-    MEMBER_AT_START_SQL,
-    T_ATTENDANCE,
     T_ENROLMENT,
     T_PARTICIPANT,
     T_PROGRAM,
@@ -39,6 +39,7 @@ from server.attendance.rules import (
     raw,
 )
 from server.attendance.sheets import is_locked
+from server.attendance.stats import T_SESSION_STATS, T_STATS, stale_programs_sql
 from server.config import settings
 from server.enrolment.tables import Enrolment
 from server.web.access import CurrentStaff
@@ -81,11 +82,34 @@ def _rate(row: dict[str, Any]) -> Rate:
     )
 
 
+def rates_sql(scope: str, kept_filter: str = "1 = 1") -> str:
+    """Common table expressions ending in `figures` (participant_id, program_id, attended, absent, excused, streak,
+    last_attended) for the programs matching `scope` (an SQL condition on the program id column `{program}`): the
+    kept rows (those matching `kept_filter`, on alias st) of programs whose kept figures are exact at `:now`, and
+    the rates summed from the marks of the others. Like `rates`, one row per person with at least one session that
+    counted for them."""
+    stale = stale_programs_sql(scope.format(program="st.program"))
+    return (
+        marks_sql(f"s.program IN ({stale})")
+        + f""",
+    figures AS (
+        SELECT participant_id, program_id, attended, absent, excused, streak, last_attended FROM rates
+        UNION ALL
+        SELECT st.participant AS participant_id, st.program AS program_id, st.present + st.late AS attended,
+               st.absent AS absent, st.excused AS excused, st.streak AS streak, st.last_attended AS last_attended
+        FROM "{T_STATS}" st
+        WHERE {scope.format(program="st.program")} AND st.sessions > 0 AND {kept_filter}
+          AND st.program NOT IN ({stale})
+    )
+    """
+    )
+
+
 async def participant_rates(
     program_id: int, now: datetime | None = None, participant_id: int | None = None
 ) -> dict[int, Rate]:
     """Each member's attendance in a program, in one query."""
-    sql = marks_sql("s.program = :program") + "SELECT * FROM rates"
+    sql = rates_sql("{program} = :program") + "SELECT * FROM figures"
     params: dict[str, Any] = {"program": program_id, "now": now or clock.now()}
     if participant_id is not None:
         sql += " WHERE participant_id = :participant"
@@ -103,21 +127,19 @@ async def early_warnings(staff: CurrentStaff, now: datetime | None = None) -> li
     One query. Each item: participant_id, display_name, program_id, slug, title (real: a staff page), streak, rate,
     last_attended."""
     if staff.is_organizer:
-        program_filter = (
-            f"s.program IN (SELECT id FROM \"{T_PROGRAM}\" WHERE archived = :archived AND phase <> 'closed')"
-        )
+        scope = f"{{program}} IN (SELECT id FROM \"{T_PROGRAM}\" WHERE archived = :archived AND phase <> 'closed')"
     else:
-        program_filter = (
-            f's.program IN (SELECT p.id FROM "{T_PROGRAM}" p JOIN "{T_TEAM}" t ON t.program = p.id '
+        scope = (
+            f'{{program}} IN (SELECT p.id FROM "{T_PROGRAM}" p JOIN "{T_TEAM}" t ON t.program = p.id '
             f"WHERE t.staff = :staff AND p.archived = :archived AND p.phase <> 'closed')"
         )
     sql = (
-        marks_sql(program_filter)
+        rates_sql(scope, kept_filter="st.streak >= :streak")
         + f"""
     SELECT r.participant_id, r.program_id, r.attended, r.absent, r.excused, r.streak, r.last_attended,
            pa.display_name AS display_name, pr.slug AS slug, pr.title AS title, pr.public_title AS public_title,
            pr.discreet AS discreet
-    FROM rates r
+    FROM figures r
     JOIN "{T_PARTICIPANT}" pa ON pa.id = r.participant_id
     JOIN "{T_PROGRAM}" pr ON pr.id = r.program_id
     JOIN "{T_ENROLMENT}" e ON e.participant = r.participant_id AND e.program = r.program_id
@@ -160,52 +182,32 @@ def end_of_local_day(now: datetime, program: dict[str, Any]) -> datetime:
 
 async def session_summaries(program: dict[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:
     """Past and today's sessions, latest first, with recorded counts, unmarked members and the session's rate.
-    Two queries whatever the number of sessions."""
+    One query on the kept session figures, whatever the number of marks."""
     now = now or clock.now()
     until = end_of_local_day(now, program)
     sessions = await raw(
         f"""
-        SELECT s.id AS id, s.starts_at AS starts_at, s.ends_at AS ends_at, s.status AS status, s.topic AS topic,
-          SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'present' THEN 1 ELSE 0 END) AS present,
-          SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'late' THEN 1 ELSE 0 END) AS late,
-          SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'excused' THEN 1 ELSE 0 END) AS excused,
-          SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'absent' THEN 1 ELSE 0 END) AS absent,
-          SUM(CASE WHEN a.id IS NOT NULL AND a.participant IS NULL THEN 1 ELSE 0 END) AS guests,
-          COUNT(a.id) AS recorded
-        FROM "{T_SESSION}" s LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = s.id
-        WHERE s.program = :program AND s.starts_at < :until
-        GROUP BY s.id, s.starts_at, s.ends_at, s.status, s.topic
-        ORDER BY s.starts_at DESC, s.id DESC
+        SELECT ss."session" AS id, s.starts_at AS starts_at, s.ends_at AS ends_at, s.status AS status,
+               s.topic AS topic, ss.present AS present, ss.late AS late, ss.excused AS excused, ss.absent AS absent,
+               ss.guests AS guests, ss.recorded AS recorded, ss.members AS expected,
+               ss.members_unmarked AS unmarked, ss.members_attended AS attended, ss.members_absent AS members_absent
+        FROM "{T_SESSION_STATS}" ss JOIN "{T_SESSION}" s ON s.id = ss."session"
+        WHERE ss.program = :program AND ss.starts_at < :until
+        ORDER BY ss.starts_at DESC, ss."session" DESC
         """,
         program=program["id"],
         until=until,
     )
-    members = await raw(
-        f"""
-        SELECT s.id AS session_id,
-          SUM(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) AS attended,
-          SUM(CASE WHEN a.status = 'absent' THEN 1 ELSE 0 END) AS absent,
-          SUM(CASE WHEN a.id IS NULL THEN 1 ELSE 0 END) AS unmarked,
-          COUNT(e.id) AS expected
-        FROM "{T_SESSION}" s
-        JOIN "{T_ENROLMENT}" e ON e.program = s.program AND {MEMBER_AT_START_SQL}
-        LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = s.id AND a.participant = e.participant
-        WHERE s.program = :program AND s.starts_at < :until AND s.status <> 'cancelled'
-        GROUP BY s.id
-        """,
-        program=program["id"],
-        until=until,
-    )
-    by_session = {row["session_id"]: row for row in members}
     for row in sessions:
         row["starts_at"], row["ends_at"] = as_datetime(row["starts_at"]), as_datetime(row["ends_at"])
-        for key in ("present", "late", "excused", "absent", "guests", "recorded"):
+        for key in ("present", "late", "excused", "absent", "guests", "recorded", "expected", "unmarked"):
             row[key] = int(row[key] or 0)
-        member = by_session.get(row["id"], {})
-        row["expected"] = int(member.get("expected") or 0)
-        row["unmarked"] = int(member.get("unmarked") or 0)
+        if row["status"] == "cancelled":
+            # Nobody is expected at a cancelled session.
+            row["expected"] = row["unmarked"] = 0
         row["counted"] = is_counted_session(row, now, recorded=row["recorded"] > 0)
-        attended, missed = int(member.get("attended") or 0), int(member.get("absent") or 0) + row["unmarked"]
+        attended = int(row.pop("attended") or 0)
+        missed = int(row.pop("members_absent") or 0) + row["unmarked"]
         row["rate"] = attended / (attended + missed) if row["counted"] and attended + missed else None
         row["locked"] = is_locked(row, now)
     return sessions

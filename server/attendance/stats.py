@@ -1,5 +1,6 @@
-"""Each enrolment's kept attendance figures (table EnrolmentStats): recomputing the rows a write touched, inside
-the writer's transaction, rebuilding them all, and reading them where they are exact.
+"""The kept attendance figures: each enrolment's (table EnrolmentStats) and each session's (table SessionStats).
+Recomputing the rows a write touched, inside the writer's transaction, rebuilding them all, and the SQL that reads
+an enrolment's figures where they are exact.
 
 Definitions are those of server/attendance/rules.py (counted session, member at session start) and of the rates
 in server/attendance/rates.py (unmarked = absent; the streak is the counted absences after the last attended
@@ -28,10 +29,11 @@ from server.attendance.rules import (
     member_at_start_sql,
     raw,
 )
-from server.attendance.tables import EnrolmentStats
+from server.attendance.tables import EnrolmentStats, SessionStats
 from server.db import transaction
 
 T_STATS = EnrolmentStats._meta.tablename
+T_SESSION_STATS = SessionStats._meta.tablename
 COLUMNS = (
     "sessions",
     "present",
@@ -113,6 +115,86 @@ def figures_sql(scope: str) -> str:
     """
 
 
+def stale_programs_sql(scope: str) -> str:
+    """SELECT of the programs matching `scope` (an SQL condition on the column `st.program`) whose kept enrolment
+    figures are not exact at `:now` (a countable session started since their last recompute, or `now` is before
+    it); each side of the test has its own index."""
+    return (
+        f'SELECT st.program FROM "{T_STATS}" st WHERE {scope} AND st.valid_until <= :now '
+        f'UNION SELECT st.program FROM "{T_STATS}" st WHERE {scope} AND st.valid_from > :now'
+    )
+
+
+def session_figures_sql(scope: str) -> str:
+    """SELECT of the figures of every session aliased `s` matching `scope` (an SQL condition), in SessionStats'
+    columns. Members are those at the session's start (rules.member_at_start_sql), whatever the session's status:
+    whether it counts is decided when reading."""
+    members = member_at_start_sql("e", "s.starts_at")
+    return f"""
+    SELECT s.id AS "session", s.program AS program, s.starts_at AS starts_at, s.ends_at AS ends_at, s.status AS status,
+           COALESCE(m.recorded, 0) AS recorded, COALESCE(m.guests, 0) AS guests, COALESCE(m.present, 0) AS present,
+           COALESCE(m.late, 0) AS late, COALESCE(m.excused, 0) AS excused, COALESCE(m.absent, 0) AS absent,
+           COALESCE(r.members, 0) AS members, COALESCE(r.attended, 0) AS members_attended,
+           COALESCE(r.excused, 0) AS members_excused, COALESCE(r.absent, 0) AS members_absent,
+           COALESCE(r.unmarked, 0) AS members_unmarked
+    FROM "{T_SESSION}" s
+    LEFT JOIN (
+        SELECT a."session" AS session_id, COUNT(*) AS recorded,
+               SUM(CASE WHEN a.participant IS NULL THEN 1 ELSE 0 END) AS guests,
+               SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'present' THEN 1 ELSE 0 END) AS present,
+               SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'late' THEN 1 ELSE 0 END) AS late,
+               SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'excused' THEN 1 ELSE 0 END) AS excused,
+               SUM(CASE WHEN a.participant IS NOT NULL AND a.status = 'absent' THEN 1 ELSE 0 END) AS absent
+        FROM "{T_ATTENDANCE}" a JOIN "{T_SESSION}" s ON s.id = a."session"
+        WHERE {scope}
+        GROUP BY a."session"
+    ) m ON m.session_id = s.id
+    LEFT JOIN (
+        SELECT s.id AS session_id, COUNT(e.id) AS members,
+               SUM(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) AS attended,
+               SUM(CASE WHEN a.status = 'excused' THEN 1 ELSE 0 END) AS excused,
+               SUM(CASE WHEN a.status = 'absent' THEN 1 ELSE 0 END) AS absent,
+               SUM(CASE WHEN a.id IS NULL THEN 1 ELSE 0 END) AS unmarked
+        FROM "{T_SESSION}" s
+        JOIN "{T_ENROLMENT}" e ON e.program = s.program AND {members}
+        LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = s.id AND a.participant = e.participant
+        WHERE {scope}
+        GROUP BY s.id
+    ) r ON r.session_id = s.id
+    WHERE {scope}
+    """
+
+
+def counted_sql(ss: str = "ss") -> str:
+    """The counted-session rule (rules.counted_session_sql) on a kept session row aliased `ss`, at `:now`."""
+    return f"{ss}.status <> 'cancelled' AND {ss}.starts_at <= :now AND ({ss}.status = 'held' OR {ss}.recorded > 0)"
+
+
+SESSION_COLUMNS = (
+    "session",
+    "program",
+    "starts_at",
+    "ends_at",
+    "status",
+    "recorded",
+    "guests",
+    "present",
+    "late",
+    "excused",
+    "absent",
+    "members",
+    "members_attended",
+    "members_excused",
+    "members_absent",
+    "members_unmarked",
+)
+
+
+def _insert_sessions_sql(scope: str) -> str:
+    columns = ", ".join(f'"{name}"' for name in SESSION_COLUMNS)
+    return f'INSERT INTO "{T_SESSION_STATS}" ({columns}) {session_figures_sql(scope)}'
+
+
 def _insert_sql(scope: str) -> str:
     return f'INSERT INTO "{T_STATS}" (enrolment, program, participant, {", ".join(COLUMNS)}) {figures_sql(scope)}'
 
@@ -145,9 +227,16 @@ async def recompute_for(
         )
 
 
+async def recompute_sessions(program_id: int) -> None:
+    """Recomputes the kept figures of every session of a program; call it inside the writing transaction."""
+    await raw(f'DELETE FROM "{T_SESSION_STATS}" WHERE program = :program', program=program_id)
+    await raw(_insert_sessions_sql("s.program = :program"), program=program_id)
+
+
 async def program_changed(program_id: int) -> None:
     """The keeper registered with server.db: a write under a program's lock, or to its sessions, recomputes it."""
     await recompute_for(program_id=program_id)
+    await recompute_sessions(program_id)
 
 
 async def rebuild_all(now: datetime | None = None) -> int:
@@ -155,7 +244,21 @@ async def rebuild_all(now: datetime | None = None) -> int:
     async with transaction():
         await raw(f'DELETE FROM "{T_STATS}"')
         await raw(_insert_sql("1 = 1"), now=now or clock.now())
+        await raw(f'DELETE FROM "{T_SESSION_STATS}"')
+        await raw(_insert_sessions_sql("1 = 1"))
     return await EnrolmentStats.count().run()
+
+
+async def missing_figures() -> bool:
+    """Whether some enrolment or session has no kept row (a database upgraded from before they were kept, or rows
+    written behind the services' back): start-up then rebuilds them all."""
+    rows = await raw(
+        f'SELECT (SELECT COUNT(*) FROM "{T_ENROLMENT}" e WHERE NOT EXISTS '
+        f'(SELECT 1 FROM "{T_STATS}" st WHERE st.enrolment = e.id)) AS enrolments, '
+        f'(SELECT COUNT(*) FROM "{T_SESSION}" s WHERE NOT EXISTS '
+        f'(SELECT 1 FROM "{T_SESSION_STATS}" ss WHERE ss."session" = s.id)) AS sessions'
+    )
+    return bool(rows and (int(rows[0]["enrolments"] or 0) or int(rows[0]["sessions"] or 0)))
 
 
 def _normalised(row: dict[str, Any]) -> dict[str, Any]:
@@ -178,3 +281,25 @@ async def figures_from_marks(now: datetime | None = None) -> list[dict[str, Any]
     """Every enrolment's figures at `now` computed from scratch, in the kept rows' shape, by enrolment."""
     rows = await raw(figures_sql("1 = 1") + " ORDER BY e.id", now=now or clock.now())
     return [_normalised(row) for row in rows]
+
+
+def _normalised_session(row: dict[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    for key in ("starts_at", "ends_at"):
+        row[key] = as_datetime(row[key])
+    for key in SESSION_COLUMNS[5:]:
+        row[key] = int(row[key] or 0)
+    return row
+
+
+async def kept_session_figures() -> list[dict[str, Any]]:
+    """Every kept session row, by session."""
+    columns = [getattr(SessionStats, name) for name in SESSION_COLUMNS]
+    rows = await SessionStats.select(*columns).order_by(SessionStats.session).run()
+    return [_normalised_session(row) for row in rows]
+
+
+async def session_figures_from_marks() -> list[dict[str, Any]]:
+    """Every session's figures computed from scratch, in the kept rows' shape, by session."""
+    rows = await raw(session_figures_sql("1 = 1") + " ORDER BY s.id")
+    return [_normalised_session(row) for row in rows]

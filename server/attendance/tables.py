@@ -44,3 +44,32 @@ class EnrolmentStats(Table):
     last_attended = Timestamptz(null=True, default=None)
     valid_from = Timestamptz(null=True, default=None)
     valid_until = Timestamptz(null=True, default=None)
+
+
+class SessionStats(Table):
+    """One session's attendance figures, kept in step with every write to its program (server/attendance/stats.py),
+    so that the attendance tab, reports and data checks sum one row per session instead of every mark. Unlike an
+    enrolment's figures they do not depend on the instant: whether the session counts is decided when reading, from
+    the status, start and `recorded` kept here (the counted-session rule of server/attendance/rules.py)."""
+
+    id: Serial
+    session = ForeignKey(references=ProgramSession, unique=True, on_delete=OnDelete.cascade)
+    program = ForeignKey(references=Program, on_delete=OnDelete.cascade)
+    # Copies of the session's own columns, so that readers filter and order without joining the sessions.
+    starts_at = Timestamptz(null=True, default=None)
+    ends_at = Timestamptz(null=True, default=None)
+    status = Varchar(length=20, default="scheduled")
+    # Every mark on the session, guests included, and the marks by status of registered people.
+    recorded = Integer(default=0)
+    guests = Integer(default=0)
+    present = Integer(default=0)
+    late = Integer(default=0)
+    excused = Integer(default=0)
+    absent = Integer(default=0)
+    # Members at the session's start and how they were marked (unmarked members are counted apart, not as absent).
+    members = Integer(default=0)
+    members_attended = Integer(default=0)
+    members_excused = Integer(default=0)
+    members_absent = Integer(default=0)
+    members_unmarked = Integer(default=0)
+    # Composite indexes (program, starts_at) and (recorded, ends_at) are made in the migration.

@@ -15,13 +15,13 @@ from server import clock
 from server.i18n import N_
 from server.programs import services as programs
 from server.reports.sql import (
-    T_ATTENDANCE,
     T_CONSENT,
     T_ENROLMENT,
     T_GOAL,
     T_PARTICIPANT,
     T_PROGRAM,
     T_SESSION,
+    T_SESSION_STATS,
     instant,
     raw,
 )
@@ -80,9 +80,10 @@ def _from_where(kind: str, scope: _Scope) -> str:
     """FROM … WHERE … of one check (duplicates excepted: they are groups)."""
     if kind == "no_attendance":
         return f"""
-        FROM "{T_SESSION}" s JOIN "{T_PROGRAM}" p ON p.id = s.program
-        WHERE s.status IN ('held', 'scheduled') AND s.ends_at < :now AND p.archived = :archived AND p.phase <> 'closed'
-          AND NOT EXISTS (SELECT 1 FROM "{T_ATTENDANCE}" a WHERE a."session" = s.id) AND {scope.program("s.program")}
+        FROM "{T_SESSION_STATS}" ss JOIN "{T_SESSION}" s ON s.id = ss."session"
+             JOIN "{T_PROGRAM}" p ON p.id = ss.program
+        WHERE ss.recorded = 0 AND ss.ends_at < :now AND ss.status IN ('held', 'scheduled')
+          AND p.archived = :archived AND p.phase <> 'closed' AND {scope.program("ss.program")}
         """
     if kind == "no_consent":
         return f"""

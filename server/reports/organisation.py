@@ -12,12 +12,14 @@ from typing import Any
 
 from server import clock
 from server.attendance import rates as attendance
+from server.attendance.rules import member_at_start_sql
+from server.attendance.stats import counted_sql
 from server.i18n import N_
 from server.programs import services as programs
 from server.programs.tables import Goal, Program, TeamMember
 from server.reports import checks
 from server.reports.periods import Period, calendar_periods
-from server.reports.sql import T_ATTENDANCE, T_ENROLMENT, T_PROGRAM, T_SESSION, as_int, marks_sql, raw, share
+from server.reports.sql import T_ATTENDANCE, T_ENROLMENT, T_PROGRAM, T_SESSION, T_SESSION_STATS, as_int, raw, share
 from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
@@ -84,28 +86,38 @@ async def people_served(now: datetime, period: Period) -> dict[str, int]:
 async def attendance_by_program(period: Period, now: datetime) -> list[dict[str, Any]]:
     """Each running program's attendance rate over the sessions held in the period, with the number of sessions
     and of people they counted for. One query."""
-    program_filter = (
-        f's.program IN (SELECT id FROM "{T_PROGRAM}" WHERE archived = :archived) '
-        "AND s.starts_at >= :range_start AND s.starts_at < :range_end"
+    # Sums of the kept session figures (members at each session's start, unmarked ones absent), so the cost follows
+    # the number of sessions in the period, not of marks; people are the members at the start of at least one.
+    in_period = (
+        f"{counted_sql('ss')} AND ss.starts_at >= :range_start AND ss.starts_at < :range_end "
+        f'AND ss.program IN (SELECT id FROM "{T_PROGRAM}" WHERE archived = :archived)'
     )
-    # Straight from `marks` (one row per member per counted session): a program's rate needs no per-person runs.
-    sql = (
-        marks_sql(program_filter)
-        + f"""
-    SELECT m.program_id AS program_id, p.slug AS slug, p.title AS title, p.kind AS kind, p.phase AS phase,
-           cs.sessions AS sessions, m.people AS people, m.attended AS attended, m.absent AS absent, m.excused AS excused
-    FROM (
-        SELECT program_id, COUNT(DISTINCT participant_id) AS people,
-               SUM(CASE WHEN status IN ('present', 'late') THEN 1 ELSE 0 END) AS attended,
-               SUM(CASE WHEN status = 'absent' THEN 1 ELSE 0 END) AS absent,
-               SUM(CASE WHEN status = 'excused' THEN 1 ELSE 0 END) AS excused
-        FROM marks GROUP BY program_id
-    ) m
-    JOIN "{T_PROGRAM}" p ON p.id = m.program_id
-    JOIN (SELECT program_id, COUNT(*) AS sessions FROM counted GROUP BY program_id) cs ON cs.program_id = m.program_id
-    ORDER BY p.title, m.program_id
+    sql = f"""
+    WITH totals AS (
+        SELECT ss.program AS program_id, COUNT(*) AS sessions, SUM(ss.members) AS members,
+               SUM(ss.members_attended) AS attended, SUM(ss.members_absent + ss.members_unmarked) AS absent,
+               SUM(ss.members_excused) AS excused
+        FROM "{T_SESSION_STATS}" ss WHERE {in_period}
+        GROUP BY ss.program
+    ),
+    people AS (
+        SELECT e.program AS program_id, COUNT(DISTINCT e.participant) AS people
+        FROM "{T_ENROLMENT}" e
+        WHERE e.program IN (SELECT program_id FROM totals WHERE members > 0) AND EXISTS (
+            SELECT 1 FROM "{T_SESSION_STATS}" ss
+            WHERE ss.program = e.program AND {in_period} AND {member_at_start_sql("e", "ss.starts_at")}
+        )
+        GROUP BY e.program
+    )
+    SELECT t.program_id AS program_id, p.slug AS slug, p.title AS title, p.kind AS kind, p.phase AS phase,
+           t.sessions AS sessions, pe.people AS people, t.attended AS attended, t.absent AS absent,
+           t.excused AS excused
+    FROM totals t
+    JOIN "{T_PROGRAM}" p ON p.id = t.program_id
+    JOIN people pe ON pe.program_id = t.program_id
+    WHERE t.members > 0
+    ORDER BY p.title, t.program_id
     """
-    )
     rows = await raw(sql, now=now, archived=False, range_start=period.start, range_end=period.end)
     found = []
     for row in rows:

@@ -29,7 +29,6 @@ from server.reports.sql import (
     T_SURVEY,
     as_int,
     instant,
-    marks_sql,
     raw,
     share,
 )
@@ -117,11 +116,11 @@ async def rate_distribution(program_id: int, now: datetime) -> dict[str, Any]:
     """How many people attended 0–25 %, 25–50 %, 50–75 % and 75–100 % of the sessions that counted for them, and
     the program's overall rate (attended / (attended + absent) over every person and session). One query."""
     sql = (
-        marks_sql("s.program = :program")
+        attendance.rates_sql("{program} = :program")
         + f"""
     SELECT b.bucket AS bucket, COUNT(*) AS people, SUM(b.attended) AS attended, SUM(b.absent) AS absent,
            SUM(b.excused) AS excused
-    FROM (SELECT {_BUCKET_SQL} AS bucket, attended, absent, excused FROM rates) b
+    FROM (SELECT {_BUCKET_SQL} AS bucket, attended, absent, excused FROM figures) b
     GROUP BY b.bucket
     """
     )

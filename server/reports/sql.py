@@ -8,12 +8,23 @@ from typing import Any
 # The attendance rules' SQL helpers: one definition of counted sessions and marks for rates everywhere.
 from server.attendance.rules import T_ATTENDANCE, T_ENROLMENT, counted_session_sql, marks_sql, raw
 from server.attendance.rules import as_datetime as instant  # timestamps of raw aggregates (text on SQLite)
+from server.attendance.stats import T_SESSION_STATS
 from server.people.tables import Consent, Participant
 from server.programs.tables import Goal, Program
 from server.schedule.tables import ProgramSession
 from server.surveys.tables import Answer, Question, Response, Survey
 
-__all__ = ["HELD_SQL", "T_ATTENDANCE", "T_ENROLMENT", "as_int", "instant", "marks_sql", "raw", "share"]
+__all__ = [
+    "HELD_SQL",
+    "T_ATTENDANCE",
+    "T_ENROLMENT",
+    "T_SESSION_STATS",
+    "as_int",
+    "instant",
+    "marks_sql",
+    "raw",
+    "share",
+]
 
 T_PROGRAM = Program._meta.tablename
 T_SESSION = ProgramSession._meta.tablename

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from factories import make_session
+from factories import keep_figures, make_session
 
 # The fixed clock of the domain tests: a Tuesday morning in Jakarta.
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
@@ -41,6 +41,7 @@ async def enrol(
     )
     if consent:
         await Consent(participant=participant.id, purpose="participation", text_version="2026-11").save().run()
+    await keep_figures(program.id)
     return participant.id
 
 
@@ -66,6 +67,7 @@ async def mark(session: dict, participant_id: int | None, status: str, guest_lab
         .save()
         .run()
     )
+    await keep_figures(session["program"])
 
 
 async def stored_status(session: dict, participant_id: int) -> str | None:

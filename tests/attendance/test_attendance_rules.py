@@ -1,11 +1,16 @@
 """Attendance rules without HTTP: who counts, rates, early warnings, last write wins, locks, walk-ins, certificates."""
 
 import asyncio
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from attendance_helpers import NOW, enrol, mark, program_row, session_at, stored_status, weekly_sessions
 from factories import make_program, make_staff
+
+# The enrolment tests' builders, whether or not that folder was collected in this run.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "enrolment"))
 
 from server.attendance import certificates, registers, sheets
 from server.attendance import rates as attendance_rates

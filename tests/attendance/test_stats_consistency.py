@@ -24,6 +24,7 @@ from server.errors import DomainError
 from server.people.tables import Consent, Participant
 from server.programs.tables import Program
 from server.schedule import services as schedule
+from server.schedule.tables import ProgramSession
 
 START = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 PEOPLE = 3
@@ -185,6 +186,8 @@ class KeptFigures(RuleBasedStateMachine):
                 # Outside its window a row is not used (readers compute from the marks); inside it, it is exact.
                 if stats.is_fresh(row, self.now):
                     assert row == scratch[enrolment_id]
+            # A session's figures do not depend on the instant: always exact.
+            assert await stats.kept_session_figures() == await stats.session_figures_from_marks()
             live = await rates.participant_rates(self.program_id, self.now)
             for row in scratch.values():
                 rate = live.get(row["participant"], rates.Rate())
@@ -237,12 +240,25 @@ def test_rebuild_recomputes_figures_written_around_the_services():
         person = Participant(display_name="Ayu")
         await person.save().run()
         await Enrolment(program=program.id, participant=person.id, status="enrolled", enrolled_at=START).save().run()
-        await make_session(program, starts_at=START + timedelta(days=1), status="held")
+        await ProgramSession.insert(
+            ProgramSession(
+                program=program.id,
+                uid="around-the-services",
+                starts_at=START + timedelta(days=1),
+                ends_at=START + timedelta(days=1, hours=1),
+                status="held",
+            )
+        ).run()
         now = START + timedelta(days=2)
         assert await stats.kept_figures() == []
+        assert await stats.kept_session_figures() == []
+        assert await stats.missing_figures()
         assert await stats.rebuild_all(now) == 1
         assert await stats.kept_figures() == await stats.figures_from_marks(now)
         assert (await stats.kept_figures())[0]["absent"] == 1
+        assert await stats.kept_session_figures() == await stats.session_figures_from_marks()
+        assert (await stats.kept_session_figures())[0]["members_unmarked"] == 1
+        assert not await stats.missing_figures()
 
     asyncio.run(scenario())
 

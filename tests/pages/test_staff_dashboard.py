@@ -3,7 +3,7 @@
 from datetime import UTC, timedelta
 
 from conftest import sign_in
-from factories import make_program, make_staff
+from factories import keep_figures, make_program, make_staff
 
 
 async def test_dashboard_shows_early_warning_promotion_and_licence(client, db):
@@ -31,6 +31,7 @@ async def test_dashboard_shows_early_warning_promotion_and_licence(client, db):
         session = await make_session(program, starts_in=timedelta(days=-days))
         await ProgramSession.update({ProgramSession.status: "held"}).where(ProgramSession.id == session.id).run()
         await Attendance.insert(Attendance(session=session.id, participant=pid, status="absent")).run()
+        await keep_figures(program.id)
     promoted = await create_participant(None, {"display_name": "Rina Naik"})
     moved = Enrolment(participant=promoted, program=program.id, status="enrolled")
     await moved.save().run()

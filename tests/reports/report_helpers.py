@@ -15,7 +15,7 @@ for folder in ("attendance", "surveys"):
         sys.path.insert(0, str(_TESTS / folder))
 
 from attendance_helpers import NOW, enrol, mark, program_row, session_at  # noqa: E402
-from factories import make_program  # noqa: E402
+from factories import keep_figures, make_program  # noqa: E402
 
 WEEK = timedelta(weeks=1)
 
@@ -80,6 +80,7 @@ async def workshop_fixture(now: datetime = NOW, **program_values) -> Workshop:
         person = Participant(display_name=name)
         await person.save().run()
         await Enrolment(participant=person.id, program=program.id, status=status).save().run()
+        await keep_figures(program.id)
         w.people[name] = person.id
     s1, s2, s4 = w.sessions["s1"], w.sessions["s2"], w.sessions["s4"]
     for session, marks in (
@@ -181,6 +182,7 @@ async def bulk_program(slug: str, sessions: int, people: int, now: datetime, **v
     rows = [Attendance(session=sid, participant=pid, status="present") for sid in session_ids for pid in ids]
     for start in range(0, len(rows), 200):
         await Attendance.insert(*rows[start : start + 200]).run()
+    await keep_figures(program.id)
     return program
 
 

@@ -5,7 +5,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from factories import make_program
+from factories import keep_figures, make_program
 from querycount import count_queries
 
 from server.reports.checks import LIST_LIMIT
@@ -27,6 +27,7 @@ async def _forgotten_sessions(count: int, slug: str = "sepi") -> list[int]:
         for n in range(count)
     ]
     await ProgramSession.insert(*sessions).run()
+    await keep_figures(program.id)
     rows = await ProgramSession.select(ProgramSession.id).where(ProgramSession.program == program.id).run()
     return sorted((row["id"] for row in rows), reverse=True)
 

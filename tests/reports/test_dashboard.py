@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import sign_in
-from factories import make_program, make_staff
+from factories import keep_figures, make_program, make_staff
 from report_helpers import NOW, WEEK, enrol, mark, session_at
 
 from server.reports import organisation as reports
@@ -54,6 +54,7 @@ async def enrol_again(program, participant_id, enrolled_at):
         .save()
         .run()
     )
+    await keep_figures(program.id)
 
 
 async def test_programs_by_kind_and_phase_leave_archived_ones_out(db):

@@ -2,6 +2,7 @@
 no-store. Public pages and public feeds keep their caching."""
 
 from conftest import sign_in
+from factories import keep_figures
 from test_authorization_matrix import all_routes
 from world import PASSWORD, build_world, resolve_path
 
@@ -44,6 +45,7 @@ async def test_every_export_and_download_is_no_store(client, db):
     await Attendance.insert(
         Attendance(session=world.ids["session"], participant=world.ids["participant"], status="present")
     ).run()
+    await keep_figures(world.ids["program"])
     await sign_in(client, "w-admin", PASSWORD)
     ids = world.ids
     for template in EXPORTS:

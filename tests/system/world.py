@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from factories import PASSWORD, make_program, make_session, make_staff
+from factories import PASSWORD, keep_figures, make_program, make_session, make_staff
 
 from server.people.tokens import feed_token
 
@@ -81,6 +81,8 @@ async def build_world() -> World:
     await Enrolment.insert(
         Enrolment(participant=theirs, program=other.id, status="enrolled", enrolled_at=enrolled_at)
     ).run()
+    await keep_figures(program.id)
+    await keep_figures(other.id)
     individual_goal = IndividualGoal(enrolment=enrolment.id, statement="Datang rutin")
     await individual_goal.save().run()
     survey = Survey(
