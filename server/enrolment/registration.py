@@ -10,11 +10,12 @@ from typing import Any
 from server import clock
 from server.enrolment.services import expire_offers
 from server.enrolment.tables import Enrolment
-from server.enrolment.waitlist import ACTIVE, enrol_locked, load_program, program_lock
+from server.enrolment.waitlist import ACTIVE, enrol_locked, load_program
 from server.errors import DomainError
 from server.i18n import N_
 from server.people import links, participants
 from server.people.consent import PURPOSES
+from server.programs.locking import program_lock
 from server.programs.services import ensure_open
 
 

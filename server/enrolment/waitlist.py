@@ -1,22 +1,17 @@
-"""A program's list under its lock: the enrolment statuses, the one program lock, places and capacity, the
-waitlist queue and offers — the steps every enrolment rule runs inside `program_lock`."""
+"""A program's list under its lock: the enrolment statuses, places and capacity, the waitlist queue and offers —
+the steps every enrolment rule runs inside `program_lock` (server/programs/locking.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from piccolo.engine.sqlite import TransactionType
-
-from server.db import engine, program_changed
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.errors import DomainError, NotFound
 from server.i18n import N_
 from server.people.tables import Consent
-from server.programs.services import ensure_open
+from server.programs.services import ensure_open, on_capacity_raised
 from server.programs.tables import Program
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
@@ -63,31 +58,6 @@ def offer_hours(program: dict[str, Any]) -> int | None:
     except (TypeError, ValueError):
         return None
     return hours if hours and hours > 0 else None
-
-
-# --- locking -------------------------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def program_lock(program_id: int) -> AsyncIterator[None]:
-    """One transaction in which nobody else changes this program's enrolments.
-
-    Capacity is a count followed by an insert; two registrations interleaving between them would both see a free
-    place. PostgreSQL locks the program row until commit; SQLite takes its single write lock at BEGIN IMMEDIATE
-    (a deferred transaction would read first and could not upgrade to a write while another reader waits).
-    Every write under the lock (enrolments, marks) may change the program's attendance figures: they are
-    recomputed before the commit (server.db.program_changed), unless the block failed and nothing is saved.
-    """
-    db = engine()
-    if db.engine_type == "sqlite":
-        async with db.transaction(transaction_type=TransactionType.immediate):
-            yield
-            await program_changed(program_id)
-    else:
-        async with db.transaction():
-            await Program.raw("SELECT id FROM program WHERE id = {} FOR UPDATE", program_id).run()
-            yield
-            await program_changed(program_id)
 
 
 # --- internal steps (run inside program_lock) -----------------------------------------------------
@@ -213,6 +183,13 @@ async def fill_places(program: dict[str, Any], now: datetime) -> list[dict[str, 
             values = {Enrolment.enrolled_at: now, Enrolment.offer_expires_at: None}
             promoted.append(await set_status(row, "enrolled", now, None, automatic="promotion", values=values))
     return promoted
+
+
+@on_capacity_raised
+async def fill_raised_capacity(program: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """More places (a raised capacity, or no limit any more) go to the waitlist as a freed place does: in order,
+    offered or given per the offer window, recorded as automatic promotions."""
+    return await fill_places(program, now)
 
 
 async def has_participation_consent(participant_id: int) -> bool:

@@ -9,7 +9,9 @@ from server.programs.services.addresses import RESERVED_SLUGS, address_leak, sig
 from server.programs.services.editing import (
     EDITABLE_FIELDS,
     archive_program,
+    capacity_raised,
     create_program,
+    on_capacity_raised,
     program_slug,
     update_program,
 )
@@ -72,6 +74,7 @@ __all__ = [
     "address_leak",
     "archive_program",
     "can_manage",
+    "capacity_raised",
     "change_phase",
     "count_programs_for_staff",
     "count_public_programs",
@@ -92,6 +95,7 @@ __all__ = [
     "list_programs_for_staff",
     "list_team",
     "managed_program_ids",
+    "on_capacity_raised",
     "phase_history",
     "phase_requirement",
     "phase_requirements",
