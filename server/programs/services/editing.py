@@ -117,7 +117,8 @@ async def update_program(actor: CurrentStaff, program: dict[str, Any], values: d
             await ProgramSlugAlias.insert(ProgramSlugAlias(program=program["id"], slug=program["slug"])).run()
         if "capacity" in values and before and capacity_raised(before["capacity"], values["capacity"]):
             saved = await Program.select().where(Program.id == program["id"]).first().run()
-            for hook in _CAPACITY_RAISED.values() if saved else ():
+            assert saved is not None  # updated a moment ago, under the lock
+            for hook in _CAPACITY_RAISED.values():
                 await hook(saved, now)
     return values["slug"]
 
