@@ -16,16 +16,13 @@ from server.i18n import N_
 from server.people import links, participants
 from server.people.consent import PURPOSES
 from server.programs.locking import program_lock
+from server.programs.rules import accepts_registrations
 from server.programs.services import ensure_open
 
 
 def registration_open(program: dict[str, Any]) -> bool:
     """Whether the public may register: an open or approval program that is still running."""
-    return (
-        program["enrolment_mode"] in ("open", "approval")
-        and program["phase"] != "closed"
-        and not program.get("archived")
-    )
+    return accepts_registrations(program)
 
 
 @dataclass(frozen=True)

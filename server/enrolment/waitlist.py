@@ -4,13 +4,17 @@ the steps every enrolment rule runs inside `program_lock` (server/programs/locki
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from piccolo.query.functions.aggregate import Count
 
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.errors import DomainError, NotFound
 from server.i18n import N_
 from server.people.tables import Consent
+from server.programs.rules import accepts_registrations
 from server.programs.services import ensure_open, on_capacity_raised
 from server.programs.tables import Program
 from server.web.access import CurrentStaff
@@ -270,6 +274,58 @@ async def places_left(program: dict[str, Any]) -> int | None:
     if program.get("capacity") is None:
         return None
     return max(0, program["capacity"] - await places_taken(program["id"]))
+
+
+async def places_taken_by_program(program_ids: list[int]) -> dict[int, int]:
+    """Places held per program, in one query whatever the number of programs (the catalogue's cards)."""
+    if not program_ids:
+        return {}
+    rows = (
+        await Enrolment.select(Enrolment.program, Count(Enrolment.id, alias="taken"))
+        .where(Enrolment.program.is_in(program_ids) & Enrolment.status.is_in(list(HOLDS_PLACE)))
+        .group_by(Enrolment.program)
+        .run()
+    )
+    return {row["program"]: int(row["taken"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class Availability:
+    """What the public page and the catalogue say about joining a program. `state` is one of:
+    "open" (registration without a limit), "places_left" (`places_left` free places), "full" (registering puts
+    you on the waiting list: every program that takes registrations keeps one) or "closed"."""
+
+    state: str
+    places_left: int | None = None
+    approval: bool = False  # registering asks the team for a place
+
+    @property
+    def registration_open(self) -> bool:
+        return self.state != "closed"
+
+
+def availability(program: dict[str, Any], taken: int) -> Availability:
+    """The program's availability to the public, given the places held now."""
+    if not accepts_registrations(program):
+        return Availability("closed")
+    approval = program["enrolment_mode"] == "approval"
+    if program.get("capacity") is None:
+        return Availability("open", approval=approval)
+    free = max(0, program["capacity"] - taken)
+    if free == 0:
+        return Availability("full", 0, approval=approval)
+    return Availability("places_left", free, approval=approval)
+
+
+async def program_availability(program: dict[str, Any]) -> Availability:
+    return availability(program, await places_taken(program["id"]))
+
+
+async def availability_by_program(programs: list[dict[str, Any]]) -> dict[int, Availability]:
+    """Each program's availability, in one query whatever the number of programs."""
+    limited = [p["id"] for p in programs if p.get("capacity") is not None and accepts_registrations(p)]
+    taken = await places_taken_by_program(limited)
+    return {p["id"]: availability(p, taken.get(p["id"], 0)) for p in programs}
 
 
 async def waitlist_position(enrolment: dict[str, Any]) -> int | None:
