@@ -38,6 +38,7 @@ from server.programs.services.milestones import (
     get_milestone,
     list_milestones,
     set_milestone_status,
+    update_milestone,
 )
 from server.programs.services.partners import add_partner, list_partners, remove_partner
 from server.programs.services.phases import (
@@ -112,5 +113,6 @@ __all__ = [
     "slugify",
     "staff_choices",
     "team_with_licences",
+    "update_milestone",
     "update_program",
 ]
