@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server import clock
+from server.attendance.completion import certificate_due
 from server.attendance.rules import (
     T_ENROLMENT,
     T_PARTICIPANT,
@@ -237,7 +238,7 @@ async def participant_summaries(program: dict[str, Any], now: datetime | None = 
         row["rate"] = rate.rate
         row["active"] = row["status"] == "enrolled" and row["ended_at"] is None
         row["warning"] = row["active"] and rate.warning
-        row["certificate"] = program["kind"] == "skill_workshop" and meets_threshold(
-            rate.rate, program["completion_threshold"]
+        row["certificate"] = certificate_due(
+            program, row["status"], meets_threshold(rate.rate, program["completion_threshold"])
         )
     return enrolments

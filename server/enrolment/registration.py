@@ -10,21 +10,19 @@ from typing import Any
 from server import clock
 from server.enrolment.services import expire_offers
 from server.enrolment.tables import Enrolment
-from server.enrolment.waitlist import ACTIVE, enrol_locked, load_program, program_lock
+from server.enrolment.waitlist import ACTIVE, enrol_locked, load_program
 from server.errors import DomainError
 from server.i18n import N_
 from server.people import links, participants
 from server.people.consent import PURPOSES
+from server.programs.locking import program_lock
+from server.programs.rules import accepts_registrations
 from server.programs.services import ensure_open
 
 
 def registration_open(program: dict[str, Any]) -> bool:
     """Whether the public may register: an open or approval program that is still running."""
-    return (
-        program["enrolment_mode"] in ("open", "approval")
-        and program["phase"] != "closed"
-        and not program.get("archived")
-    )
+    return accepts_registrations(program)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from server.enrolment.waitlist import (
     load_enrolment,
     load_program,
     places_taken,
-    program_lock,
     record_change,
     set_status,
 )
@@ -28,6 +27,7 @@ from server.i18n import N_
 from server.people import consent, participants
 from server.people.consent import PURPOSES
 from server.people.tables import Consent, Participant
+from server.programs.locking import program_lock
 from server.programs.services import ensure_open
 from server.web.access import CurrentStaff
 

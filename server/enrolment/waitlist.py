@@ -1,22 +1,21 @@
-"""A program's list under its lock: the enrolment statuses, the one program lock, places and capacity, the
-waitlist queue and offers — the steps every enrolment rule runs inside `program_lock`."""
+"""A program's list under its lock: the enrolment statuses, places and capacity, the waitlist queue and offers —
+the steps every enrolment rule runs inside `program_lock` (server/programs/locking.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from piccolo.engine.sqlite import TransactionType
+from piccolo.query.functions.aggregate import Count
 
-from server.db import engine, program_changed
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.errors import DomainError, NotFound
 from server.i18n import N_
 from server.people.tables import Consent
-from server.programs.services import ensure_open
+from server.programs.rules import accepts_registrations
+from server.programs.services import ensure_open, on_capacity_raised
 from server.programs.tables import Program
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
@@ -63,31 +62,6 @@ def offer_hours(program: dict[str, Any]) -> int | None:
     except (TypeError, ValueError):
         return None
     return hours if hours and hours > 0 else None
-
-
-# --- locking -------------------------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def program_lock(program_id: int) -> AsyncIterator[None]:
-    """One transaction in which nobody else changes this program's enrolments.
-
-    Capacity is a count followed by an insert; two registrations interleaving between them would both see a free
-    place. PostgreSQL locks the program row until commit; SQLite takes its single write lock at BEGIN IMMEDIATE
-    (a deferred transaction would read first and could not upgrade to a write while another reader waits).
-    Every write under the lock (enrolments, marks) may change the program's attendance figures: they are
-    recomputed before the commit (server.db.program_changed), unless the block failed and nothing is saved.
-    """
-    db = engine()
-    if db.engine_type == "sqlite":
-        async with db.transaction(transaction_type=TransactionType.immediate):
-            yield
-            await program_changed(program_id)
-    else:
-        async with db.transaction():
-            await Program.raw("SELECT id FROM program WHERE id = {} FOR UPDATE", program_id).run()
-            yield
-            await program_changed(program_id)
 
 
 # --- internal steps (run inside program_lock) -----------------------------------------------------
@@ -215,6 +189,13 @@ async def fill_places(program: dict[str, Any], now: datetime) -> list[dict[str, 
     return promoted
 
 
+@on_capacity_raised
+async def fill_raised_capacity(program: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """More places (a raised capacity, or no limit any more) go to the waitlist as a freed place does: in order,
+    offered or given per the offer window, recorded as automatic promotions."""
+    return await fill_places(program, now)
+
+
 async def has_participation_consent(participant_id: int) -> bool:
     return (
         await Consent.exists()
@@ -293,6 +274,58 @@ async def places_left(program: dict[str, Any]) -> int | None:
     if program.get("capacity") is None:
         return None
     return max(0, program["capacity"] - await places_taken(program["id"]))
+
+
+async def places_taken_by_program(program_ids: list[int]) -> dict[int, int]:
+    """Places held per program, in one query whatever the number of programs (the catalogue's cards)."""
+    if not program_ids:
+        return {}
+    rows = (
+        await Enrolment.select(Enrolment.program, Count(Enrolment.id, alias="taken"))
+        .where(Enrolment.program.is_in(program_ids) & Enrolment.status.is_in(list(HOLDS_PLACE)))
+        .group_by(Enrolment.program)
+        .run()
+    )
+    return {row["program"]: int(row["taken"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class Availability:
+    """What the public page and the catalogue say about joining a program. `state` is one of:
+    "open" (registration without a limit), "places_left" (`places_left` free places), "full" (registering puts
+    you on the waiting list: every program that takes registrations keeps one) or "closed"."""
+
+    state: str
+    places_left: int | None = None
+    approval: bool = False  # registering asks the team for a place
+
+    @property
+    def registration_open(self) -> bool:
+        return self.state != "closed"
+
+
+def availability(program: dict[str, Any], taken: int) -> Availability:
+    """The program's availability to the public, given the places held now."""
+    if not accepts_registrations(program):
+        return Availability("closed")
+    approval = program["enrolment_mode"] == "approval"
+    if program.get("capacity") is None:
+        return Availability("open", approval=approval)
+    free = max(0, program["capacity"] - taken)
+    if free == 0:
+        return Availability("full", 0, approval=approval)
+    return Availability("places_left", free, approval=approval)
+
+
+async def program_availability(program: dict[str, Any]) -> Availability:
+    return availability(program, await places_taken(program["id"]))
+
+
+async def availability_by_program(programs: list[dict[str, Any]]) -> dict[int, Availability]:
+    """Each program's availability, in one query whatever the number of programs."""
+    limited = [p["id"] for p in programs if p.get("capacity") is not None and accepts_registrations(p)]
+    taken = await places_taken_by_program(limited)
+    return {p["id"]: availability(p, taken.get(p["id"], 0)) for p in programs}
 
 
 async def waitlist_position(enrolment: dict[str, Any]) -> int | None:

@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request, get
 from litestar.params import FromPath
 
+from server.enrolment import waitlist
 from server.programs import forms as program_forms
 from server.programs import services as programs
 from server.schedule import services as schedule
@@ -22,8 +23,8 @@ PROGRAM_LIST_PAGE_SIZE = 50
 async def public_catalogue(
     kind: str = "", mode: str = "", upcoming_only: bool = False, wanted: PageRequest | None = None
 ) -> Page[dict[str, Any]]:
-    """One page of public programs with their displayed (never the real discreet) title and next session, in at most
-    four queries whatever the number of programs."""
+    """One page of public programs with their displayed (never the real discreet) title, next session and
+    availability (places left, full, closed), in at most five queries whatever the number of programs."""
     only_ids = await schedule.programs_with_upcoming_sessions() if upcoming_only else None
     page = await paginate(
         wanted or PageRequest(size=CATALOGUE_PAGE_SIZE),
@@ -33,8 +34,10 @@ async def public_catalogue(
         ),
     )
     next_sessions = await schedule.next_public_session_by_program([p["id"] for p in page.items])
+    availability = await waitlist.availability_by_program(page.items)
     for program in page.items:
         program["next_session"] = next_sessions.get(program["id"])
+        program["availability"] = availability[program["id"]]
     return page
 
 
@@ -72,7 +75,8 @@ async def catalogue(request: Request) -> Any:
 async def public_program(request: Request, slug: FromPath[str]) -> Any:
     program = await programs.public_program(slug)
     sessions = await schedule.public_program_sessions(program, limit=12)
-    return render(request, "programs/public_program.html", {"program": program, "sessions": sessions})
+    context = {"program": program, "sessions": sessions, "availability": await waitlist.program_availability(program)}
+    return render(request, "programs/public_program.html", context)
 
 
 @get("/manage/programs", opt=STAFF, name="program_list")

@@ -290,6 +290,33 @@ class ProgramController(Controller):
         status_code = form.status_code if form.errors else 200
         return render(request, "programs/milestones.html", context, block="milestone_row", status_code=status_code)
 
+    async def _milestone_edit_context(
+        self, program: dict[str, Any], milestone: dict[str, Any], form: forms.MilestoneForm
+    ) -> dict[str, Any]:
+        return {"program": program, "tab": "milestones", "milestone": milestone, "form": form}
+
+    @get("/milestones/{milestone_id:int}/edit", name="milestone_edit")
+    async def edit_milestone(self, request: Request, program: ManagedProgram, milestone_id: FromPath[int]) -> Any:
+        milestone = await programs.get_milestone(program, milestone_id)
+        context = await self._milestone_edit_context(program, milestone, forms.MilestoneForm(initial=milestone))
+        return render(request, "programs/milestone_edit.html", context)
+
+    @post("/milestones/{milestone_id:int}/edit", name="milestone_update")
+    async def update_milestone(self, request: Request, program: ManagedProgram, milestone_id: FromPath[int]) -> Any:
+        milestone = await programs.get_milestone(program, milestone_id)
+        form = forms.MilestoneForm(await request.form())
+        if form.is_valid():
+            try:
+                await programs.update_milestone(request.user, program, milestone_id, dict(form.cleaned))
+            except DomainError as error:
+                form.refuse(error)  # a field's error goes next to it; a closed program's at the top (409)
+            else:
+                return redirect(request, _url(request, "program_milestones", program), _("Milestone updated."))
+        context = await self._milestone_edit_context(program, milestone, form)
+        return render(
+            request, "programs/milestone_edit.html", context, block="milestone_edit_form", status_code=form.status_code
+        )
+
     @post("/milestones/{milestone_id:int}/delete", name="milestone_delete")
     async def delete_milestone(self, request: Request, program: ManagedProgram, milestone_id: FromPath[int]) -> Any:
         await programs.delete_milestone(program, milestone_id)

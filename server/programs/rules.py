@@ -15,7 +15,8 @@ CLOSED_PHASE = "closed"
 
 def is_open(program: dict[str, Any]) -> bool:
     """A closed or archived program is a record: read-only. Everything else may still change."""
-    return program["phase"] != CLOSED_PHASE and not program["archived"]
+    # A public view of a program has no `archived` key: only programs that are not archived reach the public.
+    return program["phase"] != CLOSED_PHASE and not program.get("archived")
 
 
 def ensure_open(program: dict[str, Any]) -> None:

@@ -12,6 +12,8 @@ from conftest import post_form, sign_in
 from factories import make_program, make_staff
 from querycount import count_queries
 
+from server.programs.tables import Program
+
 HOUR = timedelta(hours=1)
 WEEK = timedelta(weeks=1)
 
@@ -283,6 +285,7 @@ async def test_attendance_tab_shows_counts_rates_and_early_warnings(facilitator_
         await mark(session, people["Sari"], sari)
         await mark(session, people["Budi"], budi)
     await session_at(workshop, now() + 2 * WEEK, status="scheduled", topic="Sesi yang akan datang")
+    await Program.update({Program.phase: "evaluation"}).where(Program.id == workshop.id).run()  # certificates now
     page = await facilitator_client.get("/manage/programs/batik/attendance")
     assert page.status_code == 200
     assert "Early warning" in page.text and "2 absences in a row" in page.text
@@ -371,6 +374,7 @@ async def test_certificate_page_and_threshold(facilitator_client, workshop):
         session = await session_at(workshop, now() - (4 - n) * WEEK)
         await mark(session, good, a)
         await mark(session, weak, b)
+    await Program.update({Program.phase: "evaluation"}).where(Program.id == workshop.id).run()
     page = await facilitator_client.get(f"/manage/programs/batik/participants/{good}/certificate")
     assert page.status_code == 200
     # The facilitator is on the team, so may see the legal name; the lead facilitator signs.

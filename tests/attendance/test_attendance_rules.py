@@ -314,11 +314,19 @@ async def test_register_grid_marks_who_was_not_enrolled_yet(workshop):
     assert [s["id"] for s in narrow["sessions"]] == [sessions[1]["id"]]
 
 
+async def finish(program) -> None:
+    """The workshop has finished running: it is in evaluation."""
+    from server.programs.tables import Program
+
+    await Program.update({Program.phase: "evaluation"}).where(Program.id == program.id).run()
+
+
 async def test_certificate_needs_a_workshop_and_the_threshold(workshop, organizer):
     from server.programs.tables import TeamMember
 
     lead = await make_staff(display_name="Bu Ratna")
     await TeamMember(program=workshop.id, staff=lead.id, role="lead").save().run()
+    await finish(workshop)
     program = await program_row(workshop)
     good = await enrol(workshop, "Sari", NOW - 5 * WEEK, legal_name="Sari Wulandari")
     weak = await enrol(workshop, "Budi", NOW - 5 * WEEK)
@@ -340,7 +348,7 @@ async def test_certificate_needs_a_workshop_and_the_threshold(workshop, organize
     with pytest.raises(DomainError) as error:
         await certificates.certificate(organizer, program, weak, NOW)
     assert error.value.code == "below_threshold"
-    group = await program_row(await make_program(slug="kelompok", kind="support_group"))
+    group = await program_row(await make_program(slug="kelompok", kind="support_group", phase="evaluation"))
     with pytest.raises(DomainError) as error:
         await certificates.certificate(organizer, group, good, NOW)
     assert error.value.code == "not_a_workshop"
@@ -352,6 +360,7 @@ async def test_certificate_of_a_discreet_workshop_uses_the_public_title(organize
         title="Pelatihan Kerja untuk Penyintas KDRT",
         discreet=True,
         public_title="Kelas Keterampilan Kamis",
+        phase="evaluation",
     )
     person = await enrol(program_obj, "Sari", NOW - 5 * WEEK)
     for session in await weekly_sessions(program_obj, 2, NOW - 2 * WEEK):

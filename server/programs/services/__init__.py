@@ -9,7 +9,9 @@ from server.programs.services.addresses import RESERVED_SLUGS, address_leak, sig
 from server.programs.services.editing import (
     EDITABLE_FIELDS,
     archive_program,
+    capacity_raised,
     create_program,
+    on_capacity_raised,
     program_slug,
     update_program,
 )
@@ -36,6 +38,7 @@ from server.programs.services.milestones import (
     get_milestone,
     list_milestones,
     set_milestone_status,
+    update_milestone,
 )
 from server.programs.services.partners import add_partner, list_partners, remove_partner
 from server.programs.services.phases import (
@@ -72,6 +75,7 @@ __all__ = [
     "address_leak",
     "archive_program",
     "can_manage",
+    "capacity_raised",
     "change_phase",
     "count_programs_for_staff",
     "count_public_programs",
@@ -92,6 +96,7 @@ __all__ = [
     "list_programs_for_staff",
     "list_team",
     "managed_program_ids",
+    "on_capacity_raised",
     "phase_history",
     "phase_requirement",
     "phase_requirements",
@@ -108,5 +113,6 @@ __all__ = [
     "slugify",
     "staff_choices",
     "team_with_licences",
+    "update_milestone",
     "update_program",
 ]

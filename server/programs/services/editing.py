@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from server import clock, privacy
@@ -9,6 +11,7 @@ from server.audit import record_audit
 from server.db import transaction
 from server.errors import DomainError, Forbidden, NotFound
 from server.i18n import N_
+from server.programs.locking import program_lock
 from server.programs.rules import ensure_open
 from server.programs.services.addresses import choose_address
 from server.programs.tables import Program, ProgramSlugAlias, TeamMember
@@ -36,6 +39,24 @@ EDITABLE_FIELDS = (
     "area",
     "place_members_only",
 )
+
+
+# What else happens, inside the program's lock, when its capacity goes up or its limit goes away. Enrolment (above
+# programs) registers filling the new places from its waitlist: the same step as for a freed place.
+CapacityRaised = Callable[[dict[str, Any], datetime], Awaitable[Any]]
+_CAPACITY_RAISED: dict[str, CapacityRaised] = {}
+
+
+def on_capacity_raised(hook: CapacityRaised) -> CapacityRaised:
+    """Registers `hook(program, now)`, run under the program lock after a save that raised or removed its capacity
+    (registering the same function again replaces it: a module imported twice)."""
+    _CAPACITY_RAISED[f"{hook.__module__}.{hook.__qualname__}"] = hook
+    return hook
+
+
+def capacity_raised(before: int | None, after: int | None) -> bool:
+    """More places than before: a higher number, or no limit any more. Lowering it never removes anyone."""
+    return before is not None and (after is None or after > before)
 
 
 def _check_program_values(values: dict[str, Any]) -> None:
@@ -82,14 +103,23 @@ async def update_program(actor: CurrentStaff, program: dict[str, Any], values: d
     values = {key: values[key] for key in EDITABLE_FIELDS if key in values}
     _check_program_values(values)
     await choose_address(values, program["id"])
+    now = clock.now()
     updates = {getattr(Program, key): value for key, value in values.items()}
-    updates[Program.updated_at] = clock.now()
-    async with transaction():
+    updates[Program.updated_at] = now
+    # Under the program lock: the capacity read here is the one registrations see, and the waitlist fills the new
+    # places in the same transaction, before anyone new can take them.
+    async with program_lock(program["id"]):
+        before = await Program.select(Program.capacity).where(Program.id == program["id"]).first().run()
         await Program.update(updates).where(Program.id == program["id"]).run()
         if values["slug"] != program["slug"]:
             # Staff bookmarks keep working; going back to an old address makes it current again.
             await ProgramSlugAlias.delete().where(ProgramSlugAlias.slug == values["slug"]).run()
             await ProgramSlugAlias.insert(ProgramSlugAlias(program=program["id"], slug=program["slug"])).run()
+        if "capacity" in values and before and capacity_raised(before["capacity"], values["capacity"]):
+            saved = await Program.select().where(Program.id == program["id"]).first().run()
+            assert saved is not None  # updated a moment ago, under the lock
+            for hook in _CAPACITY_RAISED.values():
+                await hook(saved, now)
     return values["slug"]
 
 

@@ -124,6 +124,7 @@ async def public_programs(
             Program.default_location,
             Program.default_online_link,
             Program.enrolment_mode,
+            Program.capacity,
             Program.phase,
             Program.place_members_only,
             Program.area,

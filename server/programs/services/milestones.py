@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from server.audit import record_audit
+from server.db import transaction
 from server.errors import DomainError, NotFound
 from server.i18n import N_
 from server.programs.choices import MILESTONE_STATUSES
 from server.programs.rules import ensure_open
 from server.programs.tables import Milestone
+from server.web.access import CurrentStaff
+
+# What an edit may change; the program a milestone belongs to never changes.
+MILESTONE_FIELDS = ("title", "due_on", "owner", "status", "note")
 
 
 def _with_flags(milestone: dict[str, Any], today: date) -> dict[str, Any]:
@@ -58,6 +64,29 @@ async def set_milestone_status(
         raise DomainError("bad_status", N_("Choose one of the options."), field="status")
     await get_milestone(program, milestone_id)
     await Milestone.update({Milestone.status: status}).where(Milestone.id == milestone_id).run()
+    return await get_milestone(program, milestone_id, today)
+
+
+async def update_milestone(
+    actor: CurrentStaff, program: dict[str, Any], milestone_id: int, values: dict[str, Any], today: date | None = None
+) -> dict[str, Any]:
+    """Saves a milestone's title, due date, owner, status and note; the audit log names the fields that changed
+    (not their values: a title or note can be sensitive free text)."""
+    ensure_open(program)
+    if values.get("status") not in MILESTONE_STATUSES:
+        raise DomainError("bad_status", N_("Choose one of the options."), field="status")
+    if not (values.get("title") or "").strip():
+        raise DomainError("title_required", N_("This field is required."), field="title")
+    before = await get_milestone(program, milestone_id)
+    changes = {key: values.get(key) for key in MILESTONE_FIELDS if values.get(key) != before[key]}
+    if changes:
+        async with transaction():
+            await (
+                Milestone.update({getattr(Milestone, key): value for key, value in changes.items()})
+                .where(Milestone.id == milestone_id)
+                .run()
+            )
+            await record_audit(actor, "update", "milestone", milestone_id, "changed: " + ", ".join(changes))
     return await get_milestone(program, milestone_id, today)
 
 
