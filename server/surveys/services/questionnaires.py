@@ -261,7 +261,9 @@ async def create_survey(actor: CurrentStaff, values: dict[str, Any]) -> int:
     )
     async with transaction():
         await survey.save().run()
-        await record_audit(actor, "create", "survey", survey.id, f"survey created: {values['title'][:100]}")
+        await record_audit(
+            actor, "create", "survey", survey.id, N_("survey created: %(title)s"), title=values["title"][:100]
+        )
     return survey.id
 
 
@@ -322,7 +324,7 @@ async def set_published(actor: CurrentStaff, survey: dict[str, Any], published: 
         .where(Survey.id == survey["id"])
         .run()
     )
-    await record_audit(actor, "update", "survey", survey["id"], "published" if published else "unpublished")
+    await record_audit(actor, "update", "survey", survey["id"], N_("published") if published else N_("unpublished"))
 
 
 # --- ready-made templates --------------------------------------------------------------------------
@@ -386,6 +388,8 @@ async def create_from_template(actor: CurrentStaff, key: str, *, program_id: int
                         .where((Question.survey == survey.id) & (Question.code == spec["code"]))
                         .run()
                     )
-            await record_audit(actor, "create", "survey", survey.id, f"survey created from template {key}")
+            await record_audit(
+                actor, "create", "survey", survey.id, N_("survey created from template %(template)s"), template=key
+            )
             created.append(survey.id)
     return created
