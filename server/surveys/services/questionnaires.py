@@ -12,7 +12,7 @@ from piccolo.query.functions.aggregate import Count
 
 from server import clock
 from server.audit import record_audit
-from server.config import settings
+from server.config import SUPPORTED_LOCALES, settings
 from server.db import transaction
 from server.errors import DomainError, Forbidden, NotFound
 from server.i18n import N_, gettext, translations
@@ -72,6 +72,20 @@ PRIVACY_STATEMENT = {
         "group (for example the people of one neighbourhood) are never shown separately."
     ),
 }
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def consent_text(survey: dict[str, Any]) -> str:
+    """The consent text a respondent reads. A survey keeps the default text in its organizer's language; while
+    the text is still a default (in any language, unedited), the respondent reads it in their own."""
+    stored = _words(survey["consent_text"] or "")
+    for message in DEFAULT_CONSENT.values():
+        if any(stored == _words(translations(locale).gettext(message)) for locale in SUPPORTED_LOCALES):
+            return gettext(message)
+    return survey["consent_text"]
 
 
 def privacy_statement(survey: dict[str, Any], min_group: int) -> str:
