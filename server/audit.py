@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Protocol
 
 from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
+
+from server.i18n import gettext
 
 
 class Actor(Protocol):
@@ -39,9 +42,31 @@ class AuditEvent(Table):
     details = JSON(default={})
 
 
+def translatable(message: str) -> dict[str, str]:
+    """A detail that is itself a message (a consent purpose's name, yes/no): translated too when shown."""
+    return {"msgid": message}
+
+
+def _shown(value: Any) -> Any:
+    return gettext(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
+
+
+def _stored(value: Any) -> Any:
+    return value["msgid"] if isinstance(value, dict) and "msgid" in value else value
+
+
 async def record_audit(
-    actor: Actor | None, action: str, subject_type: str, subject_id: int | None, summary: str = ""
+    actor: Actor | None,
+    action: str,
+    subject_type: str,
+    subject_id: int | None,
+    summary: str = "",
+    **params: str | int | dict[str, str],
 ) -> None:
+    """`summary` is a message marked with N_ whose %(name)s placeholders `params` fill; the message and its
+    parameters are kept so the log shows them in the reader's language (`describe`), and the summary column keeps
+    the English sentence for searching and for older readers."""
+    english = summary % {key: _stored(value) for key, value in params.items()} if params else summary
     await AuditEvent.insert(
         AuditEvent(
             actor=actor.id if actor else None,
@@ -49,9 +74,26 @@ async def record_audit(
             action=action,
             subject_type=subject_type,
             subject_id=subject_id,
-            summary=summary[:2000],
+            summary=english[:2000],
+            details={"message": summary, "params": params} if params else {},
         )
     ).run()
+
+
+def describe(event: dict[str, Any]) -> str:
+    """An event's details in the active language. Events recorded before details were kept as a message and its
+    parameters show their stored sentence, translated when it is one of the catalog's messages."""
+    details = event.get("details") or {}
+    if isinstance(details, str):
+        details = json.loads(details or "{}")
+    message = details.get("message") if isinstance(details, dict) else None
+    if not message:
+        return gettext(event["summary"]) if event["summary"] else ""
+    params = {key: _shown(value) for key, value in (details.get("params") or {}).items()}
+    try:
+        return gettext(message, **params)
+    except (KeyError, TypeError, ValueError):
+        return event["summary"]  # a translation that no longer fits the parameters kept: the English sentence
 
 
 def _log_where(action: str, subject_type: str, actor_id: int | None, subject_id: int | None) -> Any:
@@ -93,6 +135,7 @@ async def audit_log(
             AuditEvent.subject_type,
             AuditEvent.subject_id,
             AuditEvent.summary,
+            AuditEvent.details,
         )
         .where(_log_where(action, subject_type, actor_id, subject_id))
         .order_by(AuditEvent.at, ascending=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.i18n import gettext
+from server.i18n import N_, gettext
 
 
 class DomainError(Exception):
@@ -25,13 +25,13 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     def __init__(self, what: str = "object") -> None:
-        super().__init__("not_found", "Not found.")
+        super().__init__("not_found", N_("Not found."))
         self.what = what
 
 
 class Forbidden(DomainError):
     def __init__(self) -> None:
-        super().__init__("forbidden", "You may not do this.")
+        super().__init__("forbidden", N_("You may not do this."))
 
 
 class Moved(DomainError):
@@ -39,6 +39,6 @@ class Moved(DomainError):
     Only staff pages raise it; public pages answer a plain 404 for an old name."""
 
     def __init__(self, old: str, new: str) -> None:
-        super().__init__("moved", "Moved.")
+        super().__init__("moved", N_("Moved."))
         self.old = old
         self.new = new

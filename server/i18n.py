@@ -101,35 +101,53 @@ def _babel_locale() -> Locale:
     return Locale.parse(get_locale())
 
 
-def format_date(value: date | datetime | None, format: str = "medium", tz: tzinfo | str | None = None) -> str:
+# The one date style, in Babel's (CLDR) terms, for every date a person reads (pages, printed reports, certificates,
+# feed descriptions): the medium date ("1 Des 2026" · "Dec 1, 2026") and the short time ("17.00" · "5:00 PM"),
+# joined by the language's own pattern; "long" ("1 Desember 2026" · "December 1, 2026") for the dates in a printed
+# document's sentences; "month" for a month's heading. The numeric short form is never shown: "12/1/26" is the
+# first of December in English and the twelfth of January in Indonesian. Files for machines (CSV, iCalendar) use
+# ISO 8601 and explicit patterns instead.
+DATE_STYLE = "medium"
+TIME_STYLE = "short"
+DATE_STYLES = {"short": DATE_STYLE, "medium": DATE_STYLE, "long": "long", "full": "full", "month": "LLLL yyyy"}
+
+
+def _local(value: datetime, tz: tzinfo | str | None) -> datetime:
+    if tz is None:
+        return value
+    return value.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
+
+
+def format_date(value: date | datetime | None, format: str = DATE_STYLE, tz: tzinfo | str | None = None) -> str:
+    """A date in the house style (`format` names a style of DATE_STYLES, or is an explicit CLDR pattern)."""
     if value is None:
         return ""
-    if isinstance(value, datetime) and tz is not None:
-        value = value.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
     if isinstance(value, datetime):
-        value = value.date()
-    return dates.format_date(value, format=format, locale=_babel_locale())
+        value = _local(value, tz).date()
+    return dates.format_date(value, format=DATE_STYLES.get(format, format), locale=_babel_locale())
 
 
-def format_time(value: datetime | None, tz: tzinfo | str | None = None, format: str = "short") -> str:
+def format_time(value: datetime | None, tz: tzinfo | str | None = None, format: str = TIME_STYLE) -> str:
     if value is None:
         return ""
-    if tz is not None:
-        value = value.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
-    return dates.format_time(value, format=format, locale=_babel_locale())
+    return dates.format_time(_local(value, tz), format=format, locale=_babel_locale())
 
 
-def format_datetime(value: datetime | None, tz: tzinfo | str | None = None, format: str = "medium") -> str:
+def format_datetime(value: datetime | None, tz: tzinfo | str | None = None, format: str = DATE_STYLE) -> str:
+    """A moment in the house style: its date (a style of DATE_STYLES) and its short time, in the language's order;
+    any other `format` is an explicit CLDR pattern."""
     if value is None:
         return ""
-    if tz is not None:
-        value = value.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
-    return dates.format_datetime(value, format=format, locale=_babel_locale())
+    value = _local(value, tz)
+    if format not in DATE_STYLES:
+        return dates.format_datetime(value, format=format, locale=_babel_locale())
+    joined = str(_babel_locale().datetime_formats[DATE_STYLE])  # "{1} {0}" · "{1}, {0}"
+    return joined.format(format_time(value), format_date(value, format))
 
 
 def format_weekday(value: date | datetime, tz: tzinfo | str | None = None) -> str:
-    if isinstance(value, datetime) and tz is not None:
-        value = value.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
+    if isinstance(value, datetime):
+        value = _local(value, tz)
     return dates.format_date(value, format="EEEE", locale=_babel_locale())
 
 

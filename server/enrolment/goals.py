@@ -8,6 +8,7 @@ from typing import Any
 from server import audit, clock
 from server.enrolment.tables import Enrolment, IndividualGoal, ProgressNote
 from server.errors import NotFound
+from server.i18n import N_
 from server.programs.services import ensure_open
 from server.web.access import CurrentStaff
 
@@ -34,7 +35,7 @@ async def enrolment_of(program: dict[str, Any], participant_id: int) -> dict[str
 
 async def view_individual_goals(actor: CurrentStaff, enrolment: dict[str, Any]) -> list[dict[str, Any]]:
     """Individual goals are confidential to the program's team: looking at them is audited."""
-    await audit.record_audit(actor, "view", "participant", enrolment["participant_id"], "viewed individual goals")
+    await audit.record_audit(actor, "view", "participant", enrolment["participant_id"], N_("viewed individual goals"))
     return await individual_goals(enrolment)
 
 

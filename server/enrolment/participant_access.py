@@ -10,6 +10,7 @@ from server.audit import record_audit
 from server.db import contains_text
 from server.enrolment.tables import Enrolment
 from server.errors import NotFound
+from server.i18n import N_
 from server.people.participants import get_participant
 from server.people.tables import Participant
 from server.programs.services import managed_program_ids
@@ -64,7 +65,7 @@ async def participant_for_staff(staff: CurrentStaff, participant_id: int) -> dic
     viewer = await person_viewer(staff, participant_id)
     confidential = privacy.may_see(viewer, privacy.PAGE, privacy.CONTACT)
     if confidential:
-        await record_audit(staff, "view", "participant", participant_id, "viewed confidential details")
+        await record_audit(staff, "view", "participant", participant_id, N_("viewed confidential details"))
     row = privacy.person_view(row, viewer, privacy.PAGE)
     row["confidential"] = confidential
     return row

@@ -16,8 +16,8 @@ from server.config import settings
 from server.enrolment import forms, personal, services
 from server.enrolment.registration_routes import consent_texts
 from server.errors import DomainError, NotFound
+from server.i18n import N_, set_locale
 from server.i18n import gettext as _
-from server.i18n import set_locale
 from server.pages import personal_data
 from server.people import consent, links
 from server.people.tokens import feed_token
@@ -169,7 +169,7 @@ class PersonalPageController(Controller):
     async def data_json(self, request: Request, token: FromPath[str]) -> Response:
         profile = await self._owner(token)
         data = await personal_data.download(profile["id"])
-        await audit.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
+        await audit.record_audit(None, "view", "participant", profile["id"], N_("person downloaded their own data"))
         return Response(
             content=json.dumps(data, ensure_ascii=False, indent=2),
             media_type=MediaType.JSON,
@@ -180,7 +180,7 @@ class PersonalPageController(Controller):
     async def data_csv(self, request: Request, token: FromPath[str]) -> Response:
         profile = await self._owner(token)
         content = await personal_data.download_csv(profile["id"])
-        await audit.record_audit(None, "view", "participant", profile["id"], "person downloaded their own data")
+        await audit.record_audit(None, "view", "participant", profile["id"], N_("person downloaded their own data"))
         return Response(
             content=content,
             media_type="text/csv; charset=utf-8",

@@ -45,5 +45,7 @@ async def erase_participant(actor: CurrentStaff, participant_id: int, *, now: da
     if row["anonymised_at"] is None:
         async with transaction():
             await personal_data.erase(participant_id, now)
-            await record_audit(actor, "erase", "participant", participant_id, "identity and contact erased on request")
+            await record_audit(
+                actor, "erase", "participant", participant_id, N_("identity and contact erased on request")
+            )
     return ended

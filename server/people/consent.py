@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server import clock
-from server.audit import record_audit
+from server.audit import record_audit, translatable
 from server.db import transaction
 from server.errors import DomainError
 from server.i18n import N_, gettext
@@ -74,7 +74,14 @@ async def record_consent(
             source=source,
         )
     ).run()
-    await record_audit(actor, "consent", "participant", participant_id, f"consent given: {purpose}")
+    await record_audit(
+        actor,
+        "consent",
+        "participant",
+        participant_id,
+        N_("consent given: %(purpose)s"),
+        purpose=translatable(TITLES.get(purpose, purpose)),
+    )
 
 
 async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentStaff | None) -> None:
@@ -102,7 +109,14 @@ async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentS
                 .where(Participant.id == participant_id)
                 .run()
             )
-        await record_audit(actor, "consent", "participant", participant_id, f"consent withdrawn: {purpose}")
+        await record_audit(
+            actor,
+            "consent",
+            "participant",
+            participant_id,
+            N_("consent withdrawn: %(purpose)s"),
+            purpose=translatable(TITLES.get(purpose, purpose)),
+        )
 
 
 async def active_consents(participant_ids: list[int]) -> dict[int, set[str]]:

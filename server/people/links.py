@@ -8,6 +8,7 @@ from typing import Any
 from server import clock
 from server.audit import record_audit
 from server.db import transaction
+from server.i18n import N_
 from server.people.tables import AccessToken
 from server.people.tokens import feed_token, new_token, plausible, same_hash, token_hash
 from server.web.access import CurrentStaff
@@ -85,14 +86,14 @@ async def reissue_personal_links(actor: CurrentStaff | None, participant_id: int
                 token=token_hash(feed_token(page)), kind="participant_feed", participant=participant_id, created_at=now
             ),
         ).run()
-        await record_audit(actor, "token", "participant", participant_id, "reissued personal links")
+        await record_audit(actor, "token", "participant", participant_id, N_("reissued personal links"))
     return page
 
 
 async def revoke_personal_links(actor: CurrentStaff | None, participant_id: int) -> None:
     """The personal page, its calendar feed and its survey links stop answering until a new set is issued."""
     await _revoke(clock.now(), PERSONAL_KINDS, participant_id=participant_id)
-    await record_audit(actor, "token", "participant", participant_id, "revoked personal links")
+    await record_audit(actor, "token", "participant", participant_id, N_("revoked personal links"))
 
 
 async def reissue_staff_feed(actor: CurrentStaff | None, staff_id: int) -> str:
@@ -104,7 +105,7 @@ async def reissue_staff_feed(actor: CurrentStaff | None, staff_id: int) -> str:
         await AccessToken.insert(
             AccessToken(token=token_hash(token), kind="staff_feed", staff=staff_id, created_at=now)
         ).run()
-        await record_audit(actor, "token", "staff", staff_id, "reissued staff_feed")
+        await record_audit(actor, "token", "staff", staff_id, N_("reissued staff_feed"))
     return token
 
 

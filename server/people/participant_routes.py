@@ -72,7 +72,8 @@ async def audit_log(request: Request) -> Any:
         count=lambda: audit.count_audit_events(**chosen),
         fetch=lambda limit, offset: audit.audit_log(**chosen, limit=limit, offset=offset),
     )
-    return render(request, "people/audit_log.html", {"events": page.items, "page": page, "filters": filters})
+    events = [{**event, "summary": audit.describe(event)} for event in page.items]
+    return render(request, "people/audit_log.html", {"events": events, "page": page, "filters": filters})
 
 
 ROUTES = [ParticipantRegistryController, audit_log]

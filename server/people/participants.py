@@ -94,7 +94,7 @@ async def create_participant(
             **values, phone_digits=phone_digits(values["phone"]), created_by=actor.id if actor else None
         )
         await participant.save().run()
-        await record_audit(actor, "create", "participant", participant.id, "participant created")
+        await record_audit(actor, "create", "participant", participant.id, N_("participant created"))
         for purpose in consents:
             await record_consent(participant.id, purpose, actor=actor, source=source)
     return participant.id
@@ -113,7 +113,9 @@ async def update_participant(actor: CurrentStaff, participant_id: int, values: d
     async with transaction():
         await Participant.update(updates).where(Participant.id == participant_id).run()
         changed = sorted(key for key in PARTICIPANT_FIELDS if (participant.get(key) or "") != values[key])
-        await record_audit(actor, "update", "participant", participant_id, "changed: " + ", ".join(changed))
+        await record_audit(
+            actor, "update", "participant", participant_id, N_("changed: %(fields)s"), fields=", ".join(changed)
+        )
 
 
 async def get_participant(participant_id: int) -> dict[str, Any]:

@@ -9,13 +9,14 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
-from server.audit import record_audit
+from server.audit import record_audit, translatable
 from server.db import transaction
 from server.errors import DomainError, NotFound
 from server.i18n import N_
 from server.people.links import revoke_staff_feed
 from server.people.tables import Staff
 from server.web.access import ROLES, CurrentStaff
+from server.web.labels import LABELS
 
 _STAFF_COLUMNS = (
     Staff.id,
@@ -173,7 +174,15 @@ async def update_staff(
             await revoke_staff_feed(staff_id)
         await Staff.update(values).where(Staff.id == staff_id).run()
         await BaseUser.update({BaseUser.active: active}).where(BaseUser.id == current["user_id"]).run()
-        await record_audit(actor, "update", "staff", staff_id, f"role={role} active={active}")
+        await record_audit(
+            actor,
+            "update",
+            "staff",
+            staff_id,
+            N_("role: %(role)s, active: %(active)s"),
+            role=translatable(LABELS.message("role", role)),
+            active=translatable(N_("yes") if active else N_("no")),
+        )
 
 
 async def set_locale_preference(staff_id: int, locale: str) -> None:

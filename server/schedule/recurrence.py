@@ -11,7 +11,7 @@ from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
 
 from server.errors import DomainError
-from server.i18n import N_, get_locale, gettext, ngettext
+from server.i18n import N_, format_date, get_locale, gettext, ngettext
 
 MAX_OCCURRENCES = 500
 MAX_INTERVAL = 52
@@ -213,6 +213,6 @@ def describe(rrule: str) -> str:
             until = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
         except ValueError:
             return text
-        end = gettext("until %(date)s", date=babel_dates.format_date(until, format="medium", locale=get_locale()))
+        end = gettext("until %(date)s", date=format_date(until))
         return gettext("%(rule)s; %(end)s", rule=text, end=end)
     return text

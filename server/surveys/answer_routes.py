@@ -90,6 +90,7 @@ class AnswerController(Controller):
             "step": "consent",
             "consent_form": form,
             "error": error,
+            "consent_text": surveys.consent_text(survey),
             "privacy_statement": surveys.privacy_statement(survey, min_group(request)),
         }
         return render(request, "surveys/answer.html", context, status_code=status_code)

@@ -11,7 +11,7 @@ from litestar.params import FromPath
 from server.audit import record_audit
 from server.config import settings
 from server.errors import DomainError, Forbidden
-from server.i18n import get_locale
+from server.i18n import N_, get_locale
 from server.i18n import gettext as _
 from server.programs.services import can_manage
 from server.surveys import forms, prepost, results
@@ -277,7 +277,9 @@ class SurveyController(Controller):
                 program_id=entry["program"],
             )
             if created:
-                await record_audit(request.user, "create", "survey", survey_id, "response typed in from a paper form")
+                await record_audit(
+                    request.user, "create", "survey", survey_id, N_("response typed in from a paper form")
+                )
             if entry["then"] == "another":
                 url = request.app.route_reverse("survey_enter", survey_id=survey_id)
                 return redirect(request, url, _("Response saved. You can type in the next form."))
@@ -334,7 +336,7 @@ class SurveyController(Controller):
                 status_code=error.status,
                 headers=NO_STORE,
             )
-        await record_audit(request.user, "view", "survey", survey_id, "responses exported")
+        await record_audit(request.user, "view", "survey", survey_id, N_("responses exported"))
         return _csv(content, f"survey-{survey_id}-responses.csv")
 
     @get("/{survey_id:int}/codebook.csv", name="survey_codebook_csv")

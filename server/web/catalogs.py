@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from io import BytesIO
+from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -16,6 +18,7 @@ from server.i18n import LOCALES_DIR
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHOD_MAP = [("server/**.py", "python"), ("templates/**.html", "jinja2")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+PLACEHOLDER = re.compile(r"%\((\w+)\)")
 SKIPPED_DIRECTORIES = {"__pycache__", "node_modules"}
 
 
@@ -26,10 +29,11 @@ def _directory_filter(path: str) -> bool:
     return not name.startswith(".") and name not in SKIPPED_DIRECTORIES
 
 
-def extract() -> Catalog:
+def extract(root: Path = ROOT) -> Catalog:
+    """A fresh template catalog, in memory, of every message marked in server/**.py and templates/**.html."""
     template = Catalog(project="Gotong", version="1", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(ROOT),
+        str(root),
         method_map=METHOD_MAP,
         options_map=OPTIONS,
         keywords=KEYWORDS,
@@ -78,9 +82,10 @@ def update() -> None:
         path.write_bytes(buffer.getvalue())
 
 
-def missing() -> dict[str, list[str]]:
-    """Messages in the code or templates that a catalog lacks or leaves untranslated."""
-    template = extract()
+def missing(template: Catalog | None = None) -> dict[str, list[str]]:
+    """Messages in the code or templates (extracted afresh unless given) that a catalog lacks or leaves
+    untranslated."""
+    template = template if template is not None else extract()
     gaps: dict[str, list[str]] = {}
     for locale in SUPPORTED_LOCALES:
         catalog = load(locale)
@@ -98,6 +103,31 @@ def missing() -> dict[str, list[str]]:
             if untranslated:
                 gaps.setdefault(locale, []).append(message.id if isinstance(message.id, str) else message.id[0])
     return gaps
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def placeholder_mismatches(template: Catalog | None = None) -> dict[str, list[str]]:
+    """Translations whose %(name)s placeholders differ from their message's: one the code does not pass fails
+    with a KeyError when the page is shown, one left out drops a number or a name from the sentence."""
+    template = template if template is not None else extract()
+    wrong: dict[str, list[str]] = {}
+    for locale in SUPPORTED_LOCALES:
+        catalog = load(locale)
+        for message in template:
+            found = catalog.get(message.id) if message.id else None
+            if found is None or not found.string:
+                continue
+            ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+            strings = found.string if isinstance(found.string, (tuple, list)) else (found.string,)
+            expected = set().union(*(_placeholders(text) for text in ids))
+            if any(text and _placeholders(text) - expected for text in strings) or (
+                _placeholders(ids[0]) - {"num"} - set().union(*(_placeholders(text) for text in strings))
+            ):
+                wrong.setdefault(locale, []).append(ids[0])
+    return wrong
 
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@ class _Labels:
         message = self._groups.get(group, {}).get(value or "")
         return gettext(message) if message else (value or "")
 
+    def message(self, group: str, value: str | None) -> str:
+        """The untranslated message naming a code (to translate later, when shown), or the code itself."""
+        return self._groups.get(group, {}).get(value or "") or (value or "")
+
     def choices(self, group: str) -> list[tuple[str, str]]:
         return [(value, gettext(message)) for value, message in self._groups.get(group, {}).items()]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
@@ -26,13 +28,13 @@ def make_environment() -> Environment:
         newstyle=True,
     )
     env.filters.update(
-        date=i18n.format_date,
-        time=i18n.format_time,
-        datetime=i18n.format_datetime,
-        weekday=i18n.format_weekday,
-        number=i18n.format_number,
-        percent=i18n.format_percent,
-        label=lambda value, group: LABELS.label(group, value),
+        date=_at_render(i18n.format_date),
+        time=_at_render(i18n.format_time),
+        datetime=_at_render(i18n.format_datetime),
+        weekday=_at_render(i18n.format_weekday),
+        number=_at_render(i18n.format_number),
+        percent=_at_render(i18n.format_percent),
+        label=_at_render(lambda value, group: LABELS.label(group, value)),
     )
     env.globals.update(
         current_locale=i18n.get_locale,
@@ -47,6 +49,19 @@ def make_environment() -> Environment:
     # alone for htmx sees them too.
     env.globals["ui"] = env.get_template("_macros/forms.html").module
     return env
+
+
+def _at_render(function: Callable[..., str]) -> Callable[..., str]:
+    """A filter whose answer depends on the request's language. Jinja folds a filter over a constant
+    (`"sessions" | label("export_kind")`) into the compiled template, in the language of whichever request
+    compiled it first; a filter that takes the context is never folded."""
+
+    @pass_context
+    @functools.wraps(function)
+    def at_render(_context: Any, *args: Any, **kwargs: Any) -> str:
+        return function(*args, **kwargs)
+
+    return at_render
 
 
 @pass_context

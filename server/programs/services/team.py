@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from server.audit import record_audit
+from server.audit import record_audit, translatable
 from server.errors import DomainError, Forbidden
 from server.i18n import N_
 from server.people.tables import Staff
@@ -14,6 +14,7 @@ from server.programs.rules import ensure_open
 from server.programs.services.access import managed_program_ids
 from server.programs.tables import TeamMember
 from server.web.access import CurrentStaff
+from server.web.labels import LABELS
 
 
 async def list_team(program_id: int) -> list[dict[str, Any]]:
@@ -54,7 +55,15 @@ async def add_team_member(actor: CurrentStaff, program: dict[str, Any], staff_id
     if await TeamMember.exists().where((TeamMember.program == program["id"]) & (TeamMember.staff == staff_id)).run():
         raise DomainError("already_on_team", N_("This person is already on the team."), field="staff_id")
     await TeamMember.insert(TeamMember(program=program["id"], staff=staff_id, role=role)).run()
-    await record_audit(actor, "update", "program_team", program["id"], f"add staff {staff_id} as {role}")
+    await record_audit(
+        actor,
+        "update",
+        "program_team",
+        program["id"],
+        N_("added staff member #%(staff)s as %(role)s"),
+        staff=staff_id,
+        role=translatable(LABELS.message("team_role", role)),
+    )
 
 
 async def remove_team_member(actor: CurrentStaff, program: dict[str, Any], member_id: int) -> None:
@@ -62,7 +71,9 @@ async def remove_team_member(actor: CurrentStaff, program: dict[str, Any], membe
     if not actor.is_organizer:
         raise Forbidden()
     await TeamMember.delete().where((TeamMember.id == member_id) & (TeamMember.program == program["id"])).run()
-    await record_audit(actor, "update", "program_team", program["id"], f"remove member {member_id}")
+    await record_audit(
+        actor, "update", "program_team", program["id"], N_("removed team member #%(member)s"), member=member_id
+    )
 
 
 def licence_problem(member: dict[str, Any], today: date) -> str | None:

@@ -12,7 +12,7 @@ from piccolo.query.functions.aggregate import Count
 
 from server import clock
 from server.audit import record_audit
-from server.config import settings
+from server.config import SUPPORTED_LOCALES, settings
 from server.db import transaction
 from server.errors import DomainError, Forbidden, NotFound
 from server.i18n import N_, gettext, translations
@@ -72,6 +72,20 @@ PRIVACY_STATEMENT = {
         "group (for example the people of one neighbourhood) are never shown separately."
     ),
 }
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def consent_text(survey: dict[str, Any]) -> str:
+    """The consent text a respondent reads. A survey keeps the default text in its organizer's language; while
+    the text is still a default (in any language, unedited), the respondent reads it in their own."""
+    stored = _words(survey["consent_text"] or "")
+    for message in DEFAULT_CONSENT.values():
+        if any(stored == _words(translations(locale).gettext(message)) for locale in SUPPORTED_LOCALES):
+            return gettext(message)
+    return survey["consent_text"]
 
 
 def privacy_statement(survey: dict[str, Any], min_group: int) -> str:
@@ -261,7 +275,9 @@ async def create_survey(actor: CurrentStaff, values: dict[str, Any]) -> int:
     )
     async with transaction():
         await survey.save().run()
-        await record_audit(actor, "create", "survey", survey.id, f"survey created: {values['title'][:100]}")
+        await record_audit(
+            actor, "create", "survey", survey.id, N_("survey created: %(title)s"), title=values["title"][:100]
+        )
     return survey.id
 
 
@@ -322,7 +338,7 @@ async def set_published(actor: CurrentStaff, survey: dict[str, Any], published: 
         .where(Survey.id == survey["id"])
         .run()
     )
-    await record_audit(actor, "update", "survey", survey["id"], "published" if published else "unpublished")
+    await record_audit(actor, "update", "survey", survey["id"], N_("published") if published else N_("unpublished"))
 
 
 # --- ready-made templates --------------------------------------------------------------------------
@@ -386,6 +402,8 @@ async def create_from_template(actor: CurrentStaff, key: str, *, program_id: int
                         .where((Question.survey == survey.id) & (Question.code == spec["code"]))
                         .run()
                     )
-            await record_audit(actor, "create", "survey", survey.id, f"survey created from template {key}")
+            await record_audit(
+                actor, "create", "survey", survey.id, N_("survey created from template %(template)s"), template=key
+            )
             created.append(survey.id)
     return created
