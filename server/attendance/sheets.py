@@ -19,9 +19,8 @@ from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
 
+# The sheet offers each status as its own button (one tap per status), in this order.
 STATUSES = ("present", "late", "excused", "absent")
-# One tap moves a person to the next status; an unmarked person becomes present.
-NEXT_STATUS = {None: "present", "present": "late", "late": "excused", "excused": "absent", "absent": "present"}
 
 LABELS.register(
     "attendance_status",
@@ -205,7 +204,22 @@ async def mark_rest_absent(
     actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None
 ) -> int:
     """Everyone enrolled who is not marked yet becomes absent; marks saved meanwhile by others are kept."""
-    now = now or clock.now()
+    return await _mark_rest(actor, program, session, "absent", now or clock.now())
+
+
+async def mark_rest_present(
+    actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None
+) -> int:
+    """Everyone enrolled who is not marked yet becomes present (then the facilitator changes the few who did not
+    come); marks saved meanwhile by others are kept."""
+    return await _mark_rest(actor, program, session, "present", now or clock.now())
+
+
+async def _mark_rest(
+    actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], status: str, now: datetime
+) -> int:
+    """The unmarked people enrolled at the session's start get `status`; returns how many. People who joined after
+    the start are left alone: marking one of them counts the session for them, so it is a choice made per person."""
     correcting = _check_writable(actor, program, session, now)
     async with enrolment.program_lock(program["id"]):
         marked = Attendance.select(Attendance.participant).where(
@@ -224,7 +238,7 @@ async def mark_rest_absent(
                     Attendance(
                         session=session["id"],
                         participant=row["participant"],
-                        status="absent",
+                        status=status,
                         recorded_by=actor.id,
                         recorded_at=now,
                     )
@@ -238,7 +252,7 @@ async def mark_rest_absent(
         if correcting:
             ids = ", ".join(str(row["participant"]) for row in rows)
             await audit.record_audit(
-                actor, "correct", "attendance", session["id"], f"locked sheet, marked absent: {ids}"
+                actor, "correct", "attendance", session["id"], f"locked sheet, marked {status}: {ids}"
             )
     return len(rows)
 
@@ -375,7 +389,6 @@ async def sheet(
                 "participant_id": member["participant_id"],
                 "display_name": member["display_name"],
                 "status": status,
-                "next_status": NEXT_STATUS.get(status, "present"),
                 "note": mark["note"] if mark else "",
                 "recorded_by": mark["recorded_by_name"] if mark else "",
                 "recorded_at": mark["recorded_at"] if mark else None,
@@ -390,6 +403,7 @@ async def sheet(
     state = sheet_state(staff, program, session, now)
     return {
         "rows": rows,
+        "groups": [{"key": "members", "rows": rows}] if rows else [],
         "guests": guests,
         "counts": counts,
         "state": state,

@@ -68,18 +68,35 @@ async def test_sheet_lists_people_enrolled_at_the_session_with_rsvp_and_consent(
     assert "0812" not in page.text and "sari@example.org" not in page.text
 
 
-async def test_htmx_tap_cycles_status_and_returns_only_the_row(facilitator_client, today):
+async def test_each_status_takes_one_tap_and_htmx_gets_only_the_row(facilitator_client, today):
     session, people = today
     url = f"{sheet_url(session)}/{people['Sari']}"
-    for expected, following in (("present", "late"), ("late", "excused"), ("excused", "absent"), ("absent", "present")):
-        response = await post_form(facilitator_client, url, {"status": expected}, htmx=True)
+    for status in ("absent", "excused", "late", "present"):
+        response = await post_form(facilitator_client, url, {"status": status}, htmx=True)
         assert response.status_code == 200
         assert "<html" not in response.text and f'id="p-{people["Sari"]}"' in response.text
-        assert f'name="status" value="{following}"' in response.text  # the next tap moves on
+        assert response.text.count("<li") == 1  # one row, not the sheet
+        # Every status is offered as its own button; the chosen one is pressed.
+        for offered in ("present", "late", "excused", "absent"):
+            pressed = "true" if offered == status else "false"
+            assert f'name="status" value="{offered}" class="status-{offered}" aria-pressed="{pressed}"' in response.text
         assert response.headers["HX-Trigger"] == "attendance-changed"
-        assert await stored_status(session, people["Sari"]) == expected
+        assert await stored_status(session, people["Sari"]) == status
     summary = await facilitator_client.get(sheet_url(session), headers={"HX-Request": "true"})
     assert "<html" not in summary.text and "attendance-summary" in summary.text
+
+
+async def test_sheet_shows_a_labelled_control_per_person_and_a_compact_header(facilitator_client, today):
+    session, people = today
+    await post_form(facilitator_client, f"{sheet_url(session)}/{people['Budi']}", {"status": "late"}, htmx=True)
+    page = (await facilitator_client.get(sheet_url(session))).text
+    # A group named by the person, four real buttons, the current status pressed.
+    assert f'role="group" aria-labelledby="name-{people["Budi"]}"' in page
+    assert f'<strong id="name-{people["Budi"]}">Budi</strong>' in page
+    assert page.count('aria-pressed="true"') == 1 and 'class="status-late" aria-pressed="true">Late<' in page
+    # The program header of the other tabs (phase bar, tab rows) is not above the names.
+    assert 'class="stepper"' not in page and 'class="tabs"' not in page
+    assert "<h1>Kelas Batik</h1>" in page and page.index("<h1>") < page.index("name-")
 
 
 async def test_without_javascript_the_status_form_posts_and_comes_back_to_the_sheet(facilitator_client, today):
@@ -229,6 +246,26 @@ async def test_mark_the_rest_absent(facilitator_client, today):
     ]
     page = await facilitator_client.get(sheet_url(session))
     assert "2 people marked absent." in page.text
+
+
+async def test_everyone_present_then_one_tap_for_who_did_not_come(facilitator_client, today):
+    session, people = today
+    page = (await facilitator_client.get(sheet_url(session))).text
+    assert "Everyone present" in page
+    await post_form(facilitator_client, f"{sheet_url(session)}/{people['Citra']}", {"status": "excused"}, htmx=True)
+    page = (await facilitator_client.get(sheet_url(session))).text
+    assert "Everyone present" not in page and "Mark the rest present (2 people)" in page
+    response = await post_form(facilitator_client, f"{sheet_url(session)}/rest-present")
+    assert response.status_code == 303 and response.headers["location"].endswith("/attendance")
+    assert [await stored_status(session, people[n]) for n in ("Sari", "Budi", "Citra")] == [
+        "present",
+        "present",
+        "excused",
+    ]
+    page = (await facilitator_client.get(sheet_url(session))).text
+    assert "2 people marked present." in page and "Mark the rest" not in page
+    response = await post_form(facilitator_client, f"{sheet_url(session)}/{people['Budi']}", {"status": "absent"})
+    assert response.status_code == 303 and await stored_status(session, people["Budi"]) == "absent"
 
 
 async def test_walk_in_and_guest_on_the_sheet(facilitator_client, today):
