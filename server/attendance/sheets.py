@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server import audit, clock
-from server.attendance.rules import member_at_start
+from server.attendance.rules import enrolled_at_start, is_enrolled_at_start, joined_after_start, member_at_start
 from server.attendance.tables import Attendance
 from server.config import settings
 from server.enrolment import services as enrolment
@@ -59,18 +59,29 @@ async def session_of(program: dict[str, Any], session_id: int) -> dict[str, Any]
 
 
 async def members_at(program_id: int, session: dict[str, Any]) -> list[dict[str, Any]]:
-    """The people enrolled when the session started, by display name."""
-    return (
+    """The people on a session's sheet, by display name: members at its start (rules.member_at_start: enrolled
+    then, or already marked) and current members who joined after it started. `at_start`: enrolled by the dates."""
+    rows = (
         await Enrolment.select(
             Enrolment.participant.as_alias("participant_id"),
             Enrolment.participant.display_name.as_alias("display_name"),
             Enrolment.status,
+            Enrolment.enrolled_at,
+            Enrolment.ended_at,
         )
-        .where(member_at_start(program_id, session["starts_at"]))
+        .where(_on_sheet(program_id, session))
         .order_by(Enrolment.participant.display_name)
         .order_by(Enrolment.participant)
         .run()
     )
+    for row in rows:
+        row["at_start"] = is_enrolled_at_start(row, session["starts_at"])
+    return rows
+
+
+def _on_sheet(program_id: int, session: dict[str, Any]) -> Any:
+    """Who may be marked on a session's sheet."""
+    return member_at_start(program_id, session) | joined_after_start(program_id, session["starts_at"])
 
 
 def lock_time(session: dict[str, Any]) -> datetime:
@@ -161,7 +172,7 @@ async def record_attendance(
     correcting = _check_writable(actor, program, session, now)
     if (
         not await Enrolment.exists()
-        .where(member_at_start(program["id"], session["starts_at"]) & (Enrolment.participant == participant_id))
+        .where(_on_sheet(program["id"], session) & (Enrolment.participant == participant_id))
         .run()
     ):
         raise DomainError("not_member", N_("This person was not enrolled in the program when this session took place."))
@@ -227,7 +238,7 @@ async def _mark_rest(
         )
         rows = (
             await Enrolment.select(Enrolment.participant)
-            .where(member_at_start(program["id"], session["starts_at"]) & Enrolment.participant.not_in(marked))
+            .where(enrolled_at_start(program["id"], session["starts_at"]) & Enrolment.participant.not_in(marked))
             .run()
         )
         if not rows:
@@ -394,16 +405,26 @@ async def sheet(
                 "recorded_at": mark["recorded_at"] if mark else None,
                 "rsvp": rsvps.get(member["participant_id"], ""),
                 "consent": consent.get(member["participant_id"], "missing"),
+                "at_start": member["at_start"],
             }
         )
     guests = [row for row in marks if row["participant"] is None]
+    at_start = [r for r in rows if r["at_start"]]
+    joined_later = [r for r in rows if not r["at_start"]]
     counts = {status: sum(1 for r in rows if r["status"] == status) for status in STATUSES}
-    counts["unmarked"] = sum(1 for r in rows if r["status"] is None)
+    # Who joined later and is unmarked is not expected at this session: not counted as missing.
+    counts["unmarked"] = sum(1 for r in at_start if r["status"] is None)
+    counts["expected"] = len(at_start)
     counts["guests"] = len(guests)
     state = sheet_state(staff, program, session, now)
     return {
         "rows": rows,
-        "groups": [{"key": "members", "rows": rows}] if rows else [],
+        # People enrolled at the start, then — clearly apart — those who joined after it started.
+        "groups": [
+            {"key": key, "rows": group}
+            for key, group in (("members", at_start), ("joined_later", joined_later))
+            if group
+        ],
         "guests": guests,
         "counts": counts,
         "state": state,

@@ -49,7 +49,9 @@ def sheet_url(session, slug="batik") -> str:
     return f"/manage/programs/{slug}/sessions/{session['id']}/attendance"
 
 
-async def test_sheet_lists_people_enrolled_at_the_session_with_rsvp_and_consent(facilitator_client, workshop, today):
+async def test_sheet_lists_people_enrolled_at_the_session_with_rsvp_and_consent_and_later_joiners_apart(
+    facilitator_client, workshop, today
+):
     session, _people = today
     await enrol(workshop, "Joined Later", now() + HOUR)
     page = await facilitator_client.get(sheet_url(session))
@@ -64,7 +66,10 @@ async def test_sheet_lists_people_enrolled_at_the_session_with_rsvp_and_consent(
         "Mark the rest absent (3 people)",
     ):
         assert text in page.text
-    assert "Joined Later" not in page.text
+    # Someone who joined after the start is listed apart, below everyone enrolled at the start (and the bulk
+    # actions leave them alone: 3 people, not 4).
+    late_group = page.text.index("Enrolled after this session started")
+    assert page.text.index("Joined Later") > late_group > max(page.text.index(n) for n in ("Sari", "Budi", "Citra"))
     assert "0812" not in page.text and "sari@example.org" not in page.text
 
 
@@ -493,3 +498,27 @@ async def test_walk_in_when_the_program_is_full_is_a_guest_on_the_sheet(facilita
     page = await facilitator_client.get(sheet_url(session, "penuh"))
     assert "The program is full, so Wati was counted as a guest of this session." in page.text
     assert await Participant.count().run() == count
+
+
+async def test_a_sheet_recorded_after_the_fact_lists_later_joiners_apart_and_a_mark_counts_for_them(
+    facilitator_client, workshop
+):
+    from server.attendance import rates
+
+    session = await session_at(workshop, now() - 2 * 24 * HOUR, status="scheduled", topic="Dari kertas")
+    sari = await enrol(workshop, "Sari", now() - WEEK)
+    joined = await enrol(workshop, "Dewi Baru", now() - HOUR)
+    page = (await facilitator_client.get(sheet_url(session))).text
+    heading = page.index("Enrolled after this session started")
+    assert page.index("Sari") < heading < page.index("Dewi Baru")
+    assert "Nobody was enrolled" not in page
+    assert "Everyone present" in page  # nobody enrolled at the start is marked yet: Dewi is not expected
+    response = await post_form(facilitator_client, f"{sheet_url(session)}/{joined}", {"status": "present"}, htmx=True)
+    assert response.status_code == 200 and f'id="p-{joined}"' in response.text
+    assert 'class="status-present" aria-pressed="true"' in response.text
+    await post_form(facilitator_client, f"{sheet_url(session)}/{sari}", {"status": "absent"})
+    rate = (await rates.participant_rates(workshop.id))[joined]
+    assert (rate.attended, rate.absent, rate.rate) == (1, 0, 1.0)
+    tab = (await facilitator_client.get("/manage/programs/batik/attendance")).text
+    dewi_row = tab[tab.index("Dewi Baru") :]
+    assert "<td>1</td>" in dewi_row[: dewi_row.index("</tr>")] and "100" in dewi_row[: dewi_row.index("</tr>")]
