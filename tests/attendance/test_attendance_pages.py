@@ -522,3 +522,9 @@ async def test_a_sheet_recorded_after_the_fact_lists_later_joiners_apart_and_a_m
     tab = (await facilitator_client.get("/manage/programs/batik/attendance")).text
     dewi_row = tab[tab.index("Dewi Baru") :]
     assert "<td>1</td>" in dewi_row[: dewi_row.index("</tr>")] and "100" in dewi_row[: dewi_row.index("</tr>")]
+
+
+async def test_wide_tables_of_the_attendance_tab_scroll_in_a_labelled_focusable_region(facilitator_client, today):
+    page = (await facilitator_client.get("/manage/programs/batik/attendance")).text
+    for title in ("Sessions so far", "Attendance per person"):
+        assert f'class="table-scroll" role="region" aria-label="Table: {title}" tabindex="0"' in page
