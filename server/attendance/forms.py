@@ -11,7 +11,7 @@ MAX_RANGE_DAYS = 731
 
 
 class MarkForm(Form):
-    """A status (the tap's next status, or the select's choice) and, when `with_note` is sent, the note."""
+    """A status (the button tapped, or the select's choice) and, when `with_note` is sent, the note."""
 
     fields = {
         "status": Choice(choices=STATUSES),

@@ -70,7 +70,8 @@ async def register(program: dict[str, Any], start: date | None = None, end: date
     for enrolment in enrolments:
         cells = []
         for s in sessions:
-            member = is_member_at_start(enrolment, s["starts_at"])
+            marked = (s["id"], enrolment["participant_id"]) in by_cell
+            member = is_member_at_start(enrolment, s["starts_at"], marked=marked)
             cells.append(by_cell.get((s["id"], enrolment["participant_id"]), "") if member else None)
         if any(cell is not None for cell in cells):
             people_rows.append(

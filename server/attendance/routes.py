@@ -102,18 +102,28 @@ class AttendanceController(Controller):
 
     @post("/sessions/{session_id:int}/attendance/rest-absent", name="attendance_rest_absent")
     async def rest_absent(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:
+        return await self._mark_rest(request, program, session_id, "absent")
+
+    @post("/sessions/{session_id:int}/attendance/rest-present", name="attendance_rest_present")
+    async def rest_present(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:
+        return await self._mark_rest(request, program, session_id, "present")
+
+    async def _mark_rest(self, request: Request, program: dict[str, Any], session_id: int, status: str) -> Any:
         session = await sheets.session_of(program, session_id)
+        mark_rest = sheets.mark_rest_present if status == "present" else sheets.mark_rest_absent
         try:
-            count = await sheets.mark_rest_absent(request.user, program, session)
+            count = await mark_rest(request.user, program, session)
         except DomainError as exc:
             context = await self._sheet_context(request, program, session, sheet_error=exc.translated())
             return render(request, SHEET_PAGE, context, status_code=exc.status)
         url = _sheet_url(request, program, session_id)
-        if count:
-            return redirect(
-                request, url, ngettext("%(num)s person marked absent.", "%(num)s people marked absent.", count)
-            )
-        return redirect(request, url, _("Everyone was already marked."))
+        if not count:
+            return redirect(request, url, _("Everyone was already marked."))
+        if status == "present":
+            message = ngettext("%(num)s person marked present.", "%(num)s people marked present.", count)
+        else:
+            message = ngettext("%(num)s person marked absent.", "%(num)s people marked absent.", count)
+        return redirect(request, url, message)
 
     @post("/sessions/{session_id:int}/attendance/walk-in", name="attendance_walk_in")
     async def walk_in(self, request: Request, program: ManagedProgram, session_id: FromPath[int]) -> Any:

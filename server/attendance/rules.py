@@ -5,7 +5,12 @@ SQL helper and the `marks` common table expressions that rates, warnings and rep
 - A session *counts* once it is held: status "held", or a "scheduled" session that has started and has attendance
   recorded. Cancelled sessions never count, and neither do sessions that have not started.
 - A person is a *member at a session's start* when their enrolment (status enrolled, completed or withdrawn) began
-  at or before the start and had not ended by then. Sessions before they joined or after they left are not absences.
+  at or before the start and had not ended by then — or when they have a mark on that session. Sessions before they
+  joined or after they left are not absences; but a mark makes the person count for that session: when a sheet is
+  filled in after the fact (a paper register typed in later), people enrolled since are listed apart ("enrolled
+  after this session started", `joined_after_start`), and marking one of them counts the session for them, with
+  the status marked. Unmarked, they do not count. Bulk marks ("the rest present/absent") use only the dates
+  (`enrolled_at_start`), so nobody is counted for a session without a choice made for them.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from piccolo.columns.combination import And
+from piccolo.columns.combination import And, Or
 
 from server.attendance.tables import Attendance
 from server.enrolment.tables import Enrolment
@@ -59,25 +64,53 @@ def is_counted_session(session: dict[str, Any], now: datetime, *, recorded: bool
 # --- member at session start -----------------------------------------------------------------------
 
 
-def member_at_start_sql(e: str = "e", starts_at: str = "s.starts_at") -> str:
-    """SQL condition on an enrolment aliased `e`: a member at the instant `starts_at` (an SQL expression)."""
+def member_at_start_sql(e: str = "e", starts_at: str = "s.starts_at", session_id: str = "s.id") -> str:
+    """SQL condition on an enrolment aliased `e`: a member at the start of the session `session_id` starting at
+    `starts_at` (SQL expressions): enrolled by its dates then, or marked on that session."""
     return (
-        f"{e}.status IN ({_MEMBER_LIST}) AND {e}.enrolled_at IS NOT NULL AND {e}.enrolled_at <= {starts_at} "
-        f"AND ({e}.ended_at IS NULL OR {e}.ended_at > {starts_at})"
+        f"{e}.status IN ({_MEMBER_LIST}) AND {e}.enrolled_at IS NOT NULL "
+        f"AND (({e}.enrolled_at <= {starts_at} AND ({e}.ended_at IS NULL OR {e}.ended_at > {starts_at})) "
+        f'OR EXISTS (SELECT 1 FROM "{T_ATTENDANCE}" mk WHERE mk."session" = {session_id} '
+        f"AND mk.participant = {e}.participant))"
     )
 
 
 MEMBER_AT_START_SQL = member_at_start_sql()
 
 
-def member_at_start(program_id: int, starts_at: datetime) -> And:
-    """The Piccolo condition on Enrolment: members of the program when a session started."""
+def enrolled_at_start(program_id: int, starts_at: datetime) -> And:
+    """The Piccolo condition on Enrolment: enrolled in the program by the dates when a session started."""
     return (
         (Enrolment.program == program_id)
         & Enrolment.status.is_in(list(MEMBER_STATUSES))
         & Enrolment.enrolled_at.is_not_null()
         & (Enrolment.enrolled_at <= starts_at)
         & (Enrolment.ended_at.is_null() | (Enrolment.ended_at > starts_at))
+    )
+
+
+def member_at_start(program_id: int, session: dict[str, Any]) -> Or:
+    """The Piccolo condition on Enrolment: members of the program at a session's start (`id`, `starts_at`):
+    enrolled by the dates, or marked on the session."""
+    marked = Attendance.select(Attendance.participant).where(
+        (Attendance.session == session["id"]) & Attendance.participant.is_not_null()
+    )
+    return enrolled_at_start(program_id, session["starts_at"]) | (
+        (Enrolment.program == program_id)
+        & Enrolment.status.is_in(list(MEMBER_STATUSES))
+        & Enrolment.enrolled_at.is_not_null()
+        & Enrolment.participant.is_in(marked)
+    )
+
+
+def joined_after_start(program_id: int, starts_at: datetime) -> And:
+    """The Piccolo condition on Enrolment: current members who joined after a session started — whom a sheet filled
+    in after the fact may mark (and a mark then counts the session for them)."""
+    return (
+        (Enrolment.program == program_id)
+        & (Enrolment.status == "enrolled")
+        & Enrolment.ended_at.is_null()
+        & (Enrolment.enrolled_at > starts_at)
     )
 
 
@@ -90,13 +123,20 @@ def ever_member(program_id: int) -> And:
     )
 
 
-def is_member_at_start(enrolment: dict[str, Any], starts_at: datetime) -> bool:
-    """The same rule for an enrolment row already loaded (enrolled_at, ended_at and, when selected, status)."""
+def is_enrolled_at_start(enrolment: dict[str, Any], starts_at: datetime) -> bool:
+    """The dates part of the rule for an enrolment row already loaded (enrolled_at, ended_at, status if selected)."""
     if enrolment.get("status", MEMBER_STATUSES[0]) not in MEMBER_STATUSES or enrolment["enrolled_at"] is None:
         return False
     return enrolment["enrolled_at"] <= starts_at and (
         enrolment["ended_at"] is None or enrolment["ended_at"] > starts_at
     )
+
+
+def is_member_at_start(enrolment: dict[str, Any], starts_at: datetime, *, marked: bool) -> bool:
+    """The member-at-start rule for an enrolment row already loaded; `marked`: the person has a mark on the session."""
+    if enrolment.get("status", MEMBER_STATUSES[0]) not in MEMBER_STATUSES or enrolment["enrolled_at"] is None:
+        return False
+    return marked or is_enrolled_at_start(enrolment, starts_at)
 
 
 # --- raw SQL, portable -----------------------------------------------------------------------------
@@ -142,7 +182,8 @@ def marks_sql(program_filter: str) -> str:
         SELECT e.participant AS participant_id, c.program_id AS program_id, c.session_id AS session_id,
                c.starts_at AS starts_at, COALESCE(a.status, 'absent') AS status
         FROM counted c
-        JOIN "{T_ENROLMENT}" e ON e.program = c.program_id AND {member_at_start_sql("e", "c.starts_at")}
+        JOIN "{T_ENROLMENT}" e ON e.program = c.program_id
+             AND {member_at_start_sql("e", "c.starts_at", "c.session_id")}
         LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = c.session_id AND a.participant = e.participant
     ),
     last_seen AS (

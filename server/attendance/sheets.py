@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server import audit, clock
-from server.attendance.rules import member_at_start
+from server.attendance.rules import enrolled_at_start, is_enrolled_at_start, joined_after_start, member_at_start
 from server.attendance.tables import Attendance
 from server.config import settings
 from server.enrolment import services as enrolment
@@ -19,9 +19,8 @@ from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
 
+# The sheet offers each status as its own button (one tap per status), in this order.
 STATUSES = ("present", "late", "excused", "absent")
-# One tap moves a person to the next status; an unmarked person becomes present.
-NEXT_STATUS = {None: "present", "present": "late", "late": "excused", "excused": "absent", "absent": "present"}
 
 LABELS.register(
     "attendance_status",
@@ -60,18 +59,29 @@ async def session_of(program: dict[str, Any], session_id: int) -> dict[str, Any]
 
 
 async def members_at(program_id: int, session: dict[str, Any]) -> list[dict[str, Any]]:
-    """The people enrolled when the session started, by display name."""
-    return (
+    """The people on a session's sheet, by display name: members at its start (rules.member_at_start: enrolled
+    then, or already marked) and current members who joined after it started. `at_start`: enrolled by the dates."""
+    rows = (
         await Enrolment.select(
             Enrolment.participant.as_alias("participant_id"),
             Enrolment.participant.display_name.as_alias("display_name"),
             Enrolment.status,
+            Enrolment.enrolled_at,
+            Enrolment.ended_at,
         )
-        .where(member_at_start(program_id, session["starts_at"]))
+        .where(_on_sheet(program_id, session))
         .order_by(Enrolment.participant.display_name)
         .order_by(Enrolment.participant)
         .run()
     )
+    for row in rows:
+        row["at_start"] = is_enrolled_at_start(row, session["starts_at"])
+    return rows
+
+
+def _on_sheet(program_id: int, session: dict[str, Any]) -> Any:
+    """Who may be marked on a session's sheet."""
+    return member_at_start(program_id, session) | joined_after_start(program_id, session["starts_at"])
 
 
 def lock_time(session: dict[str, Any]) -> datetime:
@@ -162,7 +172,7 @@ async def record_attendance(
     correcting = _check_writable(actor, program, session, now)
     if (
         not await Enrolment.exists()
-        .where(member_at_start(program["id"], session["starts_at"]) & (Enrolment.participant == participant_id))
+        .where(_on_sheet(program["id"], session) & (Enrolment.participant == participant_id))
         .run()
     ):
         raise DomainError("not_member", N_("This person was not enrolled in the program when this session took place."))
@@ -205,7 +215,22 @@ async def mark_rest_absent(
     actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None
 ) -> int:
     """Everyone enrolled who is not marked yet becomes absent; marks saved meanwhile by others are kept."""
-    now = now or clock.now()
+    return await _mark_rest(actor, program, session, "absent", now or clock.now())
+
+
+async def mark_rest_present(
+    actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None
+) -> int:
+    """Everyone enrolled who is not marked yet becomes present (then the facilitator changes the few who did not
+    come); marks saved meanwhile by others are kept."""
+    return await _mark_rest(actor, program, session, "present", now or clock.now())
+
+
+async def _mark_rest(
+    actor: CurrentStaff, program: dict[str, Any], session: dict[str, Any], status: str, now: datetime
+) -> int:
+    """The unmarked people enrolled at the session's start get `status`; returns how many. People who joined after
+    the start are left alone: marking one of them counts the session for them, so it is a choice made per person."""
     correcting = _check_writable(actor, program, session, now)
     async with enrolment.program_lock(program["id"]):
         marked = Attendance.select(Attendance.participant).where(
@@ -213,7 +238,7 @@ async def mark_rest_absent(
         )
         rows = (
             await Enrolment.select(Enrolment.participant)
-            .where(member_at_start(program["id"], session["starts_at"]) & Enrolment.participant.not_in(marked))
+            .where(enrolled_at_start(program["id"], session["starts_at"]) & Enrolment.participant.not_in(marked))
             .run()
         )
         if not rows:
@@ -224,7 +249,7 @@ async def mark_rest_absent(
                     Attendance(
                         session=session["id"],
                         participant=row["participant"],
-                        status="absent",
+                        status=status,
                         recorded_by=actor.id,
                         recorded_at=now,
                     )
@@ -238,7 +263,7 @@ async def mark_rest_absent(
         if correcting:
             ids = ", ".join(str(row["participant"]) for row in rows)
             await audit.record_audit(
-                actor, "correct", "attendance", session["id"], f"locked sheet, marked absent: {ids}"
+                actor, "correct", "attendance", session["id"], f"locked sheet, marked {status}: {ids}"
             )
     return len(rows)
 
@@ -375,21 +400,31 @@ async def sheet(
                 "participant_id": member["participant_id"],
                 "display_name": member["display_name"],
                 "status": status,
-                "next_status": NEXT_STATUS.get(status, "present"),
                 "note": mark["note"] if mark else "",
                 "recorded_by": mark["recorded_by_name"] if mark else "",
                 "recorded_at": mark["recorded_at"] if mark else None,
                 "rsvp": rsvps.get(member["participant_id"], ""),
                 "consent": consent.get(member["participant_id"], "missing"),
+                "at_start": member["at_start"],
             }
         )
     guests = [row for row in marks if row["participant"] is None]
+    at_start = [r for r in rows if r["at_start"]]
+    joined_later = [r for r in rows if not r["at_start"]]
     counts = {status: sum(1 for r in rows if r["status"] == status) for status in STATUSES}
-    counts["unmarked"] = sum(1 for r in rows if r["status"] is None)
+    # Who joined later and is unmarked is not expected at this session: not counted as missing.
+    counts["unmarked"] = sum(1 for r in at_start if r["status"] is None)
+    counts["expected"] = len(at_start)
     counts["guests"] = len(guests)
     state = sheet_state(staff, program, session, now)
     return {
         "rows": rows,
+        # People enrolled at the start, then — clearly apart — those who joined after it started.
+        "groups": [
+            {"key": key, "rows": group}
+            for key, group in (("members", at_start), ("joined_later", joined_later))
+            if group
+        ],
         "guests": guests,
         "counts": counts,
         "state": state,

@@ -76,7 +76,7 @@ def figures_sql(scope: str) -> str:
     marks AS (
         SELECT e.id AS enrolment_id, c.starts_at AS starts_at, COALESCE(a.status, 'absent') AS status
         FROM counted c
-        JOIN "{T_ENROLMENT}" e ON e.program = c.program_id AND {member_at_start_sql("e", "c.starts_at")}
+        JOIN "{T_ENROLMENT}" e ON e.program = c.program_id AND {member_at_start_sql("e", "c.starts_at", "c.session_id")}
         LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = c.session_id AND a.participant = e.participant
         WHERE e.id IN (SELECT enrolment_id FROM scope)
     ),

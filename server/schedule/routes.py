@@ -10,6 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 
+from server import clock
 from server.errors import DomainError, NotFound
 from server.i18n import N_, format_date, format_time, get_locale
 from server.i18n import gettext as _
@@ -142,6 +143,7 @@ class ScheduleController(Controller):
             "series_text": recurrence.describe(series["rrule"]) if series else "",
             "team_choices": await _team_choices(program),
             "editable": is_open(program),
+            "take_attendance": is_open(program) and services.attendance_due(session, program["timezone"], clock.now()),
             "form": EditSessionForm(initial=initial),
             "scopes": _choices(SCOPE_LABELS),
             "cancel_errors": {},

@@ -51,7 +51,9 @@ def sheet_url(session, slug="batik") -> str:
     return f"/manage/programs/{slug}/sessions/{session['id']}/attendance"
 
 
-async def test_sheet_lists_people_enrolled_at_the_session_with_rsvp_and_consent(facilitator_client, workshop, today):
+async def test_sheet_lists_people_enrolled_at_the_session_with_rsvp_and_consent_and_later_joiners_apart(
+    facilitator_client, workshop, today
+):
     session, _people = today
     await enrol(workshop, "Joined Later", now() + HOUR)
     page = await facilitator_client.get(sheet_url(session))
@@ -66,22 +68,42 @@ async def test_sheet_lists_people_enrolled_at_the_session_with_rsvp_and_consent(
         "Mark the rest absent (3 people)",
     ):
         assert text in page.text
-    assert "Joined Later" not in page.text
+    # Someone who joined after the start is listed apart, below everyone enrolled at the start (and the bulk
+    # actions leave them alone: 3 people, not 4).
+    late_group = page.text.index("Enrolled after this session started")
+    assert page.text.index("Joined Later") > late_group > max(page.text.index(n) for n in ("Sari", "Budi", "Citra"))
     assert "0812" not in page.text and "sari@example.org" not in page.text
 
 
-async def test_htmx_tap_cycles_status_and_returns_only_the_row(facilitator_client, today):
+async def test_each_status_takes_one_tap_and_htmx_gets_only_the_row(facilitator_client, today):
     session, people = today
     url = f"{sheet_url(session)}/{people['Sari']}"
-    for expected, following in (("present", "late"), ("late", "excused"), ("excused", "absent"), ("absent", "present")):
-        response = await post_form(facilitator_client, url, {"status": expected}, htmx=True)
+    for status in ("absent", "excused", "late", "present"):
+        response = await post_form(facilitator_client, url, {"status": status}, htmx=True)
         assert response.status_code == 200
         assert "<html" not in response.text and f'id="p-{people["Sari"]}"' in response.text
-        assert f'name="status" value="{following}"' in response.text  # the next tap moves on
+        assert response.text.count("<li") == 1  # one row, not the sheet
+        # Every status is offered as its own button; the chosen one is pressed.
+        for offered in ("present", "late", "excused", "absent"):
+            pressed = "true" if offered == status else "false"
+            assert f'name="status" value="{offered}" class="status-{offered}" aria-pressed="{pressed}"' in response.text
         assert response.headers["HX-Trigger"] == "attendance-changed"
-        assert await stored_status(session, people["Sari"]) == expected
+        assert await stored_status(session, people["Sari"]) == status
     summary = await facilitator_client.get(sheet_url(session), headers={"HX-Request": "true"})
     assert "<html" not in summary.text and "attendance-summary" in summary.text
+
+
+async def test_sheet_shows_a_labelled_control_per_person_and_a_compact_header(facilitator_client, today):
+    session, people = today
+    await post_form(facilitator_client, f"{sheet_url(session)}/{people['Budi']}", {"status": "late"}, htmx=True)
+    page = (await facilitator_client.get(sheet_url(session))).text
+    # A group named by the person, four real buttons, the current status pressed.
+    assert f'role="group" aria-labelledby="name-{people["Budi"]}"' in page
+    assert f'<strong id="name-{people["Budi"]}">Budi</strong>' in page
+    assert page.count('aria-pressed="true"') == 1 and 'class="status-late" aria-pressed="true">Late<' in page
+    # The program header of the other tabs (phase bar, tab rows) is not above the names.
+    assert 'class="stepper"' not in page and 'class="tabs"' not in page
+    assert "<h1>Kelas Batik</h1>" in page and page.index("<h1>") < page.index("name-")
 
 
 async def test_without_javascript_the_status_form_posts_and_comes_back_to_the_sheet(facilitator_client, today):
@@ -231,6 +253,26 @@ async def test_mark_the_rest_absent(facilitator_client, today):
     ]
     page = await facilitator_client.get(sheet_url(session))
     assert "2 people marked absent." in page.text
+
+
+async def test_everyone_present_then_one_tap_for_who_did_not_come(facilitator_client, today):
+    session, people = today
+    page = (await facilitator_client.get(sheet_url(session))).text
+    assert "Everyone present" in page
+    await post_form(facilitator_client, f"{sheet_url(session)}/{people['Citra']}", {"status": "excused"}, htmx=True)
+    page = (await facilitator_client.get(sheet_url(session))).text
+    assert "Everyone present" not in page and "Mark the rest present (2 people)" in page
+    response = await post_form(facilitator_client, f"{sheet_url(session)}/rest-present")
+    assert response.status_code == 303 and response.headers["location"].endswith("/attendance")
+    assert [await stored_status(session, people[n]) for n in ("Sari", "Budi", "Citra")] == [
+        "present",
+        "present",
+        "excused",
+    ]
+    page = (await facilitator_client.get(sheet_url(session))).text
+    assert "2 people marked present." in page and "Mark the rest" not in page
+    response = await post_form(facilitator_client, f"{sheet_url(session)}/{people['Budi']}", {"status": "absent"})
+    assert response.status_code == 303 and await stored_status(session, people["Budi"]) == "absent"
 
 
 async def test_walk_in_and_guest_on_the_sheet(facilitator_client, today):
@@ -460,3 +502,33 @@ async def test_walk_in_when_the_program_is_full_is_a_guest_on_the_sheet(facilita
     page = await facilitator_client.get(sheet_url(session, "penuh"))
     assert "The program is full, so Wati was counted as a guest of this session." in page.text
     assert await Participant.count().run() == count
+
+
+async def test_a_sheet_recorded_after_the_fact_lists_later_joiners_apart_and_a_mark_counts_for_them(
+    facilitator_client, workshop
+):
+    from server.attendance import rates
+
+    session = await session_at(workshop, now() - 2 * 24 * HOUR, status="scheduled", topic="Dari kertas")
+    sari = await enrol(workshop, "Sari", now() - WEEK)
+    joined = await enrol(workshop, "Dewi Baru", now() - HOUR)
+    page = (await facilitator_client.get(sheet_url(session))).text
+    heading = page.index("Enrolled after this session started")
+    assert page.index("Sari") < heading < page.index("Dewi Baru")
+    assert "Nobody was enrolled" not in page
+    assert "Everyone present" in page  # nobody enrolled at the start is marked yet: Dewi is not expected
+    response = await post_form(facilitator_client, f"{sheet_url(session)}/{joined}", {"status": "present"}, htmx=True)
+    assert response.status_code == 200 and f'id="p-{joined}"' in response.text
+    assert 'class="status-present" aria-pressed="true"' in response.text
+    await post_form(facilitator_client, f"{sheet_url(session)}/{sari}", {"status": "absent"})
+    rate = (await rates.participant_rates(workshop.id))[joined]
+    assert (rate.attended, rate.absent, rate.rate) == (1, 0, 1.0)
+    tab = (await facilitator_client.get("/manage/programs/batik/attendance")).text
+    dewi_row = tab[tab.index("Dewi Baru") :]
+    assert "<td>1</td>" in dewi_row[: dewi_row.index("</tr>")] and "100" in dewi_row[: dewi_row.index("</tr>")]
+
+
+async def test_wide_tables_of_the_attendance_tab_scroll_in_a_labelled_focusable_region(facilitator_client, today):
+    page = (await facilitator_client.get("/manage/programs/batik/attendance")).text
+    for title in ("Sessions so far", "Attendance per person"):
+        assert f'class="table-scroll" role="region" aria-label="Table: {title}" tabindex="0"' in page

@@ -214,18 +214,81 @@ async def test_marking_a_cancelled_session_is_refused_and_saves_nothing(workshop
     assert await Attendance.count().run() == 0
 
 
-async def test_only_people_enrolled_at_the_session_can_be_marked(workshop, facilitator):
+async def test_only_members_and_people_who_joined_since_can_be_marked(workshop, facilitator):
     program = await program_row(workshop)
     session = await session_at(workshop, NOW - timedelta(hours=2))
-    newcomer = await enrol(workshop, "Baru", NOW - timedelta(hours=1))
     waiting = await enrol(workshop, "Menunggu", NOW - WEEK, status="waitlisted")
+    left_before = await enrol(
+        workshop, "Pergi", NOW - 2 * WEEK, status="withdrawn", ended_at=session["starts_at"] - timedelta(days=1)
+    )
     other_program = await make_program(slug="lain")
     stranger = await enrol(other_program, "Orang Lain", NOW - WEEK)
-    for person in (newcomer, waiting, stranger, 999_999):
+    for person in (waiting, left_before, stranger, 999_999):
         with pytest.raises(DomainError) as error:
             await sheets.record_attendance(facilitator, program, session, person, status="present", now=NOW)
         assert error.value.code == "not_member"
-    assert [r["display_name"] for r in (await sheets.sheet(facilitator, program, session, NOW))["rows"]] == []
+    assert (await sheets.sheet(facilitator, program, session, NOW))["rows"] == []
+    newcomer = await enrol(workshop, "Baru", NOW - timedelta(hours=1))
+    await sheets.record_attendance(facilitator, program, session, newcomer, status="present", now=NOW)
+    assert await stored_status(session, newcomer) == "present"
+
+
+# --- member at start: by the dates, or by a mark ---------------------------------------------------
+
+
+def test_member_at_start_predicate_counts_a_mark_as_membership():
+    from server.attendance.rules import is_member_at_start
+
+    start = NOW - WEEK
+    before = {"status": "enrolled", "enrolled_at": start - WEEK, "ended_at": None}
+    joined_later = {"status": "enrolled", "enrolled_at": start + timedelta(days=1), "ended_at": None}
+    left = {"status": "withdrawn", "enrolled_at": start - 2 * WEEK, "ended_at": start - WEEK}
+    waiting = {"status": "waitlisted", "enrolled_at": start - WEEK, "ended_at": None}
+    assert is_member_at_start(before, start, marked=False)
+    assert not is_member_at_start(joined_later, start, marked=False)
+    assert is_member_at_start(joined_later, start, marked=True)
+    assert not is_member_at_start(left, start, marked=False) and is_member_at_start(left, start, marked=True)
+    # A mark makes a member count, not a stranger: the enrolment must still be one that counts.
+    assert not is_member_at_start(waiting, start, marked=True)
+
+
+async def test_unmarked_later_joiner_does_not_count_but_a_mark_counts_the_session_for_them(workshop, facilitator):
+    # The clock is frozen: the kept figures are recomputed at "now" after each write.
+    from server import clock
+    from server.attendance import stats
+
+    with clock.frozen(NOW):
+        program = await program_row(workshop)
+        sessions = [await session_at(workshop, NOW - timedelta(days=days)) for days in (3, 2, 1)]
+        sari = await enrol(workshop, "Sari", NOW - 4 * WEEK)
+        # Budi was enrolled after all three sessions; the paper register, typed in now, has him at the last two.
+        budi = await enrol(workshop, "Budi", NOW - timedelta(hours=1))
+        for session in sessions:
+            await sheets.record_attendance(facilitator, program, session, sari, status="present", now=NOW)
+        rates = await attendance_rates.participant_rates(workshop.id, NOW)
+        assert budi not in rates or (rates[budi].attended, rates[budi].absent) == (0, 0)
+        sheet = await sheets.sheet(facilitator, program, sessions[1], NOW)
+        assert [(g["key"], [r["display_name"] for r in g["rows"]]) for g in sheet["groups"]] == [
+            ("members", ["Sari"]),
+            ("joined_later", ["Budi"]),
+        ]
+        assert sheet["counts"]["unmarked"] == 0  # Budi is not missing from a session he had not joined
+        assert await sheets.mark_rest_absent(facilitator, program, sessions[1], NOW) == 0  # nor marked by the bulk
+
+        await sheets.record_attendance(facilitator, program, sessions[1], budi, status="late", now=NOW)
+        rate = (await attendance_rates.participant_rates(workshop.id, NOW))[budi]
+        assert (rate.attended, rate.absent, rate.rate) == (1, 0, 1.0)
+        await sheets.record_attendance(facilitator, program, sessions[2], budi, status="absent", now=NOW)
+        rate = (await attendance_rates.participant_rates(workshop.id, NOW))[budi]
+        assert (rate.attended, rate.absent, rate.rate) == (1, 1, 0.5)
+        # The kept figures, the register and the program's sessions follow the same rule.
+        kept = {row["participant"]: row for row in await stats.kept_figures()}
+        assert (kept[budi]["sessions"], kept[budi]["late"], kept[budi]["absent"]) == (2, 1, 1)
+        assert await stats.kept_figures() == await stats.figures_from_marks(NOW)
+        grid = await registers.register(program)
+        assert [p["cells"] for p in grid["people"] if p["display_name"] == "Budi"] == [[None, "late", "absent"]]
+        expected = {row["id"]: row["expected"] for row in await attendance_rates.session_summaries(program, NOW)}
+        assert [expected[s["id"]] for s in sessions] == [1, 2, 2]
 
 
 async def test_rest_absent_keeps_marks_already_saved(workshop, facilitator):

@@ -15,7 +15,14 @@ from server.schedule.services.public import (
     upcoming_sessions_for_program,
 )
 from server.schedule.services.series_edits import edit_following, edit_series
-from server.schedule.services.sessions import STATUSES, get_series, get_session, new_uid, program_schedule
+from server.schedule.services.sessions import (
+    STATUSES,
+    attendance_due,
+    get_series,
+    get_session,
+    new_uid,
+    program_schedule,
+)
 
 __all__ = [
     "AGENDA_DAYS",
@@ -25,6 +32,7 @@ __all__ = [
     "Repeat",
     "add_series",
     "add_session",
+    "attendance_due",
     "cancel_occurrence",
     "conflicts_for",
     "create_series",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from server import clock, privacy
+from server.config import settings
+from server.programs.rules import is_open
 from server.programs.services.access import managed_program_ids
-from server.schedule.services.sessions import SESSION_COLUMNS, attach_facilitators
+from server.schedule.services.sessions import SESSION_COLUMNS, attach_facilitators, attendance_due
 from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
 
@@ -16,13 +19,17 @@ AGENDA_DAYS = {"week": 7, "month": 31}
 
 async def staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None = None) -> list[dict[str, Any]]:
     """The sessions of a staff member's programs (every program for organizers) in the next `days` days,
-    with real titles: the agenda is a staff page. Sessions under way are included; cancelled ones are marked."""
+    with real titles: the agenda is a staff page. Today's sessions stay on it after they end (the organisation's day),
+    so a facilitator finds the sheet of the meeting just held; cancelled ones are marked. `take_attendance`: the
+    sheet may be filled in now (schedule's attendance_due, in an open program)."""
     now = now or clock.now()
+    local_midnight = datetime.combine(clock.organisation_today(now), time(0), ZoneInfo(settings.default_timezone))
+    start_of_today = local_midnight.astimezone(UTC)
     program_ids = await managed_program_ids(staff)
     if program_ids is not None and not program_ids:
         return []
     where = (
-        (ProgramSession.ends_at >= now)
+        ((ProgramSession.ends_at >= now) | (ProgramSession.starts_at >= start_of_today))
         & (ProgramSession.starts_at < now + timedelta(days=days))
         & (ProgramSession.program.archived == False)  # noqa: E712
     )
@@ -36,6 +43,7 @@ async def staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None 
             ProgramSession.program.public_title.as_alias("program_public_title"),
             ProgramSession.program.discreet.as_alias("program_discreet"),
             ProgramSession.program.timezone.as_alias("timezone"),
+            ProgramSession.program.phase.as_alias("program_phase"),
         )
         .where(where)
         .order_by(ProgramSession.starts_at)
@@ -55,4 +63,7 @@ async def staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None 
             privacy.PAGE,
         )
         row["mine"] = staff.id in row["facilitator_ids"]
+        row["take_attendance"] = is_open({"phase": row.pop("program_phase"), "archived": False}) and attendance_due(
+            row, row["timezone"], now
+        )
     return rows

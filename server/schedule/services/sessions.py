@@ -15,6 +15,15 @@ from server.schedule.tables import ProgramSession, Series, SessionFacilitator
 STATUSES = ("scheduled", "cancelled", "held")
 
 
+def attendance_due(session: dict[str, Any], timezone: str, now: datetime) -> bool:
+    """Whether staff may take a session's attendance now: not cancelled, and on or before today where the program is
+    (a facilitator opens the sheet before the meeting starts, during it, or types in a paper register later). The
+    program must be open too (programs.rules.is_open): the caller knows the program."""
+    return session["status"] != "cancelled" and session["starts_at"].astimezone(ZoneInfo(timezone)).date() <= (
+        clock.today(timezone, now)
+    )
+
+
 def new_uid() -> str:
     return f"{uuid.uuid4()}@gotong"
 
