@@ -105,7 +105,7 @@ async def attendance_by_program(period: Period, now: datetime) -> list[dict[str,
         FROM "{T_ENROLMENT}" e
         WHERE e.program IN (SELECT program_id FROM totals WHERE members > 0) AND EXISTS (
             SELECT 1 FROM "{T_SESSION_STATS}" ss
-            WHERE ss.program = e.program AND {in_period} AND {member_at_start_sql("e", "ss.starts_at")}
+            WHERE ss.program = e.program AND {in_period} AND {member_at_start_sql("e", "ss.starts_at", 'ss."session"')}
         )
         GROUP BY e.program
     )
