@@ -41,11 +41,15 @@ async def test_every_export_and_download_is_no_store(client, db):
     from server.attendance.tables import Attendance
 
     world = await build_world()
-    # Present at the past session: the certificate can be printed.
+    # Present at the past session of an evaluated program: the certificate can be printed.
     await Attendance.insert(
         Attendance(session=world.ids["session"], participant=world.ids["participant"], status="present")
     ).run()
     await keep_figures(world.ids["program"])
+    # A certificate is given once the program is evaluated (or the enrolment completed), not while it runs.
+    from server.programs.tables import Program
+
+    await Program.update({Program.phase: "evaluation"}).where(Program.id == world.ids["program"]).run()
     await sign_in(client, "w-admin", PASSWORD)
     ids = world.ids
     for template in EXPORTS:
