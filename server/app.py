@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -34,6 +35,8 @@ from server.schedule import routes as schedule_routes
 from server.surveys import routes as survey_routes
 from server.web import routes as web_routes
 from server.web.access import access_guard, undeclared_routes
+from server.web.compression import compression_config
+from server.web.csrf import MaskedCSRFMiddleware
 from server.web.errors import exception_handlers
 from server.web.forms import path_ids_guard
 from server.web.logs import install_redaction
@@ -98,6 +101,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         check_throttle_handler=_login_attempt,
         store="rate_limit",
     )
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="csrftoken",
+        header_name="x-csrftoken",
+        cookie_secure=settings.production,
+        cookie_samesite="lax",
+        exclude=["^/healthz"],
+        exclude_from_csrf_key="exclude_from_csrf",
+    )
     static = create_static_files_router(
         path="/static", directories=[ROOT / "static"], opt={"access": "public"}, name="static", cache_control=None
     )
@@ -111,17 +123,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             session_config.middleware,
             IdentityMiddleware(),
             rate_limit.middleware,
+            # Litestar's csrf_config would use the unmasked middleware; this one is that check with BREACH masking.
+            DefineMiddleware(MaskedCSRFMiddleware, config=csrf),
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="csrftoken",
-            header_name="x-csrftoken",
-            cookie_secure=settings.production,
-            cookie_samesite="lax",
-            exclude=["^/healthz"],
-            exclude_from_csrf_key="exclude_from_csrf",
-        ),
         template_config=template_config,
+        compression_config=compression_config(),
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
         stores=StoreRegistry(default_factory=lambda name: DatabaseStore(name)),
         exception_handlers=exception_handlers(),
