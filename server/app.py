@@ -12,13 +12,12 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 
 from server.attendance import routes as attendance_routes
 from server.calendars import routes as calendar_routes
-from server.config import ROOT, ConfigError, Settings
+from server.config import ConfigError, Settings
 from server.config import settings as default_settings
 from server.db import engine
 from server.enrolment import routes as enrolment_routes
@@ -34,6 +33,7 @@ from server.reports import routes as report_routes
 from server.schedule import routes as schedule_routes
 from server.surveys import routes as survey_routes
 from server.web import routes as web_routes
+from server.web import static as static_files
 from server.web.access import access_guard, undeclared_routes
 from server.web.compression import compression_config
 from server.web.csrf import MaskedCSRFMiddleware
@@ -43,11 +43,13 @@ from server.web.logs import install_redaction
 from server.web.proxies import TrustedProxyMiddleware
 from server.web.security import security_headers_hook
 from server.web.sessions import SessionConfig
+from server.web.static import assets
 from server.web.store import DatabaseStore
 from server.web.templating import make_environment
 
 ROUTE_GROUPS: list[Sequence[Any]] = [
     web_routes.ROUTES,
+    static_files.ROUTES,
     home_page.ROUTES,
     account_routes.ROUTES,
     staff_routes.ROUTES,
@@ -107,13 +109,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         header_name="x-csrftoken",
         cookie_secure=settings.production,
         cookie_samesite="lax",
-        exclude=["^/healthz"],
+        exclude=["^/healthz", "^/static/"],
         exclude_from_csrf_key="exclude_from_csrf",
     )
-    static = create_static_files_router(
-        path="/static", directories=[ROOT / "static"], opt={"access": "public"}, name="static", cache_control=None
-    )
-    handlers = [handler for group in ROUTE_GROUPS for handler in group] + [static]
+    # Read and fingerprint the static files now, not on the first request.
+    assets()
+    handlers = [handler for group in ROUTE_GROUPS for handler in group]
     app = Litestar(
         route_handlers=handlers,
         guards=[access_guard, path_ids_guard],
