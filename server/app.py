@@ -66,6 +66,8 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     dashboard_page.ROUTES,
     survey_routes.ROUTES,
 ]
+# The same for everyone: no session is loaded, no CSRF cookie is set (they are cached publicly).
+SITE_FILES = ["^/static/", r"^/favicon\.ico$", r"^/manifest\.webmanifest$"]
 
 
 def _login_attempt(request) -> bool:
@@ -96,7 +98,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         httponly=True,
         samesite="lax",
         key="gotong_session",
-        exclude=["^/static/", r"^/calendar\.ics", "^/feeds/", "^/healthz"],
+        exclude=[*SITE_FILES, r"^/calendar\.ics", "^/feeds/", "^/healthz"],
     )
     rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.login_attempts_per_minute),
@@ -109,7 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         header_name="x-csrftoken",
         cookie_secure=settings.production,
         cookie_samesite="lax",
-        exclude=["^/healthz", "^/static/"],
+        exclude=["^/healthz", *SITE_FILES],
         exclude_from_csrf_key="exclude_from_csrf",
     )
     # Read and fingerprint the static files now, not on the first request.

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from server import i18n
 from server.config import ROOT, SUPPORTED_LOCALES, settings
 from server.web.labels import LABELS
+from server.web.routes import THEME_COLOUR
 from server.web.static import static_url
 
 
@@ -42,6 +43,7 @@ def make_environment() -> Environment:
         choices=LABELS.choices,
         default_timezone=settings.default_timezone,
         base_url=settings.base_url,
+        theme_colour=THEME_COLOUR,
     )
     env.globals.update(viewer=viewer, flashes=flashes, phase_index=_phase_index, static_url=static_url)
     # Macros are a global module rather than per-template imports, so that a block rendered
