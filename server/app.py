@@ -27,7 +27,7 @@ from server.pages import home as home_page
 from server.pages import participants as participant_pages
 from server.pages import personal as personal_page
 from server.people import account_routes, participant_routes, staff_routes
-from server.people.identity import IdentityMiddleware
+from server.people.identity import IdentityMiddleware, identify_unrouted
 from server.programs import routes as program_routes
 from server.reports import routes as report_routes
 from server.schedule import routes as schedule_routes
@@ -36,7 +36,8 @@ from server.web import routes as web_routes
 from server.web import static as static_files
 from server.web.access import access_guard, undeclared_routes
 from server.web.compression import compression_config
-from server.web.csrf import MaskedCSRFMiddleware
+from server.web.csrf import CSRF_COOKIE, MaskedCSRFMiddleware
+from server.web.csrf import HEADER as CSRF_HEADER
 from server.web.errors import exception_handlers
 from server.web.forms import path_ids_guard
 from server.web.logs import install_redaction
@@ -107,8 +108,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     csrf = CSRFConfig(
         secret=settings.secret_key,
-        cookie_name="csrftoken",
-        header_name="x-csrftoken",
+        cookie_name=CSRF_COOKIE,
+        header_name=CSRF_HEADER,
         cookie_secure=settings.production,
         cookie_samesite="lax",
         exclude=["^/healthz", *SITE_FILES],
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
         stores=StoreRegistry(default_factory=lambda name: DatabaseStore(name)),
         exception_handlers=exception_handlers(),
+        after_exception=[identify_unrouted(session_config)],
         request_max_body_size=1024 * 1024,
         debug=False,
         openapi_config=None,

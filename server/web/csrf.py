@@ -15,6 +15,8 @@ from litestar.utils.scope.state import ScopeState
 # response carries it XOR-ed with a fresh random pad instead (as Django and Rails do); the cookie keeps the plain
 # token and the check unmasks first.
 MASK_PREFIX = "m."
+CSRF_COOKIE = "csrftoken"
+HEADER = "x-csrftoken"
 
 
 def mask(token: str) -> str:
