@@ -11,6 +11,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from server import i18n
 from server.config import ROOT, SUPPORTED_LOCALES, settings
 from server.web.labels import LABELS
+from server.web.routes import THEME_COLOUR
+from server.web.static import static_url
 
 
 def make_environment() -> Environment:
@@ -43,8 +45,9 @@ def make_environment() -> Environment:
         choices=LABELS.choices,
         default_timezone=settings.default_timezone,
         base_url=settings.base_url,
+        theme_colour=THEME_COLOUR,
     )
-    env.globals.update(viewer=viewer, flashes=flashes, phase_index=_phase_index)
+    env.globals.update(viewer=viewer, flashes=flashes, phase_index=_phase_index, static_url=static_url)
     # Macros are a global module rather than per-template imports, so that a block rendered
     # alone for htmx sees them too.
     env.globals["ui"] = env.get_template("_macros/forms.html").module

@@ -149,7 +149,9 @@ async def test_conditional_requests_and_head(client, db):
     assert "public" in first.headers["cache-control"]
     assert (await client.get("/calendar.ics", headers={"If-None-Match": first.headers["etag"]})).status_code == 304
     assert (
-        await client.get("/calendar.ics", headers={"If-None-Match": f'W/{first.headers["etag"]}, "other"'})
+        await client.get(
+            "/calendar.ics", headers={"If-None-Match": f'W/{first.headers["etag"].removeprefix("W/")}, "other"'}
+        )
     ).status_code == 304
     assert (
         await client.get("/calendar.ics", headers={"If-Modified-Since": first.headers["last-modified"]})
@@ -161,7 +163,11 @@ async def test_conditional_requests_and_head(client, db):
     ):
         assert (await client.get("/calendar.ics", headers=garbage)).status_code == 200
     head = await client.head("/calendar.ics")
-    assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) == len(first.content)
+    assert (
+        head.status_code == 200
+        and head.content == b""
+        and head.headers["content-length"] == first.headers["content-length"]
+    )
 
 
 async def test_private_and_unknown_programs_have_no_feed(client, db):
@@ -309,7 +315,7 @@ async def test_public_feed_takes_lang_and_its_etag_and_vary_follow_the_language(
     indonesian = await client.get("/calendar.ics?lang=id")
     assert b"Cancelled" in english.content and b"Dibatalkan" in indonesian.content
     assert english.headers["etag"] != indonesian.headers["etag"]
-    assert "vary" not in english.headers  # the URL alone decides
+    assert "Accept-Language" not in english.headers.get("vary", "")  # the URL alone decides
     negotiated = await client.get("/programs/bahasa/calendar.ics", headers={"accept-language": "en"})
     assert "Accept-Language" in negotiated.headers["vary"] and b"Cancelled" in negotiated.content
     session_id = (await client.get("/programs/bahasa/calendar.ics")).text.count("BEGIN:VEVENT")

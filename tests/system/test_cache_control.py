@@ -6,7 +6,7 @@ from factories import keep_figures
 from test_authorization_matrix import all_routes
 from world import PASSWORD, build_world, resolve_path
 
-PUBLIC_CACHING = ("/static/", "/feeds/", "/calendar.ics", "/healthz")
+PUBLIC_CACHING = ("/static/", "/feeds/", "/calendar.ics", "/healthz", "/favicon.ico", "/manifest.webmanifest")
 EXPORTS = (
     "/manage/programs/prog-a/attendance.csv",
     "/manage/programs/prog-a/attendance/register",

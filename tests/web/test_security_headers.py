@@ -17,7 +17,7 @@ async def test_templates_have_no_inline_scripts_or_styles():
     root = Path(__file__).resolve().parents[2] / "templates"
     for template in root.rglob("*.html"):
         text = template.read_text()
-        assert "<script>" not in text and "<script " not in text.replace('<script src="/static/', ""), template
+        assert "<script>" not in text and "<script " not in text.replace('<script src="{{ static_url(', ""), template
         assert " style=" not in text and "<style" not in text, template
         assert "hx-on" not in text and "onclick" not in text, template
 
