@@ -89,9 +89,9 @@ def rates_sql(scope: str, kept_filter: str = "1 = 1") -> str:
     kept rows (those matching `kept_filter`, on alias st) of programs whose kept figures are exact at `:now`, and
     the rates summed from the marks of the others. Like `rates`, one row per person with at least one session that
     counted for them."""
-    stale = stale_programs_sql(scope.format(program="st.program"))
+    stale = stale_programs_sql()
     return (
-        marks_sql(f"s.program IN ({stale})")
+        marks_sql(f"{scope.format(program='s.program')} AND s.program IN ({stale})")
         + f""",
     figures AS (
         SELECT participant_id, program_id, attended, absent, excused, streak, last_attended FROM rates
