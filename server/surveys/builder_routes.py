@@ -175,9 +175,14 @@ class SurveyBuilderController(Controller):
     @get("/{survey_id:int}/preview", name="survey_preview")
     async def preview(self, request: Request, survey_id: FromPath[int]) -> Any:
         survey = await surveys.survey_for_staff(request.user, survey_id)
-        questions = await surveys.list_questions(survey_id)
+        # ?language=<second language> previews a bilingual survey as people answering in that language read it.
+        second = surveys.second_language(survey)
+        language = second if second and request.query_params.get("language") == second else None
+        questions = await surveys.list_questions(survey_id, language)
         context = {
             "survey": survey,
+            "second": second,
+            "language": language,
             "tab": "preview",
             "questions": questions,
             "preview_form": forms.AnswerForm(questions),

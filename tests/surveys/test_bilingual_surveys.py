@@ -212,3 +212,34 @@ async def test_bilingual_survey_from_a_template_has_both_languages(organizer_cli
     ranking = next(q for q in questions if q["kind"] == "ranking")
     assert set(ranking["translations"]["en"]["options"]) == {o["value"] for o in ranking["options"]}
     assert "Put these needs in order of priority for your neighbourhood." in str(ranking["translations"])
+
+
+async def test_personal_page_lists_a_bilingual_survey_under_its_title_in_the_persons_language(client, organizer):
+    from factories import make_program
+
+    from server.enrolment.tables import Enrolment
+
+    program = await make_program(slug="kelas-air")
+    survey = await make_survey(
+        organizer,
+        questions=[WATER],
+        program=program.id,
+        anonymous=False,
+        title="Survei Air",
+        title_translation="Water survey",
+    )
+    english = await make_person("Sari", preferred_locale="en")
+    indonesian = await make_person("Wati", preferred_locale="id")
+    for person in (english, indonesian):
+        await Enrolment.insert(Enrolment(participant=person, program=program.id, status="enrolled")).run()
+    page = await client.get(f"/my/{await reissue_personal_links(None, english)}")
+    assert "Water survey" in page.text and f"/s/{survey['token']}/i/" in page.text
+    assert "Survei Air" in (await client.get(f"/my/{await reissue_personal_links(None, indonesian)}")).text
+
+
+async def test_preview_shows_the_questions_in_the_second_language_on_request(organizer_client, organizer):
+    survey = await make_survey(organizer, questions=[WATER], published=False)
+    first = await organizer_client.get(f"/surveys/{survey['id']}/preview")
+    assert "Apakah air mengalir setiap hari?" in first.text and "?language=en" in first.text
+    english = await organizer_client.get(f"/surveys/{survey['id']}/preview?language=en")
+    assert "Does water run every day?" in english.text and "Apakah air mengalir" not in english.text

@@ -37,7 +37,10 @@ def _entry(row: dict[str, Any], language: str | None) -> dict[str, Any]:
 
 
 def survey_in(survey: dict[str, Any], language: str) -> dict[str, Any]:
-    """The survey with its title, introduction and consent text in `language` where translated."""
+    """The survey with its title, introduction and consent text in `language` where translated (only in a language
+    the survey offers: a survey switched to one language keeps its old translations unused)."""
+    if language not in survey_languages(survey):
+        return survey
     entry = _entry(survey, language)
     shown = dict(survey)
     for field in SURVEY_FIELDS:
