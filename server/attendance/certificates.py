@@ -52,7 +52,9 @@ async def certificate(
     name = enrolment["display_name"]
     if enrolment["legal_name"] and await participant_access.can_see_confidential(staff, participant_id):
         name = enrolment["legal_name"]
-        await audit.record_audit(staff, "view", "participant", participant_id, "legal name printed on a certificate")
+        await audit.record_audit(
+            staff, "view", "participant", participant_id, N_("legal name printed on a certificate")
+        )
     dates = (
         await raw(
             f"""

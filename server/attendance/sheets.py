@@ -31,6 +31,11 @@ LABELS.register("attendance_mark", {"present": N_("P"), "late": N_("L"), "excuse
 LABELS.register("attendance_rsvp", {"going": N_("Said they will come"), "not_going": N_("Said they cannot come")})
 
 
+def _status_detail(status: str | None) -> str | dict[str, str]:
+    """A status named in an audit detail, shown in the reader's language ("-" when there was none)."""
+    return audit.translatable(LABELS.message("attendance_status", status)) if status else "-"
+
+
 # --- sessions and membership ---------------------------------------------------------------------
 
 SESSION_COLUMNS = (
@@ -202,12 +207,20 @@ async def record_attendance(
             await _upsert(session["id"], participant_id, status, actor, now, note)
         await _mark_held(session, now)
         if correcting:
-            before = old["status"] if old else "-"
-            changes = f"{before} -> {status or before}"
-            if note is not None and (old is None or old["note"] != note):
-                changes += ", note changed"
+            before = old["status"] if old else None
+            after = status or before
+            note_changed = note is not None and (old is None or old["note"] != note)
             await audit.record_audit(
-                actor, "correct", "attendance", session["id"], f"locked sheet, participant {participant_id}: {changes}"
+                actor,
+                "correct",
+                "attendance",
+                session["id"],
+                N_("locked sheet, participant %(participant)s: %(before)s -> %(after)s, note changed")
+                if note_changed
+                else N_("locked sheet, participant %(participant)s: %(before)s -> %(after)s"),
+                participant=participant_id,
+                before=_status_detail(before),
+                after=_status_detail(after),
             )
 
 
@@ -263,7 +276,13 @@ async def _mark_rest(
         if correcting:
             ids = ", ".join(str(row["participant"]) for row in rows)
             await audit.record_audit(
-                actor, "correct", "attendance", session["id"], f"locked sheet, marked {status}: {ids}"
+                actor,
+                "correct",
+                "attendance",
+                session["id"],
+                N_("locked sheet, marked %(status)s: %(participants)s"),
+                status=_status_detail(status),
+                participants=ids,
             )
     return len(rows)
 
@@ -309,8 +328,23 @@ async def add_walk_in(
             await _upsert(session["id"], participant_id, "present", actor, now)
         await _mark_held(session, now)
         if correcting:
-            who = f"walk-in {participant_id}" if participant_id is not None else "walk-in as guest (program full)"
-            await audit.record_audit(actor, "correct", "attendance", session["id"], f"locked sheet, {who} present")
+            if participant_id is not None:
+                await audit.record_audit(
+                    actor,
+                    "correct",
+                    "attendance",
+                    session["id"],
+                    N_("locked sheet, walk-in %(participant)s present"),
+                    participant=participant_id,
+                )
+            else:
+                await audit.record_audit(
+                    actor,
+                    "correct",
+                    "attendance",
+                    session["id"],
+                    N_("locked sheet, walk-in as guest (program full) present"),
+                )
     return participant_id
 
 
@@ -338,7 +372,7 @@ async def add_guest(
         ).run()
         await _mark_held(session, now)
         if correcting:
-            await audit.record_audit(actor, "correct", "attendance", session["id"], "locked sheet, guest added")
+            await audit.record_audit(actor, "correct", "attendance", session["id"], N_("locked sheet, guest added"))
 
 
 async def remove_guest(
@@ -356,7 +390,7 @@ async def remove_guest(
     async with enrolment.program_lock(program["id"]):
         await Attendance.delete().where(where).run()
         if correcting:
-            await audit.record_audit(actor, "correct", "attendance", session["id"], "locked sheet, guest removed")
+            await audit.record_audit(actor, "correct", "attendance", session["id"], N_("locked sheet, guest removed"))
 
 
 # --- the sheet -----------------------------------------------------------------------------------

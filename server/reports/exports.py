@@ -361,7 +361,9 @@ async def _enrolments(access: _Access, period: Period) -> tuple[list[str], list[
             ]
         )
     if shown:
-        await record_audit(access.staff, "view", "participant", None, f"exported contact details of {shown} enrolments")
+        await record_audit(
+            access.staff, "view", "participant", None, N_("exported contact details of %(n)s enrolments"), n=shown
+        )
     return header, body
 
 

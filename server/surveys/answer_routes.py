@@ -47,7 +47,8 @@ class AnswerController(Controller):
                 set_locale(preferred)
             elif get_locale() not in languages:
                 set_locale(languages[0])
-        return survey, invite
+        # The respondent reads a bilingual survey in their language, each missing translation in the first one.
+        return surveys.survey_in(survey, get_locale()), invite
 
     def _base(self, request: Request, token: str, invite: dict[str, Any] | None) -> str:
         if invite is None:
@@ -104,7 +105,7 @@ class AnswerController(Controller):
         form: forms.AnswerForm | None = None,
         status_code: int = 200,
     ) -> Any:
-        questions = form.questions if form else await surveys.list_questions(survey["id"])
+        questions = form.questions if form else await surveys.list_questions(survey["id"], get_locale())
         context = {
             "survey": survey,
             "base": base,
@@ -147,7 +148,7 @@ class AnswerController(Controller):
         if not surveys.check_submission_key(key, survey["id"], context):
             error = _("Please read the information and agree before answering.")
             return self._consent_page(request, survey, base, forms.ConsentForm(), error, status_code=400)
-        questions = await surveys.list_questions(survey["id"])
+        questions = await surveys.list_questions(survey["id"], get_locale())
         form = forms.AnswerForm(questions, data)
         if not form.is_valid():
             return await self._questions_page(request, survey, base, key, form, status_code=400)

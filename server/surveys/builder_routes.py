@@ -40,8 +40,12 @@ class SurveyBuilderController(Controller):
     async def _builder_context(self, survey: dict[str, Any], **extra: Any) -> dict[str, Any]:
         questions = await surveys.list_questions(survey["id"])
         answered = await surveys.answer_counts(survey["id"])
+        second = surveys.second_language(survey)
         return {
             "survey": survey,
+            "second": second,
+            "translations": {question["id"]: surveys.translation_of(question, second) for question in questions},
+            "untranslated": {question["id"]: surveys.untranslated(question, second) for question in questions},
             "tab": "questions",
             "questions": questions,
             "answered": answered,
@@ -106,7 +110,7 @@ class SurveyBuilderController(Controller):
     async def question_edit(self, request: Request, survey_id: FromPath[int], question_id: FromPath[int]) -> Any:
         survey = await surveys.survey_for_staff(request.user, survey_id)
         question = await surveys.get_question(survey, question_id)
-        form = forms.QuestionForm.for_question(question)
+        form = forms.QuestionForm.for_question(question, surveys.second_language(survey))
         if not wants_fragment(request):
             context = await self._builder_context(survey, edit_forms={question_id: form})
             return render(request, "surveys/builder.html", context)
@@ -171,9 +175,14 @@ class SurveyBuilderController(Controller):
     @get("/{survey_id:int}/preview", name="survey_preview")
     async def preview(self, request: Request, survey_id: FromPath[int]) -> Any:
         survey = await surveys.survey_for_staff(request.user, survey_id)
-        questions = await surveys.list_questions(survey_id)
+        # ?language=<second language> previews a bilingual survey as people answering in that language read it.
+        second = surveys.second_language(survey)
+        language = second if second and request.query_params.get("language") == second else None
+        questions = await surveys.list_questions(survey_id, language)
         context = {
             "survey": survey,
+            "second": second,
+            "language": language,
             "tab": "preview",
             "questions": questions,
             "preview_form": forms.AnswerForm(questions),

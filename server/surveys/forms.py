@@ -11,6 +11,7 @@ from server.i18n import N_
 from server.i18n import gettext as _
 from server.surveys.kinds import NAMES as KINDS
 from server.surveys.kinds import kind_of
+from server.surveys.services.languages import SURVEY_FIELDS, translation_of
 from server.surveys.services.questionnaires import LANGUAGE_CHOICES, PURPOSES
 from server.surveys.services.questions import option_value
 from server.surveys.templates_data import TEMPLATES
@@ -31,7 +32,16 @@ class SurveyForm(Form):
         "closes_on": Date(),
         "languages": Choice(required=True, choices=LANGUAGE_CHOICES),
         "anonymous": Checkbox(),
+        # A bilingual survey's texts in its second language; optional, respondents see the first language instead.
+        "title_translation": Text(max_length=200),
+        "intro_translation": LongText(max_length=5000),
+        "consent_text_translation": LongText(max_length=5000),
     }
+
+    @staticmethod
+    def translation_initial(survey: dict[str, Any], language: str | None) -> dict[str, str]:
+        entry = translation_of(survey, language)
+        return {f"{field}_translation": entry.get(field, "") for field in SURVEY_FIELDS}
 
     def clean(self) -> None:
         opens, closes = self["opens_on"], self["closes_on"]
@@ -84,6 +94,29 @@ def options_text(options: list[dict[str, str]]) -> str:
     return "\n".join(f"{option['value']} | {option['label']}" for option in options)
 
 
+def parse_translated_options(text: str, options: list[dict[str, str]]) -> dict[str, str]:
+    """The options' labels in the second language, one per line: "value | label" names the option, a plain label
+    belongs to the option on the same line of the options list. A line with no label leaves that option
+    untranslated (respondents see its first-language label)."""
+    labels: dict[str, str] = {}
+    values = [option["value"] for option in options]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for index, line in enumerate(lines):
+        if "|" in line:
+            value, _sep, label = (part.strip() for part in line.partition("|"))
+        else:
+            value, label = (values[index] if index < len(values) else ""), line
+        if value not in values:
+            if "|" in line:
+                raise Invalid(_("No option has the value “%(value)s”.", value=value))
+            raise Invalid(_("There are more translated options than options."))
+        if len(label) > 200:
+            raise Invalid(_("An option may have at most %(n)s characters.", n=200))
+        if label:
+            labels[value] = label
+    return labels
+
+
 class QuestionForm(Form):
     fields = {
         "kind": Choice(required=True, choices=KINDS),
@@ -100,14 +133,27 @@ class QuestionForm(Form):
         ),
         # "question id:option value" of an earlier single-choice question, chosen from one list.
         "show_if": Text(max_length=260),
+        # In a bilingual survey, the question in its second language (each part optional, see services/languages).
+        "translation_text": LongText(max_length=1000),
+        "translation_help": Text(max_length=1000),
+        "translation_options": LongText(max_length=5000),
     }
 
     @classmethod
-    def for_question(cls, question: dict[str, Any]) -> QuestionForm:
+    def for_question(cls, question: dict[str, Any], language: str | None = None) -> QuestionForm:
+        """The edit form of a question; `language` is the survey's second language, when it has one."""
         initial = {key: question[key] for key in ("kind", "text", "help", "required", "min_value", "max_value", "code")}
         initial["options"] = options_text(question["options"])
         initial["show_if"] = (
             f"{question['show_if_question']}:{question['show_if_value']}" if question["show_if_question"] else ""
+        )
+        entry = translation_of(question, language)
+        labels = entry.get("options") or {}
+        initial["translation_text"] = entry.get("text", "")
+        initial["translation_help"] = entry.get("help", "")
+        # Every option is listed, untranslated ones with an empty label to fill in.
+        initial["translation_options"] = "\n".join(
+            f"{option['value']} | {labels.get(option['value'], '')}" for option in question["options"]
         )
         return cls(initial=initial)
 
@@ -116,6 +162,13 @@ class QuestionForm(Form):
             self.cleaned["options"] = parse_options(self["options"] or "")
         except Invalid as error:
             self.add_error("options", str(error))
+        else:
+            try:
+                self.cleaned["translation_options"] = parse_translated_options(
+                    self["translation_options"] or "", self.cleaned["options"]
+                )
+            except Invalid as error:
+                self.add_error("translation_options", str(error))
         trigger, _sep, value = (self["show_if"] or "").partition(":")
         if self["show_if"] and not (parse_id(trigger) and value):
             self.add_error("show_if", _("Choose one of the options."))

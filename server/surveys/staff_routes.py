@@ -187,6 +187,8 @@ class SurveyController(Controller):
             survey,
             opens_on=surveys.local_day(survey["opens_at"]),
             closes_on=surveys.local_day(survey["closes_at"], end=True),
+            # The form's translation fields are the English version of an "Indonesian and English" survey.
+            **forms.SurveyForm.translation_initial(survey, "en"),
         )
         return render(
             request, "surveys/form.html", await self._form_context(request, forms.SurveyForm(initial=initial), survey)

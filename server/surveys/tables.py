@@ -26,6 +26,9 @@ class Survey(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     details = JSON(default={})
+    # A bilingual survey's texts in its second language: {"en": {"title", "intro", "consent_text"}}. The columns
+    # above hold the first (primary) language, which results, exports and codebooks use.
+    translations = JSON(default={})
 
 
 class Question(Table):
@@ -45,6 +48,9 @@ class Question(Table):
     code = Varchar(length=60, default="")
     show_if_question = Integer(null=True, default=None)
     show_if_value = Varchar(length=200, default="")
+    # The question in a bilingual survey's second language: {"en": {"text", "help", "options": {value: label}}};
+    # what is missing falls back to the primary text above.
+    translations = JSON(default={})
 
 
 class SurveyInvite(Table):

@@ -16,6 +16,13 @@ from server.surveys.services.answering import (
     survey_by_token,
 )
 from server.surveys.services.invites import invite_by_token, invite_language, invite_link, open_surveys_for_participant
+from server.surveys.services.languages import (
+    primary_language,
+    second_language,
+    survey_in,
+    translation_of,
+    untranslated,
+)
 from server.surveys.services.questionnaires import (
     DEFAULT_CONSENT,
     LANGUAGE_CHOICES,
@@ -91,11 +98,13 @@ __all__ = [
     "new_submission_key",
     "open_surveys_for_participant",
     "option_value",
+    "primary_language",
     "privacy_statement",
     "program_choices",
     "public_url",
     "question_choices",
     "response_counts",
+    "second_language",
     "set_published",
     "status",
     "submission_context",
@@ -103,6 +112,9 @@ __all__ = [
     "submit_response",
     "survey_by_token",
     "survey_for_staff",
+    "survey_in",
+    "translation_of",
+    "untranslated",
     "update_question",
     "update_survey",
 ]

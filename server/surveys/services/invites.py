@@ -8,9 +8,11 @@ from typing import Any
 
 from server import clock
 from server.enrolment.tables import Enrolment
+from server.i18n import get_locale
 from server.people.tables import AccessToken, Participant
 from server.people.tokens import invite_token as derive_invite_token
 from server.people.tokens import new_token, plausible, same_hash, token_hash
+from server.surveys.services.languages import survey_in
 from server.surveys.services.questionnaires import availability, get_survey, public_url
 from server.surveys.tables import Response, Survey, SurveyInvite
 
@@ -90,6 +92,8 @@ async def open_surveys_for_participant(
         await Survey.select(
             Survey.id,
             Survey.title,
+            Survey.languages,
+            Survey.translations,
             Survey.purpose,
             Survey.token,
             Survey.anonymous,
@@ -99,6 +103,7 @@ async def open_surveys_for_participant(
         )
         .where(Survey.program.is_in(programs) & (Survey.published == True))  # noqa: E712
         .order_by(Survey.created_at)
+        .output(load_json=True)
         .run()
     )
     surveys = [s for s in surveys if availability(s, now) == "open"]
@@ -122,7 +127,8 @@ async def open_surveys_for_participant(
         found.append(
             {
                 "id": survey["id"],
-                "title": survey["title"],
+                # The personal page is in the person's language: a bilingual survey's title too.
+                "title": survey_in(survey, get_locale())["title"],
                 "purpose": survey["purpose"],
                 "closes_at": survey["closes_at"],
                 "url": url,

@@ -19,6 +19,7 @@ from server.i18n import N_, gettext, translations
 from server.people.tokens import new_token
 from server.programs.services import can_manage, managed_program_ids
 from server.programs.tables import Program
+from server.surveys.services.languages import second_language, survey_translation, with_translation
 from server.surveys.tables import Question, Response, Survey, SurveyInvite
 from server.surveys.templates_data import TEMPLATES
 from server.web.access import CurrentStaff
@@ -39,6 +40,7 @@ LABELS.register(
 LABELS.register(
     "survey_languages", {"id,en": N_("Indonesian and English"), "id": N_("Indonesian only"), "en": N_("English only")}
 )
+LABELS.register("survey_language", {"id": N_("Indonesian"), "en": N_("English")})
 LABELS.register(
     "survey_status", {"draft": N_("Draft"), "scheduled": N_("Not open yet"), "open": N_("Open"), "closed": N_("Closed")}
 )
@@ -79,8 +81,9 @@ def _words(text: str) -> str:
 
 
 def consent_text(survey: dict[str, Any]) -> str:
-    """The consent text a respondent reads. A survey keeps the default text in its organizer's language; while
-    the text is still a default (in any language, unedited), the respondent reads it in their own."""
+    """The consent text a respondent reads, from the survey as shown in their language (`survey_in`: a bilingual
+    survey's translated text where there is one). While the text is still a default (in any language, unedited),
+    the respondent reads the default in their own language."""
     stored = _words(survey["consent_text"] or "")
     for message in DEFAULT_CONSENT.values():
         if any(stored == _words(translations(locale).gettext(message)) for locale in SUPPORTED_LOCALES):
@@ -272,6 +275,7 @@ async def create_survey(actor: CurrentStaff, values: dict[str, Any]) -> int:
         token=new_token(),
         created_by=actor.id,
         details={},
+        translations=with_translation({}, second_language(values), survey_translation(values)),
     )
     async with transaction():
         await survey.save().run()
@@ -311,9 +315,17 @@ async def update_survey(actor: CurrentStaff, survey: dict[str, Any], values: dic
             ),
             field="anonymous",
         )
+    second = second_language(values)
+    # A survey switched to one language keeps its translations (they return if it becomes bilingual again).
+    translations = (
+        with_translation(survey["translations"], second, survey_translation(values))
+        if second is not None
+        else survey["translations"]
+    )
     await (
         Survey.update(
             {
+                Survey.translations: translations,
                 Survey.title: values["title"],
                 Survey.purpose: values["purpose"],
                 Survey.program: values.get("program"),
@@ -353,8 +365,14 @@ async def create_from_template(actor: CurrentStaff, key: str, *, program_id: int
     if languages not in LANGUAGE_CHOICES:
         raise DomainError("bad_languages", N_("Choose one of the options."), field="languages")
     await _check_program(actor, program_id)
-    catalog = translations(languages.split(",")[0])
-    text = catalog.gettext
+    text = translations(languages.split(",")[0]).gettext
+    # A bilingual survey gets the template's texts in its second language too, from the same catalogs.
+    second = second_language({"languages": languages})
+    other = translations(second).gettext if second else None
+
+    def translated(entry: dict[str, Any]) -> dict[str, Any]:
+        return {second: entry} if second else {}
+
     created = []
     async with transaction():
         for part in template["surveys"]:
@@ -370,6 +388,15 @@ async def create_from_template(actor: CurrentStaff, key: str, *, program_id: int
                 token=new_token(),
                 created_by=actor.id,
                 details={"template": key},
+                translations=translated(
+                    {
+                        "title": other(part["title"]),
+                        "intro": other(part["intro"]),
+                        "consent_text": other(part.get("consent") or DEFAULT_CONSENT[part["anonymous"]]),
+                    }
+                    if other
+                    else {}
+                ),
             )
             await survey.save().run()
             rows = []
@@ -386,6 +413,7 @@ async def create_from_template(actor: CurrentStaff, key: str, *, program_id: int
                         min_value=spec.get("min"),
                         max_value=spec.get("max"),
                         code=spec.get("code", ""),
+                        translations=translated(_template_question(spec, other) if other else {}),
                     )
                 )
             await Question.insert(*rows).run()
@@ -407,3 +435,13 @@ async def create_from_template(actor: CurrentStaff, key: str, *, program_id: int
             )
             created.append(survey.id)
     return created
+
+
+def _template_question(spec: dict[str, Any], text: Any) -> dict[str, Any]:
+    """A template question's texts in another language, in the shape services/languages keeps."""
+    entry: dict[str, Any] = {"text": text(spec["text"])}
+    if spec.get("help"):
+        entry["help"] = text(spec["help"])
+    if spec.get("options"):
+        entry["options"] = {value: text(label) for value, label in spec["options"]}
+    return entry

@@ -13,6 +13,7 @@ from server.db import transaction
 from server.errors import DomainError, NotFound
 from server.i18n import N_
 from server.surveys.kinds import chosen_kind, kind_of
+from server.surveys.services.languages import question_in, question_translation, second_language, with_translation
 from server.surveys.tables import Answer, Question
 
 
@@ -31,7 +32,10 @@ def _prepare(question: dict[str, Any]) -> dict[str, Any]:
     return question
 
 
-async def list_questions(survey_id: int) -> list[dict[str, Any]]:
+async def list_questions(survey_id: int, language: str | None = None) -> list[dict[str, Any]]:
+    """The survey's questions in order. Texts and option labels are in the survey's primary language (what the
+    builder, results, exports and codebooks use) unless `language` asks for a respondent's language, where each
+    untranslated part falls back to the primary text."""
     rows = (
         await Question.select()
         .where(Question.survey == survey_id)
@@ -40,7 +44,7 @@ async def list_questions(survey_id: int) -> list[dict[str, Any]]:
         .output(load_json=True)
         .run()
     )
-    questions = [_prepare(row) for row in rows]
+    questions = [_prepare(question_in(row, language)) for row in rows]
     numbers = {question["id"]: index for index, question in enumerate(questions, start=1)}
     by_id = {question["id"]: question for question in questions}
     for question in questions:
@@ -171,12 +175,14 @@ async def _check_answered(question: dict[str, Any], values: dict[str, Any]) -> N
 
 
 async def add_question(survey: dict[str, Any], values: dict[str, Any]) -> int:
+    """Adds a question at the end; in a bilingual survey, with what the builder gave in the second language."""
     questions = await list_questions(survey["id"])
-    values = _normalise_question(values)
+    raw, values = values, _normalise_question(values)
     position = (max((q["position"] for q in questions), default=0)) + 1
     _check_condition(values, questions, position, None)
     _check_code(values, questions, None)
-    question = Question(survey=survey["id"], position=position, **values)
+    translations = with_translation({}, second_language(survey), question_translation(raw, values["options"]))
+    question = Question(survey=survey["id"], position=position, translations=translations, **values)
     await question.save().run()
     return question.id
 
@@ -186,12 +192,17 @@ async def update_question(survey: dict[str, Any], question_id: int, values: dict
     question = next((q for q in questions if q["id"] == question_id), None)
     if question is None:
         raise NotFound("question")
-    values = _normalise_question(values)
+    raw, values = values, _normalise_question(values)
     _check_condition(values, questions, question["position"], question_id)
     _check_code(values, questions, question_id)
     _check_dependents(question, values, questions)
     if (await answer_counts(survey["id"])).get(question_id):
         await _check_answered(question, values)
+    second = second_language(survey)
+    if second is not None:
+        # A survey in one language leaves any earlier translations alone (they return if it becomes bilingual).
+        entry = question_translation(raw, values["options"])
+        values["translations"] = with_translation(question["translations"], second, entry)
     await (
         Question.update({getattr(Question, key): value for key, value in values.items()})
         .where(Question.id == question_id)
@@ -248,6 +259,7 @@ async def duplicate_question(survey: dict[str, Any], question_id: int) -> int:
         code="",
         show_if_question=source["show_if_question"],
         show_if_value=source["show_if_value"],
+        translations=source["translations"],
         position=0,
     )
     async with transaction():
