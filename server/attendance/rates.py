@@ -122,11 +122,9 @@ async def attendance_rate(program_id: int, participant_id: int, now: datetime | 
     return (await participant_rates(program_id, now, participant_id)).get(participant_id, Rate()).rate
 
 
-async def early_warnings(staff: CurrentStaff, now: datetime | None = None) -> list[dict[str, Any]]:
-    """People still enrolled whose latest counted sessions are a run of at least settings.absence_warning_streak
-    absences, on the running (not closed, not archived) programs this staff member manages; longest runs first.
-    One query. Each item: participant_id, display_name, program_id, slug, title (real: a staff page), streak, rate,
-    last_attended."""
+def _warnings_sql(staff: CurrentStaff) -> str:
+    """The warned people of the programs a staff member manages (every running one for organizers): the rows of
+    early_warnings, unordered."""
     if staff.is_organizer:
         scope = f"{{program}} IN (SELECT id FROM \"{T_PROGRAM}\" WHERE archived = :archived AND phase <> 'closed')"
     else:
@@ -134,25 +132,43 @@ async def early_warnings(staff: CurrentStaff, now: datetime | None = None) -> li
             f'{{program}} IN (SELECT p.id FROM "{T_PROGRAM}" p JOIN "{T_TEAM}" t ON t.program = p.id '
             f"WHERE t.staff = :staff AND p.archived = :archived AND p.phase <> 'closed')"
         )
-    sql = (
+    return (
         rates_sql(scope, kept_filter="st.streak >= :streak")
         + f"""
     SELECT r.participant_id, r.program_id, r.attended, r.absent, r.excused, r.streak, r.last_attended,
-           pa.display_name AS display_name, pr.slug AS slug, pr.title AS title, pr.public_title AS public_title,
-           pr.discreet AS discreet
+           pa.display_name AS display_name, pr.slug AS slug, pr.title AS title
     FROM figures r
     JOIN "{T_PARTICIPANT}" pa ON pa.id = r.participant_id
     JOIN "{T_PROGRAM}" pr ON pr.id = r.program_id
     JOIN "{T_ENROLMENT}" e ON e.participant = r.participant_id AND e.program = r.program_id
     WHERE r.streak >= :streak AND e.status = 'enrolled' AND e.ended_at IS NULL AND pa.anonymised_at IS NULL
-    ORDER BY r.streak DESC, pa.display_name, pr.slug
     """
     )
-    rows = await raw(
-        sql, now=now or clock.now(), staff=staff.id, archived=False, streak=settings.absence_warning_streak
-    )
+
+
+def _warnings_params(staff: CurrentStaff, now: datetime | None) -> dict[str, Any]:
+    return {
+        "now": now or clock.now(),
+        "staff": staff.id,
+        "archived": False,
+        "streak": settings.absence_warning_streak,
+    }
+
+
+async def early_warnings(
+    staff: CurrentStaff, now: datetime | None = None, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """People still enrolled whose latest counted sessions are a run of at least settings.absence_warning_streak
+    absences, on the running (not closed, not archived) programs this staff member manages; longest runs first,
+    `limit` of them from `offset` (all when None). One query. Each item: participant_id, display_name, program_id,
+    slug, title (real: a staff page), streak, rate, last_attended."""
+    sql = _warnings_sql(staff) + " ORDER BY r.streak DESC, pa.display_name, pr.slug, r.participant_id"
+    params = _warnings_params(staff, now)
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params.update(limit=limit, offset=offset)
     found = []
-    for row in rows:
+    for row in await raw(sql, **params):
         rate = _rate(row)
         found.append(
             {
@@ -168,6 +184,12 @@ async def early_warnings(staff: CurrentStaff, now: datetime | None = None) -> li
             }
         )
     return found
+
+
+async def count_early_warnings(staff: CurrentStaff, now: datetime | None = None) -> int:
+    """How many early_warnings there are. One query."""
+    rows = await raw(f"SELECT COUNT(*) AS n FROM ({_warnings_sql(staff)}) w", **_warnings_params(staff, now))
+    return int(rows[0]["n"] or 0) if rows else 0
 
 
 # --- the program's attendance tab -----------------------------------------------------------------

@@ -27,6 +27,9 @@ from server.web.labels import LABELS
 UPCOMING_DAYS = 7
 LICENCE_NOTICE_DAYS = 30
 ALERT_LIST_LIMIT = 10
+# Early warnings listed on the organisation dashboard; the rest are counted (each program's attendance tab and the
+# staff dashboard list them all, a page at a time).
+ALERT_WARNINGS = 20
 
 
 async def programs_by_kind_and_phase() -> dict[str, Any]:
@@ -239,7 +242,7 @@ async def organisation_dashboard(staff: CurrentStaff, period: Period, now: datet
     sessions, waitlists and alerts, in a fixed number of queries."""
     now = now or clock.now()
     today = clock.organisation_today(now)
-    warnings = await attendance.early_warnings(staff, now)
+    warnings = await attendance.early_warnings(staff, now, limit=ALERT_WARNINGS)
     counts = await checks.check_counts(staff, now, None)
     return {
         "period": period,
@@ -253,6 +256,7 @@ async def organisation_dashboard(staff: CurrentStaff, period: Period, now: datet
             "not_taken": counts["no_attendance"],
             "not_taken_rows": await checks.sessions_without_attendance(staff, None, now, ALERT_LIST_LIMIT),
             "warnings": warnings,
+            "warnings_total": await attendance.count_early_warnings(staff, now),
             "licences": await licence_alerts(staff, None, today),
             "no_goals": counts["programs_without_goals"],
             "no_goals_rows": await programs_without_goals(None),
@@ -261,16 +265,14 @@ async def organisation_dashboard(staff: CurrentStaff, period: Period, now: datet
     }
 
 
-async def dashboard_summary(
-    staff: CurrentStaff, now: datetime, warnings: list[dict[str, Any]] | None = None
-) -> dict[str, int]:
+async def dashboard_summary(staff: CurrentStaff, now: datetime, warnings: int | None = None) -> dict[str, int]:
     """Alert counts and the number of open data checks on the signed-in staff member's programs (every program
     for organizers and admins), for the staff /dashboard page. At most six queries."""
     program_ids = await programs.managed_program_ids(staff)
     counts = await checks.check_counts(staff, now, program_ids)
     summary = {
         "attendance_not_taken": counts["no_attendance"],
-        "early_warnings": len(warnings if warnings is not None else await attendance.early_warnings(staff, now)),
+        "early_warnings": warnings if warnings is not None else await attendance.count_early_warnings(staff, now),
         "licences": len(await licence_alerts(staff, program_ids, clock.organisation_today(now))),
         "programs_without_goals": counts["programs_without_goals"],
         "data_checks": counts["total"],

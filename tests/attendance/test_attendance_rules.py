@@ -113,6 +113,10 @@ async def test_two_consecutive_absences_raise_early_warning(workshop, facilitato
     warnings = await attendance_rates.early_warnings(facilitator, NOW)
     assert [(w["display_name"], w["streak"]) for w in warnings] == [("Budi", 2), ("Citra", 2)]
     assert warnings[0]["slug"] == "menjahit"
+    # A page at a time (the dashboard), in the same order, with the count of them all.
+    assert await attendance_rates.count_early_warnings(facilitator, NOW) == 2
+    assert await attendance_rates.early_warnings(facilitator, NOW, limit=1) == warnings[:1]
+    assert await attendance_rates.early_warnings(facilitator, NOW, limit=1, offset=1) == warnings[1:]
     organizer = await make_staff(role="organizer")
     assert {w["participant_id"] for w in await attendance_rates.early_warnings(organizer, NOW)} == {
         drifting,

@@ -176,3 +176,46 @@ async def test_participant_list_query_count_does_not_grow_with_the_number_of_peo
             assert (await organizer_client.get("/participants?page=2")).status_code == 200
         counts.append(counter["n"])
     assert counts[0] == counts[1], counts
+
+
+# --- the staff dashboard: an organizer's agenda and the early warnings, a page at a time ----------------------
+
+
+async def _agenda_sessions(count: int, slug: str) -> list[int]:
+    """`count` sessions of one program in the coming week, in time order."""
+    from datetime import timedelta
+
+    program = await make_program(slug=slug, title=f"Agenda {slug}")
+    return [(await make_session(program, starts_in=timedelta(hours=2 + n))).id for n in range(count)]
+
+
+def _agenda_ids(html: str) -> list[int]:
+    section = html.split('id="agenda"', 1)[1].split("</section>", 1)[0]
+    return [int(n) for n in re.findall(r"/sessions/(\d+)", section)]
+
+
+async def test_dashboard_agenda_pages_in_time_order_and_keeps_the_range(organizer_client):
+    from server.pages.dashboard import AGENDA_PAGE
+
+    ids = await _agenda_sessions(AGENDA_PAGE + 3, "ramai")
+    first = (await organizer_client.get("/dashboard")).text
+    assert sorted(set(_agenda_ids(first)), key=ids.index) == ids[:AGENDA_PAGE]
+    assert "?agenda_page=2#agenda" in first
+    second = (await organizer_client.get("/dashboard?range=month&agenda_page=2")).text
+    assert sorted(set(_agenda_ids(second)), key=ids.index) == ids[AGENDA_PAGE:]
+    assert "?range=month#agenda" in second  # the previous page keeps the month range
+    past_the_end = await organizer_client.get("/dashboard?agenda_page=999")
+    assert past_the_end.status_code == 200
+    assert sorted(set(_agenda_ids(past_the_end.text)), key=ids.index) == ids[AGENDA_PAGE:]
+
+
+async def test_dashboard_query_count_does_not_grow_with_the_agenda(organizer_client):
+    from server.pages.dashboard import AGENDA_PAGE
+
+    counts = []
+    for slug, sessions in (("sedikit", 2), ("banyak", 3 * AGENDA_PAGE)):
+        await _agenda_sessions(sessions, slug)
+        with count_queries() as counter:
+            assert (await organizer_client.get("/dashboard")).status_code == 200
+        counts.append(counter["n"])
+    assert counts[0] == counts[1], counts

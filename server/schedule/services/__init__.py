@@ -2,7 +2,7 @@
 agenda, public reads); the package offers every public rule under one name, `from server.schedule import services`."""
 
 from server.schedule.services.adding import add_series, add_session, create_series
-from server.schedule.services.agenda import AGENDA_DAYS, staff_agenda
+from server.schedule.services.agenda import AGENDA_DAYS, count_staff_agenda, staff_agenda
 from server.schedule.services.conflicts import Conflict, conflicts_for, visible_conflicts
 from server.schedule.services.details import Details, Repeat
 from server.schedule.services.occurrences import cancel_occurrence, edit_occurrence, move_occurrence, restore_occurrence
@@ -35,6 +35,7 @@ __all__ = [
     "attendance_due",
     "cancel_occurrence",
     "conflicts_for",
+    "count_staff_agenda",
     "create_series",
     "edit_following",
     "edit_occurrence",

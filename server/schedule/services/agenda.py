@@ -17,17 +17,13 @@ from server.web.access import CurrentStaff
 AGENDA_DAYS = {"week": 7, "month": 31}
 
 
-async def staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None = None) -> list[dict[str, Any]]:
-    """The sessions of a staff member's programs (every program for organizers) in the next `days` days,
-    with real titles: the agenda is a staff page. Today's sessions stay on it after they end (the organisation's day),
-    so a facilitator finds the sheet of the meeting just held; cancelled ones are marked. `take_attendance`: the
-    sheet may be filled in now (schedule's attendance_due, in an open program)."""
-    now = now or clock.now()
+async def _agenda_where(staff: CurrentStaff, days: int, now: datetime) -> Any:
+    """The condition on sessions of a staff member's agenda; None when they manage no program."""
     local_midnight = datetime.combine(clock.organisation_today(now), time(0), ZoneInfo(settings.default_timezone))
     start_of_today = local_midnight.astimezone(UTC)
     program_ids = await managed_program_ids(staff)
     if program_ids is not None and not program_ids:
-        return []
+        return None
     where = (
         ((ProgramSession.ends_at >= now) | (ProgramSession.starts_at >= start_of_today))
         & (ProgramSession.starts_at < now + timedelta(days=days))
@@ -35,8 +31,29 @@ async def staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None 
     )
     if program_ids is not None:
         where &= ProgramSession.program.is_in(program_ids)
-    rows = (
-        await ProgramSession.select(
+    return where
+
+
+async def count_staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None = None) -> int:
+    """How many sessions staff_agenda holds. Two queries."""
+    where = await _agenda_where(staff, days, now or clock.now())
+    return 0 if where is None else await ProgramSession.count().where(where).run()
+
+
+async def staff_agenda(
+    staff: CurrentStaff, days: int = 7, now: datetime | None = None, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """The sessions of a staff member's programs (every program for organizers) in the next `days` days,
+    with real titles: the agenda is a staff page. Today's sessions stay on it after they end (the organisation's day),
+    so a facilitator finds the sheet of the meeting just held; cancelled ones are marked. `take_attendance`: the
+    sheet may be filled in now (schedule's attendance_due, in an open program). `limit` sessions from `offset` (all
+    when None), in time order."""
+    now = now or clock.now()
+    where = await _agenda_where(staff, days, now)
+    if where is None:
+        return []
+    query = (
+        ProgramSession.select(
             *SESSION_COLUMNS,
             ProgramSession.program.slug.as_alias("program_slug"),
             ProgramSession.program.title.as_alias("program_real_title"),
@@ -48,8 +65,10 @@ async def staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None 
         .where(where)
         .order_by(ProgramSession.starts_at)
         .order_by(ProgramSession.id)
-        .run()
     )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    rows = await query.run()
     await attach_facilitators(rows)
     viewer = privacy.Viewer(privacy.TEAM)  # only the viewer's own programs, or every one for organizers
     for row in rows:
