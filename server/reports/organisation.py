@@ -23,6 +23,7 @@ from server.reports.sql import T_ATTENDANCE, T_ENROLMENT, T_PROGRAM, T_SESSION, 
 from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
+from server.web.pagination import PageRequest, page_of
 
 UPCOMING_DAYS = 7
 LICENCE_NOTICE_DAYS = 30
@@ -30,6 +31,10 @@ ALERT_LIST_LIMIT = 10
 # Early warnings listed on the organisation dashboard; the rest are counted (each program's attendance tab and the
 # staff dashboard list them all, a page at a time).
 ALERT_WARNINGS = 20
+# Programs per page of the "attendance by program" table (the CSV export of programs holds them all), and in the
+# chart of the lowest rates.
+ATTENDANCE_PAGE = 25
+LOWEST_RATES = 10
 
 
 async def programs_by_kind_and_phase() -> dict[str, Any]:
@@ -237,11 +242,15 @@ async def licence_alerts(staff: CurrentStaff, program_ids: list[int] | None, tod
     return await programs.licence_warnings(staff, today) + await expiring_licences(program_ids, today)
 
 
-async def organisation_dashboard(staff: CurrentStaff, period: Period, now: datetime | None = None) -> dict[str, Any]:
-    """The organizers' dashboard: programs by kind and phase, people served, attendance by program, the week's
-    sessions, waitlists and alerts, in a fixed number of queries."""
+async def organisation_dashboard(
+    staff: CurrentStaff, period: Period, now: datetime | None = None, attendance_page: PageRequest | None = None
+) -> dict[str, Any]:
+    """The organizers' dashboard: programs by kind and phase, people served, attendance by program (a page of the
+    table, and the lowest rates of all), the week's sessions, waitlists and alerts, in a fixed number of queries."""
     now = now or clock.now()
     today = clock.organisation_today(now)
+    by_program = await attendance_by_program(period, now)
+    rated = sorted((row for row in by_program if row["rate"] is not None), key=lambda row: (row["rate"], row["title"]))
     warnings = await attendance.early_warnings(staff, now, limit=ALERT_WARNINGS)
     counts = await checks.check_counts(staff, now, None)
     return {
@@ -249,7 +258,8 @@ async def organisation_dashboard(staff: CurrentStaff, period: Period, now: datet
         "periods": calendar_periods(now),
         "programs": await programs_by_kind_and_phase(),
         "served": await people_served(now, period),
-        "attendance": await attendance_by_program(period, now),
+        "attendance": page_of(attendance_page or PageRequest(size=ATTENDANCE_PAGE), by_program),
+        "lowest_rates": rated[:LOWEST_RATES],
         "upcoming": await upcoming_sessions(now),
         "waitlists": await waitlists(),
         "alerts": {

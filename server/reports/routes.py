@@ -97,7 +97,12 @@ class ReportsController(Controller):
         context: dict[str, Any] = {"form": form, "dashboard": None}
         if not form.is_valid():
             return render(request, "reports/organisation.html", context, status_code=400)
-        context["dashboard"] = await organisation.organisation_dashboard(request.user, form.period(now), now)
+        context["dashboard"] = await organisation.organisation_dashboard(
+            request.user,
+            form.period(now),
+            now,
+            PageRequest.of(request, organisation.ATTENDANCE_PAGE, "attendance_page"),
+        )
         return render(request, "reports/organisation.html", context)
 
     @get("/checks", name="data_checks")

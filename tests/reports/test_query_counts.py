@@ -65,3 +65,25 @@ async def test_the_whole_request_including_the_session_store_is_constant_too(org
     few = await fewest()
     await bulk_program("besar", sessions=60, people=60, now=now)
     assert await fewest() == few
+
+
+async def test_organisation_overview_pages_its_attendance_table_and_charts_the_lowest_of_all(
+    organizer_client, monkeypatch
+):
+    from server.reports import organisation
+
+    monkeypatch.setattr(organisation, "ATTENDANCE_PAGE", 2)
+    now = datetime.now(UTC)
+    for slug in ("aa", "bb", "cc"):
+        await bulk_program(slug, sessions=2, people=2, now=now)
+    first = (await organizer_client.get("/reports")).text
+    rates = first.split('id="rates-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Program aa" in rates and "Program bb" in rates
+    assert 'href="/manage/programs/cc/attendance"' not in rates  # on the next page of the table …
+    assert "?attendance_page=2#rates-heading" in rates
+    second = (await organizer_client.get("/reports?attendance_page=2")).text
+    table = second.split('id="rates-heading"', 1)[1].split("</section>", 1)[0].split("<table", 1)[1]
+    assert 'href="/manage/programs/cc/attendance"' in table and "Program aa" not in table
+    # … and the chart of the lowest rates still ranks every program.
+    assert "Program cc" in rates.split("<table", 1)[0]
+    assert (await organizer_client.get("/reports?attendance_page=999")).status_code == 200
