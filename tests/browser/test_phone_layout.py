@@ -209,6 +209,11 @@ def test_on_a_phone_the_menu_folds_behind_a_button_and_a_programs_phase_and_tabs
         assert max(middles) - min(middles) < 6, f"the phase and the tabs wrap to several rows: {middles}"
         bar = page.locator(".program-bar")
         assert bar.evaluate("bar => bar.scrollWidth > bar.clientWidth"), "the row of tabs does not scroll sideways"
+        # The tab's own content starts in the top half of the first screen (it started at 697 of 740 px before).
+        box = bar.bounding_box()
+        assert box["y"] + box["height"] < PHONE["height"] / 2, (
+            f"the program's header ends at {box['y'] + box['height']}"
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
         page.set_viewport_size(DESK)
