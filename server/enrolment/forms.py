@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from server.config import SUPPORTED_LOCALES
 from server.i18n import gettext as _
+from server.people.participants import contact_consent_refusals
 from server.web.forms import Checkbox, Choice, Email, Form, Id, LongText, Phone, Text
 
 _CONSENTS = {
@@ -17,6 +18,13 @@ _CONSENTS = {
 def consented(form: Form) -> list[str]:
     """The purposes ticked on a form, in the consent module's order."""
     return [name.removeprefix("consent_") for name in _CONSENTS if form.cleaned.get(name)]
+
+
+def _refuse_contact_without_consent(form: Form) -> None:
+    """The contact details given without consent to be contacted (refused again when the person is saved), in the
+    same round as the fields' own errors."""
+    for refusal in contact_consent_refusals(form.cleaned, bool(form.cleaned.get("consent_contact"))):
+        form.refuse(refusal)
 
 
 class EnrolExistingForm(Form):
@@ -41,6 +49,7 @@ class NewParticipantForm(Form):
     def clean(self) -> None:
         if not self.cleaned["consent_participation"]:
             self.add_error("consent_participation", _("Taking part needs the person's consent."))
+        _refuse_contact_without_consent(self)
 
 
 class SelfRegistrationForm(Form):
@@ -56,7 +65,8 @@ class SelfRegistrationForm(Form):
         for name in ("consent_participation", "consent_data_collection"):
             if not self.cleaned[name]:
                 self.add_error(name, _("Registration needs this consent."))
-        if self.cleaned["consent_contact"] and not (self.cleaned["phone"] or self.cleaned["email"]):
+        _refuse_contact_without_consent(self)
+        if self.cleaned["consent_contact"] and not (self["phone"] or self["email"]):
             self.add_error("phone", _("To be contacted, give a phone number or an e-mail address."))
 
 

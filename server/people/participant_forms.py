@@ -2,6 +2,7 @@
 
 from server.config import SUPPORTED_LOCALES
 from server.people.consent import PURPOSES
+from server.people.participants import contact_consent_refusals
 from server.web.forms import Checkbox, Choice, Email, Form, Id, LongText, Phone, Text
 
 
@@ -18,6 +19,15 @@ class ParticipantForm(Form):
         "consent_contact": Checkbox(),
         "confirm_not_duplicate": Checkbox(),
     }
+
+
+class ParticipantNewForm(ParticipantForm):
+    """A new person's record with the consents given now: contact details are refused without consent to be
+    contacted (checked again when it is saved), in the same round as the fields' own errors."""
+
+    def clean(self) -> None:
+        for refusal in contact_consent_refusals(self.cleaned, bool(self.cleaned.get("consent_contact"))):
+            self.refuse(refusal)
 
 
 class ConsentForm(Form):

@@ -11,7 +11,7 @@ from server import audit
 from server.errors import DomainError
 from server.i18n import gettext as _
 from server.people import consent, participants
-from server.people.participant_forms import AuditFilter, ParticipantForm
+from server.people.participant_forms import AuditFilter, ParticipantNewForm
 from server.web.access import ADMIN, STAFF
 from server.web.pagination import PageRequest, paginate
 from server.web.rendering import redirect, render
@@ -25,14 +25,14 @@ class ParticipantRegistryController(Controller):
 
     @get("/new", name="participant_new")
     async def participant_new(self, request: Request) -> Any:
-        form = ParticipantForm(initial={"preferred_locale": "id"})
+        form = ParticipantNewForm(initial={"preferred_locale": "id"})
         return render(
             request, "people/participant_new.html", {"form": form, "consents": consent.choices(), "duplicates": []}
         )
 
     @post("/new", name="participant_create")
     async def participant_create(self, request: Request) -> Any:
-        form = ParticipantForm(await request.form())
+        form = ParticipantNewForm(await request.form())
         duplicates: list[dict[str, Any]] = []
         if form.is_valid():
             duplicates = await participants.possible_duplicates(

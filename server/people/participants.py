@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -62,21 +62,29 @@ async def possible_duplicates(
     return found[:10]
 
 
-def _check_contact_consent(values: dict[str, Any], consents_to_contact: bool) -> None:
+def contact_consent_refusals(values: Mapping[str, Any], consents_to_contact: bool) -> list[DomainError]:
     """Phone and e-mail are kept only with consent to be contacted. Refused rather than silently dropped, so a
-    facilitator who typed a number sees why it is not kept and can record the consent or clear the fields."""
+    facilitator who typed a number sees why it is not kept and can record the consent or clear the fields. Each
+    field filled in without that consent is one refusal, so that a form shows them all in one round."""
     if consents_to_contact:
-        return
-    for field in ("phone", "email"):
-        if (values.get(field) or "").strip():
-            raise DomainError(
-                "contact_without_consent",
-                N_(
-                    "A phone number or e-mail address is kept only with consent to be contacted: "
-                    "record that consent, or leave this empty."
-                ),
-                field=field,
-            )
+        return []
+    return [
+        DomainError(
+            "contact_without_consent",
+            N_(
+                "A phone number or e-mail address is kept only with consent to be contacted: "
+                "record that consent, or leave this empty."
+            ),
+            field=field,
+        )
+        for field in ("phone", "email")
+        if (values.get(field) or "").strip()
+    ]
+
+
+def _check_contact_consent(values: dict[str, Any], consents_to_contact: bool) -> None:
+    for refusal in contact_consent_refusals(values, consents_to_contact):
+        raise refusal
 
 
 async def create_participant(

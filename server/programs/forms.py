@@ -1,7 +1,7 @@
 """Input parsing for programs, goals, phases, team members, partners and milestones."""
 
-from server.i18n import gettext as _
 from server.programs.choices import ENROLMENT_MODES, KINDS, MILESTONE_STATUSES, PHASES, TEAM_ROLES, VISIBILITIES
+from server.programs.services.editing import program_value_refusals
 from server.web.forms import (
     Checkbox,
     Choice,
@@ -44,11 +44,12 @@ class ProgramForm(Form):
     }
 
     def clean(self) -> None:
+        # The program's rules on these values (they are checked again when it is saved), in the same round as the
+        # fields' own errors.
+        for refusal in program_value_refusals(self.cleaned):
+            self.refuse(refusal)
         if self["completion_threshold"] is None:
             self.cleaned["completion_threshold"] = 75
-        starts, ends = self["starts_on"], self["ends_on"]
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("The end date is before the start date."))
 
 
 class AssessmentForm(Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.errors import DomainError
 from server.schedule import services
 from server.schedule.recurrence import FREQUENCIES, MAX_INTERVAL, WEEKDAY_CODES
 from server.web.forms import Choice, Date, Form, IdList, Integer, Text, Time
@@ -23,6 +24,20 @@ def _session_fields() -> dict:
 
 
 class _SessionInput(Form):
+    def clean(self) -> None:
+        # The schedule's checks that need no database (done again when the session is saved), in the same round as
+        # the fields' own errors.
+        try:
+            services.check_link(self.cleaned.get("online_link") or "")
+        except DomainError as refusal:
+            self.refuse(refusal)
+        start, end = self.cleaned.get("start_time"), self.cleaned.get("end_time")
+        try:
+            if start and end:
+                services.check_times(start, end)
+        except DomainError as refusal:
+            self.refuse(refusal)
+
     def details(self) -> services.Details:
         return services.Details(
             topic=self["topic"],

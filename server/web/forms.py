@@ -331,8 +331,28 @@ def common_timezones() -> list[str]:
     return [zone for zone in wanted if zone in _timezones()]
 
 
+class Undecided(KeyError):
+    """A cross-field rule asked for a value that failed its own check: that rule waits for the next round."""
+
+
+class _Cleaned(dict[str, Any]):
+    """The cleaned values; reading one whose field was refused raises `Undecided` (any other unknown name stays a
+    KeyError, a bug to see)."""
+
+    def __init__(self, refused: dict[str, str]) -> None:
+        super().__init__()
+        self._refused = refused
+
+    def __missing__(self, name: str) -> Any:
+        if name in self._refused:
+            raise Undecided(name)
+        raise KeyError(name)
+
+
 class Form:
-    """Subclasses declare `fields`; `clean()` may add cross-field checks with `add_error`."""
+    """Subclasses declare `fields`; `clean()` may add cross-field checks with `add_error`. Every field is checked and
+    `clean()` runs even when some fields were refused, so that a form reports all its errors in one round; a rule
+    that reads a refused field's value (`self[name]`) is skipped (`cleaned.get(name)` answers None)."""
 
     fields: ClassVar[dict[str, Field]] = {}
 
@@ -340,7 +360,7 @@ class Form:
         self.data = data
         self.initial = dict(initial or {})
         self.errors: dict[str, str] = {}
-        self.cleaned: dict[str, Any] = {}
+        self.cleaned: dict[str, Any] = _Cleaned(self.errors)
         self._validated = False
         # What an invalid form answers with; `refuse` raises it to 409 for a rule conflict.
         self.status_code = 400
@@ -375,8 +395,10 @@ class Form:
                         )
                 except Invalid as error:
                     self.errors[name] = str(error)
-            if not self.errors:
+            try:
                 self.clean()
+            except Undecided:
+                pass
         return not self.errors
 
     def clean(self) -> None:
@@ -389,7 +411,8 @@ class Form:
         self.status_code = 400 if (error.field or field) else error.status
 
     def add_error(self, name: str, message: str) -> None:
-        self.errors[name] = message
+        # A field's own error (a missing or malformed value) comes first: a rule's message waits until it is fixed.
+        self.errors.setdefault(name, message)
 
     def __getitem__(self, name: str) -> Any:
         return self.cleaned[name]

@@ -13,6 +13,7 @@ from server.programs.services.editing import (
     create_program,
     on_capacity_raised,
     program_slug,
+    program_value_refusals,
     update_program,
 )
 from server.programs.services.goals import (
@@ -102,6 +103,7 @@ __all__ = [
     "phase_requirements",
     "program_for_staff",
     "program_slug",
+    "program_value_refusals",
     "public_program",
     "public_programs",
     "record_goal_value",

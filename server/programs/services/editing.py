@@ -59,19 +59,33 @@ def capacity_raised(before: int | None, after: int | None) -> bool:
     return before is not None and (after is None or after > before)
 
 
-def _check_program_values(values: dict[str, Any]) -> None:
+def program_value_refusals(values: dict[str, Any]) -> list[DomainError]:
+    """Everything wrong with a program's values together, so that a form shows every mistake in one round."""
+    refusals = []
     public_title = (values.get("public_title") or "").strip()
     if values.get("discreet") and not public_title:
-        raise DomainError(
-            "public_title_required", N_("A discreet program needs a neutral public title."), field="public_title"
+        refusals.append(
+            DomainError(
+                "public_title_required", N_("A discreet program needs a neutral public title."), field="public_title"
+            )
         )
-    if values.get("discreet") and public_title.lower() == (values.get("title") or "").strip().lower():
-        raise DomainError(
-            "public_title_same", N_("The public title must differ from the real title."), field="public_title"
+    if values.get("discreet") and public_title and public_title.lower() == (values.get("title") or "").strip().lower():
+        refusals.append(
+            DomainError(
+                "public_title_same", N_("The public title must differ from the real title."), field="public_title"
+            )
         )
     starts, ends = values.get("starts_on"), values.get("ends_on")
     if starts and ends and ends < starts:
-        raise DomainError("ends_before_starts", N_("The end date is before the start date."), field="ends_on")
+        refusals.append(
+            DomainError("ends_before_starts", N_("The end date is before the start date."), field="ends_on")
+        )
+    return refusals
+
+
+def _check_program_values(values: dict[str, Any]) -> None:
+    for refusal in program_value_refusals(values):
+        raise refusal
 
 
 async def create_program(actor: CurrentStaff, values: dict[str, Any]) -> int:

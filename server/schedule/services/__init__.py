@@ -4,7 +4,7 @@ agenda, public reads); the package offers every public rule under one name, `fro
 from server.schedule.services.adding import add_series, add_session, create_series
 from server.schedule.services.agenda import AGENDA_DAYS, count_staff_agenda, staff_agenda
 from server.schedule.services.conflicts import Conflict, conflicts_for, visible_conflicts
-from server.schedule.services.details import Details, Repeat
+from server.schedule.services.details import Details, Repeat, check_link, check_times
 from server.schedule.services.occurrences import cancel_occurrence, edit_occurrence, move_occurrence, restore_occurrence
 from server.schedule.services.public import (
     next_public_session_by_program,
@@ -34,6 +34,8 @@ __all__ = [
     "add_session",
     "attendance_due",
     "cancel_occurrence",
+    "check_link",
+    "check_times",
     "conflicts_for",
     "count_staff_agenda",
     "create_series",

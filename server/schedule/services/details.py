@@ -43,10 +43,15 @@ def program_zone(program: dict[str, Any]) -> ZoneInfo:
     return ZoneInfo(program["timezone"])
 
 
-def slot(day: date, start: time, end: time, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """A local day and start/end times as UTC instants; a session ends on the day it starts."""
+def check_times(start: time, end: time) -> None:
+    """A session ends on the day it starts, after it starts."""
     if end <= start:
         raise DomainError("ends_before_starts", N_("The end time must be after the start time."), field="end_time")
+
+
+def slot(day: date, start: time, end: time, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """A local day and start/end times as UTC instants; a session ends on the day it starts."""
+    check_times(start, end)
     return (
         recurrence.to_utc(recurrence.local_datetime(day, start), zone),
         recurrence.to_utc(recurrence.local_datetime(day, end), zone),
@@ -62,11 +67,16 @@ _LINK_FORBIDDEN_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 _MAX_ID = 2**31 - 1
 
 
-async def check_details(program_id: int, details: Details) -> Details:
-    link = details.online_link.strip()
-    # Only web links: the link becomes an href on staff and participant pages.
+def check_link(online_link: str) -> str:
+    """Only web links: the link becomes an href on staff and participant pages."""
+    link = online_link.strip()
     if link and (not link.lower().startswith(("https://", "http://")) or _LINK_FORBIDDEN_RE.search(link)):
         raise DomainError("bad_link", N_("Enter a web address starting with https://."), field="online_link")
+    return link
+
+
+async def check_details(program_id: int, details: Details) -> Details:
+    link = check_link(details.online_link)
     staff_ids = tuple(dict.fromkeys(details.facilitator_ids))
     if any(not isinstance(i, int) or not 1 <= i <= _MAX_ID for i in staff_ids):
         raise DomainError("not_on_team", N_("Choose facilitators from the program's team."), field="facilitators")
