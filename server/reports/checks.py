@@ -183,10 +183,10 @@ async def _sessions_without_attendance(
 ) -> list[dict[str, Any]]:
     rows = await raw(
         f"""
-        SELECT s.id AS id, s.starts_at AS starts_at, s.topic AS topic, s.status AS status,
+        SELECT ss."session" AS id, ss.starts_at AS starts_at, s.topic AS topic, ss.status AS status,
                p.slug AS slug, p.title AS title, p.timezone AS timezone
         {_from_where("no_attendance", scope)}
-        ORDER BY s.starts_at DESC, s.id DESC LIMIT :limit OFFSET :offset
+        ORDER BY ss.starts_at DESC, ss."session" DESC LIMIT :limit OFFSET :offset
         """,
         now=now,
         limit=limit,
