@@ -13,6 +13,7 @@ from server.programs.services.editing import (
     create_program,
     on_capacity_raised,
     program_slug,
+    stored_offer_hours,
     update_program,
 )
 from server.programs.services.goals import (
@@ -112,6 +113,7 @@ __all__ = [
     "significant_words",
     "slugify",
     "staff_choices",
+    "stored_offer_hours",
     "team_with_licences",
     "update_milestone",
     "update_program",
