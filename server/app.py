@@ -26,6 +26,7 @@ from server.pages import dashboard as dashboard_page
 from server.pages import home as home_page
 from server.pages import participants as participant_pages
 from server.pages import personal as personal_page
+from server.pages import poster as poster_page
 from server.people import account_routes, organisation_routes, participant_routes, staff_routes
 from server.people.identity import IdentityMiddleware
 from server.programs import routes as program_routes
@@ -50,6 +51,7 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     staff_routes.ROUTES,
     organisation_routes.ROUTES,
     catalogue_pages.ROUTES,
+    poster_page.ROUTES,
     program_routes.ROUTES,
     schedule_routes.ROUTES,
     participant_routes.ROUTES,
