@@ -26,7 +26,8 @@ from server.pages import dashboard as dashboard_page
 from server.pages import home as home_page
 from server.pages import participants as participant_pages
 from server.pages import personal as personal_page
-from server.people import account_routes, participant_routes, staff_routes
+from server.pages import poster as poster_page
+from server.people import account_routes, organisation_routes, participant_routes, staff_routes
 from server.people.identity import IdentityMiddleware, identify_unrouted
 from server.programs import routes as program_routes
 from server.reports import routes as report_routes
@@ -54,7 +55,9 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     home_page.ROUTES,
     account_routes.ROUTES,
     staff_routes.ROUTES,
+    organisation_routes.ROUTES,
     catalogue_pages.ROUTES,
+    poster_page.ROUTES,
     program_routes.ROUTES,
     schedule_routes.ROUTES,
     participant_routes.ROUTES,

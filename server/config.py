@@ -45,6 +45,8 @@ class Settings:
     # Survey results (and exports) of a group of fewer responses than this are never shown: a small group's
     # answers identify the people in it. The consent text respondents read quotes this number.
     min_group_size: int = 5
+    # The largest organisation logo an admin may upload, in bytes.
+    logo_max_bytes: int = 512 * 1024
 
     @property
     def production(self) -> bool:
@@ -107,6 +109,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         feed_cache_seconds=float(env.get("GOTONG_FEED_CACHE_SECONDS", "10")),
         db_pool=env.get("GOTONG_DB_POOL", "1") != "0",
         min_group_size=int(env.get("GOTONG_MIN_GROUP_SIZE", "5")),
+        logo_max_bytes=int(env.get("GOTONG_LOGO_MAX_BYTES", str(512 * 1024))),
     )
 
 

@@ -6,6 +6,7 @@ from server.config import ROOT
 
 FEATURE_TABLE_MODULES = [
     "server.audit",
+    "server.organisation.tables",
     "server.web.tables",
     "server.people.tables",
     "server.programs.tables",

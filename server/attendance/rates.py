@@ -9,8 +9,8 @@ and member rules themselves are in server/attendance/rules.py):
   a counted session (the sheet's "mark the rest absent" makes this explicit).
 - rate = attended / (attended + absent); None while nothing counts yet.
 - Early warning: the current run of absences, i.e. counted absences after the person's last attended session, is at
-  least settings.absence_warning_streak. Excused sessions neither extend nor break a run. Only people still enrolled
-  are flagged.
+  least the early-warning threshold (the organisation's setting, else settings.absence_warning_streak). Excused
+  sessions neither extend nor break a run. Only people still enrolled are flagged.
 
 Rates and warnings read the kept figures (server/attendance/stats.py): each enrolment's where they are exact at the
 instant asked about, and each session's; a program whose enrolment figures have gone stale (a session started
@@ -41,8 +41,8 @@ from server.attendance.rules import (
 )
 from server.attendance.sheets import is_locked
 from server.attendance.stats import T_SESSION_STATS, T_STATS, stale_programs_sql
-from server.config import settings
 from server.enrolment.tables import Enrolment
+from server.organisation import services as organisation
 from server.web.access import CurrentStaff
 
 
@@ -64,7 +64,7 @@ class Rate:
 
     @property
     def warning(self) -> bool:
-        return self.streak >= settings.absence_warning_streak
+        return self.streak >= organisation.current().absence_warning_streak
 
 
 def meets_threshold(rate: float | None, threshold_percent: int | None) -> bool:
@@ -146,24 +146,24 @@ def _warnings_sql(staff: CurrentStaff) -> str:
     )
 
 
-def _warnings_params(staff: CurrentStaff, now: datetime | None) -> dict[str, Any]:
+async def _warnings_params(staff: CurrentStaff, now: datetime | None) -> dict[str, Any]:
     return {
         "now": now or clock.now(),
         "staff": staff.id,
         "archived": False,
-        "streak": settings.absence_warning_streak,
+        "streak": (await organisation.load()).absence_warning_streak,
     }
 
 
 async def early_warnings(
     staff: CurrentStaff, now: datetime | None = None, limit: int | None = None, offset: int = 0
 ) -> list[dict[str, Any]]:
-    """People still enrolled whose latest counted sessions are a run of at least settings.absence_warning_streak
+    """People still enrolled whose latest counted sessions are a run of at least the early-warning threshold
     absences, on the running (not closed, not archived) programs this staff member manages; longest runs first,
     `limit` of them from `offset` (all when None). One query. Each item: participant_id, display_name, program_id,
     slug, title (real: a staff page), streak, rate, last_attended."""
     sql = _warnings_sql(staff) + " ORDER BY r.streak DESC, pa.display_name, pr.slug, r.participant_id"
-    params = _warnings_params(staff, now)
+    params = await _warnings_params(staff, now)
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         params.update(limit=limit, offset=offset)
@@ -188,7 +188,7 @@ async def early_warnings(
 
 async def count_early_warnings(staff: CurrentStaff, now: datetime | None = None) -> int:
     """How many early_warnings there are. One query."""
-    rows = await raw(f"SELECT COUNT(*) AS n FROM ({_warnings_sql(staff)}) w", **_warnings_params(staff, now))
+    rows = await raw(f"SELECT COUNT(*) AS n FROM ({_warnings_sql(staff)}) w", **(await _warnings_params(staff, now)))
     return int(rows[0]["n"] or 0) if rows else 0
 
 

@@ -9,11 +9,11 @@ from litestar.params import FromPath
 
 from server import clock, privacy
 from server.attendance import certificates, forms, rates, registers, sheets
-from server.config import settings
 from server.csvfile import to_csv
 from server.errors import DomainError
 from server.i18n import gettext as _
 from server.i18n import ngettext
+from server.organisation import services as organisation
 from server.people import consent
 from server.programs.dependencies import MANAGED_PROGRAM, ManagedProgram
 from server.web.access import STAFF
@@ -193,7 +193,7 @@ class AttendanceController(Controller):
             "sessions": await rates.session_summaries(program, now),
             "participants": participants,
             "warnings": [p for p in participants if p["warning"]],
-            "streak": settings.absence_warning_streak,
+            "streak": organisation.current().absence_warning_streak,
             "range_form": forms.RangeForm(),
         }
         return render(request, "attendance/program.html", context)

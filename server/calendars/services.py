@@ -20,6 +20,7 @@ from server.enrolment.tables import Enrolment
 from server.errors import NotFound
 from server.i18n import gettext as _
 from server.i18n import use_locale
+from server.organisation import services as organisation
 from server.people.tables import AccessToken, Participant, Staff
 from server.people.tokens import plausible, same_hash, token_hash
 from server.programs import services as programs
@@ -74,10 +75,12 @@ class Feed:
 
 
 async def public_feed(links: Links, locale: str) -> Feed:
+    org = await organisation.load()
     with use_locale(locale):
         return Feed(
             key=f"public:{locale}",
-            name=_("Gotong — public sessions"),
+            # Whose programs these are, once the organisation has a name (its settings page).
+            name=org.calendar_name if org.name else _("Gotong — public sessions"),
             description=_("Upcoming public sessions of our programs."),
             url=links.catalogue,
             viewer=privacy.ANYONE,

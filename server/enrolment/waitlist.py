@@ -13,6 +13,7 @@ from piccolo.query.functions.aggregate import Count
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.errors import DomainError, NotFound
 from server.i18n import N_
+from server.organisation import services as organisation
 from server.people.tables import Consent
 from server.programs.rules import accepts_registrations
 from server.programs.services import ensure_open, on_capacity_raised
@@ -55,8 +56,11 @@ def _details(program: dict[str, Any]) -> dict[str, Any]:
 
 
 def offer_hours(program: dict[str, Any]) -> int | None:
-    """Hours a promoted person has to confirm their place; None means promotion enrols at once."""
+    """Hours a promoted person has to confirm their place; None means promotion enrols at once. A program that
+    sets none (no value, or empty) follows the organisation's default; 0 enrols at once whatever the default."""
     value = _details(program).get("offer_hours")
+    if value in (None, ""):
+        return organisation.current().offer_hours
     try:
         hours = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):

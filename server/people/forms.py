@@ -1,7 +1,9 @@
-"""Input parsing for staff accounts."""
+"""Input parsing for staff accounts and the organisation's settings."""
 
+from server.config import SUPPORTED_LOCALES
+from server.organisation.services import MAX_OFFER_HOURS
 from server.web.access import ROLES
-from server.web.forms import Checkbox, Choice, Date, Email, Form, Text
+from server.web.forms import Checkbox, Choice, Date, Email, Form, Integer, LongText, Phone, Text, TimeZone
 
 
 class NewStaffForm(Form):
@@ -21,4 +23,21 @@ class EditStaffForm(Form):
         "active": Checkbox(),
         "licence_number": Text(max_length=80),
         "licence_expires_on": Date(),
+    }
+
+
+class OrganisationForm(Form):
+    """The organisation's settings; the logo comes as a file beside these fields (checked by its service)."""
+
+    fields = {
+        "name": Text(max_length=200),
+        "short_name": Text(max_length=60),
+        "email": Email(),
+        "phone": Phone(),
+        "address": LongText(max_length=500),
+        "default_locale": Choice(choices=SUPPORTED_LOCALES),
+        "default_timezone": TimeZone(),
+        "absence_warning_streak": Integer(min_value=1, max_value=52),
+        "offer_hours": Integer(min_value=0, max_value=MAX_OFFER_HOURS),
+        "remove_logo": Checkbox(),
     }

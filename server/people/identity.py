@@ -12,6 +12,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from server.i18n import set_locale
+from server.organisation import services as organisation
 from server.people.staff import active_staff
 from server.web.access import CurrentStaff
 from server.web.csrf import CSRF_COOKIE, mask
@@ -26,6 +27,9 @@ class IdentityMiddleware(ASGIMiddleware):
         connection: ASGIConnection = ASGIConnection(scope)
         # Static files and feeds carry no session; they never need to know who is asking.
         staff = None if "session" not in scope else await _load_staff(connection)
+        if "session" in scope:
+            # Pages show the organisation's name and follow its default language; static files and feeds skip it.
+            await organisation.load()
         scope["user"] = staff
         set_locale(choose_locale(connection, staff))
         await next_app(scope, receive, send)

@@ -40,6 +40,8 @@ class ProgramForm(Form):
         "ends_on": Date(),
         "requires_licence": Checkbox(),
         "completion_threshold": Integer(min_value=0, max_value=100),
+        # Hours a freed place is offered before it passes on; empty: the organisation's default, 0: enrol at once.
+        "offer_hours": Integer(min_value=0, max_value=720),
         "area": Text(max_length=200),
     }
 

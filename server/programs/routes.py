@@ -9,9 +9,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 
 from server import clock
-from server.config import settings
 from server.errors import DomainError
 from server.i18n import gettext as _
+from server.organisation import services as organisation
 from server.programs import forms
 from server.programs import services as programs
 from server.programs.dependencies import MANAGED_PROGRAM, ManagedProgram
@@ -44,7 +44,7 @@ class NewProgramController(Controller):
             "kind": "support_group",
             "visibility": "private",
             "enrolment_mode": "approval",
-            "timezone": settings.default_timezone,
+            "timezone": organisation.current().default_timezone,
             "completion_threshold": 75,
             "place_members_only": True,  # support groups keep their room to their members by default
         }
@@ -163,7 +163,7 @@ class ProgramController(Controller):
 
     @get("/edit", name="program_edit")
     async def edit(self, request: Request, program: ManagedProgram) -> Any:
-        form = forms.ProgramForm(initial=program)
+        form = forms.ProgramForm(initial={**program, "offer_hours": programs.stored_offer_hours(program)})
         return render(request, "programs/form.html", _program_form_context(form, program=program, tab="edit"))
 
     @post("/edit", name="program_update")

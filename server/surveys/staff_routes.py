@@ -22,6 +22,7 @@ from server.surveys.views import conditions, min_group
 from server.web.access import STAFF
 from server.web.forms import parse_id
 from server.web.pagination import PageRequest, paginate
+from server.web.qr import qr_svg
 from server.web.rendering import redirect, render
 
 NO_STORE = {"Cache-Control": "private, no-store"}
@@ -175,6 +176,10 @@ class SurveyController(Controller):
             "responses": (await surveys.response_counts([survey["id"]])).get(survey["id"], 0),
             "status": surveys.status(survey),
             "public_url": surveys.public_url(survey),
+            # A QR code of the link to share, for a printed notice or a phone held up at a meeting.
+            "public_qr": qr_svg(surveys.public_url(survey), _("QR code of the survey's link"))
+            if survey["published"]
+            else "",
             "opens_on": surveys.local_day(survey["opens_at"]),
             "closes_on": surveys.local_day(survey["closes_at"], end=True),
             "error": error,

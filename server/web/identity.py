@@ -8,8 +8,9 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
-from server.config import SUPPORTED_LOCALES, settings
+from server.config import SUPPORTED_LOCALES
 from server.i18n import negotiate
+from server.organisation import services as organisation
 from server.web.access import CurrentStaff
 
 LOCALE_COOKIE = "gotong_lang"
@@ -24,7 +25,7 @@ def choose_locale(connection: ASGIConnection, staff: CurrentStaff | None) -> str
         return chosen
     if staff is not None and staff.locale in SUPPORTED_LOCALES:
         return staff.locale
-    return negotiate(connection.headers.get("accept-language"), settings.default_locale)
+    return negotiate(connection.headers.get("accept-language"), organisation.current().default_locale)
 
 
 def sign_in(request: Any, staff: CurrentStaff, session_version: int) -> None:

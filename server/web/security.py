@@ -16,8 +16,10 @@ CONTENT_SECURITY_POLICY = (
 
 
 PRIVATE_NO_STORE = "private, no-store"
-# Static assets are the same for everyone and keep their caching when a signed-in staff member loads them.
+# Static assets (and the organisation's logo) are the same for everyone and keep their caching when a signed-in
+# staff member loads them.
 STATIC_PREFIX = "/static/"
+SHARED_ASSETS = (STATIC_PREFIX, "/organisation/logo")
 
 
 def security_headers_hook(production: bool):
@@ -35,7 +37,7 @@ def security_headers_hook(production: bool):
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if production:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if scope.get("user") is not None and not scope.get("path", "").startswith(STATIC_PREFIX):
+        if scope.get("user") is not None and not scope.get("path", "").startswith(SHARED_ASSETS):
             # Whatever a signed-in staff member receives — pages, fragments, exports, prints, certificates, errors —
             # is kept by no cache: not the browser's disk cache of a shared computer, not a proxy.
             headers["Cache-Control"] = PRIVATE_NO_STORE

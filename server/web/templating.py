@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 
 from server import i18n
 from server.config import ROOT, SUPPORTED_LOCALES, settings
+from server.organisation import services as organisation
 from server.web.labels import LABELS
 from server.web.routes import THEME_COLOUR
 from server.web.static import static_url
@@ -47,6 +48,7 @@ def make_environment() -> Environment:
         base_url=settings.base_url,
         theme_colour=THEME_COLOUR,
     )
+    env.globals.update(organisation=organisation.current)
     env.globals.update(viewer=viewer, flashes=flashes, phase_index=_phase_index, static_url=static_url)
     # Macros are a global module rather than per-template imports, so that a block rendered
     # alone for htmx sees them too.

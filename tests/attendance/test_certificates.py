@@ -104,3 +104,16 @@ def test_certificate_rule_without_http():
     assert certificate_refusal(finished, "enrolled", False) == "below_threshold"
     assert certificate_refusal(finished, "withdrawn", True) == "not_member"
     assert certificate_refusal({**finished, "kind": "support_group"}, "completed", True) == "not_a_workshop"
+
+
+async def test_certificate_carries_the_organisation_name(client, facilitator, admin, running):
+    from server.organisation import services as organisation
+
+    program, sessions = running
+    person = await enrol(program, "Sari", now() - 3 * WEEK, status="completed", ended_at=now())
+    await _present_at_held(sessions, person)
+    await organisation.save_organisation(admin, {"name": "Yayasan Sehat Bersama"})
+    await sign_in(client, facilitator.username)
+    page = await client.get(_certificate_url(person))
+    certificate = page.text.split('class="certificate"', 1)[1]
+    assert "Yayasan Sehat Bersama" in certificate

@@ -353,3 +353,15 @@ async def test_staff_chooses_real_titles_in_their_feed_on_my_calendar(organizer_
     assert response.status_code == 303 and await feed_real_details(organizer.id)
     response = await post_form(organizer_client, "/account/calendar/details", {})
     assert response.status_code == 303 and not await feed_real_details(organizer.id)
+
+
+async def test_public_feed_is_named_after_the_organisation_once_it_has_a_name(client, admin):
+    from server.organisation import services as organisation
+
+    await make_session(await make_program(slug="batik", title="Kelas Batik"))
+    before = icalendar.Calendar.from_ical((await client.get("/calendar.ics?lang=en")).content)
+    assert str(before["X-WR-CALNAME"]) == "Gotong — public sessions"
+    await organisation.save_organisation(admin, {"name": "Yayasan Sehat Bersama"})
+    after = icalendar.Calendar.from_ical((await client.get("/calendar.ics?lang=en")).content)
+    assert str(after["X-WR-CALNAME"]) == "Gotong — Yayasan Sehat Bersama"
+    assert str(after["NAME"]) == "Gotong — Yayasan Sehat Bersama"

@@ -189,3 +189,14 @@ async def test_report_hides_a_feedback_mean_of_fewer_answers_than_the_small_grou
     row = _text(page.text).split("Sesi ini bermanfaat?", 1)[1][:120]
     assert "Answered by fewer than 5 people: not shown." in row
     assert "3.0" not in row and " 3 " not in row
+
+
+async def test_print_view_carries_the_organisation_name_and_logo(team_client, workshop, admin):
+    from server.organisation import services as organisation
+
+    printed = await team_client.get("/manage/programs/menjahit/report/print")
+    assert 'class="org-mark"' not in printed.text  # nothing until the organisation has a name or logo
+    await organisation.save_organisation(admin, {"name": "Yayasan Sehat Bersama"}, b"\x89PNG\r\n\x1a\n" + bytes(32))
+    printed = await team_client.get("/manage/programs/menjahit/report/print")
+    header = printed.text.split('class="rc-print-header"', 1)[1].split("</header>", 1)[0]
+    assert "Yayasan Sehat Bersama" in header and "/organisation/logo?v=1" in header

@@ -14,6 +14,7 @@ from server.programs.services.editing import (
     on_capacity_raised,
     program_slug,
     program_value_refusals,
+    stored_offer_hours,
     update_program,
 )
 from server.programs.services.goals import (
@@ -114,6 +115,7 @@ __all__ = [
     "significant_words",
     "slugify",
     "staff_choices",
+    "stored_offer_hours",
     "team_with_licences",
     "update_milestone",
     "update_program",

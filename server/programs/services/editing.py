@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -59,6 +60,32 @@ def capacity_raised(before: int | None, after: int | None) -> bool:
     return before is not None and (after is None or after > before)
 
 
+def stored_details(program: dict[str, Any]) -> dict[str, Any]:
+    """The program's free-form details (JSON text on SQLite, a dict on PostgreSQL)."""
+    details = program.get("details") or {}
+    if isinstance(details, str):
+        try:
+            details = json.loads(details)
+        except ValueError:
+            details = {}
+    return details if isinstance(details, dict) else {}
+
+
+def stored_offer_hours(program: dict[str, Any]) -> int | None:
+    """The program's own offer window as its form shows it: None when it follows the organisation's default."""
+    value = stored_details(program).get("offer_hours")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _with_offer_hours(details: dict[str, Any], hours: int | None) -> dict[str, Any]:
+    """`details` with the program's offer window (hours; 0 enrols at once) or without one (None: the
+    organisation's default applies)."""
+    details = {key: value for key, value in details.items() if key != "offer_hours"}
+    if hours is not None:
+        details["offer_hours"] = hours
+    return details
+
+
 def program_value_refusals(values: dict[str, Any]) -> list[DomainError]:
     """Everything wrong with a program's values together, so that a form shows every mistake in one round."""
     refusals = []
@@ -89,13 +116,14 @@ def _check_program_values(values: dict[str, Any]) -> None:
 
 
 async def create_program(actor: CurrentStaff, values: dict[str, Any]) -> int:
+    details = _with_offer_hours({}, values.get("offer_hours"))
     values = {key: values[key] for key in EDITABLE_FIELDS if key in values}
     # A support group keeps its room to its members unless whoever creates it says otherwise.
     values.setdefault("place_members_only", values.get("kind") == "support_group")
     _check_program_values(values)
     await choose_address(values)
     async with transaction():
-        program = Program(**values, phase="assessment")
+        program = Program(**values, phase="assessment", details=details)
         await program.save().run()
         # Whoever creates a program is on its team, so a facilitator can manage what they start.
         role = "organizer" if actor.is_organizer else "lead"
@@ -114,6 +142,7 @@ async def program_slug(program_id: int) -> str:
 async def update_program(actor: CurrentStaff, program: dict[str, Any], values: dict[str, Any]) -> str:
     """Saves the program's fields and answers its (perhaps new) web address."""
     ensure_open(program)
+    offer_hours_given, offer_hours = "offer_hours" in values, values.get("offer_hours")
     values = {key: values[key] for key in EDITABLE_FIELDS if key in values}
     _check_program_values(values)
     await choose_address(values, program["id"])
@@ -123,7 +152,11 @@ async def update_program(actor: CurrentStaff, program: dict[str, Any], values: d
     # Under the program lock: the capacity read here is the one registrations see, and the waitlist fills the new
     # places in the same transaction, before anyone new can take them.
     async with program_lock(program["id"]):
-        before = await Program.select(Program.capacity).where(Program.id == program["id"]).first().run()
+        before = (
+            await Program.select(Program.capacity, Program.details).where(Program.id == program["id"]).first().run()
+        )
+        if offer_hours_given and before:
+            updates[Program.details] = _with_offer_hours(stored_details(before), offer_hours)
         await Program.update(updates).where(Program.id == program["id"]).run()
         if values["slug"] != program["slug"]:
             # Staff bookmarks keep working; going back to an old address makes it current again.

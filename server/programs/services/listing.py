@@ -139,12 +139,12 @@ async def public_programs(
     return [privacy.program_view(row, privacy.ANYONE, privacy.PAGE) for row in rows]
 
 
-async def public_program(slug: str) -> dict[str, Any]:
-    """A public or unlisted program as the public may see it; private and unknown slugs are the same 404.
-    `registration_open` says whether its page offers registration."""
+async def public_program(slug: str, channel: str = privacy.PAGE) -> dict[str, Any]:
+    """A public or unlisted program as the public may see it on `channel` (a page, or a printed poster); private
+    and unknown slugs are the same 404. `registration_open` says whether its page offers registration."""
     row = await Program.select().where((Program.slug == slug) & (Program.archived == False)).first().run()  # noqa: E712
     if row is None or row["visibility"] not in ("public", "unlisted"):
         raise NotFound("program")
-    view = privacy.program_view(row, privacy.ANYONE, privacy.PAGE)
+    view = privacy.program_view(row, privacy.ANYONE, channel)
     view["registration_open"] = accepts_registrations(row)
     return view

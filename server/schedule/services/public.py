@@ -112,11 +112,12 @@ async def next_public_session_by_program(
 
 
 async def public_program_sessions(
-    program: dict[str, Any], limit: int = 10, now: datetime | None = None
+    program: dict[str, Any], limit: int = 10, now: datetime | None = None, channel: str = privacy.PAGE
 ) -> list[dict[str, Any]]:
-    """A program's coming sessions as the public may see them (its page): cancelled ones marked, without the reason."""
+    """A program's coming sessions as the public may see them on `channel` (its page, its poster): cancelled ones
+    marked, without the reason."""
     rows = await upcoming_sessions_for_program(program["id"], limit=limit, now=now)
-    return [privacy.session_view(row, program, privacy.ANYONE, privacy.PAGE) for row in rows]
+    return [privacy.session_view(row, program, privacy.ANYONE, channel) for row in rows]
 
 
 async def upcoming_sessions_for_program(
