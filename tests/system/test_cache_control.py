@@ -6,7 +6,16 @@ from factories import keep_figures
 from test_authorization_matrix import all_routes
 from world import PASSWORD, build_world, resolve_path
 
-PUBLIC_CACHING = ("/static/", "/feeds/", "/calendar.ics", "/healthz", "/favicon.ico", "/manifest.webmanifest")
+# The organisation logo is a public asset like the static files (its own long caching, addressed by version).
+PUBLIC_CACHING = (
+    "/static/",
+    "/feeds/",
+    "/calendar.ics",
+    "/healthz",
+    "/favicon.ico",
+    "/manifest.webmanifest",
+    "/organisation/logo",
+)
 EXPORTS = (
     "/manage/programs/prog-a/attendance.csv",
     "/manage/programs/prog-a/attendance/register",
