@@ -18,6 +18,7 @@ from server.i18n import get_locale
 from server.i18n import gettext as _
 from server.people.links import has_staff_feed, reissue_staff_feed
 from server.people.staff import feed_real_details, set_feed_real_details
+from server.programs.forms import CatalogueFilter
 from server.web.access import PUBLIC, STAFF, TOKEN
 from server.web.forms import parse_id
 from server.web.rendering import redirect, render
@@ -88,9 +89,21 @@ async def serve(request: Request, cache_key: str, make_feed: Any, filename: str,
 
 @route("/calendar.ics", http_method=FEED_METHODS, opt={**PUBLIC, **FEED_OPT}, name="public_calendar")
 async def public_calendar(request: Request) -> Response:
+    """All public sessions, or with the catalogue's filters (`?kind=&mode=&area=`) those of the programs the
+    catalogue lists. A value the catalogue would refuse is a plain 400: the catalogue can show the error next to its
+    form, but a calendar app shows nothing, and an unfiltered feed under a filtered link would mislead for years."""
+    filters = CatalogueFilter(request.query_params)
+    if not filters.is_valid():
+        problems = "; ".join(f"{name}: {message}" for name, message in sorted(filters.errors.items()))
+        return Response(content=problems, status_code=400, media_type="text/plain; charset=utf-8")
+    chosen = filters.feed_filters()
     locale, vary = _language(request)
     return await serve(
-        request, f"public:{locale}", lambda: feeds.public_feed(_links(request), locale), "gotong.ics", vary
+        request,
+        feeds.public_key(chosen, locale),
+        lambda: feeds.public_feed(_links(request), locale, chosen),
+        "gotong.ics",
+        vary,
     )
 
 

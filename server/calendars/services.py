@@ -26,6 +26,7 @@ from server.people.tokens import plausible, same_hash, token_hash
 from server.programs import services as programs
 from server.programs.tables import TeamMember
 from server.schedule.tables import ProgramSession
+from server.web.labels import LABELS
 
 _SESSION_COLUMNS = (
     ProgramSession.id,
@@ -62,6 +63,8 @@ class Feed:
     viewer: privacy.Viewer
     locale: str
     public_programs: bool = False
+    # The catalogue's filters (kind, mode, area) narrowing a public feed, as (name, value) pairs in a fixed order.
+    filters: tuple[tuple[str, str], ...] = ()
     program_ids: tuple[int, ...] = ()
     member_program_ids: frozenset[int] = frozenset()
     session_id: int | None = None
@@ -74,21 +77,42 @@ class Feed:
         return self.viewer
 
 
-async def public_feed(links: Links, locale: str) -> Feed:
+async def public_feed(links: Links, locale: str, filters: dict[str, str] | None = None) -> Feed:
+    """All public sessions, or those of the programs the catalogue lists with the same `filters`
+    (`CatalogueFilter.feed_filters()`); a filtered feed says so in its name and description."""
     org = await organisation.load()
+    chosen = tuple((name, value) for name, value in (filters or {}).items() if value)
     with use_locale(locale):
+        # Whose programs these are, once the organisation has a name (its settings page).
+        name = org.calendar_name if org.name else _("Gotong — public sessions")
+        description = _("Upcoming public sessions of our programs.")
+        if chosen:
+            narrowed = filters_summary(dict(chosen))
+            name = f"{name} — {narrowed}"
+            description = f"{description} {narrowed}."
         return Feed(
-            key=f"public:{locale}",
-            # Whose programs these are, once the organisation has a name (its settings page).
-            name=org.calendar_name if org.name else _("Gotong — public sessions"),
-            description=_("Upcoming public sessions of our programs."),
+            key=public_key(dict(chosen), locale),
+            name=name,
+            description=description,
             url=links.catalogue,
             viewer=privacy.ANYONE,
             locale=locale,
             public_programs=True,
+            filters=chosen,
             shared_cache=True,
             more=_more_programs(links),
         )
+
+
+def public_key(filters: dict[str, str], locale: str) -> str:
+    """A public feed's cache key: each set of filters is its own feed (never served another's cached bytes)."""
+    return "public:" + "".join(f"{name}={value}&" for name, value in filters.items() if value) + locale
+
+
+def filters_summary(filters: dict[str, str]) -> str:
+    """How a public feed's filters read in its name: the kind's and mode's translated names, the area as written."""
+    groups = {"kind": "kind", "mode": "delivery"}
+    return ", ".join(LABELS.label(groups.get(name, ""), value) for name, value in filters.items() if value)
 
 
 async def program_feed(slug: str, links: Links, locale: str) -> Feed:
@@ -257,7 +281,11 @@ def _where(feed: Feed, now: datetime):
     if feed.session_id is not None:
         return ProgramSession.id == feed.session_id
     if feed.public_programs:
-        return condition & (ProgramSession.program.visibility == "public") & (ProgramSession.program.archived == False)  # noqa: E712
+        condition &= (ProgramSession.program.visibility == "public") & (ProgramSession.program.archived == False)  # noqa: E712
+        if feed.filters:
+            # The catalogue's own condition, so that a filtered feed holds exactly the programs it lists.
+            condition &= ProgramSession.program.is_in(programs.public_program_ids(**dict(feed.filters)))
+        return condition
     return condition & ProgramSession.program.is_in(list(feed.program_ids) or [-1])
 
 

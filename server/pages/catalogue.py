@@ -4,10 +4,13 @@ with its coming sessions, and the staff list of programs with their upcoming ses
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, get
 from litestar.params import FromPath
 
+from server.calendars import services as feeds
+from server.config import settings
 from server.enrolment import waitlist
 from server.programs import forms as program_forms
 from server.programs import services as programs
@@ -21,16 +24,16 @@ PROGRAM_LIST_PAGE_SIZE = 50
 
 
 async def public_catalogue(
-    kind: str = "", mode: str = "", upcoming_only: bool = False, wanted: PageRequest | None = None
+    kind: str = "", mode: str = "", upcoming_only: bool = False, wanted: PageRequest | None = None, area: str = ""
 ) -> Page[dict[str, Any]]:
     """One page of public programs with their displayed (never the real discreet) title, next session and
     availability (places left, full, closed), in at most five queries whatever the number of programs."""
     only_ids = await schedule.programs_with_upcoming_sessions() if upcoming_only else None
     page = await paginate(
         wanted or PageRequest(size=CATALOGUE_PAGE_SIZE),
-        count=lambda: programs.count_public_programs(kind=kind, mode=mode, only_ids=only_ids),
+        count=lambda: programs.count_public_programs(kind=kind, mode=mode, only_ids=only_ids, area=area),
         fetch=lambda limit, offset: programs.public_programs(
-            kind=kind, mode=mode, only_ids=only_ids, limit=limit, offset=offset
+            kind=kind, mode=mode, only_ids=only_ids, limit=limit, offset=offset, area=area
         ),
     )
     next_sessions = await schedule.next_public_session_by_program([p["id"] for p in page.items])
@@ -60,14 +63,27 @@ async def staff_program_list(
 @get("/programs", opt=PUBLIC, name="catalogue")
 async def catalogue(request: Request) -> Any:
     filters = program_forms.CatalogueFilter(request.query_params)
-    values = filters.cleaned if filters.is_valid() else {"kind": "", "mode": "", "upcoming": False}
+    values = filters.cleaned if filters.is_valid() else {"kind": "", "mode": "", "area": "", "upcoming": False}
     page = await public_catalogue(
         kind=str(values["kind"]),
         mode=str(values["mode"]),
         upcoming_only=bool(values["upcoming"]),
         wanted=PageRequest.of(request, CATALOGUE_PAGE_SIZE),
+        area=str(values["area"]),
     )
-    context = {"programs": page.items, "page": page, "filters": filters}
+    # The subscribe link carries the same filters: the feed then holds the sessions of the programs listed here.
+    chosen = filters.feed_filters()
+    feed_url = settings.base_url + request.app.route_reverse("public_calendar")
+    if chosen:
+        feed_url += "?" + urlencode(chosen)
+    context = {
+        "programs": page.items,
+        "page": page,
+        "filters": filters,
+        "areas": await programs.public_areas(),
+        "feed_url": feed_url,
+        "feed_filters": feeds.filters_summary(chosen),
+    }
     return render(request, "programs/catalogue.html", context, block="results")
 
 

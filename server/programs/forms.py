@@ -108,11 +108,22 @@ class MilestoneStatusForm(Form):
 
 
 class CatalogueFilter(Form):
+    """The public catalogue's filters; the public calendar feed (`/calendar.ics`) takes the same ones, except
+    `upcoming`, which means nothing for a feed of sessions."""
+
     fields = {
         "kind": Choice(choices=KINDS),
         "mode": Choice(choices=("online", "in_person")),
+        "area": Text(max_length=200),
         "upcoming": Checkbox(),
     }
+
+    def feed_filters(self) -> dict[str, str]:
+        """The chosen filters a calendar feed carries, in a fixed order and without the empty ones (call after
+        `is_valid()`; an invalid form chooses none)."""
+        if not self.is_valid():
+            return {}
+        return {name: str(self.cleaned[name]) for name in ("kind", "mode", "area") if self.cleaned[name]}
 
 
 class StaffProgramFilter(Form):

@@ -31,7 +31,9 @@ from server.programs.services.listing import (
     count_programs_for_staff,
     count_public_programs,
     list_programs_for_staff,
+    public_areas,
     public_program,
+    public_program_ids,
     public_programs,
 )
 from server.programs.services.milestones import (
@@ -105,7 +107,9 @@ __all__ = [
     "program_for_staff",
     "program_slug",
     "program_value_refusals",
+    "public_areas",
     "public_program",
+    "public_program_ids",
     "public_programs",
     "record_goal_value",
     "remove_partner",

@@ -84,7 +84,7 @@ async def list_programs_for_staff(
     return await query.run()
 
 
-def _public_where(kind: str, mode: str, only_ids: list[int] | None) -> Any:
+def _public_where(kind: str, mode: str, only_ids: list[int] | None, area: str = "") -> Any:
     where: Any = (Program.visibility == "public") & (Program.archived == False)  # noqa: E712
     if kind in KINDS:
         where &= Program.kind == kind
@@ -92,6 +92,8 @@ def _public_where(kind: str, mode: str, only_ids: list[int] | None) -> Any:
         where &= Program.default_online_link != ""
     elif mode == "in_person":
         where &= Program.default_location != ""
+    if area:
+        where &= Program.area == area
     if only_ids is not None:
         where &= Program.id.is_in(only_ids or [-1])
     return where
@@ -102,13 +104,38 @@ def _public_where(kind: str, mode: str, only_ids: list[int] | None) -> Any:
 _DISPLAYED_TITLE = OrderByRaw("lower(CASE WHEN discreet THEN public_title ELSE title END)")
 
 
-async def count_public_programs(kind: str = "", mode: str = "", only_ids: list[int] | None = None) -> int:
+async def count_public_programs(
+    kind: str = "", mode: str = "", only_ids: list[int] | None = None, area: str = ""
+) -> int:
     """How many programs the catalogue lists with these filters."""
-    return await Program.count().where(_public_where(kind, mode, only_ids)).run()
+    return await Program.count().where(_public_where(kind, mode, only_ids, area)).run()
+
+
+def public_program_ids(kind: str = "", mode: str = "", area: str = "") -> Any:
+    """The ids of the programs the catalogue lists with these filters, as a sub-query (the public calendar feed
+    narrows its sessions with it, so the feed and the catalogue never disagree)."""
+    return Program.select(Program.id).where(_public_where(kind, mode, None, area))
+
+
+async def public_areas() -> list[str]:
+    """The areas public programs serve, for the catalogue's area filter (the public sees a program's area)."""
+    rows = (
+        await Program.select(Program.area)
+        .where(_public_where("", "", None) & (Program.area != ""))
+        .distinct()
+        .order_by(Program.area)
+        .run()
+    )
+    return [row["area"] for row in rows]
 
 
 async def public_programs(
-    kind: str = "", mode: str = "", only_ids: list[int] | None = None, limit: int | None = None, offset: int = 0
+    kind: str = "",
+    mode: str = "",
+    only_ids: list[int] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    area: str = "",
 ) -> list[dict[str, Any]]:
     """Public programs with their displayed (never the real discreet) title, sorted by that title; `only_ids`
     narrows them to those programs, `limit`/`offset` to one page."""
@@ -129,7 +156,7 @@ async def public_programs(
             Program.place_members_only,
             Program.area,
         )
-        .where(_public_where(kind, mode, only_ids))
+        .where(_public_where(kind, mode, only_ids, area))
         .order_by(_DISPLAYED_TITLE)
         .order_by(Program.id)
     )
