@@ -69,6 +69,7 @@ ROLE_PAGES = {
         ("staff", "/admin/staff"),
         ("staff-member", r"follow:^/admin/staff/\d+$"),
         ("audit-log", "/admin/audit"),
+        ("organisation-settings", "/admin/organisation"),
         ("password", "/account/password"),
     ],
     "visitor": [
@@ -76,6 +77,7 @@ ROLE_PAGES = {
         ("catalogue", "/programs"),
         ("public-program", f"/programs/{WORKSHOP}"),
         ("registration", f"/programs/{WORKSHOP}/register"),
+        ("poster", f"/programs/{WORKSHOP}/poster"),
         ("sign-in", "/login"),
     ],
 }
