@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,22 @@ def frozen(at: datetime) -> Iterator[datetime]:
         _frozen_at = previous
 
 
+# The organisation's own timezone when an admin has set one (server.organisation sets it for each request as it
+# loads the settings); the kernel cannot read that table, so the value is handed down here.
+_organisation_timezone: ContextVar[str | None] = ContextVar("gotong_organisation_timezone", default=None)
+
+
+def use_organisation_timezone(name: str | None) -> None:
+    """Makes `name` (None: GOTONG_DEFAULT_TIMEZONE) the organisation's timezone for the current request or task."""
+    _organisation_timezone.set(name)
+
+
+def organisation_timezone() -> str:
+    """The organisation's timezone: the one set in its settings page, else GOTONG_DEFAULT_TIMEZONE."""
+    return _organisation_timezone.get() or settings.default_timezone
+
+
 def organisation_today(at: datetime | None = None) -> date:
-    """The organisation's date (GOTONG_DEFAULT_TIMEZONE): licences, locks and report periods all use this one."""
-    return today(settings.default_timezone, at)
+    """The organisation's date (its settings' timezone, else GOTONG_DEFAULT_TIMEZONE): licences, locks and report
+    periods all use this one."""
+    return today(organisation_timezone(), at)

@@ -116,6 +116,7 @@ async def load() -> Organisation:
     row = await OrganisationSettings.select(*_SNAPSHOT_COLUMNS).first().run()
     snapshot = _snapshot(row)
     _active.set(snapshot)
+    clock.use_organisation_timezone(snapshot.default_timezone)
     return snapshot
 
 

@@ -7,12 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from server import clock
-from server.config import settings
 
 
 def day_start(day: date) -> datetime:
     """The UTC instant a local day of the organisation starts."""
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(settings.default_timezone)).astimezone(UTC)
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(clock.organisation_timezone())).astimezone(UTC)
 
 
 @dataclass(frozen=True)

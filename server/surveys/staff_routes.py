@@ -8,8 +8,8 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
+from server import clock
 from server.audit import record_audit
-from server.config import settings
 from server.errors import DomainError, Forbidden
 from server.i18n import N_, get_locale
 from server.i18n import gettext as _
@@ -326,7 +326,7 @@ class SurveyController(Controller):
                 (q["id"], f"{q['number']}. {q['text'][:80]}") for q in questions if kind_of(q["kind"]).partitions
             ],
             "program_choices": await results.response_programs(survey_id) if survey["program"] is None else [],
-            "timezone": settings.default_timezone,
+            "timezone": clock.organisation_timezone(),
         }
         return render(request, "surveys/results.html", context, block="results")
 
@@ -335,7 +335,7 @@ class SurveyController(Controller):
         survey = await surveys.survey_for_staff(request.user, survey_id)
         questions = await surveys.list_questions(survey_id)
         try:
-            content = await results.responses_csv(survey, questions, settings.default_timezone, min_group(request))
+            content = await results.responses_csv(survey, questions, clock.organisation_timezone(), min_group(request))
         except DomainError as error:
             return Response(
                 content=error.translated(),

@@ -10,6 +10,8 @@ from litestar.plugins.flash import flash
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
+from server import clock
+
 
 def wants_fragment(request: Request) -> bool:
     htmx = getattr(request, "htmx", None)
@@ -27,7 +29,8 @@ def render(
     block: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    context = dict(context or {})
+    # The organisation's timezone of this request (its settings page may have changed it): dates without a program.
+    context = {"default_timezone": clock.organisation_timezone(), **(context or {})}
     if block and wants_fragment(request):
         return HTMXBlockTemplate(
             template_name=template,

@@ -120,3 +120,26 @@ async def test_default_language_applies_to_visitors_without_a_preference(admin, 
     await organisation.save_organisation(admin, {"default_locale": "en"})
     page = await client.get("/login", headers={"accept-language": ""})
     assert '<html lang="en">' in page.text
+
+
+async def test_the_organisations_timezone_decides_its_today_and_report_periods(admin_client):
+    from datetime import UTC, date, datetime
+
+    from server import clock
+    from server.reports.periods import Period
+
+    # 15:00 UTC on 30 November is already 1 December in Kiritimati (UTC+14), still 30 November in Jakarta.
+    at = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+    assert clock.organisation_today(at) == date(2026, 11, 30)
+    response = await _post_multipart(admin_client, {**VALID, "default_timezone": "Pacific/Kiritimati"})
+    assert response.status_code == 303
+    await organisation.load()  # what every request does first
+    assert clock.organisation_timezone() == "Pacific/Kiritimati"
+    assert clock.organisation_today(at) == date(2026, 12, 1)
+    # A report period starts at the organisation's local midnight.
+    assert Period(date(2026, 12, 1), date(2026, 12, 1)).start == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    await OrganisationSettings.update({OrganisationSettings.default_timezone: ""}).where(
+        OrganisationSettings.id > 0
+    ).run()
+    await organisation.load()
+    assert clock.organisation_timezone() == "Asia/Jakarta"

@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server import clock, privacy
-from server.config import settings
 from server.programs.rules import is_open
 from server.programs.services.access import managed_program_ids
 from server.schedule.services.sessions import SESSION_COLUMNS, attach_facilitators, attendance_due
@@ -19,7 +18,7 @@ AGENDA_DAYS = {"week": 7, "month": 31}
 
 async def _agenda_where(staff: CurrentStaff, days: int, now: datetime) -> Any:
     """The condition on sessions of a staff member's agenda; None when they manage no program."""
-    local_midnight = datetime.combine(clock.organisation_today(now), time(0), ZoneInfo(settings.default_timezone))
+    local_midnight = datetime.combine(clock.organisation_today(now), time(0), ZoneInfo(clock.organisation_timezone()))
     start_of_today = local_midnight.astimezone(UTC)
     program_ids = await managed_program_ids(staff)
     if program_ids is not None and not program_ids:

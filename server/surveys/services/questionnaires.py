@@ -102,7 +102,7 @@ def privacy_statement(survey: dict[str, Any], min_group: int) -> str:
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(settings.default_timezone)
+    return ZoneInfo(clock.organisation_timezone())
 
 
 def day_start(day: date) -> datetime:
