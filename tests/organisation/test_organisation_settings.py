@@ -138,8 +138,10 @@ async def test_the_organisations_timezone_decides_its_today_and_report_periods(a
     assert clock.organisation_today(at) == date(2026, 12, 1)
     # A report period starts at the organisation's local midnight.
     assert Period(date(2026, 12, 1), date(2026, 12, 1)).start == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-    await OrganisationSettings.update({OrganisationSettings.default_timezone: ""}).where(
-        OrganisationSettings.id > 0
-    ).run()
+    await (
+        OrganisationSettings.update({OrganisationSettings.default_timezone: ""})
+        .where(OrganisationSettings.id > 0)
+        .run()
+    )
     await organisation.load()
     assert clock.organisation_timezone() == "Asia/Jakarta"
