@@ -117,10 +117,14 @@ def filters_summary(filters: dict[str, str]) -> str:
 
 async def program_feed(slug: str, links: Links, locale: str) -> Feed:
     program = await programs.public_program(slug)  # private and unknown are the same 404
+    org = await organisation.load()
     with use_locale(locale):
         return Feed(
             key=f"program:{program['id']}:{locale}",
-            name=program["title"],
+            # A public program's calendar says whose program it is, as the public feed does. Personal and staff
+            # feeds keep their plain names: a participant's calendar app is seen by others, and an organisation's
+            # name can say what kind of help someone gets.
+            name=f"{program['title']} — {org.short_name or org.name}" if org.name else program["title"],
             description=_("Sessions of %(title)s.", title=program["title"]),
             url=links.public_program(slug),
             viewer=privacy.ANYONE,

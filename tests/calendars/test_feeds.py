@@ -365,3 +365,17 @@ async def test_public_feed_is_named_after_the_organisation_once_it_has_a_name(cl
     after = icalendar.Calendar.from_ical((await client.get("/calendar.ics?lang=en")).content)
     assert str(after["X-WR-CALNAME"]) == "Gotong — Yayasan Sehat Bersama"
     assert str(after["NAME"]) == "Gotong — Yayasan Sehat Bersama"
+
+
+async def test_program_feed_says_whose_program_it_is_and_personal_feeds_keep_a_plain_name(client, admin):
+    from server.organisation import services as organisation
+
+    batik = await make_program(slug="batik", title="Kelas Batik")
+    await make_session(batik)
+    await organisation.save_organisation(admin, {"name": "Yayasan Sehat Bersama", "short_name": "YSB"})
+    program = icalendar.Calendar.from_ical((await client.get("/programs/batik/calendar.ics?lang=en")).content)
+    assert str(program["X-WR-CALNAME"]) == "Kelas Batik — YSB"
+    # A participant's own feed is shown in a calendar app others may see: no organisation name in its name.
+    _pid, token, _page = await _participant_with_feed([batik])
+    personal = icalendar.Calendar.from_ical((await client.get(f"/feeds/{token}.ics")).content)
+    assert "YSB" not in str(personal["X-WR-CALNAME"]) and "Yayasan" not in str(personal["X-WR-CALNAME"])
