@@ -27,6 +27,12 @@ def _form(program, **overrides):
     return data
 
 
+def _values(program, **overrides):
+    """What the program form hands the service once parsed (numbers as numbers: PostgreSQL takes no text)."""
+    capacity = overrides.pop("capacity", program.capacity)
+    return {**_form(program, **overrides), "capacity": capacity, "completion_threshold": 75}
+
+
 async def _full_with_three_waiting(organizer, capacity: int = 1, **overrides):
     program = await make_group(capacity=capacity, **overrides)
     names = ["Ani", "Budi", "Citra", "Dewi", "Eka"][: capacity + 3]
@@ -68,7 +74,7 @@ async def test_raising_capacity_promotes_the_first_waiting_in_order(organizer_cl
 async def test_raising_capacity_with_an_offer_window_offers_the_places(organizer):
     program, (ani, budi, citra, dewi) = await _full_with_three_waiting(organizer, offer_hours=48)
     with clock.frozen(at(10)):
-        await programs.update_program(organizer, await _program_row(program), _form(program, capacity=3))
+        await programs.update_program(organizer, await _program_row(program), _values(program, capacity=3))
     assert await statuses(program) == {"enrolled": [ani], "offered": [budi, citra], "waitlisted": [dewi]}
     offers = await Enrolment.select().where(Enrolment.status == "offered").run()
     assert {row["offer_expires_at"] for row in offers} == {at(58)}
@@ -78,7 +84,7 @@ async def test_raising_capacity_with_an_offer_window_offers_the_places(organizer
 async def test_removing_the_capacity_limit_promotes_everyone_waiting(organizer):
     program, ids = await _full_with_three_waiting(organizer)
     with clock.frozen(at(10)):
-        await programs.update_program(organizer, await _program_row(program), _form(program, capacity=None))
+        await programs.update_program(organizer, await _program_row(program), _values(program, capacity=None))
     assert await statuses(program) == {"enrolled": ids}
 
 
@@ -86,7 +92,7 @@ async def test_lowering_capacity_never_removes_anyone(organizer):
     program, (ani, budi, citra, dewi, eka) = await _full_with_three_waiting(organizer, capacity=2)
     changes = await EnrolmentChange.count().run()
     with clock.frozen(at(10)):
-        await programs.update_program(organizer, await _program_row(program), _form(program, capacity=1))
+        await programs.update_program(organizer, await _program_row(program), _values(program, capacity=1))
     assert await statuses(program) == {"enrolled": [ani, budi], "waitlisted": [citra, dewi, eka]}
     assert await EnrolmentChange.count().run() == changes
 
@@ -95,7 +101,7 @@ async def test_saving_other_fields_does_not_move_the_waitlist(organizer):
     program, (ani, budi, citra, dewi) = await _full_with_three_waiting(organizer)
     await Program.update({Program.capacity: 2}).where(Program.id == program.id).run()  # a free place, untouched
     with clock.frozen(at(10)):
-        await programs.update_program(organizer, await _program_row(program), _form(program, capacity=2, title="X"))
+        await programs.update_program(organizer, await _program_row(program), _values(program, capacity=2, title="X"))
     assert await statuses(program) == {"enrolled": [ani], "waitlisted": [budi, citra, dewi]}
 
 
