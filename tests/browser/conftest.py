@@ -69,6 +69,9 @@ def live_server():
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "GOTONG_DEFAULT_LOCALE": "en",
+        # The stories sign in from one address far more often than people do (a dozen times a minute on a fast
+        # machine); the limit itself is tested through the test client (tests/people).
+        "GOTONG_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
         "PYTHONUNBUFFERED": "1",
     }
     subprocess.run([sys.executable, "-m", "server", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
