@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from mail_fixtures import channels, person, smtp  # noqa: F401  (fixtures)
 
 from server import clock
 from server.db import transaction

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mail_fixtures import person  # noqa: F401  (fixtures)
+
 from server.messages.unsubscribe import PATH, unsubscribe_token
 from server.people.consent import active_consents
 from server.people.participants import get_participant

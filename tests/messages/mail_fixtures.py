@@ -1,4 +1,5 @@
-"""A real SMTP server (aiosmtpd) in the test process, and senders pointed at it."""
+"""A real SMTP server (aiosmtpd) in the test process, and senders pointed at it (fixtures the tests here import:
+a conftest.py in this folder would shadow the root one that other tests import as `conftest`)."""
 
 from __future__ import annotations
 
