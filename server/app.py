@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,8 @@ from server.config import ConfigError, Settings
 from server.config import settings as default_settings
 from server.db import engine
 from server.enrolment import routes as enrolment_routes
+from server.messages import delivery
+from server.messages import routes as message_routes
 from server.pages import catalogue as catalogue_pages
 from server.pages import dashboard as dashboard_page
 from server.pages import home as home_page
@@ -69,6 +72,7 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     report_routes.ROUTES,
     dashboard_page.ROUTES,
     survey_routes.ROUTES,
+    message_routes.ROUTES,
 ]
 # The same for everyone: no session is loaded, no CSRF cookie is set (they are cached publicly).
 SITE_FILES = ["^/static/", r"^/favicon\.ico$", r"^/manifest\.webmanifest$"]
@@ -86,7 +90,29 @@ async def _close_pool() -> None:
     await engine().close_connection_pool()
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def _delivery_loop() -> tuple[Any, Any]:
+    """Startup and shutdown hooks running one delivery loop (server/messages/delivery.py) in this process."""
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start() -> None:
+        tasks.append(asyncio.create_task(delivery.run(stop)))
+
+    async def finish() -> None:
+        stop.set()
+        for task in tasks:
+            await task
+
+    return start, finish
+
+
+def serve_app() -> Litestar:
+    """The app `python -m server serve` runs: with a delivery loop unless GOTONG_DELIVERY_IN_PROCESS=0 (separate
+    `python -m server worker` processes deliver). Tests build `create_app`, which delivers nothing by itself."""
+    return create_app(default_settings, deliver=default_settings.delivery_in_process)
+
+
+def create_app(settings: Settings | None = None, *, deliver: bool = False) -> Litestar:
     settings = settings or default_settings
     # Before anything can log: no secret link token ever reaches a log line (uvicorn's access log included).
     install_redaction()
@@ -121,6 +147,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Read and fingerprint the static files now, not on the first request.
     assets()
     handlers = [handler for group in ROUTE_GROUPS for handler in group]
+    pool = [_open_pool, _close_pool] if settings.is_postgres and settings.db_pool else []
+    loop = list(_delivery_loop()) if deliver else []
     app = Litestar(
         route_handlers=handlers,
         guards=[access_guard, path_ids_guard],
@@ -143,8 +171,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         openapi_config=None,
         before_send=[security_headers_hook(settings.production)],
-        on_startup=[_open_pool] if settings.is_postgres and settings.db_pool else [],
-        on_shutdown=[_close_pool] if settings.is_postgres and settings.db_pool else [],
+        on_startup=[*pool[:1], *loop[:1]],
+        on_shutdown=[*loop[1:], *pool[1:]],
     )
     missing = undeclared_routes(app)
     if missing:

@@ -1,4 +1,4 @@
-"""Command line: python -m server serve | migrate | seed-demo | create-user | check | backup | rebuild-stats …"""
+"""Command line: python -m server serve | worker | migrate | seed-demo | create-user | check | backup …"""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def serve(args: argparse.Namespace) -> None:
     asyncio.run(migrate())
     print(f"Gotong is serving on http://{settings.host}:{settings.port}", flush=True)
     uvicorn.run(
-        "server.app:create_app",
+        "server.app:serve_app",
         factory=True,
         host=settings.host,
         port=settings.port,
@@ -110,6 +110,18 @@ def serve(args: argparse.Namespace) -> None:
         # uvicorn's own handling would believe any local process.
         proxy_headers=False,
     )
+
+
+async def worker() -> None:
+    # After PICCOLO_CONF is set (see the note at the top).
+    from server.db import engine
+    from server.messages import delivery
+
+    settings = load_settings()
+    if settings.is_postgres and settings.db_pool:
+        await engine().start_connection_pool(min_size=1, max_size=4)
+    print("Gotong delivery worker started." if settings.smtp_url else "No GOTONG_SMTP_URL: e-mail stays queued.")
+    await delivery.run()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -122,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     serve_cmd.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     serve_cmd.add_argument("--quiet", action="store_true")
     commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser("worker", help="deliver queued messages (e-mail) until stopped")
     seed = commands.add_parser("seed-demo", help="load demo data (only into an empty database)")
     seed.add_argument("--print-logins", action="store_true")
     user = commands.add_parser("create-user", help="create a staff account")
@@ -163,6 +176,15 @@ def main(argv: list[str] | None = None) -> None:
             print("Demo personal pages (new links; earlier ones stop working):")
             for name, token in asyncio.run(demo_personal_links()):
                 print(f"  {name:<14} {load_settings().base_url}/my/{token}")
+    elif args.command == "worker":
+        problems = load_settings().problems()
+        if problems:
+            raise SystemExit("Refusing to start: " + " ".join(problems))
+        asyncio.run(migrate())
+        try:
+            asyncio.run(worker())
+        except KeyboardInterrupt:
+            pass
     elif args.command == "create-user":
         asyncio.run(create_user(args))
     elif args.command == "check":

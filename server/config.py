@@ -47,6 +47,12 @@ class Settings:
     min_group_size: int = 5
     # The largest organisation logo an admin may upload, in bytes.
     logo_max_bytes: int = 512 * 1024
+    # Outgoing e-mail: smtp://user:pass@host:port, smtps://… (implicit TLS) or ?starttls=1; empty: messages stay
+    # queued in the outbox, where an admin can read them (/admin/outbox).
+    smtp_url: str = ""
+    mail_from: str = ""
+    # `serve` runs one delivery loop in each of its processes; off when separate `worker` processes deliver.
+    delivery_in_process: bool = True
 
     @property
     def production(self) -> bool:
@@ -84,6 +90,10 @@ class Settings:
             found.append(
                 "GOTONG_LOGIN_FAILURES_PER_ACCOUNT and GOTONG_LOGIN_FAILURE_WINDOW_MINUTES must be at least 1."
             )
+        if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
+            found.append("GOTONG_SMTP_URL must start with smtp:// or smtps://.")
+        if self.smtp_url and "@" not in self.mail_from:
+            found.append("GOTONG_MAIL_FROM must be an e-mail address when GOTONG_SMTP_URL is set.")
         return found
 
 
@@ -110,6 +120,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_pool=env.get("GOTONG_DB_POOL", "1") != "0",
         min_group_size=int(env.get("GOTONG_MIN_GROUP_SIZE", "5")),
         logo_max_bytes=int(env.get("GOTONG_LOGO_MAX_BYTES", str(512 * 1024))),
+        smtp_url=env.get("GOTONG_SMTP_URL", ""),
+        mail_from=env.get("GOTONG_MAIL_FROM", ""),
+        delivery_in_process=env.get("GOTONG_DELIVERY_IN_PROCESS", "1") != "0",
     )
 
 

@@ -9,6 +9,7 @@ FEATURE_TABLE_MODULES = [
     "server.organisation.tables",
     "server.web.tables",
     "server.people.tables",
+    "server.messages.tables",
     "server.programs.tables",
     "server.schedule.tables",
     "server.enrolment.tables",

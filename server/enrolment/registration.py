@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from server import clock
+from server import clock, privacy
+from server.config import settings
 from server.enrolment.services import expire_offers
 from server.enrolment.tables import Enrolment
 from server.enrolment.waitlist import ACTIVE, enrol_locked, load_program
 from server.errors import DomainError
 from server.i18n import N_
+from server.messages.outbox import queue
 from server.people import links, participants
 from server.people.consent import PURPOSES
 from server.programs.locking import program_lock
@@ -58,7 +60,34 @@ async def self_register(
         )
         row = await enrol_locked(None, program, participant_id, source="self_registration", now=now)
         token = await links.reissue_personal_links(None, participant_id)
+        # A request waiting for approval is answered when staff decide (their own message), not now.
+        if row["status"] in ("enrolled", "waitlisted") and "contact" in purposes and values.get("email"):
+            await _queue_confirmation(program, participant_id, row, values, token)
         return Registration(participant_id, row["id"], row["status"], False, token)
+
+
+async def _queue_confirmation(
+    program: dict[str, Any], participant_id: int, enrolment: dict[str, Any], values: dict[str, Any], token: str
+) -> None:
+    """ "Registration received / place confirmed" with the personal link, in the person's language, queued under the
+    program lock: a registration refused or rolled back queues nothing. The title is the privacy policy's for a
+    message (a discreet program's neutral title: a message is read on a shared phone, in a notification preview)."""
+    viewer = privacy.participant_viewer(enrolled=enrolment["status"] == "enrolled")
+    await queue(
+        key=f"registration:{enrolment['id']}",
+        template="registration_received",
+        language=values.get("preferred_locale") or "id",
+        address=str(values["email"]).strip().lower(),
+        participant_id=participant_id,
+        program_id=program["id"],
+        context={
+            "name": values.get("display_name") or "",
+            "program_title": privacy.title(program, viewer, privacy.MESSAGE),
+            "status": enrolment["status"],
+            # The personal page's address (server/pages/personal.py); no request here to reverse it from.
+            "personal_url": f"{settings.base_url}/my/{token}",
+        },
+    )
 
 
 async def _earlier_registration(program_id: int, phone: str, email: str) -> dict[str, Any] | None:

@@ -15,12 +15,13 @@ from server.enrolment import personal_data as enrolment_data
 from server.enrolment.services import end_places_for_erasure
 from server.errors import DomainError
 from server.i18n import N_
+from server.messages import personal_data as message_data
 from server.people import personal_data as people_data
 from server.people.participants import get_participant
 from server.surveys import personal_data as survey_data
 from server.web.access import CurrentStaff
 
-DECLARATIONS = (people_data, enrolment_data, attendance_data, survey_data)
+DECLARATIONS = (people_data, message_data, enrolment_data, attendance_data, survey_data)
 
 
 async def download(participant_id: int) -> dict[str, Any]:

@@ -17,7 +17,7 @@ REDACTED = "[redacted]"
 # A path segment after /my/, /feeds/, /s/ or /i/ (the invite of a survey link); the slash may be percent-encoded
 # (a `next=%2Fmy%2F…` query). The segment ends at the next slash, query, fragment, quote or space.
 _SEGMENT = r"(?:(?!%2[fF])[^/?#&\s\"'<>])+"
-SECRET_IN_PATH = re.compile(r"((?:/|%2[fF])(?:my|feeds|s|i)(?:/|%2[fF]))" + _SEGMENT)
+SECRET_IN_PATH = re.compile(r"((?:/|%2[fF])(?:my|feeds|s|i|unsubscribe)(?:/|%2[fF]))" + _SEGMENT)
 
 
 def redact(text: str) -> str:

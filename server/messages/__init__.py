@@ -1,0 +1,1 @@
+"""Messages: the outbox every message passes through, its delivery and its channels."""

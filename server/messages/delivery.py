@@ -1,0 +1,195 @@
+"""Delivering the outbox: claiming due messages, checking consent at send time, sending, retrying with back-off."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from piccolo.engine.sqlite import TransactionType
+
+from server import clock
+from server.config import Settings
+from server.config import settings as default_settings
+from server.db import engine
+from server.messages.email import EmailSender, PermanentFailure
+from server.messages.tables import OutboxMessage
+from server.people.consent import active_consents
+from server.people.tables import Participant
+
+log = logging.getLogger("gotong.messages")
+
+# A claim holds this long; a worker killed mid-send leaves its messages `sending`, and another worker takes them
+# again once the lease has run out. Far longer than one send (30 s SMTP timeout), so that a live worker is never
+# overtaken.
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+BATCH = 20
+IDLE_SECONDS = 5.0
+
+# A channel's sender: (message row, address) -> the provider's id for it; raises PermanentFailure when retrying
+# is pointless, any other exception for a temporary failure.
+Sender = Callable[[dict[str, Any], str], Awaitable[str]]
+
+
+def senders(settings: Settings) -> dict[str, Sender]:
+    """The channels this installation can send through. A channel without a provider keeps its messages queued."""
+    found: dict[str, Sender] = {}
+    if settings.smtp_url:
+        found["email"] = EmailSender(settings)
+    return found
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 4, 16, 64 minutes after the 1st, 2nd, 3rd, 4th failed attempt."""
+    return timedelta(minutes=4 ** (attempts - 1))
+
+
+def _due(now: datetime, channels: list[str]) -> Any:
+    queued = (OutboxMessage.status == "queued") & (OutboxMessage.next_attempt_at <= now)
+    abandoned = (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now)
+    return OutboxMessage.channel.is_in(channels) & (queued | abandoned)
+
+
+def _claim_transaction() -> Any:
+    # SQLite: BEGIN IMMEDIATE takes the write lock before the SELECT, so two claims run one after the other and the
+    # second sees the first's messages as `sending`. PostgreSQL: FOR UPDATE SKIP LOCKED (below) lets concurrent
+    # claims pass each other's rows.
+    if engine().engine_type == "sqlite":
+        return engine().transaction(transaction_type=TransactionType.immediate)
+    return engine().transaction()
+
+
+async def claim(batch: int, channels: list[str], now: datetime) -> list[dict[str, Any]]:
+    """Marks up to `batch` due messages `sending` under a lease, in one short transaction, and returns them."""
+    async with _claim_transaction():
+        query = OutboxMessage.select(OutboxMessage.id).where(_due(now, channels))
+        query = query.order_by(OutboxMessage.next_attempt_at).limit(batch)
+        if engine().engine_type != "sqlite":
+            query = query.lock_rows("UPDATE", skip_locked=True)
+        ids = [row["id"] for row in await query.run()]
+        if not ids:
+            return []
+        await (
+            OutboxMessage.update(
+                {
+                    OutboxMessage.status: "sending",
+                    OutboxMessage.lease_until: now + LEASE,
+                    OutboxMessage.attempts: OutboxMessage.attempts + 1,
+                }
+            )
+            .where(OutboxMessage.id.is_in(ids))
+            .run()
+        )
+    return await OutboxMessage.select().where(OutboxMessage.id.is_in(ids)).order_by(OutboxMessage.id).run()
+
+
+async def _recipient_address(message: dict[str, Any]) -> str | None:
+    """Where the message goes now; None when it must not go: a participant without current consent to be contacted
+    (withdrawn since it was queued) or without an address any more."""
+    participant_id = message["participant"]
+    if participant_id is None:
+        return message["address"] or None
+    consents = await active_consents([participant_id])
+    if "contact" not in consents.get(participant_id, set()):
+        return None
+    person = (
+        await Participant.select(Participant.email, Participant.phone, Participant.anonymised_at)
+        .where(Participant.id == participant_id)
+        .first()
+        .run()
+    )
+    if person is None or person["anonymised_at"] is not None:
+        return None
+    return (person["email"] if message["channel"] == "email" else person["phone"]) or None
+
+
+async def _finish(message_id: int, values: dict[Any, Any]) -> None:
+    # Only while still ours: a message taken over after an expired lease is recorded by the worker that has it.
+    await (
+        OutboxMessage.update({**values, OutboxMessage.lease_until: None})
+        .where((OutboxMessage.id == message_id) & (OutboxMessage.status == "sending"))
+        .run()
+    )
+
+
+async def _cancel(message: dict[str, Any], reason: str) -> None:
+    # Nothing of what it would have said, nor the address, stays for a message that must not be sent.
+    await _finish(
+        message["id"],
+        {
+            OutboxMessage.status: "cancelled",
+            OutboxMessage.last_error: reason,
+            OutboxMessage.address: "",
+            OutboxMessage.body_text: "",
+            OutboxMessage.body_html: "",
+        },
+    )
+
+
+async def _deliver(message: dict[str, Any], send: Sender) -> None:
+    address = await _recipient_address(message)
+    if address is None:
+        await _cancel(message, "no consent to be contacted, or no address")
+        return
+    try:
+        provider_id = await send(message, address)
+    except PermanentFailure as error:
+        await _finish(message["id"], {OutboxMessage.status: "failed", OutboxMessage.last_error: str(error)[:1000]})
+        return
+    except Exception as error:  # a temporary failure: the network, the server busy, a 4xx answer
+        failed = message["attempts"] >= MAX_ATTEMPTS
+        await _finish(
+            message["id"],
+            {
+                OutboxMessage.status: "failed" if failed else "queued",
+                OutboxMessage.next_attempt_at: clock.now() + backoff(message["attempts"]),
+                OutboxMessage.last_error: f"{type(error).__name__}: {error}"[:1000],
+            },
+        )
+        return
+    # The one window for a second send: the provider accepted the message and this process dies before the next
+    # line commits. The lease then runs out and another worker sends it again.
+    await _finish(
+        message["id"],
+        {
+            OutboxMessage.status: "sent",
+            OutboxMessage.sent_at: clock.now(),
+            OutboxMessage.provider_id: provider_id[:200],
+            OutboxMessage.address: address,
+            OutboxMessage.last_error: "",
+            # The bodies held the personal link in plain text; the record keeps template, subject and times.
+            OutboxMessage.body_text: "",
+            OutboxMessage.body_html: "",
+        },
+    )
+
+
+async def deliver_due(batch: int = BATCH, *, channels: dict[str, Sender] | None = None) -> int:
+    """Claims and delivers one batch of due messages; returns how many were claimed."""
+    channels = senders(default_settings) if channels is None else channels
+    if not channels:
+        return 0
+    messages = await claim(batch, list(channels), clock.now())
+    for message in messages:
+        await _deliver(message, channels[message["channel"]])
+    return len(messages)
+
+
+async def run(stop: asyncio.Event | None = None, *, idle_seconds: float = IDLE_SECONDS) -> None:
+    """Delivers until `stop` is set: batch after batch while there is work, then a pause."""
+    stop = stop or asyncio.Event()
+    while not stop.is_set():
+        try:
+            claimed = await deliver_due()
+        except Exception:  # a database hiccup must not end the loop; the messages stay in the outbox
+            log.exception("delivery round failed")
+            claimed = 0
+        if claimed:
+            continue
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=idle_seconds)
+        except TimeoutError:
+            pass

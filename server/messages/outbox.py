@@ -1,0 +1,118 @@
+"""Queueing messages: rendering a template in the recipient's language and adding it to the outbox, once per key."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import Any
+
+from jinja2 import Environment
+
+from server import clock
+from server.i18n import use_locale
+from server.messages.tables import OutboxMessage
+from server.messages.unsubscribe import unsubscribe_url
+from server.web.templating import make_environment
+
+CHANNELS = ("email", "sms")
+STATUSES = ("queued", "sending", "sent", "failed", "cancelled")
+
+
+@functools.cache
+def _environment() -> Environment:
+    return make_environment()
+
+
+def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of templates/messages/<template>.html (its blocks `subject`, `text`, `html`),
+    in `language`."""
+    page = _environment().get_template(f"messages/{template}.html")
+    with use_locale(language):
+        parts = []
+        for block in ("subject", "text", "html"):
+            parts.append("".join(page.blocks[block](page.new_context(dict(context)))).strip())
+    subject = " ".join(parts[0].split())  # one line, whatever the template's layout
+    return subject, parts[1] + "\n", parts[2]
+
+
+async def queue(
+    *,
+    key: str,
+    template: str,
+    language: str,
+    address: str,
+    context: dict[str, Any],
+    participant_id: int | None = None,
+    staff_id: int | None = None,
+    channel: str = "email",
+    program_id: int | None = None,
+    session_id: int | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Adds a message inside the caller's transaction (a change refused and rolled back queues nothing). A key
+    already in the outbox adds nothing: returns whether this call queued it.
+
+    The message is rendered now, not at send time: its wording is what the privacy policy allowed when the change
+    happened, and a personal link exists in plain text only at that moment (only its hash is kept). The bodies are
+    cleared once the message is sent or cancelled (server/messages/delivery.py), so the outbox keeps no live link."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    now = now or clock.now()
+    context = {**context, "unsubscribe_url": unsubscribe_url(participant_id) if participant_id else ""}
+    subject, text, html = render(template, language, context)
+    inserted = (
+        await OutboxMessage.insert(
+            OutboxMessage(
+                participant=participant_id,
+                staff=staff_id,
+                address=address,
+                channel=channel,
+                template=template,
+                language=language,
+                program_id=program_id,
+                session_id=session_id,
+                idempotency_key=key,
+                status="queued",
+                next_attempt_at=now,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                created_at=now,
+            )
+        )
+        .on_conflict(target=OutboxMessage.idempotency_key, action="DO NOTHING")
+        .returning(OutboxMessage.id)
+        .run()
+    )
+    return bool(inserted)
+
+
+async def count_messages() -> int:
+    return await OutboxMessage.count().run()
+
+
+async def recent_messages(limit: int, offset: int) -> list[dict[str, Any]]:
+    """The outbox newest first, with what an admin needs to follow a message: status, attempts, last error."""
+    return (
+        await OutboxMessage.select(
+            OutboxMessage.id,
+            OutboxMessage.participant,
+            OutboxMessage.staff,
+            OutboxMessage.address,
+            OutboxMessage.channel,
+            OutboxMessage.template,
+            OutboxMessage.language,
+            OutboxMessage.status,
+            OutboxMessage.attempts,
+            OutboxMessage.next_attempt_at,
+            OutboxMessage.last_error,
+            OutboxMessage.subject,
+            OutboxMessage.body_text,
+            OutboxMessage.created_at,
+            OutboxMessage.sent_at,
+        )
+        .order_by(OutboxMessage.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
+        .run()
+    )
