@@ -1,4 +1,4 @@
-"""Command line: python -m server serve | worker | migrate | seed-demo | create-user | check | backup …"""
+"""Command line: python -m server serve | worker | migrate | seed-demo | create-user | reset-password | check | backup …"""
 
 from __future__ import annotations
 
@@ -73,6 +73,25 @@ async def create_user(args: argparse.Namespace) -> None:
     print(f"Created {args.role} account '{args.username}'.")
 
 
+async def reset_staff_password(username: str, password: str) -> int:
+    """For an organisation without e-mail: a staff member's new password, set on the server. As with a password
+    change, their sessions end and their calendar feed link stops. Returns the exit code."""
+    # After PICCOLO_CONF is set (see the note at the top).
+    from server.errors import DomainError, NotFound
+    from server.people.staff import reset_password, staff_id_for_username
+
+    try:
+        await reset_password(await staff_id_for_username(username), password, actor=None)
+    except NotFound:
+        print(f"No staff account with the username '{username}'.", file=sys.stderr)
+        return 1
+    except DomainError as error:
+        print(f"Not changed: {error.message}", file=sys.stderr)
+        return 1
+    print(f"Password of '{username}' changed; their sessions ended and their calendar feed link stopped working.")
+    return 0
+
+
 LEGACY_PROXY_WARNING = (
     "warning: FORWARDED_ALLOW_IPS is no longer read; name your reverse proxies in GOTONG_TRUSTED_PROXIES "
     "(until then X-Forwarded-For is ignored)."
@@ -143,6 +162,10 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--role", choices=["admin", "organizer", "facilitator"], required=True)
     user.add_argument("--name")
     user.add_argument("--password", help="prefer GOTONG_NEW_USER_PASSWORD or the prompt")
+    reset_cmd = commands.add_parser(
+        "reset-password", help="set a staff member's password (GOTONG_NEW_USER_PASSWORD or the prompt)"
+    )
+    reset_cmd.add_argument("username")
     commands.add_parser("check", help="check configuration and database")
     commands.add_parser(
         "rebuild-stats", help="recompute the kept attendance figures (enrolments and sessions) from the marks"
@@ -187,6 +210,9 @@ def main(argv: list[str] | None = None) -> None:
             pass
     elif args.command == "create-user":
         asyncio.run(create_user(args))
+    elif args.command == "reset-password":
+        password = os.environ.get("GOTONG_NEW_USER_PASSWORD") or getpass.getpass("New password: ")
+        raise SystemExit(asyncio.run(reset_staff_password(args.username, password)))
     elif args.command == "check":
         raise SystemExit(asyncio.run(check()))
     elif args.command == "rebuild-stats":

@@ -19,6 +19,7 @@ from server.errors import DomainError
 from server.i18n import gettext as _
 from server.pages.personal_data import erase_participant
 from server.people import consent, links, participants
+from server.people.chat import chat_link
 from server.people.participant_forms import ConsentForm, EraseForm, ParticipantForm
 from server.web.access import ADMIN, STAFF
 from server.web.pagination import PageRequest, paginate
@@ -52,14 +53,23 @@ class ParticipantPages(Controller):
     async def _detail_context(self, request: Request, participant_id: int, **extra: Any) -> dict[str, Any]:
         participant = await participant_for_staff(request.user, participant_id)
         has_link = participant["confidential"] and participant_id in await links.live_personal_links([participant_id])
+        active = (await consent.active_consents([participant_id]))[participant_id]
+        personal_link = extra.pop("personal_link", None)
+        chat = chat_link(
+            participant,
+            may_see_contact=participant["confidential"],
+            consents_to_contact="contact" in active,
+            personal_link=personal_link or "",
+        )
         return {
             "participant": participant,
             "history": await consent.consent_history(participant_id),
-            "active": (await consent.active_consents([participant_id]))[participant_id],
+            "active": active,
             "consents": consent.choices(),
             "enrolments": await participant_enrolments(request.user, participant_id),
             "has_link": has_link,
-            "personal_link": extra.pop("personal_link", None),
+            "personal_link": personal_link,
+            "chat": chat,
             "erase_form": extra.pop("erase_form", None) or EraseForm(),
             **extra,
         }

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
 from typing import Any
 
-from server import clock
+from server import clock, phones
 from server.audit import record_audit
 from server.db import contains_text, transaction
 from server.errors import DomainError, NotFound
@@ -19,11 +19,8 @@ PARTICIPANT_FIELDS = ("display_name", "legal_name", "phone", "email", "preferred
 
 
 def phone_digits(phone: str) -> str:
-    """Comparable digits of an Indonesian number: +62 812…, 0812… and 62812… are the same phone."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.startswith("62"):
-        digits = "0" + digits[2:]
-    return digits[:20]
+    """Comparable digits of a phone number: +62 812…, 0812… and 62812… are the same phone."""
+    return phones.comparable_digits(phone)
 
 
 async def possible_duplicates(
@@ -82,9 +79,12 @@ def contact_consent_refusals(values: Mapping[str, Any], consents_to_contact: boo
     ]
 
 
-def _check_contact_consent(values: dict[str, Any], consents_to_contact: bool) -> None:
+def _check_contact(values: dict[str, Any], consents_to_contact: bool) -> None:
     for refusal in contact_consent_refusals(values, consents_to_contact):
         raise refusal
+    # The forms check this too; a service caller that skips them must not store a number no link can reach.
+    if values["phone"].strip() and not phones.is_valid(values["phone"]):
+        raise DomainError("invalid_phone", N_("Enter a valid phone number, like 0812 3456 7890."), field="phone")
 
 
 async def create_participant(
@@ -96,7 +96,7 @@ async def create_participant(
     values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
     values["email"] = values["email"].lower()
     values["preferred_locale"] = values["preferred_locale"] or "id"
-    _check_contact_consent(values, "contact" in consents)
+    _check_contact(values, "contact" in consents)
     async with transaction():
         participant = Participant(
             **values, phone_digits=phone_digits(values["phone"]), created_by=actor.id if actor else None
@@ -114,7 +114,7 @@ async def update_participant(actor: CurrentStaff, participant_id: int, values: d
         raise DomainError("anonymised", N_("This person's data has been erased."))
     values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
     values["email"] = values["email"].lower()
-    _check_contact_consent(values, "contact" in (await active_consents([participant_id]))[participant_id])
+    _check_contact(values, "contact" in (await active_consents([participant_id]))[participant_id])
     updates = {getattr(Participant, key): value for key, value in values.items()}
     updates[Participant.phone_digits] = phone_digits(values["phone"])
     updates[Participant.updated_at] = clock.now()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -203,6 +204,34 @@ async def change_password(staff_id: int, new_password: str) -> int:
     if version is None:
         raise NotFound("staff")
     return version["session_version"]
+
+
+# No look-alike characters (0/o, 1/l/i): a temporary password is read aloud or copied from a screen by hand.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """Four groups of four characters (about 79 bits), e.g. "k7mq-2wxa-p9rd-hb3t"."""
+    return "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4))
+
+
+async def staff_id_for_username(username: str) -> int:
+    row = await Staff.select(Staff.id).where(Staff.user.username == username.strip().lower()).first().run()
+    if row is None:
+        raise NotFound("staff")
+    return row["id"]
+
+
+async def reset_password(staff_id: int, new_password: str, *, actor: CurrentStaff | None) -> None:
+    """Someone else sets this account's password (an administrator, or the command line when `actor` is None) for
+    a staff member who forgot theirs: as a password change, every session of theirs ends and their calendar feed
+    link stops; audited."""
+    if actor is not None and actor.id == staff_id:
+        raise DomainError("own_password", N_("Change your own password on the password page."))
+    async with transaction():
+        await change_password(staff_id, new_password)
+        summary = N_("password reset by an administrator") if actor else N_("password reset from the command line")
+        await record_audit(actor, "password", "staff", staff_id, summary)
 
 
 async def set_feed_real_details(staff_id: int, real: bool) -> None:

@@ -15,6 +15,11 @@ from server.web.access import ADMIN, ROLES
 from server.web.rendering import redirect, render
 
 
+def _edit_context(member: dict[str, Any], form: EditStaffForm | None = None, **extra: str) -> dict[str, Any]:
+    context = {"member": member, "form": form or EditStaffForm(initial=member), "roles": ROLES}
+    return {**context, "temporary_password": "", "password_error": "", **extra}
+
+
 class StaffAdminController(Controller):
     path = "/admin/staff"
     opt = ADMIN
@@ -49,9 +54,7 @@ class StaffAdminController(Controller):
     @get("/{staff_id:int}", name="staff_edit")
     async def staff_edit(self, request: Request, staff_id: FromPath[int]) -> Any:
         member = await accounts.get_staff(staff_id)
-        return render(
-            request, "people/staff_edit.html", {"member": member, "form": EditStaffForm(initial=member), "roles": ROLES}
-        )
+        return render(request, "people/staff_edit.html", _edit_context(member))
 
     @post("/{staff_id:int}", name="staff_update")
     async def staff_update(self, request: Request, staff_id: FromPath[int]) -> Any:
@@ -71,8 +74,22 @@ class StaffAdminController(Controller):
                 return redirect(request, request.app.route_reverse("staff_list"), _("Account updated."))
             except DomainError as refusal:
                 form.refuse(refusal, "role")
-        context = {"member": member, "form": form, "roles": ROLES}
+        context = _edit_context(member, form)
         return render(request, "people/staff_edit.html", context, block="staff_form", status_code=form.status_code)
+
+    @post("/{staff_id:int}/password", name="staff_password_reset")
+    async def staff_password_reset(self, request: Request, staff_id: FromPath[int]) -> Any:
+        """A temporary password for someone who forgot theirs (no e-mail needed): shown in this answer, once."""
+        member = await accounts.get_staff(staff_id)
+        password = accounts.temporary_password()
+        try:
+            await accounts.reset_password(staff_id, password, actor=request.user)
+        except DomainError as refusal:
+            context = _edit_context(member, password_error=refusal.translated())
+            return render(request, "people/staff_edit.html", context, status_code=refusal.status)
+        response = render(request, "people/staff_edit.html", _edit_context(member, temporary_password=password))
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 @get("/admin", opt=ADMIN, name="admin")

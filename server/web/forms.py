@@ -13,6 +13,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 
+from server import phones
 from server.errors import DomainError
 from server.i18n import gettext as _
 
@@ -98,7 +99,8 @@ class Phone(Field):
     max_length: int = 30
 
     def parse(self, raw: str) -> str:
-        if not PHONE_RE.match(raw):
+        # Kept as typed (that is how the person knows their number); links use its E.164 form (server/phones.py).
+        if not PHONE_RE.match(raw) or not phones.is_valid(raw):
             raise Invalid(_("Enter a valid phone number, like 0812 3456 7890."))
         return raw
 

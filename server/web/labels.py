@@ -80,6 +80,7 @@ LABELS.register(
         "archive": N_("Archived"),
         "unarchive": N_("Restored"),
         "correct": N_("Correction"),
+        "password": N_("Password reset"),
     },
 )
 LABELS.register(
