@@ -1,4 +1,4 @@
-"""Command line: python -m server serve | worker | migrate | seed-demo | create-user | reset-password | check | backup …"""
+"""Command line: python -m server serve | worker | migrate | seed-demo | create-user | reset-password | backup …"""
 
 from __future__ import annotations
 
