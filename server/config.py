@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,12 @@ class Settings:
     mail_from: str = ""
     # `serve` runs one delivery loop in each of its processes; off when separate `worker` processes deliver.
     delivery_in_process: bool = True
+    # SMS/WhatsApp: a JSON POST per message to the organisation's own gateway (docs/deployment.md); empty: text
+    # messages stay queued. The token, when set, is sent as `Authorization: Bearer …`.
+    sms_webhook_url: str = ""
+    sms_webhook_token: str = ""
+    # Non-urgent messages queued in these hours (the program's timezone) wait until they end; empty: no quiet hours.
+    quiet_hours: str = "21:00-07:00"
 
     @property
     def production(self) -> bool:
@@ -94,7 +101,20 @@ class Settings:
             found.append("GOTONG_SMTP_URL must start with smtp:// or smtps://.")
         if self.smtp_url and "@" not in self.mail_from:
             found.append("GOTONG_MAIL_FROM must be an e-mail address when GOTONG_SMTP_URL is set.")
+        if self.sms_webhook_url and not self.sms_webhook_url.startswith(("http://", "https://")):
+            found.append("GOTONG_SMS_WEBHOOK_URL must start with http:// or https://.")
+        if self.quiet_hours and parse_quiet_hours(self.quiet_hours) is None:
+            found.append("GOTONG_QUIET_HOURS must look like 21:00-07:00 (or be empty for none).")
         return found
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time] | None:
+    """(start, end) of "21:00-07:00"; None when the text is not two times of day."""
+    start, _, end = text.partition("-")
+    try:
+        return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError:
+        return None
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -123,6 +143,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         smtp_url=env.get("GOTONG_SMTP_URL", ""),
         mail_from=env.get("GOTONG_MAIL_FROM", ""),
         delivery_in_process=env.get("GOTONG_DELIVERY_IN_PROCESS", "1") != "0",
+        sms_webhook_url=env.get("GOTONG_SMS_WEBHOOK_URL", ""),
+        sms_webhook_token=env.get("GOTONG_SMS_WEBHOOK_TOKEN", ""),
+        quiet_hours=env.get("GOTONG_QUIET_HOURS", "21:00-07:00").strip(),
     )
 
 

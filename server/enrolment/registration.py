@@ -14,7 +14,7 @@ from server.enrolment.tables import Enrolment
 from server.enrolment.waitlist import ACTIVE, enrol_locked, load_program
 from server.errors import DomainError
 from server.i18n import N_
-from server.messages.outbox import queue
+from server.messages.recipients import participant_recipients, queue_to
 from server.people import links, participants
 from server.people.consent import PURPOSES
 from server.programs.locking import program_lock
@@ -61,27 +61,31 @@ async def self_register(
         row = await enrol_locked(None, program, participant_id, source="self_registration", now=now)
         token = await links.reissue_personal_links(None, participant_id)
         # A request waiting for approval is answered when staff decide (their own message), not now.
-        if row["status"] in ("enrolled", "waitlisted") and "contact" in purposes and values.get("email"):
-            await _queue_confirmation(program, participant_id, row, values, token)
+        if row["status"] in ("enrolled", "waitlisted"):
+            await _queue_confirmation(program, participant_id, row, token)
         return Registration(participant_id, row["id"], row["status"], False, token)
 
 
 async def _queue_confirmation(
-    program: dict[str, Any], participant_id: int, enrolment: dict[str, Any], values: dict[str, Any], token: str
+    program: dict[str, Any], participant_id: int, enrolment: dict[str, Any], token: str
 ) -> None:
-    """ "Registration received / place confirmed" with the personal link, in the person's language, queued under the
-    program lock: a registration refused or rolled back queues nothing. The title is the privacy policy's for a
-    message (a discreet program's neutral title: a message is read on a shared phone, in a notification preview)."""
+    """ "Registration received / place confirmed" with the personal link, in the person's language, on their channel
+    (e-mail, else a text message), only with consent to be contacted; queued under the program lock: a registration
+    refused or rolled back queues nothing. The title is the privacy policy's for a message (a discreet program's
+    neutral title: a message is read on a shared phone, in a notification preview). Urgent: the person is waiting
+    for it, whatever the hour."""
+    recipient = (await participant_recipients([participant_id])).get(participant_id)
+    if recipient is None:
+        return
     viewer = privacy.participant_viewer(enrolled=enrolment["status"] == "enrolled")
-    await queue(
+    await queue_to(
+        recipient,
         key=f"registration:{enrolment['id']}",
         template="registration_received",
-        language=values.get("preferred_locale") or "id",
-        address=str(values["email"]).strip().lower(),
-        participant_id=participant_id,
         program_id=program["id"],
+        timezone=program["timezone"],
+        urgent=True,
         context={
-            "name": values.get("display_name") or "",
             "program_title": privacy.title(program, viewer, privacy.MESSAGE),
             "status": enrolment["status"],
             # The personal page's address (server/pages/personal.py); no request here to reverse it from.

@@ -10,11 +10,12 @@ from typing import Any
 
 from piccolo.engine.sqlite import TransactionType
 
-from server import clock
+from server import clock, phones
 from server.config import Settings
 from server.config import settings as default_settings
 from server.db import engine
 from server.messages.email import EmailSender, PermanentFailure
+from server.messages.sms import SmsGatewaySender
 from server.messages.tables import OutboxMessage
 from server.people.consent import active_consents
 from server.people.tables import Participant
@@ -39,6 +40,8 @@ def senders(settings: Settings) -> dict[str, Sender]:
     found: dict[str, Sender] = {}
     if settings.smtp_url:
         found["email"] = EmailSender(settings)
+    if settings.sms_webhook_url:
+        found["sms"] = SmsGatewaySender(settings)
     return found
 
 
@@ -103,7 +106,9 @@ async def _recipient_address(message: dict[str, Any]) -> str | None:
     )
     if person is None or person["anonymised_at"] is not None:
         return None
-    return (person["email"] if message["channel"] == "email" else person["phone"]) or None
+    if message["channel"] == "email":
+        return person["email"] or None
+    return phones.e164(person["phone"]) or None
 
 
 async def _finish(message_id: int, values: dict[Any, Any]) -> None:

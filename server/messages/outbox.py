@@ -9,7 +9,9 @@ from typing import Any
 from jinja2 import Environment
 
 from server import clock
+from server.config import settings
 from server.i18n import use_locale
+from server.messages.quiet import release_time
 from server.messages.tables import OutboxMessage
 from server.messages.unsubscribe import unsubscribe_url
 from server.web.templating import make_environment
@@ -23,14 +25,15 @@ def _environment() -> Environment:
     return make_environment()
 
 
-def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of templates/messages/<template>.html (its blocks `subject`, `text`, `html`),
-    in `language`."""
+def render(template: str, language: str, context: dict[str, Any], channel: str = "email") -> tuple[str, str, str]:
+    """Subject, plain text and HTML of templates/messages/<template>.html in `language`: its blocks `subject`,
+    `text` and `html` for an e-mail; its block `sms` (one short paragraph) as the text of an SMS/WhatsApp message."""
     page = _environment().get_template(f"messages/{template}.html")
+    blocks = ("subject", "text", "html") if channel == "email" else ("sms",)
     with use_locale(language):
-        parts = []
-        for block in ("subject", "text", "html"):
-            parts.append("".join(page.blocks[block](page.new_context(dict(context)))).strip())
+        parts = ["".join(page.blocks[block](page.new_context(dict(context)))).strip() for block in blocks]
+    if channel != "email":
+        return "", " ".join(parts[0].split()) + "\n", ""
     subject = " ".join(parts[0].split())  # one line, whatever the template's layout
     return subject, parts[1] + "\n", parts[2]
 
@@ -48,18 +51,24 @@ async def queue(
     program_id: int | None = None,
     session_id: int | None = None,
     now: datetime | None = None,
+    urgent: bool = False,
+    timezone: str | None = None,
 ) -> bool:
     """Adds a message inside the caller's transaction (a change refused and rolled back queues nothing). A key
     already in the outbox adds nothing: returns whether this call queued it.
 
     The message is rendered now, not at send time: its wording is what the privacy policy allowed when the change
     happened, and a personal link exists in plain text only at that moment (only its hash is kept). The bodies are
-    cleared once the message is sent or cancelled (server/messages/delivery.py), so the outbox keeps no live link."""
+    cleared once the message is sent or cancelled (server/messages/delivery.py), so the outbox keeps no live link.
+
+    A message that is not `urgent` and is queued in the quiet hours (GOTONG_QUIET_HOURS, in `timezone`, else the
+    organisation's) waits until they end."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     now = now or clock.now()
+    due = now if urgent else release_time(now, timezone or clock.organisation_timezone(), settings.quiet_hours)
     context = {**context, "unsubscribe_url": unsubscribe_url(participant_id) if participant_id else ""}
-    subject, text, html = render(template, language, context)
+    subject, text, html = render(template, language, context, channel)
     inserted = (
         await OutboxMessage.insert(
             OutboxMessage(
@@ -73,7 +82,7 @@ async def queue(
                 session_id=session_id,
                 idempotency_key=key,
                 status="queued",
-                next_attempt_at=now,
+                next_attempt_at=due,
                 subject=subject,
                 body_text=text,
                 body_html=html,
