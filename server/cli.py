@@ -133,13 +133,18 @@ def serve(args: argparse.Namespace) -> None:
 
 async def worker() -> None:
     # After PICCOLO_CONF is set (see the note at the top).
+    from server import app  # noqa: F401 - importing the app imports every feature, which registers its periodic jobs
     from server.db import engine
-    from server.messages import delivery
+    from server.messages import delivery, jobs
 
     settings = load_settings()
     if settings.is_postgres and settings.db_pool:
         await engine().start_connection_pool(min_size=1, max_size=4)
-    print("Gotong delivery worker started." if settings.smtp_url else "No GOTONG_SMTP_URL: e-mail stays queued.")
+    print("Gotong delivery worker started; jobs: " + (", ".join(jobs.registered()) or "none"))
+    if not settings.smtp_url:
+        print("No GOTONG_SMTP_URL: e-mail stays queued.")
+    if not settings.sms_webhook_url:
+        print("No GOTONG_SMS_WEBHOOK_URL: text messages stay queued.")
     await delivery.run()
 
 
@@ -153,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     serve_cmd.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     serve_cmd.add_argument("--quiet", action="store_true")
     commands.add_parser("migrate", help="apply database migrations")
-    commands.add_parser("worker", help="deliver queued messages (e-mail) until stopped")
+    commands.add_parser("worker", help="deliver queued messages and run periodic jobs until stopped")
     seed = commands.add_parser("seed-demo", help="load demo data (only into an empty database)")
     seed.add_argument("--print-logins", action="store_true")
     user = commands.add_parser("create-user", help="create a staff account")

@@ -14,6 +14,7 @@ from server import clock, phones
 from server.config import Settings
 from server.config import settings as default_settings
 from server.db import engine
+from server.messages import jobs
 from server.messages.email import EmailSender, PermanentFailure
 from server.messages.sms import SmsGatewaySender
 from server.messages.tables import OutboxMessage
@@ -184,10 +185,12 @@ async def deliver_due(batch: int = BATCH, *, channels: dict[str, Sender] | None 
 
 
 async def run(stop: asyncio.Event | None = None, *, idle_seconds: float = IDLE_SECONDS) -> None:
-    """Delivers until `stop` is set: batch after batch while there is work, then a pause."""
+    """Delivers until `stop` is set: the periodic jobs that are due (server/messages/jobs.py), then batch after batch
+    while there is work, then a pause."""
     stop = stop or asyncio.Event()
     while not stop.is_set():
         try:
+            await jobs.run_due(clock.now())
             claimed = await deliver_due()
         except Exception:  # a database hiccup must not end the loop; the messages stay in the outbox
             log.exception("delivery round failed")

@@ -1,0 +1,57 @@
+"""Periodic jobs of the delivery loop: features that queue messages on a clock (reminders, digests) register here.
+
+Every delivery loop (each `worker`, and `serve`'s in-process loop) runs the registered jobs once per interval
+before it claims messages. Several loops may run the same job at about the same moment: a job must be idempotent,
+which the outbox's idempotency keys make easy (`reminder:{session}:{participant}` is queued once whoever queues it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+log = logging.getLogger("gotong.messages")
+
+# A job gets the current instant and returns how many messages it queued.
+Job = Callable[[datetime], Awaitable[int]]
+
+
+@dataclass
+class _Registered:
+    job: Job
+    interval: timedelta
+    last_run: datetime | None = field(default=None)
+
+
+_jobs: dict[str, _Registered] = {}
+
+
+def every(name: str, interval: timedelta, job: Job) -> None:
+    """Runs `job` at most once per `interval` in each delivery loop. Registering a name again replaces it."""
+    _jobs[name] = _Registered(job, interval)
+
+
+def registered() -> list[str]:
+    return sorted(_jobs)
+
+
+async def run_due(now: datetime) -> int:
+    """Runs the jobs whose interval has passed; a failing job is logged and tried again at its next interval."""
+    queued = 0
+    for name, entry in _jobs.items():
+        if entry.last_run is not None and now - entry.last_run < entry.interval:
+            continue
+        entry.last_run = now
+        try:
+            queued += await entry.job(now)
+        except Exception:
+            log.exception("job %s failed", name)
+    return queued
+
+
+def forget_runs() -> None:
+    """Every job runs at the next round (tests, and a worker that has been paused)."""
+    for entry in _jobs.values():
+        entry.last_run = None
