@@ -12,8 +12,8 @@ DESCRIPTION = "indexes of the kept people served"
 INDEXES = (
     # The distinct people of a calendar month, quarter or year: /reports' people served (a count of index entries).
     "CREATE INDEX IF NOT EXISTS served_period_kind_start ON served_period (kind, start, participant)",
-    # Guests' visits and the people of a range of months: /reports' people served for a chosen range.
-    "CREATE INDEX IF NOT EXISTS served_month_month ON served_month (month, participant)",
+    # Guests' visits of a range of months (participant IS NULL), a person's months (the keeper): /reports.
+    "CREATE INDEX IF NOT EXISTS served_month_participant_month ON served_month (participant, month)",
 )
 
 
