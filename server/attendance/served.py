@@ -91,8 +91,8 @@ async def kept_timezone() -> str | None:
 
 
 async def keep_served(program_id: int, timezone: str | None = None) -> None:
-    """Part of stats.program_changed (the keeper registered with server.db): recomputes a program's served months, then the periods of the people
-    whose months changed. Call it inside the writing transaction, after the write."""
+    """Part of stats.program_changed (the keeper registered with server.db): recomputes a program's served months,
+    then the periods of the people whose months changed. Call it inside the writing transaction, after the write."""
     timezone = timezone or await kept_timezone() or clock.organisation_timezone()
     zone = ZoneInfo(timezone)
     marks = await raw(served_marks_sql("s.program = :program"), program=program_id)
