@@ -1,6 +1,6 @@
 """Attendance: one row per person per session (the last write for a person wins), and each enrolment's kept figures."""
 
-from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -73,3 +73,29 @@ class SessionStats(Table):
     members_absent = Integer(default=0)
     members_unmarked = Integer(default=0)
     # Composite indexes (program, starts_at) and (recorded, ends_at) are made in the migration.
+
+
+class ServedMonth(Table):
+    """Who a program served in a month of the organisation (its timezone): one row per participant with a present or
+    late mark on a session not cancelled starting in that month, and one row (no participant) counting the guests'
+    visits. Kept in step with every write to the program (server/attendance/stats.py, keep_served), so that
+    "people served" need not read every mark."""
+
+    id: Serial
+    program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
+    participant = ForeignKey(references=Participant, null=True, index=True, on_delete=OnDelete.cascade)
+    # The month's first day, in `timezone` (the organisation's when the row was written).
+    month = Date()
+    visits = Integer(default=0)
+    timezone = Varchar(length=64, default="")
+
+
+class ServedPeriod(Table):
+    """A participant served at least once in a calendar month, quarter or year (kind, first day), in any program:
+    the distinct count of a period is the number of its rows. Derived from ServedMonth by the same keeper."""
+
+    id: Serial
+    participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
+    kind = Varchar(length=8)  # month | quarter | year
+    start = Date()
+    # Composite index (kind, start) is made in the migration.

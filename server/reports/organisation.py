@@ -13,6 +13,7 @@ from typing import Any
 from server import clock
 from server.attendance import rates as attendance
 from server.attendance.rules import member_at_start_sql
+from server.attendance.served import T_SERVED_MONTH, T_SERVED_PERIOD
 from server.attendance.stats import counted_sql
 from server.i18n import N_
 from server.programs import services as programs
@@ -62,10 +63,62 @@ async def programs_by_kind_and_phase() -> dict[str, Any]:
     }
 
 
+def _kept_kind(period: Period) -> str | None:
+    """The calendar kind (month, quarter, year) a period is exactly, if any; "months" for a run of whole months."""
+    first, after = period.first, period.last + timedelta(days=1)
+    if first.day != 1 or after.day != 1:
+        return None
+    months = (after.year - first.year) * 12 + after.month - first.month
+    if months == 1:
+        return "month"
+    if months == 3 and first.month % 3 == 1:
+        return "quarter"
+    if months == 12 and first.month == 1:
+        return "year"
+    return "months"
+
+
 async def people_served(now: datetime, period: Period) -> dict[str, int]:
     """Unique participants who attended (present or late) at least one non-cancelled session this month, this
-    quarter, this year and in the chosen period; guests are visits without a person, counted apart. One query."""
+    quarter, this year and in the chosen period; guests are visits without a person, counted apart. One query:
+    counts of the kept rows (server/attendance/served.py) when the periods are whole months of the organisation's
+    timezone, else (a range of days, or the timezone changed since the rows were kept) a second one over the marks."""
     periods = {**calendar_periods(now), "range": period}
+    kinds = {name: _kept_kind(value) for name, value in periods.items()}
+    if None in kinds.values():
+        return await _people_served_from_marks(periods)
+    params: dict[str, Any] = {}
+    columns = []
+    for name, value in periods.items():
+        params[f"{name}_first"], params[f"{name}_after"] = value.first, value.last + timedelta(days=1)
+        if kinds[name] == "months":
+            columns.append(
+                f'(SELECT COUNT(DISTINCT participant) FROM "{T_SERVED_MONTH}" WHERE month >= :{name}_first '
+                f"AND month < :{name}_after AND participant IS NOT NULL) AS {name}"
+            )
+        else:
+            params[f"{name}_kind"] = kinds[name]
+            columns.append(
+                f'(SELECT COUNT(*) FROM "{T_SERVED_PERIOD}" WHERE kind = :{name}_kind AND start = :{name}_first) '
+                f"AS {name}"
+            )
+    rows = await raw(
+        f"""
+        SELECT {", ".join(columns)},
+          (SELECT SUM(visits) FROM "{T_SERVED_MONTH}" WHERE month >= :range_first AND month < :range_after
+           AND participant IS NULL) AS guests,
+          (SELECT timezone FROM "{T_SERVED_MONTH}" LIMIT 1) AS timezone
+        """,
+        **params,
+    )
+    row = rows[0] if rows else {}
+    if row.get("timezone") not in (None, clock.organisation_timezone()):
+        return await _people_served_from_marks(periods)
+    return {name: as_int(row.get(name)) for name in (*periods, "guests")}
+
+
+async def _people_served_from_marks(periods: dict[str, Period]) -> dict[str, int]:
+    """people_served summed from every mark of the periods (a range of days, or kept rows of another timezone)."""
     columns = ",\n".join(
         f"COUNT(DISTINCT CASE WHEN s.starts_at >= :{name}_start AND s.starts_at < :{name}_end "
         f"THEN a.participant END) AS {name}"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from server import clock
-from server.attendance import rates, sheets, stats
+from server.attendance import rates, served, sheets, stats
 from server.config import settings as app_settings
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
@@ -188,6 +188,8 @@ class KeptFigures(RuleBasedStateMachine):
                     assert row == scratch[enrolment_id]
             # A session's figures do not depend on the instant: always exact.
             assert await stats.kept_session_figures() == await stats.session_figures_from_marks()
+            # Who was served in which month, quarter and year does not depend on the instant either.
+            assert await served.kept_served() == await served.served_from_marks()
             live = await rates.participant_rates(self.program_id, self.now)
             for row in scratch.values():
                 rate = live.get(row["participant"], rates.Rate())

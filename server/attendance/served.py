@@ -1,0 +1,188 @@
+"""The kept "people served" rows (tables ServedMonth and ServedPeriod): recomputing a program's rows inside the
+writer's transaction, rebuilding them all, and the from-scratch figures tests compare them with.
+
+Served: a participant with a present or late mark on a session that is not cancelled, whatever its start (the
+definition of the organisation overview's "people served"); guests' visits (marks without a person) are counted
+apart. Months are the organisation's (its timezone, recorded in every ServedMonth row): a reader whose timezone
+differs from the rows' computes from the marks instead, until `python -m server rebuild-stats`.
+
+A program's write recomputes which (participant, month) pairs it served, compares them with its kept rows and,
+only for the people whose months changed, recomputes the calendar months, quarters and years in which they were
+served in any program (ServedPeriod). A period's distinct count is then the number of its rows, whatever the
+number of marks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from server import clock
+from server.attendance.rules import T_ATTENDANCE, T_SESSION, as_datetime, raw
+from server.attendance.tables import Attendance, ServedMonth, ServedPeriod
+
+T_SERVED_MONTH = ServedMonth._meta.tablename
+T_SERVED_PERIOD = ServedPeriod._meta.tablename
+KINDS = ("month", "quarter", "year")
+# Rows per INSERT and ids per IN list: well under both engines' limits on bound parameters.
+CHUNK = 400
+
+Key = tuple[int | None, date]  # (participant, or None for guests; first day of the month)
+
+
+def served_marks_sql(scope: str) -> str:
+    """SELECT of every served mark (participant, program, session start) of the sessions aliased `s` in `scope`."""
+    return (
+        f'SELECT a.participant AS participant, s.program AS program, s.starts_at AS starts_at FROM "{T_ATTENDANCE}" a '
+        f'JOIN "{T_SESSION}" s ON s.id = a."session" '
+        f"WHERE {scope} AND a.status IN ('present', 'late') AND s.status <> 'cancelled'"
+    )
+
+
+def as_date(value: Any) -> date:
+    """Dates from raw queries come back as text on SQLite."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def month_of(starts_at: Any, zone: ZoneInfo) -> date:
+    """The first day of the organisation's month in which an instant falls."""
+    local = as_datetime(starts_at).astimezone(zone)  # type: ignore[union-attr]
+    return date(local.year, local.month, 1)
+
+
+def period_starts(month: date) -> tuple[tuple[str, date], ...]:
+    """The calendar month, quarter and year a month belongs to, as (kind, first day)."""
+    return (
+        ("month", month),
+        ("quarter", date(month.year, (month.month - 1) // 3 * 3 + 1, 1)),
+        ("year", date(month.year, 1, 1)),
+    )
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+async def _insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    names = ", ".join(f'"{name}"' for name in columns)
+    one = "(" + ", ".join("{}" for _ in columns) + ")"
+    for chunk in _chunks(rows):
+        args = [value for row in chunk for value in row]
+        await Attendance.raw(f'INSERT INTO "{table}" ({names}) VALUES {", ".join(one for _ in chunk)}', *args).run()
+
+
+async def _delete(table: str, ids: list[int]) -> None:
+    for chunk in _chunks(ids):
+        await raw(f'DELETE FROM "{table}" WHERE id IN (:ids)', ids=list(chunk))
+
+
+async def kept_timezone() -> str | None:
+    """The timezone of the kept months (None while no row is kept)."""
+    rows = await raw(f'SELECT timezone FROM "{T_SERVED_MONTH}" LIMIT 1')
+    return rows[0]["timezone"] if rows else None
+
+
+async def keep_served(program_id: int, timezone: str | None = None) -> None:
+    """Part of stats.program_changed (the keeper registered with server.db): recomputes a program's served months,
+    then the periods of the people whose months changed. Call it inside the writing transaction, after the write."""
+    timezone = timezone or await kept_timezone() or clock.organisation_timezone()
+    zone = ZoneInfo(timezone)
+    marks = await raw(served_marks_sql("s.program = :program"), program=program_id)
+    wanted: Counter[Key] = Counter()
+    months: dict[Any, date] = {}
+    for mark in marks:
+        starts_at = mark["starts_at"]
+        if starts_at not in months:
+            months[starts_at] = month_of(starts_at, zone)
+        wanted[(mark["participant"], months[starts_at])] += 1
+    kept = await raw(
+        f'SELECT id, participant, month, visits FROM "{T_SERVED_MONTH}" WHERE program = :program', program=program_id
+    )
+    have: dict[Key, tuple[int, int]] = {
+        (row["participant"], as_date(row["month"])): (row["id"], int(row["visits"] or 0)) for row in kept
+    }
+    stale = [row_id for key, (row_id, visits) in have.items() if wanted.get(key) != visits]
+    fresh = [
+        (program_id, key[0], key[1], visits, timezone)
+        for key, visits in wanted.items()
+        if have.get(key, (0, 0))[1] != visits
+    ]
+    if not stale and not fresh:
+        return
+    await _delete(T_SERVED_MONTH, stale)
+    await _insert(T_SERVED_MONTH, ("program", "participant", "month", "visits", "timezone"), fresh)
+    moved = {key[0] for key in set(wanted) ^ set(have) if key[0] is not None}
+    await _keep_periods(sorted(moved))
+
+
+async def _keep_periods(people: list[int]) -> None:
+    """Recomputes the served periods of some people from their kept months in every program."""
+    for chunk in _chunks(people):
+        ids = list(chunk)
+        months = await raw(
+            f'SELECT DISTINCT participant, month FROM "{T_SERVED_MONTH}" WHERE participant IN (:ids)', ids=ids
+        )
+        wanted = {
+            (row["participant"], kind, start) for row in months for kind, start in period_starts(as_date(row["month"]))
+        }
+        kept = await raw(
+            f'SELECT id, participant, kind, start FROM "{T_SERVED_PERIOD}" WHERE participant IN (:ids)', ids=ids
+        )
+        have = {(row["participant"], row["kind"], as_date(row["start"])): row["id"] for row in kept}
+        await _delete(T_SERVED_PERIOD, [row_id for key, row_id in have.items() if key not in wanted])
+        await _insert(T_SERVED_PERIOD, ("participant", "kind", "start"), sorted(wanted - set(have)))
+
+
+async def rebuild_served() -> None:
+    """Recomputes every program's served rows in the organisation's timezone (part of rebuild-stats); call it in a
+    transaction."""
+    await raw(f'DELETE FROM "{T_SERVED_PERIOD}"')
+    await raw(f'DELETE FROM "{T_SERVED_MONTH}"')
+    timezone = clock.organisation_timezone()
+    for row in await raw(f'SELECT DISTINCT s.program AS program FROM "{T_SESSION}" s ORDER BY s.program'):
+        await keep_served(row["program"], timezone)
+
+
+async def missing_served() -> bool:
+    """Whether served marks exist but no row is kept (a database from before the rows were kept)."""
+    rows = await raw(
+        f"SELECT (SELECT COUNT(*) FROM ({served_marks_sql('1 = 1')} LIMIT 1) x) AS marks, "
+        f'(SELECT COUNT(*) FROM (SELECT id FROM "{T_SERVED_MONTH}" LIMIT 1) y) AS kept'
+    )
+    return bool(rows and int(rows[0]["marks"] or 0) and not int(rows[0]["kept"] or 0))
+
+
+# --- what the kept rows must equal ------------------------------------------------------------------
+
+
+async def kept_served() -> dict[str, Any]:
+    """The kept rows: months {(program, participant, month): visits}, periods [(participant, kind, start)]."""
+    months = await raw(f'SELECT program, participant, month, visits FROM "{T_SERVED_MONTH}"')
+    periods = await raw(f'SELECT participant, kind, start FROM "{T_SERVED_PERIOD}"')
+    return {
+        "months": {(row["program"], row["participant"], as_date(row["month"])): int(row["visits"]) for row in months},
+        "periods": sorted((row["participant"], row["kind"], as_date(row["start"])) for row in periods),
+    }
+
+
+async def served_from_marks(timezone: str | None = None) -> dict[str, Any]:
+    """The same, computed from every mark."""
+    zone = ZoneInfo(timezone or clock.organisation_timezone())
+    months: Counter[tuple[int, int | None, date]] = Counter()
+    for mark in await raw(served_marks_sql("1 = 1")):
+        months[(mark["program"], mark["participant"], month_of(mark["starts_at"], zone))] += 1
+    periods = {
+        (participant, kind, start)
+        for (_, participant, month) in months
+        if participant is not None
+        for kind, start in period_starts(month)
+    }
+    return {"months": dict(months), "periods": sorted(periods)}
