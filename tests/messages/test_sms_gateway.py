@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from factories import make_program
+from querycount import count_queries
 
 from server import clock
 from server.config import load_settings
@@ -19,10 +20,12 @@ from server.enrolment import registration
 from server.errors import DomainError
 from server.messages import delivery
 from server.messages.outbox import queue
+from server.messages.recipients import Recipient, participant_recipients
 from server.messages.sms import MAX_LENGTH, SmsGatewaySender
 from server.messages.tables import OutboxMessage
 from server.people.consent import withdraw_consent
 from server.people.participants import create_participant
+from server.people.tables import Participant
 
 # Midday in Jakarta: outside the quiet hours, so that what these tests queue is due at once.
 NOON = datetime(2026, 3, 10, 5, 0, tzinfo=UTC)
@@ -282,3 +285,37 @@ async def test_a_text_goes_to_the_number_the_person_has_when_it_is_sent(db, gate
 def test_a_timeout_default_is_kept_for_production():
     sender = SmsGatewaySender(dataclasses.replace(load_settings(), sms_webhook_url="https://gw.example/send"))
     assert sender.timeout == 30.0 and sender.headers == {}
+
+
+# --- who gets a text message ---------------------------------------------------------------------------------------
+
+
+async def test_a_person_with_an_email_address_is_written_to_and_one_with_only_a_phone_is_texted(db):
+    both = await _person(email="ani@example.org", display_name="Ani")
+    phone = await _person(phone="62812-3456-7890", preferred_locale="en")
+    found = await participant_recipients([both, phone, both])
+    assert found[both] == Recipient(both, "Ani", "email", "ani@example.org", "id")
+    assert found[phone] == Recipient(phone, "Bunga", "sms", "+6281234567890", "en")
+
+
+async def test_nobody_is_a_recipient_without_consent_a_reachable_number_or_an_identity(db):
+    silent = await _person(purposes=["participation"], phone="")
+    withdrawn = await _person()
+    await withdraw_consent(withdrawn, "contact", actor=None)
+    unreachable = await _person()
+    # A number saved before numbers were checked, that no numbering plan has.
+    await Participant.update({Participant.phone: "0812 34"}).where(Participant.id == unreachable).run()
+    erased = await _person()
+    await Participant.update({Participant.anonymised_at: NOON}).where(Participant.id == erased).run()
+    assert await participant_recipients([silent, withdrawn, unreachable, erased]) == {}
+    assert await participant_recipients([]) == {}
+
+
+async def test_finding_recipients_takes_two_queries_whatever_their_number(db):
+    counts = []
+    for size in (1, 30):
+        ids = [await _person(display_name=f"P{size}-{n}") for n in range(size)]
+        with count_queries() as counter:
+            assert len(await participant_recipients(ids)) == size
+        counts.append(counter["n"])
+    assert counts == [2, 2]
