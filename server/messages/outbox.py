@@ -96,12 +96,17 @@ async def queue(
     return bool(inserted)
 
 
-async def count_messages() -> int:
-    return await OutboxMessage.count().run()
+def _with_status(status: str | None) -> Any:
+    return OutboxMessage.status == status if status else OutboxMessage.id.is_not_null()
 
 
-async def recent_messages(limit: int, offset: int) -> list[dict[str, Any]]:
-    """The outbox newest first, with what an admin needs to follow a message: status, attempts, last error."""
+async def count_messages(status: str | None = None) -> int:
+    return await OutboxMessage.count().where(_with_status(status)).run()
+
+
+async def recent_messages(limit: int, offset: int, status: str | None = None) -> list[dict[str, Any]]:
+    """The outbox newest first (only messages in `status`, when given), with what an admin needs to follow a
+    message: status, attempts, last error."""
     return (
         await OutboxMessage.select(
             OutboxMessage.id,
@@ -120,6 +125,7 @@ async def recent_messages(limit: int, offset: int) -> list[dict[str, Any]]:
             OutboxMessage.created_at,
             OutboxMessage.sent_at,
         )
+        .where(_with_status(status))
         .order_by(OutboxMessage.id, ascending=False)
         .limit(limit)
         .offset(offset)

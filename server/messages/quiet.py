@@ -23,7 +23,8 @@ def release_time(now: datetime, timezone: str, quiet_hours: str) -> datetime:
     local = now.astimezone(ZoneInfo(timezone))
     if start == end or not _inside(local.time(), start, end):
         return now
-    release = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    # Every part of the end, seconds too: dropping them would put a moment just before the end past it, a day later.
+    release = local.replace(hour=end.hour, minute=end.minute, second=end.second, microsecond=0)
     if release <= local:
         release += timedelta(days=1)
     # Built from the local wall clock, so a jump in the zone's offset (none in Indonesia) is resolved by zoneinfo.

@@ -20,32 +20,43 @@ import httpx
 
 from server.config import Settings
 from server.messages.email import PermanentFailure
+from server.web.logs import redact
 
 TIMEOUT_SECONDS = 30.0
-# A text message: long enough for a sentence, a time and a personal link, short enough for two SMS parts.
+# What a template's `sms` block should stay within: a sentence, a time and a personal link fit in two SMS parts.
+# The sender never cuts a text (a cut would break the link at its end); tests hold every template to it.
 MAX_LENGTH = 300
 
 
 class SmsGatewaySender:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, timeout: float = TIMEOUT_SECONDS) -> None:
         self.url = settings.sms_webhook_url
         self.headers = {"Authorization": f"Bearer {settings.sms_webhook_token}"} if settings.sms_webhook_token else {}
+        self.timeout = timeout
 
     async def __call__(self, message: dict[str, Any], to: str) -> str:
         payload = {
             "to": to,
-            "text": message["body_text"].strip()[:MAX_LENGTH],
+            "text": message["body_text"].strip(),
             "idempotency_key": message["idempotency_key"],
             "message_id": message["id"],
         }
-        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
+        async with httpx.AsyncClient(timeout=self.timeout) as client:
             answer = await client.post(self.url, json=payload, headers=self.headers)
         if answer.is_success:
-            try:
-                body = answer.json()
-            except ValueError:
-                body = {}
-            return str(body.get("id", "")) if isinstance(body, dict) else ""
+            return _provider_id(answer)
         if 400 <= answer.status_code < 500 and answer.status_code not in (408, 429):
-            raise PermanentFailure(f"gateway refused: {answer.status_code} {answer.text[:200]}")
+            # The error is kept and shown in the outbox after the bodies are cleared: a gateway that echoes the
+            # text back must not leave the personal link there.
+            raise PermanentFailure(f"gateway refused: {answer.status_code} {redact(answer.text[:200])}")
         raise RuntimeError(f"gateway answered {answer.status_code}")
+
+
+def _provider_id(answer: httpx.Response) -> str:
+    """The gateway's own id for the message: the `id` of a JSON object answer; "" for any other answer."""
+    try:
+        body = answer.json()
+    except ValueError:
+        return ""
+    found = body.get("id") if isinstance(body, dict) else None
+    return "" if found is None else str(found)

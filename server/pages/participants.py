@@ -17,6 +17,7 @@ from server.enrolment.participant_access import (
 )
 from server.errors import DomainError
 from server.i18n import gettext as _
+from server.messages.history import participant_messages
 from server.pages.personal_data import erase_participant
 from server.people import consent, links, participants
 from server.people.chat import chat_link
@@ -61,6 +62,8 @@ class ParticipantPages(Controller):
             consents_to_contact="contact" in active,
             personal_link=personal_link or "",
         )
+        # What was sent to the person says how they are reached: shown only to who may see their contact details.
+        messages, message_total = await participant_messages(participant_id) if participant["confidential"] else ([], 0)
         return {
             "participant": participant,
             "history": await consent.consent_history(participant_id),
@@ -70,6 +73,8 @@ class ParticipantPages(Controller):
             "has_link": has_link,
             "personal_link": personal_link,
             "chat": chat,
+            "message_history": messages,
+            "message_total": message_total,
             "erase_form": extra.pop("erase_form", None) or EraseForm(),
             **extra,
         }

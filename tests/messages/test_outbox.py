@@ -25,6 +25,7 @@ async def _queue(participant_id: int, key: str = "test:1", **overrides) -> bool:
         language="id",
         address="siti@example.org",
         participant_id=participant_id,
+        urgent=True,  # due at once whatever the hour the suite runs (quiet hours: test_quiet_hours.py)
         context={
             "name": "Siti Rahayu",
             "program_title": TITLE,
