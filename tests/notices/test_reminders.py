@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from conftest import post_form
 from messages.mail_fixtures import channels, smtp  # noqa: F401  (fixtures)
 from notice_helpers import NOW, a_program, member, outbox, program_row, session_at
 from querycount import count_queries
@@ -164,3 +165,31 @@ async def test_the_reminder_job_runs_the_same_queries_for_2_sessions_as_for_40(d
         return first["n"] - queued, again["n"]
 
     assert await queries_for(2) == await queries_for(40)
+
+
+def _program_form(**overrides) -> dict:
+    data = {
+        "title": "Kelas Menjahit Dasar",
+        "slug": "kelas-menjahit",
+        "kind": "skill_workshop",
+        "visibility": "public",
+        "timezone": "Asia/Jakarta",
+        "enrolment_mode": "open",
+    }
+    return {**data, **overrides}
+
+
+async def test_the_program_form_sets_reminder_hours_from_0_to_a_week_with_the_error_next_to_the_field(organizer_client):
+    response = await post_form(organizer_client, "/manage/programs/new", _program_form(reminder_hours="200"))
+    assert response.status_code == 400
+    assert '<small id="f-reminder_hours-error" class="field-error">Must be at most 168.</small>' in response.text
+    assert await Program.count() == 0
+    response = await post_form(organizer_client, "/manage/programs/new", _program_form(reminder_hours="0"))
+    assert response.status_code == 303
+    edit = await organizer_client.get("/manage/programs/kelas-menjahit/edit")
+    assert 'name="reminder_hours" type="number" value="0"' in edit.text
+    response = await post_form(
+        organizer_client, "/manage/programs/kelas-menjahit/edit", _program_form(reminder_hours="")
+    )
+    assert response.status_code == 303
+    assert await Program.select(Program.reminder_hours).output(as_list=True) == [24]
