@@ -131,3 +131,30 @@ async def recent_messages(limit: int, offset: int, status: str | None = None) ->
         .offset(offset)
         .run()
     )
+
+
+async def queued_keys(keys: list[str]) -> set[str]:
+    """Which of `keys` the outbox already holds: a periodic job renders only the messages it has not queued yet."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):  # well under every engine's limit on bound parameters
+        chunk = keys[start : start + 500]
+        rows = await OutboxMessage.select(OutboxMessage.idempotency_key).where(
+            OutboxMessage.idempotency_key.is_in(chunk)
+        )
+        found.update(row["idempotency_key"] for row in rows)
+    return found
+
+
+async def withdraw_queued(keys: list[str]) -> int:
+    """Removes the messages under `keys` that are still waiting (e.g. reminders of a session just cancelled or
+    moved): never sent, they leave no record, and their keys are free for a later message."""
+    withdrawn = 0
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = await (
+            OutboxMessage.delete()
+            .where(OutboxMessage.idempotency_key.is_in(chunk) & (OutboxMessage.status == "queued"))
+            .returning(OutboxMessage.id)
+        )
+        withdrawn += len(rows)
+    return withdrawn

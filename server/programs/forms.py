@@ -43,6 +43,8 @@ class ProgramForm(Form):
         # Hours a freed place is offered before it passes on; empty: the organisation's default, 0: enrol at once.
         "offer_hours": Integer(min_value=0, max_value=720),
         "area": Text(max_length=200),
+        # Hours before each session its members get a reminder; 0: none. At most a week ahead.
+        "reminder_hours": Integer(min_value=0, max_value=168),
     }
 
     def clean(self) -> None:
@@ -52,6 +54,8 @@ class ProgramForm(Form):
             self.refuse(refusal)
         if self["completion_threshold"] is None:
             self.cleaned["completion_threshold"] = 75
+        if self["reminder_hours"] is None:
+            self.cleaned["reminder_hours"] = 24
 
 
 class AssessmentForm(Form):

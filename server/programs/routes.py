@@ -46,6 +46,7 @@ class NewProgramController(Controller):
             "enrolment_mode": "approval",
             "timezone": organisation.current().default_timezone,
             "completion_threshold": 75,
+            "reminder_hours": 24,
             "place_members_only": True,  # support groups keep their room to their members by default
         }
         context = _program_form_context(forms.ProgramForm(initial=initial), program=None)

@@ -42,6 +42,8 @@ class Program(Table):
     ends_on = Date(null=True, default=None)
     requires_licence = Boolean(default=False)
     completion_threshold = Integer(default=75)  # percent of sessions attended, for workshops
+    # Hours before each session its members are reminded of it (server/notices/reminders.py); 0: no reminders.
+    reminder_hours = Integer(default=24)
     area = Varchar(length=200, default="")  # neighbourhood served, for community projects
     # The public sees only the area; the exact place and online link reach enrolled participants and staff.
     place_members_only = Boolean(default=False)

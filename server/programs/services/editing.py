@@ -37,6 +37,7 @@ EDITABLE_FIELDS = (
     "ends_on",
     "requires_licence",
     "completion_threshold",
+    "reminder_hours",
     "area",
     "place_members_only",
 )

@@ -10,6 +10,7 @@ from server.db import program_changed, transaction
 from server.errors import DomainError
 from server.i18n import N_
 from server.programs.rules import ensure_open
+from server.schedule import events
 from server.schedule.services.conflicts import Conflict, conflicts_for
 from server.schedule.services.details import (
     Details,
@@ -32,6 +33,7 @@ async def edit_occurrence(
     row = await get_row(program, session_id)
     starts_at, ends_at = slot(day, start, end, program_zone(program))
     details = await check_details(program["id"], details)
+    now = clock.now()
     changes: dict[Any, Any] = {
         ProgramSession.starts_at: starts_at,
         ProgramSession.ends_at: ends_at,
@@ -39,7 +41,7 @@ async def edit_occurrence(
         ProgramSession.location: details.location,
         ProgramSession.online_link: details.online_link,
         ProgramSession.detached: row["series"] is not None,
-        ProgramSession.updated_at: clock.now(),
+        ProgramSession.updated_at: now,
     }
     if changes_calendar(row, starts_at, ends_at, details):
         changes[ProgramSession.sequence] = ProgramSession.sequence + 1
@@ -48,7 +50,15 @@ async def edit_occurrence(
         await set_facilitators([session_id], details.facilitator_ids)
         # A held or marked session that moves may start counting earlier or later.
         await program_changed(program["id"])
+        if (starts_at, ends_at) != (row["starts_at"], row["ends_at"]) and row["status"] == "scheduled":
+            session = {**row, "starts_at": starts_at, "ends_at": ends_at, **_details_row(details)}
+            change = events.SessionChange(events.MOVED, program, session, now, row["starts_at"], row["ends_at"])
+            await events.session_changed(change)
     return await conflicts_for(ProgramSession.id == session_id)
+
+
+def _details_row(details: Details) -> dict[str, Any]:
+    return {"topic": details.topic, "location": details.location, "online_link": details.online_link}
 
 
 async def move_occurrence(
@@ -71,21 +81,26 @@ async def cancel_occurrence(program: dict[str, Any], session_id: int, reason: st
         raise DomainError("already_cancelled", N_("This session is already cancelled."), field="reason")
     if row["status"] == "held":
         raise DomainError("already_held", N_("This session was held and can no longer be cancelled."), field="reason")
+    now = clock.now()
     async with transaction():
-        await (
+        cancelled = await (
             ProgramSession.update(
                 {
                     ProgramSession.status: "cancelled",
                     ProgramSession.cancel_reason: reason,
                     ProgramSession.sequence: ProgramSession.sequence + 1,
-                    ProgramSession.updated_at: clock.now(),
+                    ProgramSession.updated_at: now,
                 }
             )
             .where((ProgramSession.id == session_id) & (ProgramSession.status == "scheduled"))
+            .returning(ProgramSession.id)
             .run()
         )
         # A session marked in advance stops counting when cancelled.
         await program_changed(program["id"])
+        if cancelled:
+            session = {**row, "status": "cancelled", "cancel_reason": reason}
+            await events.session_changed(events.SessionChange(events.CANCELLED, program, session, now))
 
 
 async def restore_occurrence(program: dict[str, Any], session_id: int) -> list[Conflict]:
@@ -94,19 +109,24 @@ async def restore_occurrence(program: dict[str, Any], session_id: int) -> list[C
     row = await get_row(program, session_id)
     if row["status"] != "cancelled":
         raise DomainError("not_cancelled", N_("This session is not cancelled."))
+    now = clock.now()
     async with transaction():
-        await (
+        restored = await (
             ProgramSession.update(
                 {
                     ProgramSession.status: "scheduled",
                     ProgramSession.cancel_reason: "",
                     ProgramSession.sequence: ProgramSession.sequence + 1,
-                    ProgramSession.updated_at: clock.now(),
+                    ProgramSession.updated_at: now,
                 }
             )
             .where((ProgramSession.id == session_id) & (ProgramSession.status == "cancelled"))
+            .returning(ProgramSession.id)
             .run()
         )
         # A restored session with marks counts again.
         await program_changed(program["id"])
+        if restored:
+            session = {**row, "status": "scheduled", "cancel_reason": ""}
+            await events.session_changed(events.SessionChange(events.RESTORED, program, session, now))
     return await conflicts_for(ProgramSession.id == session_id)
