@@ -70,6 +70,10 @@ async def invite_enrolled(actor: Any, survey: dict[str, Any], now: datetime | No
         raise DomainError("survey_invite_closed", N_("Only an open, published survey can be sent."))
     async with transaction():
         program = await Program.select().where(Program.id == survey["program"]).first().run()
+        if program is None:  # the survey's program is a foreign key: deleted with it
+            raise DomainError(
+                "survey_invite_program", N_("Only a survey of a program can be sent to its participants.")
+            )
         enrolled = Enrolment.select(Enrolment.participant).where(
             (Enrolment.program == survey["program"]) & (Enrolment.status == "enrolled")
         )
