@@ -25,6 +25,7 @@ from server.db import engine
 from server.enrolment import routes as enrolment_routes
 from server.messages import delivery
 from server.messages import routes as message_routes
+from server.notices import routes as notice_routes
 from server.pages import catalogue as catalogue_pages
 from server.pages import dashboard as dashboard_page
 from server.pages import home as home_page
@@ -74,6 +75,7 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     dashboard_page.ROUTES,
     survey_routes.ROUTES,
     message_routes.ROUTES,
+    notice_routes.ROUTES,
 ]
 # The same for everyone: no session is loaded, no CSRF cookie is set (they are cached publicly).
 SITE_FILES = ["^/static/", r"^/favicon\.ico$", r"^/manifest\.webmanifest$"]

@@ -15,6 +15,7 @@ FEATURE_TABLE_MODULES = [
     "server.enrolment.tables",
     "server.attendance.tables",
     "server.surveys.tables",
+    "server.notices.tables",
     "server.reports.tables",
 ]
 

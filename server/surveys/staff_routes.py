@@ -11,7 +11,7 @@ from litestar.params import FromPath
 from server import clock
 from server.audit import record_audit
 from server.errors import DomainError, Forbidden
-from server.i18n import N_, get_locale
+from server.i18n import N_, get_locale, ngettext
 from server.i18n import gettext as _
 from server.programs.services import can_manage
 from server.surveys import forms, prepost, results
@@ -232,6 +232,24 @@ class SurveyController(Controller):
             message = _("The survey is published: its link now works.")
         else:
             message = _("The survey is unpublished: its link no longer works.")
+        return redirect(request, request.app.route_reverse("survey_overview", survey_id=survey_id), message)
+
+    @post("/{survey_id:int}/invite", name="survey_send_invitations")
+    async def invite(self, request: Request, survey_id: FromPath[int]) -> Any:
+        """Sends the program's enrolled people their personal link (those not invited by message yet)."""
+        survey = await surveys.survey_for_staff(request.user, survey_id)
+        try:
+            count = await surveys.invite_enrolled(request.user, survey)
+        except DomainError as error:
+            return render(
+                request,
+                "surveys/overview.html",
+                await self._overview_context(survey, error.translated()),
+                status_code=error.status,
+            )
+        message = ngettext(
+            "Invitation queued for %(num)s participant.", "Invitations queued for %(num)s participants.", count
+        )
         return redirect(request, request.app.route_reverse("survey_overview", survey_id=survey_id), message)
 
     # --- typing in paper forms ---

@@ -62,6 +62,13 @@ class SurveyInvite(Table):
     token = Varchar(length=64, unique=True, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     used_at = Timestamptz(null=True, default=None)
+    # The link sent by message (server/surveys/services/invitations.py) is a second, random one, so that the
+    # personal page's derived link and the sent one both work: its hash, when it was sent, and when the one
+    # reminder (which reissues it) went out. Indexed, not unique: SQLite cannot add a unique column, and two
+    # random 256-bit tokens do not collide.
+    sent_token = Varchar(length=64, null=True, default=None, index=True)
+    sent_at = Timestamptz(null=True, default=None, index=True)
+    reminded_at = Timestamptz(null=True, default=None)
 
 
 class Response(Table):

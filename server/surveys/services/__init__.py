@@ -15,6 +15,7 @@ from server.surveys.services.answering import (
     submit_response,
     survey_by_token,
 )
+from server.surveys.services.invitations import invite_enrolled, send_survey_reminders
 from server.surveys.services.invites import invite_by_token, invite_language, invite_link, open_surveys_for_participant
 from server.surveys.services.languages import (
     primary_language,
@@ -89,6 +90,7 @@ __all__ = [
     "get_question",
     "get_survey",
     "invite_by_token",
+    "invite_enrolled",
     "invite_language",
     "invite_link",
     "list_questions",
@@ -105,6 +107,7 @@ __all__ = [
     "question_choices",
     "response_counts",
     "second_language",
+    "send_survey_reminders",
     "set_published",
     "status",
     "submission_context",

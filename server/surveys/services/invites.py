@@ -18,17 +18,26 @@ from server.surveys.tables import Response, Survey, SurveyInvite
 
 
 async def invite_by_token(survey: dict[str, Any], invite_token: str) -> dict[str, Any] | None:
-    """A personal invitation by its link (looked up by hash). It lives only as long as the person's personal
-    link it was derived from: reissuing or revoking that link ends it too."""
+    """A personal invitation by its link (looked up by hash): the one derived from the person's personal link, or
+    the one sent by message. Either lives only as long as the person's personal link of that moment: reissuing or
+    revoking that link ends it too."""
     if not plausible(invite_token):
         return None
+    digest = token_hash(invite_token)
     row = (
         await SurveyInvite.select()
-        .where((SurveyInvite.token == token_hash(invite_token)) & (SurveyInvite.survey == survey["id"]))
+        .where(
+            ((SurveyInvite.token == digest) | (SurveyInvite.sent_token == digest))
+            & (SurveyInvite.survey == survey["id"])
+        )
         .first()
         .run()
     )
-    if row is None or not same_hash(row["token"], invite_token):
+    if row is None:
+        return None
+    if row["sent_token"] is not None and same_hash(row["sent_token"], invite_token):
+        return dict(row, token=invite_token) if await _sent_link_alive(row) else None
+    if not same_hash(row["token"], invite_token):
         return None
     page = (
         await AccessToken.select(AccessToken.created_at)
@@ -45,6 +54,17 @@ async def invite_by_token(survey: dict[str, Any], invite_token: str) -> dict[str
     if page is None or row["created_at"] < page["created_at"]:
         return None
     return dict(row, token=invite_token)  # the holder's own link, for building the form's addresses
+
+
+async def _sent_link_alive(row: dict[str, Any]) -> bool:
+    """A link sent by message dies when the person's personal links are reissued or revoked after it was sent
+    (someone may have had their phone taken); someone who never had a personal link keeps it."""
+    later = (
+        (AccessToken.participant == row["participant"])
+        & (AccessToken.kind == "participant_page")
+        & ((AccessToken.created_at > row["sent_at"]) | (AccessToken.revoked_at > row["sent_at"]))
+    )
+    return not await AccessToken.exists().where(later).run()
 
 
 async def invite_link(survey_id: int, participant_id: int, page_token: str) -> str:
