@@ -22,7 +22,7 @@ from server.config import ConfigError, Settings
 from server.config import settings as default_settings
 from server.db import engine
 from server.enrolment import routes as enrolment_routes
-from server.messages import delivery
+from server.messages import delivery, password_routes
 from server.messages import routes as message_routes
 from server.pages import catalogue as catalogue_pages
 from server.pages import dashboard as dashboard_page
@@ -73,13 +73,14 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     dashboard_page.ROUTES,
     survey_routes.ROUTES,
     message_routes.ROUTES,
+    password_routes.ROUTES,
 ]
 # The same for everyone: no session is loaded, no CSRF cookie is set (they are cached publicly).
 SITE_FILES = ["^/static/", r"^/favicon\.ico$", r"^/manifest\.webmanifest$"]
 
 
 def _login_attempt(request) -> bool:
-    return request.method == "POST" and request.scope["path"] == "/login"
+    return request.method == "POST" and request.scope["path"] in ("/login", "/password/forgot")
 
 
 async def _open_pool() -> None:

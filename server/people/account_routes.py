@@ -23,9 +23,10 @@ class LoginForm(Form):
     fields = {"username": Text(required=True, max_length=100), "password": Text(required=True, max_length=128)}
 
 
-class PasswordForm(Form):
+class NewPasswordForm(Form):
+    """A new password, typed twice (also the form of a password-reset link: server/messages/password_routes.py)."""
+
     fields = {
-        "current_password": Text(required=True, max_length=128),
         "new_password": Text(required=True, max_length=128),
         "repeat_password": Text(required=True, max_length=128),
     }
@@ -33,6 +34,10 @@ class PasswordForm(Form):
     def clean(self) -> None:
         if self["new_password"] != self["repeat_password"]:
             self.add_error("repeat_password", _("The two new passwords differ."))
+
+
+class PasswordForm(NewPasswordForm):
+    fields = {"current_password": Text(required=True, max_length=128), **NewPasswordForm.fields}
 
 
 class LanguageForm(Form):
