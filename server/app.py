@@ -16,6 +16,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 
+from server import notices  # noqa: F401  (registers the periodic jobs of messages: the staff digest, reminders)
 from server.attendance import routes as attendance_routes
 from server.calendars import routes as calendar_routes
 from server.config import ConfigError, Settings
