@@ -63,6 +63,7 @@ async def test_the_link_in_the_email_sets_a_new_password_and_ends_every_other_se
         token = await _emailed_token(smtp, channels)
         [(recipients, _raw, email)] = smtp.messages
         assert recipients == ["rina@example.org"]
+        assert email["Subject"] == "Atur kata sandi baru untuk Gotong"  # no language chosen: the default, Indonesian
         assert "Rina Wulandari" in email.get_body(("plain",)).get_content()
 
         form = await client.get(f"/password/reset/{token}")
