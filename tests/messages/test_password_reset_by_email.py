@@ -18,6 +18,7 @@ from server.messages import delivery
 from server.messages.tables import OutboxMessage, PasswordReset
 from server.people.staff import authenticate, update_staff
 from server.people.tables import Staff
+from server.web.logs import redact
 
 LINK_RE = re.compile(r"https?://\S+/password/reset/([A-Za-z0-9_-]+)")
 CSRF_VALUE_RE = re.compile(r"[A-Za-z0-9_.=+/-]{40,}")
@@ -177,3 +178,7 @@ async def test_asking_is_limited_per_address_like_signing_in(db, settings):
             for _ in range(3)
         ]
     assert statuses == [200, 200, 429]
+
+
+def test_a_reset_link_never_reaches_a_log_line():
+    assert redact('"GET /password/reset/AbC-12_x HTTP/1.1" 200') == '"GET /password/reset/[redacted] HTTP/1.1" 200'
