@@ -16,14 +16,14 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 
-from server import notices  # noqa: F401 - notices registers its reminder job and its schedule hook
+from server import notices  # noqa: F401 - registers the periodic jobs (reminders, digest) and the schedule hook
 from server.attendance import routes as attendance_routes
 from server.calendars import routes as calendar_routes
 from server.config import ConfigError, Settings
 from server.config import settings as default_settings
 from server.db import engine
 from server.enrolment import routes as enrolment_routes
-from server.messages import delivery
+from server.messages import delivery, password_routes
 from server.messages import routes as message_routes
 from server.notices import routes as notice_routes
 from server.pages import catalogue as catalogue_pages
@@ -76,13 +76,14 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     survey_routes.ROUTES,
     message_routes.ROUTES,
     notice_routes.ROUTES,
+    password_routes.ROUTES,
 ]
 # The same for everyone: no session is loaded, no CSRF cookie is set (they are cached publicly).
 SITE_FILES = ["^/static/", r"^/favicon\.ico$", r"^/manifest\.webmanifest$"]
 
 
 def _login_attempt(request) -> bool:
-    return request.method == "POST" and request.scope["path"] == "/login"
+    return request.method == "POST" and request.scope["path"] in ("/login", "/password/forgot")
 
 
 async def _open_pool() -> None:

@@ -36,3 +36,15 @@ class OutboxMessage(Table):
     body_html = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     sent_at = Timestamptz(null=True, default=None)
+
+
+class PasswordReset(Table):
+    """A one-time password-reset link sent to a staff member by e-mail (server/messages/password_reset.py). Only the
+    token's hash is kept: the database or a backup opens no account."""
+
+    id: Serial
+    staff = ForeignKey(references=Staff, index=True, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    # Set when the link was used, or when another link of the same person was used (it then opens nothing).
+    used_at = Timestamptz(null=True, default=None)

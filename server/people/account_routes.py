@@ -1,4 +1,5 @@
-"""A staff member's own account: signing in and out, the password, and the language they read the site in."""
+"""A staff member's own account: signing in and out, the password, the daily digest, and the language they read the
+site in."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ class LoginForm(Form):
     fields = {"username": Text(required=True, max_length=100), "password": Text(required=True, max_length=128)}
 
 
-class PasswordForm(Form):
+class NewPasswordForm(Form):
+    """A new password, typed twice (also the form of a password-reset link: server/messages/password_routes.py)."""
+
     fields = {
-        "current_password": Text(required=True, max_length=128),
         "new_password": Text(required=True, max_length=128),
         "repeat_password": Text(required=True, max_length=128),
     }
@@ -33,6 +35,14 @@ class PasswordForm(Form):
     def clean(self) -> None:
         if self["new_password"] != self["repeat_password"]:
             self.add_error("repeat_password", _("The two new passwords differ."))
+
+
+class PasswordForm(NewPasswordForm):
+    fields = {"current_password": Text(required=True, max_length=128), **NewPasswordForm.fields}
+
+
+class DigestForm(Form):
+    fields = {"warning_digest": Checkbox()}
 
 
 class LanguageForm(Form):
@@ -91,9 +101,13 @@ async def logout(request: Request) -> Any:
     return Redirect(path=request.app.route_reverse("home"), status_code=303)
 
 
+async def _digest_form(request: Request) -> DigestForm:
+    return DigestForm(initial={"warning_digest": await accounts.warning_digest(request.user.id)})
+
+
 @get("/account/password", opt=STAFF, name="password")
 async def password_page(request: Request) -> Any:
-    return render(request, "people/password.html", {"form": PasswordForm()})
+    return render(request, "people/password.html", {"form": PasswordForm(), "digest_form": await _digest_form(request)})
 
 
 @post("/account/password", opt=STAFF, name="password_change")
@@ -112,7 +126,20 @@ async def password_change(request: Request) -> Any:
             except DomainError as refusal:
                 # The rule names the account's "password"; on this form the new one is meant.
                 form.add_error("new_password", refusal.translated())
-    return render(request, "people/password.html", {"form": form}, block="password_form", status_code=form.status_code)
+    context = {"form": form, "digest_form": await _digest_form(request)}
+    return render(request, "people/password.html", context, block="password_form", status_code=form.status_code)
+
+
+@post("/account/digest", opt=STAFF, name="warning_digest")
+async def warning_digest_change(request: Request) -> Any:
+    form = DigestForm(await request.form())
+    wanted = form.is_valid() and bool(form["warning_digest"])
+    await accounts.set_warning_digest(request.user.id, wanted)
+    if wanted:
+        message = _("You will get a daily e-mail of the people who stopped coming, on the days there are any.")
+    else:
+        message = _("You will not get the daily e-mail of the people who stopped coming.")
+    return redirect(request, request.app.route_reverse("password"), message)
 
 
 @post("/language", opt=PUBLIC, name="language")
@@ -129,4 +156,4 @@ async def switch_language(request: Request) -> Any:
     return response
 
 
-ROUTES = [login_page, login_submit, logout, password_page, password_change, switch_language]
+ROUTES = [login_page, login_submit, logout, password_page, password_change, warning_digest_change, switch_language]

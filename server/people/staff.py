@@ -1,4 +1,4 @@
-"""Staff accounts: sign-in, roles, deactivation, password, licence, language and calendar-feed settings."""
+"""Staff accounts: sign-in, roles, deactivation, password, licence, language, calendar-feed and digest settings."""
 
 from __future__ import annotations
 
@@ -243,3 +243,13 @@ async def set_feed_real_details(staff_id: int, real: bool) -> None:
 async def feed_real_details(staff_id: int) -> bool:
     row = await Staff.select(Staff.feed_real_details).where(Staff.id == staff_id).first().run()
     return bool(row and row["feed_real_details"])
+
+
+async def set_warning_digest(staff_id: int, wanted: bool) -> None:
+    """The staff member's own choice: a daily e-mail of the people who stopped coming (server/notices/digest.py)."""
+    await Staff.update({Staff.warning_digest: bool(wanted)}).where(Staff.id == staff_id).run()
+
+
+async def warning_digest(staff_id: int) -> bool:
+    row = await Staff.select(Staff.warning_digest).where(Staff.id == staff_id).first().run()
+    return bool(row and row["warning_digest"])

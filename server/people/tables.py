@@ -21,6 +21,8 @@ class Staff(Table):
     session_version = Integer(default=1)
     # The staff member chose to see real titles and notes of discreet programs in their calendar feed.
     feed_real_details = Boolean(default=False)
+    # The staff member asked for a daily e-mail listing the people who stopped coming (server/notices/digest.py).
+    warning_digest = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -1,4 +1,5 @@
-"""No secret link in any log line: the tokens in /my/…, /feeds/….ics, /s/… and /s/…/i/… are replaced by [redacted].
+"""No secret link in any log line: the tokens in /my/…, /feeds/….ics, /s/…, /s/…/i/…, /unsubscribe/… and
+/password/reset/… are replaced by [redacted].
 
 Installed as a log record factory (`install_redaction`), so it holds for every logger and handler in the process —
 uvicorn's access log, its error log, Litestar's and the app's own — however the logging is configured later and
@@ -14,10 +15,11 @@ from typing import Any
 
 REDACTED = "[redacted]"
 
-# A path segment after /my/, /feeds/, /s/ or /i/ (the invite of a survey link); the slash may be percent-encoded
-# (a `next=%2Fmy%2F…` query). The segment ends at the next slash, query, fragment, quote or space.
+# A path segment after /my/, /feeds/, /s/, /i/ (the invite of a survey link), /unsubscribe/ or /reset/ (a password
+# link); the slash may be percent-encoded (a `next=%2Fmy%2F…` query). The segment ends at the next slash, query,
+# fragment, quote or space.
 _SEGMENT = r"(?:(?!%2[fF])[^/?#&\s\"'<>])+"
-SECRET_IN_PATH = re.compile(r"((?:/|%2[fF])(?:my|feeds|s|i|unsubscribe)(?:/|%2[fF]))" + _SEGMENT)
+SECRET_IN_PATH = re.compile(r"((?:/|%2[fF])(?:my|feeds|s|i|unsubscribe|reset)(?:/|%2[fF]))" + _SEGMENT)
 
 
 def redact(text: str) -> str:

@@ -147,3 +147,11 @@ async def test_secret_links_with_unknown_tokens_are_plain_404(client, db):
                 method, path, data={}, headers={"x-csrftoken": await csrf_token(client)}, follow_redirects=False
             )
         assert response.status_code == 404, (method, path, response.status_code)
+
+
+async def test_the_password_reset_and_digest_routes_are_covered_with_their_levels(app):
+    declared = {(method, path): level for method, path, level in all_routes(app)}
+    assert declared[("GET", "/password/forgot")] == declared[("POST", "/password/forgot")] == "public"
+    assert declared[("GET", "/password/reset/{token:str}")] == "token"
+    assert declared[("POST", "/password/reset/{token:str}")] == "token"
+    assert declared[("POST", "/account/digest")] == "staff"
