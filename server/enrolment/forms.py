@@ -75,7 +75,14 @@ class WithdrawForm(Form):
 
 
 class LinkForm(Form):
-    fields = {"action": Choice(required=True, choices=("reissue", "revoke"))}
+    # `send`: the new link goes to the person by message too (the box is ticked when they can be reached).
+    fields = {"action": Choice(required=True, choices=("reissue", "revoke")), "send": Checkbox()}
+
+
+class LinkSendForm(Form):
+    """A new personal link from the person's detail page; `send` as in LinkForm."""
+
+    fields = {"send": Checkbox()}
 
 
 class RsvpForm(Form):

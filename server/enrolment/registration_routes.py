@@ -10,11 +10,11 @@ from litestar.params import FromPath
 
 from server import clock
 from server.config import settings
-from server.enrolment import forms, registration, waitlist
+from server.enrolment import forms, notify, registration, waitlist
 from server.enrolment.personal import personal_enrolment
 from server.errors import DomainError
 from server.i18n import get_locale
-from server.people import consent, links
+from server.people import consent
 from server.programs import services as programs
 from server.web.access import PUBLIC
 from server.web.rendering import render
@@ -79,8 +79,9 @@ class RegistrationController(Controller):
         remembered = _remembered(request, program["id"], values)
         if remembered is not None:
             # The same browser sent the same details a moment ago (a back button, a lost page): the link shown
-            # then cannot be shown again (only its hash is kept), so this browser gets a new one instead.
-            token = await links.reissue_personal_links(None, remembered)
+            # then cannot be shown again (only its hash is kept), so this browser gets a new one instead. The
+            # link in the confirmation message stopped working with it: the new one is sent the same way.
+            token, _sent = await notify.reissue_personal_link(None, remembered, send=True)
             return await self._confirmation(request, program, remembered, token)
         try:
             done = await registration.self_register(program["id"], values, forms.consented(form))

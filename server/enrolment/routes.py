@@ -8,7 +8,16 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 
-from server.enrolment import forms, goals, participant_access, registration_routes, roster, services, waitlist
+from server.enrolment import (
+    forms,
+    goals,
+    notify,
+    participant_access,
+    registration_routes,
+    roster,
+    services,
+    waitlist,
+)
 from server.errors import DomainError, NotFound
 from server.i18n import gettext as _
 from server.people import consent, links, participants
@@ -59,6 +68,7 @@ class ProgramParticipantsController(Controller):
         confidential = await roster.sees_confidential(request.user, program["id"])
         ids = [row["participant"] for rows in groups.values() for row in rows]
         live_links = await links.live_personal_links(ids) if confidential else set()
+        reachable = await notify.may_send_link(ids) if confidential else set()
         search = extra.pop("q", None)
         if search is None:
             search = (request.query_params.get("q") or "")[:100]
@@ -69,6 +79,7 @@ class ProgramParticipantsController(Controller):
             "order": waitlist.LIST_ORDER,
             "confidential": confidential,
             "links": live_links,
+            "reachable": reachable,
             "new_link": extra.pop("new_link", None),
             "places_left": await waitlist.places_left(program),
             "offer_hours": waitlist.offer_hours(program),
@@ -199,8 +210,9 @@ class ProgramParticipantsController(Controller):
         if form["action"] == "reissue":
             # Only a hash is stored: the new link is shown in this answer, once, and not through a redirect
             # (a flash message would keep it in the session store).
-            token = await links.reissue_personal_links(request.user, row["participant"])
-            new_link = {"enrolment": enrolment_id, "url": registration_routes.personal_url(request, token)}
+            token, sent = await notify.reissue_personal_link(request.user, row["participant"], send=form["send"])
+            url = registration_routes.personal_url(request, token)
+            new_link = {"enrolment": enrolment_id, "url": url, "sent": sent}
             response = render(request, PARTICIPANTS_PAGE, await self._context(request, program, new_link=new_link))
             response.headers["Cache-Control"] = "no-store"
             return response

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from server import clock
+from server.enrolment import notify
 from server.enrolment.tables import Enrolment
 from server.enrolment.waitlist import (
     ACTIVE,
@@ -21,6 +22,7 @@ from server.enrolment.waitlist import (
     places_taken,
     record_change,
     set_status,
+    waitlist_position,
 )
 from server.errors import DomainError, NotFound
 from server.i18n import N_
@@ -188,7 +190,7 @@ async def enrol_walk_in(
 async def approve(
     actor: CurrentStaff, program_id: int, enrolment_id: int, *, now: datetime | None = None
 ) -> dict[str, Any]:
-    """A request becomes an enrolment, or a place on the waitlist when the program is full."""
+    """A request becomes an enrolment, or a place on the waitlist when the program is full; the person is told."""
     now = now or clock.now()
     await expire_offers(now)
     async with program_lock(program_id):
@@ -203,8 +205,13 @@ async def approve(
             )
         await fill_places(program, now)
         if has_room(program, await places_taken(program_id)):
-            return await set_status(row, "enrolled", now, actor, note="approved", values={Enrolment.enrolled_at: now})
-        return await set_status(row, "waitlisted", now, actor, note="approved; program full")
+            values = {Enrolment.enrolled_at: now}
+            changed = await set_status(row, "enrolled", now, actor, note="approved", values=values)
+            await notify.place_confirmed(program, changed, "approved")
+            return changed
+        changed = await set_status(row, "waitlisted", now, actor, note="approved; program full")
+        await notify.waitlisted(program, changed, await waitlist_position(changed))
+        return changed
 
 
 async def withdraw(
@@ -262,7 +269,7 @@ async def confirm_offer(
             raise DomainError("offer_expired", N_("This offer has expired and the place went to the next person."))
         if row["status"] != "offered":
             raise DomainError("not_offered", N_("There is no open offer to confirm."))
-        return await set_status(
+        changed = await set_status(
             row,
             "enrolled",
             now,
@@ -270,6 +277,8 @@ async def confirm_offer(
             note="offer confirmed",
             values={Enrolment.enrolled_at: now, Enrolment.offer_expires_at: None},
         )
+        await notify.place_confirmed(program, changed, "offer")
+        return changed
 
 
 async def get_enrolment(enrolment_id: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
+from server.enrolment import notify
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.errors import DomainError, NotFound
 from server.i18n import N_
@@ -157,7 +158,8 @@ def has_room(program: dict[str, Any], taken: int) -> bool:
 
 
 async def fill_places(program: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
-    """Free places go to the waitlist in order of request; with an offer window they are offered, not given."""
+    """Free places go to the waitlist in order of request; with an offer window they are offered, not given.
+    Each person moved up is told (an offer with its deadline, or their place), in this transaction."""
     if program["phase"] == "closed" or program["archived"]:
         return []
     consenting = Consent.select(Consent.participant).where(
@@ -190,6 +192,7 @@ async def fill_places(program: dict[str, Any], now: datetime) -> list[dict[str, 
         else:
             values = {Enrolment.enrolled_at: now, Enrolment.offer_expires_at: None}
             promoted.append(await set_status(row, "enrolled", now, None, automatic="promotion", values=values))
+    await notify.places_given(program, promoted, now)
     return promoted
 
 
@@ -267,7 +270,13 @@ async def enrol_locked(
         await Enrolment.update(values).where(Enrolment.id == existing["id"]).run()
         row = existing
     await record_change(row, status, now, actor, note="self-registration" if source == "self_registration" else "")
-    return await load_enrolment(program["id"], row["id"])
+    enrolled = await load_enrolment(program["id"], row["id"])
+    if status == "requested":
+        await notify.approval_needed(program, enrolled)
+    elif status == "waitlisted" and source != "self_registration":
+        # A self-registration's confirmation (server/enrolment/registration.py) already tells a waitlisted person.
+        await notify.waitlisted(program, enrolled, await waitlist_position(enrolled))
+    return enrolled
 
 
 # --- places and queue positions ------------------------------------------------------------------

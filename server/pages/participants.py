@@ -9,6 +9,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 
 from server.config import settings
+from server.enrolment import notify
+from server.enrolment.forms import LinkSendForm
 from server.enrolment.participant_access import (
     count_participants,
     list_participants,
@@ -71,6 +73,7 @@ class ParticipantPages(Controller):
             "consents": consent.choices(),
             "enrolments": await participant_enrolments(request.user, participant_id),
             "has_link": has_link,
+            "may_send_link": participant["confidential"] and bool(await notify.may_send_link([participant_id])),
             "personal_link": personal_link,
             "chat": chat,
             "message_history": messages,
@@ -138,9 +141,11 @@ class ParticipantPages(Controller):
             return render(request, "people/participant_detail.html", context, status_code=400)
         # Only a hash is stored: the new link is shown in this answer, once (a redirect's flash message would
         # keep it in the session store).
-        token = await links.reissue_personal_links(request.user, participant_id)
+        form = LinkSendForm(await request.form())
+        send = form.is_valid() and form["send"]
+        token, sent = await notify.reissue_personal_link(request.user, participant_id, send=send)
         link = settings.base_url + request.app.route_reverse("personal_page", token=token)
-        context = await self._detail_context(request, participant_id, personal_link=link)
+        context = await self._detail_context(request, participant_id, personal_link=link, link_sent=sent)
         response = render(request, "people/participant_detail.html", context)
         response.headers["Cache-Control"] = "no-store"
         return response
