@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,10 +30,15 @@ log = logging.getLogger("gotong.messages")
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 BATCH = 20
+# Messages of a batch in flight at once, each lane on its own connection to the provider. Each message is recorded
+# as soon as its provider accepted it, so a worker killed mid-batch can have sent at most one unrecorded message per
+# lane; the lanes' records commit side by side instead of one after the other (docs/performance.md).
+LANES = 4
 IDLE_SECONDS = 5.0
 
 # A channel's sender: (message row, address) -> the provider's id for it; raises PermanentFailure when retrying
-# is pointless, any other exception for a temporary failure.
+# is pointless, any other exception for a temporary failure. A sender may also have `batch()`: an async context
+# manager giving a sender for the messages of one batch (see _batch_senders).
 Sender = Callable[[dict[str, Any], str], Awaitable[str]]
 
 
@@ -90,26 +96,36 @@ async def claim(batch: int, channels: list[str], now: datetime) -> list[dict[str
     return await OutboxMessage.select().where(OutboxMessage.id.is_in(ids)).order_by(OutboxMessage.id).run()
 
 
-async def _recipient_address(message: dict[str, Any]) -> str | None:
-    """Where the message goes now; None when it must not go: a participant without current consent to be contacted
-    (withdrawn since it was queued) or without an address any more."""
-    participant_id = message["participant"]
-    if participant_id is None:
-        return message["address"] or None
-    consents = await active_consents([participant_id])
-    if "contact" not in consents.get(participant_id, set()):
-        return None
-    person = (
-        await Participant.select(Participant.email, Participant.phone, Participant.anonymised_at)
-        .where(Participant.id == participant_id)
-        .first()
-        .run()
-    )
-    if person is None or person["anonymised_at"] is not None:
-        return None
-    if message["channel"] == "email":
-        return person["email"] or None
-    return phones.e164(person["phone"]) or None
+async def _recipient_addresses(messages: list[dict[str, Any]]) -> dict[int, str | None]:
+    """Where each message of a batch goes now, in two queries whatever the batch's size; None when it must not go: a
+    participant without current consent to be contacted (withdrawn since it was queued) or without an address any
+    more. Read just before the batch is sent, so a withdrawal counts up to the batch's first message."""
+    participant_ids = sorted({message["participant"] for message in messages if message["participant"] is not None})
+    consents = await active_consents(participant_ids)
+    people = {
+        person["id"]: person
+        for person in (
+            await Participant.select(Participant.id, Participant.email, Participant.phone, Participant.anonymised_at)
+            .where(Participant.id.is_in(participant_ids))
+            .run()
+            if participant_ids
+            else []
+        )
+    }
+    found: dict[int, str | None] = {}
+    for message in messages:
+        participant_id = message["participant"]
+        if participant_id is None:
+            found[message["id"]] = message["address"] or None
+            continue
+        person = people.get(participant_id)
+        if "contact" not in consents.get(participant_id, set()) or person is None or person["anonymised_at"]:
+            found[message["id"]] = None
+        elif message["channel"] == "email":
+            found[message["id"]] = person["email"] or None
+        else:
+            found[message["id"]] = phones.e164(person["phone"]) or None
+    return found
 
 
 async def _finish(message_id: int, values: dict[Any, Any]) -> None:
@@ -135,8 +151,7 @@ async def _cancel(message: dict[str, Any], reason: str) -> None:
     )
 
 
-async def _deliver(message: dict[str, Any], send: Sender) -> None:
-    address = await _recipient_address(message)
+async def _deliver(message: dict[str, Any], address: str | None, send: Sender) -> None:
     if address is None:
         await _cancel(message, "no consent to be contacted, or no address")
         return
@@ -179,9 +194,32 @@ async def deliver_due(batch: int = BATCH, *, channels: dict[str, Sender] | None 
     if not channels:
         return 0
     messages = await claim(batch, list(channels), clock.now())
-    for message in messages:
-        await _deliver(message, channels[message["channel"]])
+    if not messages:
+        return 0
+    addresses = await _recipient_addresses(messages)
+    waiting = iter(messages)  # shared by the lanes: each message is taken by one of them
+
+    async def lane() -> None:
+        async with _batch_senders(channels) as batch_senders:
+            for message in waiting:
+                await _deliver(message, addresses[message["id"]], batch_senders[message["channel"]])
+
+    async with asyncio.TaskGroup() as lanes:
+        for _ in range(min(LANES, len(messages))):
+            lanes.create_task(lane())
     return len(messages)
+
+
+@contextlib.asynccontextmanager
+async def _batch_senders(channels: dict[str, Sender]) -> AsyncIterator[dict[str, Sender]]:
+    """Each channel's sender for one batch: a sender with a `batch()` (e-mail: one SMTP connection for the whole
+    batch instead of one per message) opens it here and closes it after the batch."""
+    async with contextlib.AsyncExitStack() as stack:
+        opened: dict[str, Sender] = {}
+        for name, sender in channels.items():
+            batch = getattr(sender, "batch", None)
+            opened[name] = await stack.enter_async_context(batch()) if batch else sender
+        yield opened
 
 
 async def run(stop: asyncio.Event | None = None, *, idle_seconds: float = IDLE_SECONDS) -> None:

@@ -1,5 +1,5 @@
-"""Kill -9 of a delivery worker in the middle of a batch: no message is lost, and at most the one send that was in
-flight when it died reaches the recipient twice (the provider accepted it, the worker never recorded it)."""
+"""Kill -9 of a delivery worker in the middle of a batch: no message is lost, and only the sends in flight when it
+died (at most one per lane) reach the recipient twice: the provider accepted them, the worker never recorded them."""
 
 from __future__ import annotations
 
@@ -36,17 +36,22 @@ class SlowSink:
 
     def __init__(self) -> None:
         self.subjects: list[str] = []
+        self.unanswered: set[str] = set()
         self.receiving = threading.Event()
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         email = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        subject = str(email["Subject"])
         with self.lock:
-            self.subjects.append(str(email["Subject"]))  # received: what the recipient gets, answered or not
+            self.subjects.append(subject)  # received: what the recipient gets, answered or not
+            self.unanswered.add(subject)
             number = len(self.subjects)
         if number == KILL_DURING:
             self.receiving.set()
         await asyncio.sleep(0.5 if number == KILL_DURING else 0.01)
+        with self.lock:
+            self.unanswered.discard(subject)
         return "250 Message accepted for delivery"
 
 
@@ -79,7 +84,7 @@ async def _deliver_all(channels) -> None:
         pass
 
 
-async def test_a_worker_killed_mid_batch_loses_no_message_and_sends_at_most_one_twice(db):
+async def test_a_worker_killed_mid_batch_loses_no_message_and_repeats_only_the_sends_in_flight(db):
     sink = SlowSink()
     port = _free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -104,6 +109,8 @@ async def test_a_worker_killed_mid_batch_loses_no_message_and_sends_at_most_one_
             await asyncio.sleep(0.01)
         assert sink.receiving.is_set(), "the worker did not start sending"
         os.kill(worker.pid, signal.SIGKILL)  # mid-batch, while a message's DATA waits for the sink's answer
+        with sink.lock:
+            in_flight = set(sink.unanswered)
         worker.wait(timeout=10)
     finally:
         if worker.poll() is None:
@@ -112,7 +119,7 @@ async def test_a_worker_killed_mid_batch_loses_no_message_and_sends_at_most_one_
     await asyncio.sleep(0.3)  # the sink finishes receiving the message in flight
     left_behind = await _statuses()
     assert left_behind["sending"] >= 1  # the killed worker's claimed batch, under its lease
-    assert left_behind["sent"] < KILL_DURING
+    assert left_behind["sent"] < MESSAGES
 
     settings = dataclasses.replace(load_settings(), smtp_url=smtp_url, mail_from="Gotong <kabar@gotong.example>")
     channels = {"email": EmailSender(settings)}
@@ -128,5 +135,7 @@ async def test_a_worker_killed_mid_batch_loses_no_message_and_sends_at_most_one_
     received = Counter(sink.subjects)
     assert set(received) == {f"Pesan {number}" for number in range(MESSAGES)}  # none lost
     twice = [subject for subject, times in received.items() if times > 1]
-    in_flight = f"Pesan {KILL_DURING - 1}"  # received by the sink, its answer never read by the killed worker
-    assert set(twice) <= {in_flight} and max(received.values()) <= 2, received
+    # Received by the sink, its answer never read by the killed worker: sent again once the lease ran out. Besides
+    # those, only a message accepted but not yet recorded when the worker died: at most one per lane in flight.
+    assert in_flight and in_flight <= set(twice), (in_flight, twice)
+    assert len(twice) <= delivery.LANES and max(received.values()) <= 2, received
