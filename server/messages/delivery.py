@@ -30,9 +30,9 @@ log = logging.getLogger("gotong.messages")
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 BATCH = 20
-# Messages of a batch in flight at once, each lane on its own connection to the provider. Each message is recorded
-# as soon as its provider accepted it, so a worker killed mid-batch can have sent at most one unrecorded message per
-# lane; the lanes' records commit side by side instead of one after the other (docs/performance.md).
+# Messages of a batch in flight at once, each lane on its own connection to the provider. A lane records each message
+# as soon as the provider accepted it and before it sends its next one, so a worker killed mid-batch has sent at most
+# one unrecorded message per lane; the lanes' records share commits (_Recorder, docs/performance.md).
 LANES = 4
 IDLE_SECONDS = 5.0
 
@@ -137,9 +137,46 @@ async def _finish(message_id: int, values: dict[Any, Any]) -> None:
     )
 
 
-async def _cancel(message: dict[str, Any], reason: str) -> None:
+# How a lane records a message's outcome: (message id, column values); _Recorder.record in a batch.
+Finish = Callable[[int, dict[Any, Any]], Awaitable[None]]
+
+
+class _Recorder:
+    """Records the outcomes of a batch's messages, each as soon as it is known; the outcomes that arrive while a write
+    is under way are written together by the next one, in one transaction (a commit is the dearest step: SQLite and
+    PostgreSQL flush to disk at each). A lane waits until its message is recorded before it sends the next one, so a
+    worker killed mid-batch leaves at most one message per lane accepted by the provider but not recorded."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[int, dict[Any, Any], asyncio.Future[None]]] = []
+        self.writer: asyncio.Task[None] | None = None
+
+    async def record(self, message_id: int, values: dict[Any, Any]) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((message_id, values, done))
+        if self.writer is None:
+            self.writer = asyncio.create_task(self._write())
+        await done
+
+    async def _write(self) -> None:
+        while self.pending:
+            group, self.pending = self.pending, []
+            try:
+                async with engine().transaction():
+                    for message_id, values, _done in group:
+                        await _finish(message_id, values)
+            except Exception as error:
+                for *_values, done in group:
+                    done.set_exception(error)
+            else:
+                for *_values, done in group:
+                    done.set_result(None)
+        self.writer = None
+
+
+async def _cancel(message: dict[str, Any], reason: str, finish: Finish) -> None:
     # Nothing of what it would have said, nor the address, stays for a message that must not be sent.
-    await _finish(
+    await finish(
         message["id"],
         {
             OutboxMessage.status: "cancelled",
@@ -151,18 +188,18 @@ async def _cancel(message: dict[str, Any], reason: str) -> None:
     )
 
 
-async def _deliver(message: dict[str, Any], address: str | None, send: Sender) -> None:
+async def _deliver(message: dict[str, Any], address: str | None, send: Sender, finish: Finish) -> None:
     if address is None:
-        await _cancel(message, "no consent to be contacted, or no address")
+        await _cancel(message, "no consent to be contacted, or no address", finish)
         return
     try:
         provider_id = await send(message, address)
     except PermanentFailure as error:
-        await _finish(message["id"], {OutboxMessage.status: "failed", OutboxMessage.last_error: str(error)[:1000]})
+        await finish(message["id"], {OutboxMessage.status: "failed", OutboxMessage.last_error: str(error)[:1000]})
         return
     except Exception as error:  # a temporary failure: the network, the server busy, a 4xx answer
         failed = message["attempts"] >= MAX_ATTEMPTS
-        await _finish(
+        await finish(
             message["id"],
             {
                 OutboxMessage.status: "failed" if failed else "queued",
@@ -173,7 +210,7 @@ async def _deliver(message: dict[str, Any], address: str | None, send: Sender) -
         return
     # The one window for a second send: the provider accepted the message and this process dies before the next
     # line commits. The lease then runs out and another worker sends it again.
-    await _finish(
+    await finish(
         message["id"],
         {
             OutboxMessage.status: "sent",
@@ -198,11 +235,12 @@ async def deliver_due(batch: int = BATCH, *, channels: dict[str, Sender] | None 
         return 0
     addresses = await _recipient_addresses(messages)
     waiting = iter(messages)  # shared by the lanes: each message is taken by one of them
+    recorder = _Recorder()
 
     async def lane() -> None:
         async with _batch_senders(channels) as batch_senders:
             for message in waiting:
-                await _deliver(message, addresses[message["id"]], batch_senders[message["channel"]])
+                await _deliver(message, addresses[message["id"]], batch_senders[message["channel"]], recorder.record)
 
     async with asyncio.TaskGroup() as lanes:
         for _ in range(min(LANES, len(messages))):
