@@ -55,9 +55,11 @@ messages: $(VENV)/.installed
 check-messages: $(VENV)/.installed
 	$(PY) -m server.web.catalogs check
 
+## Calendar feeds, reports, and message delivery (set DATABASE_URL for PostgreSQL)
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py
 	$(PY) bench/reports.py
+	$(PY) bench/delivery.py
 
 ## 60 s of mixed traffic at 64 connections against two workers (set DATABASE_URL for PostgreSQL)
 soak: $(VENV)/.installed-test

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,10 +30,15 @@ log = logging.getLogger("gotong.messages")
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 BATCH = 20
+# Messages of a batch in flight at once, each lane on its own connection to the provider. A lane records each message
+# as soon as the provider accepted it and before it sends its next one, so a worker killed mid-batch has sent at most
+# one unrecorded message per lane; the lanes' records share commits (_Recorder, docs/performance.md).
+LANES = 4
 IDLE_SECONDS = 5.0
 
 # A channel's sender: (message row, address) -> the provider's id for it; raises PermanentFailure when retrying
-# is pointless, any other exception for a temporary failure.
+# is pointless, any other exception for a temporary failure. A sender may also have `batch()`: an async context
+# manager giving a sender for the messages of one batch (see _batch_senders).
 Sender = Callable[[dict[str, Any], str], Awaitable[str]]
 
 
@@ -90,26 +96,36 @@ async def claim(batch: int, channels: list[str], now: datetime) -> list[dict[str
     return await OutboxMessage.select().where(OutboxMessage.id.is_in(ids)).order_by(OutboxMessage.id).run()
 
 
-async def _recipient_address(message: dict[str, Any]) -> str | None:
-    """Where the message goes now; None when it must not go: a participant without current consent to be contacted
-    (withdrawn since it was queued) or without an address any more."""
-    participant_id = message["participant"]
-    if participant_id is None:
-        return message["address"] or None
-    consents = await active_consents([participant_id])
-    if "contact" not in consents.get(participant_id, set()):
-        return None
-    person = (
-        await Participant.select(Participant.email, Participant.phone, Participant.anonymised_at)
-        .where(Participant.id == participant_id)
-        .first()
-        .run()
-    )
-    if person is None or person["anonymised_at"] is not None:
-        return None
-    if message["channel"] == "email":
-        return person["email"] or None
-    return phones.e164(person["phone"]) or None
+async def _recipient_addresses(messages: list[dict[str, Any]]) -> dict[int, str | None]:
+    """Where each message of a batch goes now, in two queries whatever the batch's size; None when it must not go: a
+    participant without current consent to be contacted (withdrawn since it was queued) or without an address any
+    more. Read just before the batch is sent, so a withdrawal counts up to the batch's first message."""
+    participant_ids = sorted({message["participant"] for message in messages if message["participant"] is not None})
+    consents = await active_consents(participant_ids)
+    people = {
+        person["id"]: person
+        for person in (
+            await Participant.select(Participant.id, Participant.email, Participant.phone, Participant.anonymised_at)
+            .where(Participant.id.is_in(participant_ids))
+            .run()
+            if participant_ids
+            else []
+        )
+    }
+    found: dict[int, str | None] = {}
+    for message in messages:
+        participant_id = message["participant"]
+        if participant_id is None:
+            found[message["id"]] = message["address"] or None
+            continue
+        person = people.get(participant_id)
+        if "contact" not in consents.get(participant_id, set()) or person is None or person["anonymised_at"]:
+            found[message["id"]] = None
+        elif message["channel"] == "email":
+            found[message["id"]] = person["email"] or None
+        else:
+            found[message["id"]] = phones.e164(person["phone"]) or None
+    return found
 
 
 async def _finish(message_id: int, values: dict[Any, Any]) -> None:
@@ -121,9 +137,46 @@ async def _finish(message_id: int, values: dict[Any, Any]) -> None:
     )
 
 
-async def _cancel(message: dict[str, Any], reason: str) -> None:
+# How a lane records a message's outcome: (message id, column values); _Recorder.record in a batch.
+Finish = Callable[[int, dict[Any, Any]], Awaitable[None]]
+
+
+class _Recorder:
+    """Records the outcomes of a batch's messages, each as soon as it is known; the outcomes that arrive while a write
+    is under way are written together by the next one, in one transaction (a commit is the dearest step: SQLite and
+    PostgreSQL flush to disk at each). A lane waits until its message is recorded before it sends the next one, so a
+    worker killed mid-batch leaves at most one message per lane accepted by the provider but not recorded."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[int, dict[Any, Any], asyncio.Future[None]]] = []
+        self.writer: asyncio.Task[None] | None = None
+
+    async def record(self, message_id: int, values: dict[Any, Any]) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((message_id, values, done))
+        if self.writer is None:
+            self.writer = asyncio.create_task(self._write())
+        await done
+
+    async def _write(self) -> None:
+        while self.pending:
+            group, self.pending = self.pending, []
+            try:
+                async with engine().transaction():
+                    for message_id, values, _done in group:
+                        await _finish(message_id, values)
+            except Exception as error:
+                for *_values, done in group:
+                    done.set_exception(error)
+            else:
+                for *_values, done in group:
+                    done.set_result(None)
+        self.writer = None
+
+
+async def _cancel(message: dict[str, Any], reason: str, finish: Finish) -> None:
     # Nothing of what it would have said, nor the address, stays for a message that must not be sent.
-    await _finish(
+    await finish(
         message["id"],
         {
             OutboxMessage.status: "cancelled",
@@ -135,19 +188,18 @@ async def _cancel(message: dict[str, Any], reason: str) -> None:
     )
 
 
-async def _deliver(message: dict[str, Any], send: Sender) -> None:
-    address = await _recipient_address(message)
+async def _deliver(message: dict[str, Any], address: str | None, send: Sender, finish: Finish) -> None:
     if address is None:
-        await _cancel(message, "no consent to be contacted, or no address")
+        await _cancel(message, "no consent to be contacted, or no address", finish)
         return
     try:
         provider_id = await send(message, address)
     except PermanentFailure as error:
-        await _finish(message["id"], {OutboxMessage.status: "failed", OutboxMessage.last_error: str(error)[:1000]})
+        await finish(message["id"], {OutboxMessage.status: "failed", OutboxMessage.last_error: str(error)[:1000]})
         return
     except Exception as error:  # a temporary failure: the network, the server busy, a 4xx answer
         failed = message["attempts"] >= MAX_ATTEMPTS
-        await _finish(
+        await finish(
             message["id"],
             {
                 OutboxMessage.status: "failed" if failed else "queued",
@@ -158,7 +210,7 @@ async def _deliver(message: dict[str, Any], send: Sender) -> None:
         return
     # The one window for a second send: the provider accepted the message and this process dies before the next
     # line commits. The lease then runs out and another worker sends it again.
-    await _finish(
+    await finish(
         message["id"],
         {
             OutboxMessage.status: "sent",
@@ -179,9 +231,33 @@ async def deliver_due(batch: int = BATCH, *, channels: dict[str, Sender] | None 
     if not channels:
         return 0
     messages = await claim(batch, list(channels), clock.now())
-    for message in messages:
-        await _deliver(message, channels[message["channel"]])
+    if not messages:
+        return 0
+    addresses = await _recipient_addresses(messages)
+    waiting = iter(messages)  # shared by the lanes: each message is taken by one of them
+    recorder = _Recorder()
+
+    async def lane() -> None:
+        async with _batch_senders(channels) as batch_senders:
+            for message in waiting:
+                await _deliver(message, addresses[message["id"]], batch_senders[message["channel"]], recorder.record)
+
+    async with asyncio.TaskGroup() as lanes:
+        for _ in range(min(LANES, len(messages))):
+            lanes.create_task(lane())
     return len(messages)
+
+
+@contextlib.asynccontextmanager
+async def _batch_senders(channels: dict[str, Sender]) -> AsyncIterator[dict[str, Sender]]:
+    """Each channel's sender for one batch: a sender with a `batch()` (e-mail: one SMTP connection for the whole
+    batch instead of one per message) opens it here and closes it after the batch."""
+    async with contextlib.AsyncExitStack() as stack:
+        opened: dict[str, Sender] = {}
+        for name, sender in channels.items():
+            batch = getattr(sender, "batch", None)
+            opened[name] = await stack.enter_async_context(batch()) if batch else sender
+        yield opened
 
 
 async def run(stop: asyncio.Event | None = None, *, idle_seconds: float = IDLE_SECONDS) -> None:

@@ -62,18 +62,45 @@ def build_email(message: dict[str, Any], *, mail_from: str, to: str) -> EmailMes
 
 
 class EmailSender:
-    """Sends one outbox message; returns its Message-ID as the provider id."""
+    """Sends outbox messages; returns each one's Message-ID as the provider id. Calling it sends one message on a
+    connection of its own; `batch()` sends a batch of messages on one connection (the delivery loop's way)."""
 
     def __init__(self, settings: Settings) -> None:
         self.server = smtp_server(settings.smtp_url)
         self.mail_from = settings.mail_from
 
     async def __call__(self, message: dict[str, Any], to: str) -> str:
-        email = build_email(message, mail_from=self.mail_from, to=to)
-        server = self.server
-        try:
-            await aiosmtplib.send(
-                email,
+        async with self.batch() as send:
+            return await send(message, to)
+
+    def batch(self) -> SmtpBatch:
+        return SmtpBatch(self)
+
+
+class SmtpBatch:
+    """One SMTP connection for a batch of messages: opened at the first message, closed (QUIT) after the last, opened
+    afresh after a failure, so that a refusal or a dropped connection never spoils the next message."""
+
+    def __init__(self, sender: EmailSender) -> None:
+        self.sender = sender
+        self.client: aiosmtplib.SMTP | None = None
+
+    async def __aenter__(self) -> SmtpBatch:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        if self.client is not None and self.client.is_connected:
+            try:
+                await self.client.quit()
+            except aiosmtplib.SMTPException:
+                self.client.close()
+        self.client = None
+
+    async def _connected(self) -> aiosmtplib.SMTP:
+        if self.client is None or not self.client.is_connected:
+            server = self.sender.server
+            # Connecting also says EHLO, upgrades with STARTTLS and logs in, as configured.
+            self.client = aiosmtplib.SMTP(
                 hostname=server.hostname,
                 port=server.port,
                 username=server.username,
@@ -82,12 +109,29 @@ class EmailSender:
                 start_tls=server.start_tls,
                 timeout=30,
             )
+            await self.client.connect()
+        return self.client
+
+    async def __call__(self, message: dict[str, Any], to: str) -> str:
+        email = build_email(message, mail_from=self.sender.mail_from, to=to)
+        try:
+            await (await self._connected()).send_message(email)
         except aiosmtplib.SMTPRecipientsRefused as error:
+            self._drop()
             if all(refusal.code >= 500 for refusal in error.recipients):
                 raise PermanentFailure(str(error)) from error
             raise
         except aiosmtplib.SMTPResponseException as error:
+            self._drop()
             if error.code >= 500:
                 raise PermanentFailure(f"{error.code} {error.message}") from error
             raise
+        except BaseException:
+            self._drop()
+            raise
         return str(email["Message-ID"])
+
+    def _drop(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        self.client = None
