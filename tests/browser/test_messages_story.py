@@ -1,5 +1,6 @@
 """A visitor registers for a public program with an e-mail address and consent to be contacted; the confirmation
-e-mail arrives at the organisation's SMTP server, and the personal link in it opens their personal page.
+e-mail arrives at the organisation's SMTP server, and the personal link in it opens their personal page. An
+organizer then cancels a session, and the participant's cancellation message arrives.
 
 The server here delivers its own messages (the in-process delivery loop) to an SMTP server in this test process, so
 this file starts its own live server rather than the shared one."""
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from browser_helpers import unique
+from browser_helpers import sign_in, unique
 from playwright.sync_api import expect
 from system.live import free_port, fresh_database_url, run_cli, server_env, start_server
 
@@ -30,12 +31,13 @@ class Inbox:
         self.messages.append((envelope.rcpt_tos, message_from_bytes(raw, policy=policy.default)))
         return "250 Message accepted for delivery"
 
-    def wait_for(self, address: str, seconds: float = 30):
+    def wait_for(self, address: str, seconds: float = 30, *, nth: int = 0):
+        """The `nth` e-mail (0: the first) that arrived for `address`."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            for recipients, email in self.messages:
-                if recipients == [address]:
-                    return email
+            arrived = [email for recipients, email in self.messages if recipients == [address]]
+            if len(arrived) > nth:
+                return arrived[nth]
             time.sleep(0.2)
         raise AssertionError(f"no e-mail to {address} arrived; received: {[to for to, _ in self.messages]}")
 
@@ -73,10 +75,7 @@ def live_server(inbox):
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-def test_the_confirmation_email_arrives_and_its_personal_link_opens_the_personal_page(page, inbox, live_server):
-    name = unique("Ibu ")
-    address = f"{name.replace(' ', '.').lower()}@example.org"
-
+def register(page, name: str, address: str) -> None:
     page.goto("/programs")
     page.get_by_role("link", name=WORKSHOP_TITLE).click()
     page.get_by_role("button", name="Register").click()
@@ -87,6 +86,12 @@ def test_the_confirmation_email_arrives_and_its_personal_link_opens_the_personal
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_role("heading", name="Thank you for registering")).to_be_visible()
 
+
+def test_the_confirmation_email_arrives_and_its_personal_link_opens_the_personal_page(page, inbox, live_server):
+    name = unique("Ibu ")
+    address = f"{name.replace(' ', '.').lower()}@example.org"
+    register(page, name, address)
+
     email = inbox.wait_for(address)
     assert WORKSHOP_TITLE in email["Subject"]
     text = email.get_body(("plain",)).get_content()
@@ -95,3 +100,26 @@ def test_the_confirmation_email_arrives_and_its_personal_link_opens_the_personal
     page.goto(link)
     expect(page.get_by_role("heading", name=f"Hello, {name}")).to_be_visible()
     expect(page.get_by_role("region", name="My programs")).to_contain_text(WORKSHOP_TITLE)
+
+
+def test_an_organizer_cancels_a_session_and_the_participant_is_told(page, inbox, live_server):
+    name = unique("Pak ")
+    address = f"{name.replace(' ', '.').lower()}@example.org"
+    register(page, name, address)
+    inbox.wait_for(address)  # the confirmation
+
+    sign_in(page, "siti")
+    page.goto("/manage/programs/pengasuhan-positif/schedule")
+    # The first session that can be cancelled, pinned by its time (its row changes once it is cancelled).
+    when = page.get_by_role("listitem").filter(has=page.get_by_text("Cancel this session")).first.locator("time")
+    session = page.get_by_role("listitem").filter(has=page.locator("time", has_text=when.first.inner_text()))
+    session.get_by_text("Cancel this session").click()
+    session.get_by_label("Reason (only enrolled participants").fill("Balai desa dipakai untuk posyandu")
+    session.get_by_role("button", name="Cancel session").click()
+    expect(session.get_by_text("Cancelled", exact=True)).to_be_visible()
+
+    email = inbox.wait_for(address, nth=1)
+    assert WORKSHOP_TITLE in email["Subject"]
+    text = email.get_body(("plain",)).get_content()
+    assert "Balai desa dipakai untuk posyandu" in text
+    assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
