@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from server import privacy
-from server.attendance.tables import Attendance, EnrolmentStats
+from server.attendance.tables import Attendance, EnrolmentStats, ServedMonth, ServedPeriod
 from server.personal_data import PersonalData, Record, register
 
 
@@ -45,6 +45,9 @@ async def _erase_notes(participant_id: int, now: datetime) -> None:
     await Attendance.update({Attendance.note: ""}).where(Attendance.participant == participant_id).run()
 
 
-# EnrolmentStats holds only counts derived from the marks: the download carries the marks themselves, and erasure
-# keeps the counts as it keeps the marks (the withdrawal that starts an erasure recomputes them).
-MARKS = register(PersonalData("attendance", (Attendance, EnrolmentStats), _marks, _erase_notes))
+# EnrolmentStats and the "served" rows (ServedMonth, ServedPeriod: who was served in which month) hold only figures
+# derived from the marks: the download carries the marks themselves, and erasure keeps the figures as it keeps the
+# marks (the people served stay counted; the withdrawal that starts an erasure recomputes them).
+MARKS = register(
+    PersonalData("attendance", (Attendance, EnrolmentStats, ServedMonth, ServedPeriod), _marks, _erase_notes)
+)
