@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
+from mail_sink import MAIL_FROM, mail_sink  # noqa: F401  (a fixture: the live server's e-mail goes there)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -60,7 +61,7 @@ def _database_url(workdir: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server():
+def live_server(mail_sink):
     workdir = Path(tempfile.mkdtemp(prefix="gotong-browser-"))
     port = _free_port()
     env = {
@@ -73,6 +74,12 @@ def live_server():
         # machine); the limit itself is tested through the test client (tests/people).
         "GOTONG_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
         "PYTHONUNBUFFERED": "1",
+        # E-mail goes to the SMTP server in this process (mail_sink.py), delivered by the server's own loop; at
+        # once, whatever the hour in the programs' timezone.
+        "GOTONG_SMTP_URL": mail_sink.url,
+        "GOTONG_MAIL_FROM": MAIL_FROM,
+        "GOTONG_DELIVERY_IN_PROCESS": "1",
+        "GOTONG_QUIET_HOURS": "",
     }
     subprocess.run([sys.executable, "-m", "server", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     with open(workdir / "server.log", "w") as log:
