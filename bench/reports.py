@@ -57,6 +57,7 @@ async def seed_reports() -> None:
     from seed_large import _insert, seed
 
     from server.attendance import stats
+    from server.reports import checks_kept
     from server.people.staff import create_staff
     from server.programs.tables import Goal, Program
 
@@ -99,6 +100,7 @@ async def seed_reports() -> None:
     )
     # The seed writes around the services, as an import would: the kept figures are made once, as `migrate` does.
     await stats.rebuild_all()
+    await checks_kept.rebuild_all()
     if engine.engine_type == "postgres":
         # After a bulk load, as an operator would (autovacuum gets there later): plans from real statistics.
         await engine.run_ddl("ANALYZE")
