@@ -83,8 +83,7 @@ def _from_where(kind: str, scope: _Scope) -> str:
     """FROM … WHERE … of one check (duplicates excepted: they are groups)."""
     if kind == "no_attendance":
         return f"""
-        FROM "{T_SESSION_STATS}" ss JOIN "{T_SESSION}" s ON s.id = ss."session"
-             JOIN "{T_PROGRAM}" p ON p.id = ss.program
+        FROM "{T_SESSION_STATS}" ss JOIN "{T_PROGRAM}" p ON p.id = ss.program
         WHERE ss.recorded = 0 AND ss.ends_at < :now AND ss.status IN ('held', 'scheduled')
           AND p.archived = :archived AND p.phase <> 'closed' AND {scope.program("ss.program")}
         """
@@ -229,6 +228,12 @@ def _live_counts(scope: _Scope) -> list[str]:
     return columns
 
 
+async def open_problems(staff: CurrentStaff, now: datetime) -> dict[str, int]:
+    """The counts of check_counts for the programs a staff member works on (every program for organizers and
+    admins, read from the kept counts): what the staff /dashboard shows. Two queries at most."""
+    return await check_counts(staff, now, await programs.managed_program_ids(staff))
+
+
 async def sessions_without_attendance(
     staff: CurrentStaff, program_ids: list[int] | None, now: datetime, limit: int = LIST_LIMIT
 ) -> list[dict[str, Any]]:
@@ -241,10 +246,14 @@ async def _sessions_without_attendance(
 ) -> list[dict[str, Any]]:
     rows = await raw(
         f"""
-        SELECT ss."session" AS id, ss.starts_at AS starts_at, s.topic AS topic, ss.status AS status,
-               p.slug AS slug, p.title AS title, p.timezone AS timezone
-        {_from_where("no_attendance", scope)}
-        ORDER BY ss.starts_at DESC, ss."session" DESC LIMIT :limit OFFSET :offset
+        SELECT t.id AS id, t.starts_at AS starts_at, t.ends_at AS ends_at, s.topic AS topic, t.status AS status,
+               t.slug AS slug, t.title AS title, t.timezone AS timezone
+        FROM (SELECT ss."session" AS id, ss.starts_at AS starts_at, ss.ends_at AS ends_at, ss.status AS status,
+                     p.slug AS slug, p.title AS title, p.timezone AS timezone
+              {_from_where("no_attendance", scope)}
+              ORDER BY ss.ends_at DESC, ss."session" DESC LIMIT :limit OFFSET :offset) t
+        JOIN "{T_SESSION}" s ON s.id = t.id
+        ORDER BY t.ends_at DESC, t.id DESC
         """,
         now=now,
         limit=limit,
@@ -278,7 +287,7 @@ async def data_checks(
         SELECT e.id AS enrolment_id, pa.id AS participant_id, pa.display_name AS display_name,
                p.slug AS slug, p.title AS title
         {_from_where("no_consent", scope)}
-        ORDER BY participant_id, enrolment_id LIMIT :limit OFFSET :offset
+        ORDER BY {"pc.participant" if scope.all else "pa.id"}, e.program LIMIT :limit OFFSET :offset
         """,
         offset=offsets["no_consent"],
         **params,
@@ -300,7 +309,7 @@ async def data_checks(
         f"""
         SELECT pa.id AS participant_id, pa.display_name AS display_name
         {_from_where("contact_without_consent", scope)}
-        ORDER BY participant_id LIMIT :limit OFFSET :offset
+        ORDER BY {"pc.participant" if scope.all else "pa.id"} LIMIT :limit OFFSET :offset
         """,
         offset=offsets["contact_without_consent"],
         **params,
