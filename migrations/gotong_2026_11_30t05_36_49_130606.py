@@ -1,5 +1,5 @@
-"""Kept counts of the data checks (issue 13): tables of server/reports/checks_tables.py; their indexes and first
-rows come in the next migration (raw steps run before the tables a migration adds)."""
+"""Kept counts of the data checks (issue 13): the tables of server/reports/checks_tables.py. Their indexes come in
+the next migration (raw steps run before the tables a migration adds); `migrate` computes their rows."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Integer
@@ -45,8 +45,8 @@ async def forwards():
     manager.add_column(
         table_class_name="CheckTotal",
         tablename="check_total",
-        column_name="count",
-        db_column_name="count",
+        column_name="total",
+        db_column_name="total",
         column_class_name="Integer",
         column_class=Integer,
         params={

@@ -177,7 +177,7 @@ def _kept_counts(scope: _Scope) -> list[str]:
         f"""(SELECT COALESCE(SUM(k.no_consent), 0) FROM "{T_PROGRAM_COUNT}" k JOIN "{T_PROGRAM}" p ON p.id = k.program
              WHERE {running}) AS no_consent""",
         f'(SELECT COUNT(*) FROM "{T_GROUP}") AS duplicates',
-        f"""(SELECT COALESCE(SUM(t.count), 0) FROM "{T_TOTAL}" t WHERE t.kind = 'contact_without_consent')
+        f"""(SELECT COALESCE(SUM(t.total), 0) FROM "{T_TOTAL}" t WHERE t.kind = 'contact_without_consent')
            AS contact_without_consent""",
         f"(SELECT COUNT(*) {_from_where('ended_in_implementation', scope)}) AS ended_in_implementation",
         f"""(SELECT COALESCE(SUM(k.goals_without_value), 0) FROM "{T_PROGRAM_COUNT}" k

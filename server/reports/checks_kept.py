@@ -105,7 +105,7 @@ async def participant_changed(participant_id: int) -> None:
     before, after = old or {}, new or {}
     difference = int(after.get(CONTACT, 0)) - int(before.get(CONTACT, 0))
     if difference:
-        await raw(f'UPDATE "{T_TOTAL}" SET count = count + :d WHERE kind = :kind', d=difference, kind=CONTACT)
+        await raw(f'UPDATE "{T_TOTAL}" SET total = total + :d WHERE kind = :kind', d=difference, kind=CONTACT)
     for reason in REASONS:
         column = f"{reason}_key"
         keys = {before.get(column, ""), after.get(column, "")} - {""}
@@ -150,7 +150,7 @@ async def rebuild_all() -> int:
         await raw(_insert(T_PERSON, ("participant", *PERSON_COLUMNS), person_rows_sql("1 = 1")))
         await raw(_insert(T_GROUP, ("reason", "dup_key", "members"), _groups_sql(f'SELECT * FROM "{T_PERSON}"')))
         await raw(
-            f'INSERT INTO "{T_TOTAL}" (kind, count) SELECT \'{CONTACT}\', COUNT(*) FROM "{T_PERSON}" '
+            f'INSERT INTO "{T_TOTAL}" (kind, total) SELECT \'{CONTACT}\', COUNT(*) FROM "{T_PERSON}" '
             f"WHERE {CONTACT} = 1"
         )
     return await PersonCheck.count().run()
@@ -174,7 +174,7 @@ async def kept() -> dict[str, Any]:
         programs=await raw(f'SELECT * FROM "{T_PROGRAM_COUNT}"'),
         people=await raw(f'SELECT * FROM "{T_PERSON}"'),
         groups=await raw(f'SELECT reason, dup_key, members FROM "{T_GROUP}"'),
-        totals=await raw(f'SELECT kind, count FROM "{T_TOTAL}"'),
+        totals=await raw(f'SELECT kind, total FROM "{T_TOTAL}"'),
     )
 
 
@@ -186,7 +186,7 @@ async def from_scratch() -> dict[str, Any]:
         programs=await raw(program_rows_sql("1 = 1")),
         people=people,
         groups=await raw(_groups_sql(person_rows_sql("1 = 1"))),
-        totals=[{"kind": CONTACT, "count": contact}],
+        totals=[{"kind": CONTACT, "total": contact}],
     )
 
 
@@ -199,5 +199,5 @@ async def _shape(*, programs: list, people: list, groups: list, totals: list) ->
         },
         "people": {int(row["participant"]): _person(row) for row in people},
         "groups": {(row["reason"], row["dup_key"]): int(row["members"]) for row in groups},
-        "totals": {row["kind"]: int(row["count"] or 0) for row in totals},
+        "totals": {row["kind"]: int(row["total"] or 0) for row in totals},
     }

@@ -42,4 +42,4 @@ class CheckTotal(Table):
 
     id: Serial
     kind = Varchar(length=40, unique=True)
-    count = Integer(default=0)
+    total = Integer(default=0)
