@@ -57,9 +57,9 @@ async def seed_reports() -> None:
     from seed_large import _insert, seed
 
     from server.attendance import stats
-    from server.reports import checks_kept
     from server.people.staff import create_staff
     from server.programs.tables import Goal, Program
+    from server.reports import checks_kept
 
     await seed()
     engine = engine_finder()
