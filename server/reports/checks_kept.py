@@ -91,6 +91,9 @@ async def participant_changed(participant_id: int) -> None:
     """The keeper registered with server.db: a person's details or consents changed. The person's old row says
     what to undo: the groups of keys they leave or join are recounted, the contact total moves by the difference,
     and their programs are recounted when their consent to take part changed."""
+    # People's writes take their turn on the totals' row (PostgreSQL holds its lock until commit): two people
+    # joining one key at once would otherwise each count the group without the other. SQLite has one writer anyway.
+    await raw(f'UPDATE "{T_TOTAL}" SET total = total WHERE kind = :kind', kind=CONTACT)
     old_rows = await raw(f'SELECT * FROM "{T_PERSON}" WHERE participant = :id', id=participant_id)
     new_rows = await raw(person_rows_sql("pa.id = :id"), id=participant_id)
     old = _person(old_rows[0]) if old_rows else None
