@@ -59,6 +59,7 @@ async def seed_reports() -> None:
     from server.attendance import stats
     from server.people.staff import create_staff
     from server.programs.tables import Goal, Program
+    from server.reports import checks_kept
 
     await seed()
     engine = engine_finder()
@@ -99,6 +100,7 @@ async def seed_reports() -> None:
     )
     # The seed writes around the services, as an import would: the kept figures are made once, as `migrate` does.
     await stats.rebuild_all()
+    await checks_kept.rebuild_all()
     if engine.engine_type == "postgres":
         # After a bulk load, as an operator would (autovacuum gets there later): plans from real statistics.
         await engine.run_ddl("ANALYZE")

@@ -25,6 +25,7 @@ async def migrate() -> None:
 
     from server.attendance import stats
     from server.db import prepare_database
+    from server.reports import checks_kept
 
     await prepare_database()
     result = await run_forwards(app_name="all")
@@ -33,6 +34,8 @@ async def migrate() -> None:
     # A database from before the attendance figures were kept (or one restored without them) gets them now, once.
     if await stats.missing_figures():
         await stats.rebuild_all()
+    if await checks_kept.missing():
+        await checks_kept.rebuild_all()
 
 
 async def check() -> int:
@@ -173,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     reset_cmd.add_argument("username")
     commands.add_parser("check", help="check configuration and database")
     commands.add_parser(
-        "rebuild-stats", help="recompute the kept attendance figures (enrolments and sessions) from the marks"
+        "rebuild-stats", help="recompute the kept attendance figures and the data checks' counts from the raw rows"
     )
     backup_cmd = commands.add_parser("backup", help="write a consistent backup of the database")
     backup_cmd.add_argument(
@@ -223,8 +226,10 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "rebuild-stats":
         # After PICCOLO_CONF is set (see the note at the top).
         from server.attendance.stats import rebuild_all
+        from server.reports import checks_kept
 
         print(f"Attendance figures rebuilt for {asyncio.run(rebuild_all())} enrolments.")
+        print(f"Data checks' counts rebuilt for {asyncio.run(checks_kept.rebuild_all())} people.")
     elif args.command == "backup":
         # Only what a backup needs (see the note at the top).
         from datetime import datetime

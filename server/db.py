@@ -103,6 +103,22 @@ async def program_changed(program_id: int) -> None:
         await keeper(program_id)
 
 
+_PERSON_KEEPERS: dict[str, Callable[[int], Awaitable[None]]] = {}
+
+
+def keep_person_figures(name: str, keeper: Callable[[int], Awaitable[None]]) -> None:
+    """Registers `keeper(participant_id)`, for figures derived from a person's details and consents (the data
+    checks' kept counts); the same name again replaces it."""
+    _PERSON_KEEPERS[name] = keeper
+
+
+async def participant_changed(participant_id: int) -> None:
+    """A write changed a person's details or consents: every person keeper recomputes, in the caller's transaction
+    (call it inside the transaction, after the write)."""
+    for keeper in _PERSON_KEEPERS.values():
+        await keeper(participant_id)
+
+
 def contains_text(column, text: str):
     """Case-insensitive 'contains' on both engines (SQLite's LIKE already ignores ASCII case; it has no ILIKE)."""
     pattern = f"%{text.lower()}%"

@@ -26,6 +26,7 @@ from server.programs.tables import (
     ProgramPartner,
     TeamMember,
 )
+from server.reports import checks_kept
 from server.reports.tables import Evaluation
 from server.schedule import recurrence
 from server.schedule.services import create_series
@@ -194,6 +195,7 @@ async def seed_demo(today: date | None = None) -> bool:
     await seed_demo_surveys(staff_ids, {"air-bersih-cibaduyut": water, "pengasuhan-positif": workshop}, today)
     # The demo writes marks and enrolments directly, not through the services that keep the figures.
     await stats.rebuild_all()
+    await checks_kept.rebuild_all()
     return True
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from piccolo.table import Table
 
 from server.csvfile import to_csv
+from server.db import participant_changed
 
 Record = dict[str, Any]
 # One record (the profile) or a list of records (enrolments, answers …).
@@ -98,3 +99,4 @@ async def erase(participant_id: int, now: datetime) -> None:
     holds the transaction."""
     for entry in reversed(entries()):
         await entry.erase(participant_id, now)
+    await participant_changed(participant_id)

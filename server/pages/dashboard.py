@@ -12,7 +12,7 @@ from server import clock
 from server.attendance import rates as attendance
 from server.enrolment import roster as enrolment
 from server.programs import services as programs
-from server.reports import organisation
+from server.reports import checks
 from server.schedule import services as schedule
 from server.web.access import STAFF
 from server.web.pagination import PageRequest, paginate
@@ -53,7 +53,8 @@ async def dashboard(request: Request) -> Any:
             "agenda_range": agenda_range,
             "agenda_days": days,
             "upcoming": upcoming,
-            "summary": await organisation.dashboard_summary(request.user, now, warnings.total),
+            # Counts only (kept for organizers): the lists are on the data checks page the count links to.
+            "problems": await checks.open_problems(staff, now),
             "warnings": warnings,
             "promotions": await enrolment.recent_promotions(request.user, now - PROMOTIONS_SINCE),
             "licence_warnings": await programs.licence_warnings(request.user, clock.organisation_today(now)),

@@ -6,7 +6,7 @@ from typing import Any
 
 from server import clock
 from server.audit import record_audit, translatable
-from server.db import transaction
+from server.db import participant_changed, transaction
 from server.errors import DomainError
 from server.i18n import N_, gettext
 from server.people.tables import Consent, Participant
@@ -65,23 +65,25 @@ async def record_consent(
     )
     if active:
         return
-    await Consent.insert(
-        Consent(
-            participant=participant_id,
-            purpose=purpose,
-            text_version=VERSION,
-            recorded_by=actor.id if actor else None,
-            source=source,
+    async with transaction():
+        await Consent.insert(
+            Consent(
+                participant=participant_id,
+                purpose=purpose,
+                text_version=VERSION,
+                recorded_by=actor.id if actor else None,
+                source=source,
+            )
+        ).run()
+        await participant_changed(participant_id)
+        await record_audit(
+            actor,
+            "consent",
+            "participant",
+            participant_id,
+            N_("consent given: %(purpose)s"),
+            purpose=translatable(TITLES.get(purpose, purpose)),
         )
-    ).run()
-    await record_audit(
-        actor,
-        "consent",
-        "participant",
-        participant_id,
-        N_("consent given: %(purpose)s"),
-        purpose=translatable(TITLES.get(purpose, purpose)),
-    )
 
 
 async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentStaff | None) -> None:
@@ -109,6 +111,7 @@ async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentS
                 .where(Participant.id == participant_id)
                 .run()
             )
+        await participant_changed(participant_id)
         await record_audit(
             actor,
             "consent",

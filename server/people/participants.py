@@ -8,7 +8,7 @@ from typing import Any
 
 from server import clock, phones
 from server.audit import record_audit
-from server.db import contains_text, transaction
+from server.db import contains_text, participant_changed, transaction
 from server.errors import DomainError, NotFound
 from server.i18n import N_
 from server.people.consent import active_consents, record_consent
@@ -102,6 +102,7 @@ async def create_participant(
             **values, phone_digits=phone_digits(values["phone"]), created_by=actor.id if actor else None
         )
         await participant.save().run()
+        await participant_changed(participant.id)
         await record_audit(actor, "create", "participant", participant.id, N_("participant created"))
         for purpose in consents:
             await record_consent(participant.id, purpose, actor=actor, source=source)
@@ -120,6 +121,7 @@ async def update_participant(actor: CurrentStaff, participant_id: int, values: d
     updates[Participant.updated_at] = clock.now()
     async with transaction():
         await Participant.update(updates).where(Participant.id == participant_id).run()
+        await participant_changed(participant_id)
         changed = sorted(key for key in PARTICIPANT_FIELDS if (participant.get(key) or "") != values[key])
         await record_audit(
             actor, "update", "participant", participant_id, N_("changed: %(fields)s"), fields=", ".join(changed)

@@ -2,7 +2,9 @@
 
 Each check is one SQL condition, counted for every check in a single query and listed (the first rows) in one query
 per check, so the page runs a fixed number of queries whatever the size of the data. A facilitator sees the problems
-of the programs they work on and of the people in them; organizers and admins see everything.
+of the programs they work on and of the people in them, counted from the raw rows (their programs bound the work);
+organizers and admins see everything, counted from the kept counts (server/reports/checks_kept.py) and listed in
+the order of an index, so their cost does not grow with the organisation.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from server import clock
 from server.i18n import N_
 from server.programs import services as programs
+from server.reports.checks_kept import T_GROUP, T_PERSON, T_PROGRAM_COUNT, T_TOTAL
 from server.reports.sql import (
     T_CONSENT,
     T_ENROLMENT,
@@ -51,7 +54,7 @@ LABELS.register(
 LABELS.register(
     "duplicate_reason", {"phone": N_("Same phone number"), "email": N_("Same e-mail address"), "name": N_("Same name")}
 )
-LIST_LIMIT = 100
+LIST_LIMIT = 25
 # Program phases in which a goal is expected to have been measured.
 MEASURED_PHASES = ("implementation", "evaluation")
 
@@ -80,10 +83,25 @@ def _from_where(kind: str, scope: _Scope) -> str:
     """FROM … WHERE … of one check (duplicates excepted: they are groups)."""
     if kind == "no_attendance":
         return f"""
-        FROM "{T_SESSION_STATS}" ss JOIN "{T_SESSION}" s ON s.id = ss."session"
-             JOIN "{T_PROGRAM}" p ON p.id = ss.program
+        FROM "{T_SESSION_STATS}" ss JOIN "{T_PROGRAM}" p ON p.id = ss.program
         WHERE ss.recorded = 0 AND ss.ends_at < :now AND ss.status IN ('held', 'scheduled')
           AND p.archived = :archived AND p.phase <> 'closed' AND {scope.program("ss.program")}
+        """
+    if kind == "no_consent" and scope.all:
+        # The kept flag of people without consent to take part, in the order of its index, then each person's
+        # enrolments by program (the unique (participant, program) index): a page needs no sort of every problem.
+        # CROSS JOIN keeps SQLite, which has no statistics, from starting at the enrolments; PostgreSQL plans it
+        # as any join.
+        return f"""
+        FROM "{T_PERSON}" pc CROSS JOIN "{T_ENROLMENT}" e
+             JOIN "{T_PARTICIPANT}" pa ON pa.id = pc.participant JOIN "{T_PROGRAM}" p ON p.id = e.program
+        WHERE e.participant = pc.participant AND pc.no_participation = 1 AND e.status = 'enrolled'
+          AND p.archived = :archived AND p.phase <> 'closed'
+        """
+    if kind == "contact_without_consent" and scope.all:
+        return f"""
+        FROM "{T_PERSON}" pc JOIN "{T_PARTICIPANT}" pa ON pa.id = pc.participant
+        WHERE pc.contact_without_consent = 1
         """
     if kind == "no_consent":
         return f"""
@@ -146,10 +164,62 @@ def _duplicate_rows(scope: _Scope) -> str:
     return "SELECT * FROM (" + " UNION ALL ".join(parts) + ") d ORDER BY d.reason, d.dup_key, d.id LIMIT :limit"
 
 
+# Running programs in implementation without goals (the dashboards' alerts): the programs of one phase, through the
+# program_phase_ends_on index, each looked up in goal_program.
+_PROGRAMS_WITHOUT_GOALS = f"""(SELECT COUNT(*) FROM "{T_PROGRAM}" p WHERE p.phase = 'implementation'
+    AND p.archived = :archived AND NOT EXISTS (SELECT 1 FROM "{T_GOAL}" g WHERE g.program = p.id) AND {{scope}})
+    AS programs_without_goals"""
+
+
+def _kept_counts(scope: _Scope) -> list[str]:
+    """The counting columns for organizers: kept counts summed over the programs that count, kept totals, and the
+    checks that depend on the instant counted through their indexes."""
+    phases = ", ".join(f"'{phase}'" for phase in MEASURED_PHASES)
+    running = "p.archived = :archived AND p.phase <> 'closed'"
+    return [
+        f"(SELECT COUNT(*) {_from_where('no_attendance', scope)}) AS no_attendance",
+        f"""(SELECT COALESCE(SUM(k.no_consent), 0) FROM "{T_PROGRAM_COUNT}" k JOIN "{T_PROGRAM}" p ON p.id = k.program
+             WHERE {running}) AS no_consent""",
+        f'(SELECT COUNT(*) FROM "{T_GROUP}") AS duplicates',
+        f"""(SELECT COALESCE(SUM(t.total), 0) FROM "{T_TOTAL}" t WHERE t.kind = 'contact_without_consent')
+           AS contact_without_consent""",
+        f"(SELECT COUNT(*) {_from_where('ended_in_implementation', scope)}) AS ended_in_implementation",
+        f"""(SELECT COALESCE(SUM(k.goals_without_value), 0) FROM "{T_PROGRAM_COUNT}" k
+             JOIN "{T_PROGRAM}" p ON p.id = k.program WHERE p.archived = :archived AND p.phase IN ({phases}))
+           AS goals_without_value""",
+        _PROGRAMS_WITHOUT_GOALS.format(scope=scope.program("p.id")),
+    ]
+
+
+def _kept_duplicate_rows() -> str:
+    """The people of the first `limit` kept groups, group by group."""
+    parts = [
+        f"""
+        SELECT g.reason AS reason, g.dup_key AS dup_key, pa.id AS id, pa.display_name AS display_name
+        FROM (SELECT reason, dup_key FROM "{T_GROUP}" ORDER BY reason, dup_key LIMIT :limit) g
+             JOIN "{T_PERSON}" pc ON g.reason = '{reason}' AND pc.{reason}_key = g.dup_key
+             JOIN "{T_PARTICIPANT}" pa ON pa.id = pc.participant
+        """
+        for reason in _DUPLICATE_KEYS
+    ]
+    return "SELECT * FROM (" + " UNION ALL ".join(parts) + ") d ORDER BY d.reason, d.dup_key, d.id"
+
+
 async def check_counts(staff: CurrentStaff, now: datetime, program_ids: list[int] | None) -> dict[str, int]:
     """Open problems per check, their total, and (for the dashboard's alerts) running programs in implementation
     without goals. One query."""
     scope = _Scope(staff, program_ids)
+    columns = _kept_counts(scope) if scope.all else _live_counts(scope)
+    rows = await raw("SELECT " + ",\n".join(columns), now=now, today=clock.organisation_today(now), **scope.params)
+    row = rows[0]
+    counts = {kind: int(row[kind] or 0) for kind in KINDS}
+    counts["total"] = sum(counts.values())
+    counts["programs_without_goals"] = int(row["programs_without_goals"] or 0)
+    return counts
+
+
+def _live_counts(scope: _Scope) -> list[str]:
+    """The counting columns for a facilitator: every check over the raw rows of their programs and people."""
     columns = [f"(SELECT COUNT(*) {_from_where(kind, scope)}) AS {kind}" for kind in KINDS if kind != "duplicates"]
     columns.append(
         "("
@@ -158,17 +228,14 @@ async def check_counts(staff: CurrentStaff, now: datetime, program_ids: list[int
         )
         + ") AS duplicates"
     )
-    columns.append(
-        f"""(SELECT COUNT(*) FROM "{T_PROGRAM}" p WHERE p.phase = 'implementation' AND p.archived = :archived
-             AND NOT EXISTS (SELECT 1 FROM "{T_GOAL}" g WHERE g.program = p.id) AND {scope.program("p.id")})
-           AS programs_without_goals"""
-    )
-    rows = await raw("SELECT " + ",\n".join(columns), now=now, today=clock.organisation_today(now), **scope.params)
-    row = rows[0]
-    counts = {kind: int(row[kind] or 0) for kind in KINDS}
-    counts["total"] = sum(counts.values())
-    counts["programs_without_goals"] = int(row["programs_without_goals"] or 0)
-    return counts
+    columns.append(_PROGRAMS_WITHOUT_GOALS.format(scope=scope.program("p.id")))
+    return columns
+
+
+async def open_problems(staff: CurrentStaff, now: datetime) -> dict[str, int]:
+    """The counts of check_counts for the programs a staff member works on (every program for organizers and
+    admins, read from the kept counts): what the staff /dashboard shows. Two queries at most."""
+    return await check_counts(staff, now, await programs.managed_program_ids(staff))
 
 
 async def sessions_without_attendance(
@@ -183,10 +250,14 @@ async def _sessions_without_attendance(
 ) -> list[dict[str, Any]]:
     rows = await raw(
         f"""
-        SELECT ss."session" AS id, ss.starts_at AS starts_at, s.topic AS topic, ss.status AS status,
-               p.slug AS slug, p.title AS title, p.timezone AS timezone
-        {_from_where("no_attendance", scope)}
-        ORDER BY ss.starts_at DESC, ss."session" DESC LIMIT :limit OFFSET :offset
+        SELECT t.id AS id, t.starts_at AS starts_at, t.ends_at AS ends_at, s.topic AS topic, t.status AS status,
+               t.slug AS slug, t.title AS title, t.timezone AS timezone
+        FROM (SELECT ss."session" AS id, ss.starts_at AS starts_at, ss.ends_at AS ends_at, ss.status AS status,
+                     p.slug AS slug, p.title AS title, p.timezone AS timezone
+              {_from_where("no_attendance", scope)}
+              ORDER BY ss.ends_at DESC, ss."session" DESC LIMIT :limit OFFSET :offset) t
+        JOIN "{T_SESSION}" s ON s.id = t.id
+        ORDER BY t.ends_at DESC, t.id DESC
         """,
         now=now,
         limit=limit,
@@ -220,14 +291,15 @@ async def data_checks(
         SELECT e.id AS enrolment_id, pa.id AS participant_id, pa.display_name AS display_name,
                p.slug AS slug, p.title AS title
         {_from_where("no_consent", scope)}
-        ORDER BY p.title, pa.display_name, e.id LIMIT :limit OFFSET :offset
+        ORDER BY {"pc.participant" if scope.all else "pa.id"}, e.program LIMIT :limit OFFSET :offset
         """,
         offset=offsets["no_consent"],
         **params,
     )
 
     groups: list[dict[str, Any]] = []
-    for row in await raw(_duplicate_rows(scope), **params):
+    duplicates = _kept_duplicate_rows() if scope.all else _duplicate_rows(scope)
+    for row in await raw(duplicates, **params):
         # The shared phone or e-mail is confidential: it only decides the grouping and never leaves this function.
         key = (row["reason"], row.pop("dup_key"))
         if not groups or groups[-1]["key"] != key:
@@ -241,7 +313,7 @@ async def data_checks(
         f"""
         SELECT pa.id AS participant_id, pa.display_name AS display_name
         {_from_where("contact_without_consent", scope)}
-        ORDER BY pa.display_name, pa.id LIMIT :limit OFFSET :offset
+        ORDER BY {"pc.participant" if scope.all else "pa.id"} LIMIT :limit OFFSET :offset
         """,
         offset=offsets["contact_without_consent"],
         **params,

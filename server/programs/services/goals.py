@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.db import transaction
+from server.db import program_changed, transaction
 from server.errors import DomainError, NotFound
 from server.i18n import N_
 from server.programs.rules import ensure_open
@@ -32,9 +32,11 @@ async def add_goal(program: dict[str, Any], values: dict[str, Any]) -> int:
     ensure_open(program)
     if values["target"] == values["baseline"]:
         raise DomainError("target_equals_baseline", N_("The target must differ from the baseline."), field="target")
-    position = await Goal.count().where(Goal.program == program["id"]).run()
-    goal = Goal(program=program["id"], position=position, **values)
-    await goal.save().run()
+    async with transaction():
+        position = await Goal.count().where(Goal.program == program["id"]).run()
+        goal = Goal(program=program["id"], position=position, **values)
+        await goal.save().run()
+        await program_changed(program["id"])
     return goal.id
 
 
@@ -55,6 +57,7 @@ async def record_goal_value(
     async with transaction():
         await Goal.update({Goal.current_value: value}).where(Goal.id == goal_id).run()
         await GoalUpdate.insert(GoalUpdate(goal=goal_id, value=value, note=note, recorded_by=actor.id)).run()
+        await program_changed(program["id"])
     return await get_goal(program, goal_id)
 
 
@@ -82,4 +85,6 @@ async def goal_history(goal_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 async def delete_goal(program: dict[str, Any], goal_id: int) -> None:
     ensure_open(program)
     await get_goal(program, goal_id)
-    await Goal.delete().where(Goal.id == goal_id).run()
+    async with transaction():
+        await Goal.delete().where(Goal.id == goal_id).run()
+        await program_changed(program["id"])
