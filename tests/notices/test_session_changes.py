@@ -91,7 +91,9 @@ async def test_members_are_told_a_restored_session_takes_place_after_all(db, smt
     await OutboxMessage.update({OutboxMessage.status: "sent"}, force=True).run()  # the cancellation reached them
     await _restore(program, session_id)
     [sms] = [m for m in await outbox("session_restored") if m["channel"] == "sms"]
-    assert "Sewing class" in sms["body_text"] and "4 Des 2026 10.00" in sms["body_text"]
+    assert sms["body_text"].strip() == (
+        "Sewing class: pertemuan pada 4 Des 2026 10.00 tidak jadi dibatalkan; tetap berlangsung sesuai rencana."
+    )
     with clock.frozen(NOW):
         await delivery.deliver_due(channels=channels)
     [(_to, _raw, email)] = smtp.messages
@@ -158,8 +160,10 @@ async def _weekly(program, first: date, count: int) -> list[int]:
     series_id, _conflicts = await schedule.add_series(
         row, repeat=repeat, start=time(10, 0), end=time(11, 30), details=Details(location="Balai Warga")
     )
-    rows = await ProgramSession.select(ProgramSession.id).where(ProgramSession.series == series_id).order_by(
-        ProgramSession.starts_at
+    rows = (
+        await ProgramSession.select(ProgramSession.id)
+        .where(ProgramSession.series == series_id)
+        .order_by(ProgramSession.starts_at)
     )
     return [r["id"] for r in rows]
 
@@ -180,7 +184,7 @@ async def test_a_retimed_series_sends_one_message_per_person_with_the_next_five_
     assert len(messages) == 2 and len({m["participant"] for m in messages}) == 2
     assert await outbox("session_moved") == []
     [sms] = [m for m in messages if m["channel"] == "sms"]
-    assert "3 Des 2026 14.00" in sms["body_text"]
+    assert sms["body_text"].startswith("Sewing class: waktu pertemuan baru, berikutnya pada 3 Des 2026 14.00.")
     with clock.frozen(NOW):
         await delivery.deliver_due(channels=channels)
     [(_to, _raw, email)] = smtp.messages
