@@ -28,8 +28,9 @@ def _urgent(now: datetime, *starts: datetime | None) -> bool:
 
 def change_key(kind: str, session: dict[str, Any]) -> str:
     """What one change to a session is called in the outbox keys of its messages: the kind and the session's
-    revision (`sequence`, which every cancel, restore and retime raises). Cancelled, restored, cancelled again are
-    three changes, each told; the same change handled twice (a retry) is one key, queued once."""
+    revision (`sequence`) as the change hands the row over. Every cancel, restore and retime raises it, so
+    cancelled, restored, cancelled again are three changes, each told; the same change handled twice (a retry) is
+    one key, queued once."""
     return f"{kind}:{session['id']}:{session['sequence']}"
 
 

@@ -250,3 +250,20 @@ async def test_a_discreet_programs_real_title_is_in_no_restored_or_schedule_mess
     assert "Kelompok Rabu" in whole
     for word in ("Dukungan", "Korban", "Kekerasan"):
         assert word.lower() not in whole.lower()
+
+
+async def test_retiming_a_session_and_the_following_ones_sends_one_message_listing_only_those(db):
+    program = await a_program(title="Sewing class")
+    await member(program, "Maria", email="maria@example.org", locale="en")
+    ids = await _weekly(program, date(2026, 12, 3), 4)  # 3, 10, 17, 24 Dec
+    await schedule.edit_following(
+        await program_row(program),
+        ids[2],
+        start=time(14, 0),
+        end=time(15, 30),
+        details=Details(location="Balai Warga"),
+        now=NOW,
+    )
+    [message] = await outbox("schedule_changed")
+    assert "Dec 17, 2026, 2:00\u202fPM" in message["body_text"] and "Dec 24, 2026, 2:00\u202fPM" in message["body_text"]
+    assert "Dec 3," not in message["body_text"] and "Dec 10," not in message["body_text"]
