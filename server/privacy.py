@@ -93,11 +93,13 @@ POLICY: dict[str, dict[str, tuple[str, str, str, str, str, str]]] = {
         STAFF: (YES, YES, YES, YES, YES, NO),
         ADMIN: (YES, YES, YES, YES, YES, NO),
     },
+    # A message is read in a notification preview or on a shared phone, and the reason is free text staff wrote
+    # that may name what a discreet program is about: members read it there only for an ordinary program.
     CANCEL_REASON: {
         PUBLIC: (NO, NO, NO, NO, NO, NO),
-        MEMBER: (YES, YES, YES, NO, YES, NO),
+        MEMBER: (YES, YES, YES, NO, OPEN, NO),
         OUTSIDER: (NO, NO, NO, NO, NO, NO),
-        SELF: (YES, YES, YES, NO, YES, NO),
+        SELF: (YES, YES, YES, NO, OPEN, NO),
         TEAM: (YES, YES, YES, NO, YES, NO),
         ORGANIZER: (YES, YES, YES, NO, YES, NO),
         STAFF: (YES, YES, YES, NO, YES, NO),

@@ -16,6 +16,8 @@ KINDS = {
     "session_reminder": N_("Session reminder"),
     "session_cancelled": N_("Session cancelled"),
     "session_moved": N_("Session moved"),
+    "session_restored": N_("Session restored"),
+    "schedule_changed": N_("Schedule changed"),
     "announcement": N_("Announcement"),
     "survey_invitation": N_("Survey invitation"),
     "survey_reminder": N_("Survey reminder"),

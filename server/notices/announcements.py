@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +22,14 @@ from server.notices.tables import Announcement
 TEMPLATE = "announcement"
 MAX_SUBJECT = 120
 MAX_TEXT = 1000
+# What new_form_key makes (URL-safe base64 of 24 random bytes); anything else is not a preview's key.
+FORM_KEY = re.compile(r"^[A-Za-z0-9_-]{32}$")
+
+
+def new_form_key() -> str:
+    """The one-time key a preview hands to its confirm button: the announcement sent from it keeps it, so a second
+    press (or a browser resubmitting the form) sends nothing."""
+    return secrets.token_urlsafe(24)
 
 
 @dataclass(frozen=True)
@@ -114,25 +124,53 @@ def preview(program: dict[str, Any], subject: str, text: str, who: Audience) -> 
 
 
 async def send_announcement(
-    program: dict[str, Any], author: Any, subject: str, text: str, now: datetime | None = None
+    program: dict[str, Any],
+    author: Any,
+    subject: str,
+    text: str,
+    now: datetime | None = None,
+    *,
+    form_key: str | None = None,
 ) -> dict[str, Any]:
     """Records the announcement and queues it to everyone enrolled who may be contacted, in one transaction (a
     failure queues nothing), each in their own language; the staff member's words are not translated. Not urgent:
-    quiet hours in the program's timezone apply."""
+    quiet hours in the program's timezone apply.
+
+    With the `form_key` of the preview it was sent from (the confirm button carries it), it is sent once: a second
+    submit of that preview, even at the same moment, queues nothing and answers the first one's result with
+    `repeated` true (the unique index on program and key decides between two concurrent submits)."""
     subject, text = subject.strip(), text.strip()
     check(program, subject, text)
     now = now or clock.now()
     async with transaction():
+        if form_key and (first := await _sent_from(program, form_key)):
+            return first
         who = await audience(program)
-        announcement = Announcement(
-            program=program["id"], author=author.id, subject=subject, text=text, recipients=who.count, created_at=now
+        row = Announcement(
+            program=program["id"],
+            author=author.id,
+            subject=subject,
+            text=text,
+            recipients=who.count,
+            created_at=now,
+            form_key=form_key or None,
         )
-        await announcement.save().run()
+        inserted = (
+            await Announcement.insert(row)
+            .on_conflict(target=(Announcement.program, Announcement.form_key), action="DO NOTHING")
+            .returning(Announcement.id)
+            .run()
+        )
+        if not inserted and form_key:  # the same preview, submitted at the same moment, won the race
+            first = await _sent_from(program, form_key)
+            if first:
+                return first
+        announcement_id = inserted[0]["id"]
         context = _context(program, subject, text)
         for participant_id, recipient in sorted(who.recipients.items()):
             await queue_to(
                 recipient,
-                key=f"announcement:{announcement.id}:{participant_id}",
+                key=f"announcement:{announcement_id}:{participant_id}",
                 template=TEMPLATE,
                 context=context,
                 program_id=program["id"],
@@ -145,11 +183,23 @@ async def send_announcement(
             "program",
             program["id"],
             N_("Announcement %(announcement)s queued to %(count)s of %(enrolled)s enrolled participants"),
-            announcement=announcement.id,
+            announcement=announcement_id,
             count=who.count,
             enrolled=who.enrolled,
         )
-    return {"id": announcement.id, "recipients": who.count, "enrolled": who.enrolled}
+    return {"id": announcement_id, "recipients": who.count, "enrolled": who.enrolled, "repeated": False}
+
+
+async def _sent_from(program: dict[str, Any], form_key: str) -> dict[str, Any] | None:
+    row = (
+        await Announcement.select(Announcement.id, Announcement.recipients)
+        .where((Announcement.program == program["id"]) & (Announcement.form_key == form_key))
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    return {"id": row["id"], "recipients": row["recipients"], "enrolled": None, "repeated": True}
 
 
 async def list_announcements(program_id: int) -> list[dict[str, Any]]:

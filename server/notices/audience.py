@@ -41,6 +41,7 @@ def session_context(program: dict[str, Any], session: dict[str, Any]) -> dict[st
         "timezone": program["timezone"],
         "location": shown.get("location") or "",
         "online_link": shown.get("online_link") or "",
-        # Why it was cancelled, where members may read it: staff write it for members on their personal page.
+        # Why it was cancelled, where members may read it in a message: staff write it for members, but it is free
+        # text that may name the subject, so a discreet program's messages leave it out (the policy's cell).
         "cancel_reason": shown.get("cancel_reason") or "",
     }

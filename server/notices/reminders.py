@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from server.config import settings
 from server.enrolment.tables import Rsvp
 from server.messages.outbox import queued_keys
+from server.messages.quiet import release_time
 from server.messages.recipients import participant_recipients, queue_to
 from server.notices.audience import session_context, session_members
 from server.schedule.tables import ProgramSession
@@ -70,7 +72,11 @@ async def queue_due_reminders(now: datetime) -> int:
     """Queues the reminders now due: every member at each due session's start, except those who answered that they
     cannot come, with consent to be contacted and an address. The same number of queries whatever the number of
     sessions (plus one insert per new message); a run that finds everything queued already renders nothing.
-    Not urgent: quiet hours in the program's timezone hold a reminder until the morning."""
+
+    Quiet hours in the program's timezone hold a reminder until the morning, unless that is after the session
+    starts (a short reminder window, an early session, a worker that was down): then it is sent at once, marked
+    urgent. A reminder after the start is useless, and a message in the night is the smaller harm than no reminder
+    at all for someone who chose to be contacted. A session already started is never reminded of (`due_sessions`)."""
     sessions = await due_sessions(now)
     if not sessions:
         return 0
@@ -97,6 +103,7 @@ async def queue_due_reminders(now: datetime) -> int:
         if recipient is None:
             continue
         program = _program(session)
+        held_until = release_time(now, program["timezone"], settings.quiet_hours)
         queued += await queue_to(
             recipient,
             key=reminder_key(session["id"], participant_id),
@@ -105,6 +112,7 @@ async def queue_due_reminders(now: datetime) -> int:
             program_id=program["id"],
             session_id=session["id"],
             timezone=program["timezone"],
+            urgent=held_until >= session["starts_at"],
             now=now,
         )
     return queued

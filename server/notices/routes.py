@@ -21,6 +21,8 @@ class AnnouncementForm(Form):
     fields = {
         "subject": Text(required=True, max_length=announcements.MAX_SUBJECT),
         "text": LongText(required=True, max_length=announcements.MAX_TEXT),
+        # Issued with the preview (announcements.new_form_key); only the confirm button sends it.
+        "form_key": Text(max_length=64),
     }
 
 
@@ -54,6 +56,23 @@ class AnnouncementController(Controller):
             return False
         return True
 
+    @staticmethod
+    def _sent_url(request: Request, program: ManagedProgram) -> str:
+        return request.app.route_reverse("program_announcements", slug=program["slug"])
+
+    @staticmethod
+    def _sent_message(sent: dict[str, Any]) -> str:
+        if sent["repeated"]:  # the same preview confirmed again: what the first press did
+            return _(
+                "This announcement was already sent: it was queued for %(count)s participants.",
+                count=sent["recipients"],
+            )
+        return _(
+            "Announcement queued for %(count)s of %(enrolled)s enrolled participants.",
+            count=sent["recipients"],
+            enrolled=sent["enrolled"],
+        )
+
     @get("/", name="program_announcements")
     async def page(self, request: Request, program: ManagedProgram) -> Any:
         return render(request, PAGE, await self._context(program, AnnouncementForm()))
@@ -66,24 +85,25 @@ class AnnouncementController(Controller):
             return render(request, PAGE, context, block="composer", status_code=form.status_code)
         context = await self._context(program, form)
         context["previews"] = announcements.preview(program, form["subject"], form["text"], context["audience"])
+        context["form_key"] = announcements.new_form_key()
         return render(request, PAGE, context, block="composer")
 
     @post("/", name="announcement_send")
     async def send(self, request: Request, program: ManagedProgram) -> Any:
         form = AnnouncementForm(await request.form())
         if self._checked(program, form):
-            try:
-                sent = await announcements.send_announcement(program, request.user, form["subject"], form["text"])
-            except DomainError as error:
-                form.refuse(error)
+            if not announcements.FORM_KEY.match(form["form_key"]):
+                # Sending is the preview's confirm button: its key makes a second press send nothing.
+                form.add_error("__all__", _("Preview the announcement, then send it from the preview."))
             else:
-                url = request.app.route_reverse("program_announcements", slug=program["slug"])
-                message = _(
-                    "Announcement queued for %(count)s of %(enrolled)s enrolled participants.",
-                    count=sent["recipients"],
-                    enrolled=sent["enrolled"],
-                )
-                return redirect(request, url, message)
+                try:
+                    sent = await announcements.send_announcement(
+                        program, request.user, form["subject"], form["text"], form_key=form["form_key"]
+                    )
+                except DomainError as error:
+                    form.refuse(error)
+                else:
+                    return redirect(request, self._sent_url(request, program), self._sent_message(sent))
         context = await self._context(program, form)
         return render(request, PAGE, context, block="composer", status_code=form.status_code)
 

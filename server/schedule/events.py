@@ -1,5 +1,6 @@
-"""Telling the features above schedule that staff cancelled, restored or moved a session, inside that change's
-transaction: notices (above) registers here to queue the messages, so that a change rolled back queues nothing."""
+"""Telling the features above schedule that staff cancelled, restored or moved a session, or retimed a series, inside
+that change's transaction: notices (above) registers here to queue the messages, so that a change rolled back queues
+nothing."""
 
 from __future__ import annotations
 
@@ -40,4 +41,31 @@ def on_session_changed(handler: Handler) -> Handler:
 async def session_changed(change: SessionChange) -> None:
     """Call inside the transaction, after the write: a handler that fails rolls the change back with it."""
     for handler in _HANDLERS.values():
+        await handler(change)
+
+
+@dataclass(frozen=True)
+class SeriesChange:
+    """Staff gave several sessions of a series new values at once (server/schedule/services/series_edits.py).
+    `previous` maps each changed session's id to its (starts_at, ends_at) before the change; a handler reads what
+    they are now itself (the same transaction sees the change)."""
+
+    program: dict[str, Any]
+    previous: dict[int, tuple[datetime, datetime]]
+    now: datetime
+
+
+SeriesHandler = Callable[[SeriesChange], Awaitable[None]]
+_SERIES_HANDLERS: dict[str, SeriesHandler] = {}
+
+
+def on_series_changed(handler: SeriesHandler) -> SeriesHandler:
+    """Registers `handler(change)`, run inside the transaction of every change to a series' sessions."""
+    _SERIES_HANDLERS[f"{handler.__module__}.{handler.__qualname__}"] = handler
+    return handler
+
+
+async def series_changed(change: SeriesChange) -> None:
+    """Call inside the transaction, after the write: one call for the whole change, never one per session."""
+    for handler in _SERIES_HANDLERS.values():
         await handler(change)

@@ -183,7 +183,8 @@ async def test_confirm_without_javascript_queues_and_redirects_to_the_page(clien
     program, _people = group
     author = await _team_member(program)
     await sign_in(client, author.username)
-    response = await post_form(client, _url(program), {"subject": "Libur", "text": "Tidak ada kelas."})
+    data = {"subject": "Libur", "text": "Tidak ada kelas.", "form_key": announcements.new_form_key()}
+    response = await post_form(client, _url(program), data)
     assert response.status_code == 303 and response.headers["location"].rstrip("/").endswith("/announcements")
     assert await OutboxMessage.count().run() == 3
     page = await client.get(response.headers["location"])
@@ -219,6 +220,52 @@ async def test_someone_outside_the_team_may_not_announce(client, group):
 
 async def test_an_organizer_outside_the_team_may_announce(organizer_client, group):
     program, _people = group
-    response = await post_form(organizer_client, _url(program), {"subject": "Libur", "text": "Tidak ada kelas."})
+    data = {"subject": "Libur", "text": "Tidak ada kelas.", "form_key": announcements.new_form_key()}
+    response = await post_form(organizer_client, _url(program), data)
     assert response.status_code == 303
     assert await OutboxMessage.count().run() == 3
+
+
+# --- one send per preview --------------------------------------------------------------------------------------
+
+
+async def test_confirming_the_same_preview_twice_sends_once_and_shows_the_first_result(client, group):
+    program, _people = group
+    author = await _team_member(program)
+    await sign_in(client, author.username)
+    preview = await post_form(client, _url(program, "preview"), {"subject": "Libur", "text": "Tidak ada kelas."})
+    [key] = re.findall(r'name="form_key" value="([^"]+)"', preview.text)
+    data = {"subject": "Libur", "text": "Tidak ada kelas.", "form_key": key}
+    first = await post_form(client, _url(program), data)
+    again = await post_form(client, _url(program), data, htmx=True)  # a second press, or the browser resubmitting
+    assert first.status_code == 303 and again.status_code == 200 and again.headers["hx-redirect"]
+    assert await Announcement.count().run() == 1
+    assert await OutboxMessage.count().run() == 3
+    page = await client.get(_url(program))
+    assert "already sent" in page.text or "sudah dikirim" in page.text
+    assert "3" in page.text
+
+
+async def test_a_preview_key_sends_once_even_when_the_service_is_called_twice(group):
+    program, _people = group
+    author = await _team_member(program)
+    row, key = await _program_dict(program), announcements.new_form_key()
+    first = await announcements.send_announcement(row, author, "Libur", "Tidak ada kelas.", form_key=key)
+    again = await announcements.send_announcement(row, author, "Libur", "Tidak ada kelas.", form_key=key)
+    assert (first["repeated"], again["repeated"]) == (False, True)
+    assert again["id"] == first["id"] and again["recipients"] == 3
+    assert await OutboxMessage.count().run() == 3
+    other = await announcements.send_announcement(row, author, "Libur", "Tidak ada kelas.", form_key=None)
+    assert other["id"] != first["id"] and await OutboxMessage.count().run() == 6  # a new preview is a new message
+
+
+async def test_sending_without_a_preview_key_is_refused_and_sends_nothing(client, group):
+    program, _people = group
+    author = await _team_member(program)
+    await sign_in(client, author.username)
+    for key in (None, "short"):
+        data = {"subject": "Libur", "text": "Tidak ada kelas.", **({"form_key": key} if key else {})}
+        page = await post_form(client, _url(program), data)
+        assert page.status_code == 400
+    assert await OutboxMessage.count().run() == 0
+    assert await Announcement.count().run() == 0

@@ -193,3 +193,16 @@ async def test_the_program_form_sets_reminder_hours_from_0_to_a_week_with_the_er
     )
     assert response.status_code == 303
     assert await Program.select(Program.reminder_hours).output(as_list=True) == [24]
+
+
+async def test_a_reminder_quiet_hours_would_hold_past_the_start_goes_at_once(db):
+    program = await a_program()
+    await Program.update({Program.reminder_hours: 3}).where(Program.id == program.id).run()
+    await member(program, "Siti", email="siti@example.org")
+    early = await session_at(program, timedelta(hours=20))  # 06:00 in Jakarta, before quiet hours end
+    later = await session_at(program, timedelta(hours=22))  # 08:00 in Jakarta
+    at = NOW + timedelta(hours=19, minutes=30)  # 04:30 in Jakarta
+    assert await reminders.queue_due_reminders(at) == 2
+    due = {m["session_id"]: m["next_attempt_at"] for m in await outbox("session_reminder")}
+    assert due[early] == at  # urgent: held until 07:00 it would come after the session began
+    assert due[later] == NOW + timedelta(hours=21)  # held until 07:00 in Jakarta, an hour before the session

@@ -28,6 +28,8 @@ def expected(viewer: str, channel: str, field: str, program: dict, real_details:
     if field == p.ONLINE_LINK:
         return staff or viewer in (p.MEMBER, p.SELF) or not (members_only or discreet)
     if field == p.CANCEL_REASON:
+        if channel == p.MESSAGE and discreet and not staff:
+            return False  # free text that may name the subject, in a message someone else may glimpse
         return channel != p.PRINT and (staff or viewer in (p.MEMBER, p.SELF))
     if field == p.CONTACT:
         if channel in (p.FEED, p.LOG):

@@ -12,10 +12,12 @@ from messages.mail_fixtures import channels, smtp  # noqa: F401  (fixtures; test
 from querycount import count_queries
 from survey_helpers import make_survey, respond
 
+from server.audit import AuditEvent
 from server.enrolment.tables import Enrolment
 from server.errors import DomainError
 from server.messages import delivery
 from server.messages.tables import OutboxMessage
+from server.people.consent import withdraw_consent
 from server.people.links import reissue_personal_links
 from server.people.participants import create_participant
 from server.programs.tables import TeamMember
@@ -145,6 +147,24 @@ async def test_one_reminder_with_a_new_link_goes_only_to_those_who_have_not_answ
     assert new != first
     assert await surveys.invite_by_token(survey, first) is None  # the first link stops working
     assert (await surveys.invite_by_token(survey, new))["participant"] == siti
+
+
+async def test_no_reminder_without_consent_is_recorded_for_staff_and_the_first_link_keeps_working(
+    organizer, program, survey
+):
+    siti = await _person(program, "Siti", email="siti@example.org")
+    sent_at = datetime.now(UTC)
+    await invite_enrolled(organizer, survey, now=sent_at)
+    first = _link_path((await _bodies())[siti]).rsplit("/", 1)[1]
+    await withdraw_consent(siti, "contact", actor=None)
+    assert await send_survey_reminders(sent_at + REMINDER_AFTER + timedelta(minutes=1)) == 0
+    assert await OutboxMessage.count().where(OutboxMessage.template == "survey_reminder").run() == 0
+    [event] = await AuditEvent.select().where(AuditEvent.action == "survey_reminder_not_sent").run()
+    assert (event["subject_type"], event["subject_id"]) == ("participant", siti)
+    assert "no consent to be contacted" in event["summary"]
+    assert await surveys.invite_by_token(survey, first) is not None  # no new link was issued in its place
+    assert await send_survey_reminders(sent_at + REMINDER_AFTER + timedelta(days=1)) == 0  # recorded once
+    assert await AuditEvent.count().where(AuditEvent.action == "survey_reminder_not_sent").run() == 1
 
 
 async def test_no_reminder_once_the_survey_has_closed(organizer, program):

@@ -11,7 +11,7 @@ from server.db import program_changed, transaction
 from server.errors import DomainError
 from server.i18n import N_
 from server.programs.rules import ensure_open
-from server.schedule import recurrence
+from server.schedule import events, recurrence
 from server.schedule.services.conflicts import Conflict, conflicts_for
 from server.schedule.services.details import (
     Details,
@@ -145,6 +145,8 @@ async def edit_following(
                 .run()
             )
         await _apply_to_members(later, targets, zone, start, end, details)
+        previous = {m["id"]: (m["starts_at"], m["ends_at"]) for m in later if m["id"] in targets}
+        await events.series_changed(events.SeriesChange(program, previous, now))
         # The edited session now follows the new series again, unless it sits on another day than its slot.
         moved = recurrence.to_local(row["starts_at"], zone).date() != boundary_local.date()
         await ProgramSession.update({ProgramSession.detached: moved}).where(ProgramSession.id == session_id).run()
@@ -183,6 +185,8 @@ async def edit_series(
             .run()
         )
         await _apply_to_members(members, targets, zone, start, end, details)
+        previous = {m["id"]: (m["starts_at"], m["ends_at"]) for m in members if m["id"] in targets}
+        await events.series_changed(events.SeriesChange(program, previous, now))
         await program_changed(program["id"])
     if not targets:
         return []

@@ -139,7 +139,12 @@ async def send_survey_reminders(now: datetime) -> int:
     """The periodic job: one reminder, `REMINDER_AFTER` the invitation, to those invited by message who have not
     answered, while the survey is open and published. The same number of queries whatever the number of people
     (besides one insert per message queued). Claiming (`reminded_at`) before reissuing the link makes it safe with
-    several delivery loops: a loop that lost the claim issues nothing, so no sent link is overwritten."""
+    several delivery loops: a loop that lost the claim issues nothing, so no sent link is overwritten.
+
+    Someone who no longer consents to be contacted (or has no address) when the reminder is due gets none, and the
+    invite stays claimed: retrying would fill every batch with the same people and starve the rest, and a reminder
+    days later is no longer the one reminder the invitation promised. Their first link keeps working (no new one
+    is issued), and the audit log records, on the person, that the reminder was not sent and why."""
     due = (
         await SurveyInvite.select(
             SurveyInvite.id,
@@ -187,6 +192,16 @@ async def send_survey_reminders(now: datetime) -> int:
         }
         due = [row for row in due if row["id"] in claimed]
         recipients = await participant_recipients([row["participant"] for row in due])
+        for row in due:
+            if row["participant"] not in recipients:
+                await audit.record_audit(
+                    None,
+                    "survey_reminder_not_sent",
+                    "participant",
+                    row["participant"],
+                    N_("Survey reminder not sent (survey %(survey)s): no consent to be contacted or no address"),
+                    survey=row["survey"],
+                )
         due = [row for row in due if row["participant"] in recipients]
         programs = {
             row["id"]: row
