@@ -117,14 +117,19 @@ def _remembered(function: Callable[..., str]) -> Callable[..., str]:
     alike anyway); unhashable arguments are formatted afresh."""
 
     @functools.lru_cache(maxsize=8192)
-    def remembered(_locale: str, _kind: Any, _zone: Any, value: Any, args: tuple, options: tuple) -> str:
+    def remembered(_locale: str, _kind: str, _zone: Any, value: Any, args: tuple, options: tuple) -> str:
         return function(value, *args, **dict(options))
 
     @functools.wraps(function)
     def formatted(value: Any, *args: Any, **kwargs: Any) -> str:
         try:
             return remembered(
-                i18n.get_locale(), type(value), getattr(value, "tzinfo", None), value, args, tuple(kwargs.items())
+                i18n.get_locale(),
+                type(value).__name__,
+                getattr(value, "tzinfo", None),
+                value,
+                args,
+                tuple(kwargs.items()),
             )
         except TypeError:
             return function(value, *args, **kwargs)
