@@ -15,24 +15,39 @@ from litestar.utils.scope.state import ScopeState
 # response carries it XOR-ed with a fresh random pad instead (as Django and Rails do); the cookie keeps the plain
 # token and the check unmasks first.
 MASK_PREFIX = "m."
+# A hexadecimal token (Litestar's always is) is masked as its bytes, half as long as masking its text: the sheet
+# carries it in every row's forms. Marked by a "=" after the prefix, which base64 never starts with.
+HEX_MARK = "="
 CSRF_COOKIE = "csrftoken"
 HEADER = "x-csrftoken"
 
 
 def mask(token: str) -> str:
-    raw = token.encode()
+    prefix, raw = MASK_PREFIX, token.encode()
+    if _is_hex(token):
+        prefix, raw = MASK_PREFIX + HEX_MARK, bytes.fromhex(token)
     pad = secrets.token_bytes(len(raw))
-    return MASK_PREFIX + base64.urlsafe_b64encode(pad + bytes(a ^ b for a, b in zip(raw, pad, strict=True))).decode()
+    return prefix + base64.urlsafe_b64encode(pad + bytes(a ^ b for a, b in zip(raw, pad, strict=True))).decode()
+
+
+def _is_hex(token: str) -> bool:
+    try:
+        return bool(token) and bytes.fromhex(token).hex() == token
+    except ValueError:
+        return False
 
 
 def unmask(token: str) -> str:
     """The plain token behind a masked one; anything else unchanged (the plain cookie value still passes)."""
     if not token.startswith(MASK_PREFIX):
         return token
+    body = token[len(MASK_PREFIX) :]
+    hexadecimal = body.startswith(HEX_MARK)
     try:
-        data = base64.urlsafe_b64decode(token[len(MASK_PREFIX) :])
+        data = base64.urlsafe_b64decode(body[len(HEX_MARK) :] if hexadecimal else body)
         half = len(data) // 2
-        return bytes(a ^ b for a, b in zip(data[half:], data[:half], strict=True)).decode()
+        plain = bytes(a ^ b for a, b in zip(data[half:], data[:half], strict=True))
+        return plain.hex() if hexadecimal else plain.decode()
     except (binascii.Error, ValueError):
         return token
 

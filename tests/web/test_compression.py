@@ -1,5 +1,6 @@
 """Compression on a slow link: pages, fragments, assets and feeds travel compressed; tiny answers do not."""
 
+import base64
 from datetime import timedelta
 
 from factories import make_program, make_session
@@ -63,6 +64,15 @@ def test_masked_csrf_token_differs_every_time_and_unmasks_to_the_token():
     assert unmask(first) == token == unmask(second)
     assert unmask(token) == token
     assert unmask("m.not base64!") == "m.not base64!"
+
+
+def test_a_hexadecimal_csrf_token_is_masked_at_half_the_length_and_old_masks_still_unmask():
+    token = "0123456789abcdef" * 8  # Litestar's tokens: 128 hexadecimal characters
+    masked = mask(token)
+    assert len(masked) < 180 and unmask(masked) == token
+    text_mask = "m." + base64.urlsafe_b64encode(bytes(128) + token.encode()).decode()  # as pages masked it before
+    assert unmask(text_mask) == token
+    assert unmask(mask("ABCDEF")) == "ABCDEF"  # not lowercase hexadecimal: masked as text
 
 
 async def test_pages_never_carry_the_same_csrf_token_twice(client, db):
