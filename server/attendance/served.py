@@ -9,7 +9,8 @@ differs from the rows' computes from the marks instead, until `python -m server 
 A program's write recomputes which (participant, month) pairs it served, compares them with its kept rows and,
 only for the people whose months changed, recomputes the calendar months, quarters and years in which they were
 served in any program (ServedPeriod). A period's distinct count is then the number of its rows, whatever the
-number of marks.
+number of marks; that number, and the guests' visits of the period, are kept in one row per period (ServedCount),
+moved by the rows each write inserts and deletes, so reading it costs one row.
 """
 
 from __future__ import annotations
@@ -22,15 +23,17 @@ from zoneinfo import ZoneInfo
 
 from server import clock
 from server.attendance.rules import T_ATTENDANCE, T_SESSION, as_datetime, raw
-from server.attendance.tables import Attendance, ServedMonth, ServedPeriod
+from server.attendance.tables import Attendance, ServedCount, ServedMonth, ServedPeriod
 
 T_SERVED_MONTH = ServedMonth._meta.tablename
 T_SERVED_PERIOD = ServedPeriod._meta.tablename
+T_SERVED_COUNT = ServedCount._meta.tablename
 KINDS = ("month", "quarter", "year")
 # Rows per INSERT and ids per IN list: well under both engines' limits on bound parameters.
 CHUNK = 400
 
 Key = tuple[int | None, date]  # (participant, or None for guests; first day of the month)
+PeriodKey = tuple[str, date]  # (kind, first day)
 
 
 def served_marks_sql(scope: str) -> str:
@@ -71,7 +74,7 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + CHUNK]
 
 
-async def _insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+async def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     names = ", ".join(f'"{name}"' for name in columns)
     one = "(" + ", ".join("{}" for _ in columns) + ")"
     for chunk in _chunks(rows):
@@ -79,7 +82,7 @@ async def _insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ..
         await Attendance.raw(f'INSERT INTO "{table}" ({names}) VALUES {", ".join(one for _ in chunk)}', *args).run()
 
 
-async def _delete(table: str, ids: list[int]) -> None:
+async def delete_rows(table: str, ids: list[int]) -> None:
     for chunk in _chunks(ids):
         await raw(f'DELETE FROM "{table}" WHERE id IN (:ids)', ids=list(chunk))
 
@@ -117,14 +120,22 @@ async def keep_served(program_id: int, timezone: str | None = None) -> None:
     ]
     if not stale and not fresh:
         return
-    await _delete(T_SERVED_MONTH, stale)
-    await _insert(T_SERVED_MONTH, ("program", "participant", "month", "visits", "timezone"), fresh)
+    await delete_rows(T_SERVED_MONTH, stale)
+    await insert_rows(T_SERVED_MONTH, ("program", "participant", "month", "visits", "timezone"), fresh)
+    guests: Counter[PeriodKey] = Counter()
+    for month in {key[1] for key in (*wanted, *have) if key[0] is None}:
+        change = wanted.get((None, month), 0) - have.get((None, month), (0, 0))[1]
+        for period in period_starts(month):
+            guests[period] += change
     moved = {key[0] for key in set(wanted) ^ set(have) if key[0] is not None}
-    await _keep_periods(sorted(moved))
+    people = await _keep_periods(sorted(moved))
+    await _count(people, guests)
 
 
-async def _keep_periods(people: list[int]) -> None:
-    """Recomputes the served periods of some people from their kept months in every program."""
+async def _keep_periods(people: list[int]) -> Counter[PeriodKey]:
+    """Recomputes the served periods of some people from their kept months in every program; returns by how much
+    each period's number of rows changed."""
+    moved: Counter[PeriodKey] = Counter()
     for chunk in _chunks(people):
         ids = list(chunk)
         months = await raw(
@@ -137,13 +148,38 @@ async def _keep_periods(people: list[int]) -> None:
             f'SELECT id, participant, kind, start FROM "{T_SERVED_PERIOD}" WHERE participant IN (:ids)', ids=ids
         )
         have = {(row["participant"], row["kind"], as_date(row["start"])): row["id"] for row in kept}
-        await _delete(T_SERVED_PERIOD, [row_id for key, row_id in have.items() if key not in wanted])
-        await _insert(T_SERVED_PERIOD, ("participant", "kind", "start"), sorted(wanted - set(have)))
+        gone = [key for key in have if key not in wanted]
+        added = sorted(wanted - set(have))
+        await delete_rows(T_SERVED_PERIOD, [have[key] for key in gone])
+        await insert_rows(T_SERVED_PERIOD, ("participant", "kind", "start"), added)
+        moved.update((kind, start) for _, kind, start in added)
+        moved.subtract((kind, start) for _, kind, start in gone)
+    return moved
+
+
+async def _count(people: Counter[PeriodKey], guests: Counter[PeriodKey]) -> None:
+    """Moves the kept counts of some periods by the given differences: one upsert per period, in a fixed order so
+    that two writers moving the same periods wait for each other instead of deadlocking."""
+    rows = [
+        (kind, start, people.get((kind, start), 0), guests.get((kind, start), 0))
+        for kind, start in sorted(set(people) | set(guests))
+        if people.get((kind, start), 0) or guests.get((kind, start), 0)
+    ]
+    for chunk in _chunks(rows):
+        args = [value for row in chunk for value in row]
+        await Attendance.raw(
+            f'INSERT INTO "{T_SERVED_COUNT}" (kind, start, people, guests) '
+            f"VALUES {', '.join('({}, {}, {}, {})' for _ in chunk)} "
+            f"ON CONFLICT (kind, start) DO UPDATE SET people = {T_SERVED_COUNT}.people + excluded.people, "
+            f"guests = {T_SERVED_COUNT}.guests + excluded.guests",
+            *args,
+        ).run()
 
 
 async def rebuild_served() -> None:
     """Recomputes every program's served rows in the organisation's timezone (part of rebuild-stats); call it in a
     transaction."""
+    await raw(f'DELETE FROM "{T_SERVED_COUNT}"')
     await raw(f'DELETE FROM "{T_SERVED_PERIOD}"')
     await raw(f'DELETE FROM "{T_SERVED_MONTH}"')
     timezone = clock.organisation_timezone()
@@ -152,24 +188,36 @@ async def rebuild_served() -> None:
 
 
 async def missing_served() -> bool:
-    """Whether served marks exist but no row is kept (a database from before the rows were kept)."""
+    """Whether served marks exist but no row is kept, or months are kept but no count (a database from before the
+    rows or the counts were kept)."""
     rows = await raw(
         f"SELECT (SELECT COUNT(*) FROM ({served_marks_sql('1 = 1')} LIMIT 1) x) AS marks, "
-        f'(SELECT COUNT(*) FROM (SELECT id FROM "{T_SERVED_MONTH}" LIMIT 1) y) AS kept'
+        f'(SELECT COUNT(*) FROM (SELECT id FROM "{T_SERVED_MONTH}" LIMIT 1) y) AS kept, '
+        f'(SELECT COUNT(*) FROM (SELECT id FROM "{T_SERVED_COUNT}" LIMIT 1) z) AS counted'
     )
-    return bool(rows and int(rows[0]["marks"] or 0) and not int(rows[0]["kept"] or 0))
+    if not rows:
+        return False
+    marks, kept, counted = (int(rows[0][name] or 0) for name in ("marks", "kept", "counted"))
+    return bool(marks and not kept) or bool(kept and not counted)
 
 
 # --- what the kept rows must equal ------------------------------------------------------------------
 
 
 async def kept_served() -> dict[str, Any]:
-    """The kept rows: months {(program, participant, month): visits}, periods [(participant, kind, start)]."""
+    """The kept rows: months {(program, participant, month): visits}, periods [(participant, kind, start)], counts
+    {(kind, start): (people, guests)} (periods with neither left out)."""
     months = await raw(f'SELECT program, participant, month, visits FROM "{T_SERVED_MONTH}"')
     periods = await raw(f'SELECT participant, kind, start FROM "{T_SERVED_PERIOD}"')
+    counts = await raw(f'SELECT kind, start, people, guests FROM "{T_SERVED_COUNT}"')
     return {
         "months": {(row["program"], row["participant"], as_date(row["month"])): int(row["visits"]) for row in months},
         "periods": sorted((row["participant"], row["kind"], as_date(row["start"])) for row in periods),
+        "counts": {
+            (row["kind"], as_date(row["start"])): (int(row["people"] or 0), int(row["guests"] or 0))
+            for row in counts
+            if row["people"] or row["guests"]
+        },
     }
 
 
@@ -185,4 +233,10 @@ async def served_from_marks(timezone: str | None = None) -> dict[str, Any]:
         if participant is not None
         for kind, start in period_starts(month)
     }
-    return {"months": dict(months), "periods": sorted(periods)}
+    people = Counter((kind, start) for _, kind, start in periods)
+    guests: Counter[PeriodKey] = Counter()
+    for (_, participant, month), visits in months.items():
+        if participant is None:
+            guests.update({period: visits for period in period_starts(month)})
+    counts = {key: (people.get(key, 0), guests.get(key, 0)) for key in set(people) | set(guests)}
+    return {"months": dict(months), "periods": sorted(periods), "counts": counts}

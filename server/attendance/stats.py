@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from server import clock
-from server.attendance import served
+from server.attendance import program_periods, served
 from server.attendance.rules import (
     COUNTED_SESSION_SQL,
     T_ATTENDANCE,
@@ -238,6 +238,7 @@ async def program_changed(program_id: int) -> None:
     """The keeper registered with server.db: a write under a program's lock, or to its sessions, recomputes it."""
     await recompute_for(program_id=program_id)
     await recompute_sessions(program_id)
+    await program_periods.keep_program_periods(program_id)
     await served.keep_served(program_id)
 
 
@@ -248,6 +249,7 @@ async def rebuild_all(now: datetime | None = None) -> int:
         await raw(_insert_sql("1 = 1"), now=now or clock.now())
         await raw(f'DELETE FROM "{T_SESSION_STATS}"')
         await raw(_insert_sessions_sql("1 = 1"))
+        await program_periods.rebuild_program_periods()
         await served.rebuild_served()
     return await EnrolmentStats.count().run()
 
@@ -261,8 +263,10 @@ async def missing_figures() -> bool:
         f'(SELECT COUNT(*) FROM "{T_SESSION}" s WHERE NOT EXISTS '
         f'(SELECT 1 FROM "{T_SESSION_STATS}" ss WHERE ss."session" = s.id)) AS sessions'
     )
-    return bool(rows and (int(rows[0]["enrolments"] or 0) or int(rows[0]["sessions"] or 0))) or (
-        await served.missing_served()
+    return (
+        bool(rows and (int(rows[0]["enrolments"] or 0) or int(rows[0]["sessions"] or 0)))
+        or await served.missing_served()
+        or await program_periods.missing_program_periods()
     )
 
 

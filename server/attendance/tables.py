@@ -99,3 +99,37 @@ class ServedPeriod(Table):
     kind = Varchar(length=8)  # month | quarter | year
     start = Date()
     # Composite index (kind, start) is made in the migration.
+
+
+class ServedCount(Table):
+    """How many people a calendar month, quarter or year (kind, first day) served: its number of ServedPeriod rows,
+    and the guests' visits of its ServedMonth rows, kept by the same keeper from the rows it inserts and deletes, so
+    that a period's "people served" is one row read whatever the organisation's size."""
+
+    id: Serial
+    kind = Varchar(length=8)  # month | quarter | year
+    start = Date()
+    people = Integer(default=0)
+    guests = Integer(default=0)
+    # Unique index (kind, start) is made in the migration.
+
+
+class ProgramPeriodStats(Table):
+    """One program's attendance totals in a calendar month, quarter or year of the organisation (its timezone,
+    recorded in the row), over its countable sessions (not cancelled; held or with marks) starting in it, whatever
+    the instant: sessions, members at their starts and how they were marked, and the people who were members at
+    the start of at least one. Kept in step with every write to the program (server/attendance/program_periods.py),
+    so that the organisation overview's "attendance by program" reads one row per program."""
+
+    id: Serial
+    program = ForeignKey(references=Program, index=True, on_delete=OnDelete.cascade)
+    kind = Varchar(length=8)  # month | quarter | year
+    start = Date()
+    timezone = Varchar(length=64, default="")
+    sessions = Integer(default=0)
+    members = Integer(default=0)
+    attended = Integer(default=0)
+    absent = Integer(default=0)  # absent or unmarked members
+    excused = Integer(default=0)
+    people = Integer(default=0)
+    # Unique index (kind, start, program) is made in the migration.

@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from server import clock
+from server.attendance import program_periods
 from server.attendance import rates as attendance
 from server.attendance.rules import member_at_start_sql
-from server.attendance.served import T_SERVED_MONTH, T_SERVED_PERIOD
+from server.attendance.served import T_SERVED_COUNT, T_SERVED_MONTH
 from server.attendance.stats import counted_sql
 from server.i18n import N_
 from server.programs import services as programs
@@ -81,8 +82,9 @@ def _kept_kind(period: Period) -> str | None:
 async def people_served(now: datetime, period: Period) -> dict[str, int]:
     """Unique participants who attended (present or late) at least one non-cancelled session this month, this
     quarter, this year and in the chosen period; guests are visits without a person, counted apart. One query:
-    counts of the kept rows (server/attendance/served.py) when the periods are whole months of the organisation's
-    timezone, else (a range of days, or the timezone changed since the rows were kept) a second one over the marks."""
+    the kept count of each calendar period (server/attendance/served.py: one row each), a distinct count of the kept
+    months for another run of whole months, else (a range of days, or the timezone changed since the rows were
+    kept) a second one over the marks."""
     periods = {**calendar_periods(now), "range": period}
     kinds = {name: _kept_kind(value) for name, value in periods.items()}
     if None in kinds.values():
@@ -99,14 +101,18 @@ async def people_served(now: datetime, period: Period) -> dict[str, int]:
         else:
             params[f"{name}_kind"] = kinds[name]
             columns.append(
-                f'(SELECT COUNT(*) FROM "{T_SERVED_PERIOD}" WHERE kind = :{name}_kind AND start = :{name}_first) '
-                f"AS {name}"
+                f'(SELECT people FROM "{T_SERVED_COUNT}" WHERE kind = :{name}_kind AND start = :{name}_first) AS {name}'
             )
+    if kinds["range"] == "months":
+        guests = (
+            f'(SELECT SUM(visits) FROM "{T_SERVED_MONTH}" WHERE month >= :range_first AND month < :range_after '
+            "AND participant IS NULL)"
+        )
+    else:
+        guests = f'(SELECT guests FROM "{T_SERVED_COUNT}" WHERE kind = :range_kind AND start = :range_first)'
     rows = await raw(
         f"""
-        SELECT {", ".join(columns)},
-          (SELECT SUM(visits) FROM "{T_SERVED_MONTH}" WHERE month >= :range_first AND month < :range_after
-           AND participant IS NULL) AS guests,
+        SELECT {", ".join(columns)}, {guests} AS guests,
           (SELECT timezone FROM "{T_SERVED_MONTH}" LIMIT 1) AS timezone
         """,
         **params,
@@ -146,13 +152,67 @@ async def _people_served_from_marks(periods: dict[str, Period]) -> dict[str, int
 
 async def attendance_by_program(period: Period, now: datetime) -> list[dict[str, Any]]:
     """Each running program's attendance rate over the sessions held in the period, with the number of sessions
-    and of people they counted for. One query."""
-    # Sums of the kept session figures (members at each session's start, unmarked ones absent), so the cost follows
-    # the number of sessions in the period, not of marks; people are the members at the start of at least one.
+    and of people they counted for. For a calendar month, quarter or year: the kept totals of the period, one row
+    per program (server/attendance/program_periods.py), and the sums of kept session rows only for the programs
+    with a countable session of the period still ahead of `now` (marked in advance: rare); else (another range, or
+    rows kept in another timezone) the sums of the period's kept session rows. Two or three queries."""
+    kind = _kept_kind(period)
+    if kind not in ("month", "quarter", "year"):
+        return await _attendance_from_sessions(period, now)
+    params = {"now": now, "range_start": period.start, "range_end": period.end}
+    ahead = (
+        [row["program"] for row in await raw(program_periods.ahead_programs_sql(), **params)]
+        if now < period.end
+        else []
+    )
+    columns = ", ".join(f"pp.{name} AS {name}" for name in program_periods.FIGURES)
+    rows = await raw(
+        f"""
+        SELECT pp.program AS program_id, p.slug AS slug, p.title AS title, p.kind AS kind, p.phase AS phase,
+               {columns}, pp.timezone AS timezone
+        FROM "{program_periods.T_PROGRAM_PERIOD}" pp JOIN "{T_PROGRAM}" p ON p.id = pp.program
+        WHERE pp.kind = :kind AND pp.start = :first AND p.archived = :archived AND pp.members > 0
+        """,
+        kind=kind,
+        first=period.first,
+        archived=False,
+    )
+    if any(row["timezone"] != clock.organisation_timezone() for row in rows):
+        return await _attendance_from_sessions(period, now)
+    found = [_attendance_row(row) for row in rows if row["program_id"] not in ahead]
+    if ahead:
+        found += await _attendance_from_sessions(period, now, ahead)
+    return sorted(found, key=lambda row: (row["title"], row["program_id"]))
+
+
+def _attendance_row(row: dict[str, Any]) -> dict[str, Any]:
+    attended, absent = as_int(row["attended"]), as_int(row["absent"])
+    return {
+        "program_id": row["program_id"],
+        "slug": row["slug"],
+        "title": row["title"],
+        "kind": row["kind"],
+        "phase": row["phase"],
+        "sessions": as_int(row["sessions"]),
+        "people": as_int(row["people"]),
+        "attended": attended,
+        "absent": absent,
+        "excused": as_int(row["excused"]),
+        "rate": share(attended, attended + absent),
+    }
+
+
+async def _attendance_from_sessions(
+    period: Period, now: datetime, program_ids: list[int] | None = None
+) -> list[dict[str, Any]]:
+    """attendance_by_program summed from the period's kept session rows (of some programs only, if given)."""
+    # Members at each session's start, unmarked ones absent; people are the members at the start of at least one.
     in_period = (
         f"{counted_sql('ss')} AND ss.starts_at >= :range_start AND ss.starts_at < :range_end "
         f'AND ss.program IN (SELECT id FROM "{T_PROGRAM}" WHERE archived = :archived)'
     )
+    if program_ids is not None:
+        in_period += " AND ss.program IN (:programs)"
     sql = f"""
     WITH totals AS (
         SELECT ss.program AS program_id, COUNT(*) AS sessions, SUM(ss.members) AS members,
@@ -179,26 +239,10 @@ async def attendance_by_program(period: Period, now: datetime) -> list[dict[str,
     WHERE t.members > 0
     ORDER BY p.title, t.program_id
     """
-    rows = await raw(sql, now=now, archived=False, range_start=period.start, range_end=period.end)
-    found = []
-    for row in rows:
-        attended, absent = as_int(row["attended"]), as_int(row["absent"])
-        found.append(
-            {
-                "program_id": row["program_id"],
-                "slug": row["slug"],
-                "title": row["title"],
-                "kind": row["kind"],
-                "phase": row["phase"],
-                "sessions": as_int(row["sessions"]),
-                "people": as_int(row["people"]),
-                "attended": attended,
-                "absent": absent,
-                "excused": as_int(row["excused"]),
-                "rate": share(attended, attended + absent),
-            }
-        )
-    return found
+    params: dict[str, Any] = {"now": now, "archived": False, "range_start": period.start, "range_end": period.end}
+    if program_ids is not None:
+        params["programs"] = list(program_ids)
+    return [_attendance_row(row) for row in await raw(sql, **params)]
 
 
 async def upcoming_sessions(now: datetime, days: int = UPCOMING_DAYS, limit: int = ALERT_LIST_LIMIT) -> dict[str, Any]:

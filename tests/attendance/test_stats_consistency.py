@@ -5,7 +5,7 @@ passing time came before: a hypothesis state machine driving the real services."
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from server import clock
-from server.attendance import rates, served, sheets, stats
+from server.attendance import program_periods, rates, served, sheets, stats
 from server.config import settings as app_settings
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
 from server.errors import DomainError
 from server.people.tables import Consent, Participant
 from server.programs.tables import Program
+from server.reports import organisation, periods
 from server.schedule import services as schedule
 from server.schedule.tables import ProgramSession
 
@@ -176,6 +177,16 @@ class KeptFigures(RuleBasedStateMachine):
 
     # --- the invariant ----------------------------------------------------------------------------
 
+    def _periods(self) -> list[periods.Period]:
+        """The calendar periods around the sessions (which moves may carry into November or January)."""
+        return [
+            *periods.calendar_periods(self.now).values(),
+            periods.Period(date(2026, 11, 1), date(2026, 11, 30)),
+            periods.Period(date(2027, 1, 1), date(2027, 1, 31)),
+            periods.Period(date(2026, 10, 1), date(2026, 12, 31)),
+            periods.Period(date(2027, 1, 1), date(2027, 12, 31)),
+        ]
+
     @invariant()
     def kept_figures_equal_a_recomputation_and_todays_queries(self) -> None:
         async def check():
@@ -190,6 +201,17 @@ class KeptFigures(RuleBasedStateMachine):
             assert await stats.kept_session_figures() == await stats.session_figures_from_marks()
             # Who was served in which month, quarter and year does not depend on the instant either.
             assert await served.kept_served() == await served.served_from_marks()
+            # Nor does each program's total of a calendar month, quarter and year, over its countable sessions.
+            assert await program_periods.kept_program_periods() == await program_periods.program_periods_from_marks()
+            # The overview's readers of those kept rows answer what the session rows and the marks say.
+            for period in self._periods():
+                assert await organisation.attendance_by_program(
+                    period, self.now
+                ) == await organisation._attendance_from_sessions(period, self.now)
+            served_now = await organisation.people_served(self.now, periods.this_year(self.now))
+            assert served_now == await organisation._people_served_from_marks(
+                {**periods.calendar_periods(self.now), "range": periods.this_year(self.now)}
+            )
             live = await rates.participant_rates(self.program_id, self.now)
             for row in scratch.values():
                 rate = live.get(row["participant"], rates.Rate())
