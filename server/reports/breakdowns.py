@@ -16,7 +16,7 @@ never reveals a small group. A completed count follows its own column's rule, an
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from server.attendance.served import served_marks_sql
@@ -118,7 +118,7 @@ def _label(dimension: str, key: str, names: Mapping[str, str]) -> str:
     )
 
 
-def breakdown_tables(rows: list[Mapping[str, Any]], year: int, minimum: int) -> dict[str, Any]:
+def breakdown_tables(rows: Sequence[Mapping[str, Any]], year: int, minimum: int) -> dict[str, Any]:
     """The four tables, every cell protected: {"total": {...}, "tables": [{"dimension", "rows": [...]}]}."""
     served_total = sum(row["served"] for row in rows)
     completed_total = sum(row["completed"] for row in rows)
