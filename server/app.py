@@ -26,6 +26,7 @@ from server.enrolment import routes as enrolment_routes
 from server.messages import delivery, password_routes
 from server.messages import routes as message_routes
 from server.notices import routes as notice_routes
+from server.pages import about_you
 from server.pages import catalogue as catalogue_pages
 from server.pages import dashboard as dashboard_page
 from server.pages import home as home_page
@@ -35,6 +36,7 @@ from server.pages import poster as poster_page
 from server.people import account_routes, organisation_routes, participant_routes, staff_routes
 from server.people.identity import IdentityMiddleware, identify_unrouted
 from server.programs import routes as program_routes
+from server.reports import breakdown_routes
 from server.reports import routes as report_routes
 from server.schedule import routes as schedule_routes
 from server.surveys import routes as survey_routes
@@ -69,9 +71,11 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     participant_pages.ROUTES,
     enrolment_routes.ROUTES,
     personal_page.ROUTES,
+    about_you.ROUTES,
     attendance_routes.ROUTES,
     calendar_routes.ROUTES,
     report_routes.ROUTES,
+    breakdown_routes.ROUTES,
     dashboard_page.ROUTES,
     survey_routes.ROUTES,
     message_routes.ROUTES,

@@ -86,9 +86,16 @@ async def record_consent(
         )
 
 
+def about_cleared() -> dict[Any, Any]:
+    """The "about you" fields (server/people/profile.py) emptied: they are kept only under consent to data
+    collection, so withdrawing it, or erasing the person, clears them."""
+    return {Participant.gender: "", Participant.birth_year: None, Participant.disability: "", Participant.area: ""}
+
+
 async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentStaff | None) -> None:
     """Withdrawing consent to be contacted also removes the phone number and e-mail address (the pages ask for
-    confirmation first): without that consent they must not be kept."""
+    confirmation first): without that consent they must not be kept. Withdrawing consent to data collection
+    clears the optional "about you" answers, for the same reason."""
     now = clock.now()
     async with transaction():
         await (
@@ -108,6 +115,12 @@ async def withdraw_consent(participant_id: int, purpose: str, *, actor: CurrentS
                         Participant.updated_at: now,
                     }
                 )
+                .where(Participant.id == participant_id)
+                .run()
+            )
+        if purpose == "data_collection":
+            await (
+                Participant.update({**about_cleared(), Participant.updated_at: now})
                 .where(Participant.id == participant_id)
                 .run()
             )

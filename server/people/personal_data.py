@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from server.people.consent import about_cleared
 from server.people.tables import AccessToken, Consent, Participant
 from server.personal_data import PersonalData, Record, register
 
@@ -24,12 +25,17 @@ async def _profile(participant_id: int) -> Record:
         "phone": row["phone"],
         "email": row["email"],
         "preferred_language": row["preferred_locale"],
+        "gender": row["gender"],
+        "birth_year": row["birth_year"],
+        "disability_answers": row["disability"],
+        "area": row["area"],
         "registered_at": _when(row["created_at"]),
     }
 
 
 async def _erase_profile(participant_id: int, now: datetime) -> None:
-    """Identity, contact and staff notes go; the row stays under a number, so counts and history still add up."""
+    """Identity, contact, staff notes and the "about you" answers go; the row stays under a number, so counts and
+    history still add up."""
     await (
         Participant.update(
             {
@@ -39,6 +45,7 @@ async def _erase_profile(participant_id: int, now: datetime) -> None:
                 Participant.phone_digits: "",
                 Participant.email: "",
                 Participant.notes: "",
+                **about_cleared(),
                 Participant.anonymised_at: now,
                 Participant.updated_at: now,
             }

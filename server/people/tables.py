@@ -38,6 +38,13 @@ class Participant(Table):
     email = Varchar(length=200, default="", index=True)
     preferred_locale = Varchar(length=10, default="id")
     notes = Text(default="")
+    # "About you" (server/people/profile.py): optional, kept only under consent to data collection, for reports
+    # broken down by who was served. The disability answers are one code of six digits, one per Washington Group
+    # question, so that a new answer scale never needs a column change.
+    gender = Varchar(length=20, default="")  # female | male | another | unsaid; "" when not recorded
+    birth_year = Integer(null=True, default=None)
+    disability = Varchar(length=6, default="")
+    area = Varchar(length=120, default="")
     # Set when an admin erased the person's identity; attendance stays as anonymous counts.
     anonymised_at = Timestamptz(null=True, default=None)
     created_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)

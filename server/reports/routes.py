@@ -16,6 +16,7 @@ from server.i18n import gettext as _
 from server.programs import services as programs
 from server.programs.dependencies import MANAGED_PROGRAM, ManagedProgram
 from server.programs.tables import Program
+from server.reports import breakdowns as who_served
 from server.reports import checks as report_checks
 from server.reports import exports as report_exports
 from server.reports import organisation
@@ -51,6 +52,9 @@ class ProgramReportController(Controller):
             "editable": program["phase"] != "closed" and not program["archived"],
             # Printed paper leaves the office: a discreet program prints under its neutral title (as the register does).
             "printed_title": privacy.title(program, privacy.TEAM, privacy.PRINT),
+            "breakdowns": await who_served.program_breakdowns(
+                program["id"], _min_group(request), clock.organisation_today(report["generated_at"]).year
+            ),
         }
 
     @get("/", name="program_report")
@@ -103,6 +107,7 @@ class ReportsController(Controller):
             now,
             PageRequest.of(request, organisation.ATTENDANCE_PAGE, "attendance_page"),
         )
+        context["breakdowns"] = await who_served.organisation_breakdowns(form.period(now), _min_group(request))
         return render(request, "reports/organisation.html", context)
 
     @get("/checks", name="data_checks")

@@ -21,7 +21,7 @@ NEEDED = {"staff": 1, "organizer": 2, "admin": 3}
 SCOPED = ("{slug", "{session_id", "{participant_id", "{survey_id", "{enrolment_id", "{question_id")
 LAST = ("/logout",)
 # Contact details and notes: only the person's program teams and admins (an organizer outside the team is refused).
-CONFIDENTIAL = ("/participants/{participant_id:int}/edit",)
+CONFIDENTIAL = ("/participants/{participant_id:int}/edit", "/participants/{participant_id:int}/about")
 
 
 def all_routes(app):

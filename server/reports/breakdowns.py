@@ -1,0 +1,199 @@
+"""Who was served, broken down: people served and how many completed, by gender, age group, disability and area,
+with the small-group rule applied to every cell (for the organisation report, program reports and their CSV).
+
+People served are the organisation overview's (server/reports/organisation.py, server/attendance/served.py): the
+distinct participants with a present or late mark on a session that is not cancelled. Completed: those of them
+whose enrolment staff marked completed (the first case of server/attendance/completion.py; a running program's
+rate is a forecast, not a completion). One aggregate query whatever the number of people; the groups are made
+here from its rows (age groups need the report's year).
+
+Small groups (settings.min_group_size, as survey results): each breakdown is a partition of the people served,
+shown with its total, so a cell of 1 to min - 1 people is not shown, and then more cells are hidden until the
+hidden ones together hold none or at least min (server/surveys/small_groups.py): a total minus the shown cells
+never reveals a small group. A completed count follows its own column's rule, and is hidden with its row's count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from server.attendance.served import served_marks_sql
+from server.i18n import N_
+from server.i18n import gettext as _
+from server.people.profile import AGE_GROUPS, GENDERS, age_group, disability_status
+from server.reports.periods import Period
+from server.reports.sql import T_ENROLMENT, T_PARTICIPANT, as_int, raw
+from server.surveys.small_groups import suppressed_groups, too_small
+from server.web.labels import LABELS
+
+Key = TypeVar("Key", bound=Hashable)
+
+DIMENSIONS = ("gender", "age_group", "disability", "area")
+UNKNOWN = ""  # the group of people whose answer is not recorded
+# A hidden cell: too small to show, or hidden with it so that the total cannot reveal it.
+SMALL, HIDDEN = "small", "hidden"
+
+LABELS.register(
+    "breakdown",
+    {
+        "gender": N_("Gender"),
+        "age_group": N_("Age group"),
+        "disability": N_("Disability (Washington Group)"),
+        "area": N_("Area"),
+    },
+)
+LABELS.register(
+    "age_group",
+    {"0-17": N_("0–17 years"), "18-24": N_("18–24 years"), "25-59": N_("25–59 years"), "60+": N_("60 years and over")},
+)
+LABELS.register("disability_status", {"yes": N_("With a disability"), "no": N_("Without a disability")})
+
+ORDER = {
+    "gender": GENDERS,
+    "age_group": tuple(code for code, _low, _high in AGE_GROUPS),
+    "disability": ("yes", "no"),
+}
+
+
+def protect(counts: Mapping[Key, int], minimum: int) -> dict[Key, int | str]:
+    """Each group's count, or SMALL (1 to minimum - 1) or HIDDEN (hidden with the small ones so that the shown
+    total minus the shown groups cannot reveal them). Empty groups are shown: there is no one to reveal."""
+    hidden = suppressed_groups(counts, minimum)
+    return {
+        key: (SMALL if too_small(size, minimum) else HIDDEN) if key in hidden else size for key, size in counts.items()
+    }
+
+
+def protect_total(total: int, minimum: int) -> int | str:
+    return SMALL if too_small(total, minimum) else total
+
+
+def _served_sql(program_id: int | None) -> str:
+    scope = "s.starts_at >= :start AND s.starts_at < :end" if program_id is None else "s.program = :program"
+    marks = served_marks_sql(scope)
+    completed = "e.status = 'completed'" + ("" if program_id is None else " AND e.program = :program")
+    return f"""
+    WITH served AS (SELECT DISTINCT m.participant AS pid FROM ({marks}) m WHERE m.participant IS NOT NULL),
+    done AS (
+        SELECT DISTINCT e.participant AS pid FROM "{T_ENROLMENT}" e
+        WHERE {completed} AND e.participant IN (SELECT pid FROM served)
+    )
+    SELECT p.gender AS gender, p.birth_year AS birth_year, p.disability AS disability, p.area AS area,
+           COUNT(*) AS served, SUM(CASE WHEN d.pid IS NULL THEN 0 ELSE 1 END) AS completed
+    FROM served sv JOIN "{T_PARTICIPANT}" p ON p.id = sv.pid LEFT JOIN done d ON d.pid = sv.pid
+    GROUP BY p.gender, p.birth_year, p.disability, p.area
+    """
+
+
+async def served_rows(period: Period | None = None, program_id: int | None = None) -> list[dict[str, Any]]:
+    """People served (and completed) per combination of answers: in a period over every program, or in one
+    program over its whole life. One query."""
+    if program_id is None:
+        assert period is not None
+        rows = await raw(_served_sql(None), start=period.start, end=period.end)
+    else:
+        rows = await raw(_served_sql(program_id), program=program_id)
+    return [{**row, "served": as_int(row["served"]), "completed": as_int(row["completed"])} for row in rows]
+
+
+def group_of(dimension: str, row: Mapping[str, Any], year: int) -> str:
+    if dimension == "gender":
+        return row["gender"] if row["gender"] in GENDERS else UNKNOWN
+    if dimension == "age_group":
+        return age_group(row["birth_year"], year)
+    if dimension == "disability":
+        return disability_status(row["disability"] or "")
+    return " ".join((row["area"] or "").split()).casefold()
+
+
+def _label(dimension: str, key: str, names: Mapping[str, str]) -> str:
+    if key == UNKNOWN:
+        return _("Not recorded")
+    if dimension == "area":
+        return names[key]
+    return LABELS.label(
+        {"gender": "gender", "age_group": "age_group", "disability": "disability_status"}[dimension], key
+    )
+
+
+def breakdown_tables(rows: Sequence[Mapping[str, Any]], year: int, minimum: int) -> dict[str, Any]:
+    """The four tables, every cell protected: {"total": {...}, "tables": [{"dimension", "rows": [...]}]}."""
+    served_total = sum(row["served"] for row in rows)
+    completed_total = sum(row["completed"] for row in rows)
+    tables = []
+    for dimension in DIMENSIONS:
+        served: dict[str, int] = defaultdict(int)
+        completed: dict[str, int] = defaultdict(int)
+        names: dict[str, str] = {}
+        for row in rows:
+            key = group_of(dimension, row, year)
+            served[key] += row["served"]
+            completed[key] += row["completed"]
+            if dimension == "area" and key:
+                names.setdefault(key, " ".join(row["area"].split()))
+        keys = list(ORDER.get(dimension, ())) or sorted(key for key in served if key != UNKNOWN)
+        keys = [key for key in keys if key != UNKNOWN] + [UNKNOWN]
+        for key in keys:
+            served.setdefault(key, 0)
+            completed.setdefault(key, 0)
+        shown_served = protect(served, minimum)
+        shown_completed = protect(completed, minimum)
+        table_rows = []
+        for key in keys:
+            done = shown_completed[key]
+            # A row whose people are hidden hides what they did too.
+            if not isinstance(shown_served[key], int) and isinstance(done, int) and done:
+                done = HIDDEN
+            table_rows.append(
+                {"key": key, "label": _label(dimension, key, names), "served": shown_served[key], "completed": done}
+            )
+        tables.append({"dimension": dimension, "title": LABELS.label("breakdown", dimension), "rows": table_rows})
+    return {
+        "total": {
+            "served": protect_total(served_total, minimum),
+            "completed": protect_total(completed_total, minimum),
+        },
+        "tables": tables,
+        "minimum": minimum,
+    }
+
+
+async def organisation_breakdowns(period: Period, minimum: int) -> dict[str, Any]:
+    """The organisation report's "who was served" over a period. One query."""
+    return breakdown_tables(await served_rows(period=period), period.last.year, minimum)
+
+
+async def program_breakdowns(program_id: int, minimum: int, year: int) -> dict[str, Any]:
+    """A program report's "who was served" over the program's whole life, ages in `year`. One query."""
+    return breakdown_tables(await served_rows(program_id=program_id), year, minimum)
+
+
+def cell_text(value: int | str, minimum: int) -> str:
+    """A cell as the page and the CSV write it."""
+    if value == SMALL:
+        return _("fewer than %(n)s", n=minimum)
+    if value == HIDDEN:
+        return _("hidden")
+    return str(value)
+
+
+def csv_rows(found: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """The tables as one CSV: breakdown, group, people served, completed; a total line first."""
+    minimum = found["minimum"]
+    header = [_("Breakdown"), _("Group"), _("People served"), _("Completed")]
+    rows = [
+        [
+            _("All"),
+            _("Total"),
+            cell_text(found["total"]["served"], minimum),
+            cell_text(found["total"]["completed"], minimum),
+        ]
+    ]
+    for table in found["tables"]:
+        for row in table["rows"]:
+            rows.append(
+                [table["title"], row["label"], cell_text(row["served"], minimum), cell_text(row["completed"], minimum)]
+            )
+    return header, rows
