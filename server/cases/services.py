@@ -322,7 +322,8 @@ async def assessments(case_id: int, *, limit: int = 2) -> list[dict[str, Any]]:
     )
     for row in rows:
         row["ratings"] = {r["domain"]: r for r in ratings if r["assessment"] == row["id"]}
-    for newer, older in zip(rows, [*rows[1:], None], strict=True):
+    for index, newer in enumerate(rows):
+        older = rows[index + 1] if index + 1 < len(rows) else None
         newer["domains"] = [
             {
                 "domain": domain,

@@ -148,6 +148,10 @@ async def test_a_second_assessment_shows_change_per_domain(world):
     assert (await Case.select(Case.own_words).first().run())["own_words"] == "Kerja lagi"
 
 
+async def test_a_case_without_assessments_has_none_to_compare(world):
+    assert await services.assessments(await open_a_case(world)) == []
+
+
 async def test_an_assessment_needs_ratings_from_one_to_five(world):
     case_id = await open_a_case(world)
     for ratings in ({}, {"housing": (6, "")}, {"weather": (3, "")}):
