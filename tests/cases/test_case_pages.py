@@ -225,3 +225,12 @@ async def test_the_case_page_keeps_a_constant_number_of_queries(client, world, c
             assert (await client.get(f"/cases/{case_id}")).status_code == 200
         counts.append(counter["n"])
     assert counts[0] == counts[-1]
+
+
+async def test_a_refusal_is_shown_in_the_readers_language(client, world, case_id):
+    await sign_in(client, "c-worker")
+    data = {"assessed_on": "2199-02-01", "rating_housing": "3"}
+    response = await post_form(client, f"/cases/{case_id}/assessments", data, headers={"Accept-Language": "id"})
+    assert response.status_code == 400
+    assert "Tanggal asesmen tidak boleh di masa depan." in response.text
+    assert 'id="f-assessed_on-error"' in response.text
