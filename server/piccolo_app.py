@@ -16,6 +16,7 @@ FEATURE_TABLE_MODULES = [
     "server.attendance.tables",
     "server.surveys.tables",
     "server.notices.tables",
+    "server.cases.tables",
     "server.reports.tables",
     "server.reports.checks_tables",
 ]

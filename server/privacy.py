@@ -293,6 +293,18 @@ def person_view(person: Mapping[str, Any], viewer: Viewer | str, channel: str) -
     return row
 
 
+def may_see_case(staff: Any, case: Mapping[str, Any]) -> bool:
+    """Whether a staff member may see a case file (anything, even that it exists): its case worker, its supervisor
+    and administrators — nobody else. Being on the team of a program the person attends, or organizing every
+    program, does not open it: a case holds what the person told one worker in confidence. `case` is a row with
+    `case_worker` and `supervisor` (staff ids or None)."""
+    if staff is None:
+        return False
+    if staff.is_admin:
+        return True
+    return staff.id is not None and staff.id in (case.get("case_worker"), case.get("supervisor"))
+
+
 def table() -> list[tuple[str, str, str, str]]:
     """Every cell as (field, viewer, channel, rule): for the documentation and the table test."""
     return [

@@ -10,6 +10,7 @@ from typing import Any
 from server import clock, personal_data
 from server.attendance import personal_data as attendance_data
 from server.audit import record_audit
+from server.cases import personal_data as case_data
 from server.db import transaction
 from server.enrolment import personal_data as enrolment_data
 from server.enrolment.services import end_places_for_erasure
@@ -21,7 +22,7 @@ from server.people.participants import get_participant
 from server.surveys import personal_data as survey_data
 from server.web.access import CurrentStaff
 
-DECLARATIONS = (people_data, message_data, enrolment_data, attendance_data, survey_data)
+DECLARATIONS = (people_data, message_data, enrolment_data, attendance_data, survey_data, case_data)
 
 
 async def download(participant_id: int) -> dict[str, Any]:

@@ -25,6 +25,7 @@ class World:
 
 
 async def build_world() -> World:
+    from server.cases.tables import Case, CaseNote
     from server.enrolment.tables import Enrolment, IndividualGoal
     from server.people.consent import record_consent
     from server.people.links import reissue_personal_links
@@ -91,6 +92,10 @@ async def build_world() -> World:
     await survey.save().run()
     question = Question(survey=survey.id, kind="short_text", text="Apa kabar?", position=0)
     await question.save().run()
+    # A case file held by w-own alone: its note must reach nobody else, not even the organizer or w-own's program.
+    case = Case(participant=own, case_worker=world.staff["w-own"].id)
+    await case.save().run()
+    await CaseNote(case=case.id, kind="contact", text=SECRET_NOTE).save().run()
 
     world.ids = {
         "page_token": await reissue_personal_links(None, own),
@@ -108,6 +113,7 @@ async def build_world() -> World:
         "survey": survey.id,
         "survey_token": survey.token,
         "question": question.id,
+        "case": case.id,
     }
     return world
 
@@ -134,6 +140,7 @@ async def resolve_path(world: World, path: str) -> str:
         "program_id": ids["program"],
         "purpose": "contact",
         "attendance_id": 999999,
+        "case_id": ids["case"],
         "file_path": "app.css",
         "filename": f"{ids['session']}.ics",
         "invite_token": invite_token,
