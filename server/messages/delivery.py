@@ -174,6 +174,12 @@ class _Recorder:
         self.writer = None
 
 
+# A message that will never be sent keeps no body either: it may hold a personal or survey link that still works,
+# and the outbox page would show it to admins for good. Nothing re-sends a failed message; the address and the
+# last error stay, so an admin can see what went wrong and correct the address.
+_FAILED: dict[Any, Any] = {OutboxMessage.status: "failed", OutboxMessage.body_text: "", OutboxMessage.body_html: ""}
+
+
 async def _cancel(message: dict[str, Any], reason: str, finish: Finish) -> None:
     # Nothing of what it would have said, nor the address, stays for a message that must not be sent.
     await finish(
@@ -195,14 +201,14 @@ async def _deliver(message: dict[str, Any], address: str | None, send: Sender, f
     try:
         provider_id = await send(message, address)
     except PermanentFailure as error:
-        await finish(message["id"], {OutboxMessage.status: "failed", OutboxMessage.last_error: str(error)[:1000]})
+        await finish(message["id"], {**_FAILED, OutboxMessage.last_error: str(error)[:1000]})
         return
     except Exception as error:  # a temporary failure: the network, the server busy, a 4xx answer
         failed = message["attempts"] >= MAX_ATTEMPTS
         await finish(
             message["id"],
             {
-                OutboxMessage.status: "failed" if failed else "queued",
+                **(_FAILED if failed else {OutboxMessage.status: "queued"}),
                 OutboxMessage.next_attempt_at: clock.now() + backoff(message["attempts"]),
                 OutboxMessage.last_error: f"{type(error).__name__}: {error}"[:1000],
             },

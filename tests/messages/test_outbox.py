@@ -147,6 +147,8 @@ async def test_temporary_failures_end_in_failed_after_the_last_attempt(person, s
         at += timedelta(days=1)
     [row] = await _rows()
     assert row["status"] == "failed" and row["attempts"] == delivery.MAX_ATTEMPTS
+    # Never to be sent: the live personal link it held is not kept (nor shown on the outbox page).
+    assert row["body_text"] == "" and row["body_html"] == ""
 
 
 async def test_a_permanent_refusal_fails_at_once_and_is_shown_in_the_outbox(person, smtp, channels, admin_client):
@@ -155,9 +157,11 @@ async def test_a_permanent_refusal_fails_at_once_and_is_shown_in_the_outbox(pers
     await delivery.deliver_due(channels=channels)
     [row] = await _rows()
     assert row["status"] == "failed" and row["attempts"] == 1
+    assert row["body_text"] == "" and row["body_html"] == ""
     page = await admin_client.get("/admin/outbox")
     assert page.status_code == 200
     assert "No such mailbox" in page.text and "Failed" in page.text
+    assert "secret-link" not in page.text
 
 
 async def test_without_an_smtp_server_messages_stay_queued_and_admins_read_them(person, admin_client):

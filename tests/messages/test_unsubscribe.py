@@ -28,3 +28,18 @@ async def test_a_forged_unsubscribe_link_is_a_plain_404(person, client):
     assert (await client.post(PATH + forged)).status_code == 404
     assert (await client.get(PATH + forged)).status_code == 404
     assert "contact" in (await active_consents([person]))[person]
+
+
+async def test_an_unsubscribe_link_edited_to_another_person_withdraws_nothing_and_tells_nothing(person, client):
+    from server.people.participants import create_participant
+
+    values = {"display_name": "Budi", "email": "budi@example.org", "preferred_locale": "id"}
+    other = await create_participant(None, values, ["participation", "data_collection", "contact"])
+    signature = unsubscribe_token(person).split(".", 1)[1]
+    edited = f"{other}.{signature}"
+    nobody = f"{other + 1000}.{signature}"  # nobody has this id: the same answer, so ids cannot be probed
+    answers = [await client.post(PATH + token) for token in (edited, nobody)]
+    answers += [await client.get(PATH + token) for token in (edited, nobody)]
+    assert {answer.status_code for answer in answers} == {404}
+    consents = await active_consents([person, other])
+    assert "contact" in consents[person] and "contact" in consents[other]
