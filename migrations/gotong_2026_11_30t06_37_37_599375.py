@@ -59,13 +59,9 @@ DESCRIPTION = "True"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="gotong", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="gotong", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="CaseGoal", tablename="case_goal", schema=None, columns=None
-    )
+    manager.add_table(class_name="CaseGoal", tablename="case_goal", schema=None, columns=None)
 
     manager.add_table(
         class_name="PlanAgreement",
@@ -74,9 +70,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="CaseStep", tablename="case_step", schema=None, columns=None
-    )
+    manager.add_table(class_name="CaseStep", tablename="case_step", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="CaseGoal",
