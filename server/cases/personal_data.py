@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from server import privacy
+from server.cases.plan_personal_data import PLAN_TABLES, erase_plans, plan_records
 from server.cases.tables import Case, CaseAssessment, CaseNote, CaseRating
 from server.personal_data import PersonalData, Record, register
 
@@ -59,6 +60,7 @@ async def _cases(participant_id: int) -> list[Record]:
         .run()
     )
     released = _notes_released()
+    plans = await plan_records([case["id"] for case in cases], notes_released=released)
 
     def rating(row: dict[str, Any]) -> Record:
         record = {"assessed_on": _when(row["assessed_on"]), "domain": row["domain"], "rating": row["rating"]}
@@ -82,6 +84,7 @@ async def _cases(participant_id: int) -> list[Record]:
             "own_words": case["own_words"],
             "assessment_ratings": [rating(r) for r in ratings if r["case"] == case["id"]],
             "case_notes": [note(n) for n in notes if n["case"] == case["id"]],
+            **plans[case["id"]],
         }
         for case in cases
     ]
@@ -93,6 +96,7 @@ async def _erase(participant_id: int, now: datetime) -> None:
     cases = Case.select(Case.id).where(Case.participant == participant_id)
     assessments = CaseAssessment.select(CaseAssessment.id).where(CaseAssessment.case.is_in(cases))
     await CaseNote.update({CaseNote.text: ""}).where(CaseNote.case.is_in(cases)).run()
+    await erase_plans(cases)
     await CaseRating.update({CaseRating.note: ""}).where(CaseRating.assessment.is_in(assessments)).run()
     await (
         Case.update({Case.own_words: "", Case.crisis: False, Case.updated_at: now})
@@ -101,4 +105,4 @@ async def _erase(participant_id: int, now: datetime) -> None:
     )
 
 
-CASES = register(PersonalData("cases", (Case, CaseAssessment, CaseRating, CaseNote), _cases, _erase))
+CASES = register(PersonalData("cases", (Case, CaseAssessment, CaseRating, CaseNote, *PLAN_TABLES), _cases, _erase))

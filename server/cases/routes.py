@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from server import privacy
 from server.cases import services
 from server.cases.forms import AssessmentForm, CloseForm, CrisisForm, NoteForm, OpenCaseForm
+from server.cases.plan_page import plan_context
 from server.enrolment.participant_access import can_see_participant
 from server.errors import DomainError
 from server.i18n import gettext as _
@@ -25,6 +26,27 @@ LIST_PAGE = "cases/case_list.html"
 NEW_PAGE = "cases/case_new.html"
 DETAIL_PAGE = "cases/case_detail.html"
 PAGE_SIZE = 50
+
+
+async def case_page(request: Request, case_id: int, *, status_code: int = 200, **forms: Form) -> Any:
+    """The case overview (its read audited), with any refused form showing its errors."""
+    case = await services.case_for_staff(request.user, case_id)
+    assessments = await services.assessments(case_id)
+    context = {
+        "case": case,
+        "latest": assessments[0] if assessments else None,
+        "previous": assessments[1] if len(assessments) > 1 else None,
+        "notes": await services.notes(case_id),
+        "domains": [(key, LABELS.label("case_domain", key)) for key in services.DOMAINS],
+        "ratings": [(str(n), _(text)) for n, text in services.RATINGS.items()],
+        "note_kinds": LABELS.choices("case_note_kind"),
+        "outcomes": LABELS.choices("case_outcome"),
+        "assessment_form": forms.get("assessment_form") or AssessmentForm(initial={}),
+        "note_form": forms.get("note_form") or NoteForm(initial={"kind": "contact"}),
+        "close_form": forms.get("close_form") or CloseForm(initial={}),
+        **await plan_context(case_id, forms),
+    }
+    return render(request, DETAIL_PAGE, context, status_code=status_code)
 
 
 class CasePages(Controller):
@@ -92,22 +114,7 @@ class CasePages(Controller):
 
     # --- one case ----------------------------------------------------------------------------------------------
     async def _detail(self, request: Request, case_id: int, *, status_code: int = 200, **forms: Form) -> Any:
-        case = await services.case_for_staff(request.user, case_id)
-        assessments = await services.assessments(case_id)
-        context = {
-            "case": case,
-            "latest": assessments[0] if assessments else None,
-            "previous": assessments[1] if len(assessments) > 1 else None,
-            "notes": await services.notes(case_id),
-            "domains": [(key, LABELS.label("case_domain", key)) for key in services.DOMAINS],
-            "ratings": [(str(n), _(text)) for n, text in services.RATINGS.items()],
-            "note_kinds": LABELS.choices("case_note_kind"),
-            "outcomes": LABELS.choices("case_outcome"),
-            "assessment_form": forms.get("assessment_form") or AssessmentForm(initial={}),
-            "note_form": forms.get("note_form") or NoteForm(initial={"kind": "contact"}),
-            "close_form": forms.get("close_form") or CloseForm(initial={}),
-        }
-        return render(request, DETAIL_PAGE, context, status_code=status_code)
+        return await case_page(request, case_id, status_code=status_code, **forms)
 
     def _back(self, request: Request, case_id: int, message: str) -> Any:
         return redirect(request, request.app.route_reverse("case_detail", case_id=case_id), message)

@@ -12,6 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from server import audit
+from server.cases.plans import personal_plan
 from server.config import settings
 from server.enrolment import forms, personal, services
 from server.enrolment.registration_routes import consent_texts
@@ -64,6 +65,7 @@ class PersonalPageController(Controller):
             "consents": consent_texts(),
             "feed_url": feed_url(request, token),
             "surveys": await open_surveys_for_participant(pid, token),
+            "plan_goals": await personal_plan(pid),
             "error": extra.pop("error", ""),
             "rsvp_error": extra.pop("rsvp_error", ""),
             "rsvp_session": extra.pop("rsvp_session", None),

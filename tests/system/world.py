@@ -25,6 +25,7 @@ class World:
 
 
 async def build_world() -> World:
+    from server.cases.plan_tables import CaseGoal, CaseStep
     from server.cases.tables import Case, CaseNote
     from server.enrolment.tables import Enrolment, IndividualGoal
     from server.people.consent import record_consent
@@ -96,6 +97,10 @@ async def build_world() -> World:
     case = Case(participant=own, case_worker=world.staff["w-own"].id)
     await case.save().run()
     await CaseNote(case=case.id, kind="contact", text=SECRET_NOTE).save().run()
+    plan_goal = CaseGoal(case=case.id, text="Tujuan A")
+    await plan_goal.save().run()
+    plan_step = CaseStep(goal=plan_goal.id, text="Langkah A", who="person")
+    await plan_step.save().run()
 
     world.ids = {
         "page_token": await reissue_personal_links(None, own),
@@ -114,6 +119,8 @@ async def build_world() -> World:
         "survey_token": survey.token,
         "question": question.id,
         "case": case.id,
+        "plan_goal": plan_goal.id,
+        "plan_step": plan_step.id,
     }
     return world
 
@@ -144,7 +151,12 @@ async def resolve_path(world: World, path: str) -> str:
         "file_path": "app.css",
         "filename": f"{ids['session']}.ics",
         "invite_token": invite_token,
-        "goal_id": ids["individual_goal"] if "/participants/" in path else ids["goal"],
+        "goal_id": ids["individual_goal"]
+        if "/participants/" in path
+        else ids["plan_goal"]
+        if "/plan/" in path
+        else ids["goal"],
+        "step_id": ids["plan_step"],
     }
     if path.startswith("/feeds/"):
         # The participant's own feed: it must show the neutral title of the discreet program.
