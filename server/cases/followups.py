@@ -112,7 +112,7 @@ async def current_followup_survey(now: datetime) -> dict[str, Any] | None:
     return next((survey for survey in candidates if availability(survey, now) == "open"), None)
 
 
-async def _record_answers() -> None:
+async def record_answers() -> None:
     """Sent checks whose person has answered the survey become answered, in one statement."""
     followup, invite = FollowUp._meta.tablename, SurveyInvite._meta.tablename
     response = Response._meta.tablename
@@ -142,7 +142,7 @@ async def send_due_followups(now: datetime) -> int:
     checks (besides the outbox's per message). Claiming (`planned` → `sent`) before issuing links makes it safe
     with several delivery loops, and the key `followup:{id}` queues each message once. One transaction: a failure
     leaves every check as it was and no link issued."""
-    await _record_answers()
+    await record_answers()
     today = clock.organisation_today(now)
     due = (
         await FollowUp.select(FollowUp.id, FollowUp.case, FollowUp.due_on, FollowUp.case.participant.as_alias("person"))

@@ -13,6 +13,8 @@ from server import clock
 from server.cases import services
 from server.cases.followup_tables import FollowUp
 from server.cases.followups import add_months, list_followups, send_due_followups
+from server.cases.tables import Case, CaseAssessment, CaseNote
+from server.demo import seed_demo
 from server.errors import DomainError
 from server.messages import jobs
 from server.messages.tables import OutboxMessage
@@ -212,3 +214,21 @@ async def test_the_case_page_runs_the_same_number_of_queries_whatever_the_number
             assert (await client.get(f"/cases/{case_id}")).status_code == 200
         counts.append(counter["n"])
     assert counts[0] == counts[1]
+
+
+# --- the demo ----------------------------------------------------------------------------------------------------
+async def test_the_demo_has_three_cases_in_different_stages_and_an_answered_follow_up(db):
+    assert await seed_demo()
+    cases = {row["outcome"] or row["status"]: row for row in await Case.select().order_by(Case.id).run()}
+    assert set(cases) == {"open", "goals_met"} and await Case.count().run() == 3
+    crisis = await Case.select().where(Case.crisis == True).first().run()  # noqa: E712
+    assert crisis["status"] == "open"
+    assert await CaseNote.count().where(CaseNote.case == crisis["id"]).run() >= 1
+    assert await CaseAssessment.count().where(CaseAssessment.case == crisis["id"]).run() == 1
+    [second] = await Case.select().where((Case.status == "open") & (Case.crisis == False)).run()  # noqa: E712
+    [latest, _first] = await services.assessments(second["id"])
+    assert any(item["change"] for item in latest["domains"])
+    closed = cases["goals_met"]
+    statuses = [row["status"] for row in await list_followups(closed["id"])]
+    assert statuses == ["answered", "planned", "planned"]
+    assert (await FollowUp.select().where(FollowUp.status == "answered").first().run())["answered_at"] is not None
