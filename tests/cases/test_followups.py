@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from case_helpers import case_world, open_a_case
 from conftest import sign_in
+from factories import make_program
 from querycount import count_queries
 from surveys.survey_helpers import make_survey, respond
 
@@ -232,3 +233,17 @@ async def test_the_demo_has_three_cases_in_different_stages_and_an_answered_foll
     statuses = [row["status"] for row in await list_followups(closed["id"])]
     assert statuses == ["answered", "planned", "planned"]
     assert (await FollowUp.select().where(FollowUp.status == "answered").first().run())["answered_at"] is not None
+
+
+# --- the follow_up purpose ---------------------------------------------------------------------------------------
+async def test_staff_can_build_a_follow_up_survey_and_a_programs_report_shows_it(client, world):
+    program = await make_program(slug="menjahit-lanjut", title="Kelas Menjahit")
+    await sign_in(client, "c-admin")
+    assert 'value="follow_up"' in (await client.get("/surveys/new")).text
+    survey = await _followup_survey(world, program=program.id)
+    for n in range(3):
+        await respond(survey, {"coping": 4}, participant_id=await _person(f"Orang{n}"))
+    response = await client.get("/manage/programs/menjahit-lanjut/report")
+    assert response.status_code == 200
+    section = response.text.split('id="follow-up-report-heading"', 1)[1]
+    assert "Tindak lanjut" in section and "Bagaimana keadaan Anda sekarang?" in section
