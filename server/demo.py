@@ -10,6 +10,7 @@ from datetime import date, time, timedelta
 from server import clock
 from server.attendance import stats
 from server.attendance.tables import Attendance
+from server.cases.demo import seed_demo_cases
 from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
 from server.people.consent import record_consent
 from server.people.links import reissue_personal_links
@@ -193,6 +194,7 @@ async def seed_demo(today: date | None = None) -> bool:
     await _seed_people(staff_ids, support, workshop)
     await _seed_finished_workshop(today, staff_ids)
     await seed_demo_surveys(staff_ids, {"air-bersih-cibaduyut": water, "pengasuhan-positif": workshop}, today)
+    await seed_demo_cases(staff_ids, today)
     # The demo writes marks and enrolments directly, not through the services that keep the figures.
     await stats.rebuild_all()
     await checks_kept.rebuild_all()

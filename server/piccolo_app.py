@@ -18,6 +18,7 @@ FEATURE_TABLE_MODULES = [
     "server.notices.tables",
     "server.cases.tables",
     "server.cases.plan_tables",
+    "server.cases.followup_tables",
     "server.reports.tables",
     "server.reports.checks_tables",
 ]

@@ -9,7 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from server import privacy
-from server.cases import services
+from server.cases import followups, services
 from server.cases.forms import AssessmentForm, CloseForm, CrisisForm, NoteForm, OpenCaseForm
 from server.cases.plan_page import plan_context
 from server.enrolment.participant_access import can_see_participant
@@ -37,6 +37,7 @@ async def case_page(request: Request, case_id: int, *, status_code: int = 200, *
         "latest": assessments[0] if assessments else None,
         "previous": assessments[1] if len(assessments) > 1 else None,
         "notes": await services.notes(case_id),
+        "followups": await followups.list_followups(case_id) if case["status"] == "closed" else [],
         "domains": [(key, LABELS.label("case_domain", key)) for key in services.DOMAINS],
         "ratings": [(str(n), _(text)) for n, text in services.RATINGS.items()],
         "note_kinds": LABELS.choices("case_note_kind"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from server import clock, privacy
 from server.audit import record_audit
+from server.cases.followups import plan_followups
 from server.cases.tables import Case, CaseAssessment, CaseNote, CaseRating
 from server.db import transaction
 from server.errors import DomainError, Forbidden, NotFound
@@ -210,7 +211,7 @@ async def open_case(
 
 
 async def close_case(actor: CurrentStaff, case_id: int, outcome: str) -> None:
-    """A case closes with one of the outcomes; without one nothing changes."""
+    """A case closes with one of the outcomes, and its follow-up checks are planned; without one nothing changes."""
     row = await _case_to_change(actor, case_id)
     if outcome not in OUTCOMES:
         raise DomainError("outcome_required", N_("Choose the outcome of the case."), field="outcome")
@@ -232,6 +233,7 @@ async def close_case(actor: CurrentStaff, case_id: int, outcome: str) -> None:
             .where(Case.id == case_id)
             .run()
         )
+        await plan_followups(case_id, now)
         await record_audit(
             actor, "update", "case", case_id, N_("closed the case: %(outcome)s"), outcome={"msgid": OUTCOMES[outcome]}
         )

@@ -21,6 +21,7 @@ KINDS = {
     "announcement": N_("Announcement"),
     "survey_invitation": N_("Survey invitation"),
     "survey_reminder": N_("Survey reminder"),
+    "followup_invitation": N_("Follow-up survey invitation"),
     "password_reset": N_("Password reset"),
     "warning_digest": N_("Early-warning digest"),
 }

@@ -63,6 +63,7 @@ LABELS.register(
         "pre": N_("Before (pre)"),
         "post": N_("After (post)"),
         "session_feedback": N_("Session feedback"),
+        "follow_up": N_("Follow-up"),
     },
 )
 

@@ -190,11 +190,12 @@ async def prepost_change(surveys_found: list[dict[str, Any]], minimum: int) -> d
     return {"pre": pre, "post": post, **comparison}
 
 
-async def feedback_summary(program_id: int, minimum: int) -> dict[str, Any]:
-    """Session feedback of the program: responses per feedback survey and the mean of each scale question. A
+async def feedback_summary(program_id: int, minimum: int, purpose: str = "session_feedback") -> dict[str, Any]:
+    """Session feedback (or, with `purpose`, follow-up surveys) of the program: responses per survey and the mean
+    of each scale question. A
     question answered by 1 to minimum - 1 people is `hidden`: neither its number of answers nor its mean is given
     (the small-group rule of survey results). Two queries."""
-    where = "s.purpose = 'session_feedback' AND (s.program = :program OR r.program = :program)"
+    where = "s.purpose = :purpose AND (s.program = :program OR r.program = :program)"
     counts = await raw(
         f"""
         SELECT s.id AS survey_id, s.title AS title, COUNT(r.id) AS responses
@@ -203,6 +204,7 @@ async def feedback_summary(program_id: int, minimum: int) -> dict[str, Any]:
         GROUP BY s.id, s.title ORDER BY s.id
         """,
         program=program_id,
+        purpose=purpose,
     )
     means = await raw(
         f"""
@@ -217,6 +219,7 @@ async def feedback_summary(program_id: int, minimum: int) -> dict[str, Any]:
         ORDER BY s.id, q.position, q.id
         """,
         program=program_id,
+        purpose=purpose,
     )
     surveys_found = []
     for row in counts:
@@ -283,7 +286,7 @@ async def save_evaluation(actor: CurrentStaff, program: dict[str, Any], text: st
 async def program_report(
     program: dict[str, Any], now: datetime | None = None, min_group: int | None = None
 ) -> dict[str, Any]:
-    """Everything the evaluation report shows, in a fixed number of queries (at most fourteen). `min_group` is the
+    """Everything the evaluation report shows, in a fixed number of queries (at most sixteen). `min_group` is the
     app's small-group limit (settings.min_group_size when None)."""
     now = now or clock.now()
     minimum = results.min_group_size(min_group)
@@ -303,6 +306,7 @@ async def program_report(
         "distribution": await rate_distribution(program["id"], now),
         "prepost": await prepost_change(surveys_found, minimum),
         "feedback": await feedback_summary(program["id"], minimum),
+        "follow_up": await feedback_summary(program["id"], minimum, purpose="follow_up"),
         "milestones": await programs.list_milestones(program["id"]) if program["kind"] == "community_project" else [],
         "evaluations": await list_evaluations(program["id"]),
     }

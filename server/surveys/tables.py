@@ -11,7 +11,7 @@ from server.programs.tables import Program
 class Survey(Table):
     id: Serial
     title = Varchar(length=200)
-    purpose = Varchar(length=30)  # needs_assessment | pre | post | session_feedback
+    purpose = Varchar(length=30)  # needs_assessment | pre | post | session_feedback | follow_up
     program = ForeignKey(references=Program, null=True, index=True, on_delete=OnDelete.set_null)
     intro = Text(default="")
     consent_text = Text(default="")

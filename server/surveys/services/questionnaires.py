@@ -25,7 +25,7 @@ from server.surveys.templates_data import TEMPLATES
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
 
-PURPOSES = ("needs_assessment", "pre", "post", "session_feedback")
+PURPOSES = ("needs_assessment", "pre", "post", "session_feedback", "follow_up")
 LANGUAGE_CHOICES = ("id,en", "id", "en")
 
 LABELS.register(
@@ -35,6 +35,7 @@ LABELS.register(
         "pre": N_("Before the program (pre)"),
         "post": N_("After the program (post)"),
         "session_feedback": N_("Session feedback"),
+        "follow_up": N_("Follow-up after the program or case"),
     },
 )
 LABELS.register(
