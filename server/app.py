@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from server import notices  # noqa: F401 - registers the periodic jobs (reminders, digest) and the schedule hook
 from server.attendance import routes as attendance_routes
 from server.calendars import routes as calendar_routes
+from server.cases import referral_routes
 from server.cases import routes as case_routes
 from server.config import ConfigError, Settings
 from server.config import settings as default_settings
@@ -82,6 +83,7 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     message_routes.ROUTES,
     notice_routes.ROUTES,
     case_routes.ROUTES,
+    referral_routes.ROUTES,
     password_routes.ROUTES,
 ]
 # The same for everyone: no session is loaded, no CSRF cookie is set (they are cached publicly).

@@ -17,6 +17,7 @@ FEATURE_TABLE_MODULES = [
     "server.surveys.tables",
     "server.notices.tables",
     "server.cases.tables",
+    "server.cases.referral_tables",
     "server.reports.tables",
     "server.reports.checks_tables",
 ]

@@ -1,4 +1,5 @@
-"""What case files hold about a participant: their cases, assessments and case notes, in the download and erasure."""
+"""What case files hold about a participant: their cases, assessments, case notes and referrals, in the download and
+erasure."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from server import privacy
+from server.cases.referral_tables import Referral
 from server.cases.tables import Case, CaseAssessment, CaseNote, CaseRating
 from server.personal_data import PersonalData, Record, register
 
@@ -58,6 +60,24 @@ async def _cases(participant_id: int) -> list[Record]:
         .order_by(CaseNote.written_at)
         .run()
     )
+    referrals = (
+        await Referral.select(
+            Referral.case,
+            Referral.partner.name.as_alias("partner"),
+            Referral.program.title.as_alias("program_title"),
+            Referral.program.public_title.as_alias("program_public_title"),
+            Referral.program.discreet.as_alias("program_discreet"),
+            Referral.reason,
+            Referral.shares_named_details,
+            Referral.status,
+            Referral.follow_up_on,
+            Referral.created_at,
+            Referral.closed_at,
+        )
+        .where(Referral.case.is_in(ids))
+        .order_by(Referral.created_at)
+        .run()
+    )
     released = _notes_released()
 
     def rating(row: dict[str, Any]) -> Record:
@@ -72,6 +92,19 @@ async def _cases(participant_id: int) -> list[Record]:
             record["text"] = row["text"]
         return record
 
+    def referral(row: dict[str, Any]) -> Record:
+        record = {
+            "to": row["partner"] or privacy.title(row, privacy.SELF, privacy.EXPORT) or "",
+            "shares_named_details": row["shares_named_details"],
+            "status": row["status"],
+            "sent_at": _when(row["created_at"]),
+            "follow_up_on": _when(row["follow_up_on"]),
+            "closed_at": _when(row["closed_at"]),
+        }
+        if released:
+            record["reason"] = row["reason"]
+        return record
+
     return [
         {
             "status": case["status"],
@@ -82,6 +115,7 @@ async def _cases(participant_id: int) -> list[Record]:
             "own_words": case["own_words"],
             "assessment_ratings": [rating(r) for r in ratings if r["case"] == case["id"]],
             "case_notes": [note(n) for n in notes if n["case"] == case["id"]],
+            "referrals": [referral(r) for r in referrals if r["case"] == case["id"]],
         }
         for case in cases
     ]
@@ -93,6 +127,7 @@ async def _erase(participant_id: int, now: datetime) -> None:
     cases = Case.select(Case.id).where(Case.participant == participant_id)
     assessments = CaseAssessment.select(CaseAssessment.id).where(CaseAssessment.case.is_in(cases))
     await CaseNote.update({CaseNote.text: ""}).where(CaseNote.case.is_in(cases)).run()
+    await Referral.update({Referral.reason: "", Referral.updated_at: now}).where(Referral.case.is_in(cases)).run()
     await CaseRating.update({CaseRating.note: ""}).where(CaseRating.assessment.is_in(assessments)).run()
     await (
         Case.update({Case.own_words: "", Case.crisis: False, Case.updated_at: now})
@@ -101,4 +136,4 @@ async def _erase(participant_id: int, now: datetime) -> None:
     )
 
 
-CASES = register(PersonalData("cases", (Case, CaseAssessment, CaseRating, CaseNote), _cases, _erase))
+CASES = register(PersonalData("cases", (Case, CaseAssessment, CaseRating, CaseNote, Referral), _cases, _erase))

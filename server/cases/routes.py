@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from server import privacy
 from server.cases import services
 from server.cases.forms import AssessmentForm, CloseForm, CrisisForm, NoteForm, OpenCaseForm
+from server.cases.referral_section import referral_section
 from server.enrolment.participant_access import can_see_participant
 from server.errors import DomainError
 from server.i18n import gettext as _
@@ -106,6 +107,7 @@ class CasePages(Controller):
             "assessment_form": forms.get("assessment_form") or AssessmentForm(initial={}),
             "note_form": forms.get("note_form") or NoteForm(initial={"kind": "contact"}),
             "close_form": forms.get("close_form") or CloseForm(initial={}),
+            **await referral_section(request.user, case_id, forms),
         }
         return render(request, DETAIL_PAGE, context, status_code=status_code)
 

@@ -23,6 +23,7 @@ KINDS = {
     "survey_reminder": N_("Survey reminder"),
     "password_reset": N_("Password reset"),
     "warning_digest": N_("Early-warning digest"),
+    "referral_sent": N_("Referral"),
 }
 STATUSES = {
     "queued": N_("Queued"),
