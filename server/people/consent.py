@@ -40,9 +40,9 @@ TEXTS = {
         "at any time, and I will then not be contacted."
     ),
     "referral": N_(
-        "I agree that my case worker shares my name and the information I need help with with another service or "
-        "program they refer me to, only for that referral. I can withdraw this at any time; referrals already "
-        "made are not undone, but no new details are shared."
+        "I agree that my case worker may give my name and what I need help with to another service or program "
+        "they refer me to, only for that referral. I can withdraw this at any time: referrals already made are "
+        "not undone, but no more details are shared."
     ),
 }
 
