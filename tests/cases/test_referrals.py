@@ -255,7 +255,7 @@ async def test_the_personal_page_shows_open_referrals_without_the_reason(client,
     token = await reissue_personal_links(None, world.participant)
     page = await client.get(f"/my/{token}")
     assert page.status_code == 200
-    assert f"You were referred to {PARTNER_NAME}" in page.text
+    assert f"Anda dirujuk ke {PARTNER_NAME}" in page.text  # in the person's language
     assert "Kelompok Perempuan" in page.text and "Korban" not in page.text
     assert REASON not in page.text
 
