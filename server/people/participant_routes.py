@@ -27,7 +27,9 @@ class ParticipantRegistryController(Controller):
     async def participant_new(self, request: Request) -> Any:
         form = ParticipantNewForm(initial={"preferred_locale": "id"})
         return render(
-            request, "people/participant_new.html", {"form": form, "consents": consent.choices(consent.AT_REGISTRATION), "duplicates": []}
+            request,
+            "people/participant_new.html",
+            {"form": form, "consents": consent.choices(consent.AT_REGISTRATION), "duplicates": []},
         )
 
     @post("/new", name="participant_create")
