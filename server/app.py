@@ -20,6 +20,7 @@ from server import notices  # noqa: F401 - registers the periodic jobs (reminder
 from server.attendance import routes as attendance_routes
 from server.calendars import routes as calendar_routes
 from server.cases import plan_routes as case_plan_routes
+from server.cases import referral_routes
 from server.cases import routes as case_routes
 from server.config import ConfigError, Settings
 from server.config import settings as default_settings
@@ -84,6 +85,7 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     notice_routes.ROUTES,
     case_routes.ROUTES,
     case_plan_routes.ROUTES,
+    referral_routes.ROUTES,
     password_routes.ROUTES,
 ]
 # The same for everyone: no session is loaded, no CSRF cookie is set (they are cached publicly).

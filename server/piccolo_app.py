@@ -19,6 +19,7 @@ FEATURE_TABLE_MODULES = [
     "server.cases.tables",
     "server.cases.plan_tables",
     "server.cases.followup_tables",
+    "server.cases.referral_tables",
     "server.reports.tables",
     "server.reports.checks_tables",
 ]

@@ -1,4 +1,5 @@
-"""What case files hold about a participant: their cases, assessments and case notes, in the download and erasure."""
+"""What case files hold about a participant: their cases, assessments, case notes and referrals, in the download and
+erasure."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from server import privacy
 from server.cases.plan_personal_data import PLAN_TABLES, erase_plans, plan_records
+from server.cases.referral_tables import Referral
 from server.cases.tables import Case, CaseAssessment, CaseNote, CaseRating
 from server.personal_data import PersonalData, Record, register
 
@@ -59,6 +61,24 @@ async def _cases(participant_id: int) -> list[Record]:
         .order_by(CaseNote.written_at)
         .run()
     )
+    referrals = (
+        await Referral.select(
+            Referral.case,
+            Referral.partner.name.as_alias("partner"),
+            Referral.program.title.as_alias("program_title"),
+            Referral.program.public_title.as_alias("program_public_title"),
+            Referral.program.discreet.as_alias("program_discreet"),
+            Referral.reason,
+            Referral.shares_named_details,
+            Referral.status,
+            Referral.follow_up_on,
+            Referral.created_at,
+            Referral.closed_at,
+        )
+        .where(Referral.case.is_in(ids))
+        .order_by(Referral.created_at)
+        .run()
+    )
     released = _notes_released()
     plans = await plan_records([case["id"] for case in cases], notes_released=released)
 
@@ -74,6 +94,19 @@ async def _cases(participant_id: int) -> list[Record]:
             record["text"] = row["text"]
         return record
 
+    def referral(row: dict[str, Any]) -> Record:
+        record = {
+            "to": row["partner"] or privacy.title(row, privacy.SELF, privacy.EXPORT) or "",
+            "shares_named_details": row["shares_named_details"],
+            "status": row["status"],
+            "sent_at": _when(row["created_at"]),
+            "follow_up_on": _when(row["follow_up_on"]),
+            "closed_at": _when(row["closed_at"]),
+        }
+        if released:
+            record["reason"] = row["reason"]
+        return record
+
     return [
         {
             "status": case["status"],
@@ -85,6 +118,7 @@ async def _cases(participant_id: int) -> list[Record]:
             "assessment_ratings": [rating(r) for r in ratings if r["case"] == case["id"]],
             "case_notes": [note(n) for n in notes if n["case"] == case["id"]],
             **plans[case["id"]],
+            "referrals": [referral(r) for r in referrals if r["case"] == case["id"]],
         }
         for case in cases
     ]
@@ -97,6 +131,7 @@ async def _erase(participant_id: int, now: datetime) -> None:
     assessments = CaseAssessment.select(CaseAssessment.id).where(CaseAssessment.case.is_in(cases))
     await CaseNote.update({CaseNote.text: ""}).where(CaseNote.case.is_in(cases)).run()
     await erase_plans(cases)
+    await Referral.update({Referral.reason: "", Referral.updated_at: now}).where(Referral.case.is_in(cases)).run()
     await CaseRating.update({CaseRating.note: ""}).where(CaseRating.assessment.is_in(assessments)).run()
     await (
         Case.update({Case.own_words: "", Case.crisis: False, Case.updated_at: now})
@@ -105,4 +140,6 @@ async def _erase(participant_id: int, now: datetime) -> None:
     )
 
 
-CASES = register(PersonalData("cases", (Case, CaseAssessment, CaseRating, CaseNote, *PLAN_TABLES), _cases, _erase))
+CASES = register(
+    PersonalData("cases", (Case, CaseAssessment, CaseRating, CaseNote, *PLAN_TABLES, Referral), _cases, _erase)
+)

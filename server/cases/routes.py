@@ -12,6 +12,7 @@ from server import privacy
 from server.cases import followups, services
 from server.cases.forms import AssessmentForm, CloseForm, CrisisForm, NoteForm, OpenCaseForm
 from server.cases.plan_page import plan_context
+from server.cases.referral_section import referral_section
 from server.enrolment.participant_access import can_see_participant
 from server.errors import DomainError
 from server.i18n import gettext as _
@@ -46,6 +47,7 @@ async def case_page(request: Request, case_id: int, *, status_code: int = 200, *
         "note_form": forms.get("note_form") or NoteForm(initial={"kind": "contact"}),
         "close_form": forms.get("close_form") or CloseForm(initial={}),
         **await plan_context(case_id, forms),
+        **await referral_section(request.user, case_id, forms),
     }
     return render(request, DETAIL_PAGE, context, status_code=status_code)
 

@@ -22,7 +22,7 @@ from server.web.security import SecretLinkHeaders
 
 
 def consent_texts() -> list[dict[str, str]]:
-    return [{"purpose": p, "title": consent.title(p), "text": consent.text(p)} for p in consent.PURPOSES]
+    return [{"purpose": p, "title": consent.title(p), "text": consent.text(p)} for p in consent.AT_REGISTRATION]
 
 
 def personal_url(request: Request, token: str) -> str:

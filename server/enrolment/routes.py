@@ -31,7 +31,7 @@ GOALS_PAGE = "enrolment/goals.html"
 
 
 def consent_texts() -> list[dict[str, str]]:
-    return [{"purpose": p, "title": consent.title(p), "text": consent.text(p)} for p in consent.PURPOSES]
+    return [{"purpose": p, "title": consent.title(p), "text": consent.text(p)} for p in consent.AT_REGISTRATION]
 
 
 def status_message(status: str) -> str:
@@ -90,7 +90,7 @@ class ProgramParticipantsController(Controller):
             "duplicates": extra.pop("duplicates", []),
             "enrol_error": extra.pop("enrol_error", ""),
             "row_errors": extra.pop("row_errors", {}),
-            "purposes": consent.PURPOSES,
+            "purposes": consent.AT_REGISTRATION,
             **extra,
         }
 

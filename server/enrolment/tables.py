@@ -22,7 +22,7 @@ class Enrolment(Table):
     ended_at = Timestamptz(null=True, default=None)
     offer_expires_at = Timestamptz(null=True, default=None)
     reason = Text(default="")
-    source = Varchar(length=20, default="staff")  # staff | self_registration
+    source = Varchar(length=20, default="staff")  # staff | self_registration | referral
     updated_at = Timestamptz(default=TimestamptzNow())
     # Unique (participant, program): a unique index made in the migration.
 

@@ -243,7 +243,8 @@ async def enrol_locked(
             "already_completed", N_("This person has already completed this program."), field="participant_id"
         )
     await fill_places(program, now)  # people already waiting come first
-    if source == "self_registration" and program["enrolment_mode"] == "approval":
+    # A referral from a case worker is a request too: the program's team approves it as they would the person's own.
+    if source in ("self_registration", "referral") and program["enrolment_mode"] == "approval":
         status = "requested"
     elif has_room(program, await places_taken(program["id"])):
         status = "enrolled"

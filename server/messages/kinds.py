@@ -24,6 +24,7 @@ KINDS = {
     "followup_invitation": N_("Follow-up survey invitation"),
     "password_reset": N_("Password reset"),
     "warning_digest": N_("Early-warning digest"),
+    "referral_sent": N_("Referral"),
 }
 STATUSES = {
     "queued": N_("Queued"),

@@ -13,9 +13,9 @@ from litestar.params import FromPath
 
 from server import audit
 from server.cases.plans import personal_plan
+from server.cases.referrals import open_referrals_for_person
 from server.config import settings
 from server.enrolment import forms, personal, services
-from server.enrolment.registration_routes import consent_texts
 from server.errors import DomainError, NotFound
 from server.i18n import N_, set_locale
 from server.i18n import gettext as _
@@ -62,10 +62,11 @@ class PersonalPageController(Controller):
             "programs": await personal.personal_programs(pid),
             "sessions": await personal.personal_sessions(pid),
             "consent_states": (await services.consent_states([pid]))[pid],
-            "consents": consent_texts(),
+            "consents": consent.choices(),
             "feed_url": feed_url(request, token),
             "surveys": await open_surveys_for_participant(pid, token),
             "plan_goals": await personal_plan(pid),
+            "referrals": await open_referrals_for_person(pid),
             "error": extra.pop("error", ""),
             "rsvp_error": extra.pop("rsvp_error", ""),
             "rsvp_session": extra.pop("rsvp_session", None),

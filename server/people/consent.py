@@ -12,7 +12,9 @@ from server.i18n import N_, gettext
 from server.people.tables import Consent, Participant
 from server.web.access import CurrentStaff
 
-PURPOSES = ("participation", "data_collection", "contact")
+PURPOSES = ("participation", "data_collection", "contact", "referral")
+# What a registration form asks (a referral's consent is asked when a case worker proposes one, not at sign-up).
+AT_REGISTRATION = ("participation", "data_collection", "contact")
 # Raise the version whenever a text's meaning changes; consents record the version they were given under.
 VERSION = "2026-11"
 
@@ -20,6 +22,7 @@ TITLES = {
     "participation": N_("Taking part"),
     "data_collection": N_("Recording my information"),
     "contact": N_("Being contacted"),
+    "referral": N_("Sharing my details for a referral"),
 }
 
 TEXTS = {
@@ -36,6 +39,11 @@ TEXTS = {
         "I agree to be contacted by phone, message or e-mail about this program's sessions. I can withdraw this "
         "at any time, and I will then not be contacted."
     ),
+    "referral": N_(
+        "I agree that my case worker may give my name and what I need help with to another service or program "
+        "they refer me to, only for that referral. I can withdraw this at any time: referrals already made are "
+        "not undone, but no more details are shared."
+    ),
 }
 
 
@@ -47,9 +55,10 @@ def text(purpose: str) -> str:
     return gettext(TEXTS[purpose])
 
 
-def choices() -> list[dict[str, str]]:
-    """Every purpose with its title and text, in the language of the request, for consent checkboxes."""
-    return [{"purpose": p, "title": title(p), "text": text(p)} for p in PURPOSES]
+def choices(purposes: tuple[str, ...] = PURPOSES) -> list[dict[str, str]]:
+    """Every purpose (or those named) with its title and text, in the language of the request, for consent
+    checkboxes."""
+    return [{"purpose": p, "title": title(p), "text": text(p)} for p in purposes]
 
 
 async def record_consent(

@@ -27,7 +27,9 @@ class ParticipantRegistryController(Controller):
     async def participant_new(self, request: Request) -> Any:
         form = ParticipantNewForm(initial={"preferred_locale": "id"})
         return render(
-            request, "people/participant_new.html", {"form": form, "consents": consent.choices(), "duplicates": []}
+            request,
+            "people/participant_new.html",
+            {"form": form, "consents": consent.choices(consent.AT_REGISTRATION), "duplicates": []},
         )
 
     @post("/new", name="participant_create")
@@ -47,14 +49,14 @@ class ParticipantRegistryController(Controller):
                     ),
                 )
             else:
-                purposes = [purpose for purpose in consent.PURPOSES if form[f"consent_{purpose}"]]
+                purposes = [purpose for purpose in consent.AT_REGISTRATION if form[f"consent_{purpose}"]]
                 try:
                     participant_id = await participants.create_participant(request.user, dict(form.cleaned), purposes)
                     url = request.app.route_reverse("participant_detail", participant_id=participant_id)
                     return redirect(request, url, _("Participant registered."))
                 except DomainError as refusal:
                     form.refuse(refusal, None if refusal.field in form.fields else "display_name")
-        context = {"form": form, "consents": consent.choices(), "duplicates": duplicates}
+        context = {"form": form, "consents": consent.choices(consent.AT_REGISTRATION), "duplicates": duplicates}
         return render(
             request, "people/participant_new.html", context, block="participant_form", status_code=form.status_code
         )

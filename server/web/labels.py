@@ -66,6 +66,7 @@ LABELS.register(
         "participation": N_("Taking part"),
         "data_collection": N_("Recording my information"),
         "contact": N_("Being contacted"),
+        "referral": N_("Sharing my details for a referral"),
     },
 )
 LABELS.register(

@@ -148,6 +148,7 @@ async def resolve_path(world: World, path: str) -> str:
         "purpose": "contact",
         "attendance_id": 999999,
         "case_id": ids["case"],
+        "referral_id": 999999,
         "file_path": "app.css",
         "filename": f"{ids['session']}.ics",
         "invite_token": invite_token,
