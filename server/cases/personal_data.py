@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from server import privacy
+from server.cases.followup_tables import FollowUp
 from server.cases.plan_personal_data import PLAN_TABLES, erase_plans, plan_records
 from server.cases.referral_tables import Referral
 from server.cases.tables import Case, CaseAssessment, CaseNote, CaseRating
@@ -82,6 +83,14 @@ async def _cases(participant_id: int) -> list[Record]:
     released = _notes_released()
     plans = await plan_records([case["id"] for case in cases], notes_released=released)
 
+    # A follow-up check holds only dates and a status; the answers are the person's survey responses.
+    follow_ups = (
+        await FollowUp.select(FollowUp.case, FollowUp.due_on, FollowUp.status, FollowUp.sent_at)
+        .where(FollowUp.case.is_in(ids))
+        .order_by(FollowUp.due_on)
+        .run()
+    )
+
     def rating(row: dict[str, Any]) -> Record:
         record = {"assessed_on": _when(row["assessed_on"]), "domain": row["domain"], "rating": row["rating"]}
         if released:
@@ -119,6 +128,11 @@ async def _cases(participant_id: int) -> list[Record]:
             "case_notes": [note(n) for n in notes if n["case"] == case["id"]],
             **plans[case["id"]],
             "referrals": [referral(r) for r in referrals if r["case"] == case["id"]],
+            "follow_ups": [
+                {"due_on": _when(f["due_on"]), "status": f["status"], "sent_at": _when(f["sent_at"])}
+                for f in follow_ups
+                if f["case"] == case["id"]
+            ],
         }
         for case in cases
     ]
@@ -141,5 +155,7 @@ async def _erase(participant_id: int, now: datetime) -> None:
 
 
 CASES = register(
-    PersonalData("cases", (Case, CaseAssessment, CaseRating, CaseNote, *PLAN_TABLES, Referral), _cases, _erase)
+    PersonalData(
+        "cases", (Case, CaseAssessment, CaseRating, CaseNote, *PLAN_TABLES, Referral, FollowUp), _cases, _erase
+    )
 )
