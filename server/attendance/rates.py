@@ -122,13 +122,19 @@ async def attendance_rate(program_id: int, participant_id: int, now: datetime | 
     return (await participant_rates(program_id, now, participant_id)).get(participant_id, Rate()).rate
 
 
-def _scope_sql(staff: CurrentStaff) -> str:
-    """SQL condition on a program id column `{program}`: the running (not closed, not archived) programs a staff
-    member manages, every running one for organizers."""
+def _scope_sql(staff: CurrentStaff, program: str) -> str:
+    """SQL condition on the program id column `program`: one of the running (not closed, not archived) programs a
+    staff member manages, every running one for organizers. For organizers a correlated test of the row's own
+    program, so that the engine reaches the rows through another index (the warnings' order, the stale programs)
+    rather than through every running program's rows (SQLite prefers an IN list on an indexed column); for
+    facilitators the list of their few programs, whose rows the index on the program finds."""
     if staff.is_organizer:
-        return f"{{program}} IN (SELECT id FROM \"{T_PROGRAM}\" WHERE archived = :archived AND phase <> 'closed')"
+        return (
+            f'EXISTS (SELECT 1 FROM "{T_PROGRAM}" p WHERE p.id = {program} AND p.archived = :archived '
+            "AND p.phase <> 'closed')"
+        )
     return (
-        f'{{program}} IN (SELECT p.id FROM "{T_PROGRAM}" p JOIN "{T_TEAM}" t ON t.program = p.id '
+        f'{program} IN (SELECT p.id FROM "{T_PROGRAM}" p JOIN "{T_TEAM}" t ON t.program = p.id '
         f"WHERE t.staff = :staff AND p.archived = :archived AND p.phase <> 'closed')"
     )
 
@@ -146,27 +152,16 @@ def _warnings_sql(staff: CurrentStaff, window: str = "") -> str:
     `window` rows of them (an SQL LIMIT clause, e.g. "LIMIT :window": enough for the page asked for); programs whose
     figures have gone stale (a session started since the last write, until the periodic refresh) are summed from
     their marks, few at a time. Unordered."""
-    scope = _scope_sql(staff)
-    if staff.is_organizer:
-        # Correlated, so that the engine reads the kept rows in the order of the warning index and checks each
-        # row's program, rather than every running program's rows (SQLite prefers an IN list on an indexed column).
-        kept_scope = (
-            f'EXISTS (SELECT 1 FROM "{T_PROGRAM}" p WHERE p.id = st.program AND p.archived = :archived '
-            "AND p.phase <> 'closed')"
-        )
-    else:
-        # A facilitator's few programs: their rows through the index on the program.
-        kept_scope = scope.format(program="st.program")
     stale = stale_programs_sql()
     active = "e.status = 'enrolled' AND e.ended_at IS NULL AND pa.anonymised_at IS NULL"
     return (
-        marks_sql(f"{scope.format(program='s.program')} AND s.program IN ({stale})")
+        marks_sql(f"s.program IN ({stale}) AND {_scope_sql(staff, 's.program')}")
         + f""",
     kept AS (
         SELECT st.participant AS participant_id, st.program AS program_id, st.present + st.late AS attended,
                st.absent AS absent, st.excused AS excused, st.streak AS streak, st.last_attended AS last_attended
         FROM "{T_STATS}" st
-        WHERE st.streak >= :streak AND st.sessions > 0 AND {kept_scope}
+        WHERE st.streak >= :streak AND st.sessions > 0 AND {_scope_sql(staff, "st.program")}
           AND st.program NOT IN ({stale})
           AND EXISTS (SELECT 1 FROM "{T_ENROLMENT}" e JOIN "{T_PARTICIPANT}" pa ON pa.id = e.participant
                       WHERE e.id = st.enrolment AND {active})
