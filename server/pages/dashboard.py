@@ -29,9 +29,9 @@ AGENDA_PAGE = 25
 # The agenda's sessions listed, in time order: ten pages (past them, each program's schedule lists its own).
 AGENDA_SHOWN = 250
 WARNINGS_PAGE = 20
-# The early warnings listed, longest runs first: ten pages. Past them the count reads "more than", so that counting
+# The early warnings listed, longest runs first: five pages. Past them the count reads "more than", so that counting
 # stops there too (each program's attendance tab lists all of its own).
-WARNINGS_SHOWN = 200
+WARNINGS_SHOWN = 100
 
 
 @get("/dashboard", opt=STAFF, name="dashboard")
