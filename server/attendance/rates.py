@@ -122,51 +122,101 @@ async def attendance_rate(program_id: int, participant_id: int, now: datetime | 
     return (await participant_rates(program_id, now, participant_id)).get(participant_id, Rate()).rate
 
 
-def _warnings_sql(staff: CurrentStaff) -> str:
-    """The warned people of the programs a staff member manages (every running one for organizers): the rows of
-    early_warnings, unordered."""
+def _scope_sql(staff: CurrentStaff, program: str) -> str:
+    """SQL condition on the program id column `program`: one of the running (not closed, not archived) programs a
+    staff member manages, every running one for organizers. For organizers a correlated test of the row's own
+    program, so that the engine reaches the rows through another index (the warnings' order, the stale programs)
+    rather than through every running program's rows (SQLite prefers an IN list on an indexed column); for
+    facilitators the list of their few programs, whose rows the index on the program finds."""
     if staff.is_organizer:
-        scope = f"{{program}} IN (SELECT id FROM \"{T_PROGRAM}\" WHERE archived = :archived AND phase <> 'closed')"
-    else:
-        scope = (
-            f'{{program}} IN (SELECT p.id FROM "{T_PROGRAM}" p JOIN "{T_TEAM}" t ON t.program = p.id '
-            f"WHERE t.staff = :staff AND p.archived = :archived AND p.phase <> 'closed')"
+        return (
+            f'EXISTS (SELECT 1 FROM "{T_PROGRAM}" p WHERE p.id = {program} AND p.archived = :archived '
+            "AND p.phase <> 'closed')"
         )
     return (
-        rates_sql(scope, kept_filter="st.streak >= :streak")
-        + f"""
-    SELECT r.participant_id, r.program_id, r.attended, r.absent, r.excused, r.streak, r.last_attended,
-           pa.display_name AS display_name, pr.slug AS slug, pr.title AS title
-    FROM figures r
-    JOIN "{T_PARTICIPANT}" pa ON pa.id = r.participant_id
-    JOIN "{T_PROGRAM}" pr ON pr.id = r.program_id
-    JOIN "{T_ENROLMENT}" e ON e.participant = r.participant_id AND e.program = r.program_id
-    WHERE r.streak >= :streak AND e.status = 'enrolled' AND e.ended_at IS NULL AND pa.anonymised_at IS NULL
+        f'{program} IN (SELECT p.id FROM "{T_PROGRAM}" p JOIN "{T_TEAM}" t ON t.program = p.id '
+        f"WHERE t.staff = :staff AND p.archived = :archived AND p.phase <> 'closed')"
+    )
+
+
+# The order of the warnings: longest runs first, then by program and person. It is the order of the index
+# enrolment_stats_warning (streak DESC, program, participant), so a page of the kept rows is read from the index and
+# stops at the page's end, however many people are warned.
+_ORDER = "streak DESC, program_id, participant_id"
+
+
+def _warnings_sql(staff: CurrentStaff, window: str = "") -> str:
+    """Common table expressions ending in `warned` (participant_id, program_id, attended, absent, excused, streak,
+    last_attended): the warned people still enrolled, not anonymised, in the programs of `_scope_sql`. Programs whose
+    kept figures are fresh at `:now` are read from their kept rows through the index on the streak, and at most
+    `window` rows of them (an SQL LIMIT clause, e.g. "LIMIT :window": enough for the page asked for); programs whose
+    figures have gone stale (a session started since the last write, until the periodic refresh) are summed from
+    their marks, few at a time. Unordered."""
+    stale = stale_programs_sql()
+    active = "e.status = 'enrolled' AND e.ended_at IS NULL AND pa.anonymised_at IS NULL"
+    return (
+        marks_sql(f"s.program IN ({stale}) AND {_scope_sql(staff, 's.program')}")
+        + f""",
+    kept AS (
+        SELECT st.participant AS participant_id, st.program AS program_id, st.present + st.late AS attended,
+               st.absent AS absent, st.excused AS excused, st.streak AS streak, st.last_attended AS last_attended
+        FROM "{T_STATS}" st
+        WHERE st.streak >= :streak AND st.sessions > 0 AND {_scope_sql(staff, "st.program")}
+          AND st.program NOT IN ({stale})
+          AND EXISTS (SELECT 1 FROM "{T_ENROLMENT}" e JOIN "{T_PARTICIPANT}" pa ON pa.id = e.participant
+                      WHERE e.id = st.enrolment AND {active})
+        ORDER BY st.streak DESC, st.program, st.participant
+        {window}
+    ),
+    recomputed AS (
+        SELECT r.participant_id AS participant_id, r.program_id AS program_id, r.attended AS attended,
+               r.absent AS absent, r.excused AS excused, r.streak AS streak, r.last_attended AS last_attended
+        FROM rates r
+        JOIN "{T_ENROLMENT}" e ON e.participant = r.participant_id AND e.program = r.program_id
+        JOIN "{T_PARTICIPANT}" pa ON pa.id = r.participant_id
+        WHERE r.streak >= :streak AND {active}
+    ),
+    warned AS (SELECT * FROM kept UNION ALL SELECT * FROM recomputed)
     """
     )
 
 
-async def _warnings_params(staff: CurrentStaff, now: datetime | None) -> dict[str, Any]:
-    return {
-        "now": now or clock.now(),
-        "staff": staff.id,
-        "archived": False,
-        "streak": (await organisation.load()).absence_warning_streak,
-    }
+async def _warnings_params(staff: CurrentStaff, now: datetime | None, threshold: int | None) -> dict[str, Any]:
+    if threshold is None:
+        threshold = (await organisation.load()).absence_warning_streak
+    return {"now": now or clock.now(), "staff": staff.id, "archived": False, "streak": threshold}
 
 
 async def early_warnings(
-    staff: CurrentStaff, now: datetime | None = None, limit: int | None = None, offset: int = 0
+    staff: CurrentStaff,
+    now: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    threshold: int | None = None,
 ) -> list[dict[str, Any]]:
     """People still enrolled whose latest counted sessions are a run of at least the early-warning threshold
-    absences, on the running (not closed, not archived) programs this staff member manages; longest runs first,
-    `limit` of them from `offset` (all when None). One query. Each item: participant_id, display_name, program_id,
-    slug, title (real: a staff page), streak, rate, last_attended."""
-    sql = _warnings_sql(staff) + " ORDER BY r.streak DESC, pa.display_name, pr.slug, r.participant_id"
-    params = await _warnings_params(staff, now)
+    absences, on the running (not closed, not archived) programs this staff member manages; longest runs first (then
+    by program and person), `limit` of them from `offset` (all when None). One query, whose cost follows
+    `offset + limit`, not the number of people warned. `threshold`: the organisation's setting when None (a page
+    passes the one its request loaded). Each item: participant_id, display_name, program_id, slug, title (real: a
+    staff page), streak, rate, last_attended."""
+    params = await _warnings_params(staff, now, threshold)
+    window = page = ""
     if limit is not None:
-        sql += " LIMIT :limit OFFSET :offset"
-        params.update(limit=limit, offset=offset)
+        window, page = "LIMIT :window", "LIMIT :limit OFFSET :offset"
+        params.update(window=offset + limit, limit=limit, offset=offset)
+    sql = _warnings_sql(staff, window) + (
+        f"""
+    SELECT w.participant_id AS participant_id, w.program_id AS program_id, w.attended AS attended,
+           w.absent AS absent, w.excused AS excused, w.streak AS streak, w.last_attended AS last_attended,
+           pa.display_name AS display_name, pr.slug AS slug, pr.title AS title
+    FROM (SELECT * FROM warned ORDER BY {_ORDER} {page}) w
+    JOIN "{T_PARTICIPANT}" pa ON pa.id = w.participant_id
+    JOIN "{T_PROGRAM}" pr ON pr.id = w.program_id
+    ORDER BY w.streak DESC, w.program_id, w.participant_id
+    """
+    )
     found = []
     for row in await raw(sql, **params):
         rate = _rate(row)
@@ -186,10 +236,19 @@ async def early_warnings(
     return found
 
 
-async def count_early_warnings(staff: CurrentStaff, now: datetime | None = None) -> int:
-    """How many early_warnings there are. One query."""
-    rows = await raw(f"SELECT COUNT(*) AS n FROM ({_warnings_sql(staff)}) w", **(await _warnings_params(staff, now)))
-    return int(rows[0]["n"] or 0) if rows else 0
+async def count_early_warnings(
+    staff: CurrentStaff, now: datetime | None = None, *, up_to: int | None = None, threshold: int | None = None
+) -> int:
+    """How many early_warnings there are; with `up_to`, counting stops there (a page that shows "more than …"
+    reads at most that many kept rows). One query."""
+    params = await _warnings_params(staff, now, threshold)
+    window = ""
+    if up_to is not None:
+        window = "LIMIT :window"
+        params["window"] = up_to
+    rows = await raw(_warnings_sql(staff, window) + "SELECT COUNT(*) AS n FROM warned", **params)
+    total = int(rows[0]["n"] or 0) if rows else 0
+    return total if up_to is None else min(total, up_to)
 
 
 # --- the program's attendance tab -----------------------------------------------------------------

@@ -142,11 +142,12 @@ async def list_cases(staff: CurrentStaff, *, limit: int = 50, offset: int = 0) -
 
 
 async def crisis_cases(staff: CurrentStaff) -> list[dict[str, Any]]:
-    """Open crisis cases the staff member holds as case worker or supervisor (for the top of their pages)."""
+    """Open crisis cases the staff member holds as case worker or supervisor, every one for administrators (for the
+    top of their pages)."""
     return (
         await Case.select(Case.id, Case.participant.display_name.as_alias("participant_name"), Case.opened_at)
         .where((Case.status == "open") & (Case.crisis == True))  # noqa: E712 - a SQL comparison
-        .where((Case.case_worker == staff.id) | (Case.supervisor == staff.id))
+        .where(_visible_where(staff))
         .order_by(Case.opened_at, ascending=False)
         .limit(20)
         .run()

@@ -1,5 +1,6 @@
 """The staff dashboard shows what needs attention: early warnings, waitlist promotions, licences, data problems."""
 
+import re
 from datetime import UTC, timedelta
 
 from conftest import sign_in
@@ -51,3 +52,136 @@ async def test_dashboard_shows_early_warning_promotion_and_licence(client, db):
     assert "Rina Naik moved up from the waitlist" in page.text
     assert "Dina has no licence recorded" in page.text
     assert "open data problem" in page.text
+
+
+# --- crisis cases at the top: the staff member's own, every one for administrators; names and links, no notes ----
+
+
+async def _crisis_world():
+    from server.cases import services as cases
+    from server.people.participants import create_participant
+
+    admin = await make_staff(role="admin", username="dash-admin")
+    organizer = await make_staff(role="organizer", username="dash-org")
+    worker = await make_staff(role="facilitator", username="dash-worker")
+    other = await make_staff(role="facilitator", username="dash-other")
+    ids = {}
+    for name, holder in (("Sari Krisis", worker), ("Budi Krisis", other), ("Citra Tenang", worker)):
+        person = await create_participant(None, {"display_name": name}, ["participation"])
+        ids[name] = await cases.open_case(organizer, person, case_worker_id=holder.id, supervisor_id=admin.id)
+        await cases.add_note(holder, ids[name], "crisis", f"catatan rahasia {name}")
+    for name in ("Sari Krisis", "Budi Krisis"):
+        await cases.set_crisis(admin, ids[name], True)
+    return ids
+
+
+def _crisis_section(html: str) -> str:
+    return html.split('id="crisis-heading"', 1)[1].split("</section>", 1)[0] if 'id="crisis-heading"' in html else ""
+
+
+async def test_dashboard_shows_the_staff_members_own_crisis_cases_with_links_and_no_notes(client, db):
+    ids = await _crisis_world()
+    await sign_in(client, "dash-worker")
+    page = (await client.get("/dashboard")).text
+    section = _crisis_section(page)
+    assert "Sari Krisis" in section and f"/cases/{ids['Sari Krisis']}" in section
+    assert "Budi Krisis" not in page  # another worker's case: not even the name
+    assert "Citra Tenang" not in section  # an open case without the crisis flag
+    assert "catatan rahasia" not in page
+    assert page.index('id="crisis-heading"') < page.index('id="attention"')  # at the top
+
+
+async def test_an_administrator_sees_every_crisis_case_and_others_none(client, db):
+    ids = await _crisis_world()
+    await sign_in(client, "dash-admin")
+    section = _crisis_section((await client.get("/dashboard")).text)
+    assert f"/cases/{ids['Sari Krisis']}" in section and f"/cases/{ids['Budi Krisis']}" in section
+    await sign_in(client, "dash-org")  # an organizer holds no case: no section at all
+    assert _crisis_section((await client.get("/dashboard")).text) == ""
+
+
+async def test_dashboard_query_count_does_not_grow_with_crisis_cases(client, db):
+    from querycount import count_queries
+
+    from server.cases import services as cases
+    from server.people.participants import create_participant
+
+    admin = await make_staff(role="admin", username="dash-admin")
+    worker = await make_staff(role="facilitator", username="dash-worker")
+    await sign_in(client, "dash-admin")
+    counts = []
+    for n in (1, 6):
+        while len(await cases.crisis_cases(admin)) < n:
+            person = await create_participant(None, {"display_name": "Orang"}, ["participation"])
+            case_id = await cases.open_case(admin, person, case_worker_id=worker.id, supervisor_id=None)
+            await cases.set_crisis(admin, case_id, True)
+        with count_queries() as counter:
+            assert (await client.get("/dashboard")).status_code == 200
+        counts.append(counter["n"])
+    assert counts[0] == counts[1], counts
+
+
+# --- long lists stop: past ten pages the dashboard says "more than" and counts no further -----------------------
+
+
+async def test_warnings_past_the_listed_ones_are_counted_as_more_than(client, db, monkeypatch):
+    from datetime import datetime
+
+    from factories import make_session
+
+    from server.attendance.tables import Attendance
+    from server.enrolment.tables import Enrolment
+    from server.pages import dashboard
+    from server.people.participants import create_participant
+    from server.schedule.tables import ProgramSession
+
+    monkeypatch.setattr(dashboard, "WARNINGS_SHOWN", 2)
+    monkeypatch.setattr(dashboard, "WARNINGS_PAGE", 1)
+    await make_staff(role="organizer", username="dash-org")
+    program = await make_program(slug="kelas-banyak", title="Kelas Banyak")
+    people = []
+    for n in range(3):
+        pid = await create_participant(None, {"display_name": f"Orang {n}"})
+        await (
+            Enrolment(
+                participant=pid,
+                program=program.id,
+                status="enrolled",
+                enrolled_at=datetime.now(UTC) - timedelta(days=30),
+            )
+            .save()
+            .run()
+        )
+        people.append(pid)
+    for days in (3, 2):
+        session = await make_session(program, starts_in=timedelta(days=-days))
+        await ProgramSession.update({ProgramSession.status: "held"}).where(ProgramSession.id == session.id).run()
+        for pid in people:
+            await Attendance.insert(Attendance(session=session.id, participant=pid, status="absent")).run()
+    await keep_figures(program.id)
+    await sign_in(client, "dash-org")
+    page = (await client.get("/dashboard?warnings_page=9")).text
+    assert "More than 2 people have an early warning" in page
+    assert "Page 2 of 2" in page  # clamped to the last listed page
+    assert page.count("missed the last 2 sessions of Kelas Banyak") == 1
+
+
+async def test_agenda_past_the_listed_sessions_is_counted_as_more_than(client, db, monkeypatch):
+    from factories import make_session
+
+    from server.pages import dashboard
+
+    monkeypatch.setattr(dashboard, "AGENDA_SHOWN", 3)
+    await make_staff(role="organizer", username="dash-org")
+    program = await make_program(slug="kelas-agenda", title="Kelas Agenda")
+    for hours in range(2, 7):
+        await make_session(program, starts_in=timedelta(hours=hours))
+    await sign_in(client, "dash-org")
+    page = (await client.get("/dashboard")).text
+    assert "More than 3 sessions in this period" in page
+    agenda = page.split('id="agenda"', 1)[1].split("</section>", 1)[0]
+    assert len(set(re.findall(r"/sessions/(\d+)", agenda))) == 3
+    monkeypatch.setattr(dashboard, "AGENDA_PAGE", 2)
+    last = (await client.get("/dashboard?agenda_page=3")).text.split('id="agenda"', 1)[1].split("</section>", 1)[0]
+    assert "Page 2 of 2" in last  # clamped to the last listed page, which holds the third session only
+    assert len(set(re.findall(r"/sessions/(\d+)", last))) == 1

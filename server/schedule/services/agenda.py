@@ -14,6 +14,10 @@ from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
 
 AGENDA_DAYS = {"week": 7, "month": 31}
+# A session ends on the day it starts (details.slot), so one still running now started less than a day ago, give or
+# take a change of clocks. The agenda reads sessions by their start from this far back: a range of the starts_at
+# index whose length follows the agenda's days, not the number of sessions ever held.
+LONGEST_SESSION = timedelta(hours=26)
 
 
 async def _agenda_where(staff: CurrentStaff, days: int, now: datetime) -> Any:
@@ -24,8 +28,9 @@ async def _agenda_where(staff: CurrentStaff, days: int, now: datetime) -> Any:
     if program_ids is not None and not program_ids:
         return None
     where = (
-        ((ProgramSession.ends_at >= now) | (ProgramSession.starts_at >= start_of_today))
+        (ProgramSession.starts_at >= min(start_of_today, now - LONGEST_SESSION))
         & (ProgramSession.starts_at < now + timedelta(days=days))
+        & ((ProgramSession.ends_at >= now) | (ProgramSession.starts_at >= start_of_today))
         & (ProgramSession.program.archived == False)  # noqa: E712
     )
     if program_ids is not None:
@@ -33,10 +38,25 @@ async def _agenda_where(staff: CurrentStaff, days: int, now: datetime) -> Any:
     return where
 
 
-async def count_staff_agenda(staff: CurrentStaff, days: int = 7, now: datetime | None = None) -> int:
-    """How many sessions staff_agenda holds. Two queries."""
+async def count_staff_agenda(
+    staff: CurrentStaff, days: int = 7, now: datetime | None = None, *, up_to: int | None = None
+) -> int:
+    """How many sessions staff_agenda holds; with `up_to`, counting stops there (an organizer's week holds every
+    program's sessions: a page that says "more than …" reads at most that many, in the order of the starts_at
+    index). Two queries."""
     where = await _agenda_where(staff, days, now or clock.now())
-    return 0 if where is None else await ProgramSession.count().where(where).run()
+    if where is None:
+        return 0
+    if up_to is None:
+        return await ProgramSession.count().where(where).run()
+    rows = (
+        await ProgramSession.select(ProgramSession.id)
+        .where(where)
+        .order_by(ProgramSession.starts_at)
+        .limit(up_to)
+        .run()
+    )
+    return len(rows)
 
 
 async def staff_agenda(
