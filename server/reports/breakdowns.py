@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any, TypeVar
 
-from server.attendance.served import served_marks_sql
+from server import clock
+from server.attendance.served import T_SERVED_MONTH, T_SERVED_PERIOD, served_marks_sql
 from server.i18n import N_
 from server.i18n import gettext as _
 from server.people.profile import AGE_GROUPS, GENDERS, age_group, disability_status
-from server.reports.periods import Period
+from server.reports.periods import Period, kept_kind
 from server.reports.sql import T_ENROLMENT, T_PARTICIPANT, as_int, raw
 from server.surveys.small_groups import suppressed_groups, too_small
 from server.web.labels import LABELS
@@ -70,12 +72,11 @@ def protect_total(total: int, minimum: int) -> int | str:
     return SMALL if too_small(total, minimum) else total
 
 
-def _served_sql(program_id: int | None) -> str:
-    scope = "s.starts_at >= :start AND s.starts_at < :end" if program_id is None else "s.program = :program"
-    marks = served_marks_sql(scope)
+def _served_sql(served: str, program_id: int | None) -> str:
+    """People served (`served`: a SELECT of distinct `pid`) and completed, grouped by their answers."""
     completed = "e.status = 'completed'" + ("" if program_id is None else " AND e.program = :program")
     return f"""
-    WITH served AS (SELECT DISTINCT m.participant AS pid FROM ({marks}) m WHERE m.participant IS NOT NULL),
+    WITH served AS ({served}),
     done AS (
         SELECT DISTINCT e.participant AS pid FROM "{T_ENROLMENT}" e
         WHERE {completed} AND e.participant IN (SELECT pid FROM served)
@@ -87,14 +88,40 @@ def _served_sql(program_id: int | None) -> str:
     """
 
 
+def _from_marks(scope: str) -> str:
+    return f"SELECT DISTINCT m.participant AS pid FROM ({served_marks_sql(scope)}) m WHERE m.participant IS NOT NULL"
+
+
+async def _kept_timezone() -> str | None:
+    rows = await raw(f'SELECT timezone FROM "{T_SERVED_MONTH}" LIMIT 1')
+    return rows[0]["timezone"] if rows else None
+
+
 async def served_rows(period: Period | None = None, program_id: int | None = None) -> list[dict[str, Any]]:
     """People served (and completed) per combination of answers: in a period over every program, or in one
-    program over its whole life. One query."""
-    if program_id is None:
-        assert period is not None
-        rows = await raw(_served_sql(None), start=period.start, end=period.end)
+    program over its whole life. Who was served is read from the kept rows (server/attendance/served.py) — a
+    calendar period's rows, the months of a run of whole months, a program's months — so the cost follows the
+    people served, not the marks; a range of days, or rows kept in another timezone, is counted from the marks.
+    Two queries."""
+    if program_id is not None:
+        served = f'SELECT DISTINCT participant AS pid FROM "{T_SERVED_MONTH}" WHERE program = :program'
+        served += " AND participant IS NOT NULL"
+        rows = await raw(_served_sql(served, program_id), program=program_id)
     else:
-        rows = await raw(_served_sql(program_id), program=program_id)
+        assert period is not None
+        kind = kept_kind(period)
+        if kind is None or (await _kept_timezone()) not in (None, clock.organisation_timezone()):
+            sql = _served_sql(_from_marks("s.starts_at >= :start AND s.starts_at < :end"), None)
+            rows = await raw(sql, start=period.start, end=period.end)
+        elif kind == "months":
+            served = (
+                f'SELECT DISTINCT participant AS pid FROM "{T_SERVED_MONTH}" WHERE month >= :first '
+                "AND month < :after AND participant IS NOT NULL"
+            )
+            rows = await raw(_served_sql(served, None), first=period.first, after=period.last + timedelta(days=1))
+        else:
+            served = f'SELECT participant AS pid FROM "{T_SERVED_PERIOD}" WHERE kind = :kind AND start = :first'
+            rows = await raw(_served_sql(served, None), kind=kind, first=period.first)
     return [{**row, "served": as_int(row["served"]), "completed": as_int(row["completed"])} for row in rows]
 
 

@@ -20,7 +20,7 @@ from server.i18n import N_
 from server.programs import services as programs
 from server.programs.tables import Goal, Program, TeamMember
 from server.reports import checks
-from server.reports.periods import Period, calendar_periods
+from server.reports.periods import Period, calendar_periods, kept_kind
 from server.reports.sql import T_ATTENDANCE, T_ENROLMENT, T_PROGRAM, T_SESSION, T_SESSION_STATS, as_int, raw, share
 from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
@@ -64,21 +64,6 @@ async def programs_by_kind_and_phase() -> dict[str, Any]:
     }
 
 
-def _kept_kind(period: Period) -> str | None:
-    """The calendar kind (month, quarter, year) a period is exactly, if any; "months" for a run of whole months."""
-    first, after = period.first, period.last + timedelta(days=1)
-    if first.day != 1 or after.day != 1:
-        return None
-    months = (after.year - first.year) * 12 + after.month - first.month
-    if months == 1:
-        return "month"
-    if months == 3 and first.month % 3 == 1:
-        return "quarter"
-    if months == 12 and first.month == 1:
-        return "year"
-    return "months"
-
-
 async def people_served(now: datetime, period: Period) -> dict[str, int]:
     """Unique participants who attended (present or late) at least one non-cancelled session this month, this
     quarter, this year and in the chosen period; guests are visits without a person, counted apart. One query:
@@ -86,7 +71,7 @@ async def people_served(now: datetime, period: Period) -> dict[str, int]:
     months for another run of whole months, else (a range of days, or the timezone changed since the rows were
     kept) a second one over the marks."""
     periods = {**calendar_periods(now), "range": period}
-    kinds = {name: _kept_kind(value) for name, value in periods.items()}
+    kinds = {name: kept_kind(value) for name, value in periods.items()}
     if None in kinds.values():
         return await _people_served_from_marks(periods)
     params: dict[str, Any] = {}
@@ -156,7 +141,7 @@ async def attendance_by_program(period: Period, now: datetime) -> list[dict[str,
     per program (server/attendance/program_periods.py), and the sums of kept session rows only for the programs
     with a countable session of the period still ahead of `now` (marked in advance: rare); else (another range, or
     rows kept in another timezone) the sums of the period's kept session rows. Two or three queries."""
-    kind = _kept_kind(period)
+    kind = kept_kind(period)
     if kind not in ("month", "quarter", "year"):
         return await _attendance_from_sessions(period, now)
     params = {"now": now, "range_start": period.start, "range_end": period.end}

@@ -50,3 +50,19 @@ def calendar_periods(now: datetime) -> dict[str, Period]:
         "quarter": Period(quarter, quarter_end),
         "year": this_year(now),
     }
+
+
+def kept_kind(period: Period) -> str | None:
+    """The calendar kind (month, quarter, year) a period is exactly, if any; "months" for a run of whole months; None
+    for a range of days. The kept "people served" rows answer exactly for the first four."""
+    first, after = period.first, period.last + timedelta(days=1)
+    if first.day != 1 or after.day != 1:
+        return None
+    months = (after.year - first.year) * 12 + after.month - first.month
+    if months == 1:
+        return "month"
+    if months == 3 and first.month % 3 == 1:
+        return "quarter"
+    if months == 12 and first.month == 1:
+        return "year"
+    return "months"

@@ -104,6 +104,36 @@ async def test_people_served_and_completed_are_counted_by_group(db):
     assert tables["area"] == {"cilandak": (5, 2), "": (4, 0)}
 
 
+async def test_a_period_of_the_kept_rows_counts_as_the_marks_do(db):
+    """A calendar month, quarter or year and a run of months read the kept "served" rows; a range of days counts
+    the marks. The same people, the same groups."""
+    from datetime import date
+
+    from factories import keep_figures
+
+    from server.reports.periods import Period
+
+    now = datetime(2026, 6, 15, 3, 0, tzinfo=UTC)
+    program = await _served_people(now)
+    await keep_figures(program.id)
+
+    def key(rows):
+        return sorted(
+            (r["gender"], r["birth_year"], r["disability"], r["area"], r["served"], r["completed"]) for r in rows
+        )
+
+    by_marks = key(await breakdowns.served_rows(period=Period(date(2026, 6, 2), date(2026, 6, 29))))  # days
+    assert sum(row[4] for row in by_marks) == 9
+    for period in (
+        Period(date(2026, 6, 1), date(2026, 6, 30)),  # month
+        Period(date(2026, 4, 1), date(2026, 6, 30)),  # quarter
+        Period(date(2026, 1, 1), date(2026, 12, 31)),  # year
+        Period(date(2026, 5, 1), date(2026, 7, 31)),  # a run of months
+    ):
+        assert key(await breakdowns.served_rows(period=period)) == by_marks, period
+    assert key(await breakdowns.served_rows(period=Period(date(2026, 7, 1), date(2026, 7, 31)))) == []
+
+
 async def test_the_threshold_hides_the_small_groups_of_a_program(db):
     now = datetime(2026, 6, 15, 3, 0, tzinfo=UTC)
     program = await _served_people(now)
