@@ -192,7 +192,8 @@ async def send_due_followups(now: datetime) -> int:
         to_send = [row for row in to_send if row["id"] in claimed]
         links = await issue_sent_links(survey, [row["person"] for row in to_send], now)
         if to_send:
-            cases = " ".join("WHEN {} THEN {}" for _ in to_send)
+            # PostgreSQL types an untyped parameter in THEN as text: the invite id is cast.
+            cases = " ".join("WHEN {} THEN CAST({} AS INTEGER)" for _ in to_send)
             args: list[Any] = []
             for row in to_send:
                 args += [row["id"], links[row["person"]][0]]
