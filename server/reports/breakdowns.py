@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from server import clock
-from server.attendance.served import T_SERVED_MONTH, T_SERVED_PERIOD, served_marks_sql
+from server.attendance.served import T_SERVED_MONTH, T_SERVED_PERIOD, kept_timezone, served_marks_sql
 from server.i18n import N_
 from server.i18n import gettext as _
 from server.people.profile import AGE_GROUPS, GENDERS, age_group, disability_status
@@ -92,11 +92,6 @@ def _from_marks(scope: str) -> str:
     return f"SELECT DISTINCT m.participant AS pid FROM ({served_marks_sql(scope)}) m WHERE m.participant IS NOT NULL"
 
 
-async def _kept_timezone() -> str | None:
-    rows = await raw(f'SELECT timezone FROM "{T_SERVED_MONTH}" LIMIT 1')
-    return rows[0]["timezone"] if rows else None
-
-
 async def served_rows(period: Period | None = None, program_id: int | None = None) -> list[dict[str, Any]]:
     """People served (and completed) per combination of answers: in a period over every program, or in one
     program over its whole life. Who was served is read from the kept rows (server/attendance/served.py) — a
@@ -110,7 +105,7 @@ async def served_rows(period: Period | None = None, program_id: int | None = Non
     else:
         assert period is not None
         kind = kept_kind(period)
-        if kind is None or (await _kept_timezone()) not in (None, clock.organisation_timezone()):
+        if kind is None or (await kept_timezone()) not in (None, clock.organisation_timezone()):
             sql = _served_sql(_from_marks("s.starts_at >= :start AND s.starts_at < :end"), None)
             rows = await raw(sql, start=period.start, end=period.end)
         elif kind == "months":
