@@ -1,0 +1,1 @@
+"""Data coming in from files: participants from CSV and Excel spreadsheets."""
