@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from piccolo.engine import engine_finder
@@ -89,11 +89,20 @@ def transaction():
 # and may not import it, so they announce which program changed and the keeper registered here recomputes it
 # (server/attendance/__init__.py registers attendance's, so any process that has loaded attendance keeps them).
 _KEEPERS: dict[str, Callable[[int], Awaitable[None]]] = {}
+# Marks are the most frequent write (a facilitator taps one person at a time): a keeper may say how to follow a
+# change of some people's marks on one session more cheaply than by recomputing the whole program.
+MarksKeeper = Callable[[int, int, Sequence[int]], Awaitable[None]]
+_MARKS_KEEPERS: dict[str, MarksKeeper] = {}
 
 
-def keep_figures(name: str, keeper: Callable[[int], Awaitable[None]]) -> None:
-    """Registers `keeper(program_id)`; registering the same name again replaces it (a module imported twice)."""
+def keep_figures(name: str, keeper: Callable[[int], Awaitable[None]], *, marks: MarksKeeper | None = None) -> None:
+    """Registers `keeper(program_id)`, and optionally `marks(program_id, session_id, participant_ids)` for a write
+    that changed only those people's marks on that session (without it, such a write calls `keeper`). Registering
+    the same name again replaces both (a module imported twice)."""
     _KEEPERS[name] = keeper
+    _MARKS_KEEPERS.pop(name, None)
+    if marks is not None:
+        _MARKS_KEEPERS[name] = marks
 
 
 async def program_changed(program_id: int) -> None:
@@ -101,6 +110,17 @@ async def program_changed(program_id: int) -> None:
     transaction (call it inside the transaction, after the write)."""
     for keeper in _KEEPERS.values():
         await keeper(program_id)
+
+
+async def marks_changed(program_id: int, session_id: int, participant_ids: Sequence[int]) -> None:
+    """A write changed only some people's marks on one session of a program (nothing else): each keeper follows it
+    its cheapest exact way, in the caller's transaction (call it inside the transaction, after the write)."""
+    for name, keeper in _KEEPERS.items():
+        marks = _MARKS_KEEPERS.get(name)
+        if marks is None:
+            await keeper(program_id)
+        else:
+            await marks(program_id, session_id, participant_ids)
 
 
 _PERSON_KEEPERS: dict[str, Callable[[int], Awaitable[None]]] = {}

@@ -5,6 +5,6 @@ from server.attendance import refresh, stats
 from server.messages import jobs
 
 # Enrolment and schedule sit below attendance; their writes reach the kept figures through this keeper.
-db.keep_figures("attendance", stats.program_changed)
+db.keep_figures("attendance", stats.program_changed, marks=stats.marks_changed)
 # Time makes kept figures stale too (a session starts and becomes countable): every delivery loop refreshes them.
 jobs.every("attendance figures", refresh.INTERVAL, refresh.refresh_job)

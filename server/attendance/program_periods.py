@@ -119,6 +119,28 @@ async def keep_program_periods(program_id: int, timezone: str | None = None) -> 
     await insert_rows(T_PROGRAM_PERIOD, ("program", "kind", "start", "timezone", *FIGURES), fresh)
 
 
+async def move_session_periods(program_id: int, starts_at: Any, difference: dict[str, int]) -> None:
+    """A countable session's marks moved by `difference` (attended, absent, excused) while its members stayed the
+    same: the program's month, quarter and year rows holding it move by as much (one statement)."""
+    if not any(difference.values()):
+        return
+    timezone = await kept_timezone()
+    if timezone is None:
+        await keep_program_periods(program_id)
+        return
+    (_, month), (_, quarter), (_, year) = period_starts(month_of(starts_at, ZoneInfo(timezone)))
+    await raw(
+        f'UPDATE "{T_PROGRAM_PERIOD}" SET attended = attended + :attended, absent = absent + :absent, '
+        f"excused = excused + :excused WHERE program = :program AND ((kind = 'month' AND start = :month) "
+        f"OR (kind = 'quarter' AND start = :quarter) OR (kind = 'year' AND start = :year))",
+        program=program_id,
+        month=month,
+        quarter=quarter,
+        year=year,
+        **difference,
+    )
+
+
 async def rebuild_program_periods() -> None:
     """Recomputes every program's period totals in the organisation's timezone (part of rebuild-stats, after the
     session rows); call it in a transaction."""

@@ -93,12 +93,15 @@ async def kept_timezone() -> str | None:
     return rows[0]["timezone"] if rows else None
 
 
-async def keep_served(program_id: int, timezone: str | None = None) -> None:
+async def keep_served(program_id: int, timezone: str | None = None, *, people: Sequence[int] | None = None) -> None:
     """Part of stats.program_changed (the keeper registered with server.db): recomputes a program's served months,
-    then the periods of the people whose months changed. Call it inside the writing transaction, after the write."""
+    then the periods of the people whose months changed. Call it inside the writing transaction, after the write.
+    With `people`, only their marks changed (not guests'): only their months in the program are compared."""
     timezone = timezone or await kept_timezone() or clock.organisation_timezone()
     zone = ZoneInfo(timezone)
-    marks = await raw(served_marks_sql("s.program = :program"), program=program_id)
+    only = "" if people is None else " AND participant IN (:ids)"
+    scope = {"program": program_id} if people is None else {"program": program_id, "ids": list(people)}
+    marks = await raw(served_marks_sql("s.program = :program" + only.replace("participant", "a.participant")), **scope)
     wanted: Counter[Key] = Counter()
     months: dict[Any, date] = {}
     for mark in marks:
@@ -107,7 +110,7 @@ async def keep_served(program_id: int, timezone: str | None = None) -> None:
             months[starts_at] = month_of(starts_at, zone)
         wanted[(mark["participant"], months[starts_at])] += 1
     kept = await raw(
-        f'SELECT id, participant, month, visits FROM "{T_SERVED_MONTH}" WHERE program = :program', program=program_id
+        f'SELECT id, participant, month, visits FROM "{T_SERVED_MONTH}" WHERE program = :program{only}', **scope
     )
     have: dict[Key, tuple[int, int]] = {
         (row["participant"], as_date(row["month"])): (row["id"], int(row["visits"] or 0)) for row in kept
@@ -128,8 +131,8 @@ async def keep_served(program_id: int, timezone: str | None = None) -> None:
         for period in period_starts(month):
             guests[period] += change
     moved = {key[0] for key in set(wanted) ^ set(have) if key[0] is not None}
-    people = await _keep_periods(sorted(moved))
-    await _count(people, guests)
+    periods = await _keep_periods(sorted(moved))
+    await _count(periods, guests)
 
 
 async def _keep_periods(people: list[int]) -> Counter[PeriodKey]:

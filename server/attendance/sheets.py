@@ -183,7 +183,8 @@ async def record_attendance(
         raise DomainError("not_member", N_("This person was not enrolled in the program when this session took place."))
     if status is None and note is None:
         return
-    async with enrolment.program_lock(program["id"]):
+    async with enrolment.program_lock(program["id"]) as write:
+        write.only_marks(session["id"], [participant_id])
         old = (
             await Attendance.select(Attendance.status, Attendance.note)
             .where((Attendance.session == session["id"]) & (Attendance.participant == participant_id))
@@ -245,7 +246,7 @@ async def _mark_rest(
     """The unmarked people enrolled at the session's start get `status`; returns how many. People who joined after
     the start are left alone: marking one of them counts the session for them, so it is a choice made per person."""
     correcting = _check_writable(actor, program, session, now)
-    async with enrolment.program_lock(program["id"]):
+    async with enrolment.program_lock(program["id"]) as write:
         marked = Attendance.select(Attendance.participant).where(
             (Attendance.session == session["id"]) & Attendance.participant.is_not_null()
         )
@@ -254,6 +255,7 @@ async def _mark_rest(
             .where(enrolled_at_start(program["id"], session["starts_at"]) & Enrolment.participant.not_in(marked))
             .run()
         )
+        write.only_marks(session["id"], [row["participant"] for row in rows])
         if not rows:
             return 0
         await (

@@ -16,6 +16,7 @@ question about the past) computes that program from the marks, as before; the ne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -240,6 +241,56 @@ async def program_changed(program_id: int) -> None:
     await recompute_sessions(program_id)
     await program_periods.keep_program_periods(program_id)
     await served.keep_served(program_id)
+
+
+async def marks_changed(program_id: int, session_id: int, participant_ids: Sequence[int]) -> None:
+    """The marks keeper registered with server.db: some people's marks on one session changed, nothing else. While
+    the session's countability and its members stay as they were, only those people's enrolment rows, the
+    session's row and the program's three period rows of its month change, the last by the session's difference;
+    otherwise (the first mark makes the session count for everyone, or marks a late joiner a member) the program
+    is recomputed as for any write."""
+    before = await _session_row(session_id)
+    await raw(f'DELETE FROM "{T_SESSION_STATS}" WHERE "session" = :session', session=session_id)
+    await raw(_insert_sessions_sql("s.id = :session"), session=session_id)
+    after = await _session_row(session_id)
+    if before is None or after is None or _countable(before) != _countable(after):
+        await recompute_for(program_id=program_id)
+        await program_periods.keep_program_periods(program_id)
+        await served.keep_served(program_id)
+        return
+    await _recompute(
+        "e.program = :program AND e.participant IN (:ids)", None, program=program_id, ids=list(participant_ids)
+    )
+    if _countable(after):
+        if before["members"] != after["members"]:
+            await program_periods.keep_program_periods(program_id)
+        else:
+            await program_periods.move_session_periods(program_id, after["starts_at"], _difference(before, after))
+    await served.keep_served(program_id, people=participant_ids)
+
+
+async def _session_row(session_id: int) -> dict[str, Any] | None:
+    rows = await raw(f'SELECT * FROM "{T_SESSION_STATS}" WHERE "session" = :session', session=session_id)
+    return rows[0] if rows else None
+
+
+def _countable(row: dict[str, Any]) -> bool:
+    """program_periods.countable_sql on a loaded row: not cancelled, and held or with marks (time aside)."""
+    return row["status"] != "cancelled" and (row["status"] == "held" or int(row["recorded"] or 0) > 0)
+
+
+def _difference(before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]:
+    """How the session's members' marks moved, in the period rows' terms (unmarked counts as absent)."""
+
+    def figures(row: dict[str, Any]) -> dict[str, int]:
+        return {
+            "attended": int(row["members_attended"] or 0),
+            "absent": int(row["members_absent"] or 0) + int(row["members_unmarked"] or 0),
+            "excused": int(row["members_excused"] or 0),
+        }
+
+    old, new = figures(before), figures(after)
+    return {name: new[name] - old[name] for name in new}
 
 
 async def rebuild_all(now: datetime | None = None) -> int:

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
 from piccolo.engine.sqlite import TransactionType
 
-from server.db import engine, program_changed
+from server.db import engine, marks_changed, program_changed
 from server.programs.tables import Program
 
 
+@dataclass
+class ProgramWrite:
+    """What a block under the lock wrote. By default anything: every kept figure of the program is recomputed. A
+    block that only set some people's marks on one session says so, and the keepers follow just that."""
+
+    program_id: int
+    marked_session: int | None = None
+    marked_people: list[int] = field(default_factory=list)
+
+    def only_marks(self, session_id: int, participant_ids: Sequence[int]) -> None:
+        self.marked_session = session_id
+        self.marked_people = list(participant_ids)
+
+    async def keep_figures(self) -> None:
+        if self.marked_session is None:
+            await program_changed(self.program_id)
+        elif self.marked_people:
+            await marks_changed(self.program_id, self.marked_session, self.marked_people)
+
+
 @asynccontextmanager
-async def program_lock(program_id: int) -> AsyncIterator[None]:
+async def program_lock(program_id: int) -> AsyncIterator[ProgramWrite]:
     """One transaction in which nobody else changes this program's enrolments (or its capacity).
 
     Capacity is a count followed by an insert; two registrations interleaving between them would both see a free
@@ -24,12 +45,13 @@ async def program_lock(program_id: int) -> AsyncIterator[None]:
     and filling the new places from the waitlist is one step.
     """
     db = engine()
+    write = ProgramWrite(program_id)
     if db.engine_type == "sqlite":
         async with db.transaction(transaction_type=TransactionType.immediate):
-            yield
-            await program_changed(program_id)
+            yield write
+            await write.keep_figures()
     else:
         async with db.transaction():
             await Program.raw("SELECT id FROM program WHERE id = {} FOR UPDATE", program_id).run()
-            yield
-            await program_changed(program_id)
+            yield write
+            await write.keep_figures()

@@ -10,6 +10,7 @@ instant (past sessions without attendance, programs past their end) is not kept:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from server import db
@@ -85,6 +86,11 @@ async def program_changed(program_id: int) -> None:
         _insert(T_PROGRAM_COUNT, ("program", *PROGRAM_COLUMNS), program_rows_sql("p.id = :program")),
         program=program_id,
     )
+
+
+async def marks_changed(program_id: int, session_id: int, participant_ids: Sequence[int]) -> None:
+    """The marks keeper registered with server.db: these counts read enrolments, consents and goals, never marks,
+    so a write of marks alone changes none of them."""
 
 
 async def participant_changed(participant_id: int) -> None:

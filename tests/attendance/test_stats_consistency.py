@@ -5,6 +5,7 @@ passing time came before: a hypothesis state machine driving the real services."
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -246,7 +247,7 @@ class KeptFigures(RuleBasedStateMachine):
 def test_kept_attendance_figures_always_equal_a_recomputation():
     run = KeptFigures.TestCase
     run.settings = settings(
-        max_examples=15,
+        max_examples=int(os.environ.get("STATS_EXAMPLES", "15")),
         stateful_step_count=15,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
