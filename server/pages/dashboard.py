@@ -1,5 +1,5 @@
-"""The staff dashboard: the signed-in staff member's crisis cases, referral follow-ups, agenda, alerts and recent waitlist moves, composed
-from cases, schedule, attendance, enrolment, programs and reports."""
+"""The staff dashboard: the signed-in staff member's crisis cases, referral follow-ups, agenda, alerts and recent
+waitlist moves, composed from cases, schedule, attendance, enrolment, programs and reports."""
 
 from __future__ import annotations
 

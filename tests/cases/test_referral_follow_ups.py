@@ -11,7 +11,10 @@ from querycount import count_queries
 
 from server import clock
 from server.cases import referrals, services
+from server.cases.followup_tables import FollowUp
 from server.cases.referral_tables import Referral
+from server.cases.tables import Case
+from server.demo import seed_demo
 from server.people.participants import create_participant
 from server.programs.tables import Partner
 
@@ -98,3 +101,22 @@ async def test_the_dashboard_runs_the_same_queries_with_no_one_or_many_follow_up
             assert (await client.get("/dashboard")).status_code == 200
         counts.append(counter["n"])
     assert counts[0] == counts[1] == counts[2], counts
+
+
+# --- the demo ----------------------------------------------------------------------------------------------------
+async def test_the_demo_has_a_crisis_case_an_open_referral_due_soon_and_a_closed_case_with_an_answered_follow_up(db):
+    assert await seed_demo()
+    crisis = await Case.select().where(Case.crisis == True).first().run()  # noqa: E712
+    assert crisis["status"] == "open"
+    [referral] = await Referral.select(
+        Referral.case, Referral.status, Referral.partner.name, Referral.follow_up_on, Referral.shares_named_details
+    ).run()
+    assert referral["status"] == "sent" and referral["partner.name"]
+    assert 0 < (referral["follow_up_on"] - clock.organisation_today()).days <= 7  # in the coming days
+    referred = await Case.select().where(Case.id == referral["case"]).first().run()
+    assert referred["status"] == "open" and referred["id"] != crisis["id"]
+    assert referral["shares_named_details"]  # under the person's referral consent (refer() refuses it otherwise)
+    answered = await FollowUp.select(FollowUp.case).where(FollowUp.status == "answered").first().run()
+    closed = await Case.select().where(Case.id == answered["case"]).first().run()
+    assert closed["status"] == "closed" and closed["outcome"]
+    assert len({crisis["id"], referred["id"], closed["id"]}) == 3
