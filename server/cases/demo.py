@@ -1,5 +1,6 @@
 """Demo case files, made through the services: an open case in crisis with its intake and notes, an open case whose
-second assessment shows change, and a case closed with its goals met whose first follow-up survey was answered."""
+second assessment shows change and whose open referral to a partner is followed up in a few days, and a case closed
+with its goals met whose first follow-up survey was answered."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from server import clock
-from server.cases import followups, services
+from server.cases import followups, referrals, services
 from server.cases.tables import Case
 from server.people.participants import create_participant
 from server.people.staff import active_staff
+from server.programs.tables import Partner
 from server.surveys import services as surveys
 from server.web.access import CurrentStaff
+
+# The partner the open demo referral goes to (made by the demo's program planning) and when it is followed up.
+DEMO_PARTNER = "Puskesmas Kecamatan Coblong"
+REFERRAL_FOLLOW_UP_DAYS = 3
 
 FOLLOW_UP_QUESTIONS = [
     {
@@ -43,8 +49,10 @@ async def _staff(staff_ids: dict[str, int], name: str) -> CurrentStaff:
     return staff
 
 
-async def _person(name: str, email: str = "") -> int:
-    consents = ["participation", "data_collection"] + (["contact"] if email else [])
+async def _person(name: str, email: str = "", *, referral: bool = False) -> int:
+    consents = (
+        ["participation", "data_collection"] + (["contact"] if email else []) + (["referral"] if referral else [])
+    )
     return await create_participant(None, {"display_name": name, "email": email, "preferred_locale": "id"}, consents)
 
 
@@ -100,7 +108,7 @@ async def seed_demo_cases(staff_ids: dict[str, int], today: date | None = None) 
 
     change = await services.open_case(
         organizer,
-        await _person("Pak Joko"),
+        await _person("Pak Joko", referral=True),
         case_worker_id=budi.id,
         supervisor_id=organizer.id,
         own_words="Saya ingin punya penghasilan tetap dan berhenti minum.",
@@ -118,6 +126,17 @@ async def seed_demo_cases(staff_ids: dict[str, int], today: date | None = None) 
     ):
         await services.record_assessment(budi, change, today - timedelta(days=days_ago), ratings)
     await services.add_note(budi, change, "counselling", "Sesi konseling ketiga: membahas pemicu dan rencana kerja.")
+    # Referred, with his consent to share his details, to the health centre; followed up in three days.
+    puskesmas = await Partner.select(Partner.id).where(Partner.name == DEMO_PARTNER).first().run()
+    if puskesmas is not None:
+        await referrals.refer(
+            budi,
+            change,
+            reason="Pendampingan untuk berhenti minum: konsultasi dokter dan kelompok dukungan.",
+            partner_id=puskesmas["id"],
+            shares_named_details=True,
+            follow_up_on=max(today, clock.organisation_today(now)) + timedelta(days=REFERRAL_FOLLOW_UP_DAYS),
+        )
 
     # Closed seven weeks ago: its first follow-up (one month later) was sent and answered.
     closed_at = now - timedelta(days=49)

@@ -302,6 +302,36 @@ async def open_referrals(
     return rows
 
 
+# The dashboard lists this many follow-ups, soonest first; the referrals page lists them all.
+FOLLOW_UPS_SHOWN = 20
+
+
+async def referral_follow_ups(staff: CurrentStaff, *, limit: int = FOLLOW_UPS_SHOWN) -> list[dict[str, Any]]:
+    """The open referrals of the cases this staff member may see (privacy.may_see_case: their own as case worker or
+    supervisor, every one for administrators), the soonest follow-up first, for their dashboard: who, to whom, when
+    to follow up and whether that day has passed — never the reason. One query."""
+    where: Any = Referral.status.is_in(list(OPEN))
+    if not staff.is_admin:
+        where &= (Referral.case.case_worker == staff.id) | (Referral.case.supervisor == staff.id)
+    rows = (
+        await Referral.select(
+            *_COLUMNS,
+            Referral.case.participant.display_name.as_alias("participant_name"),  # type: ignore[union-attr]
+        )
+        .where(where)
+        .order_by(Referral.follow_up_on)
+        .order_by(Referral.id)
+        .limit(limit)
+        .run()
+    )
+    today = clock.organisation_today()
+    viewer = privacy.staff_viewer(staff, on_team=False)
+    for row in rows:
+        row["overdue"] = row["follow_up_on"] is not None and row["follow_up_on"] < today
+        _named(row, viewer)
+    return rows
+
+
 async def open_referrals_for_person(participant_id: int) -> list[dict[str, Any]]:
     """The person's own open referrals, for their personal page: to whom, since when, the status — never the
     reason (staff's words). A program is named as the person sees it (a discreet program's neutral title)."""

@@ -1,5 +1,5 @@
-"""The staff dashboard: the signed-in staff member's crisis cases, agenda, alerts and recent waitlist moves, composed
-from cases, schedule, attendance, enrolment, programs and reports."""
+"""The staff dashboard: the signed-in staff member's crisis cases, referral follow-ups, agenda, alerts and recent
+waitlist moves, composed from cases, schedule, attendance, enrolment, programs and reports."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from litestar import Request, get
 
 from server import clock
 from server.attendance import rates as attendance
+from server.cases import referrals
 from server.cases import services as cases
 from server.enrolment import roster as enrolment
 from server.organisation import services as organisation
@@ -74,6 +75,8 @@ async def dashboard(request: Request) -> Any:
         {
             # Their own open crisis cases (every one for administrators): names and links only, never a note.
             "crisis_cases": await cases.crisis_cases(staff),
+            # The open referrals of the cases they may see, the soonest follow-up first (never the reason).
+            "follow_ups": await referrals.referral_follow_ups(staff),
             "agenda": agenda,
             "agenda_range": agenda_range,
             "agenda_days": days,

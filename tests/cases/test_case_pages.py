@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from case_helpers import NOTE_TEXT, case_world, open_a_case
 from conftest import post_form, sign_in
+from factories import make_staff
 from querycount import count_queries
 
 from server.audit import audit_log
@@ -223,6 +224,18 @@ async def test_the_case_page_keeps_a_constant_number_of_queries(client, world, c
         await services.add_note(world.worker, case_id, "phone", f"note {day}")
         with count_queries() as counter:
             assert (await client.get(f"/cases/{case_id}")).status_code == 200
+        counts.append(counter["n"])
+    assert counts[0] == counts[-1]
+
+
+async def test_the_open_a_case_page_keeps_a_constant_number_of_queries_whatever_the_staff(client, world):
+    await sign_in(client, "c-organizer")
+    counts = []
+    for n in range(3):
+        await make_staff(role="facilitator", username=f"c-more-{n}", display_name=f"Tambahan {n}")
+        with count_queries() as counter:
+            page = await client.get(f"/cases/new?participant={world.participant}")
+        assert page.status_code == 200 and f"Tambahan {n}" in page.text
         counts.append(counter["n"])
     assert counts[0] == counts[-1]
 
