@@ -1,5 +1,6 @@
 """Survey pages, one module per audience: staff_routes (surveys, data entry, results, exports, pre/post),
-builder_routes (the question builder), xlsform/routes (XLSForm import and export) and answer_routes (the public answering links)."""
+builder_routes (the question builder), xlsform/routes (XLSForm import and export) and answer_routes (the public
+answering links)."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ async def test_example_needs_assessment_imports_in_indonesian_and_english(organi
         "help": "Including yourself.",
     }
     needs = questions["needs_now"]
-    assert [(o["value"], o["label"]) for o in needs["options"]][0] == ("water", "Air bersih")
+    assert (needs["options"][0]["value"], needs["options"][0]["label"]) == ("water", "Air bersih")
     assert needs["translations"]["en"]["options"]["water"] == "Clean water"
     income = questions["monthly_income"]
     assert income["show_if_question"] == questions["has_income"]["id"]
