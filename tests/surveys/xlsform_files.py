@@ -30,4 +30,4 @@ def xlsx(survey: list[list], choices: list[list] | None = None, settings: list[l
 def pyxform_xml(content: bytes) -> str:
     """The XForm pyxform makes of the workbook (it raises on an invalid form)."""
     warnings: list[str] = []
-    return convert(content, warnings=warnings, file_type="xlsx").xform
+    return convert(content, warnings=warnings, file_type=".xlsx").xform
