@@ -2,6 +2,7 @@
 report of what was not imported; bad files are refused with nothing saved."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -176,6 +177,16 @@ async def test_bad_files_are_refused_with_nothing_saved(organizer, content, word
     assert words in refused.value.translated()
     assert await Survey.count().run() == before
     assert await Question.count().run() == 0
+
+
+async def test_a_workbook_that_unpacks_to_too_much_is_refused_before_reading():
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"<sst>" + b"a" * (41 * 1024 * 1024) + b"</sst>")
+    assert len(output.getvalue()) < 1024 * 1024
+    with pytest.raises(DomainError) as refused:
+        read_xlsform(output.getvalue())
+    assert "larger than 40 MB" in refused.value.translated()
 
 
 async def test_a_workbook_without_a_survey_sheet_is_not_an_xlsform(organizer):

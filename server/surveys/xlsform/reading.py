@@ -18,6 +18,8 @@ from server.i18n import N_
 # The largest workbook accepted, and the most rows read from one sheet (a form is a few hundred rows at most).
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 3000
+# A small zip can unpack to gigabytes of XML: the workbook's parts together may hold at most this much.
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 
 LANGUAGES = ("id", "en")
 LANGUAGE_NAMES = {"id": "Indonesian (id)", "en": "English (en)"}
@@ -231,6 +233,9 @@ def open_workbook(content: bytes) -> Any:
         raise _refuse(N_("The file is larger than %(n)s MB."), n=MAX_BYTES // (1024 * 1024))
     if not content or not zipfile.is_zipfile(io.BytesIO(content)):
         raise _refuse(N_("This is not an Excel workbook (.xlsx). Save the XLSForm as .xlsx and upload it again."))
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        if sum(part.file_size for part in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise _refuse(N_("The file is larger than %(n)s MB."), n=MAX_UNPACKED_BYTES // (1024 * 1024))
     try:
         # read_only streams the sheets; data_only=False keeps a formula as a formula (never its cached result).
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
