@@ -186,7 +186,7 @@ async def test_a_workbook_that_unpacks_to_too_much_is_refused_before_reading():
     assert len(output.getvalue()) < 1024 * 1024
     with pytest.raises(DomainError) as refused:
         read_xlsform(output.getvalue())
-    assert "larger than 40 MB" in refused.value.translated()
+    assert "unpacks to more than 40 MB" in refused.value.translated()
 
 
 async def test_a_workbook_without_a_survey_sheet_is_not_an_xlsform(organizer):

@@ -235,7 +235,7 @@ def open_workbook(content: bytes) -> Any:
         raise _refuse(N_("This is not an Excel workbook (.xlsx). Save the XLSForm as .xlsx and upload it again."))
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         if sum(part.file_size for part in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise _refuse(N_("The file is larger than %(n)s MB."), n=MAX_UNPACKED_BYTES // (1024 * 1024))
+            raise _refuse(N_("The workbook unpacks to more than %(n)s MB."), n=MAX_UNPACKED_BYTES // (1024 * 1024))
     try:
         # read_only streams the sheets; data_only=False keeps a formula as a formula (never its cached result).
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
