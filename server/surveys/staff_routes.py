@@ -19,6 +19,7 @@ from server.surveys import services as surveys
 from server.surveys.kinds import kind_of
 from server.surveys.templates_data import TEMPLATES
 from server.surveys.views import conditions, min_group
+from server.surveys.xlsform.importing import import_report
 from server.web.access import STAFF
 from server.web.forms import parse_id
 from server.web.pagination import PageRequest, paginate
@@ -183,6 +184,7 @@ class SurveyController(Controller):
             "opens_on": surveys.local_day(survey["opens_at"]),
             "closes_on": surveys.local_day(survey["closes_at"], end=True),
             "error": error,
+            "import_report": import_report(survey),
         }
 
     @get("/{survey_id:int}/edit", name="survey_edit")

@@ -155,3 +155,10 @@ async def test_the_password_reset_and_digest_routes_are_covered_with_their_level
     assert declared[("GET", "/password/reset/{token:str}")] == "token"
     assert declared[("POST", "/password/reset/{token:str}")] == "token"
     assert declared[("POST", "/account/digest")] == "staff"
+
+
+async def test_the_xlsform_routes_are_covered_with_their_levels(app):
+    declared = {(method, path): level for method, path, level in all_routes(app)}
+    assert declared[("GET", "/surveys/import")] == declared[("POST", "/surveys/import")] == "staff"
+    assert declared[("GET", "/surveys/{survey_id:int}/xlsform.xlsx")] == "staff"
+    assert declared[("GET", "/surveys/{survey_id:int}/responses-kobo.csv")] == "staff"
