@@ -211,7 +211,9 @@ async def _find_duplicates(rows: list[Row]) -> None:
                 elif name and name in (normal_name(person["display_name"]), normal_name(person["legal_name"])):
                     reason = "name"
                 if reason:
-                    row.duplicates.append({"id": person["id"], "display_name": person["display_name"], "reason": reason})
+                    row.duplicates.append(
+                        {"id": person["id"], "display_name": person["display_name"], "reason": reason}
+                    )
 
 
 async def _registered_like(rows: list[Row]) -> list[dict[str, Any]]:
@@ -235,7 +237,11 @@ async def _registered_like(rows: list[Row]) -> list[dict[str, Any]]:
         condition = condition | clause
     return (
         await Participant.select(
-            Participant.id, Participant.display_name, Participant.legal_name, Participant.phone_digits, Participant.email
+            Participant.id,
+            Participant.display_name,
+            Participant.legal_name,
+            Participant.phone_digits,
+            Participant.email,
         )
         .where(condition & Participant.anonymised_at.is_null())
         .run()

@@ -160,9 +160,7 @@ def _start_again(request: Request) -> Any:
 
 
 async def _columns_context(form: Any, sheet: Sheet, meta: dict[str, Any]) -> dict[str, Any]:
-    columns = [
-        {"index": i, "header": header, "samples": sheet.samples(i)} for i, header in enumerate(sheet.headers)
-    ]
+    columns = [{"index": i, "header": header, "samples": sheet.samples(i)} for i, header in enumerate(sheet.headers)]
     programs = [(program["id"], program["title"]) for program in await open_programs()]
     return {
         "form": form,

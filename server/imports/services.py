@@ -67,7 +67,9 @@ async def import_participants(
     if unresolved(preview, decisions):
         raise DomainError(
             "rows_unresolved",
-            N_("Some rows still need a decision: skip the rows with errors, and skip or import each possible duplicate."),
+            N_(
+                "Some rows still need a decision: skip the rows with errors, and skip or import each possible duplicate."
+            ),
         )
     chosen = [row for row in preview.rows if decisions.get(row.number) != SKIP]
     outcome = Outcome(skipped=len(preview.rows) - len(chosen))

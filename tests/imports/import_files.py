@@ -69,7 +69,9 @@ async def choose_columns(client, fields: list[str], consent_date: str = "2026-03
 async def run_import(client, decisions: dict[int, str] | None = None):
     token = await csrf_token(client)
     data = {f"row_{number}": value for number, value in (decisions or {}).items()}
-    return await client.post("/participants/import/run", data=data, headers={"x-csrftoken": token}, follow_redirects=False)
+    return await client.post(
+        "/participants/import/run", data=data, headers={"x-csrftoken": token}, follow_redirects=False
+    )
 
 
 GUESSED = [
