@@ -62,7 +62,7 @@ class Row:
             return "duplicate"
         return "new"
 
-    def keys(self) -> tuple[str, str, str]:
+    def match_keys(self) -> tuple[str, str, str]:
         return (
             phone_digits(self.values["phone"]) if self.values["phone"] else "",
             self.values["email"],
@@ -192,16 +192,16 @@ async def _find_duplicates(rows: list[Row]) -> None:
     """Same phone, e-mail or name (lower case, single-spaced) as someone registered, or as an earlier row."""
     seen: dict[str, int] = {}
     for row in rows:
-        for key in row.keys():
+        for key in row.match_keys():
             if key and key in seen and not row.same_as_row:
                 row.same_as_row = seen[key]
-        for key in row.keys():
+        for key in row.match_keys():
             seen.setdefault(key, row.number)
     for start in range(0, len(rows), LOOKUP_CHUNK):
         chunk = rows[start : start + LOOKUP_CHUNK]
         found = await _registered_like(chunk)
         for row in chunk:
-            digits, email, name = row.keys()
+            digits, email, name = row.match_keys()
             for person in found:
                 reason = ""
                 if digits and person["phone_digits"] == digits:
@@ -218,9 +218,9 @@ async def _find_duplicates(rows: list[Row]) -> None:
 
 async def _registered_like(rows: list[Row]) -> list[dict[str, Any]]:
     """Registered people sharing a phone, e-mail or name with any of these rows, in one query."""
-    digits = sorted({row.keys()[0] for row in rows} - {""})
-    emails = sorted({row.keys()[1] for row in rows} - {""})
-    names = sorted({row.keys()[2] for row in rows} - {""})
+    digits = sorted({row.match_keys()[0] for row in rows} - {""})
+    emails = sorted({row.match_keys()[1] for row in rows} - {""})
+    names = sorted({row.match_keys()[2] for row in rows} - {""})
     clauses: list[Any] = []
     if digits:
         clauses.append(Participant.phone_digits.is_in(digits))

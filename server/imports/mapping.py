@@ -30,7 +30,7 @@ _GUESSES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # A consent column names consent and, for some purposes, what it is for ("Persetujuan dihubungi", "Consent: data").
 _CONSENT_WORDS = ("persetujuan", "setuju", "izin", "consent", "agree", "agreed")
-_PURPOSE_WORDS = (
+_PURPOSE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("contact", ("dihubungi", "hubungi", "kontak", "contact", "contacted")),
     ("data_collection", ("data", "pencatatan", "dicatat", "recording", "collection")),
     ("participation", ()),

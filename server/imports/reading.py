@@ -139,9 +139,8 @@ def _csv_rows(content: bytes):
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        # Counting stops a little after the limit: a file of a million rows is refused without reading it all.
-        for number, row in enumerate(reader, start=1):
-            yield number, row
+        # Rows are read lazily: a file of a million rows is refused at the limit without reading it all.
+        yield from enumerate(reader, start=1)
     except csv.Error:
         raise _refuse("csv_broken", N_("This CSV file could not be read: check that its quotes are closed.")) from None
 

@@ -68,7 +68,8 @@ async def import_participants(
         raise DomainError(
             "rows_unresolved",
             N_(
-                "Some rows still need a decision: skip the rows with errors, and skip or import each possible duplicate."
+                "Some rows still need a decision: skip the rows with errors, "
+                "and skip or import each possible duplicate."
             ),
         )
     chosen = [row for row in preview.rows if decisions.get(row.number) != SKIP]
