@@ -27,7 +27,7 @@ def _spreadsheet() -> bytes:
 def test_organizer_imports_thirty_people_resolves_duplicates_and_enrols_them(phone):
     sign_in_with_language(phone, "siti", "Bahasa Indonesia")
     phone.goto("/participants")
-    phone.get_by_role("link", name="Impor dari spreadsheet").click()
+    phone.get_by_role("button", name="Impor dari spreadsheet").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Impor peserta")
     phone.get_by_label("Spreadsheet").set_input_files(
         {"name": "relawan.csv", "mimeType": "text/csv", "buffer": _spreadsheet()}
