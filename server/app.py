@@ -26,6 +26,7 @@ from server.config import ConfigError, Settings
 from server.config import settings as default_settings
 from server.db import engine
 from server.enrolment import routes as enrolment_routes
+from server.imports import routes as import_routes
 from server.messages import delivery, password_routes
 from server.messages import routes as message_routes
 from server.notices import routes as notice_routes
@@ -71,6 +72,7 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     program_routes.ROUTES,
     schedule_routes.ROUTES,
     participant_routes.ROUTES,
+    import_routes.ROUTES,
     participant_pages.ROUTES,
     enrolment_routes.ROUTES,
     personal_page.ROUTES,

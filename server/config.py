@@ -48,6 +48,8 @@ class Settings:
     min_group_size: int = 5
     # The largest organisation logo an admin may upload, in bytes.
     logo_max_bytes: int = 512 * 1024
+    # The largest spreadsheet of participants an organizer may import (CSV or .xlsx), in bytes.
+    import_max_bytes: int = 5 * 1024 * 1024
     # Outgoing e-mail: smtp://user:pass@host:port, smtps://… (implicit TLS) or ?starttls=1; empty: messages stay
     # queued in the outbox, where an admin can read them (/admin/outbox).
     smtp_url: str = ""
@@ -140,6 +142,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_pool=env.get("GOTONG_DB_POOL", "1") != "0",
         min_group_size=int(env.get("GOTONG_MIN_GROUP_SIZE", "5")),
         logo_max_bytes=int(env.get("GOTONG_LOGO_MAX_BYTES", str(512 * 1024))),
+        import_max_bytes=int(env.get("GOTONG_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))),
         smtp_url=env.get("GOTONG_SMTP_URL", ""),
         mail_from=env.get("GOTONG_MAIL_FROM", ""),
         delivery_in_process=env.get("GOTONG_DELIVERY_IN_PROCESS", "1") != "0",

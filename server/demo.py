@@ -12,6 +12,7 @@ from server.attendance import stats
 from server.attendance.tables import Attendance
 from server.cases.demo import seed_demo_cases
 from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
+from server.imports.demo import seed_demo_import
 from server.people.consent import record_consent
 from server.people.links import reissue_personal_links
 from server.people.participants import create_participant
@@ -195,6 +196,7 @@ async def seed_demo(today: date | None = None) -> bool:
     await _seed_finished_workshop(today, staff_ids)
     await seed_demo_surveys(staff_ids, {"air-bersih-cibaduyut": water, "pengasuhan-positif": workshop}, today)
     await seed_demo_cases(staff_ids, today)
+    await seed_demo_import(staff_ids["siti"], water.id, today)
     # The demo writes marks and enrolments directly, not through the services that keep the figures.
     await stats.rebuild_all()
     await checks_kept.rebuild_all()

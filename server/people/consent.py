@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from server import clock
@@ -62,9 +63,15 @@ def choices(purposes: tuple[str, ...] = PURPOSES) -> list[dict[str, str]]:
 
 
 async def record_consent(
-    participant_id: int, purpose: str, *, actor: CurrentStaff | None, source: str = "staff"
+    participant_id: int,
+    purpose: str,
+    *,
+    actor: CurrentStaff | None,
+    source: str = "staff",
+    given_at: datetime | None = None,
 ) -> None:
-    """Consent under the current text version; a consent already in force is not duplicated."""
+    """Consent under the current text version; a consent already in force is not duplicated. `given_at` is for
+    a consent given earlier (on paper, dated …: server/imports); otherwise it is now."""
     if purpose not in PURPOSES:
         raise DomainError("bad_purpose", N_("Choose one of the options."), field="purpose")
     active = (
@@ -74,16 +81,17 @@ async def record_consent(
     )
     if active:
         return
+    row = Consent(
+        participant=participant_id,
+        purpose=purpose,
+        text_version=VERSION,
+        recorded_by=actor.id if actor else None,
+        source=source,
+    )
+    if given_at is not None:
+        row.given_at = given_at
     async with transaction():
-        await Consent.insert(
-            Consent(
-                participant=participant_id,
-                purpose=purpose,
-                text_version=VERSION,
-                recorded_by=actor.id if actor else None,
-                source=source,
-            )
-        ).run()
+        await Consent.insert(row).run()
         await participant_changed(participant_id)
         await record_audit(
             actor,

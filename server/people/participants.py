@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -88,10 +89,15 @@ def _check_contact(values: dict[str, Any], consents_to_contact: bool) -> None:
 
 
 async def create_participant(
-    actor: CurrentStaff | None, values: dict[str, Any], consents: Iterable[str] = (), *, source: str = "staff"
+    actor: CurrentStaff | None,
+    values: dict[str, Any],
+    consents: Iterable[str] = (),
+    *,
+    source: str = "staff",
+    given_at: Mapping[str, datetime] | None = None,
 ) -> int:
     """A new participant with the consents they gave, all saved or none; without a personal link yet (it is
-    made when it is sent, and shown only once)."""
+    made when it is sent, and shown only once). `given_at` dates consents given earlier, by purpose."""
     consents = list(consents)
     values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
     values["email"] = values["email"].lower()
@@ -105,7 +111,9 @@ async def create_participant(
         await participant_changed(participant.id)
         await record_audit(actor, "create", "participant", participant.id, N_("participant created"))
         for purpose in consents:
-            await record_consent(participant.id, purpose, actor=actor, source=source)
+            await record_consent(
+                participant.id, purpose, actor=actor, source=source, given_at=(given_at or {}).get(purpose)
+            )
     return participant.id
 
 
