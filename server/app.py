@@ -19,8 +19,8 @@ from litestar.template.config import TemplateConfig
 from server import notices  # noqa: F401 - registers the periodic jobs (reminders, digest) and the schedule hook
 from server.attendance import routes as attendance_routes
 from server.calendars import routes as calendar_routes
+from server.cases import moved_goal_routes, referral_routes
 from server.cases import plan_routes as case_plan_routes
-from server.cases import referral_routes
 from server.cases import routes as case_routes
 from server.config import ConfigError, Settings
 from server.config import settings as default_settings
@@ -87,6 +87,7 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     notice_routes.ROUTES,
     case_routes.ROUTES,
     case_plan_routes.ROUTES,
+    moved_goal_routes.ROUTES,
     referral_routes.ROUTES,
     password_routes.ROUTES,
 ]

@@ -11,7 +11,7 @@ from server import clock
 from server.attendance import stats
 from server.attendance.tables import Attendance
 from server.cases.demo import seed_demo_cases
-from server.enrolment.tables import Enrolment, EnrolmentChange, IndividualGoal, ProgressNote, Rsvp
+from server.enrolment.tables import Enrolment, EnrolmentChange, Rsvp
 from server.imports.demo import seed_demo_import
 from server.people.consent import record_consent
 from server.people.links import reissue_personal_links
@@ -381,7 +381,8 @@ DRIFTING = {"Kamboja", "Pak Dedi Kurniawan"}
 
 
 async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Program) -> None:
-    """Participants with consent, enrolments, a waitlist, attendance for past sessions, RSVPs and personal goals."""
+    """Participants with consent, enrolments, a waitlist, attendance for past sessions and RSVPs (personal goals are
+    in the demo cases' plans, server/cases/demo.py)."""
     now = clock.now()
     for program, members, waitlist, facilitator in (
         (support, SUPPORT_MEMBERS, SUPPORT_WAITLIST, staff_ids["maria"]),
@@ -456,18 +457,6 @@ async def _seed_people(staff_ids: dict[str, int], support: Program, workshop: Pr
                         participant=pid,
                         response="not_going" if (index + position) % 5 == 0 else "going",
                     )
-                ).run()
-            if index < 3:
-                goal = IndividualGoal(
-                    enrolment=enrolment.id,
-                    statement="Berani berbicara di kelompok"
-                    if program is support
-                    else "Mencoba time-out tanpa membentak",
-                    created_by=facilitator,
-                )
-                await goal.save().run()
-                await ProgressNote.insert(
-                    ProgressNote(goal=goal.id, note="Mulai berbagi cerita singkat.", written_by=facilitator)
                 ).run()
         for session in past:
             await ProgramSession.update({ProgramSession.status: "held"}).where(ProgramSession.id == session["id"]).run()

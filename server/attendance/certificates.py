@@ -11,7 +11,7 @@ from server.attendance.completion import certificate_refusal, gives_certificates
 from server.attendance.rates import attendance_rate, meets_threshold
 from server.attendance.rules import COUNTED_SESSION_SQL, T_SESSION, as_datetime, raw
 from server.enrolment import participant_access
-from server.enrolment.goals import enrolment_of
+from server.enrolment.services import enrolment_of
 from server.errors import DomainError
 from server.i18n import N_, format_percent
 from server.programs.tables import TeamMember

@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
+from litestar.response import Redirect
 
 from server import privacy
 from server.cases import followups, services
@@ -114,6 +115,23 @@ class CasePages(Controller):
                 return redirect(request, url, message)
         context = await self._new_context(person, form)
         return render(request, NEW_PAGE, context, status_code=form.status_code)
+
+    # --- a person's plan -------------------------------------------------------------------------------------
+    @get("/person/{participant_id:int}", name="person_case")
+    async def person_case(self, request: Request, participant_id: FromPath[int]) -> Any:
+        """One address for a person's goals and plan (program pages link here): their case's plan for those who
+        may see it; otherwise opening a case for organizers, or the person's page: nothing tells the others
+        whether a case exists."""
+        if not await can_see_participant(request.user, participant_id):
+            raise NotFoundException()
+        case_id = await services.case_of_person(request.user, participant_id)
+        if case_id is not None:
+            url = request.app.route_reverse("case_detail", case_id=case_id) + "#plan-heading"
+        elif request.user.is_organizer and (await get_participant(participant_id))["anonymised_at"] is None:
+            url = request.app.route_reverse("case_new") + f"?participant={participant_id}"
+        else:
+            url = request.app.route_reverse("participant_detail", participant_id=participant_id)
+        return Redirect(path=url, status_code=303)
 
     # --- one case ----------------------------------------------------------------------------------------------
     async def _detail(self, request: Request, case_id: int, *, status_code: int = 200, **forms: Form) -> Any:

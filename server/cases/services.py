@@ -40,6 +40,8 @@ NOTE_KINDS = {
     "phone": N_("Phone call"),
     "counselling": N_("Counselling session"),
     "crisis": N_("Crisis"),
+    # A note on the person's progress towards their goals (the former per-program progress notes moved here).
+    "progress": N_("Progress note"),
 }
 OUTCOMES = {
     "goals_met": N_("Goals met"),
@@ -152,6 +154,21 @@ async def crisis_cases(staff: CurrentStaff) -> list[dict[str, Any]]:
         .limit(20)
         .run()
     )
+
+
+async def case_of_person(staff: CurrentStaff, participant_id: int) -> int | None:
+    """The person's case this staff member may see, their open one first, else the latest; None when there is none
+    they may see (whether a case exists stays confidential). One query."""
+    rows = (
+        await Case.select(Case.id, Case.case_worker, Case.supervisor, Case.status)
+        .where(Case.participant == participant_id)
+        .order_by(Case.opened_at, ascending=False)
+        .order_by(Case.id, ascending=False)
+        .run()
+    )
+    mine = [row for row in rows if privacy.may_see_case(staff, row)]
+    mine.sort(key=lambda row: row["status"] != "open")  # stable: the newest first within each group
+    return mine[0]["id"] if mine else None
 
 
 # --- opening and closing -----------------------------------------------------------------------------------------

@@ -1,12 +1,11 @@
-"""Input parsing for enrolling people, self-registration, staff actions on enrolments, individual goals and progress
-notes, and the personal page."""
+"""Input parsing for enrolling people, self-registration, staff actions on enrolments and the personal page."""
 
 from __future__ import annotations
 
 from server.config import SUPPORTED_LOCALES
 from server.i18n import gettext as _
 from server.people.participants import contact_consent_refusals
-from server.web.forms import Checkbox, Choice, Email, Form, Id, LongText, Phone, Text
+from server.web.forms import Checkbox, Choice, Email, Form, Id, Phone, Text
 
 _CONSENTS = {
     "consent_participation": Checkbox(),
@@ -97,11 +96,3 @@ class ConfirmForm(Form):
 
 class LanguageForm(Form):
     fields = {"locale": Choice(required=True, choices=SUPPORTED_LOCALES)}
-
-
-class IndividualGoalForm(Form):
-    fields = {"statement": Text(required=True, max_length=500)}
-
-
-class ProgressNoteForm(Form):
-    fields = {"note": LongText(required=True, max_length=2000)}

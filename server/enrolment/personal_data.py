@@ -1,5 +1,5 @@
-"""What the enrolment feature holds about a participant: enrolments and their history, RSVPs, individual goals and
-progress notes."""
+"""What the enrolment feature holds about a participant: enrolments and their history, RSVPs, and the legacy
+individual goals and progress notes."""
 
 from __future__ import annotations
 
@@ -109,6 +109,9 @@ async def _erase_rsvps(participant_id: int, now: datetime) -> None:
     await Rsvp.delete().where(Rsvp.participant == participant_id).run()
 
 
+# Legacy individual goals and progress notes (read-only; their copies live in the person's case plan and case
+# notes). The download keeps listing them in full, moved or not, as it did before they moved: the person could
+# already take these notes, and the case-note policy must not take back what was theirs. Erasure deletes them all.
 async def _goals(participant_id: int) -> list[Record]:
     """The person's own goals with the notes on their progress: these are about them, so they are theirs to take."""
     goals = (

@@ -1,4 +1,4 @@
-"""Staff pages of enrolment: a program's participants tab and a participant's individual goals and progress notes.
+"""Staff pages of enrolment: a program's participants tab (a person's goals are in their case plan, server/cases).
 The public registration pages are in registration_routes.py; the personal page is in server/pages/personal.py."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from litestar.params import FromPath
 
 from server.enrolment import (
     forms,
-    goals,
     notify,
     participant_access,
     registration_routes,
@@ -22,12 +21,10 @@ from server.errors import DomainError, NotFound
 from server.i18n import gettext as _
 from server.people import consent, links, participants
 from server.programs.dependencies import MANAGED_PROGRAM, ManagedProgram
-from server.programs.services import ensure_open
 from server.web.access import STAFF
-from server.web.rendering import redirect, render, wants_fragment
+from server.web.rendering import redirect, render
 
 PARTICIPANTS_PAGE = "enrolment/participants.html"
-GOALS_PAGE = "enrolment/goals.html"
 
 
 def consent_texts() -> list[dict[str, str]]:
@@ -42,14 +39,6 @@ def status_message(status: str) -> str:
     if status == "requested":
         return _("Request recorded.")
     return _("Saved.")
-
-
-def _editable(program: dict[str, Any]) -> bool:
-    try:
-        ensure_open(program)
-    except DomainError:
-        return False
-    return True
 
 
 # --- a program's participants tab ------------------------------------------------------------------
@@ -222,84 +211,4 @@ class ProgramParticipantsController(Controller):
         )
 
 
-# --- individual goals and progress notes ---------------------------------------------------------------
-
-
-class IndividualGoalsController(Controller):
-    """A participant's own goals in a program: confidential to its team, looking at them is audited."""
-
-    path = "/manage/programs/{slug:str}/participants/{participant_id:int}/goals"
-    opt = STAFF
-    dependencies = MANAGED_PROGRAM
-
-    async def _context(
-        self,
-        request: Request,
-        program: dict[str, Any],
-        enrolment: dict[str, Any],
-        rows: list[dict[str, Any]],
-        **extra: Any,
-    ) -> dict[str, Any]:
-        context = {
-            "program": program,
-            "tab": "attendance",
-            "enrolment": enrolment,
-            "goals": rows,
-            "goal_form": forms.IndividualGoalForm(),
-            "note_forms": {},
-            "editable": _editable(program),
-        }
-        context.update(extra)
-        return context
-
-    def _here(self, request: Request, program: dict[str, Any], participant_id: int) -> str:
-        return request.app.route_reverse("individual_goals", slug=program["slug"], participant_id=participant_id)
-
-    @get("/", name="individual_goals")
-    async def goals(self, request: Request, program: ManagedProgram, participant_id: FromPath[int]) -> Any:
-        enrolment = await goals.enrolment_of(program, participant_id)
-        rows = await goals.view_individual_goals(request.user, enrolment)
-        return render(request, GOALS_PAGE, await self._context(request, program, enrolment, rows))
-
-    @post("/", name="individual_goal_add")
-    async def add_goal(self, request: Request, program: ManagedProgram, participant_id: FromPath[int]) -> Any:
-        enrolment = await goals.enrolment_of(program, participant_id)
-        form = forms.IndividualGoalForm(await request.form())
-        if form.is_valid():
-            try:
-                await goals.add_individual_goal(request.user, program, enrolment, form["statement"])
-                return redirect(request, self._here(request, program, participant_id), _("Goal added."))
-            except DomainError as exc:
-                form.refuse(exc, "statement")
-                form.status_code = exc.status
-        rows = await goals.individual_goals(enrolment)
-        context = await self._context(request, program, enrolment, rows, goal_form=form)
-        return render(request, GOALS_PAGE, context, block="goal_form", status_code=form.status_code)
-
-    @post("/{goal_id:int}/notes", name="progress_note_add")
-    async def add_note(
-        self, request: Request, program: ManagedProgram, participant_id: FromPath[int], goal_id: FromPath[int]
-    ) -> Any:
-        enrolment = await goals.enrolment_of(program, participant_id)
-        form = forms.ProgressNoteForm(await request.form())
-        status_code = 400
-        if form.is_valid():
-            try:
-                await goals.add_progress_note(request.user, program, enrolment, goal_id, form["note"])
-                if not wants_fragment(request):
-                    return redirect(request, self._here(request, program, participant_id), _("Progress note added."))
-                form, status_code = forms.ProgressNoteForm(), 200
-            except NotFound:
-                raise
-            except DomainError as exc:
-                form.refuse(exc, "note")
-                status_code = exc.status
-        rows = await goals.individual_goals(enrolment)
-        goal = next((g for g in rows if g["id"] == goal_id), None)
-        if goal is None:
-            raise NotFound("goal")
-        context = await self._context(request, program, enrolment, rows, note_forms={goal_id: form}, goal=goal)
-        return render(request, GOALS_PAGE, context, block="goal_item", status_code=status_code)
-
-
-ROUTES: list = [ProgramParticipantsController, IndividualGoalsController, *registration_routes.ROUTES]
+ROUTES: list = [ProgramParticipantsController, *registration_routes.ROUTES]

@@ -288,6 +288,27 @@ async def get_enrolment(enrolment_id: int) -> dict[str, Any]:
     return row
 
 
+async def enrolment_of(program: dict[str, Any], participant_id: int) -> dict[str, Any]:
+    """A person's enrolment in a program, with their names (for the certificate); NotFound when they have none."""
+    row = (
+        await Enrolment.select(
+            Enrolment.id,
+            Enrolment.status,
+            Enrolment.enrolled_at,
+            Enrolment.ended_at,
+            Enrolment.participant.as_alias("participant_id"),
+            Enrolment.participant.display_name.as_alias("display_name"),
+            Enrolment.participant.legal_name.as_alias("legal_name"),
+        )
+        .where((Enrolment.program == program["id"]) & (Enrolment.participant == participant_id))
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFound("enrolment")
+    return row
+
+
 # --- consent and the person ----------------------------------------------------------------------
 
 

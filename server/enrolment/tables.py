@@ -1,6 +1,6 @@
-"""Tables for enrolments and their history, RSVPs and individual goals."""
+"""Tables for enrolments and their history, RSVPs, and the legacy individual goals (now in case plans)."""
 
-from piccolo.columns import ForeignKey, OnDelete, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -50,19 +50,32 @@ class Rsvp(Table):
     # Unique (session, participant): a unique index made in the migration.
 
 
+# --- legacy: individual goals and progress notes -------------------------------------------------------------------
+# LEGACY, read-only. A person's goals now live in their case plan (server/cases/plan_tables.py) and the notes on
+# their progress are case notes; migration 2026-11-30T09:00:01 copied every row there and set `moved_to`. Nothing
+# writes these tables any more; they stay because SQLite cannot drop a table safely in a migration, and the
+# personal-data registry (server/enrolment/personal_data.py) still exports and erases whatever is left in them.
+
+
 class IndividualGoal(Table):
-    """A participant's own goal within a program (individualisation); confidential to the team."""
+    """LEGACY: a participant's own goal within a program, before case plans."""
 
     id: Serial
     enrolment = ForeignKey(references=Enrolment, index=True, on_delete=OnDelete.cascade)
     statement = Text()
     created_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
+    # The case_goal this row was copied to (a plain id, not a key: deleting the plan goal must not touch this).
+    moved_to = Integer(null=True, default=None)
 
 
 class ProgressNote(Table):
+    """LEGACY: a dated note on an individual goal's progress, before case notes."""
+
     id: Serial
     goal = ForeignKey(references=IndividualGoal, index=True, on_delete=OnDelete.cascade)
     note = Text()
     written_by = ForeignKey(references=Staff, null=True, on_delete=OnDelete.set_null)
     written_at = Timestamptz(default=TimestamptzNow())
+    # The case_note this row was copied to.
+    moved_to = Integer(null=True, default=None)

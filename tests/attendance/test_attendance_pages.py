@@ -427,29 +427,18 @@ async def test_certificate_page_and_threshold(facilitator_client, workshop):
     assert (await facilitator_client.get("/manage/programs/batik/participants/999999/certificate")).status_code == 404
 
 
-async def test_individual_goals_with_progress_notes(facilitator_client, workshop):
-    from server.audit import AuditEvent
+async def test_the_old_goals_page_leads_to_the_person_and_saves_nothing(facilitator_client, workshop):
+    # Individual goals moved into case plans (tests/cases/test_moved_goals.py): the old addresses lead on to the
+    # person's plan, which a facilitator without a case of theirs reaches as the person's page.
+    from server.enrolment.tables import IndividualGoal
 
     person = await enrol(workshop, "Sari", now() - WEEK)
     url = f"/manage/programs/batik/participants/{person}/goals"
     page = await facilitator_client.get(url)
-    assert page.status_code == 200 and "Individual goals of Sari" in page.text
-    assert await AuditEvent.exists().where((AuditEvent.action == "view") & (AuditEvent.subject_id == person)).run()
-    response = await post_form(facilitator_client, url, {"statement": ""}, htmx=True)
-    assert response.status_code == 400 and "This field is required." in response.text and "<html" not in response.text
-    response = await post_form(facilitator_client, url, {"statement": "x" * 501})
-    assert response.status_code == 400 and "At most 500 characters." in response.text
-    assert (await post_form(facilitator_client, url, {"statement": "Menjual 5 kain batik di pasar"})).status_code == 303
-    from server.enrolment.tables import IndividualGoal
-
-    goal = await IndividualGoal.select(IndividualGoal.id).first().run()
-    response = await post_form(facilitator_client, f"{url}/{goal['id']}/notes", {"note": ""}, htmx=True)
-    assert response.status_code == 400 and "This field is required." in response.text
-    response = await post_form(
-        facilitator_client, f"{url}/{goal['id']}/notes", {"note": "Sudah menjual 2 kain"}, htmx=True
-    )
-    assert response.status_code == 200 and "<html" not in response.text and "Sudah menjual 2 kain" in response.text
-    assert "Menjual 5 kain batik" in (await facilitator_client.get(url)).text
+    assert page.status_code == 200 and "Sari" in page.text and str(page.url).endswith(f"/participants/{person}")
+    response = await post_form(facilitator_client, url, {"statement": "Menjual 5 kain batik di pasar"})
+    assert response.status_code == 303 and response.headers["location"] == f"/cases/person/{person}"
+    assert await IndividualGoal.count().run() == 0
     assert (await facilitator_client.get("/manage/programs/batik/participants/999999/goals")).status_code == 404
 
 

@@ -36,7 +36,6 @@ ROLE_PAGES = {
         ("program-participants", f"/manage/programs/{WORKSHOP}/participants"),
         ("program-attendance", f"/manage/programs/{WORKSHOP}/attendance"),
         ("attendance-sheet", r"follow:/sessions/\d+/attendance$"),
-        ("individual-goals", r"follow:/participants/\d+/goals$"),
         ("attendance-register", f"/manage/programs/{WORKSHOP}/attendance/register"),
         ("program-report", f"/manage/programs/{WORKSHOP}/report"),
         ("program-announcements", f"/manage/programs/{WORKSHOP}/announcements"),
