@@ -65,8 +65,10 @@ class PlainDocsPlugin(OpenAPIRenderPlugin):
                 ok = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
                 reference = ok.get("schema", {}).get("$ref", "")
                 if reference:
-                    parts.append(f'<p>Answers <a href="#{_e(reference.rsplit("/", 1)[-1])}">'
-                                 f"{_e(reference.rsplit('/', 1)[-1])}</a>.</p>")
+                    parts.append(
+                        f'<p>Answers <a href="#{_e(reference.rsplit("/", 1)[-1])}">'
+                        f"{_e(reference.rsplit('/', 1)[-1])}</a>.</p>"
+                    )
                 parts.append("</section>")
         parts.append("<h2>Shapes</h2>")
         for name, schema in sorted(schemas.items()):

@@ -82,9 +82,11 @@ async def revoke_key(actor: Any, key_id: int) -> None:
             raise NotFound("api_key")
         if row["revoked_at"] is not None:
             return
-        await ApiKey.update({ApiKey.revoked_at: clock.now(), ApiKey.revoked_by: actor.id}).where(
-            ApiKey.id == key_id
-        ).run()
+        await (
+            ApiKey.update({ApiKey.revoked_at: clock.now(), ApiKey.revoked_by: actor.id})
+            .where(ApiKey.id == key_id)
+            .run()
+        )
         await audit.record_audit(
             actor, "api_key.revoke", "api_key", key_id, N_("API key %(name)s revoked"), name=row["name"]
         )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from piccolo.custom_types import Combinable
+
 from server import clock, privacy
 from server.api import models
 from server.api.keys import Key
@@ -75,7 +77,7 @@ def _page(rows: list[Any], limit: int) -> tuple[list[Any], int | None]:
 
 async def list_programs(key: Key, limit: int, after: int | None) -> models.ProgramPage:
     """Programs not archived, by id, that the key may read. One query."""
-    condition = Program.archived == False  # noqa: E712 - Piccolo builds SQL from the comparison
+    condition: Combinable = Program.archived == False  # noqa: E712 - Piccolo builds SQL from the comparison
     if after is not None:
         condition &= Program.id > after
     if key.program_ids is not None:
@@ -103,12 +105,16 @@ def program_out(row: dict[str, Any]) -> models.ProgramOut:
 
 async def list_sessions(program: dict[str, Any], limit: int, after: int | None) -> models.SessionPage:
     """A program's sessions by id: dates and status, no place, link, reason or notes. One query."""
-    condition = ProgramSession.program == program["id"]
+    condition: Combinable = ProgramSession.program == program["id"]
     if after is not None:
         condition &= ProgramSession.id > after
     rows = (
         await ProgramSession.select(
-            ProgramSession.id, ProgramSession.status, ProgramSession.starts_at, ProgramSession.ends_at, ProgramSession.topic
+            ProgramSession.id,
+            ProgramSession.status,
+            ProgramSession.starts_at,
+            ProgramSession.ends_at,
+            ProgramSession.topic,
         )
         .where(condition)
         .order_by(ProgramSession.id)
@@ -167,7 +173,9 @@ async def program_figures(program_id: int, now: datetime | None = None) -> model
     return models.ProgramFigures(
         program_id=program_id,
         sessions=models.SessionCounts(**{key: sessions[key] for key in models.SessionCounts.__dataclass_fields__}),
-        enrolment=models.EnrolmentCounts(**{key: enrolment[key] for key in models.EnrolmentCounts.__dataclass_fields__}),
+        enrolment=models.EnrolmentCounts(
+            **{key: enrolment[key] for key in models.EnrolmentCounts.__dataclass_fields__}
+        ),
         attendance=await _attendance(program_id, now),
     )
 
@@ -199,7 +207,7 @@ _SURVEY_COLUMNS = (
 async def list_surveys(key: Key, limit: int, after: int | None) -> models.SurveyPage:
     """Surveys by id that the key may read: those of its programs (every survey for a key of every program). One
     query."""
-    condition = Survey.id > (after or 0)
+    condition: Combinable = Survey.id > (after or 0)
     if key.program_ids is not None:
         condition &= Survey.program.is_in(sorted(key.program_ids))
     rows = await Survey.select(*_SURVEY_COLUMNS).where(condition).order_by(Survey.id).limit(limit + 1).run()

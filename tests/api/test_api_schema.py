@@ -88,7 +88,7 @@ async def test_docs_page_is_plain_html_without_external_scripts(client):
 async def test_no_response_carries_a_seeded_name_or_contact(client, admin, settings):
     w = await workshop_fixture(now=clock.now())
     survey = await make_survey(admin, questions=NEEDS_QUESTIONS, program=w.program.id)
-    for n in range(settings.min_group_size):
+    for _ in range(settings.min_group_size):
         await respond(survey, {"rw": "rw01", "clean": 3, "note": "Ani sering terlambat"}, program_id=w.program.id)
     _, key = await make_key(admin)
     schema = await _schema(client)
