@@ -13,6 +13,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from server.web.access import PUBLIC
+from server.web.security import SecretLinkHeaders
 
 SCHEMA_PATH = "/api/schema"
 DESCRIPTION = (
@@ -94,5 +95,12 @@ def openapi_config() -> OpenAPIConfig:
         ),
         render_plugins=[PlainDocsPlugin("/"), JsonRenderPlugin(path="/openapi.json")],
         # The documentation is public: it describes shapes, never data. Left out of the document itself.
-        openapi_router=Router(path=SCHEMA_PATH, route_handlers=[], opt=PUBLIC, include_in_schema=False),
+        # No cache keeps it either (it changes with the code, and the site's pages are all no-store when signed in).
+        openapi_router=Router(
+            path=SCHEMA_PATH,
+            route_handlers=[],
+            opt=PUBLIC,
+            include_in_schema=False,
+            middleware=[SecretLinkHeaders()],
+        ),
     )

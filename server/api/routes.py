@@ -11,6 +11,7 @@ from server.api import models, services
 from server.api.auth import EXCEPTION_HANDLERS, api_key_guard, check_program, current_key
 from server.api.keys import PROGRAMS, REPORTS
 from server.web.access import TOKEN
+from server.web.security import SecretLinkHeaders
 
 # Access "token" for the site's guard (the route is open to the HTTP layer); the API's own guard then asks for a key.
 READ_PROGRAMS = {**TOKEN, "scope": PROGRAMS}
@@ -97,6 +98,8 @@ def _router() -> Router:
         path="/api/v1",
         route_handlers=[ProgramController, ReportController],
         guards=[api_key_guard],
+        # Figures are an export: no cache keeps them (errors included), no Referer carries anything on.
+        middleware=[SecretLinkHeaders()],
         exception_handlers=EXCEPTION_HANDLERS,
         include_in_schema=True,
         security=SECURITY,

@@ -37,7 +37,9 @@ async def test_unknown_or_malformed_key_is_refused(client, admin, presented):
 
 async def test_key_works_as_bearer_or_x_api_key(client, admin):
     _, key = await make_key(admin)
-    assert (await client.get("/api/v1/programs", headers=bearer(key))).status_code == 200
+    response = await client.get("/api/v1/programs", headers=bearer(key))
+    assert response.status_code == 200
+    assert "no-store" in response.headers["cache-control"]  # figures are an export: no cache keeps them
     assert (await client.get("/api/v1/programs", headers={"X-API-Key": key})).status_code == 200
 
 
