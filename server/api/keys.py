@@ -15,6 +15,7 @@ from server.db import transaction
 from server.errors import DomainError, NotFound
 from server.i18n import N_
 from server.programs.tables import Program
+from server.web.labels import LABELS
 
 PROGRAMS = "programs"
 REPORTS = "reports"
@@ -25,6 +26,8 @@ PREFIX_LENGTH = 8
 # A key's use is written down (last use, audit log) at most once per hour: a busy integration would otherwise
 # write a row per request.
 USE_NOTED_EVERY = timedelta(hours=1)
+LABELS.register("audit_subject", {"api_key": N_("API key")})
+LABELS.register("audit_action", {"revoke": N_("Revoked"), "use": N_("Used")})
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,7 @@ async def create_key(actor: Any, name: str, scopes: list[str], program_ids: list
             created_at=clock.now(),
         )
         await row.save().run()
-        await audit.record_audit(
-            actor, "api_key.create", "api_key", row.id, N_("API key %(name)s created"), name=row.name
-        )
+        await audit.record_audit(actor, "create", "api_key", row.id, N_("API key %(name)s created"), name=row.name)
     return row.id, key
 
 
@@ -87,9 +88,7 @@ async def revoke_key(actor: Any, key_id: int) -> None:
             .where(ApiKey.id == key_id)
             .run()
         )
-        await audit.record_audit(
-            actor, "api_key.revoke", "api_key", key_id, N_("API key %(name)s revoked"), name=row["name"]
-        )
+        await audit.record_audit(actor, "revoke", "api_key", key_id, N_("API key %(name)s revoked"), name=row["name"])
 
 
 async def list_keys() -> list[dict[str, Any]]:
@@ -149,9 +148,7 @@ async def _note_use(row: dict[str, Any], now: datetime) -> None:
         condition &= ApiKey.last_used_at.is_null() if last is None else ApiKey.last_used_at == last
         updated = await ApiKey.update({ApiKey.last_used_at: now}).where(condition).returning(ApiKey.id).run()
         if updated:
-            await audit.record_audit(
-                None, "api_key.use", "api_key", row["id"], N_("API key %(name)s used"), name=row["name"]
-            )
+            await audit.record_audit(None, "use", "api_key", row["id"], N_("API key %(name)s used"), name=row["name"])
 
 
 async def program_choices() -> list[tuple[int, str]]:

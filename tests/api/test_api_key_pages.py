@@ -24,7 +24,7 @@ def _fresh_limiter():
 
 
 async def _audit(action: str) -> list[dict]:
-    return await AuditEvent.select().where(AuditEvent.action == action).run()
+    return await AuditEvent.select().where((AuditEvent.action == action) & (AuditEvent.subject_type == "api_key")).run()
 
 
 async def test_created_key_is_shown_once_and_stored_only_as_a_hash(admin_client):
@@ -38,7 +38,7 @@ async def test_created_key_is_shown_once_and_stored_only_as_a_hash(admin_client)
     listing = await admin_client.get("/admin/api-keys/")
     assert "Dinas Sosial" in listing.text
     assert key not in listing.text and key[-20:] not in listing.text
-    events = await _audit("api_key.create")
+    events = await _audit("create")
     assert len(events) == 1 and "Dinas Sosial" in events[0]["summary"] and key not in str(events[0])
 
 
@@ -69,7 +69,7 @@ async def test_revoking_asks_for_confirmation_then_stops_the_key(admin_client, a
     response = await post_form(admin_client, f"/admin/api-keys/{key_id}/revoke")
     assert response.status_code in (302, 303)
     assert (await admin_client.get("/api/v1/programs", headers=bearer(key))).status_code == 401
-    assert len(await _audit("api_key.revoke")) == 1
+    assert len(await _audit("revoke")) == 1
     listing = await admin_client.get("/admin/api-keys/")
     assert f'href="/admin/api-keys/{key_id}/revoke"' not in listing.text
 
@@ -84,12 +84,20 @@ async def test_key_use_is_audited_at_most_once_an_hour_and_listed(client, admin)
     with clock.frozen(start):
         for _ in range(3):
             assert (await client.get("/api/v1/programs", headers=bearer(key))).status_code == 200
-    assert len(await _audit("api_key.use")) == 1
+    assert len(await _audit("use")) == 1
     with clock.frozen(start + timedelta(minutes=59)):
         await client.get("/api/v1/programs", headers=bearer(key))
-    assert len(await _audit("api_key.use")) == 1
+    assert len(await _audit("use")) == 1
     with clock.frozen(start + timedelta(minutes=61)):
         await client.get("/api/v1/programs", headers=bearer(key))
-    assert len(await _audit("api_key.use")) == 2
+    assert len(await _audit("use")) == 2
     row = await ApiKey.select(ApiKey.last_used_at).where(ApiKey.id == key_id).first().run()
     assert row["last_used_at"] == start + timedelta(minutes=61)
+
+
+async def test_audit_log_shows_key_events(admin_client, admin):
+    key_id, _key = await make_key(admin, name="Sistem Dinas")
+    await keys.revoke_key(admin, key_id)
+    page = await admin_client.get("/admin/audit")
+    assert page.status_code == 200
+    assert "API key Sistem Dinas revoked" in page.text
