@@ -17,6 +17,9 @@ from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 
 from server import notices  # noqa: F401 - registers the periodic jobs (reminders, digest) and the schedule hook
+from server.api import admin_routes as api_key_routes
+from server.api import docs as api_docs
+from server.api import routes as api_routes
 from server.attendance import routes as attendance_routes
 from server.calendars import routes as calendar_routes
 from server.cases import moved_goal_routes, referral_routes
@@ -90,6 +93,8 @@ ROUTE_GROUPS: list[Sequence[Any]] = [
     moved_goal_routes.ROUTES,
     referral_routes.ROUTES,
     password_routes.ROUTES,
+    api_routes.ROUTES,
+    api_key_routes.ROUTES,
 ]
 # The same for everyone: no session is loaded, no CSRF cookie is set (they are cached publicly).
 SITE_FILES = ["^/static/", r"^/favicon\.ico$", r"^/manifest\.webmanifest$"]
@@ -145,7 +150,7 @@ def create_app(settings: Settings | None = None, *, deliver: bool = False) -> Li
         httponly=True,
         samesite="lax",
         key="gotong_session",
-        exclude=[*SITE_FILES, r"^/calendar\.ics", "^/feeds/", "^/healthz"],
+        exclude=[*SITE_FILES, r"^/calendar\.ics", "^/feeds/", "^/healthz", "^/api/"],
     )
     rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.login_attempts_per_minute),
@@ -158,7 +163,7 @@ def create_app(settings: Settings | None = None, *, deliver: bool = False) -> Li
         header_name=CSRF_HEADER,
         cookie_secure=settings.production,
         cookie_samesite="lax",
-        exclude=["^/healthz", *SITE_FILES],
+        exclude=["^/healthz", "^/api/", *SITE_FILES],
         exclude_from_csrf_key="exclude_from_csrf",
     )
     # Read and fingerprint the static files now, not on the first request.
@@ -186,7 +191,9 @@ def create_app(settings: Settings | None = None, *, deliver: bool = False) -> Li
         after_exception=[identify_unrouted(session_config)],
         request_max_body_size=1024 * 1024,
         debug=False,
-        openapi_config=None,
+        # Only the read API is documented: the API router sets include_in_schema=True, everything else inherits this.
+        openapi_config=api_docs.openapi_config(),
+        include_in_schema=False,
         before_send=[security_headers_hook(settings.production)],
         on_startup=[*pool[:1], *loop[:1]],
         on_shutdown=[*loop[1:], *pool[1:]],

@@ -22,6 +22,7 @@ FEATURE_TABLE_MODULES = [
     "server.cases.referral_tables",
     "server.reports.tables",
     "server.reports.checks_tables",
+    "server.api.tables",
 ]
 
 APP_CONFIG = AppConfig(

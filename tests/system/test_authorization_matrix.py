@@ -37,7 +37,14 @@ def all_routes(app):
     return sorted(found, key=lambda item: item[1] in LAST)
 
 
+# The read API answers to an API key (Authorization: Bearer / X-API-Key), never to a session: every actor here,
+# signed in or not, gets 401. Keys, scopes and program lists are tested in tests/api/.
+API = "/api/v1/"
+
+
 def expected(actor: str, path: str, level: str) -> str:
+    if path.startswith(API):
+        return "key"
     if level in ("public", "token"):
         return "open"
     if actor in ("anonymous", "w-gone"):
@@ -115,6 +122,7 @@ async def test_every_route_answers_as_declared(client, actor, db):
                 "login": login,
                 "deny": status in (403, 404),
                 "allow": status not in (401, 403) and not login,
+                "key": status == 401,
             }[want]
         )
         if not ok:
@@ -133,7 +141,7 @@ async def test_secret_links_with_unknown_tokens_are_plain_404(client, db):
     from server.app import create_app  # noqa: F401
 
     for method, pattern, level in all_routes(client.app):
-        if level != "token":
+        if level != "token" or pattern.startswith(API):
             continue
         path = pattern
         for name in ("{token:str}", "{invite_token:str}"):

@@ -158,6 +158,8 @@ async def resolve_path(world: World, path: str) -> str:
         if "/plan/" in path
         else ids["goal"],
         "step_id": ids["plan_step"],
+        "key_id": 999999,
+        "path": "nothing",  # the catch-all of the API docs router (Litestar's OpenAPI router)
     }
     if path.startswith("/feeds/"):
         # The participant's own feed: it must show the neutral title of the discreet program.
