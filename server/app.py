@@ -169,7 +169,7 @@ def create_app(settings: Settings | None = None, *, deliver: bool = False) -> Li
     # Read and fingerprint the static files now, not on the first request.
     assets()
     handlers = [handler for group in ROUTE_GROUPS for handler in group]
-    pool = [_open_pool, _close_pool] if settings.is_postgres and settings.db_pool else []
+    pool = [_open_pool, _close_pool] if settings.db_pool else []
     loop = list(_delivery_loop()) if deliver else []
     app = Litestar(
         route_handlers=handlers,

@@ -141,7 +141,7 @@ async def worker() -> None:
     from server.messages import delivery, jobs
 
     settings = load_settings()
-    if settings.is_postgres and settings.db_pool:
+    if settings.db_pool:
         await engine().start_connection_pool(min_size=1, max_size=4)
     print("Gotong delivery worker started; jobs: " + (", ".join(jobs.registered()) or "none"))
     if not settings.smtp_url:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+import aiosqlite
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
 from server.config import ROOT, Settings
 
@@ -65,13 +68,85 @@ def _tighten(path: Path) -> None:
         path.chmod(PRIVATE_FILE)
 
 
+class _ReusedConnection(aiosqlite.Connection):
+    """An aiosqlite connection that goes back to its engine's idle list when closed while the pool runs."""
+
+    engine: PooledSQLiteEngine | None = None
+
+    async def close(self) -> None:
+        if self.engine is not None and self.engine.keep(self):
+            return
+        await super().close()
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine opens a new connection for every query outside a transaction: a thread started, the
+    file opened and its schema read each time, which costs more than most of Gotong's queries themselves. While the
+    app's pool runs (start_connection_pool, as for PostgreSQL) this one keeps up to `max_size` idle connections and
+    hands them out again; a connection is kept only outside a transaction. Tests leave the pool off (each test
+    copies a fresh database file over the old one, which an open connection would not see)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._idle: list[_ReusedConnection] = []
+        self._max_idle = 0
+
+    async def start_connection_pool(self, **kwargs: Any) -> None:
+        self._max_idle = int(kwargs.get("max_size", 8))
+
+    async def close_connection_pool(self) -> None:
+        self._max_idle = 0
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.engine = None
+            await connection.close()
+
+    def keep(self, connection: _ReusedConnection) -> bool:
+        """Takes a closed connection back if the pool runs, has room and the connection is outside a transaction."""
+        if len(self._idle) >= self._max_idle or connection.in_transaction:
+            return False
+        self._idle.append(connection)
+        return True
+
+    async def get_connection(self) -> Any:
+        if not self._max_idle:
+            return await super().get_connection()
+        if self._idle:
+            return self._idle.pop()
+        kwargs = dict(self.connection_kwargs)
+        database = kwargs.pop("database")
+        connection = _ReusedConnection(partial(sqlite3.connect, database, **kwargs), 64)
+        await connection
+        connection.row_factory = dict_factory  # type: ignore[assignment]
+        await connection.execute("PRAGMA foreign_keys = 1")
+        connection.engine = self
+        return connection
+
+    async def _run_in_new_connection(
+        self, query: str, args: Any = None, query_type: str = "generic", table: Any = None
+    ) -> Any:
+        if not self._max_idle:
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        connection = await self.get_connection()
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                await connection.commit()
+                return await cursor.fetchall()
+        except BaseException:
+            if connection.in_transaction:
+                await connection.rollback()
+            raise
+        finally:
+            await connection.close()
+
+
 def make_engine(settings: Settings):
     if settings.is_postgres:
         return PostgresEngine(config={"dsn": settings.database_url}, log_queries=False)
     path = settings.sqlite_path
     secure_database_files(path)
     # A busy timeout lets a second writer wait instead of failing at once.
-    return SQLiteEngine(path=str(path), timeout=15, factory=SecureDeleteConnection)
+    return PooledSQLiteEngine(path=str(path), timeout=15, factory=SecureDeleteConnection)
 
 
 def engine():
