@@ -24,7 +24,8 @@ async def count_queries() -> AsyncIterator[QueryLog]:
     engine = engine_finder()
     # Engines use __slots__, so the method is wrapped on the class, counting only this engine's statements.
     engine_class = type(engine)
-    original = engine_class.__dict__["run_querystring"]
+    original = engine_class.run_querystring
+    own = "run_querystring" in engine_class.__dict__
     log = QueryLog()
 
     async def counting(self, querystring, *args, **kwargs):
@@ -36,4 +37,7 @@ async def count_queries() -> AsyncIterator[QueryLog]:
     try:
         yield log
     finally:
-        engine_class.run_querystring = original
+        if own:
+            engine_class.run_querystring = original
+        else:
+            del engine_class.run_querystring  # the inherited method shows through again

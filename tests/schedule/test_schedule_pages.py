@@ -126,6 +126,7 @@ async def test_schedule_page_runs_the_same_queries_for_5_or_200_sessions(organiz
         ).run()
 
     await seed(5, 48)
+    await organizer_client.get("/dashboard")  # shows (and so removes) the welcome message: the session is written once
     async with count_queries() as small:
         assert (await organizer_client.get(url(workshop, "/schedule"))).status_code == 200
     await seed(195, 0)

@@ -210,3 +210,27 @@ async def test_a_successful_sign_in_clears_the_accounts_failures(facilitator, se
         assert (
             await post_form(client, "/login", {"username": "facil1", "password": "correct-horse"})
         ).status_code == 303
+
+
+async def test_reading_pages_does_not_rewrite_an_unchanged_session_but_signing_out_ends_it(facilitator_client):
+    """A signed-in page view used to write its session row every time; now only a change (or a new hour) does."""
+    from server.web.tables import StoredValue
+
+    async def session_rows():
+        return (
+            await StoredValue.select(StoredValue.key, StoredValue.value, StoredValue.expires_at)
+            .where(StoredValue.key.like("sessions%"))
+            .run()
+        )
+
+    assert (await facilitator_client.get("/dashboard")).status_code == 200
+    before = await session_rows()
+    assert len(before) == 1
+    for path in ("/dashboard", "/", "/dashboard"):
+        response = await facilitator_client.get(path)
+        assert response.status_code == 200
+        assert not [value for value in response.headers.get_list("set-cookie") if value.startswith("session=")]
+    assert await session_rows() == before
+    await post_form(facilitator_client, "/logout")
+    assert await session_rows() == []
+    assert (await facilitator_client.get("/dashboard", follow_redirects=False)).status_code in (302, 303, 401)
