@@ -1,7 +1,8 @@
 """A survey's responses in the column layout of KoBoToolbox's CSV export ("XML values and headers"): one row per
 submission, a column per question named by its XLSForm name, a select_multiple as its space-separated choice names
 followed by one 0/1 column per choice (`question/choice`), a date as yyyy-mm-dd, no column for a note, then
-KoBoToolbox's own columns (_id, _uuid, _submission_time…). Written through the one CSV writer, under the same privacy rules as the ordinary export."""
+KoBoToolbox's own columns (_id, _uuid, _submission_time…). Written through the one CSV writer, under the same
+privacy rules as the ordinary export."""
 
 from __future__ import annotations
 
