@@ -1,10 +1,12 @@
 """Demo surveys: a community needs assessment for the clean-water project with ~40 responses across neighbourhoods,
-and a before/after pair for the parenting workshop with ten people who answered both."""
+a before/after pair for the parenting workshop with ten people who answered both, and the example XLSForm
+(docs/examples/needs_assessment_xlsform.xlsx) imported as a draft through the XLSForm importer."""
 
 from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from server import clock
@@ -15,9 +17,12 @@ from server.people.staff import active_staff
 from server.programs.tables import Program
 from server.surveys import services as surveys
 from server.surveys.tables import Survey
+from server.surveys.xlsform.importing import import_survey
+from server.surveys.xlsform.reading import read_xlsform
 
 WATER_SLUG = "air-bersih-cibaduyut"
 PARENTING_SLUG = "pengasuhan-positif"
+EXAMPLE_XLSFORM = Path(__file__).resolve().parents[2] / "docs" / "examples" / "needs_assessment_xlsform.xlsx"
 
 # Per neighbourhood: how many answered, and how hard water is to get there (0 easy … 1 hard).
 NEIGHBOURHOODS = {
@@ -264,6 +269,18 @@ async def _seed_prepost(
     return pre_id, post_id
 
 
+async def _seed_imported_assessment(staff_ids: dict[str, int], water_id: int) -> int:
+    """The example KoBoToolbox-shaped form, imported as an organizer would at /surveys/import: a draft with its
+    report of the rows Gotong did not take (metadata, GPS, a condition it cannot express)."""
+    actor = await _staff(staff_ids, "siti")
+    assert actor is not None
+    values = {"purpose": "needs_assessment", "program": water_id, "anonymous": True}
+    survey_id, _notes = await import_survey(
+        actor, read_xlsform(EXAMPLE_XLSFORM.read_bytes()), EXAMPLE_XLSFORM.name, values
+    )
+    return survey_id
+
+
 async def seed_demo_surveys(
     staff_ids: dict[str, int], programs: dict[Any, Any], today: date | None = None
 ) -> dict[str, int]:
@@ -277,6 +294,7 @@ async def seed_demo_surveys(
     water_id = await _resolve_program(programs, WATER_SLUG)
     if water_id is not None:
         created["needs_assessment"] = await _seed_needs_assessment(staff_ids, water_id, today, rng)
+        created["imported_assessment"] = await _seed_imported_assessment(staff_ids, water_id)
     workshop_id = await _resolve_program(programs, PARENTING_SLUG)
     if workshop_id is not None:
         created["pre"], created["post"] = await _seed_prepost(staff_ids, workshop_id, today, rng)

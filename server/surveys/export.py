@@ -15,6 +15,11 @@ from server.surveys.small_groups import min_group_size, too_small
 from server.surveys.tables import Answer, Response
 
 
+def answerable(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The questions that have a column: a note has no answer, so no column and no codebook line."""
+    return [question for question in questions if kind_of(question["kind"]).answerable]
+
+
 def column_names(questions: list[dict[str, Any]]) -> dict[int, str]:
     names: dict[int, str] = {}
     taken: set[str] = set()
@@ -35,6 +40,7 @@ async def responses_csv(
     so that neither a number nor the order of rows tells who answered first. Refused (DomainError) while the
     survey has fewer responses than the small-group limit."""
     named = not survey["anonymous"]
+    questions = answerable(questions)
     columns = [
         Response.id,
         Response.public_id,
@@ -94,6 +100,7 @@ async def responses_csv(
 
 def codebook_csv(survey: dict[str, Any], questions: list[dict[str, Any]]) -> str:
     """What each column of the export means, with the stored values and their labels."""
+    questions = answerable(questions)
     names = column_names(questions)
     header = ["column", "number", "question", "type", "required", "values", "min", "max", "shown_only_if"]
     rows: list[list[Any]] = []

@@ -239,6 +239,8 @@ class AnswerForm(Form):
                 continue
             name = f"q{question['id']}"
             kind = kind_of(question["kind"])
+            if not kind.answerable:
+                continue
             try:
                 found = kind.parse(question, self, name)
             except Invalid as error:

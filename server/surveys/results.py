@@ -87,6 +87,8 @@ async def survey_results(
     """Results of the responses the filters select. `hidden` says why nothing is shown: "too_few" responses, or
     the filters leave out a "small_rest" that the whole survey's results minus these would reveal."""
     minimum = min_group_size(min_group)
+    # A note is shown to respondents, never answered: it has no results.
+    questions = [question for question in questions if kind_of(question["kind"]).answerable]
     condition = _condition(survey["id"], filters)
     total = await Response.count().where(condition).run()
     result: dict[str, Any] = {"total": total, "hidden": None, "minimum": minimum, "questions": [], "crosstab": None}
@@ -111,7 +113,7 @@ async def survey_results(
         .run()
     )
     answered = {row["question"]: row["n"] for row in answered_rows}
-    data = ResultData()
+    data = ResultData(minimum=minimum)
     for row in (
         await Answer.select(Answer.question, Answer.value_text, Answer.value_number, Count(alias="n"))
         .where(Answer.response.is_in(responses) & Answer.question.is_in(grouped_ids or [-1]))

@@ -21,7 +21,7 @@ async def test_demo_surveys_give_a_real_looking_assessment_and_ten_pairs(db):
 
     await TeamMember.insert(TeamMember(program=programs["workshop"].id, staff=staff_ids["budi"], role="lead")).run()
     created = await seed_demo_surveys(staff_ids, programs)
-    assert set(created) == {"needs_assessment", "pre", "post"}
+    assert set(created) == {"needs_assessment", "imported_assessment", "pre", "post"}
     needs = await surveys.get_survey(created["needs_assessment"])
     assert (
         needs["published"]
@@ -51,3 +51,27 @@ async def test_demo_surveys_give_a_real_looking_assessment_and_ten_pairs(db):
     assert comparison["paired"] == 10 and all(item["n"] == 10 for item in comparison["rows"])
     assert sum(item["change"] for item in comparison["rows"]) > 0
     assert await seed_demo_surveys(staff_ids, programs) == {}  # once only
+
+
+async def test_demo_imports_the_example_xlsform_as_a_draft_needs_assessment_of_the_water_project(db):
+    staff_ids = {"siti": (await make_staff("organizer", username="siti")).id}
+    water = await make_program(slug="air-bersih-cibaduyut", kind="community_project", title="Air Bersih")
+    created = await seed_demo_surveys(staff_ids, {"water": water})
+    imported = await surveys.get_survey(created["imported_assessment"])
+    assert imported["title"] == "Kajian Kebutuhan Warga"
+    assert imported["purpose"] == "needs_assessment" and imported["program"] == water.id
+    assert not imported["published"] and imported["languages"] == "id,en"
+    questions = {q["code"]: q["kind"] for q in await surveys.list_questions(imported["id"])}
+    assert questions == {
+        "intro_note": "note",
+        "rw": "single",
+        "household_size": "number",
+        "arrival_date": "date",
+        "needs_now": "multiple",
+        "priorities": "ranking",
+        "has_income": "single",
+        "monthly_income": "number",
+        "support_type": "single",
+        "comments": "long_text",
+    }
+    assert await Response.count().where(Response.survey == imported["id"]).run() == 0

@@ -36,7 +36,18 @@ def question(kind, **extra):
 
 def test_builder_offers_every_registered_kind_in_registry_order():
     assert [value for value, _label in LABELS.choices("question_kind")] == list(NAMES)
-    assert NAMES == ("single", "multiple", "likert", "rating", "number", "short_text", "long_text", "ranking")
+    assert NAMES == (
+        "single",
+        "multiple",
+        "likert",
+        "rating",
+        "number",
+        "short_text",
+        "long_text",
+        "ranking",
+        "date",
+        "note",
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -28,6 +28,13 @@ BILINGUAL = [
         "show_if_value": "rw02",
     },
     {"code": "short", "kind": "short_text", "text": "Nama kampung", "required": True},
+    {
+        "code": "welcome",
+        "kind": "note",
+        "text": "Terima kasih sudah mengisi.",
+        "translation_text": "Thank you for answering.",
+    },
+    {"code": "moved_in", "kind": "date", "text": "Sejak kapan?", "translation_text": "Since when?", "required": True},
 ]
 
 
@@ -66,6 +73,9 @@ async def test_a_survey_exported_as_xlsform_converts_with_pyxform(organizer):
     assert "Survei Kebutuhan Warga" in xml
     assert 'lang="English (en)"' in xml and 'lang="Indonesian (id)"' in xml
     assert re.search(r"relevant=\"\s*/\w+/rw\s*=\s*('|&apos;)rw02('|&apos;)\"", xml), xml
+    # The date question is an XForm date, the note a read-only text.
+    assert re.search(r'<bind nodeset="/\w+/moved_in"[^>]*type="date"', xml), xml
+    assert re.search(r'<bind nodeset="/\w+/welcome"[^>]*readonly="true\(\)"', xml), xml
 
 
 async def test_xlsform_round_trip_gives_back_the_same_survey(organizer):
@@ -86,6 +96,8 @@ async def test_xlsform_round_trip_gives_back_the_same_survey(organizer):
     by_id_after = {q["id"]: q for q in after}
     assert [_condition(q, by_id_after) for q in after] == [_condition(q, by_id_before) for q in before]
     assert _condition(after[-1], by_id_after) == ("rw", "rw02")
+    kinds = {q["code"]: q["kind"] for q in after}
+    assert (kinds["welcome"], kinds["moved_in"]) == ("note", "date")
     # And once more: the second export is the same form.
     assert read_xlsform(survey_xlsform(again, after)).questions == parsed.questions
 

@@ -39,7 +39,9 @@ async def test_importing_the_example_leads_to_the_survey_with_its_report(facilit
     page = await facilitator_client.get(response.headers["location"])
     assert "Kajian Kebutuhan Warga" in page.text
     assert EXAMPLE.name in page.text
-    assert "arrival_date" in page.text and "Gotong has no date questions" in page.text
+    assert "location" in page.text and "is not a question type Gotong has" in page.text
+    # The note and the date question are imported, so they are no line of the report.
+    assert "arrival_date" not in page.text
     assert f"/surveys/{survey['id']}/xlsform.xlsx" in page.text
     assert f"/surveys/{survey['id']}/responses-kobo.csv" in page.text
     assert await AuditEvent.exists().where(AuditEvent.summary.like("%imported from the XLSForm%")).run()
@@ -48,8 +50,8 @@ async def test_importing_the_example_leads_to_the_survey_with_its_report(facilit
 async def test_the_report_is_in_indonesian_for_an_indonesian_reader(facilitator_client):
     response = await _upload(facilitator_client, EXAMPLE.read_bytes(), EXAMPLE.name)
     page = await facilitator_client.get(response.headers["location"], headers={"Accept-Language": "id"})
-    assert "Gotong has no date questions" not in page.text
-    assert "Gotong tidak punya pertanyaan tanggal" in page.text
+    assert "is not a question type Gotong has" not in page.text
+    assert "bukan jenis pertanyaan yang dimiliki Gotong" in page.text
 
 
 async def test_a_file_that_is_not_xlsx_is_refused_next_to_the_field_and_nothing_saved(facilitator_client):
@@ -67,10 +69,10 @@ async def test_an_unknown_choice_list_is_refused_and_nothing_saved(facilitator_c
 
 
 async def test_a_form_with_nothing_to_import_shows_why_row_by_row(facilitator_client):
-    content = xlsx([["type", "name", "label"], ["geopoint", "where", "Di mana?"], ["date", "when", "Kapan?"]])
+    content = xlsx([["type", "name", "label"], ["geopoint", "where", "Di mana?"], ["image", "photo", "Foto?"]])
     response = await _upload(facilitator_client, content)
     assert response.status_code == 400
-    assert "geopoint" in response.text and "Gotong has no date questions" in response.text
+    assert "geopoint" in response.text and "image" in response.text
     assert await Survey.count().run() == 0
 
 

@@ -10,6 +10,8 @@ from server.errors import DomainError
 from server.i18n import N_
 from server.surveys.kinds.base import AnswerInput, AnswerValue, QuestionKind, ResultData, median, number_text
 from server.surveys.kinds.choice import MAX_OPTIONS, MultipleChoice, SingleChoice
+from server.surveys.kinds.date import DateKind
+from server.surveys.kinds.note import NoteKind
 from server.surveys.kinds.number import Number
 from server.surveys.kinds.ranking import MAX_RANKING_OPTIONS, Ranking
 from server.surveys.kinds.scale import LIKERT, RATING_MAX, Likert, Rating
@@ -18,7 +20,18 @@ from server.web.labels import LABELS
 
 KINDS: dict[str, QuestionKind] = {
     kind.name: kind
-    for kind in (SingleChoice(), MultipleChoice(), Likert(), Rating(), Number(), ShortText(), LongText(), Ranking())
+    for kind in (
+        SingleChoice(),
+        MultipleChoice(),
+        Likert(),
+        Rating(),
+        Number(),
+        ShortText(),
+        LongText(),
+        Ranking(),
+        DateKind(),
+        NoteKind(),
+    )
 }
 NAMES = tuple(KINDS)
 

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Protocol
 from server.errors import DomainError
 from server.i18n import N_
 from server.i18n import gettext as _
+from server.surveys.small_groups import min_group_size
 from server.web.forms import Invalid
 
 # (question id, value_text, value_number): one stored Answer row.
@@ -43,6 +44,8 @@ class ResultData:
     means: dict[int, float] = field(default_factory=dict)
     sorted_values: dict[int, list[float]] = field(default_factory=dict)
     texts: dict[int, list[str]] = field(default_factory=dict)
+    # The smallest group whose figures may be shown (small_groups.py), for kinds that split answers into groups.
+    minimum: int = field(default_factory=min_group_size)
 
 
 def median(values: list[float]) -> float | None:
@@ -82,6 +85,9 @@ class QuestionKind(ABC):
     # One answer from a fixed list: it splits respondents into groups, so it can show or hide a later question
     # and be the column of a cross-tab.
     partitions: ClassVar[bool] = False
+    # Something is answered. A note is only shown: no answer, no number, never required, absent from results
+    # and exports.
+    answerable: ClassVar[bool] = True
 
     # --- building ---
 

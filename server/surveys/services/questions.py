@@ -29,6 +29,7 @@ def _prepare(question: dict[str, Any]) -> dict[str, Any]:
     question["choices"] = kind.choices(question)
     # Whether a later question may be shown only after a given answer to this one.
     question["can_trigger"] = kind.partitions
+    question["answerable"] = kind.answerable
     return question
 
 
@@ -45,10 +46,14 @@ async def list_questions(survey_id: int, language: str | None = None) -> list[di
         .run()
     )
     questions = [_prepare(question_in(row, language)) for row in rows]
-    numbers = {question["id"]: index for index, question in enumerate(questions, start=1)}
+    # Only what can be answered is numbered ("Question 2 of 5"); a note has no number. `place` is the position
+    # among all items, notes included, for moving them in the builder.
+    answerable = [question for question in questions if question["answerable"]]
+    numbers = {question["id"]: index for index, question in enumerate(answerable, start=1)}
     by_id = {question["id"]: question for question in questions}
-    for question in questions:
-        question["number"] = numbers[question["id"]]
+    for place, question in enumerate(questions, start=1):
+        question["number"] = numbers.get(question["id"])
+        question["place"] = place
         trigger = by_id.get(question["show_if_question"]) if question["show_if_question"] else None
         question["condition"] = None
         if trigger is not None:
@@ -88,7 +93,8 @@ def _normalise_question(values: dict[str, Any]) -> dict[str, Any]:
         "kind": kind.name,
         "text": values["text"],
         "help": values.get("help") or "",
-        "required": bool(values.get("required")),
+        # A note has no answer to require, whatever the form or file said.
+        "required": bool(values.get("required")) and kind.answerable,
         "options": options,
         "min_value": low,
         "max_value": high,
@@ -134,7 +140,7 @@ def _check_dependents(question: dict[str, Any], values: dict[str, Any], question
                 "has_dependents",
                 N_("Question %(n)s is shown only after an answer to this one; change that condition first."),
                 field="options" if partitions else "kind",
-                n=other["number"],
+                n=other["number"] or other["place"],
             )
 
 
@@ -284,7 +290,7 @@ async def delete_question(survey: dict[str, Any], question_id: int) -> None:
         raise DomainError(
             "has_dependents",
             N_("Question %(n)s is shown only after an answer to this one; change that condition first."),
-            n=dependent["number"],
+            n=dependent["number"] or dependent["place"],
         )
     async with transaction():
         await Question.delete().where(Question.id == question_id).run()

@@ -54,8 +54,7 @@ _CODE_BAD = re.compile(r"[^a-z0-9_]+")
 
 # Why a row was not imported (or imported in part): msgids, translated when the report is shown.
 NOT_A_GOTONG_TYPE = N_("The type “%(type)s” is not a question type Gotong has.")
-NO_DATE = N_("Gotong has no date questions; add a short text question instead if you need one.")
-NO_NOTE = N_("Notes are not imported: Gotong has no text-only items. Put the text in the survey's introduction.")
+NOTE_REQUIRED = N_("A note has no answer, so it was imported as not required.")
 METADATA = N_("“%(type)s” is collected automatically by KoBoToolbox or ODK, not by Gotong.")
 REPEAT = N_("Repeated groups are not imported: Gotong asks each question once.")
 IN_REPEAT = N_("Inside a repeated group, which is not imported.")
@@ -344,12 +343,6 @@ def _question(
     if type_name in META_TYPES:
         notes.append(Note(number, name, METADATA, {"type": type_name}))
         return None
-    if type_name == "date":
-        notes.append(Note(number, name, NO_DATE))
-        return None
-    if type_name == "note":
-        notes.append(Note(number, name, NO_NOTE))
-        return None
     texts = _texts(values, "label", default)
     helps = _texts(values, "hint", default)
     question = FormQuestion(row=number, code="", kind="", texts=texts, helps=helps)
@@ -379,6 +372,8 @@ def _question(
                 question.min_value, question.max_value = bounds
     elif type_name == "text":
         question.kind = "long_text" if "multiline" in values.get("appearance", "").lower() else "short_text"
+    elif type_name in ("date", "note"):
+        question.kind = type_name
     else:
         notes.append(Note(number, name, NOT_A_GOTONG_TYPE, {"type": " ".join(filter(None, (type_name, rest)))}))
         return None
@@ -386,7 +381,10 @@ def _question(
         notes.append(Note(number, name, NO_LABEL))
         return None
     required = values.get("required", "").strip().lower()
-    if required in TRUE:
+    if question.kind == "note":
+        if required not in FALSE:
+            notes.append(Note(number, name, NOTE_REQUIRED))
+    elif required in TRUE:
         question.required = True
     elif required not in FALSE:
         notes.append(Note(number, name, REQUIRED_EXPRESSION, {"expression": values.get("required", "")}))

@@ -1,7 +1,8 @@
 """A survey's responses in the column layout of KoBoToolbox's CSV export ("XML values and headers"): one row per
 submission, a column per question named by its XLSForm name, a select_multiple as its space-separated choice names
-followed by one 0/1 column per choice (`question/choice`), then KoBoToolbox's own columns (_id, _uuid,
-_submission_time…). Written through the one CSV writer, under the same privacy rules as the ordinary export."""
+followed by one 0/1 column per choice (`question/choice`), a date as yyyy-mm-dd, no column for a note, then
+KoBoToolbox's own columns (_id, _uuid, _submission_time…). Written through the one CSV writer, under the same
+privacy rules as the ordinary export."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ NUMERIC_KINDS = ("number", "likert", "rating")
 def _header(questions: list[dict[str, Any]], names: dict[int, str]) -> list[str]:
     header: list[str] = []
     for question in questions:
+        if question["kind"] == "note":
+            # KoBoToolbox's export has no column for a note: nothing is answered.
+            continue
         header.append(names[question["id"]])
         if question["kind"] == "multiple":
             header += [f"{names[question['id']]}/{option['value']}" for option in question["options"]]
@@ -43,6 +47,8 @@ def _header(questions: list[dict[str, Any]], names: dict[int, str]) -> list[str]
 
 def _cells(question: dict[str, Any], given: list[tuple[str, float | None]]) -> list[Any]:
     kind = question["kind"]
+    if kind == "note":
+        return []
     if kind == "multiple":
         chosen = [text for text, _number in given]
         if not given:

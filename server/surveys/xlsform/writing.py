@@ -24,9 +24,12 @@ def xlsform_names(questions: list[dict[str, Any]]) -> dict[int, str]:
     taken: set[str] = set()
     for question in questions:
         code = question["code"]
-        name = code if code and _XML_NAME.match(code) else f"q{question['number']}"
+        # A note has no number (only answerable questions are numbered): it is named by its place.
+        number = question["number"] or question["place"]
+        fallback = f"q{number}" if question["number"] else f"note{number}"
+        name = code if code and _XML_NAME.match(code) else fallback
         while name in taken:
-            name = f"{name}_{question['number']}"
+            name = f"{name}_{number}"
         taken.add(name)
         names[question["id"]] = name
     return names
@@ -90,6 +93,8 @@ def survey_xlsform(survey: dict[str, Any], questions: list[dict[str, Any]]) -> b
             if question["max_value"] is not None:
                 bounds.append(f". <= {number_text(question['max_value'])}")
             constraint = " and ".join(bounds)
+        elif kind in ("date", "note"):
+            xls_type = kind
         else:
             xls_type = "text"
             appearance = "multiline" if kind == "long_text" else ""
