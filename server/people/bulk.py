@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from server import clock
 from server.audit import audit_entry, record_audits, translatable
@@ -34,7 +35,7 @@ class NewPerson:
     area: str = ""
 
 
-def _checked(person: NewPerson) -> dict[str, str]:
+def _checked(person: NewPerson) -> dict[str, Any]:
     values = {key: (person.values.get(key) or "") for key in PARTICIPANT_FIELDS}
     values["email"] = values["email"].lower()
     values["preferred_locale"] = values["preferred_locale"] or "id"
@@ -72,7 +73,7 @@ async def create_participants(
 async def _insert_chunk(
     actor: CurrentStaff | None,
     people: Sequence[NewPerson],
-    checked: Sequence[dict[str, str]],
+    checked: Sequence[dict[str, Any]],
     now: datetime,
     source: str,
 ) -> list[int]:
