@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
@@ -66,18 +67,38 @@ async def record_audit(
     """`summary` is a message marked with N_ whose %(name)s placeholders `params` fill; the message and its
     parameters are kept so the log shows them in the reader's language (`describe`), and the summary column keeps
     the English sentence for searching and for older readers."""
+    await AuditEvent.insert(audit_entry(actor, action, subject_type, subject_id, summary, **params)).run()
+
+
+def audit_entry(
+    actor: Actor | None,
+    action: str,
+    subject_type: str,
+    subject_id: int | None,
+    summary: str = "",
+    **params: str | int | dict[str, str],
+) -> AuditEvent:
+    """The entry `record_audit` saves, not saved yet: for `record_audits`."""
     english = summary % {key: _stored(value) for key, value in params.items()} if params else summary
-    await AuditEvent.insert(
-        AuditEvent(
-            actor=actor.id if actor else None,
-            actor_label=actor.display_name if actor else "",
-            action=action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            summary=english[:2000],
-            details={"message": summary, "params": params} if params else {},
-        )
-    ).run()
+    return AuditEvent(
+        actor=actor.id if actor else None,
+        actor_label=actor.display_name if actor else "",
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        summary=english[:2000],
+        details={"message": summary, "params": params} if params else {},
+    )
+
+
+# Entries per statement: 8 columns each, well under SQLite's and PostgreSQL's limits of bound parameters.
+AUDIT_CHUNK = 1000
+
+
+async def record_audits(entries: Sequence[AuditEvent]) -> None:
+    """Many entries (from `audit_entry`) in a few statements: an import's people, each with their own entries."""
+    for start in range(0, len(entries), AUDIT_CHUNK):
+        await AuditEvent.insert(*entries[start : start + AUDIT_CHUNK]).run()
 
 
 def describe(event: dict[str, Any]) -> str:

@@ -199,12 +199,20 @@ async def marks_changed(program_id: int, session_id: int, participant_ids: Seque
 
 
 _PERSON_KEEPERS: dict[str, Callable[[int], Awaitable[None]]] = {}
+PeopleKeeper = Callable[[Sequence[int]], Awaitable[None]]
+_PEOPLE_KEEPERS: dict[str, PeopleKeeper] = {}
 
 
-def keep_person_figures(name: str, keeper: Callable[[int], Awaitable[None]]) -> None:
+def keep_person_figures(
+    name: str, keeper: Callable[[int], Awaitable[None]], *, many: PeopleKeeper | None = None
+) -> None:
     """Registers `keeper(participant_id)`, for figures derived from a person's details and consents (the data
-    checks' kept counts); the same name again replaces it."""
+    checks' kept counts), and optionally `many(participant_ids)` that follows many people's writes at once (an
+    import); the same name again replaces both."""
     _PERSON_KEEPERS[name] = keeper
+    _PEOPLE_KEEPERS.pop(name, None)
+    if many is not None:
+        _PEOPLE_KEEPERS[name] = many
 
 
 async def participant_changed(participant_id: int) -> None:
@@ -212,6 +220,18 @@ async def participant_changed(participant_id: int) -> None:
     (call it inside the transaction, after the write)."""
     for keeper in _PERSON_KEEPERS.values():
         await keeper(participant_id)
+
+
+async def participants_changed(participant_ids: Sequence[int]) -> None:
+    """A write changed many people's details or consents (an import): each keeper follows them its bulk way, or
+    once per person when it has none, in the caller's transaction (call it inside the transaction, after the write)."""
+    for name, keeper in _PERSON_KEEPERS.items():
+        many = _PEOPLE_KEEPERS.get(name)
+        if many is not None:
+            await many(participant_ids)
+        else:
+            for participant_id in participant_ids:
+                await keeper(participant_id)
 
 
 def contains_text(column, text: str):

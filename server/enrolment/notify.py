@@ -51,6 +51,29 @@ async def waitlisted(program: dict[str, Any], enrolment: dict[str, Any], positio
     )
 
 
+async def waitlisted_many(program: dict[str, Any], enrolments: list[dict[str, Any]]) -> int:
+    """`waitlisted` for many people at once (an import): each row has its participant, id, requested_at and
+    position; the recipients are looked up once. Returns how many messages were queued."""
+    if not enrolments:
+        return 0
+    recipients = await participant_recipients([row["participant"] for row in enrolments])
+    title = _title(program, enrolled=False)
+    queued = 0
+    for row in enrolments:
+        recipient = recipients.get(row["participant"])
+        if recipient is None:
+            continue
+        queued += await queue_to(
+            recipient,
+            key=f"waitlist:{row['id']}:{_iso(row['requested_at'])}",
+            template="waitlist_position",
+            program_id=program["id"],
+            timezone=program["timezone"],
+            context={"program_title": title, "position": row["position"]},
+        )
+    return queued
+
+
 async def places_given(program: dict[str, Any], promoted: list[dict[str, Any]], offered_at: datetime) -> None:
     """People moved up from the waiting list: an offer with its deadline, or a place confirmed at once."""
     if not promoted:

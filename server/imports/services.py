@@ -1,4 +1,5 @@
-"""Importing checked rows: every person, their paper consents and optional enrolment in one transaction, or none."""
+"""Importing checked rows: every person, their paper consents and optional enrolment in one transaction, or none,
+written in batches by the people and enrolment features' bulk writers."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from typing import Any
 from server import clock
 from server.audit import record_audit
 from server.db import transaction
+from server.enrolment.bulk import enrol_new_locked
 from server.enrolment.services import expire_offers
-from server.enrolment.waitlist import enrol_locked, load_program
+from server.enrolment.waitlist import load_program
 from server.errors import DomainError
 from server.i18n import N_
 from server.imports.checking import Preview, check_rows, consent_moment
 from server.imports.reading import Sheet
-from server.people.participants import create_participant
-from server.people.profile import save_about
+from server.people.bulk import NewPerson, create_participants
 from server.programs.locking import program_lock
 from server.programs.rules import ensure_open, open_program_where
 from server.programs.tables import Program
@@ -81,25 +82,21 @@ async def import_participants(
         if program is not None:
             program = await load_program(program["id"])  # under the lock: the places taken now
             ensure_open(program)
-        for row in chosen:
-            values = {key: row.values[key] for key in ("display_name", "legal_name", "phone", "email")}
-            values["preferred_locale"] = row.values["preferred_locale"]
-            participant_id = await create_participant(
-                actor,
-                values,
-                list(row.consents),
-                source=CONSENT_SOURCE,
-                given_at={purpose: consent_moment(day) for purpose, day in row.consents.items()},
+        people = [
+            NewPerson(
+                values={key: row.values[key] for key in ("display_name", "legal_name", "phone", "email")}
+                | {"preferred_locale": row.values["preferred_locale"]},
+                consents={purpose: consent_moment(day) for purpose, day in row.consents.items()},
+                area=row.values["area"],
             )
-            if row.values["area"]:
-                await save_about(participant_id, {"area": row.values["area"]}, actor=actor)
-            outcome.created += 1
-            if program is not None:
-                enrolment = await enrol_locked(actor, program, participant_id, source="staff", now=now)
-                if enrolment["status"] == "enrolled":
-                    outcome.enrolled += 1
-                else:
-                    outcome.waitlisted += 1
+            for row in chosen
+        ]
+        participant_ids = await create_participants(actor, people, source=CONSENT_SOURCE)
+        outcome.created = len(participant_ids)
+        if program is not None:
+            placed = await enrol_new_locked(actor, program, participant_ids, source="staff", now=now)
+            outcome.enrolled = sum(1 for row in placed if row["status"] == "enrolled")
+            outcome.waitlisted = len(placed) - outcome.enrolled
         # The file name and the counts, never a row: the people themselves each have their own "created" entry.
         await record_audit(
             actor,

@@ -80,7 +80,8 @@ def contact_consent_refusals(values: Mapping[str, Any], consents_to_contact: boo
     ]
 
 
-def _check_contact(values: dict[str, Any], consents_to_contact: bool) -> None:
+def check_contact(values: Mapping[str, Any], consents_to_contact: bool) -> None:
+    """Refuses contact details without consent to be contacted, and a phone number no link can reach."""
     for refusal in contact_consent_refusals(values, consents_to_contact):
         raise refusal
     # The forms check this too; a service caller that skips them must not store a number no link can reach.
@@ -102,7 +103,7 @@ async def create_participant(
     values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
     values["email"] = values["email"].lower()
     values["preferred_locale"] = values["preferred_locale"] or "id"
-    _check_contact(values, "contact" in consents)
+    check_contact(values, "contact" in consents)
     async with transaction():
         participant = Participant(
             **values, phone_digits=phone_digits(values["phone"]), created_by=actor.id if actor else None
@@ -123,7 +124,7 @@ async def update_participant(actor: CurrentStaff, participant_id: int, values: d
         raise DomainError("anonymised", N_("This person's data has been erased."))
     values = {key: (values.get(key) or "") for key in PARTICIPANT_FIELDS}
     values["email"] = values["email"].lower()
-    _check_contact(values, "contact" in (await active_consents([participant_id]))[participant_id])
+    check_contact(values, "contact" in (await active_consents([participant_id]))[participant_id])
     updates = {getattr(Participant, key): value for key, value in values.items()}
     updates[Participant.phone_digits] = phone_digits(values["phone"])
     updates[Participant.updated_at] = clock.now()

@@ -127,6 +127,72 @@ async def participant_changed(participant_id: int) -> None:
             await program_changed(int(row["program"]))
 
 
+# People per statement in `participants_changed`: a few statements for an import's thousands.
+PEOPLE_CHUNK = 500
+
+
+async def participants_changed(participant_ids: Sequence[int]) -> None:
+    """The bulk keeper registered with server.db: many people's details or consents changed (an import). The same
+    steps as `participant_changed`, a few statements per chunk of people: their rows replaced, the groups of every
+    key they leave or join recounted once, the contact total moved by the sum of the differences, and the programs
+    of those whose consent to take part changed recounted once each."""
+    await raw(f'UPDATE "{T_TOTAL}" SET total = total WHERE kind = :kind', kind=CONTACT)
+    difference = 0
+    keys: dict[str, set[str]] = {reason: set() for reason in REASONS}
+    participation_changed: list[int] = []
+    ids = sorted(set(participant_ids))
+    for start in range(0, len(ids), PEOPLE_CHUNK):
+        chunk = ids[start : start + PEOPLE_CHUNK]
+        old = {
+            int(r["participant"]): _person(r)
+            for r in await raw(f'SELECT * FROM "{T_PERSON}" WHERE participant IN (:ids)', ids=chunk)
+        }
+        new = {int(r["participant"]): _person(r) for r in await raw(person_rows_sql("pa.id IN (:ids)"), ids=chunk)}
+        changed = [pid for pid in chunk if old.get(pid) != new.get(pid)]
+        if not changed:
+            continue
+        await raw(f'DELETE FROM "{T_PERSON}" WHERE participant IN (:ids)', ids=changed)
+        present = [pid for pid in changed if pid in new]
+        if present:
+            await raw(
+                _insert(T_PERSON, ("participant", *PERSON_COLUMNS), person_rows_sql("pa.id IN (:ids)")), ids=present
+            )
+        for pid in changed:
+            before, after = old.get(pid) or {}, new.get(pid) or {}
+            difference += int(after.get(CONTACT, 0)) - int(before.get(CONTACT, 0))
+            for reason in REASONS:
+                column = f"{reason}_key"
+                if before.get(column, "") != after.get(column, ""):
+                    keys[reason] |= {before.get(column, ""), after.get(column, "")} - {""}
+            if before.get("no_participation") != after.get("no_participation"):
+                participation_changed.append(pid)
+    if difference:
+        await raw(f'UPDATE "{T_TOTAL}" SET total = total + :d WHERE kind = :kind', d=difference, kind=CONTACT)
+    for reason, reason_keys in keys.items():
+        ordered = sorted(reason_keys)
+        for start in range(0, len(ordered), PEOPLE_CHUNK):
+            await _recount_groups(reason, ordered[start : start + PEOPLE_CHUNK])
+    programs: set[int] = set()
+    for start in range(0, len(participation_changed), PEOPLE_CHUNK):
+        rows = await raw(
+            f'SELECT DISTINCT program FROM "{T_ENROLMENT}" WHERE participant IN (:ids)',
+            ids=participation_changed[start : start + PEOPLE_CHUNK],
+        )
+        programs |= {int(row["program"]) for row in rows}
+    for program_id in sorted(programs):
+        await program_changed(program_id)
+
+
+async def _recount_groups(reason: str, keys: list[str]) -> None:
+    """`_recount_group` for many keys of one reason, in two statements."""
+    await raw(f'DELETE FROM "{T_GROUP}" WHERE reason = :reason AND dup_key IN (:keys)', reason=reason, keys=keys)
+    await raw(
+        f"INSERT INTO \"{T_GROUP}\" (reason, dup_key, members) SELECT '{reason}', {reason}_key, COUNT(*) "
+        f'FROM "{T_PERSON}" WHERE {reason}_key IN (:keys) GROUP BY {reason}_key HAVING COUNT(*) > 1',
+        keys=keys,
+    )
+
+
 def _person(row: dict[str, Any]) -> dict[str, Any]:
     return {
         column: (int(row[column] or 0) if not column.endswith("_key") else str(row[column] or ""))

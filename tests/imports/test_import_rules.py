@@ -14,6 +14,7 @@ from server.errors import DomainError
 from server.imports import services
 from server.imports.checking import check_rows
 from server.imports.reading import read_sheet
+from server.people import bulk
 from server.people.participants import create_participant
 from server.people.tables import Consent, Participant
 
@@ -119,19 +120,21 @@ async def test_an_undecided_duplicate_or_error_row_blocks_the_whole_import(organ
 async def test_a_failure_midway_leaves_nothing(organizer, monkeypatch):
     body = rows(5)
     calls = {"n": 0}
-    original = services.create_participant
+    original = bulk._insert_chunk
 
     async def failing(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 4:
+        if calls["n"] == 3:
             raise RuntimeError("disk full")
         return await original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "create_participant", failing)
+    monkeypatch.setattr(bulk, "CHUNK", 2)
+    monkeypatch.setattr(bulk, "_insert_chunk", failing)
     with pytest.raises(RuntimeError):
         await services.import_participants(
             organizer, sheet_of(body), GUESSED, {}, filename="p.csv", default_date=date(2026, 3, 1), program_id=None
         )
+    assert calls["n"] == 3
     assert await Participant.count().run() == 0
     assert await Consent.count().run() == 0
     assert await AuditEvent.count().where(AuditEvent.action == "import").run() == 0
