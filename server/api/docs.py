@@ -21,7 +21,7 @@ from server.web.security import PRIVATE_NO_STORE
 SCHEMA_PATH = "/api/schema"
 DOCS_ROUTE = "api_docs"  # the docs page's route name, for url_for (Litestar names only its JSON handler)
 # Shapes, never data, the same for everyone: any cache may keep them a while (they change with a new release).
-# A signed-in staff member still gets no-store from the site's security headers, as for every page they load.
+# /api/ is read without a session, so a signed-in browser gets exactly what anyone gets.
 DOCS_CACHE_CONTROL = "public, max-age=3600"
 DESCRIPTION = (
     "Read-only counts and aggregates of Gotong: programs (public facts), sessions, enrolment and attendance "
