@@ -7,15 +7,22 @@ import html
 from typing import Any
 
 from litestar import Request, Router
-from litestar.enums import MediaType
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import MediaType, ScopeType
+from litestar.middleware import ASGIMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.web.access import PUBLIC
-from server.web.security import SecretLinkHeaders
+from server.web.security import PRIVATE_NO_STORE
 
 SCHEMA_PATH = "/api/schema"
+DOCS_ROUTE = "api_docs"  # the docs page's route name, for url_for (Litestar names only its JSON handler)
+# Shapes, never data, the same for everyone: any cache may keep them a while (they change with a new release).
+# /api/ is read without a session, so a signed-in browser gets exactly what anyone gets.
+DOCS_CACHE_CONTROL = "public, max-age=3600"
 DESCRIPTION = (
     "Read-only counts and aggregates of Gotong: programs (public facts), sessions, enrolment and attendance "
     "counts, survey results with the small-group rule, and data-check counts. No personal data. Send an API key "
@@ -32,6 +39,14 @@ class PlainDocsPlugin(OpenAPIRenderPlugin):
 
     def __init__(self, path: str = "/") -> None:
         super().__init__(path=path, media_type=MediaType.HTML)
+
+    def receive_router(self, router: Router) -> None:
+        """Names the handler Litestar made for this page (before the app registers the router), so templates reach
+        it with url_for(DOCS_ROUTE)."""
+        for route in router.routes:
+            for handler in getattr(route, "route_handlers", []):
+                if handler.name is None and set(handler.paths) & set(self.paths):
+                    handler.name = DOCS_ROUTE
 
     def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
         info = openapi_schema.get("info", {})
@@ -82,6 +97,21 @@ class PlainDocsPlugin(OpenAPIRenderPlugin):
         return "".join(parts).encode()
 
 
+class DocsHeaders(ASGIMiddleware):
+    """Cache-Control of the docs: public caching for what they answer, no-store for an error (a 404 under them)."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        async def send_with_caching(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                headers["Cache-Control"] = DOCS_CACHE_CONTROL if message["status"] == 200 else PRIVATE_NO_STORE
+            await send(message)
+
+        await next_app(scope, receive, send_with_caching)
+
+
 def openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Gotong API",
@@ -94,13 +124,12 @@ def openapi_config() -> OpenAPIConfig:
             }
         ),
         render_plugins=[PlainDocsPlugin("/"), JsonRenderPlugin(path="/openapi.json")],
-        # The documentation is public: it describes shapes, never data. Left out of the document itself.
-        # No cache keeps it either (it changes with the code, and the site's pages are all no-store when signed in).
+        # The documentation is public: it describes shapes, never data, and needs no key. Left out of the document.
         openapi_router=Router(
             path=SCHEMA_PATH,
             route_handlers=[],
             opt=PUBLIC,
             include_in_schema=False,
-            middleware=[SecretLinkHeaders()],
+            middleware=[DocsHeaders()],
         ),
     )

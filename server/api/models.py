@@ -55,14 +55,15 @@ class SessionCounts:
     not_taken: int
 
 
+# A count is null where it was left out for the small-group rule (see ProgramFigures.hidden).
 @dataclass
 class EnrolmentCounts:
-    took_part: int
-    still_enrolled: int
-    completed: int
-    withdrawn: int
-    left_before_start: int
-    waitlisted: int
+    took_part: int | None
+    still_enrolled: int | None
+    completed: int | None
+    withdrawn: int | None
+    left_before_start: int | None
+    waitlisted: int | None
     retention: float | None
     completion: float | None
 
@@ -72,28 +73,33 @@ class AttendanceCounts:
     """Summed over the sessions that count (held, or with attendance taken) up to now, from the kept figures."""
 
     sessions: int
-    member_places: int
-    attended: int
-    excused: int
-    absent: int
-    unmarked: int
-    guests: int
+    member_places: int | None
+    attended: int | None
+    excused: int | None
+    absent: int | None
+    unmarked: int | None
+    guests: int | None
     rate: float | None
 
 
 @dataclass
 class ProgramFigures:
+    """For a discreet program, counts of fewer people than minimum_group are null, and so are the counts and shares
+    that would give them away; `hidden` names each one ("enrolment.withdrawn"). Other programs' counts are whole."""
+
     program_id: int
     sessions: SessionCounts
     enrolment: EnrolmentCounts
     attendance: AttendanceCounts
+    minimum_group: int
+    hidden: list[str] = field(default_factory=list)
 
 
 @dataclass
 class SurveyOut:
     id: int
     program_id: int | None
-    title: str  # empty for a discreet program's survey
+    title: str  # a discreet program's surveys are never listed: their wording can name what it is about
     purpose: str
     anonymous: bool
     published: bool

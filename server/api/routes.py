@@ -66,9 +66,9 @@ class ReportController(Controller):
         summary="Session, enrolment and attendance counts of a program",
     )
     async def figures(self, request: Request, program_id: FromPath[int]) -> models.ProgramFigures:
-        await services.program_row(program_id)
+        row = await services.program_row(program_id)
         check_program(current_key(request), program_id)
-        return await services.program_figures(program_id)
+        return await services.program_figures(row, request.app.state.settings.min_group_size)
 
     @get("/surveys", opt=READ_REPORTS, name="api_surveys", summary="Surveys the key may read")
     async def surveys(

@@ -3,6 +3,7 @@ figures and the reports. Each function runs a fixed number of queries, whatever 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from server.schedule.tables import ProgramSession
 from server.surveys import results
 from server.surveys.services import questionnaires
 from server.surveys.services.questions import list_questions
+from server.surveys.small_groups import suppressed_groups, too_small
 from server.surveys.tables import Survey
 from server.web.access import CurrentStaff
 
@@ -49,8 +51,19 @@ _PROGRAM_COLUMNS = (
 )
 
 
+def _real_details(program: dict[str, Any] | None) -> bool:
+    """Whether the API may say what this program is about (its real title, and with it the slug, area, session
+    topics, survey wording and the figures of small groups): the policy's cell for the API's viewer and channel."""
+    return privacy.may_see(VIEWER, CHANNEL, privacy.TITLE, program=program)
+
+
+# Whether a discreet program's real details reach the API at all: asked of the policy once, for any discreet
+# program, so that a list can leave those programs' surveys out in SQL (and its pages stay full).
+DISCREET_SHOWN = privacy.may_see(VIEWER, CHANNEL, privacy.TITLE, program={"discreet": True})
+
+
 def _program_out(row: dict[str, Any]) -> models.ProgramOut:
-    real_title = privacy.may_see(VIEWER, CHANNEL, privacy.TITLE, program=row)
+    real_title = _real_details(row)
     return models.ProgramOut(
         id=row["id"],
         slug=row["slug"] if real_title else None,
@@ -123,7 +136,7 @@ async def list_sessions(program: dict[str, Any], limit: int, after: int | None) 
     )
     found, cursor = _page(rows, limit)
     # A topic is staff's free text and may name what a discreet program is about: it goes with the real title.
-    topic_shown = privacy.may_see(VIEWER, CHANNEL, privacy.TITLE, program=program)
+    topic_shown = _real_details(program)
     items = [
         models.SessionOut(
             id=row["id"],
@@ -165,28 +178,76 @@ async def _attendance(program_id: int, now: datetime) -> models.AttendanceCounts
     )
 
 
-async def program_figures(program_id: int, now: datetime | None = None) -> models.ProgramFigures:
-    """Sessions, enrolment and attendance counts of one program. Three queries."""
+async def program_figures(
+    program: dict[str, Any], min_group: int, now: datetime | None = None
+) -> models.ProgramFigures:
+    """Sessions, enrolment and attendance counts of one program. Three queries. For a program whose real details
+    the API may not give (a discreet one), counts of people below the small-group size are left out: being in
+    such a group is itself what must not be told."""
     now = now or clock.now()
+    program_id = program["id"]
     sessions = await reports.session_counts(program_id, now)
     enrolment = await reports.enrolment_counts(program_id)
-    return models.ProgramFigures(
+    figures = models.ProgramFigures(
         program_id=program_id,
         sessions=models.SessionCounts(**{key: sessions[key] for key in models.SessionCounts.__dataclass_fields__}),
         enrolment=models.EnrolmentCounts(
             **{key: enrolment[key] for key in models.EnrolmentCounts.__dataclass_fields__}
         ),
         attendance=await _attendance(program_id, now),
+        minimum_group=min_group,
     )
+    if not _real_details(program):
+        _hide_small_groups(figures, min_group)
+    return figures
+
+
+_ENROLMENT_PARTS = ("still_enrolled", "completed", "withdrawn")  # together: took_part
+_ENROLMENT_ALONE = ("left_before_start", "waitlisted")  # in no total that is shown
+_ATTENDANCE_PARTS = ("attended", "excused", "absent", "unmarked")  # together: member_places
+
+
+def _hide_small_groups(figures: models.ProgramFigures, minimum: int) -> None:
+    """Empties (None) every count of 1 to minimum - 1 people or places, and the counts that would give them away:
+    the rest of a partition whose total is shown (the rule of server/surveys/small_groups.py) and the shares computed
+    from a hidden count. Too few people in the program hide its enrolment and attendance counts altogether."""
+    hidden: list[str] = []
+
+    def hide(part: Any, section: str, names: Iterable[str]) -> None:
+        for name in names:
+            if getattr(part, name) is not None:
+                setattr(part, name, None)
+                hidden.append(f"{section}.{name}")
+
+    def partition(part: Any, section: str, total: str, names: tuple[str, ...], few_people: bool) -> None:
+        if few_people or too_small(getattr(part, total), minimum):
+            hide(part, section, (total, *names))
+        else:
+            found = suppressed_groups({name: getattr(part, name) for name in names}, minimum)
+            hide(part, section, [name for name in names if name in found])
+
+    enrolment, attendance = figures.enrolment, figures.attendance
+    few_people = too_small(enrolment.took_part or 0, minimum)
+    partition(enrolment, "enrolment", "took_part", _ENROLMENT_PARTS, few_people)
+    hide(enrolment, "enrolment", [name for name in _ENROLMENT_ALONE if too_small(getattr(enrolment, name), minimum)])
+    # Each share, with the counts shown, would give back the hidden counts it is computed from.
+    if any(getattr(enrolment, name) is None for name in _ENROLMENT_PARTS):
+        hide(enrolment, "enrolment", ("retention",))
+    if enrolment.completed is None:
+        hide(enrolment, "enrolment", ("completion",))
+    partition(attendance, "attendance", "member_places", _ATTENDANCE_PARTS, few_people)
+    if too_small(attendance.guests or 0, minimum):
+        hide(attendance, "attendance", ("guests",))
+    if any(getattr(attendance, name) is None for name in _ATTENDANCE_PARTS):
+        hide(attendance, "attendance", ("rate",))
+    figures.hidden = hidden
 
 
 def _survey_out(row: dict[str, Any]) -> models.SurveyOut:
-    program = {"discreet": row["discreet"]} if row["program"] is not None else None
-    title_shown = privacy.may_see(VIEWER, CHANNEL, privacy.TITLE, program=program)
     return models.SurveyOut(
         id=row["id"],
         program_id=row["program"],
-        title=row["title"] if title_shown else "",
+        title=row["title"],
         purpose=row["purpose"],
         anonymous=bool(row["anonymous"]),
         published=bool(row["published"]),
@@ -200,14 +261,16 @@ _SURVEY_COLUMNS = (
     Survey.purpose,
     Survey.anonymous,
     Survey.published,
-    Survey.program.discreet.as_alias("discreet"),
 )
 
 
 async def list_surveys(key: Key, limit: int, after: int | None) -> models.SurveyPage:
-    """Surveys by id that the key may read: those of its programs (every survey for a key of every program). One
+    """Surveys by id that the key may read: those of its programs (every survey for a key of every program). A
+    discreet program's surveys are left out: their questions' wording can name what the program is about. One
     query."""
     condition: Combinable = Survey.id > (after or 0)
+    if not DISCREET_SHOWN:
+        condition &= Survey.program.is_null() | (Survey.program.discreet == False)  # noqa: E712
     if key.program_ids is not None:
         condition &= Survey.program.is_in(sorted(key.program_ids))
     rows = await Survey.select(*_SURVEY_COLUMNS).where(condition).order_by(Survey.id).limit(limit + 1).run()
@@ -246,6 +309,10 @@ def _question_out(item: dict[str, Any]) -> models.QuestionResult:
 async def survey_results(key: Key, survey_id: int, min_group: int) -> models.SurveyResults:
     """A survey's results with the small-group rule of server/surveys/results.py. A fixed handful of queries."""
     survey = await questionnaires.get_survey(survey_id)
+    if survey["program"] is not None:
+        program = await Program.select(Program.discreet).where(Program.id == survey["program"]).first().run()
+        if not _real_details(program):
+            raise NotFound("survey")  # as if it did not exist: a 403 would tell that it does
     if survey["program"] is None and key.program_ids is not None:
         raise Forbidden()  # a survey of no program belongs to every-program keys only
     if survey["program"] is not None and not key.may_read(survey["program"]):

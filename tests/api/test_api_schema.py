@@ -10,7 +10,7 @@ from report_helpers import workshop_fixture
 from survey_helpers import NEEDS_QUESTIONS, make_survey, respond
 
 from server import clock
-from server.api import auth
+from server.api import auth, docs
 
 ENDPOINTS = {
     "/api/v1/programs",
@@ -100,3 +100,17 @@ async def test_no_response_carries_a_seeded_name_or_contact(client, admin, setti
         assert response.status_code == 200, url
         for word in seeded:
             assert word not in response.text, (url, word)
+
+
+async def test_docs_load_without_a_key_and_any_cache_may_keep_them_a_while(client):
+    for url in ("/api/schema", "/api/schema/openapi.json"):
+        response = await client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["cache-control"] == docs.DOCS_CACHE_CONTROL, url
+    assert "no-store" in (await client.get("/api/schema/nowhere")).headers["cache-control"]
+
+
+async def test_docs_page_has_a_route_name_the_key_page_links_by(client, admin_client):
+    assert client.app.route_reverse(docs.DOCS_ROUTE) == "/api/schema"
+    page = await admin_client.get("/admin/api-keys/")
+    assert 'href="/api/schema"' in page.text

@@ -15,6 +15,7 @@ PUBLIC_CACHING = (
     "/favicon.ico",
     "/manifest.webmanifest",
     "/organisation/logo",
+    "/api/schema",  # the API's docs: shapes, never data, read with no session (/api/ skips the session middleware)
 )
 EXPORTS = (
     "/manage/programs/prog-a/attendance.csv",
