@@ -1,5 +1,6 @@
-"""The pages of issue 13's table, on the large organisation seeded by bench/reports.py (seed_reports): which
-addresses `make bench` measures and bench/explain.py explains, and the attendance mark it posts."""
+"""The pages of issue 13's table and issue 16's case files and breakdowns, on the large organisation seeded by
+bench/reports.py (seed_reports): which addresses `make bench` measures and bench/explain.py explains, and the
+attendance mark it posts."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from typing import Any
 
 # The program whose report, attendance tab and sheet are measured (67 sessions, about 33 members).
 SLUG = "program-12"
+# The account bench/reports.py signs in as (an organizer, case worker of some cases).
+ORGANIZER = "bench-organizer"
 
 
 async def targets() -> dict[str, Any]:
-    """The program's id, its latest held session (the sheet) and one member of it (the mark)."""
+    """The program's id, its latest held session (the sheet), one member of it (the mark) and the case the bench
+    organizer opens (their first: the long one, bench/seed_cases.py)."""
+    from server.cases.tables import Case
     from server.enrolment.tables import Enrolment
     from server.programs.tables import Program
     from server.schedule.tables import ProgramSession
@@ -35,7 +40,19 @@ async def targets() -> dict[str, Any]:
         .first()
         .run()
     )
-    return {"program": program["id"], "session": session["id"], "participant": member["participant"]}
+    case = (
+        await Case.select(Case.id)
+        .where(Case.case_worker.user.username == ORGANIZER)  # type: ignore[union-attr]
+        .order_by(Case.id)
+        .first()
+        .run()
+    )
+    return {
+        "program": program["id"],
+        "session": session["id"],
+        "participant": member["participant"],
+        "case": case["id"],
+    }
 
 
 def pages(found: dict[str, Any]) -> list[tuple[str, str]]:
@@ -51,6 +68,11 @@ def pages(found: dict[str, Any]) -> list[tuple[str, str]]:
         ("attendance tab", f"{program}/attendance"),
         ("attendance sheet", f"{program}/sessions/{found['session']}/attendance"),
         ("participants list", "/participants"),
+        ("case list /cases", "/cases"),
+        ("case page (400 notes)", f"/cases/{found['case']}"),
+        ("open referrals", "/cases/referrals"),
+        ("who was served CSV", "/reports/breakdowns.csv"),
+        ("program who was served CSV", f"{program}/report/breakdowns.csv"),
         ("home /", "/"),
     ]
 

@@ -1,11 +1,11 @@
 """Benchmark of the pages (part of `make bench`): seeds the large organisation (seed_large.seed) on a fresh SQLite
-database, adds a year of attendance (about 330,000 marks), goals and an organizer, serves it as production would
-(uvicorn, one worker), signs in and measures with wrk on loopback, in one run, every page of issue 13's table
-(bench/pages.py) and an attendance-mark POST, each as a ratio to GET /healthz and to a static file of the same
-server measured in the same run.
+database, adds a year of attendance (about 330,000 marks), goals, an organizer and case files (bench/seed_cases.py),
+serves it as production would (uvicorn, one worker), signs in and measures with wrk on loopback, in one run, every
+page of issue 13's table and issue 16's case and breakdown pages (bench/pages.py) and an attendance-mark POST,
+each as a ratio to GET /healthz and to a static file of the same server measured in the same run.
 
     .venv/bin/python bench/reports.py
-        BENCH_PAGE_DURATION=4s      wrk time per path (13 paths; a slow page gets up to 20 s)
+        BENCH_PAGE_DURATION=4s      wrk time per path (18 paths; a slow page gets up to 20 s)
         BENCH_PAGE_CONNECTIONS=4    connections (1 for a page slower than a second: one worker answers one
                                     request at a time, so more would only queue)
         BENCH_PAGES_DATABASE_URL    another (empty) database instead of a fresh SQLite file, e.g. PostgreSQL
@@ -39,21 +39,22 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pages import mark_path, pages, targets  # noqa: E402
+from pages import ORGANIZER, mark_path, pages, targets  # noqa: E402
 from run import _free_port  # noqa: E402
 
 DURATION = os.environ.get("BENCH_PAGE_DURATION", "4s")
 CONNECTIONS = os.environ.get("BENCH_PAGE_CONNECTIONS", "4")
 
-ORGANIZER = "bench-organizer"
 PASSWORD = "bench-password-123"
 REPORT_SLUG = "program-12"
 
 
 async def seed_reports() -> None:
     """The large organisation, then what reports read: enrolment dates, held sessions with attendance
-    (about 330,000 marks), goals, and an organizer to sign in as."""
+    (about 330,000 marks), goals, an organizer to sign in as, the participants' "about you" answers and case
+    files (bench/seed_cases.py), some of them the organizer's."""
     from piccolo.engine import engine_finder
+    from seed_cases import seed_cases, seed_profiles
     from seed_large import _insert, seed
 
     from server.attendance import stats
@@ -104,13 +105,22 @@ async def seed_reports() -> None:
     if engine.engine_type == "postgres":
         # After a bulk load, as an operator would (autovacuum gets there later): plans from real statistics.
         await engine.run_ddl("ANALYZE")
-    await create_staff(
+    organizer = await create_staff(
         username=ORGANIZER,
         email="bench-organizer@example.org",
         password=PASSWORD,
         display_name="Bench Organizer",
         role="organizer",
     )
+    other_worker = await create_staff(
+        username="bench-caseworker",
+        email="bench-caseworker@example.org",
+        password=PASSWORD,
+        display_name="Bench Case Worker",
+        role="facilitator",
+    )
+    await seed_profiles()
+    await seed_cases(organizer, other_worker)
 
 
 def _sign_in(base: str) -> tuple[str, str]:

@@ -3,8 +3,9 @@ with the small-group rule applied to every cell (for the organisation report, pr
 
 People served are the organisation overview's (server/reports/organisation.py, server/attendance/served.py): the
 distinct participants with a present or late mark on a session that is not cancelled. Completed: those of them
-whose enrolment staff marked completed (the first case of server/attendance/completion.py; a running program's
-rate is a forecast, not a completion). One aggregate query whatever the number of people; the groups are made
+who completed a program by server/attendance/completion.py's rule, the certificates' (staff marked the enrolment
+completed, or a finished workshop's member reached its threshold; a running program's rate is a forecast, not a
+completion). One aggregate query whatever the number of people; the groups are made
 here from its rows (age groups need the report's year).
 
 Small groups (settings.min_group_size, as survey results): each breakdown is a partition of the people served,
@@ -21,12 +22,14 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from server import clock
+from server.attendance.completion import completed_sql, finished_workshops_sql
+from server.attendance.rates import rates_sql
 from server.attendance.served import T_SERVED_MONTH, T_SERVED_PERIOD, kept_timezone, served_marks_sql
 from server.i18n import N_
 from server.i18n import gettext as _
 from server.people.profile import AGE_GROUPS, GENDERS, age_group, disability_status
 from server.reports.periods import Period, kept_kind
-from server.reports.sql import T_ENROLMENT, T_PARTICIPANT, as_int, raw
+from server.reports.sql import T_ENROLMENT, T_PARTICIPANT, T_PROGRAM, as_int, raw
 from server.surveys.small_groups import suppressed_groups, too_small
 from server.web.labels import LABELS
 
@@ -73,19 +76,26 @@ def protect_total(total: int, minimum: int) -> int | str:
 
 
 def _served_sql(served: str, program_id: int | None) -> str:
-    """People served (`served`: a SELECT of distinct `pid`) and completed, grouped by their answers."""
-    completed = "e.status = 'completed'" + ("" if program_id is None else " AND e.program = :program")
-    return f"""
-    WITH served AS ({served}),
+    """People served (`served`: a SELECT of distinct `pid`) and completed (server/attendance/completion.py's rule,
+    with the attendance figures of finished workshops, where completion is by attendance), grouped by answers."""
+    one = "" if program_id is None else " AND p.id = :program"
+    workshops = f'{{program}} IN (SELECT p.id FROM "{T_PROGRAM}" p WHERE {finished_workshops_sql("p")}{one})'
+    return (
+        rates_sql(workshops)
+        + f""",
+    served AS ({served}),
     done AS (
-        SELECT DISTINCT e.participant AS pid FROM "{T_ENROLMENT}" e
-        WHERE {completed} AND e.participant IN (SELECT pid FROM served)
+        SELECT DISTINCT e.participant AS pid
+        FROM "{T_ENROLMENT}" e JOIN "{T_PROGRAM}" p ON p.id = e.program
+        LEFT JOIN figures f ON f.participant_id = e.participant AND f.program_id = e.program
+        WHERE {completed_sql("e", "p", "f")}{one} AND e.participant IN (SELECT pid FROM served)
     )
-    SELECT p.gender AS gender, p.birth_year AS birth_year, p.disability AS disability, p.area AS area,
+    SELECT pr.gender AS gender, pr.birth_year AS birth_year, pr.disability AS disability, pr.area AS area,
            COUNT(*) AS served, SUM(CASE WHEN d.pid IS NULL THEN 0 ELSE 1 END) AS completed
-    FROM served sv JOIN "{T_PARTICIPANT}" p ON p.id = sv.pid LEFT JOIN done d ON d.pid = sv.pid
-    GROUP BY p.gender, p.birth_year, p.disability, p.area
+    FROM served sv JOIN "{T_PARTICIPANT}" pr ON pr.id = sv.pid LEFT JOIN done d ON d.pid = sv.pid
+    GROUP BY pr.gender, pr.birth_year, pr.disability, pr.area
     """
+    )
 
 
 def _from_marks(scope: str) -> str:
@@ -98,25 +108,28 @@ async def served_rows(period: Period | None = None, program_id: int | None = Non
     calendar period's rows, the months of a run of whole months, a program's months — so the cost follows the
     people served, not the marks; a range of days, or rows kept in another timezone, is counted from the marks.
     Two queries."""
+    now = clock.now()
     if program_id is not None:
         served = f'SELECT DISTINCT participant AS pid FROM "{T_SERVED_MONTH}" WHERE program = :program'
         served += " AND participant IS NOT NULL"
-        rows = await raw(_served_sql(served, program_id), program=program_id)
+        rows = await raw(_served_sql(served, program_id), program=program_id, now=now)
     else:
         assert period is not None
         kind = kept_kind(period)
         if kind is None or (await kept_timezone()) not in (None, clock.organisation_timezone()):
             sql = _served_sql(_from_marks("s.starts_at >= :start AND s.starts_at < :end"), None)
-            rows = await raw(sql, start=period.start, end=period.end)
+            rows = await raw(sql, start=period.start, end=period.end, now=now)
         elif kind == "months":
             served = (
                 f'SELECT DISTINCT participant AS pid FROM "{T_SERVED_MONTH}" WHERE month >= :first '
                 "AND month < :after AND participant IS NOT NULL"
             )
-            rows = await raw(_served_sql(served, None), first=period.first, after=period.last + timedelta(days=1))
+            rows = await raw(
+                _served_sql(served, None), first=period.first, after=period.last + timedelta(days=1), now=now
+            )
         else:
             served = f'SELECT participant AS pid FROM "{T_SERVED_PERIOD}" WHERE kind = :kind AND start = :first'
-            rows = await raw(_served_sql(served, None), kind=kind, first=period.first)
+            rows = await raw(_served_sql(served, None), kind=kind, first=period.first, now=now)
     return [{**row, "served": as_int(row["served"]), "completed": as_int(row["completed"])} for row in rows]
 
 
