@@ -11,7 +11,6 @@ from litestar.middleware.session.server_side import ServerSideSessionBackend, Se
 
 from server.web.identity import ROTATE_KEY
 
-
 # Session data as loaded at the start of a request (a copy), to tell at the end whether it changed.
 LOADED_KEY = "gotong_session_loaded"
 # The hour in which the stored session was last written: the store's expiry slides at most once an hour.
