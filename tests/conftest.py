@@ -105,6 +105,10 @@ async def post_form(client, url: str, data: dict | list | None = None, *, htmx: 
 async def sign_in(client, username: str, password: str = "correct-horse"):
     response = await post_form(client, "/login", {"username": username, "password": password, "next": "/dashboard"})
     assert response.status_code in (200, 303), response.text[:500]
+    if response.status_code == 303:
+        # The next page shows (and so removes) the welcome message, the one session write after signing in: a
+        # test's first counted request then runs the same queries as its later ones.
+        await client.get("/")
     return response
 
 
