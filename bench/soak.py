@@ -124,12 +124,14 @@ def main() -> None:
         "GOTONG_BASE_URL": base,
         "GOTONG_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
     }
+    # SOAK_SERVER_LOG=path keeps the workers' output (errors and their tracebacks) for reading afterwards.
+    server_log = open(os.environ["SOAK_SERVER_LOG"], "w") if os.environ.get("SOAK_SERVER_LOG") else subprocess.DEVNULL  # noqa: SIM115
     server = subprocess.Popen(
         [sys.executable, "-m", "server", "serve", "--quiet", "--workers", WORKERS],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=server_log,
+        stderr=server_log,
     )
     try:
         for _ in range(150):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -153,9 +157,38 @@ def engine():
     return engine_finder()
 
 
-def transaction():
+# SQLite has one writer at a time. Writers of one process waiting for it inside SQLite's busy handler retry after
+# sleeps of up to 100 ms, in no order: under load some waited past the 15 s timeout ("database is locked") while
+# others came and went. Queued here first (asyncio.Lock is first come, first served), at most one writer per
+# process waits in SQLite, and the next one starts as soon as the last commits.
+_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+_HOLDS_WRITER: ContextVar[bool] = ContextVar("gotong_holds_writer", default=False)
+
+
+@asynccontextmanager
+async def writer_turn() -> AsyncIterator[None]:
+    """This process's turn to write on SQLite (re-entrant: a nested transaction keeps its caller's turn); nothing on
+    PostgreSQL, whose row locks let writers of different programs pass each other."""
+    if engine().engine_type != "sqlite" or _HOLDS_WRITER.get():
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    lock = _WRITERS.get(loop)
+    if lock is None:
+        lock = _WRITERS[loop] = asyncio.Lock()
+    async with lock:
+        token = _HOLDS_WRITER.set(True)
+        try:
+            yield
+        finally:
+            _HOLDS_WRITER.reset(token)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
     """One transaction around a service's writes: all saved or nothing."""
-    return engine().transaction()
+    async with writer_turn(), engine().transaction():
+        yield
 
 
 # --- figures kept in step with writes --------------------------------------------------------------

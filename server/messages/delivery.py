@@ -14,7 +14,7 @@ from piccolo.engine.sqlite import TransactionType
 from server import clock, phones
 from server.config import Settings
 from server.config import settings as default_settings
-from server.db import engine
+from server.db import engine, writer_turn
 from server.messages import jobs
 from server.messages.email import EmailSender, PermanentFailure
 from server.messages.sms import SmsGatewaySender
@@ -74,7 +74,7 @@ def _claim_transaction() -> Any:
 
 async def claim(batch: int, channels: list[str], now: datetime) -> list[dict[str, Any]]:
     """Marks up to `batch` due messages `sending` under a lease, in one short transaction, and returns them."""
-    async with _claim_transaction():
+    async with writer_turn(), _claim_transaction():
         query = OutboxMessage.select(OutboxMessage.id).where(_due(now, channels))
         query = query.order_by(OutboxMessage.next_attempt_at).limit(batch)
         if engine().engine_type != "sqlite":

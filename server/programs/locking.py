@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from piccolo.engine.sqlite import TransactionType
 
-from server.db import engine, marks_changed, program_changed
+from server.db import engine, marks_changed, program_changed, writer_turn
 from server.programs.tables import Program
 
 
@@ -47,7 +47,7 @@ async def program_lock(program_id: int) -> AsyncIterator[ProgramWrite]:
     db = engine()
     write = ProgramWrite(program_id)
     if db.engine_type == "sqlite":
-        async with db.transaction(transaction_type=TransactionType.immediate):
+        async with writer_turn(), db.transaction(transaction_type=TransactionType.immediate):
             yield write
             await write.keep_figures()
     else:

@@ -32,8 +32,8 @@ async def test_the_sql_rule_says_completed_exactly_when_the_python_rule_does(db)
                 f"""
             SELECT CASE WHEN {completed_sql("e", "p", "f")} THEN 1 ELSE 0 END AS done
             FROM (SELECT :status AS status) e,
-                 (SELECT :kind AS kind, :phase AS phase, :threshold AS completion_threshold) p,
-                 (SELECT :attended AS attended, :absent AS absent) f
+                 (SELECT :kind AS kind, :phase AS phase, CAST(:threshold AS INTEGER) AS completion_threshold) p,
+                 (SELECT CAST(:attended AS INTEGER) AS attended, CAST(:absent AS INTEGER) AS absent) f
             """,
                 status=status,
                 kind=kind,
