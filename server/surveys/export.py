@@ -41,33 +41,13 @@ async def responses_csv(
     survey has fewer responses than the small-group limit."""
     named = not survey["anonymous"]
     questions = answerable(questions)
-    columns = [
-        Response.id,
-        Response.public_id,
-        Response.submitted_at,
+    responses, answers = await exportable_responses(
+        survey,
+        min_group,
         Response.language,
         Response.entered_by,
         Response.program.title.as_alias("program_title"),
-    ]
-    if named:
-        columns += [Response.participant, Response.participant.display_name.as_alias("participant_name")]
-    query = Response.select(*columns).where(Response.survey == survey["id"])
-    # An anonymous survey's rows go in the order of their random names, never of submission.
-    query = query.order_by(Response.submitted_at).order_by(Response.id) if named else query.order_by(Response.public_id)
-    responses = await query.run()
-    minimum = min_group_size(min_group)
-    if too_small(len(responses), minimum):
-        raise DomainError("too_few_responses", N_("Too few responses to export (fewer than %(n)s)."), n=minimum)
-    answers: dict[int, dict[int, list[tuple[str, float | None]]]] = defaultdict(lambda: defaultdict(list))
-    for found in (
-        await Answer.select(Answer.response, Answer.question, Answer.value_text, Answer.value_number)
-        .where(Answer.response.is_in(Response.select(Response.id).where(Response.survey == survey["id"])))
-        .order_by(Answer.response)
-        .order_by(Answer.value_number)
-        .order_by(Answer.id)
-        .run()
-    ):
-        answers[found["response"]][found["question"]].append((found["value_text"], found["value_number"]))
+    )
     names = column_names(questions)
     header = ["response", "submitted", "language", "entered_from_paper"]
     if survey["program"] is None:
@@ -161,3 +141,37 @@ def codebook_csv(survey: dict[str, Any], questions: list[dict[str, Any]]) -> str
             ]
         )
     return to_csv(header, rows)
+
+
+Answers = dict[int, dict[int, list[tuple[str, float | None]]]]
+
+
+async def exportable_responses(
+    survey: dict[str, Any], min_group: int | None, *extra_columns: Any
+) -> tuple[list[dict[str, Any]], Answers]:
+    """The responses an export may show (id, public_id, submitted_at, the extra columns, and for a named survey the
+    participant and their name) with their answers {response: {question: [(text, number)]}}, in two queries. An
+    anonymous survey's rows go in the order of their random public names, never of submission. Refused
+    (DomainError) while the survey has fewer responses than the small-group limit. Every export of responses
+    reads them here."""
+    named = not survey["anonymous"]
+    columns = [Response.id, Response.public_id, Response.submitted_at, *extra_columns]
+    if named:
+        columns += [Response.participant, Response.participant.display_name.as_alias("participant_name")]
+    query = Response.select(*columns).where(Response.survey == survey["id"])
+    query = query.order_by(Response.submitted_at).order_by(Response.id) if named else query.order_by(Response.public_id)
+    responses = await query.run()
+    minimum = min_group_size(min_group)
+    if too_small(len(responses), minimum):
+        raise DomainError("too_few_responses", N_("Too few responses to export (fewer than %(n)s)."), n=minimum)
+    answers: Answers = defaultdict(lambda: defaultdict(list))
+    for found in (
+        await Answer.select(Answer.response, Answer.question, Answer.value_text, Answer.value_number)
+        .where(Answer.response.is_in(Response.select(Response.id).where(Response.survey == survey["id"])))
+        .order_by(Answer.response)
+        .order_by(Answer.value_number)
+        .order_by(Answer.id)
+        .run()
+    ):
+        answers[found["response"]][found["question"]].append((found["value_text"], found["value_number"]))
+    return responses, answers

@@ -6,16 +6,13 @@ privacy rules as the ordinary export."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC
 from typing import Any
 
 from server.csvfile import to_csv
-from server.errors import DomainError
-from server.i18n import N_, format_date
+from server.i18n import format_date
+from server.surveys.export import exportable_responses
 from server.surveys.kinds import number_text
-from server.surveys.small_groups import min_group_size, too_small
-from server.surveys.tables import Answer, Response
 from server.surveys.xlsform.writing import xlsform_names
 
 META_COLUMNS = [
@@ -72,24 +69,7 @@ async def kobo_responses_csv(
     submission); a named survey adds participant_id and participant, as the ordinary export does. Refused
     (DomainError) while the survey has fewer responses than the small-group limit."""
     named = not survey["anonymous"]
-    columns = [Response.id, Response.public_id, Response.submitted_at]
-    if named:
-        columns += [Response.participant, Response.participant.display_name.as_alias("participant_name")]
-    query = Response.select(*columns).where(Response.survey == survey["id"])
-    query = query.order_by(Response.submitted_at).order_by(Response.id) if named else query.order_by(Response.public_id)
-    responses = await query.run()
-    minimum = min_group_size(min_group)
-    if too_small(len(responses), minimum):
-        raise DomainError("too_few_responses", N_("Too few responses to export (fewer than %(n)s)."), n=minimum)
-    answers: dict[int, dict[int, list[tuple[str, float | None]]]] = defaultdict(lambda: defaultdict(list))
-    for found in (
-        await Answer.select(Answer.response, Answer.question, Answer.value_text, Answer.value_number)
-        .where(Answer.response.is_in(Response.select(Response.id).where(Response.survey == survey["id"])))
-        .order_by(Answer.response)
-        .order_by(Answer.id)
-        .run()
-    ):
-        answers[found["response"]][found["question"]].append((found["value_text"], found["value_number"]))
+    responses, answers = await exportable_responses(survey, min_group)
     names = xlsform_names(questions)
     header = _header(questions, names)
     if named:
