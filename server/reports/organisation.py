@@ -33,6 +33,9 @@ ALERT_LIST_LIMIT = 10
 # Early warnings listed on the organisation dashboard; the rest are counted (each program's attendance tab and the
 # staff dashboard list them all, a page at a time).
 ALERT_WARNINGS = 20
+# The early warnings counted on the overview: past this many the figure reads "more than" (counting every warned
+# person of a large organisation grows with it; each program's attendance page counts its own).
+WARNINGS_COUNTED = 100
 # Programs per page of the "attendance by program" table (the CSV export of programs holds them all), and in the
 # chart of the lowest rates.
 ATTENDANCE_PAGE = 25
@@ -335,6 +338,7 @@ async def organisation_dashboard(
     rated = sorted((row for row in by_program if row["rate"] is not None), key=lambda row: (row["rate"], row["title"]))
     warnings = await attendance.early_warnings(staff, now, limit=ALERT_WARNINGS)
     counts = await checks.check_counts(staff, now, None)
+    warned = await attendance.count_early_warnings(staff, now, up_to=WARNINGS_COUNTED + 1)
     return {
         "period": period,
         "periods": calendar_periods(now),
@@ -348,7 +352,8 @@ async def organisation_dashboard(
             "not_taken": counts["no_attendance"],
             "not_taken_rows": await checks.sessions_without_attendance(staff, None, now, ALERT_LIST_LIMIT),
             "warnings": warnings,
-            "warnings_total": await attendance.count_early_warnings(staff, now),
+            "warnings_total": min(warned, WARNINGS_COUNTED),
+            "more_warnings": warned > WARNINGS_COUNTED,
             "licences": await licence_alerts(staff, None, today),
             "no_goals": counts["programs_without_goals"],
             "no_goals_rows": await programs_without_goals(None),

@@ -195,3 +195,21 @@ async def test_dashboard_summary_counts_the_staff_members_own_programs(troubled,
         2,
         0,
     )
+
+
+async def test_the_early_warning_figure_stops_counting_past_its_limit(organizer_client, troubled, monkeypatch):
+    """A large organisation's overview does not count every warned person: past the limit it says "more than"."""
+    program = troubled["program"]
+    now = datetime.now(UTC)
+    second = await enrol(program, "Wira Warning", now - timedelta(days=30))
+    third = await enrol(program, "Wati Warning", now - timedelta(days=30))
+    for days in (14, 7):
+        session = await session_at(program, now - timedelta(days=days, hours=1))
+        for person in (second, third):
+            await mark(session, person, "absent")
+    html = (await organizer_client.get("/reports")).text
+    assert "And " not in html and "More than" not in html
+    monkeypatch.setattr(reports, "WARNINGS_COUNTED", 2)
+    html = (await organizer_client.get("/reports")).text
+    assert "more than 2" in html
+    assert "More than 2 people in all" in html
