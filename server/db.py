@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ import aiosqlite
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, dict_factory
+from piccolo.querystring import QueryString
 
 from server.config import ROOT, Settings
 
@@ -265,6 +268,40 @@ async def participants_changed(participant_ids: Sequence[int]) -> None:
         else:
             for participant_id in participant_ids:
                 await keeper(participant_id)
+
+
+# --- raw SQL, portable -----------------------------------------------------------------------------
+
+_PARAM = re.compile(r":([a-z_]+)\b")
+
+
+async def raw(sql: str, **params: Any) -> list[dict[str, Any]]:
+    """SQL with named parameters (`:name`) on the current engine, inside the current transaction if any; a list
+    becomes one bound parameter per item. Rows as dicts. Also cheaper than a Piccolo select, whose query is built
+    in Python column by column (about half a millisecond each): the pages people open first use it."""
+    args: list[Any] = []
+
+    def place(match: re.Match) -> str:
+        value = params[match.group(1)]
+        if isinstance(value, (list, tuple)):
+            if not value:
+                return "NULL"
+            args.extend(value)
+            return ", ".join("{}" for _ in value)
+        args.append(value)
+        return "{}"
+
+    current = engine()
+    rows = await current.run_querystring(QueryString(_PARAM.sub(place, sql), *args))
+    return current.transform_response_to_dicts(rows) if rows else []
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """Timestamps from raw SQL come back as text on SQLite."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def contains_text(column, text: str):

@@ -15,13 +15,14 @@ SQL helper and the `marks` common table expressions that rates, warnings and rep
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from piccolo.columns.combination import And, Or
 
 from server.attendance.tables import Attendance
+from server.db import as_datetime as as_datetime  # the SQL helpers, where attendance's modules look for them
+from server.db import raw as raw
 from server.enrolment.tables import Enrolment
 from server.people.tables import Participant
 from server.programs.tables import Program, TeamMember
@@ -137,36 +138,6 @@ def is_member_at_start(enrolment: dict[str, Any], starts_at: datetime, *, marked
     if enrolment.get("status", MEMBER_STATUSES[0]) not in MEMBER_STATUSES or enrolment["enrolled_at"] is None:
         return False
     return marked or is_enrolled_at_start(enrolment, starts_at)
-
-
-# --- raw SQL, portable -----------------------------------------------------------------------------
-
-_PARAM = re.compile(r":([a-z_]+)\b")
-
-
-async def raw(sql: str, **params: Any) -> list[dict[str, Any]]:
-    """Table.raw with named parameters (`:name`); a list becomes one bound parameter per item."""
-    args: list[Any] = []
-
-    def place(match: re.Match) -> str:
-        value = params[match.group(1)]
-        if isinstance(value, (list, tuple)):
-            if not value:
-                return "NULL"
-            args.extend(value)
-            return ", ".join("{}" for _ in value)
-        args.append(value)
-        return "{}"
-
-    return await Attendance.raw(_PARAM.sub(place, sql), *args).run()
-
-
-def as_datetime(value: Any) -> datetime | None:
-    """Timestamps from raw aggregates come back as text on SQLite."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def marks_sql(program_filter: str) -> str:

@@ -537,3 +537,22 @@ async def test_agenda_shows_my_programs_for_the_week_or_month(db, staff_factory)
     assert [(row["id"], row["program_title"], row["mine"]) for row in week] == [(soon.id, "Grief support", True)]
     assert [row["id"] for row in await schedule.staff_agenda(me, days=31, now=now)] == [soon.id, later.id]
     assert len(await schedule.staff_agenda(organizer, days=7, now=now)) == 2
+
+
+async def test_next_public_session_is_the_first_scheduled_one_to_come(db):
+    from factories import make_program, make_session
+
+    busy = await make_program(slug="ramai", timezone="Asia/Makassar")
+    await make_session(busy, starts_in=timedelta(days=-1))  # past
+    await make_session(busy, starts_in=timedelta(days=1), status="cancelled")
+    later = await make_session(busy, starts_in=timedelta(days=9))
+    first = await make_session(busy, starts_in=timedelta(days=2), topic="Pertama")
+    idle = await make_program(slug="sepi")
+    await make_session(idle, starts_in=timedelta(days=-3))
+    found = await schedule.next_public_session_by_program([busy.id, idle.id])
+    assert list(found) == [busy.id]
+    row = found[busy.id]
+    assert (row["id"], row["topic"], row["timezone"]) == (first.id, "Pertama", "Asia/Makassar")
+    assert row["starts_at"] == first.starts_at and row["ends_at"] == first.ends_at
+    assert later.id != row["id"]
+    assert await schedule.next_public_session_by_program([]) == {}

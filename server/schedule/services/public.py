@@ -8,7 +8,12 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count
 
 from server import clock, privacy
+from server.db import as_datetime, raw
+from server.programs.tables import Program
 from server.schedule.tables import ProgramSession
+
+T_PROGRAM = Program._meta.tablename
+T_SESSION = ProgramSession._meta.tablename
 
 
 async def upcoming_public_sessions(limit: int = 10, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -85,30 +90,26 @@ async def programs_with_upcoming_sessions(now: datetime | None = None) -> list[i
 async def next_public_session_by_program(
     program_ids: list[int], now: datetime | None = None
 ) -> dict[int, dict[str, Any]]:
-    """The next scheduled session of each program, in one query."""
+    """The next scheduled session of each program, in one query that reads one session per program (through the
+    (program, starts_at) index), however many are planned."""
     if not program_ids:
         return {}
-    rows = (
-        await ProgramSession.select(
-            ProgramSession.program,
-            ProgramSession.id,
-            ProgramSession.starts_at,
-            ProgramSession.ends_at,
-            ProgramSession.topic,
-            ProgramSession.program.timezone.as_alias("timezone"),
-        )
-        .where(
-            ProgramSession.program.is_in(program_ids)
-            & (ProgramSession.status == "scheduled")
-            & (ProgramSession.starts_at >= (now or clock.now()))
-        )
-        .order_by(ProgramSession.starts_at)
-        .run()
+    rows = await raw(
+        f"""
+        SELECT s.program AS program, s.id AS id, s.starts_at AS starts_at, s.ends_at AS ends_at, s.topic AS topic,
+               p.timezone AS timezone
+        FROM "{T_PROGRAM}" p JOIN "{T_SESSION}" s ON s.id = (
+            SELECT n.id FROM "{T_SESSION}" n
+            WHERE n.program = p.id AND n.status = 'scheduled' AND n.starts_at >= :now
+            ORDER BY n.starts_at, n.id LIMIT 1)
+        WHERE p.id IN (:programs)
+        """,
+        now=now or clock.now(),
+        programs=list(program_ids),
     )
-    first: dict[int, dict[str, Any]] = {}
     for row in rows:
-        first.setdefault(row["program"], row)
-    return first
+        row["starts_at"], row["ends_at"] = as_datetime(row["starts_at"]), as_datetime(row["ends_at"])
+    return {row["program"]: row for row in rows}
 
 
 async def public_program_sessions(
