@@ -18,7 +18,7 @@ from server.programs import services as programs
 from server.reports import checks
 from server.schedule import services as schedule
 from server.web.access import STAFF
-from server.web.pagination import PageRequest, paginate
+from server.web.pagination import PageRequest, paginate_counted
 from server.web.rendering import render
 
 # Waitlist promotions of the last two weeks are news worth showing.
@@ -42,33 +42,32 @@ async def dashboard(request: Request) -> Any:
     days = schedule.AGENDA_DAYS[agenda_range]
     now = clock.now()
     staff = request.user
-    in_agenda = await schedule.count_staff_agenda(staff, days, now, up_to=AGENDA_SHOWN + 1)
+    # Each list counts one past what it shows, to say "more than …" (the pager stops at the last shown page).
+    counted: dict[str, int] = {}
 
-    async def agenda_shown() -> int:
-        return min(in_agenda, AGENDA_SHOWN)
+    async def agenda_page(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        rows, counted["agenda"] = await schedule.staff_agenda_page(
+            staff, days, now, limit=min(limit, AGENDA_SHOWN - offset), offset=offset, up_to=AGENDA_SHOWN + 1
+        )
+        return rows, min(counted["agenda"], AGENDA_SHOWN)
 
-    agenda = await paginate(
-        PageRequest.of(request, AGENDA_PAGE, "agenda_page"),
-        count=agenda_shown,
-        fetch=lambda limit, offset: schedule.staff_agenda(
-            staff, days, now, limit=min(limit, AGENDA_SHOWN - offset), offset=offset
-        ),
-    )
-    upcoming = await schedule.upcoming_public_sessions(limit=UPCOMING_PUBLIC)
     # The threshold as the identity middleware loaded the settings for this request.
     threshold = organisation.current().absence_warning_streak
-    warned = await attendance.count_early_warnings(staff, now, up_to=WARNINGS_SHOWN + 1, threshold=threshold)
 
-    async def warnings_shown() -> int:
-        return min(warned, WARNINGS_SHOWN)
+    async def warnings_page(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        rows, counted["warnings"] = await attendance.early_warnings_page(
+            staff,
+            now,
+            limit=min(limit, WARNINGS_SHOWN - offset),
+            offset=offset,
+            up_to=WARNINGS_SHOWN + 1,
+            threshold=threshold,
+        )
+        return rows, min(counted["warnings"], WARNINGS_SHOWN)
 
-    warnings = await paginate(
-        PageRequest.of(request, WARNINGS_PAGE, "warnings_page"),
-        count=warnings_shown,
-        fetch=lambda limit, offset: attendance.early_warnings(
-            staff, now, limit=min(limit, WARNINGS_SHOWN - offset), offset=offset, threshold=threshold
-        ),
-    )
+    agenda = await paginate_counted(PageRequest.of(request, AGENDA_PAGE, "agenda_page"), agenda_page)
+    warnings = await paginate_counted(PageRequest.of(request, WARNINGS_PAGE, "warnings_page"), warnings_page)
+    upcoming = await schedule.upcoming_public_sessions(limit=UPCOMING_PUBLIC)
     return render(
         request,
         "pages/dashboard.html",
@@ -80,12 +79,12 @@ async def dashboard(request: Request) -> Any:
             "agenda": agenda,
             "agenda_range": agenda_range,
             "agenda_days": days,
-            "more_agenda": in_agenda > AGENDA_SHOWN,
+            "more_agenda": counted["agenda"] > AGENDA_SHOWN,
             "upcoming": upcoming,
             # Counts only (kept for organizers): the lists are on the data checks page the count links to.
             "problems": await checks.open_problems(staff, now),
             "warnings": warnings,
-            "more_warnings": warned > WARNINGS_SHOWN,
+            "more_warnings": counted["warnings"] > WARNINGS_SHOWN,
             "promotions": await enrolment.recent_promotions(request.user, now - PROMOTIONS_SINCE),
             "licence_warnings": await programs.licence_warnings(request.user, clock.organisation_today(now)),
         },

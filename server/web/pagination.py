@@ -125,6 +125,17 @@ async def paginate(
     return wanted.page(items, number, total)
 
 
+async def paginate_counted(wanted: PageRequest, fetch: Callable[[int, int], Awaitable[tuple[list[T], int]]]) -> Page[T]:
+    """The page asked for of a list whose service returns a page and the list's total together (`fetch(limit,
+    offset)` -> (items, total)), one query where paginate needs two. A page past the last one is fetched again as
+    the last (only a hand-edited link asks for one)."""
+    items, total = await fetch(wanted.size, (wanted.number - 1) * wanted.size)
+    number = page_number(wanted.number, total, wanted.size)
+    if number != wanted.number:
+        items, total = await fetch(wanted.size, (number - 1) * wanted.size)
+    return wanted.page(items, number, total)
+
+
 def page_of(wanted: PageRequest, items: list[T]) -> Page[T]:
     """The page asked for of a list already in memory (a short list that a service builds whole)."""
     number = page_number(wanted.number, len(items), wanted.size)
