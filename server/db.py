@@ -10,7 +10,7 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -294,6 +294,15 @@ async def raw(sql: str, **params: Any) -> list[dict[str, Any]]:
     current = engine()
     rows = await current.run_querystring(QueryString(_PARAM.sub(place, sql), *args))
     return current.transform_response_to_dicts(rows) if rows else []
+
+
+def as_date(value: Any) -> date | None:
+    """Dates from raw SQL come back as text on SQLite."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value)[:10])
 
 
 def as_datetime(value: Any) -> datetime | None:

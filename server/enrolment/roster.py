@@ -7,13 +7,20 @@ from datetime import datetime
 from typing import Any
 
 from server import privacy
+from server.db import as_datetime, raw
 from server.enrolment import participant_access
 from server.enrolment.services import consent_states
 from server.enrolment.tables import Enrolment, EnrolmentChange
 from server.enrolment.waitlist import ACTIVE, ENROLMENT_COLUMNS, LIST_ORDER
-from server.programs.services import managed_program_ids
-from server.programs.tables import TeamMember
+from server.people.tables import Participant
+from server.programs.tables import Program, TeamMember
 from server.web.access import CurrentStaff
+
+T_CHANGE = EnrolmentChange._meta.tablename
+T_ENROLMENT = Enrolment._meta.tablename
+T_PARTICIPANT = Participant._meta.tablename
+T_PROGRAM = Program._meta.tablename
+T_TEAM = TeamMember._meta.tablename
 
 
 async def sees_confidential(staff: CurrentStaff, program_id: int) -> bool:
@@ -72,26 +79,23 @@ async def enrolment_candidates(staff: CurrentStaff, program_id: int, search: str
 
 
 async def recent_promotions(staff: CurrentStaff, since: datetime) -> list[dict[str, Any]]:
-    """Waitlist promotions since a moment, on the programs this staff member manages (for the dashboard)."""
-    query = EnrolmentChange.select(
-        EnrolmentChange.id,
-        EnrolmentChange.changed_at,
-        EnrolmentChange.to_status,
-        EnrolmentChange.enrolment.id.as_alias("enrolment_id"),
-        EnrolmentChange.enrolment.participant.id.as_alias("participant_id"),  # type: ignore[union-attr]
-        EnrolmentChange.enrolment.participant.display_name.as_alias("display_name"),  # type: ignore[union-attr]
-        EnrolmentChange.program.id.as_alias("program_id"),
-        EnrolmentChange.program.slug.as_alias("slug"),
-        EnrolmentChange.program.title.as_alias("title"),
-    ).where((EnrolmentChange.automatic == "promotion") & (EnrolmentChange.changed_at >= since))
-    ids = await managed_program_ids(staff)
-    if ids is not None:
-        if not ids:
-            return []
-        query = query.where(EnrolmentChange.program.is_in(ids))
-    return (
-        await query.order_by(EnrolmentChange.changed_at, ascending=False)
-        .order_by(EnrolmentChange.id, ascending=False)
-        .limit(100)
-        .run()
+    """Waitlist promotions since a moment, on the programs this staff member manages (for the dashboard), newest
+    first. In SQL rather than built by the ORM: the dashboard is the page staff open first."""
+    team = f'SELECT t.program FROM "{T_TEAM}" t WHERE t.staff = :staff'
+    mine = "" if staff.is_organizer else f" AND c.program IN ({team})"
+    rows = await raw(
+        f"""
+        SELECT c.id AS id, c.changed_at AS changed_at, c.to_status AS to_status, e.id AS enrolment_id,
+               pa.id AS participant_id, pa.display_name AS display_name, p.id AS program_id, p.slug AS slug,
+               p.title AS title
+        FROM "{T_CHANGE}" c JOIN "{T_ENROLMENT}" e ON e.id = c.enrolment
+             JOIN "{T_PARTICIPANT}" pa ON pa.id = e.participant JOIN "{T_PROGRAM}" p ON p.id = c.program
+        WHERE c.automatic = 'promotion' AND c.changed_at >= :since{mine}
+        ORDER BY c.changed_at DESC, c.id DESC LIMIT 100
+        """,
+        since=since,
+        staff=staff.id,
     )
+    for row in rows:
+        row["changed_at"] = as_datetime(row["changed_at"])
+    return rows
