@@ -17,6 +17,7 @@ from server.attendance.rules import member_at_start_sql
 from server.attendance.served import T_SERVED_COUNT, T_SERVED_MONTH
 from server.attendance.stats import counted_sql
 from server.i18n import N_
+from server.organisation import services as settings
 from server.programs import services as programs
 from server.programs.tables import Goal, Program, TeamMember
 from server.reports import checks
@@ -336,9 +337,16 @@ async def organisation_dashboard(
     today = clock.organisation_today(now)
     by_program = await attendance_by_program(period, now)
     rated = sorted((row for row in by_program if row["rate"] is not None), key=lambda row: (row["rate"], row["title"]))
-    warnings = await attendance.early_warnings(staff, now, limit=ALERT_WARNINGS)
+    # The threshold as the identity middleware loaded the settings for this request; the list and its count in one
+    # query.
+    warnings, warned = await attendance.early_warnings_page(
+        staff,
+        now,
+        limit=ALERT_WARNINGS,
+        up_to=WARNINGS_COUNTED + 1,
+        threshold=settings.current().absence_warning_streak,
+    )
     counts = await checks.check_counts(staff, now, None)
-    warned = await attendance.count_early_warnings(staff, now, up_to=WARNINGS_COUNTED + 1)
     return {
         "period": period,
         "periods": calendar_periods(now),
