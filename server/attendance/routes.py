@@ -38,13 +38,18 @@ class AttendanceController(Controller):
     # --- the sheet of one session ---
 
     async def _sheet_context(
-        self, request: Request, program: dict[str, Any], session: dict[str, Any], **extra: Any
+        self,
+        request: Request,
+        program: dict[str, Any],
+        session: dict[str, Any],
+        only: int | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
         context = {
             "program": program,
             "tab": "attendance",
             "session": session,
-            "sheet": await sheets.sheet(request.user, program, session, clock.now()),
+            "sheet": await sheets.sheet(request.user, program, session, clock.now(), only=only),
             "sheet_error": "",
             "row_errors": {},
             "walkin_form": forms.WalkInForm(),
@@ -87,8 +92,11 @@ class AttendanceController(Controller):
                 error, status_code = exc.translated(), exc.status
         else:
             error, status_code = next(iter(form.errors.values())), 400
+        # htmx gets that person's row alone (the summary refreshes itself through its own GET); a browser without
+        # script gets the whole sheet with the message.
+        only = participant_id if wants_fragment(request) else None
         context = await self._sheet_context(
-            request, program, session, sheet_error=error, row_errors={participant_id: error}
+            request, program, session, only, sheet_error=error, row_errors={participant_id: error}
         )
         row = next((r for r in context["sheet"]["rows"] if r["participant_id"] == participant_id), None)
         # Someone not on this sheet gets only the message: their name is not shown.

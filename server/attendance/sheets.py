@@ -63,9 +63,13 @@ async def session_of(program: dict[str, Any], session_id: int) -> dict[str, Any]
     return row
 
 
-async def members_at(program_id: int, session: dict[str, Any]) -> list[dict[str, Any]]:
+async def members_at(program_id: int, session: dict[str, Any], only: int | None = None) -> list[dict[str, Any]]:
     """The people on a session's sheet, by display name: members at its start (rules.member_at_start: enrolled
-    then, or already marked) and current members who joined after it started. `at_start`: enrolled by the dates."""
+    then, or already marked) and current members who joined after it started. `at_start`: enrolled by the dates.
+    `only`: that person's row alone, if they are on the sheet."""
+    where = _on_sheet(program_id, session)
+    if only is not None:
+        where &= Enrolment.participant == only
     rows = (
         await Enrolment.select(
             Enrolment.participant.as_alias("participant_id"),
@@ -74,7 +78,7 @@ async def members_at(program_id: int, session: dict[str, Any]) -> list[dict[str,
             Enrolment.enrolled_at,
             Enrolment.ended_at,
         )
-        .where(_on_sheet(program_id, session))
+        .where(where)
         .order_by(Enrolment.participant.display_name)
         .order_by(Enrolment.participant)
         .run()
@@ -399,11 +403,20 @@ async def remove_guest(
 
 
 async def sheet(
-    staff: CurrentStaff, program: dict[str, Any], session: dict[str, Any], now: datetime | None = None
+    staff: CurrentStaff,
+    program: dict[str, Any],
+    session: dict[str, Any],
+    now: datetime | None = None,
+    *,
+    only: int | None = None,
 ) -> dict[str, Any]:
-    """Everything a facilitator's phone shows for one session, in four queries."""
+    """Everything a facilitator's phone shows for one session, in four queries. `only`: the sheet of that one
+    person (the row a mark answers with; its counts and guests are that row's, not the session's)."""
     now = now or clock.now()
-    members = await members_at(program["id"], session)
+    members = await members_at(program["id"], session, only)
+    on_session = Attendance.session == session["id"]
+    if only is not None:
+        on_session &= Attendance.participant == only
     marks = (
         await Attendance.select(
             Attendance.id,
@@ -414,7 +427,7 @@ async def sheet(
             Attendance.recorded_at,
             Attendance.recorded_by.display_name.as_alias("recorded_by_name"),
         )
-        .where(Attendance.session == session["id"])
+        .where(on_session)
         .order_by(Attendance.id)
         .run()
     )
