@@ -8,7 +8,10 @@ from datetime import datetime, timedelta
 from litestar.stores.base import NamespacedStore
 
 from server import clock
+from server.db import as_datetime, raw
 from server.web.tables import StoredValue
+
+T_STORED = StoredValue._meta.tablename
 
 SWEEP_EVERY = 600.0  # seconds
 _last_sweep = time.monotonic()
@@ -58,14 +61,12 @@ class DatabaseStore(NamespacedStore):
             await StoredValue.delete().where(StoredValue.expires_at < clock.now()).run()
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        row = (
-            await StoredValue.select(StoredValue.value, StoredValue.expires_at)
-            .where(StoredValue.key == self._key(key))
-            .first()
-            .run()
-        )
-        if row is None:
+        # Read on every signed-in request: in SQL rather than built by the ORM.
+        rows = await raw(f'SELECT value, expires_at FROM "{T_STORED}" WHERE "key" = :key LIMIT 1', key=self._key(key))
+        if not rows:
             return None
+        row = rows[0]
+        row["expires_at"] = as_datetime(row["expires_at"])
         if row["expires_at"] is not None and row["expires_at"] <= clock.now():
             await self.delete(key)
             return None
