@@ -7,19 +7,33 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server import audit, clock
-from server.attendance.rules import enrolled_at_start, is_enrolled_at_start, joined_after_start, member_at_start
+from server.attendance.rules import (
+    T_ATTENDANCE,
+    T_ENROLMENT,
+    T_PARTICIPANT,
+    enrolled_at_start,
+    is_enrolled_at_start,
+    joined_after_start,
+    member_at_start,
+    member_at_start_sql,
+)
 from server.attendance.tables import Attendance
 from server.config import settings
+from server.db import as_datetime, raw
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment, Rsvp
 from server.errors import DomainError, NotFound
 from server.i18n import N_
-from server.people.tables import Consent
+from server.people.tables import Consent, Staff
 from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
 
 # The sheet offers each status as its own button (one tap per status), in this order.
+T_SESSION = ProgramSession._meta.tablename
+T_RSVP = Rsvp._meta.tablename
+T_CONSENT = Consent._meta.tablename
+T_STAFF = Staff._meta.tablename
 STATUSES = ("present", "late", "excused", "absent")
 
 LABELS.register(
@@ -51,25 +65,31 @@ SESSION_COLUMNS = (
 
 
 async def session_of(program: dict[str, Any], session_id: int) -> dict[str, Any]:
-    """A session of this program; another program's session is not found, whatever its id."""
-    row = (
-        await ProgramSession.select(*SESSION_COLUMNS)
-        .where((ProgramSession.id == session_id) & (ProgramSession.program == program["id"]))
-        .first()
-        .run()
+    """A session of this program; another program's session is not found, whatever its id. Read by every sheet
+    and mark: in SQL rather than built by the ORM."""
+    rows = await raw(
+        f"""
+        SELECT s.id AS id, s.program AS program, s.series AS series, s.uid AS uid, s.sequence AS sequence,
+               s.status AS status, s.starts_at AS starts_at, s.ends_at AS ends_at, s.original_start AS original_start,
+               s.detached AS detached, s.topic AS topic, s.location AS location, s.online_link AS online_link,
+               s.cancel_reason AS cancel_reason, s.notes AS notes
+        FROM "{T_SESSION}" s WHERE s.id = :session AND s.program = :program
+        """,
+        session=session_id,
+        program=program["id"],
     )
-    if row is None:
+    if not rows:
         raise NotFound("session")
+    row = rows[0]
+    for key in ("starts_at", "ends_at", "original_start"):
+        row[key] = as_datetime(row[key])
+    row["detached"] = bool(row["detached"])
     return row
 
 
-async def members_at(program_id: int, session: dict[str, Any], only: int | None = None) -> list[dict[str, Any]]:
+async def members_at(program_id: int, session: dict[str, Any]) -> list[dict[str, Any]]:
     """The people on a session's sheet, by display name: members at its start (rules.member_at_start: enrolled
-    then, or already marked) and current members who joined after it started. `at_start`: enrolled by the dates.
-    `only`: that person's row alone, if they are on the sheet."""
-    where = _on_sheet(program_id, session)
-    if only is not None:
-        where &= Enrolment.participant == only
+    then, or already marked) and current members who joined after it started. `at_start`: enrolled by the dates."""
     rows = (
         await Enrolment.select(
             Enrolment.participant.as_alias("participant_id"),
@@ -78,7 +98,7 @@ async def members_at(program_id: int, session: dict[str, Any], only: int | None 
             Enrolment.enrolled_at,
             Enrolment.ended_at,
         )
-        .where(where)
+        .where(_on_sheet(program_id, session))
         .order_by(Enrolment.participant.display_name)
         .order_by(Enrolment.participant)
         .run()
@@ -91,6 +111,65 @@ async def members_at(program_id: int, session: dict[str, Any], only: int | None 
 def _on_sheet(program_id: int, session: dict[str, Any]) -> Any:
     """Who may be marked on a session's sheet."""
     return member_at_start(program_id, session) | joined_after_start(program_id, session["starts_at"])
+
+
+def on_sheet_sql(e: str = "e") -> str:
+    """_on_sheet as SQL on an enrolment aliased `e`, for the session `:session` starting at `:starts_at` of the
+    program `:program`."""
+    return (
+        f"{e}.program = :program AND (({member_at_start_sql(e, ':starts_at', ':session')}) "
+        f"OR ({e}.status = 'enrolled' AND {e}.ended_at IS NULL AND {e}.enrolled_at > :starts_at))"
+    )
+
+
+async def _one_row(
+    program: dict[str, Any], session: dict[str, Any], participant_id: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, str], dict[int, str]]:
+    """What sheet() reads, for one person, in one query: members, marks, RSVPs and consent as sheet() uses them.
+    The answer to every mark, so written in SQL rather than built by the ORM."""
+    rows = await raw(
+        f"""
+        SELECT e.participant AS participant_id, pa.display_name AS display_name, e.status AS status,
+               e.enrolled_at AS enrolled_at, e.ended_at AS ended_at, a.id AS mark_id, a.guest_label AS guest_label,
+               a.status AS mark_status, a.note AS note, a.recorded_at AS recorded_at,
+               st.display_name AS recorded_by_name,
+               (SELECT r.response FROM "{T_RSVP}" r WHERE r."session" = :session AND r.participant = e.participant
+                LIMIT 1) AS rsvp,
+               (SELECT MIN(CASE WHEN c.withdrawn_at IS NULL THEN 0 ELSE 1 END) FROM "{T_CONSENT}" c
+                WHERE c.participant = e.participant AND c.purpose = 'participation') AS withdrawn
+        FROM "{T_ENROLMENT}" e JOIN "{T_PARTICIPANT}" pa ON pa.id = e.participant
+             LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = :session AND a.participant = e.participant
+             LEFT JOIN "{T_STAFF}" st ON st.id = a.recorded_by
+        WHERE e.participant = :participant AND {on_sheet_sql("e")}
+        """,
+        program=program["id"],
+        session=session["id"],
+        starts_at=session["starts_at"],
+        participant=participant_id,
+    )
+    members, marks, rsvps, consent = [], [], {}, {}
+    for row in rows:
+        for key in ("enrolled_at", "ended_at", "recorded_at"):
+            row[key] = as_datetime(row[key])
+        row["at_start"] = is_enrolled_at_start(row, session["starts_at"])
+        members.append(row)
+        if row["mark_id"] is not None:
+            marks.append(
+                {
+                    "id": row["mark_id"],
+                    "participant": participant_id,
+                    "guest_label": row["guest_label"],
+                    "status": row["mark_status"],
+                    "note": row["note"],
+                    "recorded_at": row["recorded_at"],
+                    "recorded_by_name": row["recorded_by_name"],
+                }
+            )
+        if row["rsvp"]:
+            rsvps[participant_id] = row["rsvp"]
+        if row["withdrawn"] is not None:
+            consent[participant_id] = "withdrawn" if int(row["withdrawn"]) else "given"
+    return members, marks, rsvps, consent
 
 
 def lock_time(session: dict[str, Any]) -> datetime:
@@ -179,11 +258,14 @@ async def record_attendance(
     if status is not None and status not in STATUSES:
         raise DomainError("bad_status", N_("Choose one of the options."), field="status")
     correcting = _check_writable(actor, program, session, now)
-    if (
-        not await Enrolment.exists()
-        .where(_on_sheet(program["id"], session) & (Enrolment.participant == participant_id))
-        .run()
-    ):
+    on_sheet = await raw(
+        f'SELECT 1 AS found FROM "{T_ENROLMENT}" e WHERE e.participant = :participant AND {on_sheet_sql("e")}',
+        program=program["id"],
+        session=session["id"],
+        starts_at=session["starts_at"],
+        participant=participant_id,
+    )
+    if not on_sheet:
         raise DomainError("not_member", N_("This person was not enrolled in the program when this session took place."))
     if status is None and note is None:
         return
@@ -413,32 +495,32 @@ async def sheet(
     """Everything a facilitator's phone shows for one session, in four queries. `only`: the sheet of that one
     person (the row a mark answers with; its counts and guests are that row's, not the session's)."""
     now = now or clock.now()
-    members = await members_at(program["id"], session, only)
-    on_session = Attendance.session == session["id"]
     if only is not None:
-        on_session &= Attendance.participant == only
-    marks = (
-        await Attendance.select(
-            Attendance.id,
-            Attendance.participant,
-            Attendance.guest_label,
-            Attendance.status,
-            Attendance.note,
-            Attendance.recorded_at,
-            Attendance.recorded_by.display_name.as_alias("recorded_by_name"),
+        members, marks, rsvps, consent = await _one_row(program, session, only)
+    else:
+        members = await members_at(program["id"], session)
+        marks = (
+            await Attendance.select(
+                Attendance.id,
+                Attendance.participant,
+                Attendance.guest_label,
+                Attendance.status,
+                Attendance.note,
+                Attendance.recorded_at,
+                Attendance.recorded_by.display_name.as_alias("recorded_by_name"),
+            )
+            .where(Attendance.session == session["id"])
+            .order_by(Attendance.id)
+            .run()
         )
-        .where(on_session)
-        .order_by(Attendance.id)
-        .run()
-    )
-    ids = [m["participant_id"] for m in members]
-    rsvps = {
-        row["participant"]: row["response"]
-        for row in await Rsvp.select(Rsvp.participant, Rsvp.response)
-        .where((Rsvp.session == session["id"]) & Rsvp.participant.is_in(ids or [-1]))
-        .run()
-    }
-    consent = await _participation_consent(ids)
+        ids = [m["participant_id"] for m in members]
+        rsvps = {
+            row["participant"]: row["response"]
+            for row in await Rsvp.select(Rsvp.participant, Rsvp.response)
+            .where((Rsvp.session == session["id"]) & Rsvp.participant.is_in(ids or [-1]))
+            .run()
+        }
+        consent = await _participation_consent(ids)
     by_person = {row["participant"]: row for row in marks if row["participant"] is not None}
     rows = []
     for member in members:

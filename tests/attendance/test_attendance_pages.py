@@ -521,3 +521,26 @@ async def test_wide_tables_of_the_attendance_tab_scroll_in_a_labelled_focusable_
     page = (await facilitator_client.get("/manage/programs/batik/attendance")).text
     for title in ("Sessions so far", "Attendance per person"):
         assert f'class="table-scroll" role="region" aria-label="Table: {title}" tabindex="0"' in page
+
+
+async def test_the_row_a_mark_answers_with_equals_that_row_of_the_whole_sheet(workshop, today, facilitator):
+    """sheet(only=…) reads one person in one SQL query; it must say what the whole sheet says of them."""
+    from server.attendance import sheets
+    from server.attendance.tables import Attendance
+    from server.people.consent import withdraw_consent
+
+    session, people = today
+    later = await enrol(workshop, "Datang Belakangan", now() + HOUR)
+    await mark(session, people["Sari"], "late")
+    await Attendance.update({Attendance.note: "Macet", Attendance.recorded_by: facilitator.id}, force=True).run()
+    await mark(session, later, "present")
+    await withdraw_consent(people["Budi"], "participation", actor=None)
+    program = await Program.select().where(Program.id == workshop.id).first().run()
+    whole = await sheets.sheet(facilitator, program, session)
+    assert len(whole["rows"]) == 4
+    for row in whole["rows"]:
+        one = await sheets.sheet(facilitator, program, session, only=row["participant_id"])
+        assert one["rows"] == [row]
+        assert one["editable"] == whole["editable"] and one["state"] == whole["state"]
+    outsider = await enrol(await make_program(slug="lain"), "Orang Lain", now() - WEEK)
+    assert (await sheets.sheet(facilitator, program, session, only=outsider))["rows"] == []
