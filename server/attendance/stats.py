@@ -249,10 +249,11 @@ async def marks_changed(program_id: int, session_id: int, participant_ids: Seque
     session's row and the program's three period rows of its month change, the last by the session's difference;
     otherwise (the first mark makes the session count for everyone, or marks a late joiner a member) the program
     is recomputed as for any write."""
-    before = await _session_row(session_id)
-    await raw(f'DELETE FROM "{T_SESSION_STATS}" WHERE "session" = :session', session=session_id)
-    await raw(_insert_sessions_sql("s.id = :session"), session=session_id)
-    after = await _session_row(session_id)
+    # The session's row as it was and as it is, from the statements that replace it (RETURNING: SQLite 3.35 and
+    # PostgreSQL), not from two more reads.
+    removed = await raw(f'DELETE FROM "{T_SESSION_STATS}" WHERE "session" = :session RETURNING *', session=session_id)
+    added = await raw(_insert_sessions_sql("s.id = :session") + " RETURNING *", session=session_id)
+    before, after = (removed[0] if removed else None), (added[0] if added else None)
     if before is None or after is None or _countable(before) != _countable(after):
         await recompute_for(program_id=program_id)
         await program_periods.keep_program_periods(program_id)
@@ -267,11 +268,6 @@ async def marks_changed(program_id: int, session_id: int, participant_ids: Seque
         else:
             await program_periods.move_session_periods(program_id, after["starts_at"], _difference(before, after))
     await served.keep_served(program_id, people=participant_ids)
-
-
-async def _session_row(session_id: int) -> dict[str, Any] | None:
-    rows = await raw(f'SELECT * FROM "{T_SESSION_STATS}" WHERE "session" = :session', session=session_id)
-    return rows[0] if rows else None
 
 
 def _countable(row: dict[str, Any]) -> bool:
