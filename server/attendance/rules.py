@@ -1,6 +1,6 @@
 """The two rules every attendance figure rests on, written once: which sessions count, and who was a member at a
-session's start — each as a named SQL fragment, a Piccolo condition and a Python predicate — plus the portable raw
-SQL helper and the `marks` common table expressions that rates, warnings and reports sum up.
+session's start — as named SQL fragments, Piccolo conditions and Python predicates — plus the `marks` common table
+expressions that rates, warnings and reports sum up.
 
 - A session *counts* once it is held: status "held", or a "scheduled" session that has started and has attendance
   recorded. Cancelled sessions never count, and neither do sessions that have not started.
@@ -8,7 +8,7 @@ SQL helper and the `marks` common table expressions that rates, warnings and rep
   at or before the start and had not ended by then — or when they have a mark on that session. Sessions before they
   joined or after they left are not absences; but a mark makes the person count for that session: when a sheet is
   filled in after the fact (a paper register typed in later), people enrolled since are listed apart ("enrolled
-  after this session started", `joined_after_start`), and marking one of them counts the session for them, with
+  after this session started", sheets.on_sheet_sql), and marking one of them counts the session for them, with
   the status marked. Unmarked, they do not count. Bulk marks ("the rest present/absent") use only the dates
   (`enrolled_at_start`), so nobody is counted for a session without a choice made for them.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from piccolo.columns.combination import And, Or
+from piccolo.columns.combination import And
 
 from server.attendance.tables import Attendance
 from server.db import as_datetime as as_datetime  # the SQL helpers, where attendance's modules look for them
@@ -87,31 +87,6 @@ def enrolled_at_start(program_id: int, starts_at: datetime) -> And:
         & Enrolment.enrolled_at.is_not_null()
         & (Enrolment.enrolled_at <= starts_at)
         & (Enrolment.ended_at.is_null() | (Enrolment.ended_at > starts_at))
-    )
-
-
-def member_at_start(program_id: int, session: dict[str, Any]) -> Or:
-    """The Piccolo condition on Enrolment: members of the program at a session's start (`id`, `starts_at`):
-    enrolled by the dates, or marked on the session."""
-    marked = Attendance.select(Attendance.participant).where(
-        (Attendance.session == session["id"]) & Attendance.participant.is_not_null()
-    )
-    return enrolled_at_start(program_id, session["starts_at"]) | (
-        (Enrolment.program == program_id)
-        & Enrolment.status.is_in(list(MEMBER_STATUSES))
-        & Enrolment.enrolled_at.is_not_null()
-        & Enrolment.participant.is_in(marked)
-    )
-
-
-def joined_after_start(program_id: int, starts_at: datetime) -> And:
-    """The Piccolo condition on Enrolment: current members who joined after a session started — whom a sheet filled
-    in after the fact may mark (and a mark then counts the session for them)."""
-    return (
-        (Enrolment.program == program_id)
-        & (Enrolment.status == "enrolled")
-        & Enrolment.ended_at.is_null()
-        & (Enrolment.enrolled_at > starts_at)
     )
 
 

@@ -13,8 +13,6 @@ from server.attendance.rules import (
     T_PARTICIPANT,
     enrolled_at_start,
     is_enrolled_at_start,
-    joined_after_start,
-    member_at_start,
     member_at_start_sql,
 )
 from server.attendance.tables import Attendance
@@ -87,46 +85,24 @@ async def session_of(program: dict[str, Any], session_id: int) -> dict[str, Any]
     return row
 
 
-async def members_at(program_id: int, session: dict[str, Any]) -> list[dict[str, Any]]:
-    """The people on a session's sheet, by display name: members at its start (rules.member_at_start: enrolled
-    then, or already marked) and current members who joined after it started. `at_start`: enrolled by the dates."""
-    rows = (
-        await Enrolment.select(
-            Enrolment.participant.as_alias("participant_id"),
-            Enrolment.participant.display_name.as_alias("display_name"),
-            Enrolment.status,
-            Enrolment.enrolled_at,
-            Enrolment.ended_at,
-        )
-        .where(_on_sheet(program_id, session))
-        .order_by(Enrolment.participant.display_name)
-        .order_by(Enrolment.participant)
-        .run()
-    )
-    for row in rows:
-        row["at_start"] = is_enrolled_at_start(row, session["starts_at"])
-    return rows
-
-
-def _on_sheet(program_id: int, session: dict[str, Any]) -> Any:
-    """Who may be marked on a session's sheet."""
-    return member_at_start(program_id, session) | joined_after_start(program_id, session["starts_at"])
-
-
 def on_sheet_sql(e: str = "e") -> str:
-    """_on_sheet as SQL on an enrolment aliased `e`, for the session `:session` starting at `:starts_at` of the
-    program `:program`."""
+    """Who may be marked on a session's sheet, as SQL on an enrolment aliased `e`, for the session `:session`
+    starting at `:starts_at` of the program `:program`: the members at its start (rules.member_at_start: enrolled
+    then, or already marked) and current members who joined after it started (rules.joined_after_start)."""
     return (
         f"{e}.program = :program AND (({member_at_start_sql(e, ':starts_at', ':session')}) "
         f"OR ({e}.status = 'enrolled' AND {e}.ended_at IS NULL AND {e}.enrolled_at > :starts_at))"
     )
 
 
-async def _one_row(
-    program: dict[str, Any], session: dict[str, Any], participant_id: int
+async def _sheet_rows(
+    program: dict[str, Any], session: dict[str, Any], only: int | None = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, str], dict[int, str]]:
-    """What sheet() reads, for one person, in one query: members, marks, RSVPs and consent as sheet() uses them.
-    The answer to every mark, so written in SQL rather than built by the ORM."""
+    """What sheet() reads: the people on the sheet by display name (_on_sheet; `at_start`: enrolled by the dates)
+    with their mark, RSVP and consent to take part in one query, and the guests' marks in a second (none for
+    `only`, one person's row). The facilitator's page and the answer to every mark, so written in SQL rather than
+    built by the ORM: four ORM queries cost more to build than to run."""
+    one = "" if only is None else " AND e.participant = :participant"
     rows = await raw(
         f"""
         SELECT e.participant AS participant_id, pa.display_name AS display_name, e.status AS status,
@@ -140,15 +116,20 @@ async def _one_row(
         FROM "{T_ENROLMENT}" e JOIN "{T_PARTICIPANT}" pa ON pa.id = e.participant
              LEFT JOIN "{T_ATTENDANCE}" a ON a."session" = :session AND a.participant = e.participant
              LEFT JOIN "{T_STAFF}" st ON st.id = a.recorded_by
-        WHERE e.participant = :participant AND {on_sheet_sql("e")}
+        WHERE {on_sheet_sql("e")}{one}
+        ORDER BY pa.display_name, e.participant
         """,
         program=program["id"],
         session=session["id"],
         starts_at=session["starts_at"],
-        participant=participant_id,
+        participant=only,
     )
-    members, marks, rsvps, consent = [], [], {}, {}
+    members: list[dict[str, Any]] = []
+    marks: list[dict[str, Any]] = []
+    rsvps: dict[int, str] = {}
+    consent: dict[int, str] = {}
     for row in rows:
+        participant_id = row["participant_id"]
         for key in ("enrolled_at", "ended_at", "recorded_at"):
             row[key] = as_datetime(row[key])
         row["at_start"] = is_enrolled_at_start(row, session["starts_at"])
@@ -169,6 +150,20 @@ async def _one_row(
             rsvps[participant_id] = row["rsvp"]
         if row["withdrawn"] is not None:
             consent[participant_id] = "withdrawn" if int(row["withdrawn"]) else "given"
+    if only is None:
+        guests = await raw(
+            f"""
+            SELECT a.id AS id, a.participant AS participant, a.guest_label AS guest_label, a.status AS status,
+                   a.note AS note, a.recorded_at AS recorded_at, st.display_name AS recorded_by_name
+            FROM "{T_ATTENDANCE}" a LEFT JOIN "{T_STAFF}" st ON st.id = a.recorded_by
+            WHERE a."session" = :session AND a.participant IS NULL
+            ORDER BY a.id
+            """,
+            session=session["id"],
+        )
+        for guest in guests:
+            guest["recorded_at"] = as_datetime(guest["recorded_at"])
+        marks += guests
     return members, marks, rsvps, consent
 
 
@@ -492,35 +487,10 @@ async def sheet(
     *,
     only: int | None = None,
 ) -> dict[str, Any]:
-    """Everything a facilitator's phone shows for one session, in four queries. `only`: the sheet of that one
+    """Everything a facilitator's phone shows for one session, in two queries. `only`: the sheet of that one
     person (the row a mark answers with; its counts and guests are that row's, not the session's)."""
     now = now or clock.now()
-    if only is not None:
-        members, marks, rsvps, consent = await _one_row(program, session, only)
-    else:
-        members = await members_at(program["id"], session)
-        marks = (
-            await Attendance.select(
-                Attendance.id,
-                Attendance.participant,
-                Attendance.guest_label,
-                Attendance.status,
-                Attendance.note,
-                Attendance.recorded_at,
-                Attendance.recorded_by.display_name.as_alias("recorded_by_name"),
-            )
-            .where(Attendance.session == session["id"])
-            .order_by(Attendance.id)
-            .run()
-        )
-        ids = [m["participant_id"] for m in members]
-        rsvps = {
-            row["participant"]: row["response"]
-            for row in await Rsvp.select(Rsvp.participant, Rsvp.response)
-            .where((Rsvp.session == session["id"]) & Rsvp.participant.is_in(ids or [-1]))
-            .run()
-        }
-        consent = await _participation_consent(ids)
+    members, marks, rsvps, consent = await _sheet_rows(program, session, only)
     by_person = {row["participant"]: row for row in marks if row["participant"] is not None}
     rows = []
     for member in members:
@@ -563,21 +533,3 @@ async def sheet(
         "locks_at": lock_time(session),
         "open_group": program["enrolment_mode"] == "open",
     }
-
-
-async def _participation_consent(participant_ids: list[int]) -> dict[int, str]:
-    """given | withdrawn | missing, per person, in one query."""
-    if not participant_ids:
-        return {}
-    rows = (
-        await Consent.select(Consent.participant, Consent.withdrawn_at)
-        .where(Consent.participant.is_in(participant_ids) & (Consent.purpose == "participation"))
-        .run()
-    )
-    found: dict[int, str] = {}
-    for row in rows:
-        if row["withdrawn_at"] is None:
-            found[row["participant"]] = "given"
-        elif found.get(row["participant"]) != "given":
-            found[row["participant"]] = "withdrawn"
-    return found
