@@ -119,12 +119,14 @@ async def keep_program_periods(program_id: int, timezone: str | None = None) -> 
     await insert_rows(T_PROGRAM_PERIOD, ("program", "kind", "start", "timezone", *FIGURES), fresh)
 
 
-async def move_session_periods(program_id: int, starts_at: Any, difference: dict[str, int]) -> None:
+async def move_session_periods(
+    program_id: int, starts_at: Any, difference: dict[str, int], *, timezone: str | None
+) -> None:
     """A countable session's marks moved by `difference` (attended, absent, excused) while its members stayed the
-    same: the program's month, quarter and year rows holding it move by as much (one statement)."""
+    same: the program's month, quarter and year rows holding it move by as much (one statement). `timezone`: the
+    kept rows' (kept_timezone(), which the caller read; None while no row is kept)."""
     if not any(difference.values()):
         return
-    timezone = await kept_timezone()
     if timezone is None:
         await keep_program_periods(program_id)
         return

@@ -262,12 +262,20 @@ async def marks_changed(program_id: int, session_id: int, participant_ids: Seque
     await _recompute(
         "e.program = :program AND e.participant IN (:ids)", None, program=program_id, ids=list(participant_ids)
     )
+    # The kept period rows' and served months' timezones (program_periods.kept_timezone, served.kept_timezone),
+    # read together.
+    [kept] = await raw(
+        f'SELECT (SELECT timezone FROM "{program_periods.T_PROGRAM_PERIOD}" LIMIT 1) AS periods, '
+        f'(SELECT timezone FROM "{served.T_SERVED_MONTH}" LIMIT 1) AS served'
+    )
     if _countable(after):
         if before["members"] != after["members"]:
-            await program_periods.keep_program_periods(program_id)
+            await program_periods.keep_program_periods(program_id, kept["periods"])
         else:
-            await program_periods.move_session_periods(program_id, after["starts_at"], _difference(before, after))
-    await served.keep_served(program_id, people=participant_ids)
+            await program_periods.move_session_periods(
+                program_id, after["starts_at"], _difference(before, after), timezone=kept["periods"]
+            )
+    await served.keep_served(program_id, kept["served"] or clock.organisation_timezone(), people=participant_ids)
 
 
 def _countable(row: dict[str, Any]) -> bool:
