@@ -319,17 +319,21 @@ async def referral_follow_ups(staff: CurrentStaff, *, limit: int = FOLLOW_UPS_SH
     to follow up and whether that day has passed — never the reason. One query."""
     # In SQL rather than built by the ORM: the dashboard is the page staff open first.
     mine = "" if staff.is_admin else " AND (c.case_worker = :staff OR c.supervisor = :staff)"
+    # The page of referrals first, then the names: joining names first read every person of the organisation.
     rows = await raw(
         f"""
         SELECT r.id AS id, r."case" AS "case", r.partner AS partner, pt.name AS partner_name, r.program AS program,
                p.title AS program_title, p.public_title AS program_public_title, p.discreet AS program_discreet,
                r.status AS status, r.follow_up_on AS follow_up_on, r.created_at AS created_at,
                r.closed_at AS closed_at, pa.display_name AS participant_name
-        FROM "{T_REFERRAL}" r JOIN "{T_CASE}" c ON c.id = r."case"
+        FROM (SELECT r.id, r."case", r.partner, r.program, r.status, r.follow_up_on, r.created_at, r.closed_at,
+                     c.participant
+              FROM "{T_REFERRAL}" r JOIN "{T_CASE}" c ON c.id = r."case"
+              WHERE r.status IN (:open){mine}
+              ORDER BY r.follow_up_on, r.id LIMIT :limit) r
              LEFT JOIN "{T_PARTNER}" pt ON pt.id = r.partner LEFT JOIN "{T_PROGRAM}" p ON p.id = r.program
-             LEFT JOIN "{T_PARTICIPANT}" pa ON pa.id = c.participant
-        WHERE r.status IN (:open){mine}
-        ORDER BY r.follow_up_on, r.id LIMIT :limit
+             LEFT JOIN "{T_PARTICIPANT}" pa ON pa.id = r.participant
+        ORDER BY r.follow_up_on, r.id
         """,
         open=sorted(OPEN),
         staff=staff.id,

@@ -556,3 +556,17 @@ async def test_next_public_session_is_the_first_scheduled_one_to_come(db):
     assert row["starts_at"] == first.starts_at and row["ends_at"] == first.ends_at
     assert later.id != row["id"]
     assert await schedule.next_public_session_by_program([]) == {}
+
+
+async def test_upcoming_counts_count_each_programs_scheduled_sessions_to_come(db):
+    from factories import make_program, make_session
+
+    busy = await make_program(slug="hitung")
+    await make_session(busy, starts_in=timedelta(days=-1))  # past
+    await make_session(busy, starts_in=timedelta(days=1), status="cancelled")
+    for days in (2, 9, 16):
+        await make_session(busy, starts_in=timedelta(days=days))
+    idle = await make_program(slug="diam")
+    await make_session(idle, starts_in=timedelta(days=-3))
+    assert await schedule.upcoming_counts([busy.id, idle.id]) == {busy.id: 3}
+    assert await schedule.upcoming_counts([]) == {}

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
-
 from server import clock, privacy
 from server.db import as_datetime, raw
 from server.programs.tables import Program
@@ -53,20 +51,21 @@ def _public_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def upcoming_counts(program_ids: list[int], now: datetime | None = None) -> dict[int, int]:
-    """Scheduled future sessions per program, counted in SQL."""
+    """Scheduled future sessions per program, counted in SQL, program by program through the (program, starts_at)
+    index: a count over the status index read every planned session of the organisation."""
     if not program_ids:
         return {}
-    rows = (
-        await ProgramSession.select(ProgramSession.program, Count(ProgramSession.id, alias="n"))
-        .where(
-            ProgramSession.program.is_in(program_ids)
-            & (ProgramSession.status == "scheduled")
-            & (ProgramSession.starts_at >= (now or clock.now()))
-        )
-        .group_by(ProgramSession.program)
-        .run()
+    rows = await raw(
+        f"""
+        SELECT p.id AS program,
+               (SELECT COUNT(*) FROM "{T_SESSION}" s
+                WHERE s.program = p.id AND s.status = 'scheduled' AND s.starts_at >= :now) AS n
+        FROM "{T_PROGRAM}" p WHERE p.id IN (:programs)
+        """,
+        now=now or clock.now(),
+        programs=list(program_ids),
     )
-    return {row["program"]: row["n"] for row in rows}
+    return {row["program"]: int(row["n"] or 0) for row in rows if row["n"]}
 
 
 async def programs_with_upcoming_sessions(now: datetime | None = None) -> list[int]:
