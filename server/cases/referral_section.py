@@ -11,14 +11,21 @@ from server.web.forms import Form
 from server.web.labels import LABELS
 
 
-async def referral_section(staff: CurrentStaff, case_id: int, forms: dict[str, Form]) -> dict[str, Any]:
+async def referral_section(
+    staff: CurrentStaff, case_id: int, forms: dict[str, Form], program_search: str = ""
+) -> dict[str, Any]:
     """The section's context (four queries whatever the number of referrals). `forms` may hold a refused
-    `referral_form`, or a refused `status_form` for the referral `status_form.referral_id`."""
+    `referral_form`, or a refused `status_form` for the referral `status_form.referral_id`. `program_search`: the
+    words the program list is narrowed to (the form lists at most referrals.PROGRAMS_LISTED programs)."""
     status_form = forms.get("status_form")
+    programs, more_programs = await referrals.program_choices(staff, program_search)
     return {
         "referrals": await referrals.case_referrals(staff, case_id),
         "referral_partners": [(str(row["id"]), row["name"]) for row in await referrals.partner_choices()],
-        "referral_programs": [(str(row["id"]), row["title"]) for row in await referrals.program_choices(staff)],
+        "referral_programs": [(str(row["id"]), row["title"]) for row in programs],
+        "more_programs": more_programs,
+        "program_search": program_search,
+        "programs_listed": referrals.PROGRAMS_LISTED,
         "referral_statuses": LABELS.choices("referral_status"),
         "referral_form": forms.get("referral_form") or ReferralForm(initial={}),
         "status_form": status_form,

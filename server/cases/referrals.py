@@ -10,7 +10,7 @@ from server import clock, privacy
 from server.audit import record_audit, translatable
 from server.cases.referral_tables import Referral
 from server.cases.tables import Case
-from server.db import as_date, as_datetime, raw, transaction
+from server.db import as_date, as_datetime, contains_text, raw, transaction
 from server.enrolment.services import expire_offers
 from server.enrolment.waitlist import enrol_locked, load_program
 from server.errors import DomainError, NotFound
@@ -368,14 +368,33 @@ async def partner_choices() -> list[dict[str, Any]]:
     return await Partner.select(Partner.id, Partner.name).order_by(Partner.name).order_by(Partner.id).run()
 
 
-async def program_choices(staff: CurrentStaff) -> list[dict[str, Any]]:
+# The referral form lists at most this many programs; past them it offers a search (a select of every program of a
+# large organisation would be thousands of options on a phone).
+PROGRAMS_LISTED = 50
+
+
+async def program_choices(
+    staff: CurrentStaff, search: str = "", *, limit: int | None = None
+) -> tuple[list[dict[str, Any]], bool]:
     """Programs a person may be referred to: not archived, not closed, taking people (open or by approval); each
-    titled as this staff member may see it."""
+    titled as this staff member may see it, by title, at most `limit` (PROGRAMS_LISTED) of them, and whether there
+    are more. `search` matches the title shown: a discreet program is found by its neutral title only, so a search
+    never tells whether a word is in a real title the searcher may not see."""
+    limit = PROGRAMS_LISTED if limit is None else limit
+    where = open_program_where(Program) & Program.enrolment_mode.is_in(["open", "approval"])
+    words = " ".join(search.split())[:100]
+    if words:
+        shown_title = (Program.discreet == False) & contains_text(Program.title, words)  # noqa: E712
+        neutral_title = (Program.discreet == True) & contains_text(Program.public_title, words)  # noqa: E712
+        where &= shown_title | neutral_title
     rows = (
         await Program.select(Program.id, Program.title, Program.public_title, Program.discreet)
-        .where(open_program_where(Program) & Program.enrolment_mode.is_in(["open", "approval"]))
+        .where(where)
         .order_by(Program.title)
+        .order_by(Program.id)
+        .limit(limit + 1)
         .run()
     )
     viewer = privacy.staff_viewer(staff, on_team=False)
-    return [{"id": row["id"], "title": privacy.title(row, viewer, privacy.PAGE)} for row in rows]
+    found = [{"id": row["id"], "title": privacy.title(row, viewer, privacy.PAGE)} for row in rows[:limit]]
+    return found, len(rows) > limit

@@ -48,7 +48,7 @@ async def case_page(request: Request, case_id: int, *, status_code: int = 200, *
         "note_form": forms.get("note_form") or NoteForm(initial={"kind": "contact"}),
         "close_form": forms.get("close_form") or CloseForm(initial={}),
         **await plan_context(case_id, forms),
-        **await referral_section(request.user, case_id, forms),
+        **await referral_section(request.user, case_id, forms, str(request.query_params.get("program_q", ""))[:100]),
     }
     return render(request, DETAIL_PAGE, context, status_code=status_code)
 

@@ -313,3 +313,36 @@ async def test_referrals_are_in_the_download_and_erasure_blanks_the_reason(world
     await CASES.erase(world.participant, clock.now())
     row = await Referral.select(Referral.reason, Referral.status).first().run()
     assert row == {"reason": "", "status": "sent"}
+
+
+# --- the program list of the referral form ------------------------------------------------------------------------
+
+
+def _program_options(html: str) -> list[str]:
+    import re
+
+    select = html[html.index('id="f-program"') :]
+    select = select[: select.index("</select>")]
+    return [
+        text.strip() for text in re.findall(r"<option[^>]*>([^<]*)</option>", select) if text.strip() not in ("", "—")
+    ]
+
+
+async def test_the_referral_form_lists_a_bounded_number_of_programs_and_searches_the_rest(
+    client, world, case_id, monkeypatch
+):
+    for title in ("Kelas Menjahit", "Kelas Memasak", "Kelompok Tani"):
+        await make_program(slug=title.lower().replace(" ", "-"), title=title, enrolment_mode="open")
+    await make_program(slug="rahasia", title="Pemulihan Trauma KDRT", public_title="Kelompok Dukungan", discreet=True)
+    monkeypatch.setattr(referrals, "PROGRAMS_LISTED", 2)
+    await sign_in(client, "c-worker")
+    page = (await client.get(f"/cases/{case_id}")).text
+    assert len(_program_options(page)) == 2
+    assert 'name="program_q"' in page and "The program list below shows the first 2 by title" in page
+    found = (await client.get(f"/cases/{case_id}?program_q=menjahit")).text
+    assert _program_options(found) == ["Kelas Menjahit"]
+    # A discreet program is found by the title the searcher sees, never by words of its real title.
+    assert _program_options((await client.get(f"/cases/{case_id}?program_q=dukungan")).text) == ["Kelompok Dukungan"]
+    hidden = (await client.get(f"/cases/{case_id}?program_q=trauma")).text
+    assert _program_options(hidden) == [] and "No program taking people matches these words." in hidden
+    assert "Pemulihan Trauma" not in hidden
