@@ -533,10 +533,20 @@ async def test_agenda_shows_my_programs_for_the_week_or_month(db, staff_factory)
     await make_session(archived, starts_in=timedelta(days=1))
     await SessionFacilitator.insert(SessionFacilitator(session=soon.id, staff=me.id)).run()
 
-    week = await schedule.staff_agenda(me, days=7, now=now)
+    async def agenda(staff, days, limit=25, offset=0, up_to=251):
+        return await schedule.staff_agenda_page(staff, days, now, limit=limit, offset=offset, up_to=up_to)
+
+    week, total = await agenda(me, 7)
     assert [(row["id"], row["program_title"], row["mine"]) for row in week] == [(soon.id, "Grief support", True)]
-    assert [row["id"] for row in await schedule.staff_agenda(me, days=31, now=now)] == [soon.id, later.id]
-    assert len(await schedule.staff_agenda(organizer, days=7, now=now)) == 2
+    assert total == 1
+    month, total = await agenda(me, 31)
+    assert [row["id"] for row in month] == [soon.id, later.id] and total == 2
+    assert [row["facilitators"] for row in month] == [[{"staff_id": me.id, "name": "Rina"}], []]
+    everyone, total = await agenda(organizer, 7)
+    assert len(everyone) == 2 and total == 2
+    # A page and a count that stops: the second page of one, counting stopped at one.
+    second, total = await agenda(me, 31, limit=1, offset=1, up_to=1)
+    assert [row["id"] for row in second] == [later.id] and total == 1
 
 
 async def test_next_public_session_is_the_first_scheduled_one_to_come(db):

@@ -2,7 +2,7 @@
 agenda, public reads); the package offers every public rule under one name, `from server.schedule import services`."""
 
 from server.schedule.services.adding import add_series, add_session, create_series
-from server.schedule.services.agenda import AGENDA_DAYS, count_staff_agenda, staff_agenda, staff_agenda_page
+from server.schedule.services.agenda import AGENDA_DAYS, staff_agenda_page
 from server.schedule.services.conflicts import Conflict, conflicts_for, visible_conflicts
 from server.schedule.services.details import Details, Repeat, check_link, check_times
 from server.schedule.services.occurrences import cancel_occurrence, edit_occurrence, move_occurrence, restore_occurrence
@@ -37,7 +37,6 @@ __all__ = [
     "check_link",
     "check_times",
     "conflicts_for",
-    "count_staff_agenda",
     "create_series",
     "edit_following",
     "edit_occurrence",
@@ -51,7 +50,6 @@ __all__ = [
     "programs_with_upcoming_sessions",
     "public_program_sessions",
     "restore_occurrence",
-    "staff_agenda",
     "staff_agenda_page",
     "upcoming_counts",
     "upcoming_public_sessions",
