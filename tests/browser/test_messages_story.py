@@ -66,6 +66,9 @@ def live_server(inbox):
         GOTONG_SMTP_URL=inbox.url,
         GOTONG_MAIL_FROM="Gotong <kabar@gotong.example>",
         GOTONG_DELIVERY_IN_PROCESS="1",
+        # Mail goes at once, whatever the hour in the programs' timezone (quiet hours would hold a cancellation
+        # notice queued between 21:00 and 07:00 in Jakarta, 14:00–24:00 UTC, until the morning).
+        GOTONG_QUIET_HOURS="",
     )
     run_cli(env, "seed-demo")
     server = start_server(env)
