@@ -3,6 +3,7 @@ sends; only consenting enrolled people get it, in their language, and a discreet
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -13,12 +14,20 @@ from messages.mail_fixtures import channels, smtp  # noqa: F401  (fixtures; test
 from server.audit import AuditEvent
 from server.enrolment.tables import Enrolment
 from server.errors import DomainError
-from server.messages import delivery
+from server.messages import delivery, outbox
 from server.messages.tables import OutboxMessage
 from server.notices import announcements
 from server.notices.tables import Announcement
 from server.people.participants import create_participant
 from server.programs.tables import TeamMember
+
+
+@pytest.fixture(autouse=True)
+def mail_goes_at_once(monkeypatch):
+    """These tests deliver right after queueing, whatever the hour the suite runs (quiet hours, 21:00-07:00 in
+    Jakarta, would hold the mail until the morning; they have their own tests in tests/messages/test_quiet_hours.py)."""
+    monkeypatch.setattr(outbox, "settings", dataclasses.replace(outbox.settings, quiet_hours=""))
+
 
 CONTACT = ["participation", "data_collection", "contact"]
 NO_CONTACT = ["participation", "data_collection"]

@@ -3,6 +3,7 @@ who have not answered."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from survey_helpers import make_survey, respond
 from server.audit import AuditEvent
 from server.enrolment.tables import Enrolment
 from server.errors import DomainError
-from server.messages import delivery
+from server.messages import delivery, outbox
 from server.messages.tables import OutboxMessage
 from server.people.consent import withdraw_consent
 from server.people.links import reissue_personal_links
@@ -24,6 +25,14 @@ from server.programs.tables import TeamMember
 from server.surveys import services as surveys
 from server.surveys.services.invitations import REMINDER_AFTER, invite_enrolled, send_survey_reminders
 from server.surveys.tables import SurveyInvite
+
+
+@pytest.fixture(autouse=True)
+def mail_goes_at_once(monkeypatch):
+    """These tests deliver right after queueing, whatever the hour the suite runs (quiet hours, 21:00-07:00 in
+    Jakarta, would hold the mail until the morning; they have their own tests in tests/messages/test_quiet_hours.py)."""
+    monkeypatch.setattr(outbox, "settings", dataclasses.replace(outbox.settings, quiet_hours=""))
+
 
 CONTACT = ["participation", "data_collection", "contact"]
 QUESTIONS = [{"code": "calm", "kind": "likert", "text": "Tenang", "required": True}]
