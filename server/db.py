@@ -136,15 +136,26 @@ class PooledSQLiteEngine(SQLiteEngine):
             return await super()._run_in_new_connection(query, args, query_type, table)
         connection = await self.get_connection()
         try:
-            async with connection.execute(query, args or []) as cursor:
+            # One trip to the connection's thread, not four (execute, commit, fetch, close the cursor): a read
+            # opens no transaction, so only a write has one to commit.
+            rows = await connection.execute_fetchall(query, args or [])
+            if connection.in_transaction:
                 await connection.commit()
-                return await cursor.fetchall()
+            return rows
         except BaseException:
             if connection.in_transaction:
                 await connection.rollback()
             raise
         finally:
             await connection.close()
+
+    async def _run_in_existing_connection(
+        self, connection: Any, query: str, args: Any = None, query_type: str = "generic", table: Any = None
+    ) -> Any:
+        # Piccolo sets PRAGMA foreign_keys before every query of a transaction, a no-op inside one (and already set
+        # on every connection this engine opens), then executes, fetches and closes the cursor: four trips to the
+        # connection's thread where one does. A mark runs about twenty queries in its transaction.
+        return await connection.execute_fetchall(query, args or [])
 
 
 def make_engine(settings: Settings):
