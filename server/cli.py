@@ -23,8 +23,8 @@ async def migrate() -> None:
     # After PICCOLO_CONF is set (see the note at the top).
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    from server.attendance import stats
-    from server.db import prepare_database
+    from server.attendance import served, stats
+    from server.db import prepare_database, transaction
     from server.reports import checks_kept
 
     await prepare_database()
@@ -34,6 +34,10 @@ async def migrate() -> None:
     # A database from before the attendance figures were kept (or one restored without them) gets them now, once.
     if await stats.missing_figures():
         await stats.rebuild_all()
+    elif await served.missing_groups():
+        # An upgrade to kept breakdowns regroups the kept rows only (a rebuild of everything takes minutes at scale).
+        async with transaction():
+            await served.rebuild_groups()
     if await checks_kept.missing():
         await checks_kept.rebuild_all()
 

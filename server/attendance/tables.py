@@ -98,7 +98,29 @@ class ServedPeriod(Table):
     participant = ForeignKey(references=Participant, index=True, on_delete=OnDelete.cascade)
     kind = Varchar(length=8)  # month | quarter | year
     start = Date()
+    # The groups the row is counted in (ServedGroup), from the person's answers when it was written or they last
+    # changed: a change of answers moves the counts from these groups to the new ones. The age group is the one
+    # reached in the period's year; the area is as typed, single-spaced ("" is "not recorded" for all four).
+    gender = Varchar(length=20, default="")
+    age_group = Varchar(length=8, default="")
+    disability = Varchar(length=8, default="")
+    area = Varchar(length=120, default="")
     # Composite index (kind, start) is made in the migration.
+
+
+class ServedGroup(Table):
+    """How many people a calendar month, quarter or year (kind, first day) served in one group of one breakdown
+    (dimension: gender, age_group, disability or area; value: the group, "" not recorded): its ServedPeriod rows
+    counted by their groups, moved by the same keeper as they are inserted, deleted or regrouped, so that the
+    report's "who was served" reads a few rows whatever the number of people served."""
+
+    id: Serial
+    kind = Varchar(length=8)  # month | quarter | year
+    start = Date()
+    dimension = Varchar(length=16)
+    value = Varchar(length=120, default="")
+    people = Integer(default=0)
+    # Unique index (kind, start, dimension, value) is made in the migration.
 
 
 class ServedCount(Table):

@@ -8,7 +8,7 @@ from typing import Any
 
 from server import clock
 from server.audit import record_audit
-from server.db import transaction
+from server.db import participant_changed, transaction
 from server.errors import DomainError, NotFound
 from server.i18n import N_
 from server.people.consent import active_consents
@@ -167,5 +167,7 @@ async def save_about(participant_id: int, values: Mapping[str, Any], *, actor: C
     updates = {getattr(Participant, key): value for key, value in checked.items()}
     async with transaction():
         await Participant.update({**updates, Participant.updated_at: now}).where(Participant.id == participant_id).run()
+        # The kept breakdowns of who was served group people by these answers.
+        await participant_changed(participant_id)
         # The audit says that the answers changed, never what they are.
         await record_audit(actor, "update", "participant", participant_id, N_("changed: %(fields)s"), fields="about")

@@ -5,8 +5,13 @@ People served are the organisation overview's (server/reports/organisation.py, s
 distinct participants with a present or late mark on a session that is not cancelled. Completed: those of them
 who completed a program by server/attendance/completion.py's rule, the certificates' (staff marked the enrolment
 completed, or a finished workshop's member reached its threshold; a running program's rate is a forecast, not a
-completion). One aggregate query whatever the number of people; the groups are made
-here from its rows (age groups need the report's year).
+completion).
+
+A calendar month, quarter or year (the organisation report's periods) is read from the kept groups
+(server/attendance/served.py: people served per period and group), and its completions are counted from the
+completions: the cost follows the groups and the completions, not the people served. A program over its whole life,
+another run of months or a range of days is one aggregate query over its people served; the groups are made here
+from its rows (age groups need the report's year). Both go through `tables_of`.
 
 Small groups (settings.min_group_size, as survey results): each breakdown is a partition of the people served,
 shown with its total, so a cell of 1 to min - 1 people is not shown, and then more cells are hidden until the
@@ -18,16 +23,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from server import clock
 from server.attendance.completion import completed_sql, finished_workshops_sql
 from server.attendance.rates import rates_sql
-from server.attendance.served import T_SERVED_MONTH, T_SERVED_PERIOD, kept_timezone, served_marks_sql
+from server.attendance.served import (
+    DIMENSIONS,
+    T_SERVED_GROUP,
+    T_SERVED_MONTH,
+    T_SERVED_PERIOD,
+    groups_of,
+    kept_timezone,
+    served_marks_sql,
+)
 from server.i18n import N_
 from server.i18n import gettext as _
-from server.people.profile import AGE_GROUPS, GENDERS, age_group, disability_status
+from server.people.profile import AGE_GROUPS, GENDERS
 from server.reports.periods import Period, kept_kind
 from server.reports.sql import T_ENROLMENT, T_PARTICIPANT, T_PROGRAM, as_int, raw
 from server.surveys.small_groups import suppressed_groups, too_small
@@ -35,7 +48,6 @@ from server.web.labels import LABELS
 
 Key = TypeVar("Key", bound=Hashable)
 
-DIMENSIONS = ("gender", "age_group", "disability", "area")
 UNKNOWN = ""  # the group of people whose answer is not recorded
 # A hidden cell: too small to show, or hidden with it so that the total cannot reveal it.
 SMALL, HIDDEN = "small", "hidden"
@@ -75,17 +87,16 @@ def protect_total(total: int, minimum: int) -> int | str:
     return SMALL if too_small(total, minimum) else total
 
 
-def _served_sql(served: str, program_id: int | None) -> str:
-    """People served (`served`: a SELECT of distinct `pid`) and completed (server/attendance/completion.py's rule,
-    with the attendance figures of finished workshops, where completion is by attendance), grouped by answers.
-    `done` starts from the completions (enrolments marked completed, members of finished workshops: the rule holds
-    for nobody else), not from everyone served: at 50,000 people served it read their 100,000 enrolments."""
+def _done_sql(program_id: int | None) -> str:
+    """The attendance figures of finished workshops (where completion is by attendance) and `done`: the people who
+    completed a program (server/attendance/completion.py's rule). `done` starts from the completions (enrolments
+    marked completed, members of finished workshops: the rule holds for nobody else), not from everyone served: at
+    50,000 people served it read their 100,000 enrolments."""
     one = "" if program_id is None else " AND p.id = :program"
     workshops = f'{{program}} IN (SELECT p.id FROM "{T_PROGRAM}" p WHERE {finished_workshops_sql("p")}{one})'
     return (
         rates_sql(workshops)
         + f""",
-    served AS ({served}),
     done AS (
         SELECT e.participant AS pid
         FROM "{T_ENROLMENT}" e JOIN "{T_PROGRAM}" p ON p.id = e.program
@@ -95,7 +106,16 @@ def _served_sql(served: str, program_id: int | None) -> str:
         FROM "{T_ENROLMENT}" e JOIN "{T_PROGRAM}" p ON p.id = e.program
         LEFT JOIN figures f ON f.participant_id = e.participant AND f.program_id = e.program
         WHERE {finished_workshops_sql("p")} AND {completed_sql("e", "p", "f")}{one}
+    )"""
     )
+
+
+def _served_sql(served: str, program_id: int | None) -> str:
+    """People served (`served`: a SELECT of distinct `pid`) and completed, grouped by answers."""
+    return (
+        _done_sql(program_id)
+        + f""",
+    served AS ({served})
     SELECT pr.gender AS gender, pr.birth_year AS birth_year, pr.disability AS disability, pr.area AS area,
            COUNT(*) AS served, SUM(CASE WHEN d.pid IS NULL THEN 0 ELSE 1 END) AS completed
     FROM served sv JOIN "{T_PARTICIPANT}" pr ON pr.id = sv.pid LEFT JOIN done d ON d.pid = sv.pid
@@ -108,12 +128,15 @@ def _from_marks(scope: str) -> str:
     return f"SELECT DISTINCT m.participant AS pid FROM ({served_marks_sql(scope)}) m WHERE m.participant IS NOT NULL"
 
 
+# Per breakdown, per group as kept (an area as typed, single-spaced): [people served, of whom completed].
+Counts = dict[str, dict[str, list[int]]]
+
+
 async def served_rows(period: Period | None = None, program_id: int | None = None) -> list[dict[str, Any]]:
     """People served (and completed) per combination of answers: in a period over every program, or in one
-    program over its whole life. Who was served is read from the kept rows (server/attendance/served.py) — a
-    calendar period's rows, the months of a run of whole months, a program's months — so the cost follows the
-    people served, not the marks; a range of days, or rows kept in another timezone, is counted from the marks.
-    Two queries."""
+    program over its whole life, from the kept months of who was served (server/attendance/served.py), so the cost
+    follows the people served, not the marks; a range of days, or rows kept in another timezone, is counted from
+    the marks. One query (organisation_breakdowns reads a calendar period's kept groups instead)."""
     now = clock.now()
     if program_id is not None:
         served = f'SELECT DISTINCT participant AS pid FROM "{T_SERVED_MONTH}" WHERE program = :program'
@@ -139,14 +162,51 @@ async def served_rows(period: Period | None = None, program_id: int | None = Non
     return [{**row, "served": as_int(row["served"]), "completed": as_int(row["completed"])} for row in rows]
 
 
-def group_of(dimension: str, row: Mapping[str, Any], year: int) -> str:
-    if dimension == "gender":
-        return row["gender"] if row["gender"] in GENDERS else UNKNOWN
-    if dimension == "age_group":
-        return age_group(row["birth_year"], year)
-    if dimension == "disability":
-        return disability_status(row["disability"] or "")
-    return " ".join((row["area"] or "").split()).casefold()
+def counts_of(rows: Sequence[Mapping[str, Any]], year: int) -> Counts:
+    """Rows of served_rows (people per combination of answers) as counts per breakdown and group."""
+    counts: Counts = {dimension: defaultdict(lambda: [0, 0]) for dimension in DIMENSIONS}
+    for row in rows:
+        for dimension, value in zip(DIMENSIONS, groups_of(row, year), strict=True):
+            counts[dimension][value][0] += row["served"]
+            counts[dimension][value][1] += row["completed"]
+    return counts
+
+
+async def kept_counts(kind: str, first: date) -> Counts | None:
+    """A calendar month's, quarter's or year's counts from the kept groups (server/attendance/served.py): the
+    people served per group, and those of them who completed, counted from the completions. Two queries, whose
+    cost follows the groups and the completions, not the people served. None when the rows are kept in another
+    timezone than today's (the caller counts from the marks)."""
+    served = await raw(
+        f'SELECT dimension, value, people, (SELECT timezone FROM "{T_SERVED_MONTH}" LIMIT 1) AS timezone '
+        f'FROM "{T_SERVED_GROUP}" WHERE kind = :kind AND start = :first AND people <> 0',
+        kind=kind,
+        first=first,
+    )
+    if served and served[0]["timezone"] not in (None, clock.organisation_timezone()):
+        return None
+    counts: Counts = {dimension: defaultdict(lambda: [0, 0]) for dimension in DIMENSIONS}
+    for row in served:
+        counts[row["dimension"]][row["value"] or ""][0] += as_int(row["people"])
+    if not served:
+        return counts
+    columns = ", ".join(f"sp.{name}" for name in DIMENSIONS)
+    completed = await raw(
+        _done_sql(None)
+        + f"""
+    SELECT {", ".join(f"sp.{name} AS {name}" for name in DIMENSIONS)}, COUNT(*) AS completed
+    FROM "{T_SERVED_PERIOD}" sp JOIN done d ON d.pid = sp.participant
+    WHERE sp.kind = :kind AND sp.start = :first
+    GROUP BY {columns}
+    """,
+        kind=kind,
+        first=first,
+        now=clock.now(),
+    )
+    for row in completed:
+        for dimension in DIMENSIONS:
+            counts[dimension][row[dimension] or ""][1] += as_int(row["completed"])
+    return counts
 
 
 def _label(dimension: str, key: str, names: Mapping[str, str]) -> str:
@@ -160,20 +220,30 @@ def _label(dimension: str, key: str, names: Mapping[str, str]) -> str:
 
 
 def breakdown_tables(rows: Sequence[Mapping[str, Any]], year: int, minimum: int) -> dict[str, Any]:
-    """The four tables, every cell protected: {"total": {...}, "tables": [{"dimension", "rows": [...]}]}."""
-    served_total = sum(row["served"] for row in rows)
-    completed_total = sum(row["completed"] for row in rows)
+    """The four tables of served_rows' rows, every cell protected (tables_of)."""
+    return tables_of(counts_of(rows, year), minimum)
+
+
+def tables_of(counts: Counts, minimum: int) -> dict[str, Any]:
+    """The four tables, every cell protected: {"total": {...}, "tables": [{"dimension", "rows": [...]}]}. Areas
+    are grouped whatever their case; each is named by its spelling with the most people (then the first in
+    order)."""
+    # Everyone served has exactly one gender group (perhaps "not recorded").
+    served_total = sum(people for people, _finished in counts["gender"].values())
+    completed_total = sum(finished for _people, finished in counts["gender"].values())
     tables = []
     for dimension in DIMENSIONS:
         served: dict[str, int] = defaultdict(int)
         completed: dict[str, int] = defaultdict(int)
         names: dict[str, str] = {}
-        for row in rows:
-            key = group_of(dimension, row, year)
-            served[key] += row["served"]
-            completed[key] += row["completed"]
-            if dimension == "area" and key:
-                names.setdefault(key, " ".join(row["area"].split()))
+        spellings: dict[str, tuple[int, str]] = {}
+        for value, (people, finished) in counts[dimension].items():
+            key = value.casefold() if dimension == "area" else value
+            served[key] += people
+            completed[key] += finished
+            if dimension == "area" and key and (key not in spellings or (-people, value) < spellings[key]):
+                spellings[key] = (-people, value)
+        names = {key: value for key, (_people, value) in spellings.items()}
         keys = list(ORDER.get(dimension, ())) or sorted(key for key in served if key != UNKNOWN)
         keys = [key for key in keys if key != UNKNOWN] + [UNKNOWN]
         for key in keys:
@@ -202,7 +272,13 @@ def breakdown_tables(rows: Sequence[Mapping[str, Any]], year: int, minimum: int)
 
 
 async def organisation_breakdowns(period: Period, minimum: int) -> dict[str, Any]:
-    """The organisation report's "who was served" over a period. One query."""
+    """The organisation report's "who was served" over a period: a calendar month's, quarter's or year's from the
+    kept groups (two queries), another period's from the kept months or the marks (one or two)."""
+    kind = kept_kind(period)
+    if kind in ("month", "quarter", "year"):
+        counts = await kept_counts(kind, period.first)
+        if counts is not None:
+            return tables_of(counts, minimum)
     return breakdown_tables(await served_rows(period=period), period.last.year, minimum)
 
 

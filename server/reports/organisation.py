@@ -26,7 +26,7 @@ from server.reports.sql import T_ATTENDANCE, T_ENROLMENT, T_PROGRAM, T_SESSION, 
 from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
-from server.web.pagination import PageRequest, page_of
+from server.web.pagination import Page, PageRequest, page_of, paginate_counted
 
 UPCOMING_DAYS = 7
 LICENCE_NOTICE_DAYS = 30
@@ -172,6 +172,69 @@ async def attendance_by_program(period: Period, now: datetime) -> list[dict[str,
     if ahead:
         found += await _attendance_from_sessions(period, now, ahead)
     return sorted(found, key=lambda row: (row["title"], row["program_id"]))
+
+
+async def attendance_table_page(
+    period: Period, now: datetime, wanted: PageRequest
+) -> tuple[Page[dict[str, Any]], list]:
+    """The page asked for of attendance_by_program (by title), and the LOWEST_RATES lowest rates of all. A calendar
+    month, quarter or year with no program ahead (attendance_by_program) and rows kept in today's timezone: one
+    query over the kept rows, ordered, counted and cut in SQL, whatever the number of programs. Otherwise the whole
+    table is built and cut here."""
+    kind = kept_kind(period)
+    if kind in ("month", "quarter", "year"):
+        params = {"now": now, "range_start": period.start, "range_end": period.end}
+        ahead = now < period.end and bool(await raw(program_periods.ahead_programs_sql() + " LIMIT 1", **params))
+        if not ahead:
+            lowest: list[dict[str, Any]] = []
+            foreign = False
+
+            async def fetch(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+                nonlocal lowest, foreign
+                rows = await raw(
+                    _kept_attendance_sql(),
+                    kind=kind,
+                    first=period.first,
+                    archived=False,
+                    limit=limit,
+                    offset=offset,
+                    lowest=LOWEST_RATES,
+                )
+                foreign = any(row["timezone"] not in (None, clock.organisation_timezone()) for row in rows)
+                lowest = [_attendance_row(row) for row in rows if row["part"] == "lowest"]
+                page = [_attendance_row(row) for row in rows if row["part"] == "page"]
+                return page, as_int(rows[0]["total"]) if rows else 0
+
+            page = await paginate_counted(wanted, fetch)
+            if not foreign:
+                return page, lowest
+    by_program = await attendance_by_program(period, now)
+    rated = sorted((row for row in by_program if row["rate"] is not None), key=lambda row: (row["rate"], row["title"]))
+    return page_of(wanted, by_program), rated[:LOWEST_RATES]
+
+
+def _kept_attendance_sql() -> str:
+    """A page of the kept rows of a calendar period by title, and the lowest rates, each row with the number of rows
+    (a page past the end has none, the lowest rates still tell it), in one query."""
+    columns = ", ".join(f"pp.{name} AS {name}" for name in program_periods.FIGURES)
+    figures = ", ".join(
+        f"r.{name} AS {name}" for name in ("program_id", "slug", "title", "kind", "phase", *program_periods.FIGURES)
+    )
+    return f"""
+    WITH found AS (
+        SELECT pp.program AS program_id, p.slug AS slug, p.title AS title, p.kind AS kind, p.phase AS phase,
+               {columns}
+        FROM "{program_periods.T_PROGRAM_PERIOD}" pp JOIN "{T_PROGRAM}" p ON p.id = pp.program
+        WHERE pp.kind = :kind AND pp.start = :first AND p.archived = :archived AND pp.members > 0
+    )
+    SELECT 'page' AS part, {figures}, (SELECT COUNT(*) FROM found) AS total,
+           (SELECT timezone FROM "{program_periods.T_PROGRAM_PERIOD}" LIMIT 1) AS timezone
+    FROM (SELECT * FROM found ORDER BY title, program_id LIMIT :limit OFFSET :offset) r
+    UNION ALL
+    SELECT 'lowest' AS part, {figures}, (SELECT COUNT(*) FROM found) AS total, NULL AS timezone
+    FROM (SELECT * FROM found WHERE attended + absent > 0
+          ORDER BY (attended * 1.0) / (attended + absent), title, program_id LIMIT :lowest) r
+    """
 
 
 def _attendance_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -335,8 +398,9 @@ async def organisation_dashboard(
     table, and the lowest rates of all), the week's sessions, waitlists and alerts, in a fixed number of queries."""
     now = now or clock.now()
     today = clock.organisation_today(now)
-    by_program = await attendance_by_program(period, now)
-    rated = sorted((row for row in by_program if row["rate"] is not None), key=lambda row: (row["rate"], row["title"]))
+    attendance_rows, lowest_rates = await attendance_table_page(
+        period, now, attendance_page or PageRequest(size=ATTENDANCE_PAGE)
+    )
     # The threshold as the identity middleware loaded the settings for this request; the list and its count in one
     # query.
     warnings, warned = await attendance.early_warnings_page(
@@ -352,8 +416,8 @@ async def organisation_dashboard(
         "periods": calendar_periods(now),
         "programs": await programs_by_kind_and_phase(),
         "served": await people_served(now, period),
-        "attendance": page_of(attendance_page or PageRequest(size=ATTENDANCE_PAGE), by_program),
-        "lowest_rates": rated[:LOWEST_RATES],
+        "attendance": attendance_rows,
+        "lowest_rates": lowest_rates,
         "upcoming": await upcoming_sessions(now),
         "waitlists": await waitlists(),
         "alerts": {

@@ -1,6 +1,6 @@
 """The kept attendance figures (EnrolmentStats) always equal a from-scratch recomputation and today's rate and
-early-warning queries, whatever sequence of marks, corrections, joins, leaves, cancellations, restores, moves and
-passing time came before: a hypothesis state machine driving the real services."""
+early-warning queries, whatever sequence of marks, corrections, joins, leaves, cancellations, restores, moves,
+changed answers and passing time came before: a hypothesis state machine driving the real services."""
 
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ from server.config import settings as app_settings
 from server.enrolment import services as enrolment
 from server.enrolment.tables import Enrolment
 from server.errors import DomainError
+from server.people import profile
 from server.people.tables import Consent, Participant
 from server.programs.tables import Program
-from server.reports import organisation, periods
+from server.reports import breakdowns, organisation, periods
 from server.schedule import services as schedule
 from server.schedule.tables import ProgramSession
 
@@ -71,6 +72,7 @@ class KeptFigures(RuleBasedStateMachine):
                 person = Participant(display_name=f"Person {number}")
                 await person.save().run()
                 await Consent(participant=person.id, purpose="participation", text_version="2026-11").save().run()
+                await Consent(participant=person.id, purpose="data_collection", text_version="2026-11").save().run()
                 self.people.append(person.id)
             self.sessions = [
                 (await make_session(program, starts_at=START + timedelta(weeks=week), minutes=90)).id
@@ -172,6 +174,16 @@ class KeptFigures(RuleBasedStateMachine):
 
         self.run(move)
 
+    @rule(
+        person=people,
+        gender=st.sampled_from(["", "female", "male"]),
+        born=st.sampled_from([None, 1950, 2001, 2010]),
+        area=st.sampled_from(["", "Desa Maju", "desa  maju", "Kota"]),
+    )
+    def answers(self, person: int, gender: str, born: int | None, area: str) -> None:
+        values = {"gender": gender, "birth_year": born, "area": area}
+        self.run(profile.save_about, self.people[person], values, actor=None)
+
     @rule(hours=st.sampled_from([1, 24, 24 * 7, 24 * 20]))
     def time_passes(self, hours: int) -> None:
         self.now += timedelta(hours=hours)
@@ -200,8 +212,16 @@ class KeptFigures(RuleBasedStateMachine):
                     assert row == scratch[enrolment_id]
             # A session's figures do not depend on the instant: always exact.
             assert await stats.kept_session_figures() == await stats.session_figures_from_marks()
-            # Who was served in which month, quarter and year does not depend on the instant either.
+            # Who was served in which month, quarter and year does not depend on the instant either, nor in which
+            # groups of the breakdowns they count.
             assert await served.kept_served() == await served.served_from_marks()
+            for period in self._periods():
+                kind = periods.kept_kind(period)
+                if kind in ("month", "quarter", "year"):
+                    kept = await breakdowns.kept_counts(kind, period.first)
+                    assert kept is not None
+                    rows = await breakdowns.served_rows(period=period)
+                    assert breakdowns.tables_of(kept, 1) == breakdowns.breakdown_tables(rows, period.last.year, 1)
             # Nor does each program's total of a calendar month, quarter and year, over its countable sessions.
             assert await program_periods.kept_program_periods() == await program_periods.program_periods_from_marks()
             # The overview's readers of those kept rows answer what the session rows and the marks say.

@@ -12,6 +12,7 @@ from server.attendance import program_periods, served, stats
 from server.attendance.rules import raw
 from server.reports import organisation as reports
 from server.reports import periods
+from server.web.pagination import PageRequest, page_of
 
 DECEMBER = periods.Period(date(2026, 12, 1), date(2026, 12, 31))
 PERIODS = (
@@ -105,3 +106,41 @@ async def test_rebuild_stats_recomputes_the_period_totals_and_counts(db):
     assert await program_periods.kept_program_periods() == totals
     assert await served.kept_served() == kept
     assert not await stats.missing_figures()
+
+
+def _cut(table: list[dict], wanted: PageRequest) -> tuple:
+    """What the page and the lowest rates must be: the whole table cut in memory."""
+    page = page_of(wanted, table)
+    rated = sorted((row for row in table if row["rate"] is not None), key=lambda row: (row["rate"], row["title"]))
+    return (page.items, page.number, page.total), rated[: reports.LOWEST_RATES]
+
+
+async def test_a_page_of_attendance_by_program_cut_in_sql_equals_the_whole_table_cut(db):
+    """Seven programs with different rates, three a page: every page (a hand-edited one past the end shows the last)
+    and the lowest rates equal the whole table's; a program marked in advance takes the whole-table way, with the
+    same answer."""
+    joined = NOW - timedelta(days=500)
+    for number, (title, came) in enumerate(
+        (("Gamma", 1), ("alpha", 2), ("Beta", 0), ("Delta", 3), ("Epsilon", 2), ("Zeta", 1), ("Eta", 3))
+    ):
+        program = await make_program(slug=f"p{number}", title=title)
+        people = [await enrol(program, f"Orang {number}-{index}", joined) for index in range(3)]
+        session = await session_at(program, NOW - 3 * WEEK)
+        for index, person in enumerate(people):
+            await mark(session, person, "present" if index < came else "absent")
+    year = periods.this_year(NOW)
+    table = await reports.attendance_by_program(year, NOW)
+    assert len(table) == 7
+    for number in (1, 2, 3, 9):
+        wanted = PageRequest(number=number, size=3)
+        page, lowest = await reports.attendance_table_page(year, NOW, wanted)
+        assert ((page.items, page.number, page.total), lowest) == _cut(table, wanted)
+    page, _lowest = await reports.attendance_table_page(year, NOW, PageRequest(number=9, size=3))
+    assert (page.number, len(page.items)) == (3, 1)
+    # Marked in advance: the kept totals count it, today's figures not yet.
+    await _organisation()
+    table = await reports.attendance_by_program(year, NOW)
+    assert len(table) == 9
+    wanted = PageRequest(number=2, size=4)
+    page, lowest = await reports.attendance_table_page(year, NOW, wanted)
+    assert ((page.items, page.number, page.total), lowest) == _cut(table, wanted)
