@@ -184,7 +184,8 @@ async def attendance_table_page(
     kind = kept_kind(period)
     if kind in ("month", "quarter", "year"):
         params = {"now": now, "range_start": period.start, "range_end": period.end}
-        ahead = now < period.end and bool(await raw(program_periods.ahead_programs_sql() + " LIMIT 1", **params))
+        # No LIMIT here: with one, PostgreSQL walks the (program, starts_at) index instead, 30 times slower at 10x.
+        ahead = now < period.end and bool(await raw(program_periods.ahead_programs_sql(), **params))
         if not ahead:
             lowest: list[dict[str, Any]] = []
             foreign = False
