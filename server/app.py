@@ -49,6 +49,7 @@ from server.schedule import routes as schedule_routes
 from server.surveys import routes as survey_routes
 from server.web import routes as web_routes
 from server.web import static as static_files
+from server.web import urls as route_urls
 from server.web.access import access_guard, undeclared_routes
 from server.web.compression import compression_config
 from server.web.csrf import CSRF_COOKIE, MaskedCSRFMiddleware
@@ -142,7 +143,10 @@ def create_app(settings: Settings | None = None, *, deliver: bool = False) -> Li
     if problems:
         raise ConfigError(" ".join(problems))
 
-    template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(make_environment()))
+    templates = JinjaTemplateEngine.from_environment(make_environment())
+    # url_for without Litestar's search of the routes on every call (server/web/urls.py).
+    templates.engine.globals["url_for"] = route_urls.url_for
+    template_config = TemplateConfig(engine=templates)
     session_config = SessionConfig(
         store="sessions",
         max_age=settings.session_max_age,

@@ -16,14 +16,26 @@ from server.attendance import rates as attendance
 from server.attendance.rules import member_at_start_sql
 from server.attendance.served import T_SERVED_COUNT, T_SERVED_MONTH
 from server.attendance.stats import counted_sql
+from server.db import as_date
 from server.i18n import N_
 from server.organisation import services as settings
+from server.people.tables import Staff
 from server.programs import services as programs
-from server.programs.tables import Goal, Program, TeamMember
+from server.programs.tables import TeamMember
 from server.reports import checks
 from server.reports.periods import Period, calendar_periods, kept_kind
-from server.reports.sql import T_ATTENDANCE, T_ENROLMENT, T_PROGRAM, T_SESSION, T_SESSION_STATS, as_int, raw, share
-from server.schedule.tables import ProgramSession
+from server.reports.sql import (
+    T_ATTENDANCE,
+    T_ENROLMENT,
+    T_GOAL,
+    T_PROGRAM,
+    T_SESSION,
+    T_SESSION_STATS,
+    as_int,
+    instant,
+    raw,
+    share,
+)
 from server.web.access import CurrentStaff
 from server.web.labels import LABELS
 from server.web.pagination import Page, PageRequest, page_of, paginate_counted
@@ -31,6 +43,8 @@ from server.web.pagination import Page, PageRequest, page_of, paginate_counted
 UPCOMING_DAYS = 7
 LICENCE_NOTICE_DAYS = 30
 ALERT_LIST_LIMIT = 10
+T_TEAM = TeamMember._meta.tablename
+T_STAFF = Staff._meta.tablename
 # Early warnings listed on the organisation dashboard; the rest are counted (each program's attendance tab and the
 # staff dashboard list them all, a page at a time).
 ALERT_WARNINGS = 20
@@ -299,31 +313,33 @@ async def _attendance_from_sessions(
 
 
 async def upcoming_sessions(now: datetime, days: int = UPCOMING_DAYS, limit: int = ALERT_LIST_LIMIT) -> dict[str, Any]:
-    """Sessions of running programs starting in the next `days` days: how many, and the first few. Two queries."""
-    where = (
-        (ProgramSession.starts_at >= now)
-        & (ProgramSession.starts_at < now + timedelta(days=days))
-        & (ProgramSession.status != "cancelled")
-        & (ProgramSession.program.archived == False)  # noqa: E712
+    """Sessions of running programs starting in the next `days` days: how many, and the first few. One query."""
+    rows = await raw(
+        f"""
+        SELECT c.n AS total, a.* FROM
+          (SELECT COUNT(*) AS n FROM "{T_SESSION}" s JOIN "{T_PROGRAM}" p ON p.id = s.program
+           WHERE s.starts_at >= :now AND s.starts_at < :until AND s.status <> 'cancelled' AND p.archived = :archived) c
+        LEFT JOIN
+          (SELECT s.id AS id, s.starts_at AS starts_at, s.ends_at AS ends_at, s.topic AS topic, p.slug AS slug,
+                  p.title AS title, p.timezone AS timezone
+           FROM "{T_SESSION}" s JOIN "{T_PROGRAM}" p ON p.id = s.program
+           WHERE s.starts_at >= :now AND s.starts_at < :until AND s.status <> 'cancelled' AND p.archived = :archived
+           ORDER BY s.starts_at, s.id LIMIT :limit) a ON 1 = 1
+        ORDER BY a.starts_at, a.id
+        """,
+        now=now,
+        until=now + timedelta(days=days),
+        archived=False,
+        limit=limit,
     )
-    count = await ProgramSession.count().where(where).run()
-    rows = (
-        await ProgramSession.select(
-            ProgramSession.id,
-            ProgramSession.starts_at,
-            ProgramSession.ends_at,
-            ProgramSession.topic,
-            ProgramSession.program.slug.as_alias("slug"),
-            ProgramSession.program.title.as_alias("title"),
-            ProgramSession.program.timezone.as_alias("timezone"),
-        )
-        .where(where)
-        .order_by(ProgramSession.starts_at)
-        .order_by(ProgramSession.id)
-        .limit(limit)
-        .run()
-    )
-    return {"count": count, "rows": rows, "days": days}
+    found = [
+        {**row, "starts_at": instant(row["starts_at"]), "ends_at": instant(row["ends_at"])}
+        for row in rows
+        if row["id"] is not None
+    ]
+    for row in found:
+        row.pop("total", None)
+    return {"count": as_int(rows[0]["total"]) if rows else 0, "rows": found, "days": days}
 
 
 async def waitlists() -> list[dict[str, Any]]:
@@ -345,40 +361,18 @@ async def waitlists() -> list[dict[str, Any]]:
 
 async def programs_without_goals(program_ids: list[int] | None, limit: int = ALERT_LIST_LIMIT) -> list[dict[str, Any]]:
     """Programs in implementation that have no goal to measure their work against. One query."""
-    query = Program.select(Program.id, Program.slug, Program.title).where(
-        (Program.phase == "implementation")
-        & (Program.archived == False)  # noqa: E712
-        & Program.id.not_in(Goal.select(Goal.program))
+    mine = "" if program_ids is None else " AND p.id IN (:programs)"
+    return await raw(
+        f"""
+        SELECT p.id AS id, p.slug AS slug, p.title AS title FROM "{T_PROGRAM}" p
+        WHERE p.phase = 'implementation' AND p.archived = :archived{mine}
+          AND NOT EXISTS (SELECT 1 FROM "{T_GOAL}" g WHERE g.program = p.id)
+        ORDER BY p.title, p.id LIMIT :limit
+        """,
+        archived=False,
+        programs=program_ids or [-1],
+        limit=limit,
     )
-    if program_ids is not None:
-        query = query.where(Program.id.is_in(program_ids or [-1]))
-    return await query.order_by(Program.title).limit(limit).run()
-
-
-async def expiring_licences(
-    program_ids: list[int] | None, today: date, days: int = LICENCE_NOTICE_DAYS
-) -> list[dict[str, Any]]:
-    """Facilitators on programs requiring a licence whose licence runs out within `days` days (not yet expired:
-    programs.licence_warnings reports those). One query."""
-    query = TeamMember.select(
-        TeamMember.program.slug.as_alias("slug"),
-        TeamMember.program.title.as_alias("title"),
-        TeamMember.staff.display_name.as_alias("name"),
-        TeamMember.staff.licence_expires_on.as_alias("licence_expires_on"),
-    ).where(
-        (TeamMember.program.requires_licence == True)  # noqa: E712
-        & (TeamMember.program.archived == False)  # noqa: E712
-        & TeamMember.role.is_in(["lead", "co_facilitator"])
-        & (TeamMember.staff.licence_number != "")
-        & (TeamMember.staff.licence_expires_on >= today)
-        & (TeamMember.staff.licence_expires_on <= today + timedelta(days=days))
-    )
-    if program_ids is not None:
-        query = query.where(TeamMember.program.is_in(program_ids or [-1]))
-    rows = await query.order_by(TeamMember.staff.licence_expires_on).run()
-    for row in rows:
-        row["problem"] = "expiring"
-    return rows
 
 
 LABELS.register(
@@ -388,8 +382,34 @@ LABELS.register(
 
 
 async def licence_alerts(staff: CurrentStaff, program_ids: list[int] | None, today: date) -> list[dict[str, Any]]:
-    """Missing or expired licences (programs.licence_warnings) and licences expiring within 30 days."""
-    return await programs.licence_warnings(staff, today) + await expiring_licences(program_ids, today)
+    """Facilitators (leads and co-facilitators) on running programs that require a licence whose licence is missing
+    or expired (programs.licence_problem), by program, then those whose licence runs out within
+    LICENCE_NOTICE_DAYS, soonest first; of the given programs (None: every one). One query."""
+    mine = "" if program_ids is None else " AND m.program IN (:programs)"
+    soon = today + timedelta(days=LICENCE_NOTICE_DAYS)
+    rows = await raw(
+        f"""
+        SELECT p.slug AS slug, p.title AS title, st.display_name AS name, st.licence_number AS licence_number,
+               st.licence_expires_on AS licence_expires_on
+        FROM "{T_TEAM}" m JOIN "{T_PROGRAM}" p ON p.id = m.program JOIN "{T_STAFF}" st ON st.id = m.staff
+        WHERE p.requires_licence = :required AND p.archived = :archived AND m.role IN ('lead', 'co_facilitator')
+          AND (COALESCE(st.licence_number, '') = '' OR st.licence_expires_on <= :soon){mine}
+        ORDER BY p.title, st.display_name
+        """,
+        required=True,
+        archived=False,
+        soon=soon,
+        programs=program_ids or [-1],
+    )
+    problems, expiring = [], []
+    for row in rows:
+        row["licence_expires_on"] = as_date(row["licence_expires_on"])
+        problem = programs.licence_problem(row, today)
+        if problem:
+            problems.append({**row, "problem": problem})
+        elif row["licence_expires_on"] is not None and row["licence_expires_on"] >= today:
+            expiring.append({**row, "problem": "expiring"})
+    return problems + sorted(expiring, key=lambda row: row["licence_expires_on"])
 
 
 async def organisation_dashboard(
