@@ -14,9 +14,7 @@ DESCRIPTION = "kept breakdowns of people served"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="gotong", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="gotong", description=DESCRIPTION)
 
     manager.add_table(
         class_name="ServedGroup",

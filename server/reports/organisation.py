@@ -218,7 +218,7 @@ async def attendance_table_page(
                 foreign = any(row["timezone"] not in (None, clock.organisation_timezone()) for row in rows)
                 lowest = [_attendance_row(row) for row in rows if row["part"] == "lowest"]
                 page = [_attendance_row(row) for row in rows if row["part"] == "page"]
-                return page, as_int(rows[0]["total"]) if rows else 0
+                return page, sum(as_int(row["total"]) for row in rows if row["part"] == "total")
 
             page = await paginate_counted(wanted, fetch)
             if not foreign:
@@ -229,26 +229,33 @@ async def attendance_table_page(
 
 
 def _kept_attendance_sql() -> str:
-    """A page of the kept rows of a calendar period by title, and the lowest rates, each row with the number of rows
-    (a page past the end has none, the lowest rates still tell it), in one query."""
+    """A page of the kept rows of a calendar period by title, the lowest rates, and a row with the number of rows,
+    in one query. The page walks the programs in title order (index program (title, id)) and stops at its end; the
+    count and the lowest rates read the period's rows from the covering index program_period_stats_kind_start_cover.
+    Rates are ranked as floating point (PostgreSQL's numeric division cost a millisecond at 3,000 programs)."""
     columns = ", ".join(f"pp.{name} AS {name}" for name in program_periods.FIGURES)
-    figures = ", ".join(
-        f"r.{name} AS {name}" for name in ("program_id", "slug", "title", "kind", "phase", *program_periods.FIGURES)
-    )
+    select = f"pp.program AS program_id, p.slug AS slug, p.title AS title, p.kind AS kind, p.phase AS phase, {columns}"
+    period = "pp.kind = :kind AND pp.start = :first AND pp.members > 0"
+    nothing = ", ".join(f"NULL AS {name}" for name in ("program_id", "slug", "title", "kind", "phase"))
+    nothing += ", " + ", ".join(f"NULL AS {name}" for name in program_periods.FIGURES)
     return f"""
-    WITH found AS (
-        SELECT pp.program AS program_id, p.slug AS slug, p.title AS title, p.kind AS kind, p.phase AS phase,
-               {columns}
-        FROM "{program_periods.T_PROGRAM_PERIOD}" pp JOIN "{T_PROGRAM}" p ON p.id = pp.program
-        WHERE pp.kind = :kind AND pp.start = :first AND p.archived = :archived AND pp.members > 0
-    )
-    SELECT 'page' AS part, {figures}, (SELECT COUNT(*) FROM found) AS total,
+    SELECT 'page' AS part, r.*, CAST(NULL AS BIGINT) AS total,
            (SELECT timezone FROM "{program_periods.T_PROGRAM_PERIOD}" LIMIT 1) AS timezone
-    FROM (SELECT * FROM found ORDER BY title, program_id LIMIT :limit OFFSET :offset) r
+    FROM (SELECT {select}
+          FROM "{T_PROGRAM}" p JOIN "{program_periods.T_PROGRAM_PERIOD}" pp ON pp.program = p.id AND {period}
+          WHERE p.archived = :archived
+          ORDER BY p.title, p.id LIMIT :limit OFFSET :offset) r
     UNION ALL
-    SELECT 'lowest' AS part, {figures}, (SELECT COUNT(*) FROM found) AS total, NULL AS timezone
-    FROM (SELECT * FROM found WHERE attended + absent > 0
-          ORDER BY (attended * 1.0) / (attended + absent), title, program_id LIMIT :lowest) r
+    SELECT 'lowest' AS part, r.*, CAST(NULL AS BIGINT) AS total, NULL AS timezone
+    FROM (SELECT {select}
+          FROM "{program_periods.T_PROGRAM_PERIOD}" pp JOIN "{T_PROGRAM}" p ON p.id = pp.program
+          WHERE {period} AND p.archived = :archived AND pp.attended + pp.absent > 0
+          ORDER BY CAST(pp.attended AS DOUBLE PRECISION) / (pp.attended + pp.absent), p.title, p.id
+          LIMIT :lowest) r
+    UNION ALL
+    SELECT 'total' AS part, {nothing}, COUNT(*) AS total, NULL AS timezone
+    FROM "{program_periods.T_PROGRAM_PERIOD}" pp JOIN "{T_PROGRAM}" p ON p.id = pp.program
+    WHERE {period} AND p.archived = :archived
     """
 
 
