@@ -192,68 +192,71 @@ async def attendance_table_page(
     period: Period, now: datetime, wanted: PageRequest
 ) -> tuple[Page[dict[str, Any]], list]:
     """The page asked for of attendance_by_program (by title), and the LOWEST_RATES lowest rates of all. A calendar
-    month, quarter or year with no program ahead (attendance_by_program) and rows kept in today's timezone: one
-    query over the kept rows, ordered, counted and cut in SQL, whatever the number of programs. Otherwise the whole
-    table is built and cut here."""
+    month, quarter or year: one query over the kept rows, ordered, counted and cut in SQL, whatever the number of
+    programs; it also says whether a program is ahead (attendance_by_program) or the rows are kept in another
+    timezone, and then (rarely) the whole table is built and cut here instead."""
     kind = kept_kind(period)
     if kind in ("month", "quarter", "year"):
-        params = {"now": now, "range_start": period.start, "range_end": period.end}
-        # No LIMIT here: with one, PostgreSQL walks the (program, starts_at) index instead, 30 times slower at 10x.
-        ahead = now < period.end and bool(await raw(program_periods.ahead_programs_sql(), **params))
-        if not ahead:
-            lowest: list[dict[str, Any]] = []
-            foreign = False
+        lowest: list[dict[str, Any]] = []
+        usable = True
 
-            async def fetch(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-                nonlocal lowest, foreign
-                rows = await raw(
-                    _kept_attendance_sql(),
-                    kind=kind,
-                    first=period.first,
-                    archived=False,
-                    limit=limit,
-                    offset=offset,
-                    lowest=LOWEST_RATES,
-                )
-                foreign = any(row["timezone"] not in (None, clock.organisation_timezone()) for row in rows)
-                lowest = [_attendance_row(row) for row in rows if row["part"] == "lowest"]
-                page = [_attendance_row(row) for row in rows if row["part"] == "page"]
-                return page, sum(as_int(row["total"]) for row in rows if row["part"] == "total")
+        async def fetch(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+            nonlocal lowest, usable
+            rows = await raw(
+                _kept_attendance_sql(),
+                kind=kind,
+                first=period.first,
+                archived=False,
+                limit=limit,
+                offset=offset,
+                lowest=LOWEST_RATES,
+                now=now,
+                range_start=period.start,
+                range_end=period.end,
+            )
+            [counted] = [row for row in rows if row["part"] == "total"]
+            usable = not as_int(counted["ahead"]) and counted["timezone"] in (None, clock.organisation_timezone())
+            lowest = [_attendance_row(row) for row in rows if row["part"] == "lowest"]
+            page = [_attendance_row(row) for row in rows if row["part"] == "page"]
+            return page, as_int(counted["total"])
 
-            page = await paginate_counted(wanted, fetch)
-            if not foreign:
-                return page, lowest
+        page = await paginate_counted(wanted, fetch)
+        if usable:
+            return page, lowest
     by_program = await attendance_by_program(period, now)
     rated = sorted((row for row in by_program if row["rate"] is not None), key=lambda row: (row["rate"], row["title"]))
     return page_of(wanted, by_program), rated[:LOWEST_RATES]
 
 
 def _kept_attendance_sql() -> str:
-    """A page of the kept rows of a calendar period by title, the lowest rates, and a row with the number of rows,
-    in one query. The page walks the programs in title order (index program (title, id)) and stops at its end; the
-    count and the lowest rates read the period's rows from the covering index program_period_stats_kind_start_cover.
-    Rates are ranked as floating point (PostgreSQL's numeric division cost a millisecond at 3,000 programs)."""
+    """A page of the kept rows of a calendar period by title, the lowest rates, and a row with their number, the
+    number of programs ahead (ahead_programs_sql: their kept rows count a session today's figures do not yet) and
+    the rows' timezone, in one query. The page walks the programs in title order (index program (title, id)) and
+    stops at its end; the count and the lowest rates read the period's rows from the covering index
+    program_period_stats_kind_start_cover. Rates are ranked as floating point (PostgreSQL's numeric division cost a
+    millisecond at 3,000 programs)."""
     columns = ", ".join(f"pp.{name} AS {name}" for name in program_periods.FIGURES)
     select = f"pp.program AS program_id, p.slug AS slug, p.title AS title, p.kind AS kind, p.phase AS phase, {columns}"
     period = "pp.kind = :kind AND pp.start = :first AND pp.members > 0"
     nothing = ", ".join(f"NULL AS {name}" for name in ("program_id", "slug", "title", "kind", "phase"))
     nothing += ", " + ", ".join(f"NULL AS {name}" for name in program_periods.FIGURES)
     return f"""
-    SELECT 'page' AS part, r.*, CAST(NULL AS BIGINT) AS total,
-           (SELECT timezone FROM "{program_periods.T_PROGRAM_PERIOD}" LIMIT 1) AS timezone
+    SELECT 'page' AS part, r.*, CAST(NULL AS BIGINT) AS total, CAST(NULL AS BIGINT) AS ahead, NULL AS timezone
     FROM (SELECT {select}
           FROM "{T_PROGRAM}" p JOIN "{program_periods.T_PROGRAM_PERIOD}" pp ON pp.program = p.id AND {period}
           WHERE p.archived = :archived
           ORDER BY p.title, p.id LIMIT :limit OFFSET :offset) r
     UNION ALL
-    SELECT 'lowest' AS part, r.*, CAST(NULL AS BIGINT) AS total, NULL AS timezone
+    SELECT 'lowest' AS part, r.*, CAST(NULL AS BIGINT) AS total, CAST(NULL AS BIGINT) AS ahead, NULL AS timezone
     FROM (SELECT {select}
           FROM "{program_periods.T_PROGRAM_PERIOD}" pp JOIN "{T_PROGRAM}" p ON p.id = pp.program
           WHERE {period} AND p.archived = :archived AND pp.attended + pp.absent > 0
           ORDER BY CAST(pp.attended AS DOUBLE PRECISION) / (pp.attended + pp.absent), p.title, p.id
           LIMIT :lowest) r
     UNION ALL
-    SELECT 'total' AS part, {nothing}, COUNT(*) AS total, NULL AS timezone
+    SELECT 'total' AS part, {nothing}, COUNT(*) AS total,
+           (SELECT COUNT(*) FROM ({program_periods.ahead_programs_sql()}) a) AS ahead,
+           (SELECT timezone FROM "{program_periods.T_PROGRAM_PERIOD}" LIMIT 1) AS timezone
     FROM "{program_periods.T_PROGRAM_PERIOD}" pp JOIN "{T_PROGRAM}" p ON p.id = pp.program
     WHERE {period} AND p.archived = :archived
     """

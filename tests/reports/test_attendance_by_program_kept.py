@@ -115,7 +115,7 @@ def _cut(table: list[dict], wanted: PageRequest) -> tuple:
     return (page.items, page.number, page.total), rated[: reports.LOWEST_RATES]
 
 
-async def test_a_page_of_attendance_by_program_cut_in_sql_equals_the_whole_table_cut(db):
+async def test_a_page_of_attendance_by_program_cut_in_sql_equals_the_whole_table_cut(db, monkeypatch):
     """Seven programs with different rates, three a page: every page (a hand-edited one past the end shows the last)
     and the lowest rates equal the whole table's; a program marked in advance takes the whole-table way, with the
     same answer."""
@@ -142,5 +142,10 @@ async def test_a_page_of_attendance_by_program_cut_in_sql_equals_the_whole_table
     table = await reports.attendance_by_program(year, NOW)
     assert len(table) == 9
     wanted = PageRequest(number=2, size=4)
+    page, lowest = await reports.attendance_table_page(year, NOW, wanted)
+    assert ((page.items, page.number, page.total), lowest) == _cut(table, wanted)
+    # Rows kept in another timezone than today's: the whole-table way too.
+    monkeypatch.setattr(clock, "organisation_timezone", lambda: "Pacific/Honolulu")
+    table = await reports.attendance_by_program(year, NOW)
     page, lowest = await reports.attendance_table_page(year, NOW, wanted)
     assert ((page.items, page.number, page.total), lowest) == _cut(table, wanted)
