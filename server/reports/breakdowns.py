@@ -174,38 +174,36 @@ def counts_of(rows: Sequence[Mapping[str, Any]], year: int) -> Counts:
 
 async def kept_counts(kind: str, first: date) -> Counts | None:
     """A calendar month's, quarter's or year's counts from the kept groups (server/attendance/served.py): the
-    people served per group, and those of them who completed, counted from the completions. Two queries, whose
-    cost follows the groups and the completions, not the people served. None when the rows are kept in another
-    timezone than today's (the caller counts from the marks)."""
-    served = await raw(
-        f'SELECT dimension, value, people, (SELECT timezone FROM "{T_SERVED_MONTH}" LIMIT 1) AS timezone '
-        f'FROM "{T_SERVED_GROUP}" WHERE kind = :kind AND start = :first AND people <> 0',
-        kind=kind,
-        first=first,
-    )
-    if served and served[0]["timezone"] not in (None, clock.organisation_timezone()):
-        return None
-    counts: Counts = {dimension: defaultdict(lambda: [0, 0]) for dimension in DIMENSIONS}
-    for row in served:
-        counts[row["dimension"]][row["value"] or ""][0] += as_int(row["people"])
-    if not served:
-        return counts
-    columns = ", ".join(f"sp.{name}" for name in DIMENSIONS)
-    completed = await raw(
+    people served per group, and those of them who completed, counted from the completions. One query, whose cost
+    follows the groups and the completions, not the people served. None when the rows are kept in another timezone
+    than today's (the caller counts from the marks)."""
+    groups = ", ".join(f"sp.{name} AS {name}" for name in DIMENSIONS)
+    none = ", ".join(f"CAST(NULL AS VARCHAR(120)) AS {name}" for name in DIMENSIONS)
+    rows = await raw(
         _done_sql(None)
         + f"""
-    SELECT {", ".join(f"sp.{name} AS {name}" for name in DIMENSIONS)}, COUNT(*) AS completed
+    SELECT 'served' AS part, g.dimension AS dimension, g.value AS value, CAST(g.people AS BIGINT) AS people, {none},
+           (SELECT timezone FROM "{T_SERVED_MONTH}" LIMIT 1) AS timezone
+    FROM "{T_SERVED_GROUP}" g WHERE g.kind = :kind AND g.start = :first AND g.people <> 0
+    UNION ALL
+    SELECT 'completed' AS part, NULL AS dimension, NULL AS value, COUNT(*) AS people, {groups}, NULL AS timezone
     FROM "{T_SERVED_PERIOD}" sp JOIN done d ON d.pid = sp.participant
     WHERE sp.kind = :kind AND sp.start = :first
-    GROUP BY {columns}
+    GROUP BY {", ".join(f"sp.{name}" for name in DIMENSIONS)}
     """,
         kind=kind,
         first=first,
         now=clock.now(),
     )
-    for row in completed:
-        for dimension in DIMENSIONS:
-            counts[dimension][row[dimension] or ""][1] += as_int(row["completed"])
+    if any(row["part"] == "served" and row["timezone"] not in (None, clock.organisation_timezone()) for row in rows):
+        return None
+    counts: Counts = {dimension: defaultdict(lambda: [0, 0]) for dimension in DIMENSIONS}
+    for row in rows:
+        if row["part"] == "served":
+            counts[row["dimension"]][row["value"] or ""][0] += as_int(row["people"])
+        else:
+            for dimension in DIMENSIONS:
+                counts[dimension][row[dimension] or ""][1] += as_int(row["people"])
     return counts
 
 
@@ -273,7 +271,7 @@ def tables_of(counts: Counts, minimum: int) -> dict[str, Any]:
 
 async def organisation_breakdowns(period: Period, minimum: int) -> dict[str, Any]:
     """The organisation report's "who was served" over a period: a calendar month's, quarter's or year's from the
-    kept groups (two queries), another period's from the kept months or the marks (one or two)."""
+    kept groups (one query), another period's from the kept months or the marks (one or two)."""
     kind = kept_kind(period)
     if kind in ("month", "quarter", "year"):
         counts = await kept_counts(kind, period.first)
