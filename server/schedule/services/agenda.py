@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo
 
 from server import clock, privacy
 from server.db import as_datetime, raw
-from server.people.tables import Staff
 from server.programs.rules import is_open
 from server.programs.tables import Program, TeamMember
-from server.schedule.services.sessions import attendance_due
-from server.schedule.tables import ProgramSession, SessionFacilitator
+from server.schedule.services.sessions import attach_facilitators, attendance_due
+from server.schedule.tables import ProgramSession
 from server.web.access import CurrentStaff
 
 AGENDA_DAYS = {"week": 7, "month": 31}
@@ -25,8 +24,6 @@ LONGEST_SESSION = timedelta(hours=26)
 T_PROGRAM = Program._meta.tablename
 T_SESSION = ProgramSession._meta.tablename
 T_TEAM = TeamMember._meta.tablename
-T_FACILITATOR = SessionFacilitator._meta.tablename
-T_STAFF = Staff._meta.tablename
 _AGENDA_COLUMNS = (
     "s.id AS id, s.program AS program, s.series AS series, s.uid AS uid, s.sequence AS sequence, s.status AS status, "
     "s.starts_at AS starts_at, s.ends_at AS ends_at, s.original_start AS original_start, s.detached AS detached, "
@@ -81,7 +78,7 @@ async def staff_agenda_page(
         for key in ("starts_at", "ends_at", "original_start"):
             row[key] = as_datetime(row[key])
         row["detached"] = bool(row["detached"])
-    await _attach_facilitators(found)
+    await attach_facilitators(found)
     viewer = privacy.Viewer(privacy.TEAM)  # only the viewer's own programs, or every one for organizers
     for row in found:
         row["program_title"] = privacy.title(
@@ -98,25 +95,3 @@ async def staff_agenda_page(
             row, row["timezone"], now
         )
     return found, min(total, up_to)
-
-
-async def _attach_facilitators(rows: list[dict[str, Any]]) -> None:
-    """Each session's facilitators (staff_id and name, by name), as sessions.attach_facilitators gives them."""
-    by_id = {row["id"]: row for row in rows}
-    for row in rows:
-        row["facilitators"] = []
-        row["facilitator_ids"] = []
-    if not rows:
-        return
-    links = await raw(
-        f"""
-        SELECT f."session" AS "session", f.staff AS staff, st.display_name AS name
-        FROM "{T_FACILITATOR}" f JOIN "{T_STAFF}" st ON st.id = f.staff
-        WHERE f."session" IN (:sessions) ORDER BY st.display_name
-        """,
-        sessions=list(by_id),
-    )
-    for link in links:
-        linked = by_id[link["session"]]
-        linked["facilitators"].append({"staff_id": link["staff"], "name": link["name"]})
-        linked["facilitator_ids"].append(link["staff"])

@@ -8,9 +8,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server import clock
+from server.db import raw
 from server.errors import NotFound
+from server.people.tables import Staff
 from server.schedule import recurrence
 from server.schedule.tables import ProgramSession, Series, SessionFacilitator
+
+T_SESSION = ProgramSession._meta.tablename
+T_FACILITATOR = SessionFacilitator._meta.tablename
+T_STAFF = Staff._meta.tablename
 
 STATUSES = ("scheduled", "cancelled", "held")
 
@@ -47,7 +53,7 @@ SESSION_COLUMNS = (
 )
 
 
-async def session_rows(where: Any, facilitators_where: Any = None) -> list[dict[str, Any]]:
+async def session_rows(where: Any, program_id: int | None = None) -> list[dict[str, Any]]:
     """Sessions with their series rule and facilitators, in two queries whatever their number."""
     rows = (
         await ProgramSession.select(*SESSION_COLUMNS, ProgramSession.series.rrule.as_alias("series_rrule"))
@@ -56,25 +62,31 @@ async def session_rows(where: Any, facilitators_where: Any = None) -> list[dict[
         .order_by(ProgramSession.id)
         .run()
     )
-    await attach_facilitators(rows, facilitators_where)
+    await attach_facilitators(rows, program_id)
     return rows
 
 
-async def attach_facilitators(rows: list[dict[str, Any]], where: Any = None) -> None:
+async def attach_facilitators(rows: list[dict[str, Any]], program_id: int | None = None) -> None:
+    """Each session row's facilitators (staff_id and name, by name) and their ids, in one query: the links of the
+    rows' sessions, or (for a whole program's rows) of the program's sessions."""
     for row in rows:
         row["facilitators"] = []
         row["facilitator_ids"] = []
     if not rows:
         return
-    if where is None:
-        where = SessionFacilitator.session.is_in([row["id"] for row in rows])
-    links = (
-        await SessionFacilitator.select(
-            SessionFacilitator.session, SessionFacilitator.staff, SessionFacilitator.staff.display_name.as_alias("name")
-        )
-        .where(where)
-        .order_by(SessionFacilitator.staff.display_name)
-        .run()
+    params: dict[str, Any]
+    if program_id is None:
+        which, params = 'f."session" IN (:sessions)', {"sessions": [row["id"] for row in rows]}
+    else:
+        which = f'f."session" IN (SELECT s.id FROM "{T_SESSION}" s WHERE s.program = :program)'
+        params = {"program": program_id}
+    links = await raw(
+        f"""
+        SELECT f."session" AS "session", f.staff AS staff, st.display_name AS name
+        FROM "{T_FACILITATOR}" f JOIN "{T_STAFF}" st ON st.id = f.staff
+        WHERE {which} ORDER BY st.display_name
+        """,
+        **params,
     )
     by_id = {row["id"]: row for row in rows}
     for link in links:
@@ -99,9 +111,7 @@ async def program_schedule(program: dict[str, Any], now: datetime | None = None)
     """A program's sessions for its staff schedule: upcoming (soonest first) and past (latest first), by month.
     Cancelled sessions stay in the list, marked; the page runs the same queries whatever their number."""
     now = now or clock.now()
-    rows = await session_rows(
-        ProgramSession.program == program["id"], SessionFacilitator.session.program == program["id"]
-    )
+    rows = await session_rows(ProgramSession.program == program["id"], program["id"])
     upcoming = [row for row in rows if row["ends_at"] >= now]
     past = [row for row in rows if row["ends_at"] < now]
     past.reverse()
