@@ -9,7 +9,7 @@ from server import clock, privacy
 from server.audit import record_audit
 from server.cases.followups import plan_followups
 from server.cases.tables import Case, CaseAssessment, CaseNote, CaseRating
-from server.db import transaction
+from server.db import as_datetime, raw, transaction
 from server.errors import DomainError, Forbidden, NotFound
 from server.i18n import N_
 from server.people.tables import Participant, Staff
@@ -146,14 +146,19 @@ async def list_cases(staff: CurrentStaff, *, limit: int = 50, offset: int = 0) -
 async def crisis_cases(staff: CurrentStaff) -> list[dict[str, Any]]:
     """Open crisis cases the staff member holds as case worker or supervisor, every one for administrators (for the
     top of their pages)."""
-    return (
-        await Case.select(Case.id, Case.participant.display_name.as_alias("participant_name"), Case.opened_at)
-        .where((Case.status == "open") & (Case.crisis == True))  # noqa: E712 - a SQL comparison
-        .where(_visible_where(staff))
-        .order_by(Case.opened_at, ascending=False)
-        .limit(20)
-        .run()
+    # In SQL: the dashboard opens with it, and the ORM took longer to build this join than the engine to run it.
+    mine = "" if staff.is_admin else " AND (c.case_worker = :staff OR c.supervisor = :staff)"
+    rows = await raw(
+        f"""
+        SELECT c.id AS id, pa.display_name AS participant_name, c.opened_at AS opened_at
+        FROM "{Case._meta.tablename}" c LEFT JOIN "{Participant._meta.tablename}" pa ON pa.id = c.participant
+        WHERE c.status = 'open' AND c.crisis = :crisis{mine}
+        ORDER BY c.opened_at DESC LIMIT 20
+        """,
+        crisis=True,
+        staff=staff.id,
     )
+    return [{**row, "opened_at": as_datetime(row["opened_at"])} for row in rows]
 
 
 async def case_of_person(staff: CurrentStaff, participant_id: int) -> int | None:
