@@ -165,9 +165,14 @@ class PooledSQLiteEngine(SQLiteEngine):
 PG_SETTINGS = {"random_page_cost": "1.1"}
 
 
+def pg_config(database_url: str) -> dict[str, Any]:
+    """asyncpg's arguments for every connection and pool of the app: the address and the session settings."""
+    return {"dsn": database_url, "server_settings": PG_SETTINGS}
+
+
 def make_engine(settings: Settings):
     if settings.is_postgres:
-        return PostgresEngine(config={"dsn": settings.database_url, "server_settings": PG_SETTINGS}, log_queries=False)
+        return PostgresEngine(config=pg_config(settings.database_url), log_queries=False)
     path = settings.sqlite_path
     secure_database_files(path)
     # A busy timeout lets a second writer wait instead of failing at once.
