@@ -16,12 +16,9 @@ from server.attendance import rates as attendance
 from server.attendance.rules import member_at_start_sql
 from server.attendance.served import T_SERVED_COUNT, T_SERVED_MONTH
 from server.attendance.stats import counted_sql
-from server.db import as_date
 from server.i18n import N_
 from server.organisation import services as settings
-from server.people.tables import Staff
 from server.programs import services as programs
-from server.programs.tables import TeamMember
 from server.reports import checks
 from server.reports.periods import Period, calendar_periods, kept_kind
 from server.reports.sql import (
@@ -43,8 +40,6 @@ from server.web.pagination import Page, PageRequest, page_of, paginate_counted
 UPCOMING_DAYS = 7
 LICENCE_NOTICE_DAYS = 30
 ALERT_LIST_LIMIT = 10
-T_TEAM = TeamMember._meta.tablename
-T_STAFF = Staff._meta.tablename
 # Early warnings listed on the organisation dashboard; the rest are counted (each program's attendance tab and the
 # staff dashboard list them all, a page at a time).
 ALERT_WARNINGS = 20
@@ -391,35 +386,10 @@ LABELS.register(
 )
 
 
-async def licence_alerts(staff: CurrentStaff, program_ids: list[int] | None, today: date) -> list[dict[str, Any]]:
-    """Facilitators (leads and co-facilitators) on running programs that require a licence whose licence is missing
-    or expired (programs.licence_problem), by program, then those whose licence runs out within
-    LICENCE_NOTICE_DAYS, soonest first; of the given programs (None: every one). One query."""
-    mine = "" if program_ids is None else " AND m.program IN (:programs)"
-    soon = today + timedelta(days=LICENCE_NOTICE_DAYS)
-    rows = await raw(
-        f"""
-        SELECT p.slug AS slug, p.title AS title, st.display_name AS name, st.licence_number AS licence_number,
-               st.licence_expires_on AS licence_expires_on
-        FROM "{T_TEAM}" m JOIN "{T_PROGRAM}" p ON p.id = m.program JOIN "{T_STAFF}" st ON st.id = m.staff
-        WHERE p.requires_licence = :required AND p.archived = :archived AND m.role IN ('lead', 'co_facilitator')
-          AND (COALESCE(st.licence_number, '') = '' OR st.licence_expires_on <= :soon){mine}
-        ORDER BY p.title, st.display_name
-        """,
-        required=True,
-        archived=False,
-        soon=soon,
-        programs=program_ids or [-1],
-    )
-    problems, expiring = [], []
-    for row in rows:
-        row["licence_expires_on"] = as_date(row["licence_expires_on"])
-        problem = programs.licence_problem(row, today)
-        if problem:
-            problems.append({**row, "problem": problem})
-        elif row["licence_expires_on"] is not None and row["licence_expires_on"] >= today:
-            expiring.append({**row, "problem": "expiring"})
-    return problems + sorted(expiring, key=lambda row: row["licence_expires_on"])
+async def licence_alerts(staff: CurrentStaff, today: date) -> list[dict[str, Any]]:
+    """Missing or expired licences on the staff member's programs, then those expiring within LICENCE_NOTICE_DAYS
+    (programs.licence_warnings). One query."""
+    return await programs.licence_warnings(staff, today, expiring_within=LICENCE_NOTICE_DAYS)
 
 
 async def organisation_dashboard(
@@ -457,7 +427,7 @@ async def organisation_dashboard(
             "warnings": warnings,
             "warnings_total": min(warned, WARNINGS_COUNTED),
             "more_warnings": warned > WARNINGS_COUNTED,
-            "licences": await licence_alerts(staff, None, today),
+            "licences": await licence_alerts(staff, today),
             "no_goals": counts["programs_without_goals"],
             "no_goals_rows": await programs_without_goals(None),
         },
@@ -473,7 +443,7 @@ async def dashboard_summary(staff: CurrentStaff, now: datetime, warnings: int | 
     summary = {
         "attendance_not_taken": counts["no_attendance"],
         "early_warnings": warnings if warnings is not None else await attendance.count_early_warnings(staff, now),
-        "licences": len(await licence_alerts(staff, program_ids, clock.organisation_today(now))),
+        "licences": len(await licence_alerts(staff, clock.organisation_today(now))),
         "programs_without_goals": counts["programs_without_goals"],
         "data_checks": counts["total"],
     }

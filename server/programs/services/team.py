@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from server.audit import record_audit, translatable
@@ -90,33 +90,38 @@ def licence_problem(member: dict[str, Any], today: date) -> str | None:
     return None
 
 
-async def licence_warnings(staff: CurrentStaff, today: date) -> list[dict[str, Any]]:
-    """Facilitators on programs that require a licence, whose licence is missing or expired (licence_problem; the
-    SQL reads only their rows). In SQL rather than built by the ORM: the dashboard shows them."""
+async def licence_warnings(staff: CurrentStaff, today: date, *, expiring_within: int = 0) -> list[dict[str, Any]]:
+    """Facilitators (leads and co-facilitators) on running programs that require a licence, on the programs the
+    staff member works on (every program for organizers), whose licence is missing or expired (licence_problem), by
+    program; with `expiring_within` days, then those whose licence runs out within them, soonest first ("expiring").
+    One query that reads only their rows; in SQL rather than built by the ORM: the dashboards show them."""
     team = f'SELECT t.program FROM "{T_TEAM}" t WHERE t.staff = :staff'
     mine = "" if staff.is_organizer else f" AND m.program IN ({team})"
+    soon = today + timedelta(days=expiring_within)
+    until = "<=" if expiring_within else "<"  # without a window: expired only
     rows = await raw(
         f"""
         SELECT p.slug AS slug, p.title AS title, st.display_name AS name, st.licence_number AS licence_number,
                st.licence_expires_on AS licence_expires_on
         FROM "{T_TEAM}" m JOIN "{T_PROGRAM}" p ON p.id = m.program JOIN "{T_STAFF}" st ON st.id = m.staff
         WHERE p.requires_licence = :required AND p.archived = :archived AND m.role IN ('lead', 'co_facilitator')
-          AND (COALESCE(st.licence_number, '') = '' OR st.licence_expires_on < :today){mine}
+          AND (COALESCE(st.licence_number, '') = '' OR st.licence_expires_on {until} :soon){mine}
         ORDER BY p.title, st.display_name
         """,
         required=True,
         archived=False,
-        today=today,
+        soon=soon,
         staff=staff.id,
     )
-    warnings = []
+    warnings, expiring = [], []
     for row in rows:
         row["licence_expires_on"] = as_date(row["licence_expires_on"])
         problem = licence_problem(row, today)
         if problem:
-            row["problem"] = problem
-            warnings.append(row)
-    return warnings
+            warnings.append({**row, "problem": problem})
+        elif row["licence_expires_on"] is not None and row["licence_expires_on"] >= today:
+            expiring.append({**row, "problem": "expiring"})
+    return warnings + sorted(expiring, key=lambda row: row["licence_expires_on"])
 
 
 async def staff_choices() -> list[tuple[int, str]]:
