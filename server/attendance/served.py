@@ -261,37 +261,34 @@ async def answer_changed(participant_id: int) -> None:
     await answers_changed([participant_id])
 
 
+async def _add_to(table: str, keys: tuple[str, ...], counts: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Adds each row's counts to the kept row of its keys (made if missing): upserts in the rows' order, which the
+    callers sort, so that two writers moving the same rows wait for each other instead of deadlocking."""
+    columns = (*keys, *counts)
+    one = "(" + ", ".join("{}" for _ in columns) + ")"
+    added = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in counts)
+    for chunk in _chunks(rows):
+        await Attendance.raw(
+            f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES {", ".join(one for _ in chunk)} '
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}",
+            *[value for row in chunk for value in row],
+        ).run()
+
+
 async def _count(people: Counter[PeriodKey], guests: Counter[PeriodKey]) -> None:
-    """Moves the kept counts of some periods by the given differences: one upsert per period, in a fixed order so
-    that two writers moving the same periods wait for each other instead of deadlocking."""
+    """Moves the kept counts of some periods by the given differences: one upsert per period."""
     rows = [
         (kind, start, people.get((kind, start), 0), guests.get((kind, start), 0))
         for kind, start in sorted(set(people) | set(guests))
         if people.get((kind, start), 0) or guests.get((kind, start), 0)
     ]
-    for chunk in _chunks(rows):
-        args = [value for row in chunk for value in row]
-        await Attendance.raw(
-            f'INSERT INTO "{T_SERVED_COUNT}" (kind, start, people, guests) '
-            f"VALUES {', '.join('({}, {}, {}, {})' for _ in chunk)} "
-            f"ON CONFLICT (kind, start) DO UPDATE SET people = {T_SERVED_COUNT}.people + excluded.people, "
-            f"guests = {T_SERVED_COUNT}.guests + excluded.guests",
-            *args,
-        ).run()
+    await _add_to(T_SERVED_COUNT, ("kind", "start"), ("people", "guests"), rows)
 
 
 async def _count_groups(moves: Counter[GroupKey]) -> None:
-    """Moves the kept counts of some periods' groups, like _count (upserts in a fixed order)."""
+    """Moves the kept counts of some periods' groups by the given differences."""
     rows = [(*key, change) for key, change in sorted(moves.items()) if change]
-    for chunk in _chunks(rows):
-        args = [value for row in chunk for value in row]
-        await Attendance.raw(
-            f'INSERT INTO "{T_SERVED_GROUP}" (kind, start, dimension, value, people) '
-            f"VALUES {', '.join('({}, {}, {}, {}, {})' for _ in chunk)} "
-            f"ON CONFLICT (kind, start, dimension, value) DO UPDATE SET people = {T_SERVED_GROUP}.people + "
-            "excluded.people",
-            *args,
-        ).run()
+    await _add_to(T_SERVED_GROUP, ("kind", "start", "dimension", "value"), ("people",), rows)
 
 
 async def rebuild_served() -> None:
