@@ -3,6 +3,7 @@ pre/post pairs, CSV."""
 
 import csv
 import io
+import string
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from survey_helpers import NEEDS_QUESTIONS, make_person, make_survey, respond
 from server.errors import DomainError
 from server.surveys import results
 from server.surveys import services as surveys
+from server.surveys.services import answering
 from server.surveys.tables import Response
 
 FOUR_ANSWERS = [
@@ -297,7 +299,7 @@ async def test_csv_of_anonymous_survey_is_in_no_order_of_submission_and_has_no_s
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     public_ids = [row["response"] for row in rows]
     assert public_ids == sorted(public_ids) and len(set(public_ids)) == 8
-    assert all(len(value) == 16 and not value.isdigit() for value in public_ids)
+    assert all(len(value) == 16 and value[0].isalpha() for value in public_ids)
     stored = {row["public_id"] for row in await Response.select(Response.public_id).run()}
     assert set(public_ids) == stored
 
@@ -354,3 +356,11 @@ async def test_csv_of_named_survey_names_the_participant_and_codebook_explains_c
     assert "rw01 = RW 01" in by_column["rw"]["values"]
     assert by_column["clean"]["values"].startswith("1 = Strongly disagree")
     assert by_column["needs"]["type"] == "ranking" and set(by_column) >= {"response", "participant", "note", "people"}
+
+
+def test_public_ids_are_never_read_as_numbers_by_a_spreadsheet():
+    made = [answering.new_public_id() for _ in range(2000)]
+    assert len(set(made)) == len(made)
+    for value in made:
+        assert len(value) == 16 and value[0] in string.ascii_lowercase
+        assert all(char in string.ascii_lowercase + string.digits for char in value)

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import string
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,13 @@ from server.db import transaction
 from server.enrolment.participant_access import list_participants
 from server.surveys.tables import Answer, Response, Survey, SurveyInvite
 from server.web.access import CurrentStaff
+
+
+def new_public_id() -> str:
+    """A response's name in exports of an anonymous survey: random, so it says nothing of the order of
+    submission, and starting with a letter, so a spreadsheet never reads it as a number (sixteen digits lose
+    their last ones; "1e5…" becomes a power of ten)."""
+    return secrets.choice(string.ascii_lowercase) + secrets.token_hex(8)[:15]
 
 
 async def survey_by_token(token: str) -> dict[str, Any] | None:
@@ -101,7 +109,7 @@ async def submit_response(
                 submission_key=submission_key,
                 entered_by=entered_by,
                 language=language,
-                public_id=secrets.token_hex(8),
+                public_id=new_public_id(),
             )
             await response.save().run()
             if answers:
