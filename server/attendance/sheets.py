@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server import audit, clock
+from server.attendance import batching
 from server.attendance.rules import (
     T_ATTENDANCE,
     T_ENROLMENT,
@@ -207,16 +208,6 @@ def _check_writable(staff: CurrentStaff, program: dict[str, Any], session: dict[
     return state == "correcting"
 
 
-async def _mark_held(session: dict[str, Any], now: datetime) -> None:
-    """Taking attendance means the session took place."""
-    if session["status"] == "scheduled" and session["starts_at"] <= now:
-        await (
-            ProgramSession.update({ProgramSession.status: "held", ProgramSession.updated_at: now})
-            .where((ProgramSession.id == session["id"]) & (ProgramSession.status == "scheduled"))
-            .run()
-        )
-
-
 async def _upsert(
     session_id: int, participant_id: int, status: str, actor: CurrentStaff, now: datetime, note: str | None = None
 ) -> None:
@@ -264,13 +255,22 @@ async def record_attendance(
         raise DomainError("not_member", N_("This person was not enrolled in the program when this session took place."))
     if status is None and note is None:
         return
+    if status is not None and note is None and not correcting:
+        # A plain mark: saved together with the marks of this session arriving meanwhile (server/attendance/
+        # batching.py).
+        await batching.save_mark(program["id"], session, participant_id, status, actor.id, now)
+        return
     async with enrolment.program_lock(program["id"]) as write:
         write.only_marks(session["id"], [participant_id])
+        # The mark as it was matters to a note alone and to a correction's audit line: otherwise one statement less
+        # while the program's lock is held.
         old = (
             await Attendance.select(Attendance.status, Attendance.note)
             .where((Attendance.session == session["id"]) & (Attendance.participant == participant_id))
             .first()
             .run()
+            if status is None or correcting
+            else None
         )
         if status is None:
             if old is None:
@@ -287,7 +287,7 @@ async def record_attendance(
             )
         else:
             await _upsert(session["id"], participant_id, status, actor, now, note)
-        await _mark_held(session, now)
+        await batching.mark_held(session, now)
         if correcting:
             before = old["status"] if old else None
             after = status or before
@@ -355,7 +355,7 @@ async def _mark_rest(
             .on_conflict(target=(Attendance.session, Attendance.participant), action="DO NOTHING")
             .run()
         )
-        await _mark_held(session, now)
+        await batching.mark_held(session, now)
         if correcting:
             ids = ", ".join(str(row["participant"]) for row in rows)
             await audit.record_audit(
@@ -409,7 +409,7 @@ async def add_walk_in(
             ).run()
         else:
             await _upsert(session["id"], participant_id, "present", actor, now)
-        await _mark_held(session, now)
+        await batching.mark_held(session, now)
         if correcting:
             if participant_id is not None:
                 await audit.record_audit(
@@ -453,7 +453,7 @@ async def add_guest(
                 recorded_at=now,
             )
         ).run()
-        await _mark_held(session, now)
+        await batching.mark_held(session, now)
         if correcting:
             await audit.record_audit(actor, "correct", "attendance", session["id"], N_("locked sheet, guest added"))
 

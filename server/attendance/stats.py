@@ -209,6 +209,19 @@ async def _recompute(scope: str, now: datetime | None, **params: Any) -> None:
     await raw(_insert_sql(scope), now=now or clock.now(), **params)
 
 
+async def _replace(scope: str, **params: Any) -> None:
+    """_recompute in one statement, for a scope whose enrolments all have a row already (a mark's people): each
+    row is overwritten in place. Marks on one session queue on the program's lock, so a statement less counts."""
+    columns = ("program", "participant", *COLUMNS)
+    await raw(
+        _insert_sql(scope)
+        + " ON CONFLICT (enrolment) DO UPDATE SET "
+        + ", ".join(f"{column} = excluded.{column}" for column in columns),
+        now=clock.now(),
+        **params,
+    )
+
+
 async def recompute_for(
     *,
     enrolment_ids: list[int] | None = None,
@@ -250,32 +263,32 @@ async def marks_changed(program_id: int, session_id: int, participant_ids: Seque
     otherwise (the first mark makes the session count for everyone, or marks a late joiner a member) the program
     is recomputed as for any write."""
     # The session's row as it was and as it is, from the statements that replace it (RETURNING: SQLite 3.35 and
-    # PostgreSQL), not from two more reads.
+    # PostgreSQL), not from two more reads; with them the kept period rows' and served months' timezones
+    # (program_periods.kept_timezone, served.kept_timezone). Marks on one session queue on the program's lock: each
+    # statement saved shortens the queue.
     removed = await raw(f'DELETE FROM "{T_SESSION_STATS}" WHERE "session" = :session RETURNING *', session=session_id)
-    added = await raw(_insert_sessions_sql("s.id = :session") + " RETURNING *", session=session_id)
+    added = await raw(
+        _insert_sessions_sql("s.id = :session")
+        + f' RETURNING *, (SELECT timezone FROM "{program_periods.T_PROGRAM_PERIOD}" LIMIT 1) AS periods_timezone, '
+        f'(SELECT timezone FROM "{served.T_SERVED_MONTH}" LIMIT 1) AS served_timezone',
+        session=session_id,
+    )
     before, after = (removed[0] if removed else None), (added[0] if added else None)
     if before is None or after is None or _countable(before) != _countable(after):
         await recompute_for(program_id=program_id)
         await program_periods.keep_program_periods(program_id)
         await served.keep_served(program_id)
         return
-    await _recompute(
-        "e.program = :program AND e.participant IN (:ids)", None, program=program_id, ids=list(participant_ids)
-    )
-    # The kept period rows' and served months' timezones (program_periods.kept_timezone, served.kept_timezone),
-    # read together.
-    [kept] = await raw(
-        f'SELECT (SELECT timezone FROM "{program_periods.T_PROGRAM_PERIOD}" LIMIT 1) AS periods, '
-        f'(SELECT timezone FROM "{served.T_SERVED_MONTH}" LIMIT 1) AS served'
-    )
+    await _replace("e.program = :program AND e.participant IN (:ids)", program=program_id, ids=list(participant_ids))
     if _countable(after):
         if before["members"] != after["members"]:
-            await program_periods.keep_program_periods(program_id, kept["periods"])
+            await program_periods.keep_program_periods(program_id, after["periods_timezone"])
         else:
             await program_periods.move_session_periods(
-                program_id, after["starts_at"], _difference(before, after), timezone=kept["periods"]
+                program_id, after["starts_at"], _difference(before, after), timezone=after["periods_timezone"]
             )
-    await served.keep_served(program_id, kept["served"] or clock.organisation_timezone(), people=participant_ids)
+    timezone = after["served_timezone"] or clock.organisation_timezone()
+    await served.keep_served(program_id, timezone, people=participant_ids)
 
 
 def _countable(row: dict[str, Any]) -> bool:
