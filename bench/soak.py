@@ -1,5 +1,6 @@
-"""A bounded soak on loopback: 60 s of mixed traffic (feed polling, page views, attendance taking) at 64
-connections against several worker processes sharing one database. Reports errors, lost writes and memory."""
+"""A bounded soak on loopback: after a 10 s warm-up, 60 s of mixed traffic (feed polling, page views, attendance
+taking) at 64 connections against several worker processes sharing one database. Reports errors, lost writes and
+memory."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DURATION = os.environ.get("SOAK_DURATION", "60s")
 CONNECTIONS = os.environ.get("SOAK_CONNECTIONS", "64")
 WORKERS = os.environ.get("SOAK_WORKERS", "2")
+WARMUP = os.environ.get("SOAK_WARMUP", "10s")
 
 LUA = r"""
 local feed, page, sheet, mark = "__FEED__", "__PAGE__", "__SHEET__", "__MARK__"
@@ -43,6 +45,29 @@ request = function()
   end
 end
 """
+
+
+def _wrk(script: Path, base: str, duration: str) -> str:
+    return subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--latency", "--timeout", "10s", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def _summary(output: str) -> str:
+    """One line of a wrk run: requests, p50, p99, errors."""
+    requests = re.search(r"(\d+) requests in", output)
+    p50 = re.search(r"50%\s+(\S+)", output)
+    p99 = re.search(r"99%\s+(\S+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return (
+        f"{requests.group(1) if requests else '?'} requests, p50 {p50.group(1) if p50 else '?'}, "
+        f"p99 {p99.group(1) if p99 else '?'}, non-2xx/3xx {errors.group(1) if errors else 0}, "
+        f"socket errors {socket_errors.group(1) if socket_errors else 'none'}"
+    )
 
 
 def _rss_kib(pid: int) -> int:
@@ -162,25 +187,15 @@ def main() -> None:
             .replace("__PEOPLE__", ", ".join(f'"{p}"' for p in seeded["people"]))
         )
         (workdir / "mixed.lua").write_text(script)
+        rss_start = _rss_kib(server.pid)
+        # The same traffic for a few seconds first, not counted: the workers open their pools' connections and
+        # compile their templates under load (a cold start's second or two of slow answers, reported apart).
+        warmup = _wrk(workdir / "mixed.lua", base, WARMUP) if WARMUP not in ("", "0", "0s") else ""
         rss_before = _rss_kib(server.pid)
-        output = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{CONNECTIONS}",
-                f"-d{DURATION}",
-                "--latency",
-                "--timeout",
-                "10s",
-                "-s",
-                str(workdir / "mixed.lua"),
-                base,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        output = _wrk(workdir / "mixed.lua", base, DURATION)
         rss_after = _rss_kib(server.pid)
+        if warmup:
+            print(f"warm-up ({WARMUP}, not counted below): {_summary(warmup)}")
         print(output)
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
         socket_errors = re.search(r"Socket errors: (.*)", output)
@@ -189,7 +204,10 @@ def main() -> None:
             f"non-2xx/3xx responses: {errors.group(1) if errors else 0}; "
             f"socket errors: {socket_errors.group(1) if socket_errors else 'none'}"
         )
-        print(f"memory (all workers, RSS): {rss_before / 1024:.0f} MiB before, {rss_after / 1024:.0f} MiB after")
+        print(
+            f"memory (all workers, RSS): {rss_start / 1024:.0f} MiB at start, {rss_before / 1024:.0f} MiB after the "
+            f"warm-up, {rss_after / 1024:.0f} MiB after the run"
+        )
         print(
             f"lost attendance writes: {asyncio.run(_lost_marks(session, seeded['people']))} "
             f"of {len(seeded['people'])} people marked"
