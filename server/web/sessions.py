@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.types import Empty
 
 from server.web.identity import ROTATE_KEY
 
@@ -39,6 +40,12 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             if old_id and old_id != "null":
                 await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
             state["gotong_old_session_dropped"] = True
+        if isinstance(scope_session, dict) and not scope_session and not rotating:
+            if not state.get(LOADED_KEY):
+                # Nothing stored and nothing to store (a visitor who never signed in): no row, no cookie. Litestar
+                # would store an empty session for every anonymous page view, a write per public page.
+                return
+            scope_session = Empty  # emptied: the stored row goes and the cookie is cleared
         if isinstance(scope_session, dict) and scope_session:
             hour = int(time.time() // 3600)
             if not rotating and scope_session == state.get(LOADED_KEY) and scope_session.get(WRITTEN_HOUR) == hour:
