@@ -84,9 +84,15 @@ async def _list_where(staff: CurrentStaff, search: str, program_id: int | None) 
     return where
 
 
-async def count_participants(staff: CurrentStaff, search: str = "", program_id: int | None = None) -> int:
-    """How many people the participant list holds for this staff member and search."""
-    return await Participant.count().where(await _list_where(staff, search, program_id)).run()
+async def count_participants(
+    staff: CurrentStaff, search: str = "", program_id: int | None = None, *, up_to: int | None = None
+) -> int:
+    """How many people the participant list holds for this staff member and search; counting stops at `up_to`
+    (an organisation of 50,000 people is counted in the time of 1,000)."""
+    where = await _list_where(staff, search, program_id)
+    if up_to is None:
+        return await Participant.count().where(where).run()
+    return len(await Participant.select(Participant.id).where(where).limit(up_to).run())
 
 
 async def list_participants(

@@ -138,6 +138,27 @@ async def test_participant_list_is_no_longer_cut_at_200(organizer_client):
     assert _links(last, "prev") == ["?page=4"]
 
 
+async def test_participant_list_pages_through_the_first_people_listed_and_a_search_finds_the_rest(
+    organizer_client, monkeypatch
+):
+    from server.pages import participants
+
+    monkeypatch.setattr(participants, "PARTICIPANTS_LISTED", 4)
+    monkeypatch.setattr(participants, "PARTICIPANT_PAGE_SIZE", 2)
+    await _people(7)
+    first = (await organizer_client.get("/participants")).text
+    assert _people_names(first) == ["Orang 000", "Orang 001"]
+    assert "More than 4 people: the first 4 by name are listed here." in first
+    # Page 4 of 2-person pages is past the first four people listed: the last listed page answers.
+    last = (await organizer_client.get("/participants?page=4")).text
+    assert _people_names(last) == ["Orang 002", "Orang 003"] and not _links(last, "next")
+    found = (await organizer_client.get("/participants?q=Orang+006")).text
+    assert _people_names(found) == ["Orang 006"] and "More than" not in found
+    # Under the limit nothing is said.
+    monkeypatch.setattr(participants, "PARTICIPANTS_LISTED", 7)
+    assert "More than" not in (await organizer_client.get("/participants")).text
+
+
 async def test_participant_list_pages_keep_the_search(organizer_client):
     await _people(PARTICIPANT_PAGE_SIZE + 5, prefix="Melati")
     await _people(5, prefix="Anggrek")
