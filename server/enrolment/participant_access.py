@@ -92,7 +92,9 @@ async def count_participants(
     where = await _list_where(staff, search, program_id)
     if up_to is None:
         return await Participant.count().where(where).run()
-    return len(await Participant.select(Participant.id).where(where).limit(up_to).run())
+    listed = Participant.select(Participant.id).where(where).limit(up_to)
+    rows = await Participant.raw("SELECT COUNT(*) AS n FROM ({}) AS listed", listed.querystrings[0]).run()
+    return int(rows[0]["n"])
 
 
 async def list_participants(
