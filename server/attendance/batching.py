@@ -79,6 +79,13 @@ async def _save_batch(queues: _Queues, program_id: int, session: dict[str, Any],
             write.only_marks(session["id"], list(latest))
             await _upsert_marks(session["id"], list(latest.values()))
             await mark_held(session, max(mark.now for mark in batch))
+    except asyncio.CancelledError:
+        # This request went away mid-transaction (rolled back): the others' marks wait again, first in line, and
+        # the next of them saves them.
+        queues.waiting[session["id"]] = [
+            mark for mark in batch if mark is not own and not mark.turn.done()
+        ] + queues.waiting.get(session["id"], [])
+        raise
     except BaseException as exc:
         for mark in batch:
             if mark is not own and not mark.turn.done():

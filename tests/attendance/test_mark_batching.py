@@ -118,3 +118,34 @@ async def test_a_request_gone_while_waiting_does_not_stop_the_marks_behind_it(sh
     assert gone.cancelled()
     assert [await stored_status(session, p) for p in people[:3]] == ["present", None, "late"]
     await _figures_are_exact()
+
+
+async def test_the_marks_of_a_batch_whose_request_went_away_are_saved_by_the_next(sheet, facilitator, monkeypatch):
+    program, session, people = sheet
+    release = asyncio.Event()
+    original = batching._upsert_marks
+    calls = []
+
+    async def held(session_id, marks):
+        calls.append([mark.participant_id for mark in marks])
+        if len(calls) == 2:
+            await release.wait()  # the second batch's request goes away here, inside its transaction
+        await original(session_id, marks)
+
+    monkeypatch.setattr(batching, "_upsert_marks", held)
+    now = clock.now()
+    first = asyncio.create_task(batching.save_mark(program["id"], session, people[0], "present", facilitator.id, now))
+    leader = asyncio.create_task(batching.save_mark(program["id"], session, people[1], "late", facilitator.id, now))
+    behind = asyncio.create_task(batching.save_mark(program["id"], session, people[2], "absent", facilitator.id, now))
+    await first
+    for _ in range(100):
+        if len(calls) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert calls[1] == [people[1], people[2]]
+    leader.cancel()
+    release.set()
+    await asyncio.wait_for(behind, 5)
+    assert leader.cancelled()
+    assert [await stored_status(session, p) for p in people[:3]] == ["present", None, "absent"]
+    await _figures_are_exact()
