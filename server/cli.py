@@ -239,6 +239,7 @@ def main(argv: list[str] | None = None) -> None:
         from datetime import datetime
         from pathlib import Path
 
+        # Without the features (see the note at the top): a backup works when they cannot be imported.
         from server.backup import backup
 
         settings = load_settings()
@@ -253,6 +254,7 @@ def main(argv: list[str] | None = None) -> None:
         # Only what a restore needs (see the note at the top).
         from pathlib import Path
 
+        # Without the features (see the note at the top): a restore works when they cannot be imported.
         from server.backup import restore
 
         restore(load_settings(), Path(args.source))

@@ -120,24 +120,29 @@ def _leave(queues: _Queues, session_id: int, mark: _Mark) -> None:
 
 
 async def _upsert_marks(session_id: int, marks: Sequence[_Mark]) -> None:
-    """Last write wins per person, in one statement for the whole batch."""
-    rows = [
-        Attendance(
-            session=session_id,
-            participant=mark.participant_id,
-            status=mark.status,
-            recorded_by=mark.actor_id,
-            recorded_at=mark.now,
-        )
-        for mark in marks
-    ]
+    await upsert_attendance(
+        [
+            Attendance(
+                session=session_id,
+                participant=mark.participant_id,
+                status=mark.status,
+                recorded_by=mark.actor_id,
+                recorded_at=mark.now,
+            )
+            for mark in marks
+        ]
+    )
+
+
+async def upsert_attendance(rows: Sequence[Attendance], *, with_note: bool = False) -> None:
+    """Last write wins per person, in one statement (one row per person), so two facilitators on the same sheet
+    never lose a row. `with_note`: the rows' notes replace the saved ones too."""
+    values = [Attendance.status, Attendance.recorded_by, Attendance.recorded_at]
+    if with_note:
+        values.append(Attendance.note)
     await (
         Attendance.insert(*rows)
-        .on_conflict(
-            target=(Attendance.session, Attendance.participant),
-            action="DO UPDATE",
-            values=[Attendance.status, Attendance.recorded_by, Attendance.recorded_at],
-        )
+        .on_conflict(target=(Attendance.session, Attendance.participant), action="DO UPDATE", values=values)
         .run()
     )
 

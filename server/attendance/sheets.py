@@ -211,19 +211,12 @@ def _check_writable(staff: CurrentStaff, program: dict[str, Any], session: dict[
 async def _upsert(
     session_id: int, participant_id: int, status: str, actor: CurrentStaff, now: datetime, note: str | None = None
 ) -> None:
-    """Last write wins per person: one statement, so two facilitators on the same sheet never lose a row."""
-    values = [Attendance.status, Attendance.recorded_by, Attendance.recorded_at]
     row = Attendance(
         session=session_id, participant=participant_id, status=status, recorded_by=actor.id, recorded_at=now
     )
     if note is not None:
         row.note = note
-        values.append(Attendance.note)
-    await (
-        Attendance.insert(row)
-        .on_conflict(target=(Attendance.session, Attendance.participant), action="DO UPDATE", values=values)
-        .run()
-    )
+    await batching.upsert_attendance([row], with_note=note is not None)
 
 
 # --- taking attendance ---------------------------------------------------------------------------

@@ -202,22 +202,15 @@ def _insert_sql(scope: str) -> str:
 
 
 async def _recompute(scope: str, now: datetime | None, **params: Any) -> None:
-    # Two statements, in the caller's transaction: the rows of the scope are replaced as a whole.
-    await raw(
-        f'DELETE FROM "{T_STATS}" WHERE enrolment IN (SELECT e.id FROM "{T_ENROLMENT}" e WHERE {scope})', **params
-    )
-    await raw(_insert_sql(scope), now=now or clock.now(), **params)
-
-
-async def _replace(scope: str, **params: Any) -> None:
-    """_recompute in one statement, for a scope whose enrolments all have a row already (a mark's people): each
-    row is overwritten in place. Marks on one session queue on the program's lock, so a statement less counts."""
+    # One statement, in the caller's transaction: every enrolment of the scope gets its row (figures_sql yields one
+    # per enrolment), written over the old one in place; an enrolment deleted takes its row along (cascade). One
+    # statement, not a delete and an insert: marks on one session queue on the program's lock.
     columns = ("program", "participant", *COLUMNS)
     await raw(
         _insert_sql(scope)
         + " ON CONFLICT (enrolment) DO UPDATE SET "
         + ", ".join(f"{column} = excluded.{column}" for column in columns),
-        now=clock.now(),
+        now=now or clock.now(),
         **params,
     )
 
@@ -279,7 +272,9 @@ async def marks_changed(program_id: int, session_id: int, participant_ids: Seque
         await program_periods.keep_program_periods(program_id)
         await served.keep_served(program_id)
         return
-    await _replace("e.program = :program AND e.participant IN (:ids)", program=program_id, ids=list(participant_ids))
+    await _recompute(
+        "e.program = :program AND e.participant IN (:ids)", None, program=program_id, ids=list(participant_ids)
+    )
     if _countable(after):
         if before["members"] != after["members"]:
             await program_periods.keep_program_periods(program_id, after["periods_timezone"])

@@ -47,15 +47,14 @@ class ParticipantPages(Controller):
     async def participant_list(self, request: Request) -> Any:
         search = (request.query_params.get("q") or "")[:100]
         staff = request.user
-        counted: list[int] = []
+        found = await count_participants(staff, search=search, up_to=PARTICIPANTS_LISTED + 1)
 
-        async def count() -> int:
-            counted.append(await count_participants(staff, search=search, up_to=PARTICIPANTS_LISTED + 1))
-            return min(counted[0], PARTICIPANTS_LISTED)
+        async def listed() -> int:
+            return min(found, PARTICIPANTS_LISTED)
 
         page = await paginate(
             PageRequest.of(request, PARTICIPANT_PAGE_SIZE),
-            count=count,
+            count=listed,
             fetch=lambda limit, offset: list_participants(staff, search=search, limit=limit, offset=offset),
         )
         consents = await consent.active_consents([p["id"] for p in page])
@@ -64,7 +63,7 @@ class ParticipantPages(Controller):
             "page": page,
             "consents": consents,
             "q": search,
-            "more_than": PARTICIPANTS_LISTED if counted[0] > PARTICIPANTS_LISTED else None,
+            "more_than": PARTICIPANTS_LISTED if found > PARTICIPANTS_LISTED else None,
         }
         return render(request, "people/participant_list.html", context, block="results")
 
