@@ -101,7 +101,8 @@ async def test_a_discreet_programs_real_title_is_absent_from_the_page_and_downlo
     await make_session(program, topic="")
     _pid, token = await _enrolled_person(organizer, program)
     for url in (f"/my/{token}", f"/my/{token}/data.json", f"/my/{token}/data.csv"):
-        body = (await client.get(url)).text
+        # The page's own random links (personal, feed, CSRF) could spell "HIV" by chance: they are not the title.
+        body = re.sub(r"(/my/|/feeds/|value=\")[A-Za-z0-9_=.-]+", r"\1…", (await client.get(url)).text)
         assert "Kelompok Selasa" in body and "HIV" not in body
 
 
