@@ -45,6 +45,9 @@ async def make_program(**overrides):
     values.update(overrides)
     program = Program(**values)
     await program.save().run()
+    # A program made in a running phase counts in the data checks at once (the services count it when its phase
+    # changes): its kept rows, as they would keep them.
+    await keep_figures(program.id)
     return program
 
 
@@ -62,8 +65,11 @@ async def make_session(program, starts_in: timedelta = timedelta(days=2), minute
 
 
 async def keep_figures(program_id: int) -> None:
-    """What the services do after every write to a program's sessions, enrolments or marks: recompute its kept
-    attendance figures. Builders that write rows directly call it, so readers see what the services would."""
+    """What the services do after every write to a program's sessions, enrolments, marks, goals, phase or archiving:
+    recompute its kept attendance figures and data-check counts. Builders that write rows directly call it, so
+    readers see what the services would."""
     from server.attendance import stats
+    from server.reports import checks_kept
 
     await stats.program_changed(program_id)
+    await checks_kept.program_changed(program_id)

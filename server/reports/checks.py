@@ -16,7 +16,7 @@ from typing import Any
 from server import clock
 from server.i18n import N_
 from server.programs import services as programs
-from server.reports.checks_kept import T_GROUP, T_PERSON, T_PROGRAM_COUNT, T_TOTAL
+from server.reports.checks_kept import MEASURED_PHASES, T_GROUP, T_PERSON, T_TOTAL
 from server.reports.sql import (
     T_CONSENT,
     T_ENROLMENT,
@@ -55,8 +55,6 @@ LABELS.register(
     "duplicate_reason", {"phone": N_("Same phone number"), "email": N_("Same e-mail address"), "name": N_("Same name")}
 )
 LIST_LIMIT = 25
-# Program phases in which a goal is expected to have been measured.
-MEASURED_PHASES = ("implementation", "evaluation")
 
 
 class _Scope:
@@ -172,22 +170,25 @@ _PROGRAMS_WITHOUT_GOALS = f"""(SELECT COUNT(*) FROM "{T_PROGRAM}" p WHERE p.phas
 
 
 def _kept_counts(scope: _Scope) -> list[str]:
-    """The counting columns for organizers: kept counts summed over the programs that count, kept totals, and the
-    checks that depend on the instant counted through their indexes."""
-    phases = ", ".join(f"'{phase}'" for phase in MEASURED_PHASES)
-    running = "p.archived = :archived AND p.phase <> 'closed'"
+    """The counting columns for organizers: the organisation's kept totals (one row each), the duplicate groups,
+    and the checks that depend on the instant counted through their indexes."""
+
+    def total(kind: str) -> str:
+        return f"(SELECT COALESCE(SUM(t.total), 0) FROM \"{T_TOTAL}\" t WHERE t.kind = '{kind}') AS {kind}"
+
     return [
-        f"(SELECT COUNT(*) {_from_where('no_attendance', scope)}) AS no_attendance",
-        f"""(SELECT COALESCE(SUM(k.no_consent), 0) FROM "{T_PROGRAM_COUNT}" k JOIN "{T_PROGRAM}" p ON p.id = k.program
-             WHERE {running}) AS no_consent""",
+        # Past sessions without attendance, from the index of unrecorded sessions by end: whether each one's program
+        # runs is looked up by its key, row by row (a join hashed every program of the organisation first).
+        f"""(SELECT COUNT(*) FROM "{T_SESSION_STATS}" ss
+             WHERE ss.recorded = 0 AND ss.ends_at < :now AND ss.status IN ('held', 'scheduled')
+               AND (SELECT COUNT(*) FROM "{T_PROGRAM}" p WHERE p.id = ss.program AND p.archived = :archived
+                    AND p.phase <> 'closed') = 1) AS no_attendance""",
+        total("no_consent"),
         f'(SELECT COUNT(*) FROM "{T_GROUP}") AS duplicates',
-        f"""(SELECT COALESCE(SUM(t.total), 0) FROM "{T_TOTAL}" t WHERE t.kind = 'contact_without_consent')
-           AS contact_without_consent""",
+        total("contact_without_consent"),
         f"(SELECT COUNT(*) {_from_where('ended_in_implementation', scope)}) AS ended_in_implementation",
-        f"""(SELECT COALESCE(SUM(k.goals_without_value), 0) FROM "{T_PROGRAM_COUNT}" k
-             JOIN "{T_PROGRAM}" p ON p.id = k.program WHERE p.archived = :archived AND p.phase IN ({phases}))
-           AS goals_without_value""",
-        _PROGRAMS_WITHOUT_GOALS.format(scope=scope.program("p.id")),
+        total("goals_without_value"),
+        total("programs_without_goals"),
     ]
 
 

@@ -1,11 +1,14 @@
 """Kept counts of the data checks' open problems: recomputed for one program or one person inside the transaction
 of every write that changes them, rebuilt from the raw rows by `python -m server rebuild-stats`.
 
-Per program (`program_check_count`): enrolled members without consent to take part, goals with no value.
-Per person (`person_check`): contact details without consent to be contacted, no consent to take part, and the
-keys that make two people possible duplicates; the groups of a shared key (`duplicate_group`) and the organisation's
-count of contact problems (`check_total`) change by difference when a person's row changes. What depends on the
-instant (past sessions without attendance, programs past their end) is not kept: index-served queries answer it.
+Per program (`program_check_count`): enrolled members without consent to take part, goals with no value, and
+whether it is a program in implementation without goals, each counted only while the program's state (phase,
+archived) says it counts. Per person (`person_check`): contact details without consent to be contacted, no consent
+to take part, and the keys that make two people possible duplicates. The organisation's totals (`check_total`) move
+by difference when a person's or a program's row changes, so the organizers' counts read one row each whatever the
+size of the organisation; the groups of a shared key (`duplicate_group`) are recounted when a person joins or leaves
+one. What depends on the instant (past sessions without attendance, programs past their end) is not kept:
+index-served queries answer it.
 """
 
 from __future__ import annotations
@@ -23,7 +26,16 @@ T_GROUP = DuplicateGroup._meta.tablename
 T_TOTAL = CheckTotal._meta.tablename
 CONTACT = "contact_without_consent"
 REASONS = ("phone", "email", "name")
-PROGRAM_COLUMNS = ("no_consent", "goals_without_value")
+PROGRAM_COLUMNS = ("no_consent", "goals_without_value", "without_goals")
+# The organisation's totals kept from the programs' rows: total kind -> column of program_check_count.
+PROGRAM_TOTALS = {
+    "no_consent": "no_consent",
+    "goals_without_value": "goals_without_value",
+    "programs_without_goals": "without_goals",
+}
+TOTAL_KINDS = (CONTACT, *PROGRAM_TOTALS)
+# Program phases in which a goal is expected to have been measured.
+MEASURED_PHASES = ("implementation", "evaluation")
 PERSON_COLUMNS = ("contact_without_consent", "no_participation", "phone_key", "email_key", "name_key")
 
 
@@ -35,12 +47,20 @@ def _no_consent_sql(purpose: str, participant: str) -> str:
 
 
 def program_rows_sql(scope: str) -> str:
-    """Every program in `scope` (a condition on p) with its kept columns, computed from the raw rows."""
+    """Every program in `scope` (a condition on p) with its kept columns, computed from the raw rows. A count
+    counts while the program runs (not archived; for consents, not closed; for goals, in a measured phase), as the
+    live checks of server/reports/checks.py do."""
+    phases = ", ".join(f"'{phase}'" for phase in MEASURED_PHASES)
     return f"""
     SELECT p.id AS program,
-      (SELECT COUNT(*) FROM "{T_ENROLMENT}" e WHERE e.program = p.id AND e.status = 'enrolled'
-         AND {_no_consent_sql("participation", "e.participant")}) AS no_consent,
-      (SELECT COUNT(*) FROM "{T_GOAL}" g WHERE g.program = p.id AND g.current_value IS NULL) AS goals_without_value
+      CASE WHEN NOT p.archived AND p.phase <> 'closed' THEN
+        (SELECT COUNT(*) FROM "{T_ENROLMENT}" e WHERE e.program = p.id AND e.status = 'enrolled'
+           AND {_no_consent_sql("participation", "e.participant")}) ELSE 0 END AS no_consent,
+      CASE WHEN NOT p.archived AND p.phase IN ({phases}) THEN
+        (SELECT COUNT(*) FROM "{T_GOAL}" g WHERE g.program = p.id AND g.current_value IS NULL) ELSE 0 END
+        AS goals_without_value,
+      CASE WHEN NOT p.archived AND p.phase = 'implementation'
+                AND NOT EXISTS (SELECT 1 FROM "{T_GOAL}" g WHERE g.program = p.id) THEN 1 ELSE 0 END AS without_goals
     FROM "{T_PROGRAM}" p WHERE {scope}
     """
 
@@ -80,12 +100,54 @@ def _insert(table: str, columns: tuple[str, ...], select: str) -> str:
 
 
 async def program_changed(program_id: int) -> None:
-    """The keeper registered with server.db: a program's enrolments or goals changed."""
+    """The keeper registered with server.db: a program's enrolments, goals, phase or archiving changed."""
+    await _add_to_totals(await _recount_program(program_id))
+
+
+async def _recount_program(program_id: int) -> dict[str, int]:
+    """Replaces one program's row; returns what each organisation total must move by (applied by the caller, last:
+    see _add_to_totals)."""
+    # The program's row first, held until commit on PostgreSQL: two writers of one program (a goal and a consent)
+    # would otherwise both undo the same old row.
+    await raw(f'UPDATE "{T_PROGRAM_COUNT}" SET no_consent = no_consent WHERE program = :program', program=program_id)
+    columns = ", ".join(PROGRAM_COLUMNS)
+    old_rows = await raw(f'SELECT {columns} FROM "{T_PROGRAM_COUNT}" WHERE program = :program', program=program_id)
+    new_rows = await raw(program_rows_sql("p.id = :program"), program=program_id)
+    old = _program(old_rows[0]) if old_rows else None
+    new = _program(new_rows[0]) if new_rows else None
+    if old == new:
+        return {}
     await raw(f'DELETE FROM "{T_PROGRAM_COUNT}" WHERE program = :program', program=program_id)
-    await raw(
-        _insert(T_PROGRAM_COUNT, ("program", *PROGRAM_COLUMNS), program_rows_sql("p.id = :program")),
-        program=program_id,
-    )
+    if new is not None:
+        await raw(
+            f'INSERT INTO "{T_PROGRAM_COUNT}" (program, {columns}) VALUES (:program, '
+            + ", ".join(f":{column}" for column in PROGRAM_COLUMNS)
+            + ")",
+            program=program_id,
+            **new,
+        )
+    before, after = old or {}, new or {}
+    return {kind: after.get(column, 0) - before.get(column, 0) for kind, column in PROGRAM_TOTALS.items()}
+
+
+async def _add_to_totals(differences: dict[str, int]) -> None:
+    """Moves the organisation's totals, in one order and after every program row a write touches: a write holds a
+    total only at its very end, so two writes never wait for each other's program rows while holding one."""
+    for kind in PROGRAM_TOTALS:
+        difference = differences.get(kind, 0)
+        if difference:
+            # Inserted by the first difference in a database that started empty (as tests' do); `migrate` builds
+            # the rows of any other (server/cli.py).
+            await raw(
+                f'INSERT INTO "{T_TOTAL}" (kind, total) VALUES (:kind, :d) '
+                f'ON CONFLICT (kind) DO UPDATE SET total = "{T_TOTAL}".total + excluded.total',
+                d=difference,
+                kind=kind,
+            )
+
+
+def _program(row: dict[str, Any]) -> dict[str, int]:
+    return {column: int(row[column] or 0) for column in PROGRAM_COLUMNS}
 
 
 async def marks_changed(program_id: int, session_id: int, participant_ids: Sequence[int]) -> None:
@@ -123,8 +185,7 @@ async def participant_changed(participant_id: int) -> None:
                 await _recount_group(reason, key)
     if before.get("no_participation") != after.get("no_participation"):
         programs = await raw(f'SELECT DISTINCT program FROM "{T_ENROLMENT}" WHERE participant = :id', id=participant_id)
-        for row in programs:
-            await program_changed(int(row["program"]))
+        await _recount_programs(sorted(int(row["program"]) for row in programs))
 
 
 # People per statement in `participants_changed`: a few statements for an import's thousands.
@@ -179,8 +240,16 @@ async def participants_changed(participant_ids: Sequence[int]) -> None:
             ids=participation_changed[start : start + PEOPLE_CHUNK],
         )
         programs |= {int(row["program"]) for row in rows}
-    for program_id in sorted(programs):
-        await program_changed(program_id)
+    await _recount_programs(sorted(programs))
+
+
+async def _recount_programs(program_ids: Sequence[int]) -> None:
+    """Recounts these programs (in this order), then moves the totals once."""
+    differences: dict[str, int] = {}
+    for program_id in program_ids:
+        for kind, difference in (await _recount_program(program_id)).items():
+            differences[kind] = differences.get(kind, 0) + difference
+    await _add_to_totals(differences)
 
 
 async def _recount_groups(reason: str, keys: list[str]) -> None:
@@ -228,19 +297,27 @@ async def rebuild_all() -> int:
             f'INSERT INTO "{T_TOTAL}" (kind, total) SELECT \'{CONTACT}\', COUNT(*) FROM "{T_PERSON}" '
             f"WHERE {CONTACT} = 1"
         )
+        for kind, column in PROGRAM_TOTALS.items():
+            await raw(
+                f'INSERT INTO "{T_TOTAL}" (kind, total) SELECT :kind, COALESCE(SUM({column}), 0) '
+                f'FROM "{T_PROGRAM_COUNT}"',
+                kind=kind,
+            )
     return await PersonCheck.count().run()
 
 
 async def missing() -> bool:
-    """Whether the kept counts were never computed (a database from before them) or a person has no row (people
-    written behind the services' back, as seeders do): `migrate` then rebuilds them. A program without a row has
-    nothing to count yet (its row appears with its first enrolment or goal)."""
+    """Whether the kept counts were never computed (a database from before them, or from before one of the totals)
+    or a person has no row (people written behind the services' back, as seeders do): `migrate` then rebuilds
+    them. A program without a row has nothing to count yet: a new program starts in assessment, and its row appears
+    with its first enrolment, goal or change of phase."""
+    kinds = ", ".join(f"'{kind}'" for kind in TOTAL_KINDS)
     rows = await raw(
-        f"SELECT (SELECT COUNT(*) FROM \"{T_TOTAL}\" WHERE kind = '{CONTACT}') AS totals, "
+        f'SELECT (SELECT COUNT(*) FROM "{T_TOTAL}" WHERE kind IN ({kinds})) AS totals, '
         f'(SELECT COUNT(*) FROM "{T_PARTICIPANT}") AS people, (SELECT COUNT(*) FROM "{T_PERSON}") AS kept'
     )
     row = rows[0]
-    return int(row["totals"] or 0) == 0 or int(row["people"] or 0) != int(row["kept"] or 0)
+    return int(row["totals"] or 0) != len(TOTAL_KINDS) or int(row["people"] or 0) != int(row["kept"] or 0)
 
 
 async def kept() -> dict[str, Any]:
@@ -256,12 +333,17 @@ async def kept() -> dict[str, Any]:
 async def from_scratch() -> dict[str, Any]:
     """What the kept rows must hold, computed from the raw rows."""
     people = await raw(person_rows_sql("1 = 1"))
-    contact = sum(1 for row in people if int(row[CONTACT] or 0))
+    programs = await raw(program_rows_sql("1 = 1"))
+    totals = [{"kind": CONTACT, "total": sum(1 for row in people if int(row[CONTACT] or 0))}]
+    totals += [
+        {"kind": kind, "total": sum(int(row[column] or 0) for row in programs)}
+        for kind, column in PROGRAM_TOTALS.items()
+    ]
     return await _shape(
-        programs=await raw(program_rows_sql("1 = 1")),
+        programs=programs,
         people=people,
         groups=await raw(_groups_sql(person_rows_sql("1 = 1"))),
-        totals=[{"kind": CONTACT, "total": contact}],
+        totals=totals,
     )
 
 

@@ -5,14 +5,17 @@ from piccolo.table import Table
 
 
 class ProgramCheckCount(Table):
-    """One row per program: its open problems that do not depend on the instant. Whether the program is archived
-    or closed is applied when reading, so a change of phase or archiving needs no recompute."""
+    """One row per program: its open problems that do not depend on the instant, each counted only while the
+    program's phase and archiving make it a problem (a change of either recomputes the row)."""
 
     id: Serial
     program = Integer(unique=True)
-    # Enrolled members with no participation consent in force.
+    # Enrolled members with no participation consent in force (not archived, not closed).
     no_consent = Integer(default=0)
+    # Goals with no current value (not archived, in implementation or evaluation).
     goals_without_value = Integer(default=0)
+    # 1 for a program in implementation (not archived) without goals.
+    without_goals = Integer(default=0)
 
 
 class PersonCheck(Table):
@@ -38,7 +41,8 @@ class DuplicateGroup(Table):
 
 
 class CheckTotal(Table):
-    """Organisation-wide counts kept by difference (people with contact details and no consent to be contacted)."""
+    """Organisation-wide counts kept by difference: people with contact details and no consent to be contacted, and
+    the sums of the programs' kept counts (no_consent, goals_without_value, programs_without_goals)."""
 
     id: Serial
     kind = Varchar(length=40, unique=True)

@@ -116,3 +116,25 @@ async def test_a_facilitator_is_warned_about_their_own_programs_only(world):
     warnings = await rates.early_warnings(facilitator, NOW)
     assert [(w["streak"], w["program_id"], w["participant_id"]) for w in warnings] == expected
     assert await rates.count_early_warnings(facilitator, NOW) == len(expected)
+
+
+async def test_the_dashboards_page_of_warnings_reads_kept_rows_alone_once_no_program_is_stale(world):
+    """The page reads the kept rows alone when no program's figures are stale, and the marks of the stale ones
+    otherwise: both name the people, runs and order of the full computation."""
+    from server.attendance import stats
+
+    organizer = await make_staff(role="organizer")
+    assert await rates.any_stale_program(NOW)
+    page, total = await rates.early_warnings_page(organizer, NOW, limit=50, up_to=101)
+    assert page == await rates.early_warnings(organizer, NOW) and total == len(page)
+    with clock.frozen(NOW):
+        await stats.program_changed(world["stale"].id)
+    assert not await rates.any_stale_program(NOW)
+    page, total = await rates.early_warnings_page(organizer, NOW, limit=50, up_to=101)
+    everyone = await rates.early_warnings(organizer, NOW)
+    assert page == everyone and total == len(everyone)
+    assert (2, world["stale"].id, world["stale_people"]["one"]) in [
+        (w["streak"], w["program_id"], w["participant_id"]) for w in page
+    ]
+    first, total = await rates.early_warnings_page(organizer, NOW, limit=3, up_to=4)
+    assert first == everyone[:3] and total == 4

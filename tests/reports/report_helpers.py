@@ -118,6 +118,7 @@ async def workshop_fixture(now: datetime = NOW, **program_values) -> Workshop:
         ),
         Goal(program=program.id, statement="Peserta membuka usaha", baseline=0.0, target=5.0, position=2),
     ).run()
+    await keep_figures(program.id)
     return w
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import sign_in
-from factories import make_program, make_staff
+from factories import keep_figures, make_program, make_staff
 from report_helpers import bulk_program, enrol, page_queries, query_difference, session_at
 
 from server.people.tables import Participant
@@ -46,6 +46,8 @@ async def problems(db):
     goal = Goal(program=messy.id, statement="Tujuan tanpa nilai", baseline=0.0, target=5.0)
     await goal.save().run()
     await Goal(program=tidy.id, statement="Belum diukur, masih perencanaan", baseline=0.0, target=5.0).save().run()
+    await keep_figures(messy.id)
+    await keep_figures(tidy.id)
     # An erased person keeps no contact and is never a duplicate.
     erased = await create_participant(None, {"display_name": "Joko Santoso"})
 

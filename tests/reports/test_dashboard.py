@@ -89,6 +89,7 @@ async def troubled(db):
     now = datetime.now(UTC)
     program = await make_program(slug="sulit", title="Program Sulit", requires_licence=True, kind="support_group")
     await Goal(program=program.id, statement="Tujuan", baseline=0.0, target=1.0).save().run()
+    await keep_figures(program.id)
     sessions = [await session_at(program, now - timedelta(days=d)) for d in (21, 14, 7)]
     forgotten = await session_at(program, now - timedelta(days=2), status="scheduled", topic="Lupa absen")
     person = await enrol(program, "Wulan Warning", now - timedelta(days=30))

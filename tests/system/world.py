@@ -64,6 +64,7 @@ async def build_world() -> World:
     await make_session(program, starts_in=timedelta(days=3))
     goal = Goal(program=program.id, statement="Tujuan", baseline=0.0, target=10.0)
     await goal.save().run()
+    await keep_figures(program.id)
     milestone = Milestone(program=program.id, title="Tonggak")
     await milestone.save().run()
     partner = Partner(name="Mitra")

@@ -174,10 +174,13 @@ async def update_program(actor: CurrentStaff, program: dict[str, Any], values: d
 async def archive_program(actor: CurrentStaff, program: dict[str, Any], archived: bool = True) -> None:
     if not actor.is_organizer:
         raise Forbidden()
-    await (
-        Program.update({Program.archived: archived, Program.updated_at: clock.now()})
-        .where(Program.id == program["id"])
-        .run()
-    )
-    action = "archive" if archived else "unarchive"
-    await record_audit(actor, action, "program", program["id"], privacy.title(program, privacy.ADMIN, privacy.LOG))
+    # Under the program's lock, which recomputes its kept figures at the end: the data checks count a program's
+    # problems only while it is not archived.
+    async with program_lock(program["id"]):
+        await (
+            Program.update({Program.archived: archived, Program.updated_at: clock.now()})
+            .where(Program.id == program["id"])
+            .run()
+        )
+        action = "archive" if archived else "unarchive"
+        await record_audit(actor, action, "program", program["id"], privacy.title(program, privacy.ADMIN, privacy.LOG))

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from server import clock
-from server.db import transaction
 from server.errors import DomainError
 from server.i18n import N_
 from server.programs.choices import PHASES
+from server.programs.locking import program_lock
 from server.programs.rules import ensure_open
 from server.programs.tables import Goal, PhaseChange, Program, TeamMember
 from server.web.access import CurrentStaff
@@ -96,7 +96,9 @@ async def change_phase(actor: CurrentStaff, program: dict[str, Any], to_phase: s
             raise DomainError("back_needs_organizer", N_("Only organizers can move a program back."), field="to_phase")
         if not reason.strip():
             raise DomainError("reason_required", N_("Give a reason for moving back."), field="reason")
-    async with transaction():
+    # Under the program's lock, which recomputes its kept figures at the end: what the data checks count depends
+    # on the phase (goals measured from implementation on, no consent needed once closed).
+    async with program_lock(program["id"]):
         await (
             Program.update({Program.phase: to_phase, Program.updated_at: clock.now()})
             .where(Program.id == program["id"])

@@ -49,10 +49,13 @@ async def staff_agenda_page(
         "" if staff.is_organizer else f' AND s.program IN (SELECT t.program FROM "{T_TEAM}" t WHERE t.staff = :staff)'
     )
     where = (
-        "s.starts_at >= :since AND s.starts_at < :until AND (s.ends_at >= :now OR s.starts_at >= :today) "
-        f"AND p.archived = :archived{scope}"
+        "p.id = s.program AND s.starts_at >= :since AND s.starts_at < :until "
+        f"AND (s.ends_at >= :now OR s.starts_at >= :today) AND p.archived = :archived{scope}"
     )
-    sessions = f'"{T_SESSION}" s JOIN "{T_PROGRAM}" p ON p.id = s.program'
+    # The sessions first, in the order of their start, each program looked up by its key; the walk stops at the
+    # page's end. CROSS JOIN keeps SQLite, which has no statistics, from starting at the programs and sorting every
+    # session of the period; PostgreSQL plans it as any join.
+    sessions = f'"{T_SESSION}" s CROSS JOIN "{T_PROGRAM}" p'
     rows = await raw(
         f"""
         SELECT c.n AS total, a.* FROM
