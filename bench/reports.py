@@ -105,6 +105,9 @@ async def seed_reports() -> None:
     if engine.engine_type == "postgres":
         # After a bulk load, as an operator would (autovacuum gets there later): plans from real statistics.
         await engine.run_ddl("ANALYZE")
+    else:
+        # What `migrate` and the delivery loop's upkeep do for SQLite (server.db.refresh_planner_statistics).
+        await refresh_planner_statistics()
     organizer = await create_staff(
         username=ORGANIZER,
         email="bench-organizer@example.org",

@@ -24,7 +24,7 @@ async def migrate() -> None:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     from server.attendance import served, stats
-    from server.db import prepare_database, transaction
+    from server.db import prepare_database, refresh_planner_statistics, transaction
     from server.reports import checks_kept
 
     await prepare_database()
@@ -40,6 +40,7 @@ async def migrate() -> None:
             await served.rebuild_groups()
     if await checks_kept.missing():
         await checks_kept.rebuild_all()
+    await refresh_planner_statistics()
 
 
 async def check() -> int:
