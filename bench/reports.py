@@ -58,6 +58,7 @@ async def seed_reports() -> None:
     from seed_large import _insert, seed
 
     from server.attendance import stats
+    from server.db import refresh_planner_statistics
     from server.people.staff import create_staff
     from server.programs.tables import Goal, Program
     from server.reports import checks_kept
