@@ -100,7 +100,7 @@ def _public_where(kind: str, mode: str, only_ids: list[int] | None, area: str = 
 
 
 # The title the public sees (privacy.public_title: the neutral title of a discreet program), as SQL, so that the
-# catalogue sorts and pages in the database.
+# catalogue sorts and pages in the database. The index program_displayed_title has this expression: keep them alike.
 _DISPLAYED_TITLE = OrderByRaw("lower(CASE WHEN discreet THEN public_title ELSE title END)")
 
 
