@@ -38,7 +38,11 @@ async def case_page(request: Request, case_id: int, *, status_code: int = 200, *
         "case": case,
         "latest": assessments[0] if assessments else None,
         "previous": assessments[1] if len(assessments) > 1 else None,
-        "notes": await services.notes(case_id),
+        "notes": await paginate(
+            PageRequest.of(request, services.NOTES_PAGE, "notes_page"),
+            count=lambda: services.count_notes(case_id),
+            fetch=lambda limit, offset: services.notes(case_id, limit=limit, offset=offset),
+        ),
         "followups": await followups.list_followups(case_id) if case["status"] == "closed" else [],
         "domains": [(key, LABELS.label("case_domain", key)) for key in services.DOMAINS],
         "ratings": [(str(n), _(text)) for n, text in services.RATINGS.items()],

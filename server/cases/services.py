@@ -56,8 +56,9 @@ LABELS.register("case_note_kind", NOTE_KINDS)
 LABELS.register("case_outcome", OUTCOMES)
 LABELS.register("case_status", STATUSES)
 MAX_NOTE = 10_000
-# The overview shows this many notes, newest first (a constant number of queries whatever the case's length).
-NOTES_SHOWN = 100
+# The overview shows the notes a page at a time, newest first: a constant number of queries whatever the case's
+# length, and every older note a page away (it showed the newest 100, and older ones could not be read at all).
+NOTES_PAGE = 25
 
 _CASE_COLUMNS = (
     Case.id,
@@ -364,8 +365,12 @@ async def assessments(case_id: int, *, limit: int = 2) -> list[dict[str, Any]]:
     return rows
 
 
-async def notes(case_id: int, *, limit: int = NOTES_SHOWN) -> list[dict[str, Any]]:
-    """The case's notes, newest first."""
+async def count_notes(case_id: int) -> int:
+    return await CaseNote.count().where(CaseNote.case == case_id).run()
+
+
+async def notes(case_id: int, *, limit: int = NOTES_PAGE, offset: int = 0) -> list[dict[str, Any]]:
+    """The case's notes, newest first: `limit` of them from `offset`."""
     return (
         await CaseNote.select(
             CaseNote.id,
@@ -378,5 +383,6 @@ async def notes(case_id: int, *, limit: int = NOTES_SHOWN) -> list[dict[str, Any
         .order_by(CaseNote.written_at, ascending=False)
         .order_by(CaseNote.id, ascending=False)
         .limit(limit)
+        .offset(offset)
         .run()
     )

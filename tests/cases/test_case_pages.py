@@ -247,3 +247,27 @@ async def test_a_refusal_is_shown_in_the_readers_language(client, world, case_id
     assert response.status_code == 400
     assert "Tanggal asesmen tidak boleh di masa depan." in response.text
     assert 'id="f-assessed_on-error"' in response.text
+
+
+async def test_every_note_of_a_long_case_is_a_page_away_newest_first(client, world, case_id):
+    """Notes come a page at a time, newest first; the older ones are on the next pages (the page used to cut the
+    case at its newest 100 notes, and the older ones could not be read); a page past the last shows the last."""
+    for number in range(1, services.NOTES_PAGE + 6):
+        await services.add_note(world.worker, case_id, "phone", f"catatan nomor {number:03d}")
+    total = services.NOTES_PAGE + 6  # with the fixture's note, the oldest
+    await sign_in(client, "c-worker")
+
+    def shown(html: str) -> list[str]:
+        return re.findall(r"catatan nomor (\d{3})", html)
+
+    first = await client.get(f"/cases/{case_id}")
+    assert first.status_code == 200
+    assert shown(first.text) == [f"{n:03d}" for n in range(total - 1, total - 1 - services.NOTES_PAGE, -1)]
+    assert "?notes_page=2#notes-heading" in first.text and NOTE_TEXT not in first.text
+    second = await client.get(f"/cases/{case_id}?notes_page=2")
+    assert shown(second.text) == [f"{n:03d}" for n in range(total - 1 - services.NOTES_PAGE, 0, -1)]
+    assert NOTE_TEXT in second.text
+    past = await client.get(f"/cases/{case_id}?notes_page=99")
+    assert past.status_code == 200 and shown(past.text) == shown(second.text)
+    garbled = await client.get(f"/cases/{case_id}?notes_page=abc")
+    assert garbled.status_code == 200 and shown(garbled.text) == shown(first.text)
