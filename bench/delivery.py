@@ -161,12 +161,12 @@ async def _delivery_loop() -> tuple[int, float]:
 async def _main() -> None:
     from server.cli import migrate
     from server.config import load_settings
-    from server.db import engine
+    from server.db import start_pool
     from server.messages import jobs
 
     settings = load_settings()
     if settings.is_postgres and settings.db_pool:
-        await engine().start_connection_pool(min_size=1, max_size=4)
+        await start_pool(min_size=1, max_size=4)
     with contextlib.redirect_stdout(io.StringIO()):
         await migrate()
     started = time.monotonic()

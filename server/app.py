@@ -27,7 +27,7 @@ from server.cases import plan_routes as case_plan_routes
 from server.cases import routes as case_routes
 from server.config import ConfigError, Settings
 from server.config import settings as default_settings
-from server.db import engine
+from server.db import engine, start_pool
 from server.enrolment import routes as enrolment_routes
 from server.imports import routes as import_routes
 from server.messages import delivery, password_routes
@@ -106,7 +106,7 @@ def _login_attempt(request) -> bool:
 
 
 async def _open_pool() -> None:
-    await engine().start_connection_pool(min_size=2, max_size=20)
+    await start_pool(min_size=2, max_size=20)
 
 
 async def _close_pool() -> None:

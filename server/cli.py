@@ -142,12 +142,12 @@ def serve(args: argparse.Namespace) -> None:
 async def worker() -> None:
     # After PICCOLO_CONF is set (see the note at the top).
     from server import app  # noqa: F401 - importing the app imports every feature, which registers its periodic jobs
-    from server.db import engine
+    from server.db import start_pool
     from server.messages import delivery, jobs
 
     settings = load_settings()
     if settings.db_pool:
-        await engine().start_connection_pool(min_size=1, max_size=4)
+        await start_pool(min_size=1, max_size=4)
     print("Gotong delivery worker started; jobs: " + (", ".join(jobs.registered()) or "none"))
     if not settings.smtp_url:
         print("No GOTONG_SMTP_URL: e-mail stays queued.")

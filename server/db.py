@@ -183,6 +183,23 @@ def engine():
     return engine_finder()
 
 
+async def _keep_session(connection: Any) -> None:
+    """What the pool runs on a PostgreSQL connection given back, besides rolling back a transaction left open
+    (asyncpg always does that): nothing. asyncpg's default sends "SELECT pg_advisory_unlock_all(); CLOSE ALL;
+    UNLISTEN *; RESET ALL" after every query, a second round trip that cost as much as most of Gotong's queries
+    (0.30 → 0.17 ms a query, docs/performance.md, "Ninth session"). Gotong leaves nothing for it to undo: its locks
+    are row locks held by transactions, it declares no cursors and listens to nothing, and its session settings
+    (PG_SETTINGS) are set when the connection opens, never changed after."""
+
+
+async def start_pool(*, min_size: int, max_size: int) -> None:
+    """The engine's connection pool for a process that serves or delivers."""
+    if engine().engine_type == "postgres":
+        await engine().start_connection_pool(min_size=min_size, max_size=max_size, reset=_keep_session)
+    else:
+        await engine().start_connection_pool(min_size=min_size, max_size=max_size)
+
+
 # SQLite has one writer at a time. Writers of one process waiting for it inside SQLite's busy handler retry after
 # sleeps of up to 100 ms, in no order: under load some waited past the 15 s timeout ("database is locked") while
 # others came and went. Queued here first (asyncio.Lock is first come, first served), at most one writer per
