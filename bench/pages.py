@@ -60,6 +60,8 @@ def pages(found: dict[str, Any]) -> list[tuple[str, str]]:
     program = f"/manage/programs/{SLUG}"
     return [
         ("staff /dashboard", "/dashboard"),
+        ("whole agenda /agenda", "/agenda"),
+        ("early warnings", "/early-warnings"),
         ("/reports", "/reports"),
         ("catalogue /programs", "/programs"),
         ("/reports/checks", "/reports/checks"),

@@ -1,9 +1,15 @@
-"""The staff dashboard: the signed-in staff member's crisis cases, referral follow-ups, agenda, alerts and recent
-waitlist moves, composed from cases, schedule, attendance, enrolment, programs and reports."""
+"""The staff dashboard and its two full lists.
+
+The dashboard is what a staff member opens first, often on a phone: their crisis cases, the first few referral
+follow-ups, what needs attention (the longest runs of absences first), their next few sessions and the next public
+ones. Each long list shows its first few items and links to the whole list, so the page stays a screen or two long
+and its cost does not grow with the organisation. The whole agenda (`/agenda`) and every early warning
+(`/early-warnings`) are pages of their own, a page at a time. Composed from cases, schedule, attendance, enrolment,
+programs and reports."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Request, get
@@ -17,15 +23,18 @@ from server.organisation import services as organisation
 from server.programs import services as programs
 from server.reports import checks
 from server.schedule import services as schedule
-from server.web.access import STAFF
+from server.web.access import STAFF, CurrentStaff
 from server.web.pagination import PageRequest, paginate_counted
 from server.web.rendering import render
 
 # Waitlist promotions of the last two weeks are news worth showing.
 PROMOTIONS_SINCE = timedelta(days=14)
 UPCOMING_PUBLIC = 5
-# The dashboard is the first page a staff member opens: its lists show a page at a time, so its cost does not grow
-# with the organisation (an organizer's agenda holds every program's sessions).
+# What the dashboard shows of each long list before its "all of them" link: a phone's screen or two in all.
+AGENDA_PREVIEW = 5
+WARNINGS_PREVIEW = 5
+FOLLOW_UPS_PREVIEW = 5
+# The whole agenda, a page at a time (an organizer's holds every program's sessions).
 AGENDA_PAGE = 25
 # The agenda's sessions listed, in time order: ten pages (past them, each program's schedule lists its own).
 AGENDA_SHOWN = 250
@@ -35,39 +44,35 @@ WARNINGS_PAGE = 20
 WARNINGS_SHOWN = 100
 
 
+def _agenda_range(request: Request) -> str:
+    # ?range=month widens the agenda from a week to a month; anything else is the week.
+    return "month" if request.query_params.get("range") == "month" else "week"
+
+
+async def _warnings(
+    staff: CurrentStaff, now: datetime, *, limit: int, offset: int = 0, up_to: int
+) -> tuple[list[dict[str, Any]], int]:
+    # The threshold as the identity middleware loaded the settings for this request.
+    return await attendance.early_warnings_page(
+        staff,
+        now,
+        limit=limit,
+        offset=offset,
+        up_to=up_to,
+        threshold=organisation.current().absence_warning_streak,
+    )
+
+
 @get("/dashboard", opt=STAFF, name="dashboard")
 async def dashboard(request: Request) -> Any:
-    # ?range=month widens the agenda from a week to a month; anything else is the week.
-    agenda_range = "month" if request.query_params.get("range") == "month" else "week"
-    days = schedule.AGENDA_DAYS[agenda_range]
     now = clock.now()
     staff = request.user
-    # Each list counts one past what it shows, to say "more than …" (the pager stops at the last shown page).
-    counted: dict[str, int] = {}
-
-    async def agenda_page(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-        rows, counted["agenda"] = await schedule.staff_agenda_page(
-            staff, days, now, limit=min(limit, AGENDA_SHOWN - offset), offset=offset, up_to=AGENDA_SHOWN + 1
-        )
-        return rows, min(counted["agenda"], AGENDA_SHOWN)
-
-    # The threshold as the identity middleware loaded the settings for this request.
-    threshold = organisation.current().absence_warning_streak
-
-    async def warnings_page(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-        rows, counted["warnings"] = await attendance.early_warnings_page(
-            staff,
-            now,
-            limit=min(limit, WARNINGS_SHOWN - offset),
-            offset=offset,
-            up_to=WARNINGS_SHOWN + 1,
-            threshold=threshold,
-        )
-        return rows, min(counted["warnings"], WARNINGS_SHOWN)
-
-    agenda = await paginate_counted(PageRequest.of(request, AGENDA_PAGE, "agenda_page"), agenda_page)
-    warnings = await paginate_counted(PageRequest.of(request, WARNINGS_PAGE, "warnings_page"), warnings_page)
-    upcoming = await schedule.upcoming_public_sessions(limit=UPCOMING_PUBLIC)
+    # Each preview reads one item past what it shows (its count stops there), to know whether to link to the rest.
+    agenda, agenda_counted = await schedule.staff_agenda_page(
+        staff, schedule.AGENDA_DAYS["week"], now, limit=AGENDA_PREVIEW, up_to=AGENDA_PREVIEW + 1
+    )
+    warnings, warned = await _warnings(staff, now, limit=WARNINGS_PREVIEW, up_to=WARNINGS_PREVIEW + 1)
+    follow_ups = await referrals.referral_follow_ups(staff, limit=FOLLOW_UPS_PREVIEW + 1)
     return render(
         request,
         "pages/dashboard.html",
@@ -75,20 +80,66 @@ async def dashboard(request: Request) -> Any:
             # Their own open crisis cases (every one for administrators): names and links only, never a note.
             "crisis_cases": await cases.crisis_cases(staff),
             # The open referrals of the cases they may see, the soonest follow-up first (never the reason).
-            "follow_ups": await referrals.referral_follow_ups(staff),
+            "follow_ups": follow_ups[:FOLLOW_UPS_PREVIEW],
+            "more_follow_ups": len(follow_ups) > FOLLOW_UPS_PREVIEW,
             "agenda": agenda,
-            "agenda_range": agenda_range,
-            "agenda_days": days,
-            "more_agenda": counted["agenda"] > AGENDA_SHOWN,
-            "upcoming": upcoming,
+            "agenda_days": schedule.AGENDA_DAYS["week"],
+            "more_agenda": agenda_counted > AGENDA_PREVIEW,
+            "upcoming": await schedule.upcoming_public_sessions(limit=UPCOMING_PUBLIC),
             # Counts only (kept for organizers): the lists are on the data checks page the count links to.
             "problems": await checks.open_problems(staff, now),
             "warnings": warnings,
-            "more_warnings": counted["warnings"] > WARNINGS_SHOWN,
-            "promotions": await enrolment.recent_promotions(request.user, now - PROMOTIONS_SINCE),
-            "licence_warnings": await programs.licence_warnings(request.user, clock.organisation_today(now)),
+            "more_warnings": warned > WARNINGS_PREVIEW,
+            "promotions": await enrolment.recent_promotions(staff, now - PROMOTIONS_SINCE),
+            "licence_warnings": await programs.licence_warnings(staff, clock.organisation_today(now)),
         },
     )
 
 
-ROUTES = [dashboard]
+@get("/agenda", opt=STAFF, name="staff_agenda")
+async def agenda(request: Request) -> Any:
+    """The staff member's whole agenda for the week or the month, a page at a time."""
+    agenda_range = _agenda_range(request)
+    days = schedule.AGENDA_DAYS[agenda_range]
+    now = clock.now()
+    # The count stops one past what is listed, to say "more than …" (the pager stops at the last listed page).
+    counted = 0
+
+    async def agenda_page(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        nonlocal counted
+        rows, counted = await schedule.staff_agenda_page(
+            request.user, days, now, limit=min(limit, AGENDA_SHOWN - offset), offset=offset, up_to=AGENDA_SHOWN + 1
+        )
+        return rows, min(counted, AGENDA_SHOWN)
+
+    page = await paginate_counted(PageRequest.of(request, AGENDA_PAGE, "agenda_page"), agenda_page)
+    return render(
+        request,
+        "pages/agenda.html",
+        {"agenda": page, "agenda_range": agenda_range, "agenda_days": days, "more_agenda": counted > AGENDA_SHOWN},
+    )
+
+
+@get("/early-warnings", opt=STAFF, name="early_warnings")
+async def early_warnings(request: Request) -> Any:
+    """Everyone whose absences of the staff member's programs (every program for organizers) reached the warning
+    threshold, the longest runs first, a page at a time."""
+    now = clock.now()
+    counted = 0
+
+    async def warnings_page(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        nonlocal counted
+        rows, counted = await _warnings(
+            request.user, now, limit=min(limit, WARNINGS_SHOWN - offset), offset=offset, up_to=WARNINGS_SHOWN + 1
+        )
+        return rows, min(counted, WARNINGS_SHOWN)
+
+    page = await paginate_counted(PageRequest.of(request, WARNINGS_PAGE, "warnings_page"), warnings_page)
+    return render(
+        request,
+        "pages/early_warnings.html",
+        {"warnings": page, "more_warnings": counted > WARNINGS_SHOWN},
+    )
+
+
+ROUTES = [dashboard, agenda, early_warnings]

@@ -29,6 +29,7 @@ PERSON = "Ibu Wulan Sari"  # a workshop participant whose personal page the part
 ROLE_PAGES = {
     "facilitator": [
         ("dashboard", "/dashboard"),
+        ("agenda", "/agenda?range=month"),
         ("programs", "/manage/programs"),
         ("program-overview", f"/manage/programs/{WORKSHOP}"),
         ("program-schedule", f"/manage/programs/{WORKSHOP}/schedule"),
@@ -48,6 +49,7 @@ ROLE_PAGES = {
     ],
     "admin": [
         ("dashboard", "/dashboard"),
+        ("early-warnings", "/early-warnings"),
         ("programs", "/manage/programs"),
         ("program-new", "/manage/programs/new"),
         ("project-overview", f"/manage/programs/{PROJECT}"),

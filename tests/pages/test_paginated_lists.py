@@ -199,7 +199,7 @@ async def test_participant_list_query_count_does_not_grow_with_the_number_of_peo
     assert counts[0] == counts[1], counts
 
 
-# --- the staff dashboard: an organizer's agenda and the early warnings, a page at a time ----------------------
+# --- the staff dashboard's first sessions, and the whole agenda a page at a time --------------------------------
 
 
 async def _agenda_sessions(count: int, slug: str) -> list[int]:
@@ -211,32 +211,52 @@ async def _agenda_sessions(count: int, slug: str) -> list[int]:
 
 
 def _agenda_ids(html: str) -> list[int]:
-    section = html.split('id="agenda"', 1)[1].split("</section>", 1)[0]
+    section = html.split('id="agenda"', 1)[1].split("</section>", 1)[0].split("</main>", 1)[0]
     return [int(n) for n in re.findall(r"/sessions/(\d+)", section)]
 
 
-async def test_dashboard_agenda_pages_in_time_order_and_keeps_the_range(organizer_client):
+async def test_dashboard_shows_the_first_sessions_and_links_to_the_rest_of_the_agenda(organizer_client):
+    from server.pages.dashboard import AGENDA_PREVIEW
+
+    ids = await _agenda_sessions(AGENDA_PREVIEW, "pas")
+    page = (await organizer_client.get("/dashboard")).text
+    assert sorted(set(_agenda_ids(page)), key=ids.index) == ids
+    assert 'href="/agenda"' not in page  # nothing more this week
+    assert 'href="/agenda?range=month"' in page
+    from datetime import timedelta
+
+    later = await make_session(await make_program(slug="nanti", title="Nanti"), starts_in=timedelta(days=2))
+    page = (await organizer_client.get("/dashboard")).text
+    assert set(_agenda_ids(page)) == set(ids) and later.id not in _agenda_ids(page)
+    assert 'href="/agenda"' in page
+
+
+async def test_agenda_pages_in_time_order_and_keeps_the_range(organizer_client):
     from server.pages.dashboard import AGENDA_PAGE
 
     ids = await _agenda_sessions(AGENDA_PAGE + 3, "ramai")
-    first = (await organizer_client.get("/dashboard")).text
+    first = (await organizer_client.get("/agenda")).text
     assert sorted(set(_agenda_ids(first)), key=ids.index) == ids[:AGENDA_PAGE]
     assert "?agenda_page=2#agenda" in first
-    second = (await organizer_client.get("/dashboard?range=month&agenda_page=2")).text
+    second = (await organizer_client.get("/agenda?range=month&agenda_page=2")).text
     assert sorted(set(_agenda_ids(second)), key=ids.index) == ids[AGENDA_PAGE:]
     assert "?range=month#agenda" in second  # the previous page keeps the month range
-    past_the_end = await organizer_client.get("/dashboard?agenda_page=999")
+    past_the_end = await organizer_client.get("/agenda?agenda_page=999")
     assert past_the_end.status_code == 200
     assert sorted(set(_agenda_ids(past_the_end.text)), key=ids.index) == ids[AGENDA_PAGE:]
+    garbled = await organizer_client.get("/agenda?agenda_page=abc&range=nonsense")
+    assert garbled.status_code == 200
+    assert sorted(set(_agenda_ids(garbled.text)), key=ids.index) == ids[:AGENDA_PAGE]
 
 
-async def test_dashboard_query_count_does_not_grow_with_the_agenda(organizer_client):
+async def test_dashboard_and_agenda_query_counts_do_not_grow_with_the_agenda(organizer_client):
     from server.pages.dashboard import AGENDA_PAGE
 
-    counts = []
+    counts: dict[str, list[int]] = {"/dashboard": [], "/agenda": []}
     for slug, sessions in (("sedikit", 2), ("banyak", 3 * AGENDA_PAGE)):
         await _agenda_sessions(sessions, slug)
-        with count_queries() as counter:
-            assert (await organizer_client.get("/dashboard")).status_code == 200
-        counts.append(counter["n"])
-    assert counts[0] == counts[1], counts
+        for path, found in counts.items():
+            with count_queries() as counter:
+                assert (await organizer_client.get(path)).status_code == 200
+            found.append(counter["n"])
+    assert all(first == second for first, second in counts.values()), counts

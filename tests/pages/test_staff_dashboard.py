@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, timedelta
+from typing import Any
 
 from conftest import sign_in
 from factories import keep_figures, make_program, make_staff
@@ -121,27 +122,24 @@ async def test_dashboard_query_count_does_not_grow_with_crisis_cases(client, db)
     assert counts[0] == counts[1], counts
 
 
-# --- long lists stop: past ten pages the dashboard says "more than" and counts no further -----------------------
+# --- long lists: the dashboard shows the first few and links to the whole list, which stops past its last page ----
 
 
-async def test_warnings_past_the_listed_ones_are_counted_as_more_than(client, db, monkeypatch):
+async def _three_absent_people(slug: str, title: str) -> Any:
+    """A program whose three members missed its last two sessions (an early warning each at the default threshold)."""
     from datetime import datetime
 
     from factories import make_session
 
     from server.attendance.tables import Attendance
     from server.enrolment.tables import Enrolment
-    from server.pages import dashboard
     from server.people.participants import create_participant
     from server.schedule.tables import ProgramSession
 
-    monkeypatch.setattr(dashboard, "WARNINGS_SHOWN", 2)
-    monkeypatch.setattr(dashboard, "WARNINGS_PAGE", 1)
-    await make_staff(role="organizer", username="dash-org")
-    program = await make_program(slug="kelas-banyak", title="Kelas Banyak")
+    program = await make_program(slug=slug, title=title)
     people = []
     for n in range(3):
-        pid = await create_participant(None, {"display_name": f"Orang {n}"})
+        pid = await create_participant(None, {"display_name": f"Orang {slug} {n}"})
         await (
             Enrolment(
                 participant=pid,
@@ -159,11 +157,68 @@ async def test_warnings_past_the_listed_ones_are_counted_as_more_than(client, db
         for pid in people:
             await Attendance.insert(Attendance(session=session.id, participant=pid, status="absent")).run()
     await keep_figures(program.id)
+    return program
+
+
+async def test_warnings_past_the_listed_ones_are_counted_as_more_than(client, db, monkeypatch):
+    from server.pages import dashboard
+
+    monkeypatch.setattr(dashboard, "WARNINGS_SHOWN", 2)
+    monkeypatch.setattr(dashboard, "WARNINGS_PAGE", 1)
+    await make_staff(role="organizer", username="dash-org")
+    await _three_absent_people("kelas-banyak", "Kelas Banyak")
     await sign_in(client, "dash-org")
-    page = (await client.get("/dashboard?warnings_page=9")).text
+    page = (await client.get("/early-warnings?warnings_page=9")).text
     assert "More than 2 people have an early warning" in page
     assert "Page 2 of 2" in page  # clamped to the last listed page
     assert page.count("missed the last 2 sessions of Kelas Banyak") == 1
+
+
+async def test_the_dashboard_shows_the_longest_runs_first_and_links_to_every_early_warning(client, db, monkeypatch):
+    from server.pages import dashboard
+
+    await make_staff(role="organizer", username="dash-org")
+    await _three_absent_people("kelas-tiga", "Kelas Tiga")
+    await sign_in(client, "dash-org")
+    page = (await client.get("/dashboard")).text
+    assert page.count("missed the last 2 sessions of Kelas Tiga") == 3
+    assert 'href="/early-warnings"' not in page  # all of them are shown
+    monkeypatch.setattr(dashboard, "WARNINGS_PREVIEW", 2)
+    page = (await client.get("/dashboard")).text
+    assert page.count("missed the last 2 sessions of Kelas Tiga") == 2
+    assert 'href="/early-warnings"' in page
+    whole = (await client.get("/early-warnings")).text
+    assert whole.count("missed the last 2 sessions of Kelas Tiga") == 3
+
+
+async def test_a_facilitator_sees_the_early_warnings_and_agenda_of_their_own_programs_only(client, db):
+    from datetime import timedelta
+
+    from factories import make_session
+
+    from server.programs.tables import TeamMember
+
+    facilitator = await make_staff(username="dash-fac")
+    mine = await _three_absent_people("kelas-saya", "Kelas Saya")
+    await _three_absent_people("kelas-lain", "Kelas Lain")
+    await TeamMember.insert(TeamMember(program=mine.id, staff=facilitator.id, role="lead")).run()
+    other = await make_program(slug="kelas-rahasia", title="Kelas Rahasia")
+    await make_session(other, starts_in=timedelta(hours=3))
+    await make_session(mine, starts_in=timedelta(hours=4))
+    await sign_in(client, "dash-fac")
+    for path in ("/early-warnings", "/dashboard"):
+        page = (await client.get(path)).text
+        assert page.count("missed the last 2 sessions of Kelas Saya") == 3
+        assert "Kelas Lain" not in page and "Orang kelas-lain" not in page
+    agenda = (await client.get("/agenda")).text
+    assert "Kelas Saya" in agenda and "Kelas Rahasia" not in agenda
+
+
+async def test_the_dashboards_lists_are_for_staff_only(client, db):
+    for path in ("/agenda", "/early-warnings", "/agenda?range=month&agenda_page=2"):
+        response = await client.get(path, follow_redirects=False)
+        assert response.status_code in (302, 303, 401), (path, response.status_code)
+        assert "Kelas" not in response.text
 
 
 async def test_agenda_past_the_listed_sessions_is_counted_as_more_than(client, db, monkeypatch):
@@ -177,11 +232,11 @@ async def test_agenda_past_the_listed_sessions_is_counted_as_more_than(client, d
     for hours in range(2, 7):
         await make_session(program, starts_in=timedelta(hours=hours))
     await sign_in(client, "dash-org")
-    page = (await client.get("/dashboard")).text
+    page = (await client.get("/agenda")).text
     assert "More than 3 sessions in this period" in page
-    agenda = page.split('id="agenda"', 1)[1].split("</section>", 1)[0]
+    agenda = page.split('id="agenda"', 1)[1].split("</main>", 1)[0]
     assert len(set(re.findall(r"/sessions/(\d+)", agenda))) == 3
     monkeypatch.setattr(dashboard, "AGENDA_PAGE", 2)
-    last = (await client.get("/dashboard?agenda_page=3")).text.split('id="agenda"', 1)[1].split("</section>", 1)[0]
+    last = (await client.get("/agenda?agenda_page=3")).text.split('id="agenda"', 1)[1].split("</main>", 1)[0]
     assert "Page 2 of 2" in last  # clamped to the last listed page, which holds the third session only
     assert len(set(re.findall(r"/sessions/(\d+)", last))) == 1

@@ -433,7 +433,7 @@ async def test_dashboard_agenda_shows_my_sessions_with_real_titles_in_local_time
 
     page = await client.get("/dashboard")
     assert page.status_code == 200
-    assert "Your agenda" in page.text and "Dukungan Duka" in page.text and "Berbagi cerita" in page.text
+    assert "Your next sessions" in page.text and "Dukungan Duka" in page.text and "Berbagi cerita" in page.text
     assert "Rahasia orang lain" not in page.text and "Topik bulan depan" not in page.text
     assert "Signed in as Fajar Facilitator" in page.text
     assert f'href="/manage/programs/{mine.slug}/sessions/{soon.id}"' in page.text
@@ -441,8 +441,13 @@ async def test_dashboard_agenda_shows_my_sessions_with_real_titles_in_local_time
     local_time = (soon.starts_at + timedelta(hours=9)).strftime("%-I:%M")
     assert local_time in page.text
 
-    month = await client.get("/dashboard?range=month")
-    assert "Topik bulan depan" in month.text and "Rahasia orang lain" not in month.text
+    # The dashboard links to the agenda of the month, which reaches further, with the same rules.
+    assert 'href="/agenda?range=month"' in page.text
+    week = await client.get("/agenda")
+    assert "Berbagi cerita" in week.text and "Topik bulan depan" not in week.text
+    month = await client.get("/agenda?range=month")
+    assert "Topik bulan depan" in month.text and "Dukungan Duka" in month.text
+    assert "Rahasia orang lain" not in month.text and "Bukan Milikku" not in month.text
 
 
 async def test_dashboard_agenda_of_an_organizer_covers_every_program(organizer_client, organizer):
