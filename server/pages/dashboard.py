@@ -24,7 +24,7 @@ from server.programs import services as programs
 from server.reports import checks
 from server.schedule import services as schedule
 from server.web.access import STAFF, CurrentStaff
-from server.web.pagination import PageRequest, paginate_counted
+from server.web.pagination import PageRequest, paginate_capped
 from server.web.rendering import render
 
 # Waitlist promotions of the last two weeks are news worth showing.
@@ -67,9 +67,10 @@ async def _warnings(
 async def dashboard(request: Request) -> Any:
     now = clock.now()
     staff = request.user
+    week = schedule.AGENDA_DAYS["week"]
     # Each preview reads one item past what it shows (its count stops there), to know whether to link to the rest.
     agenda, agenda_counted = await schedule.staff_agenda_page(
-        staff, schedule.AGENDA_DAYS["week"], now, limit=AGENDA_PREVIEW, up_to=AGENDA_PREVIEW + 1
+        staff, week, now, limit=AGENDA_PREVIEW, up_to=AGENDA_PREVIEW + 1
     )
     warnings, warned = await _warnings(staff, now, limit=WARNINGS_PREVIEW, up_to=WARNINGS_PREVIEW + 1)
     follow_ups = await referrals.referral_follow_ups(staff, limit=FOLLOW_UPS_PREVIEW + 1)
@@ -83,7 +84,7 @@ async def dashboard(request: Request) -> Any:
             "follow_ups": follow_ups[:FOLLOW_UPS_PREVIEW],
             "more_follow_ups": len(follow_ups) > FOLLOW_UPS_PREVIEW,
             "agenda": agenda,
-            "agenda_days": schedule.AGENDA_DAYS["week"],
+            "agenda_days": week,
             "more_agenda": agenda_counted > AGENDA_PREVIEW,
             "upcoming": await schedule.upcoming_public_sessions(limit=UPCOMING_PUBLIC),
             # Counts only (kept for organizers): the lists are on the data checks page the count links to.
@@ -102,21 +103,17 @@ async def agenda(request: Request) -> Any:
     agenda_range = _agenda_range(request)
     days = schedule.AGENDA_DAYS[agenda_range]
     now = clock.now()
-    # The count stops one past what is listed, to say "more than …" (the pager stops at the last listed page).
-    counted = 0
-
-    async def agenda_page(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-        nonlocal counted
-        rows, counted = await schedule.staff_agenda_page(
-            request.user, days, now, limit=min(limit, AGENDA_SHOWN - offset), offset=offset, up_to=AGENDA_SHOWN + 1
-        )
-        return rows, min(counted, AGENDA_SHOWN)
-
-    page = await paginate_counted(PageRequest.of(request, AGENDA_PAGE, "agenda_page"), agenda_page)
+    page, more = await paginate_capped(
+        PageRequest.of(request, AGENDA_PAGE, "agenda_page"),
+        AGENDA_SHOWN,
+        lambda limit, offset, up_to: schedule.staff_agenda_page(
+            request.user, days, now, limit=limit, offset=offset, up_to=up_to
+        ),
+    )
     return render(
         request,
         "pages/agenda.html",
-        {"agenda": page, "agenda_range": agenda_range, "agenda_days": days, "more_agenda": counted > AGENDA_SHOWN},
+        {"agenda": page, "agenda_range": agenda_range, "agenda_days": days, "more_agenda": more},
     )
 
 
@@ -125,21 +122,12 @@ async def early_warnings(request: Request) -> Any:
     """Everyone whose absences of the staff member's programs (every program for organizers) reached the warning
     threshold, the longest runs first, a page at a time."""
     now = clock.now()
-    counted = 0
-
-    async def warnings_page(limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-        nonlocal counted
-        rows, counted = await _warnings(
-            request.user, now, limit=min(limit, WARNINGS_SHOWN - offset), offset=offset, up_to=WARNINGS_SHOWN + 1
-        )
-        return rows, min(counted, WARNINGS_SHOWN)
-
-    page = await paginate_counted(PageRequest.of(request, WARNINGS_PAGE, "warnings_page"), warnings_page)
-    return render(
-        request,
-        "pages/early_warnings.html",
-        {"warnings": page, "more_warnings": counted > WARNINGS_SHOWN},
+    page, more = await paginate_capped(
+        PageRequest.of(request, WARNINGS_PAGE, "warnings_page"),
+        WARNINGS_SHOWN,
+        lambda limit, offset, up_to: _warnings(request.user, now, limit=limit, offset=offset, up_to=up_to),
     )
+    return render(request, "pages/early_warnings.html", {"warnings": page, "more_warnings": more})
 
 
 ROUTES = [dashboard, agenda, early_warnings]

@@ -136,6 +136,24 @@ async def paginate_counted(wanted: PageRequest, fetch: Callable[[int, int], Awai
     return wanted.page(items, number, total)
 
 
+async def paginate_capped(
+    wanted: PageRequest, shown: int, fetch: Callable[[int, int, int], Awaitable[tuple[list[T], int]]]
+) -> tuple[Page[T], bool]:
+    """The page asked for of a list that shows only its first `shown` items (past them the page says "more than …"),
+    and whether the list holds more. `fetch(limit, offset, up_to)` -> (items, total counted up to `up_to`): counting
+    stops one past what is shown, so it costs the same however long the list, and the pager ends at the last shown
+    page."""
+    counted = 0
+
+    async def within(limit: int, offset: int) -> tuple[list[T], int]:
+        nonlocal counted
+        items, counted = await fetch(min(limit, shown - offset), offset, shown + 1)
+        return items, min(counted, shown)
+
+    page = await paginate_counted(wanted, within)
+    return page, counted > shown
+
+
 def page_of(wanted: PageRequest, items: list[T]) -> Page[T]:
     """The page asked for of a list already in memory (a short list that a service builds whole)."""
     number = page_number(wanted.number, len(items), wanted.size)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.web.pagination import Page, PageRequest, page_number, page_of, requested_page
+from server.web.pagination import Page, PageRequest, page_number, page_of, paginate_capped, requested_page
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,18 @@ def test_page_links_keep_the_filters_and_drop_the_page_number_on_page_one():
 def test_page_of_a_list_in_memory():
     page = page_of(PageRequest(number=99, size=4), list(range(10)))
     assert list(page) == [8, 9] and page.number == 3 and (page.first_item, page.last_item) == (9, 10)
+
+
+async def test_a_capped_list_counts_one_past_what_it_shows_and_ends_at_the_last_shown_page():
+    items = list(range(30))
+    asked = []
+
+    async def fetch(limit, offset, up_to):
+        asked.append(up_to)
+        return items[offset : offset + max(limit, 0)], min(len(items), up_to)
+
+    page, more = await paginate_capped(PageRequest(number=9, size=4), 10, fetch)
+    assert more and set(asked) == {11}
+    assert page.number == 3 and page.total == 10 and list(page) == [8, 9]  # clamped, and cut at the tenth item
+    page, more = await paginate_capped(PageRequest(number=1, size=4), 50, fetch)
+    assert not more and page.total == 30 and list(page) == [0, 1, 2, 3]
