@@ -83,8 +83,10 @@ async def world(db):
         closed, _ = await _program("tutup", phase="closed")
         archived, _ = await _program("arsip", archived=True)
     # Stale: a session recorded as held in advance has started since the program's figures were kept, so its
-    # unmarked members' runs are one longer than the kept rows say.
-    await session_at(stale, NOW - timedelta(hours=1))
+    # unmarked members' runs are one longer than the kept rows say. Kept before it starts, whatever today's date
+    # (kept at the real time, past NOW - 1 hour, they counted it already and nothing was stale).
+    with clock.frozen(NOW - 2 * WEEK):
+        await session_at(stale, NOW - timedelta(hours=1))
     return {"fresh": fresh, "stale": stale, "closed": closed, "archived": archived, "stale_people": stale_people}
 
 
