@@ -255,22 +255,26 @@ async def early_warnings_page(
     threshold: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of early_warnings and how many there are, counting stopping at `up_to` (count_early_warnings), in
-    one query: the page a dashboard shows costs one round trip, not two."""
+    one query: the page a dashboard shows costs one round trip, not two (plus any_stale_program's probe: the query
+    reads the kept rows alone unless some program's figures are stale)."""
     params = await _warnings_params(staff, now, threshold)
-    params.update(window=max(up_to, offset + limit), limit=max(limit, 0), offset=offset)
-    sql = _warnings_sql(staff, "LIMIT :window", any_stale=await any_stale_program(params["now"])) + (
-        f"""
+    # The page's bounds are written into the SQL as numbers (they are ints here), not bound: PostgreSQL then keeps
+    # one plan for the statement instead of planning it anew on every view (0.36 ms each), since a plan made for an
+    # unknown LIMIT looks dearer to it than one made for LIMIT 6.
+    window, limit, offset = int(max(up_to, offset + limit)), int(max(limit, 0)), int(offset)
+    select = f"""
     SELECT c.n AS total, w.participant_id AS participant_id, w.program_id AS program_id, w.attended AS attended,
            w.absent AS absent, w.excused AS excused, w.streak AS streak, w.last_attended AS last_attended,
            pa.display_name AS display_name, pr.slug AS slug, pr.title AS title
     FROM (SELECT COUNT(*) AS n FROM warned) c
-    LEFT JOIN (SELECT * FROM warned ORDER BY {_ORDER} LIMIT :limit OFFSET :offset) w ON 1 = 1
+    LEFT JOIN (SELECT * FROM warned ORDER BY {_ORDER} LIMIT {limit} OFFSET {offset}) w ON 1 = 1
     LEFT JOIN "{T_PARTICIPANT}" pa ON pa.id = w.participant_id
     LEFT JOIN "{T_PROGRAM}" pr ON pr.id = w.program_id
     ORDER BY w.streak DESC, w.program_id, w.participant_id
     """
-    )
-    rows = await raw(sql, **params)
+    # The probe is a statement of its own: inside this one, its `:now` would have PostgreSQL plan the whole anew.
+    any_stale = await any_stale_program(params["now"])
+    rows = await raw(_warnings_sql(staff, f"LIMIT {window}", any_stale=any_stale) + select, **params)
     total = int(rows[0]["total"] or 0) if rows else 0
     return [_warning(row) for row in rows if row["participant_id"] is not None], min(total, up_to)
 

@@ -1,8 +1,9 @@
 """The staff dashboard and its two full lists.
 
 The dashboard is what a staff member opens first, often on a phone: their crisis cases, the first few referral
-follow-ups, what needs attention (the longest runs of absences first), their next few sessions and the next public
-ones. Each long list shows its first few items and links to the whole list, so the page stays a screen or two long
+follow-ups, what needs attention (the longest runs of absences first) and their next few sessions; the next public
+sessions are the home page's, a link away (an organizer's agenda already holds them with their real titles). Each
+long list shows its first few items and links to the whole list, so the page stays a screen or two long
 and its cost does not grow with the organisation. The whole agenda (`/agenda`) and every early warning
 (`/early-warnings`) are pages of their own, a page at a time. Composed from cases, schedule, attendance, enrolment,
 programs and reports."""
@@ -29,7 +30,6 @@ from server.web.rendering import render
 
 # Waitlist promotions of the last two weeks are news worth showing.
 PROMOTIONS_SINCE = timedelta(days=14)
-UPCOMING_PUBLIC = 5
 # What the dashboard shows of each long list before its "all of them" link: a phone's screen or two in all.
 AGENDA_PREVIEW = 5
 WARNINGS_PREVIEW = 5
@@ -86,7 +86,6 @@ async def dashboard(request: Request) -> Any:
             "agenda": agenda,
             "agenda_days": week,
             "more_agenda": agenda_counted > AGENDA_PREVIEW,
-            "upcoming": await schedule.upcoming_public_sessions(limit=UPCOMING_PUBLIC),
             # Counts only (kept for organizers): the lists are on the data checks page the count links to.
             "problems": await checks.open_problems(staff, now),
             "warnings": warnings,

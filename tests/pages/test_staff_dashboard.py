@@ -240,3 +240,18 @@ async def test_agenda_past_the_listed_sessions_is_counted_as_more_than(client, d
     last = (await client.get("/agenda?agenda_page=3")).text.split('id="agenda"', 1)[1].split("</main>", 1)[0]
     assert "Page 2 of 2" in last  # clamped to the last listed page, which holds the third session only
     assert len(set(re.findall(r"/sessions/(\d+)", last))) == 1
+
+
+async def test_the_dashboard_links_to_the_public_sessions_of_the_home_page_instead_of_listing_them(client, db):
+    """An organizer's agenda already holds every program's sessions (with real titles); the public list, by public
+    titles, is the home page's."""
+    from factories import make_session
+
+    await make_staff(role="organizer", username="dash-pub")
+    program = await make_program(slug="kelas-umum", title="Kelas Terbuka Umum")
+    await make_session(program, starts_in=timedelta(days=10))  # past the dashboard's week
+    await sign_in(client, "dash-pub")
+    page = (await client.get("/dashboard")).text
+    assert "Kelas Terbuka Umum" not in page
+    assert re.search(r'<a href="/">Upcoming public sessions</a>', page)
+    assert "Kelas Terbuka Umum" in (await client.get("/")).text

@@ -549,6 +549,38 @@ async def test_agenda_shows_my_programs_for_the_week_or_month(db, staff_factory)
     assert [row["id"] for row in second] == [later.id] and total == 1
 
 
+async def test_agenda_pages_count_sessions_not_their_facilitators(db, staff_factory):
+    """The agenda reads each listed session's facilitators in the same query, a row for each: a page still holds
+    `limit` sessions, each with all of its facilitators by name, and the count is of sessions."""
+    from factories import make_program, make_session
+
+    organizer = await staff_factory(role="organizer", display_name="Wati")
+    dewi = await staff_factory(display_name="Dewi")
+    bayu = await staff_factory(display_name="Bayu")
+    program = await make_program(title="Kelas Menjahit")
+    first = await make_session(program, starts_in=timedelta(days=1))
+    second = await make_session(program, starts_in=timedelta(days=2))
+    third = await make_session(program, starts_in=timedelta(days=3))
+    for session, people in ((first, (dewi, bayu, organizer)), (second, (dewi,)), (third, (bayu, dewi))):
+        for person in people:
+            await SessionFacilitator.insert(SessionFacilitator(session=session.id, staff=person.id)).run()
+    now = datetime.now(UTC)
+
+    async def page(limit, offset=0):
+        return await schedule.staff_agenda_page(organizer, 7, now, limit=limit, offset=offset, up_to=251)
+
+    rows, total = await page(2)
+    assert total == 3
+    assert [(row["id"], [f["name"] for f in row["facilitators"]], row["mine"]) for row in rows] == [
+        (first.id, ["Bayu", "Dewi", "Wati"], True),
+        (second.id, ["Dewi"], False),
+    ]
+    assert rows[0]["facilitator_ids"] == [bayu.id, dewi.id, organizer.id]
+    rows, total = await page(2, offset=2)
+    assert [(row["id"], [f["name"] for f in row["facilitators"]]) for row in rows] == [(third.id, ["Bayu", "Dewi"])]
+    assert total == 3
+
+
 async def test_next_public_session_is_the_first_scheduled_one_to_come(db):
     from factories import make_program, make_session
 

@@ -16,7 +16,8 @@ T_SESSION = ProgramSession._meta.tablename
 
 async def upcoming_public_sessions(limit: int = 10, now: datetime | None = None) -> list[dict[str, Any]]:
     """Next scheduled sessions of public programs, with the public title only. In SQL rather than built by the
-    ORM: home and the dashboard show them."""
+    ORM: the home page shows them. The limit is written into the SQL (an int), not bound, so that PostgreSQL keeps one
+    plan for the statement rather than planning it on every view."""
     rows = await raw(
         f"""
         SELECT s.id AS id, s.starts_at AS starts_at, s.ends_at AS ends_at, s.status AS status, s.topic AS topic,
@@ -25,11 +26,10 @@ async def upcoming_public_sessions(limit: int = 10, now: datetime | None = None)
                p.place_members_only AS program_place_members_only, p.timezone AS timezone, p.kind AS program_kind
         FROM "{T_SESSION}" s JOIN "{T_PROGRAM}" p ON p.id = s.program
         WHERE s.starts_at >= :now AND s.status = 'scheduled' AND p.visibility = 'public' AND p.archived = :archived
-        ORDER BY s.starts_at LIMIT :limit
+        ORDER BY s.starts_at LIMIT {int(limit)}
         """,
         now=now or clock.now(),
         archived=False,
-        limit=limit,
     )
     for row in rows:
         row["starts_at"], row["ends_at"] = as_datetime(row["starts_at"]), as_datetime(row["ends_at"])
