@@ -319,7 +319,10 @@ async def referral_follow_ups(staff: CurrentStaff, *, limit: int = FOLLOW_UPS_SH
     to follow up and whether that day has passed — never the reason. One query."""
     # In SQL rather than built by the ORM: the dashboard is the page staff open first.
     mine = "" if staff.is_admin else " AND (c.case_worker = :staff OR c.supervisor = :staff)"
-    # The page of referrals first, then the names: joining names first read every person of the organisation.
+    # The page of referrals first, then the names: joining names first read every person of the organisation. The
+    # open statuses (constants) and the limit (an int) are written into the SQL, not bound: bound, PostgreSQL planned
+    # the statement anew on every view at 10x (0.27 ms) instead of keeping one plan.
+    statuses = ", ".join(f"'{status}'" for status in sorted(OPEN))
     rows = await raw(
         f"""
         SELECT r.id AS id, r."case" AS "case", r.partner AS partner, pt.name AS partner_name, r.program AS program,
@@ -329,15 +332,13 @@ async def referral_follow_ups(staff: CurrentStaff, *, limit: int = FOLLOW_UPS_SH
         FROM (SELECT r.id, r."case", r.partner, r.program, r.status, r.follow_up_on, r.created_at, r.closed_at,
                      c.participant
               FROM "{T_REFERRAL}" r JOIN "{T_CASE}" c ON c.id = r."case"
-              WHERE r.status IN (:open){mine}
-              ORDER BY r.follow_up_on, r.id LIMIT :limit) r
+              WHERE r.status IN ({statuses}){mine}
+              ORDER BY r.follow_up_on, r.id LIMIT {int(limit)}) r
              LEFT JOIN "{T_PARTNER}" pt ON pt.id = r.partner LEFT JOIN "{T_PROGRAM}" p ON p.id = r.program
              LEFT JOIN "{T_PARTICIPANT}" pa ON pa.id = r.participant
         ORDER BY r.follow_up_on, r.id
         """,
-        open=sorted(OPEN),
         staff=staff.id,
-        limit=limit,
     )
     for row in rows:
         row["follow_up_on"] = as_date(row["follow_up_on"])

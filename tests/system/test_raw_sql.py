@@ -10,6 +10,7 @@ from factories import make_program, make_session, make_staff
 
 from server import clock
 from server.attendance import rates
+from server.cases import referrals
 from server.cases import services as cases
 from server.config import settings
 from server.db import engine, raw, start_pool
@@ -54,15 +55,20 @@ async def test_the_dashboards_statements_keep_one_plan(db):
             await rates.early_warnings_page(organizer, now, limit=5, up_to=6)
             await cases.crisis_cases(organizer)
             await schedule.upcoming_public_sessions(limit=8, now=now)
+            await schedule.staff_agenda_page(organizer, 7, now, limit=5, up_to=6)
+            await referrals.referral_follow_ups(organizer, limit=6)
         async with engine().pool.acquire() as connection:  # the pool's one connection, which prepared them
             plans = await connection.fetch(
                 "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
                 "WHERE statement NOT LIKE '%pg_prepared_statements%' AND (statement LIKE 'WITH warned%' "
-                "OR statement LIKE '%c.crisis%' OR statement LIKE '%p.visibility = ''public''%')"
+                "OR statement LIKE '%c.crisis%' OR statement LIKE '%p.visibility = ''public''%' "
+                "OR statement LIKE '%facilitator_name%' OR statement LIKE '%partner_name%')"
             )
     finally:
         await engine().close_connection_pool()
-    assert len(plans) == 3
+    assert len(plans) == 5
     for plan in plans:
         assert plan["custom_plans"] <= 5 and plan["generic_plans"] >= 3, plan["statement"][:80]
-        assert not re.search(r"LIMIT \$|OFFSET \$|crisis = \$", plan["statement"]), plan["statement"][:80]
+        assert not re.search(r"LIMIT \$|OFFSET \$|crisis = \$|status IN \(\$", plan["statement"]), plan["statement"][
+            :80
+        ]
