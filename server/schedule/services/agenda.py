@@ -37,8 +37,8 @@ async def staff_agenda_page(
     staff: CurrentStaff, days: int, now: datetime, *, limit: int, offset: int = 0, up_to: int
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of a staff member's agenda and how many sessions it holds, counting stopping at `up_to` (an
-    organizer's week holds every program's sessions: the dashboard says "more than …"), in one query, plus one for
-    its facilitators too. The agenda: the sessions of their programs (every program for organizers), not archived, in
+    organizer's week holds every program's sessions: the dashboard says "more than …"), in one query, facilitators
+    included. The agenda: the sessions of their programs (every program for organizers), not archived, in
     the next `days` days, with real titles (a staff page), in time order, each with its facilitators (staff_id and
     name, by name) and their ids. Today's sessions stay on it after they
     end (the organisation's day), so a facilitator finds the sheet of the meeting just held; cancelled ones are
